@@ -1,0 +1,128 @@
+import path from 'node:path';
+import type { Status } from '../contract/api.ts';
+import { ConfigService } from '../config/config-service.ts';
+import { ConversationContext } from '../dialogue/conversation-context.ts';
+import { AudioHub } from '../engine/audio/audio-hub.ts';
+import { Engine } from '../engine/engine.ts';
+import { EventBus } from '../engine/events/event-bus.ts';
+import { buildParts } from '../engine/parts.ts';
+import { HomeAssistantClient } from '../homeassistant/ha-client.ts';
+import type { Logger } from '../platform/logger.ts';
+import { configPath, dataDir, modelsDir, resourcesDir } from '../platform/paths.ts';
+import { SoulRegistry } from '../souls/soul-registry.ts';
+import { SoulService } from '../souls/soul-service.ts';
+import { SpeakerService } from '../speakers/speaker-service.ts';
+import { openSqliteStore } from '../store/sqlite-store.ts';
+import type { Store } from '../store/store.ts';
+
+export interface RuntimeOptions {
+  env?: NodeJS.ProcessEnv;
+  logger: Logger;
+}
+
+/**
+ * The composition root of a Kiwi process (headless or inside Electron): it builds every service,
+ * wires config changes to them, and rebuilds the engine on restart. It only wires.
+ */
+export class KiwiRuntime {
+  readonly startedAt = Date.now();
+  #engine!: Engine;
+
+  private constructor(
+    readonly config: ConfigService,
+    readonly bus: EventBus,
+    readonly store: Store,
+    readonly hub: AudioHub,
+    readonly souls: SoulService,
+    readonly speakers: SpeakerService,
+    readonly context: ConversationContext,
+    readonly homeassistant: HomeAssistantClient,
+    readonly logger: Logger,
+    private readonly paths: { data: string; models: string; userSouls: string },
+  ) {}
+
+  static async create({ env = process.env, logger }: RuntimeOptions): Promise<KiwiRuntime> {
+    const data = dataDir(env);
+    const paths = { data, models: modelsDir(env), userSouls: path.join(data, 'souls') };
+    const config = await ConfigService.load(configPath(env), env);
+    const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
+    const store = openSqliteStore(path.join(data, 'kiwi.db'));
+    const current = () => config.current;
+    const registry = await loadSouls(paths.userSouls, logger);
+    const runtime = new KiwiRuntime(
+      config,
+      bus,
+      store,
+      new AudioHub(),
+      new SoulService(registry, store, bus, current),
+      new SpeakerService(store, bus),
+      new ConversationContext(bus),
+      new HomeAssistantClient({ config: current, bus }),
+      logger,
+      paths,
+    );
+    config.onChange((_cfg, updated, changed) => runtime.#onConfigChanged(updated, changed));
+    await runtime.#startEngine();
+    runtime.homeassistant.start();
+    return runtime;
+  }
+
+  get engine(): Engine {
+    return this.#engine;
+  }
+
+  status(webAudioClients: number): Status {
+    const cfg = this.config.current;
+    const state = this.#engine.state;
+    return {
+      state,
+      language: cfg.language,
+      tts_provider: cfg.tts_provider,
+      is_speaking: state === 'SPEAKING',
+      is_processing: state === 'PROCESSING' || state === 'THINKING',
+      is_running: true,
+      uptime_seconds: Math.floor((Date.now() - this.startedAt) / 1000),
+      active_speaker: this.#engine.activeSpeaker,
+      active_soul: this.souls.active.id,
+      homeassistant_connected: this.homeassistant.status().connected,
+      listening: cfg.listening,
+      web_audio_clients: webAudioClients,
+      missing: this.#engine.missing,
+    };
+  }
+
+  /** Rebuild the engine (stages, models) and reload souls in-process; the API keeps serving. */
+  async restart(): Promise<void> {
+    this.bus.emit('SERVICE_RESTART', { reason: 'api' }, 'runtime');
+    this.#engine.dispose();
+    this.souls.replaceRegistry(await loadSouls(this.paths.userSouls, this.logger));
+    await this.#startEngine();
+    this.homeassistant.start();
+  }
+
+  async close(): Promise<void> {
+    this.homeassistant.stop();
+    this.#engine.dispose();
+    this.store.close();
+  }
+
+  async #startEngine(): Promise<void> {
+    const built = await buildParts({ config: this.config.current, modelsDir: this.paths.models });
+    this.#engine = new Engine({ config: () => this.config.current, bus: this.bus, hub: this.hub, built });
+    this.#engine.start();
+    for (const line of this.#engine.missing) this.logger.warn(`engine: ${line}`);
+  }
+
+  #onConfigChanged(updated: Record<string, unknown>, changed: string[]): void {
+    this.bus.emit('CONFIG_CHANGED', { updated }, 'config');
+    if (changed.includes('language')) this.bus.emit('LANGUAGE_CHANGED', { language: this.config.current.language }, 'config');
+    if (changed.includes('listening')) this.#engine.applyListening(this.config.current.listening);
+    if (changed.some((p) => p.startsWith('homeassistant.'))) this.homeassistant.start();
+  }
+}
+
+async function loadSouls(userDir: string, logger: Logger): Promise<SoulRegistry> {
+  const registry = await SoulRegistry.load(path.join(resourcesDir, 'souls'), userDir);
+  for (const { file, problem } of registry.problems) logger.warn(`soul ${file} skipped: ${problem}`);
+  return registry;
+}

@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { KiwiError } from '../platform/errors.ts';
+import type { Logger } from '../platform/logger.ts';
+import { appRoot } from '../platform/paths.ts';
+import { startServer, type KiwiServer } from '../server/server.ts';
+import { KiwiRuntime } from './runtime.ts';
+
+export interface RunningKiwi {
+  runtime: KiwiRuntime;
+  server: KiwiServer;
+  /** Resolves once Kiwi has stopped (shutdown request, signal, or stop()). */
+  stopped: Promise<void>;
+  stop(reason: string): Promise<void>;
+}
+
+export const VERSION = (JSON.parse(fs.readFileSync(path.join(appRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Engine + API + dashboard in this process: what `kiwi serve` and the desktop shell both run. */
+export async function startKiwi(options: { env?: NodeJS.ProcessEnv; logger: Logger }): Promise<RunningKiwi> {
+  const runtime = await KiwiRuntime.create(options);
+  const { host, port } = runtime.config.current.api;
+  let markStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (markStopped = resolve));
+  let stopping: Promise<void> | null = null;
+
+  const stop = (reason: string): Promise<void> => {
+    stopping ??= (async () => {
+      runtime.bus.emit('SERVICE_SHUTDOWN', { reason }, 'runtime');
+      await server.close();
+      await runtime.close();
+      runtime.logger.info({ reason }, 'Kiwi stopped');
+      markStopped();
+    })();
+    return stopping;
+  };
+
+  let server: KiwiServer;
+  try {
+    server = await startServer(runtime, {
+      host,
+      port,
+      dashboardDir: path.join(appRoot, 'dist', 'renderer'),
+      version: VERSION,
+      requestShutdown: () => void stop('api'),
+    });
+  } catch (err) {
+    await runtime.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new KiwiError('port_in_use', `Port ${port} on ${host} is in use: is Kiwi already running? Set KIWI_PORT to use another port`);
+    }
+    throw err;
+  }
+  runtime.logger.info({ url: server.url }, `Kiwi is listening on ${server.url}`);
+  return { runtime, server, stopped, stop };
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { ConfigPatchSchema, ConfigView, Scope, SoulId } from './config.ts';
+import { EngineState } from './events.ts';
+import { LanguageCode, LANGUAGES } from './languages.ts';
+
+/** Request and response bodies of the REST API (the seed's shapes, extended only compatibly). */
+
+export const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const Status = z.object({
+  state: EngineState,
+  language: LanguageCode,
+  tts_provider: z.string(),
+  is_speaking: z.boolean(),
+  is_processing: z.boolean().describe('true while PROCESSING or THINKING'),
+  is_running: z.boolean(),
+  uptime_seconds: z.number().int(),
+  active_speaker: z.string().nullable().describe('name of the speaker of the current or last turn'),
+  active_soul: z.string().describe('id of the active soul'),
+  homeassistant_connected: z.boolean(),
+  listening: z.boolean(),
+  web_audio_clients: z.number().int(),
+  missing: z.array(z.string()).describe('engine parts that are not available, with the reason'),
+});
+export type Status = z.infer<typeof Status>;
+
+export const ConfigPatchResult = z.object({ updated: z.record(z.string(), z.unknown()) });
+
+export const PRIORITIES = { owner: 0, friend: 1, guest: 2, blocked: 99 } as const;
+export const Priority = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(99)]);
+export type Priority = z.infer<typeof Priority>;
+
+export const SpeakerId = z.string().regex(/^spk_[a-z0-9_]{1,48}$/, 'a speaker id looks like spk_001');
+
+export const Speaker = z.object({
+  id: SpeakerId,
+  name: z.string(),
+  priority: Priority.describe('owner 0, friend 1, guest 2, blocked 99'),
+  is_blocked: z.boolean(),
+  auto_learned: z.boolean(),
+  sample_count: z.number().int(),
+  last_seen: z.string().nullable().describe('ISO-8601 with UTC offset'),
+});
+export type Speaker = z.infer<typeof Speaker>;
+
+export const SpeakerList = z.object({ speakers: z.array(Speaker) });
+export const SpeakerParams = z.object({ speaker_id: SpeakerId });
+export const SpeakerPatch = z
+  .object({ name: z.string().trim().min(1).max(64), priority: z.union([z.literal(1), z.literal(2)]) })
+  .partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, 'give name and/or priority');
+
+export const Languages = z.object({ current: LanguageCode, available: z.array(LanguageCode) });
+export const LanguageBody = z.object({ language: LanguageCode }).strict();
+
+export const SoulSummary = z.object({
+  id: SoulId,
+  name: z.string(),
+  description: z.string(),
+  nsfw: z.boolean(),
+  model: z.string(),
+  active: z.boolean(),
+  builtin: z.boolean(),
+});
+export const SoulList = z.object({ souls: z.array(SoulSummary), active: SoulId, default: SoulId });
+export const CurrentSoul = z.object({
+  id: SoulId,
+  name: z.string(),
+  description: z.string(),
+  nsfw: z.boolean(),
+  model: z.string(),
+});
+export const SoulBody = z.object({ soul: SoulId }).strict();
+export const SoulSwitched = z.object({ soul: SoulId, name: z.string(), nsfw: z.boolean(), model: z.string() });
+
+export const TtsTestBody = z.object({ text: z.string().trim().min(1).max(2000) }).partial().strict();
+export const TtsTestResult = z.object({ status: z.literal('speaking'), text: z.string() });
+
+export const StatusWord = <T extends string>(word: T) => z.object({ status: z.literal(word) });
+export const ResetContextBody = z.object({ speaker_id: SpeakerId }).partial().strict();
+
+export const HaStatus = z.object({
+  enabled: z.boolean(),
+  connected: z.boolean(),
+  last_error: z.string().nullable(),
+});
+export const HaCommandBody = z
+  .object({ text: z.string().trim().min(1).max(1000), language: LanguageCode.optional() })
+  .strict();
+export const HaCommandResult = z.object({ response: z.string(), command: z.string() });
+
+export const AuthScopes = z.object({
+  auth_enabled: z.boolean(),
+  scopes: z.array(Scope),
+  name: z.string().nullable(),
+});
+export const LoginBody = z.object({ token: z.string().min(1).max(256) }).strict();
+
+export { ConfigPatchSchema, ConfigView, LANGUAGES };

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { LanguageCode } from './languages.ts';
+
+/**
+ * The configuration: one shape, from which the file schema (every key required after defaults),
+ * the PATCH schema (every key optional, nested groups too) and the API view are derived.
+ * Unknown keys are errors everywhere (strict objects).
+ */
+export const SCOPES = ['read', 'control', 'admin'] as const;
+export const Scope = z.enum(SCOPES);
+export type Scope = z.infer<typeof Scope>;
+
+export const SoulId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a soul id is 1-64 lowercase letters, digits or dashes');
+
+const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
+
+export const ApiToken = z
+  .object({
+    name: z.string().min(1).max(64),
+    token: z.string().min(16, 'a token needs at least 16 characters').max(256),
+    scopes: z.array(Scope).min(1),
+  })
+  .strict();
+
+const groups = {
+  llm: z
+    .object({
+      provider: z.enum(['none', 'openai', 'anthropic', 'openclaw']),
+      base_url: z.union([httpUrl, z.literal('')]),
+      model: z.string().max(128),
+      api_key: z.string().max(512),
+      timeout_s: z.number().min(1).max(600),
+    })
+    .strict(),
+  homeassistant: z
+    .object({
+      enabled: z.boolean(),
+      url: z.union([httpUrl, z.literal('')]),
+      token: z.string().max(1024),
+      language: z.union([LanguageCode, z.literal('')]),
+    })
+    .strict(),
+  souls: z.object({ default: SoulId, allow_nsfw: z.boolean() }).strict(),
+  api: z
+    .object({
+      host: z.string().min(1).max(255),
+      port: z.number().int().min(0).max(65535),
+      auth: z.object({ enabled: z.boolean(), tokens: z.array(ApiToken).max(64) }).strict(),
+      allowed_hosts: z.array(z.string().min(1).max(255)).max(32),
+      max_audio_clients: z.number().int().min(0).max(32),
+    })
+    .strict(),
+};
+
+const flat = {
+  language: LanguageCode,
+  listening: z.boolean(),
+  wake_word: z.string().trim().min(1).max(48),
+  wake_word_engine: z.enum(['kws', 'openwakeword', 'text']),
+  tts_provider: z.enum(['kokoro', 'piper', 'matcha', 'kitten', 'system']),
+  tts_voice: z.string().max(64),
+  tts_speed: z.number().min(0.5).max(2),
+  tts_default_style: z.string().max(32),
+  stt_model: z.string().min(1).max(128),
+  stt_device: z.enum(['cpu', 'cuda', 'coreml']),
+};
+
+export const ConfigSchema = z.object({ ...flat, ...groups }).strict();
+export type Config = z.infer<typeof ConfigSchema>;
+
+export const DEFAULT_CONFIG: Config = {
+  language: 'en',
+  listening: true,
+  wake_word: 'kiwi',
+  wake_word_engine: 'kws',
+  tts_provider: 'kokoro',
+  tts_voice: 'af_heart',
+  tts_speed: 1,
+  tts_default_style: 'neutral',
+  stt_model: 'auto',
+  stt_device: 'cpu',
+  llm: { provider: 'none', base_url: '', model: '', api_key: '', timeout_s: 60 },
+  homeassistant: { enabled: false, url: '', token: '', language: '' },
+  souls: { default: 'default', allow_nsfw: false },
+  api: {
+    host: '127.0.0.1',
+    port: 7789,
+    auth: { enabled: false, tokens: [] },
+    allowed_hosts: [],
+    max_audio_clients: 3,
+  },
+};
+
+/** Keys whose values never leave the process through GET, events or PATCH answers. */
+export const SECRET_PATHS = ['llm.api_key', 'homeassistant.token', 'api.auth.tokens'] as const;
+
+/** PATCH body: any subset of keys, nested groups partial too; `api` is file-only. */
+export const ConfigPatchSchema = z
+  .object(flat)
+  .partial()
+  .extend({
+    llm: groups.llm.partial().strict().optional(),
+    homeassistant: groups.homeassistant.partial().strict().optional(),
+    souls: groups.souls.partial().strict().optional(),
+    api: z
+      .unknown()
+      .refine((v) => v === undefined, 'the api group (host, port, auth) can only be changed in the config file')
+      .optional(),
+  })
+  .strict();
+export type ConfigPatch = z.infer<typeof ConfigPatchSchema>;
+
+/** GET /api/config: the seed's flat fields plus the nested groups, secrets removed. */
+export const ConfigView = z
+  .object({
+    ...flat,
+    tts_qwen_backend: z.literal('local').describe('Kept for Kiwi Voice scripts: every Kiwi TTS runs locally'),
+    llm: groups.llm.omit({ api_key: true }),
+    homeassistant: groups.homeassistant.omit({ token: true }),
+    souls: groups.souls,
+    api: groups.api.omit({ auth: true }).extend({ auth: z.object({ enabled: z.boolean() }) }),
+  });
+export type ConfigView = z.infer<typeof ConfigView>;

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * Events on the bus and on WebSocket /api/events. Every message is the envelope
+ * `{event, data, timestamp, source}`; `timestamp` is ISO-8601 UTC, `source` the module that emitted it.
+ */
+export const STATES = ['IDLE', 'LISTENING', 'PROCESSING', 'THINKING', 'SPEAKING'] as const;
+export const EngineState = z.enum(STATES);
+export type EngineState = z.infer<typeof EngineState>;
+
+export const EVENT_NAMES = [
+  'CONNECTED',
+  'STATE_CHANGED',
+  'CONFIG_CHANGED',
+  'LANGUAGE_CHANGED',
+  'SOUL_CHANGED',
+  'CONTEXT_RESET',
+  'SPEAKER_ADDED',
+  'SPEAKER_UPDATED',
+  'SPEAKER_DELETED',
+  'SPEAKER_BLOCKED',
+  'SPEAKER_UNBLOCKED',
+  'SPEAKER_IDENTIFIED',
+  'WAKE_WORD_DETECTED',
+  'SPEECH_STARTED',
+  'SPEECH_PARTIAL',
+  'SPEECH_RECOGNIZED',
+  'COMMAND_RECEIVED',
+  'LLM_TOKEN',
+  'LLM_COMPLETE',
+  'TTS_STARTED',
+  'TTS_FINISHED',
+  'APPROVAL_REQUESTED',
+  'APPROVAL_RESOLVED',
+  'HA_CONNECTION_CHANGED',
+  'HA_COMMAND_SENT',
+  'HA_COMMAND_RESPONSE',
+  'WEB_CLIENT_CONNECTED',
+  'WEB_CLIENT_DISCONNECTED',
+  'AUDIO_ERROR',
+  'MODEL_DOWNLOAD_STARTED',
+  'MODEL_DOWNLOAD_PROGRESS',
+  'MODEL_DOWNLOAD_COMPLETED',
+  'MODEL_DOWNLOAD_FAILED',
+  'ENGINE_READY',
+  'SERVICE_RESTART',
+  'SERVICE_SHUTDOWN',
+  'ERROR',
+] as const;
+export const EventName = z.enum(EVENT_NAMES);
+export type EventName = z.infer<typeof EventName>;
+
+export const EventEnvelope = z.object({
+  event: EventName,
+  data: z.record(z.string(), z.unknown()),
+  timestamp: z.string().describe('ISO-8601 UTC'),
+  source: z.string(),
+});
+export type EventEnvelope = z.infer<typeof EventEnvelope>;
+
+/** Messages a client may send on /api/events. */
+export const EventsClientMessage = z.discriminatedUnion('type', [z.object({ type: z.literal('ping') })]);

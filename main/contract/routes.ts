@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import * as api from './api.ts';
+import type { Scope } from './config.ts';
+
+/**
+ * Every REST route: path, method, the scope it needs, and the schemas of its params, body and
+ * answer. The server registers handlers against this table, validates with these schemas and
+ * generates /api/openapi.json from it; clients type their calls with it.
+ */
+export interface RouteSpec<
+  P extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+> {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** OpenAPI style: /api/speakers/{speaker_id} */
+  path: string;
+  scope: Scope;
+  /** Reachable without credentials even when auth is on (login, scope discovery). */
+  public?: boolean;
+  summary: string;
+  params?: P;
+  body?: B;
+  response: R;
+  /** Error statuses this route can answer besides the ones every route can (400, 401, 403, 413, 415, 429). */
+  errors: number[];
+}
+
+/** Keeps each route's exact type, so handlers see the schemas of exactly their route. */
+const route = <S extends RouteSpec>(spec: S) => spec;
+
+type SchemaOf<S, K extends string> = S extends { [P in K]: infer T extends z.ZodType } ? z.infer<T> : undefined;
+export type ParamsOf<S> = SchemaOf<S, 'params'>;
+export type BodyOf<S> = SchemaOf<S, 'body'>;
+export type ResponseOf<S> = S extends { response: infer T extends z.ZodType } ? z.input<T> : never;
+
+export const routes = {
+  status: route({ method: 'get', path: '/api/status', scope: 'read', summary: 'Current state and metrics', response: api.Status, errors: [] }),
+  getConfig: route({ method: 'get', path: '/api/config', scope: 'read', summary: 'Configuration without secrets', response: api.ConfigView, errors: [] }),
+  patchConfig: route({
+    method: 'patch',
+    path: '/api/config',
+    scope: 'control',
+    summary: 'Change configuration at runtime (persisted atomically); the api group is file-only',
+    body: api.ConfigPatchSchema,
+    response: api.ConfigPatchResult,
+    errors: [409],
+  }),
+  listSpeakers: route({ method: 'get', path: '/api/speakers', scope: 'read', summary: 'Known speaker profiles', response: api.SpeakerList, errors: [] }),
+  patchSpeaker: route({
+    method: 'patch',
+    path: '/api/speakers/{speaker_id}',
+    scope: 'admin',
+    summary: 'Rename a speaker or change their priority (friend 1, guest 2)',
+    params: api.SpeakerParams,
+    body: api.SpeakerPatch,
+    response: api.Speaker,
+    errors: [404, 409],
+  }),
+  deleteSpeaker: route({
+    method: 'delete',
+    path: '/api/speakers/{speaker_id}',
+    scope: 'admin',
+    summary: 'Remove a speaker profile (the owner cannot be deleted)',
+    params: api.SpeakerParams,
+    response: z.object({ deleted: api.SpeakerId }),
+    errors: [404, 409],
+  }),
+  blockSpeaker: route({
+    method: 'post',
+    path: '/api/speakers/{speaker_id}/block',
+    scope: 'admin',
+    summary: 'Block a speaker (the owner cannot be blocked)',
+    params: api.SpeakerParams,
+    response: z.object({ blocked: api.SpeakerId }),
+    errors: [404, 409],
+  }),
+  unblockSpeaker: route({
+    method: 'post',
+    path: '/api/speakers/{speaker_id}/unblock',
+    scope: 'admin',
+    summary: 'Unblock a speaker',
+    params: api.SpeakerParams,
+    response: z.object({ unblocked: api.SpeakerId }),
+    errors: [404],
+  }),
+  languages: route({ method: 'get', path: '/api/languages', scope: 'read', summary: 'Current and available languages', response: api.Languages, errors: [] }),
+  setLanguage: route({
+    method: 'post',
+    path: '/api/language',
+    scope: 'control',
+    summary: 'Switch language at runtime',
+    body: api.LanguageBody,
+    response: api.LanguageBody,
+    errors: [409],
+  }),
+  souls: route({ method: 'get', path: '/api/souls', scope: 'read', summary: 'Available personalities', response: api.SoulList, errors: [] }),
+  currentSoul: route({ method: 'get', path: '/api/soul/current', scope: 'read', summary: 'The active personality', response: api.CurrentSoul, errors: [] }),
+  setSoul: route({
+    method: 'post',
+    path: '/api/soul',
+    scope: 'control',
+    summary: 'Switch personality (an nsfw soul needs souls.allow_nsfw)',
+    body: api.SoulBody,
+    response: api.SoulSwitched,
+    errors: [404],
+  }),
+  ttsTest: route({
+    method: 'post',
+    path: '/api/tts/test',
+    scope: 'control',
+    summary: 'Speak a test phrase through the current TTS provider',
+    body: api.TtsTestBody,
+    response: api.TtsTestResult,
+    errors: [503],
+  }),
+  stop: route({ method: 'post', path: '/api/stop', scope: 'control', summary: 'Stop playback, synthesis and the running request', response: api.StatusWord('stopped'), errors: [503] }),
+  resetContext: route({
+    method: 'post',
+    path: '/api/reset-context',
+    scope: 'control',
+    summary: 'Clear the running conversation (LLM history); remembered facts are kept',
+    body: api.ResetContextBody,
+    response: api.StatusWord('context_reset'),
+    errors: [],
+  }),
+  restart: route({ method: 'post', path: '/api/restart', scope: 'admin', summary: 'Rebuild the engine in-process; the API keeps serving', response: api.StatusWord('restarting'), errors: [] }),
+  shutdown: route({ method: 'post', path: '/api/shutdown', scope: 'admin', summary: 'Flush stores, close sockets and exit', response: api.StatusWord('shutting_down'), errors: [] }),
+  haStatus: route({ method: 'get', path: '/api/homeassistant/status', scope: 'read', summary: 'Home Assistant connection', response: api.HaStatus, errors: [] }),
+  haCommand: route({
+    method: 'post',
+    path: '/api/homeassistant/command',
+    scope: 'control',
+    summary: 'Send a command to Home Assistant through its Conversation API',
+    body: api.HaCommandBody,
+    response: api.HaCommandResult,
+    errors: [502, 503],
+  }),
+  authScopes: route({ method: 'get', path: '/api/auth/scopes', scope: 'read', public: true, summary: 'Whether auth is on and what the caller may do', response: api.AuthScopes, errors: [] }),
+  login: route({
+    method: 'post',
+    path: '/api/auth/login',
+    scope: 'read',
+    public: true,
+    summary: 'Exchange a token for a same-site session cookie (browser dashboard)',
+    body: api.LoginBody,
+    response: api.AuthScopes,
+    errors: [],
+  }),
+  logout: route({ method: 'post', path: '/api/auth/logout', scope: 'read', public: true, summary: 'End the browser session', response: api.StatusWord('logged_out'), errors: [] }),
+} as const;
+
+export type Routes = typeof routes;
+export type RouteId = keyof Routes;

@@ -1,0 +1,52 @@
+import type { Pcm } from '../stages.ts';
+
+/** Where reply audio goes: a browser on /api/audio, the desktop window, the system speaker, a file. */
+export interface AudioSink {
+  readonly id: string;
+  /** Play one utterance; resolves when it has been handed over completely, or rejects on abort. */
+  play(audio: Pcm, signal: AbortSignal): Promise<void>;
+}
+
+/** 16 kHz mono float frames from one input (a socket, the renderer's microphone, a file). */
+export type FrameListener = (sourceId: string, samples: Float32Array) => void;
+
+/**
+ * The meeting point of audio sources, the listening pipeline and reply sinks. Sources push
+ * frames already resampled to 16 kHz; the pipeline subscribes; sinks receive reply audio.
+ */
+export class AudioHub {
+  readonly #sinks = new Map<string, AudioSink>();
+  readonly #listeners = new Set<FrameListener>();
+  #framesIn = 0;
+
+  addSink(sink: AudioSink): () => void {
+    this.#sinks.set(sink.id, sink);
+    return () => this.#sinks.delete(sink.id);
+  }
+
+  get sinkCount(): number {
+    return this.#sinks.size;
+  }
+
+  get framesIn(): number {
+    return this.#framesIn;
+  }
+
+  pushFrame(sourceId: string, samples: Float32Array): void {
+    this.#framesIn++;
+    for (const listener of this.#listeners) listener(sourceId, samples);
+  }
+
+  onFrame(listener: FrameListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Play to every sink at once; one failing sink does not silence the others. */
+  async play(audio: Pcm, signal: AbortSignal): Promise<void> {
+    const results = await Promise.allSettled([...this.#sinks.values()].map((sink) => sink.play(audio, signal)));
+    signal.throwIfAborted();
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length > 0 && failed.length === results.length) throw failed[0]!.reason;
+  }
+}

@@ -1,0 +1,83 @@
+import crypto from 'node:crypto';
+import type { Config, Scope } from '../contract/config.ts';
+
+export interface Grant {
+  name: string;
+  scopes: Scope[];
+}
+
+const RANK: Record<Scope, number> = { read: 0, control: 1, admin: 2 };
+const SESSION_TTL_MS = 12 * 3600_000;
+export const SESSION_COOKIE = 'kiwi_session';
+
+/** Scopes nest: admin may do everything control may, control everything read may. */
+export function satisfies(scopes: readonly Scope[], needed: Scope): boolean {
+  return scopes.some((s) => RANK[s] >= RANK[needed]);
+}
+
+const digest = (value: string) => crypto.createHash('sha256').update(value).digest();
+
+/**
+ * Tokens (config `api.auth.tokens`, `KIWI_API_TOKEN`) and browser sessions. Auth is required when
+ * switched on, and always when Kiwi listens beyond loopback. Without it, loopback clients that
+ * pass the Host/Origin checks act with every scope, as Kiwi Voice's scripts expect.
+ */
+export class AuthService {
+  readonly #sessions = new Map<string, { grant: Grant; expires: number }>();
+
+  constructor(
+    private readonly config: () => Config,
+    private readonly bindIsLoopback: boolean,
+  ) {}
+
+  get required(): boolean {
+    return this.config().api.auth.enabled || !this.bindIsLoopback;
+  }
+
+  /** The grant for a presented token, or null. Compares against every token in constant time. */
+  check(token: string): Grant | null {
+    const presented = digest(token);
+    let match: Grant | null = null;
+    for (const entry of this.config().api.auth.tokens) {
+      if (crypto.timingSafeEqual(presented, digest(entry.token)) && !match) match = { name: entry.name, scopes: entry.scopes };
+    }
+    return match;
+  }
+
+  openSession(grant: Grant): string {
+    const id = crypto.randomBytes(32).toString('base64url');
+    this.#sessions.set(id, { grant, expires: Date.now() + SESSION_TTL_MS });
+    return id;
+  }
+
+  session(id: string | undefined): Grant | null {
+    if (!id) return null;
+    const session = this.#sessions.get(id);
+    if (!session) return null;
+    if (session.expires < Date.now()) {
+      this.#sessions.delete(id);
+      return null;
+    }
+    return session.grant;
+  }
+
+  closeSession(id: string | undefined): void {
+    if (id) this.#sessions.delete(id);
+  }
+}
+
+/** The grant everyone gets when auth is not required. */
+export const OPEN_GRANT: Grant = { name: 'local', scopes: ['admin'] };
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=');
+  }
+  return undefined;
+}

@@ -1,0 +1,130 @@
+import type Koa from 'koa';
+import { LANGUAGES } from '../contract/languages.ts';
+import type { BodyOf, ParamsOf, ResponseOf, Routes } from '../contract/routes.ts';
+import type { KiwiRuntime } from '../app/runtime.ts';
+import { KiwiError, notFound } from '../platform/errors.ts';
+import type { Soul } from '../souls/soul-file.ts';
+import { SESSION_COOKIE, cookieValue, type AuthService, type Grant } from './auth.ts';
+
+export interface HandlerInput<R> {
+  params: ParamsOf<R>;
+  body: BodyOf<R>;
+  grant: Grant | null;
+  ctx: Koa.Context;
+}
+
+export type Handlers = {
+  [K in keyof Routes]: (input: HandlerInput<Routes[K]>) => ResponseOf<Routes[K]> | Promise<ResponseOf<Routes[K]>>;
+};
+
+export interface HandlerDeps {
+  runtime: KiwiRuntime;
+  auth: AuthService;
+  audioClients: () => number;
+  /** Called once the shutdown answer has been sent. */
+  requestShutdown: () => void;
+}
+
+const DEFAULT_TEST_PHRASE = 'Hello, I am Kiwi!';
+
+/** Run `action` after the answer has gone out (restart, shutdown). */
+function afterResponse(ctx: Koa.Context, action: () => void): void {
+  ctx.res.once('finish', () => setImmediate(action));
+}
+
+export function createHandlers({ runtime, auth, audioClients, requestShutdown }: HandlerDeps): Handlers {
+  const soulView = (soul: Soul) => ({
+    id: soul.id,
+    name: soul.name,
+    description: soul.description,
+    nsfw: soul.nsfw,
+    model: runtime.souls.modelFor(soul),
+  });
+
+  return {
+    status: () => runtime.status(audioClients()),
+    getConfig: () => runtime.config.view(),
+    patchConfig: async ({ body }) => ({ updated: await runtime.config.patch(body) }),
+
+    listSpeakers: () => ({ speakers: runtime.speakers.list() }),
+    patchSpeaker: ({ params, body }) => runtime.speakers.update(params.speaker_id, body),
+    deleteSpeaker: ({ params }) => {
+      runtime.speakers.delete(params.speaker_id);
+      return { deleted: params.speaker_id };
+    },
+    blockSpeaker: ({ params }) => {
+      runtime.speakers.setBlocked(params.speaker_id, true);
+      return { blocked: params.speaker_id };
+    },
+    unblockSpeaker: ({ params }) => {
+      runtime.speakers.setBlocked(params.speaker_id, false);
+      return { unblocked: params.speaker_id };
+    },
+
+    languages: () => ({ current: runtime.config.current.language, available: [...LANGUAGES] }),
+    setLanguage: async ({ body }) => {
+      await runtime.config.patch({ language: body.language });
+      return { language: runtime.config.current.language };
+    },
+
+    souls: () => {
+      const active = runtime.souls.active;
+      return {
+        souls: runtime.souls.list().map((s) => ({ ...soulView(s), active: s.id === active.id, builtin: s.builtin })),
+        active: active.id,
+        default: runtime.souls.defaultSoul.id,
+      };
+    },
+    currentSoul: () => soulView(runtime.souls.active),
+    setSoul: ({ body }) => {
+      const { id, name, nsfw, model } = soulView(runtime.souls.switchTo(body.soul));
+      return { soul: id, name, nsfw, model };
+    },
+
+    ttsTest: ({ body }) => {
+      const text = body.text ?? DEFAULT_TEST_PHRASE;
+      runtime.engine.speak(text);
+      return { status: 'speaking' as const, text };
+    },
+    stop: () => {
+      runtime.engine.stop();
+      return { status: 'stopped' as const };
+    },
+    resetContext: ({ body }) => {
+      const speakerId = body.speaker_id;
+      if (speakerId && !runtime.store.speakers.get(speakerId)) throw notFound('speaker', speakerId);
+      runtime.context.reset(speakerId);
+      return { status: 'context_reset' as const };
+    },
+    restart: ({ ctx }) => {
+      afterResponse(ctx, () =>
+        runtime.restart().catch((err: unknown) => runtime.logger.error({ err }, 'engine restart failed')),
+      );
+      return { status: 'restarting' as const };
+    },
+    shutdown: ({ ctx }) => {
+      afterResponse(ctx, requestShutdown);
+      return { status: 'shutting_down' as const };
+    },
+
+    haStatus: () => runtime.homeassistant.status(),
+    haCommand: ({ body }) => {
+      const cfg = runtime.config.current;
+      return runtime.homeassistant.command(body.text, body.language ?? (cfg.homeassistant.language || cfg.language));
+    },
+
+    authScopes: ({ grant }) => ({ auth_enabled: auth.required, scopes: grant?.scopes ?? [], name: grant?.name ?? null }),
+    login: ({ body, ctx }) => {
+      const grant = auth.check(body.token);
+      if (!grant) throw new KiwiError('invalid_token', 'That token is not valid', 401);
+      const session = auth.openSession(grant);
+      ctx.set('Set-Cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`);
+      return { auth_enabled: auth.required, scopes: grant.scopes, name: grant.name };
+    },
+    logout: ({ ctx }) => {
+      auth.closeSession(cookieValue(ctx.get('cookie'), SESSION_COOKIE));
+      ctx.set('Set-Cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
+      return { status: 'logged_out' as const };
+    },
+  };
+}

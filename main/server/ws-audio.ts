@@ -1,0 +1,118 @@
+import crypto from 'node:crypto';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { z } from 'zod';
+import type { KiwiRuntime } from '../app/runtime.ts';
+import { parseJsonOrNull } from '../platform/json.ts';
+import { bytesToInt16, float32ToInt16, int16ToBytes, int16ToFloat32 } from '../engine/audio/pcm.ts';
+import { StreamResampler } from '../engine/audio/resampler.ts';
+import type { Pcm } from '../engine/stages.ts';
+import { describeError } from '../platform/errors.ts';
+
+export const INPUT_RATES = [8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000] as const;
+const ENGINE_RATE = 16000;
+/** One message may carry at most 250 ms of audio; browsers send 8-40 ms. */
+const MAX_FRAME_SECONDS = 0.25;
+/** Reply audio goes out in 100 ms messages so a stop takes effect between them. */
+const OUT_CHUNK_SECONDS = 0.1;
+const MAX_BUFFERED = 1024 * 1024;
+
+const ClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), sample_rate: z.union(INPUT_RATES.map((r) => z.literal(r)) as [z.ZodLiteral<8000>, ...z.ZodLiteral<number>[]]) }),
+  z.object({ type: z.literal('mute') }),
+  z.object({ type: z.literal('unmute') }),
+  z.object({ type: z.literal('stop') }),
+]);
+
+/**
+ * WebSocket /api/audio: a browser microphone in (binary s16le mono at the declared rate,
+ * 16 kHz by default), Kiwi's voice out (binary s16le between audio_start and audio_end).
+ * Bad frames get an error message and are dropped; the connection and the engine carry on.
+ */
+export class AudioSockets {
+  readonly #clients = new Set<WebSocket>();
+
+  constructor(private readonly runtime: KiwiRuntime) {}
+
+  get count(): number {
+    return this.#clients.size;
+  }
+
+  get full(): boolean {
+    return this.#clients.size >= this.runtime.config.current.api.max_audio_clients;
+  }
+
+  attach(wss: WebSocketServer): void {
+    wss.on('connection', (ws: WebSocket) => this.#serve(ws));
+  }
+
+  #serve(ws: WebSocket): void {
+    const { runtime } = this;
+    const sessionId = crypto.randomUUID();
+    let rate = ENGINE_RATE;
+    let resampler = new StreamResampler(rate, ENGINE_RATE);
+    let muted = false;
+    this.#clients.add(ws);
+    const removeSink = runtime.hub.addSink({ id: `web:${sessionId}`, play: (audio, signal) => sendAudio(ws, audio, signal) });
+    runtime.bus.emit('WEB_CLIENT_CONNECTED', { client_id: sessionId }, 'audio');
+
+    const fail = (code: string, message: string) => {
+      ws.send(JSON.stringify({ type: 'error', code, message }));
+      runtime.bus.emit('AUDIO_ERROR', { client_id: sessionId, code, message }, 'audio');
+    };
+
+    ws.on('message', (raw: Buffer, isBinary) => {
+      if (!isBinary) {
+        const parsed = ClientMessage.safeParse(parseJsonOrNull(raw.toString()));
+        if (!parsed.success) return fail('bad_message', `Expected hello (sample_rate one of ${INPUT_RATES.join(', ')}), mute, unmute or stop`);
+        const message = parsed.data;
+        if (message.type === 'hello') {
+          rate = message.sample_rate;
+          resampler = new StreamResampler(rate, ENGINE_RATE);
+          ws.send(JSON.stringify({ type: 'hello_ack', session_id: sessionId, sample_rate: rate, engine_sample_rate: ENGINE_RATE }));
+        } else if (message.type === 'stop') {
+          try {
+            runtime.engine.stop();
+          } catch (err) {
+            fail('stop_failed', describeError(err));
+          }
+        } else {
+          muted = message.type === 'mute';
+        }
+        return;
+      }
+      if (raw.byteLength % 2 !== 0) return fail('bad_frame', `PCM s16le frames need an even byte count, got ${raw.byteLength}`);
+      if (raw.byteLength / 2 > rate * MAX_FRAME_SECONDS) {
+        return fail('frame_too_large', `A frame may hold at most ${MAX_FRAME_SECONDS * 1000} ms (${rate * MAX_FRAME_SECONDS} samples at ${rate} Hz)`);
+      }
+      if (muted || raw.byteLength === 0) return;
+      runtime.hub.pushFrame(sessionId, resampler.resample(int16ToFloat32(bytesToInt16(raw))));
+    });
+    ws.on('close', () => {
+      this.#clients.delete(ws);
+      removeSink();
+      runtime.bus.emit('WEB_CLIENT_DISCONNECTED', { client_id: sessionId }, 'audio');
+    });
+    ws.on('error', (err) => runtime.logger.warn({ err }, 'audio socket error'));
+  }
+}
+
+/** Send one utterance in 100 ms binary messages, framed by audio_start / audio_end. */
+export async function sendAudio(ws: WebSocket, audio: Pcm, signal: AbortSignal): Promise<void> {
+  const pcm = float32ToInt16(audio.samples);
+  const chunk = Math.round(audio.sampleRate * OUT_CHUNK_SECONDS);
+  ws.send(JSON.stringify({ type: 'audio_start', sample_rate: audio.sampleRate, channels: 1, format: 's16le' }));
+  let interrupted = false;
+  for (let i = 0; i < pcm.length; i += chunk) {
+    if (signal.aborted || ws.readyState !== ws.OPEN) {
+      interrupted = true;
+      break;
+    }
+    if (ws.bufferedAmount > MAX_BUFFERED) {
+      ws.close(1013, 'client too slow for reply audio');
+      return;
+    }
+    ws.send(int16ToBytes(pcm.subarray(i, i + chunk)));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'audio_end', ...(interrupted ? { interrupted } : {}) }));
+}

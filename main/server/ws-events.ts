@@ -1,0 +1,37 @@
+import type { WebSocket, WebSocketServer } from 'ws';
+import { EventsClientMessage } from '../contract/events.ts';
+import type { KiwiRuntime } from '../app/runtime.ts';
+import { parseJsonOrNull } from '../platform/json.ts';
+
+/** A client this far behind (bytes queued) is too slow to follow the stream; it is dropped rather than buffered without bound. */
+const MAX_BUFFERED = 1024 * 1024;
+
+/**
+ * WebSocket /api/events: every bus event as `{event, data, timestamp, source}`. A new client
+ * first gets CONNECTED with the current state; `{"type":"ping"}` answers `{"event":"pong"}`.
+ */
+export function attachEventStream(wss: WebSocketServer, runtime: KiwiRuntime): void {
+  wss.on('connection', (ws: WebSocket) => {
+    const send = (message: object) => {
+      if (ws.bufferedAmount > MAX_BUFFERED) {
+        ws.close(1013, 'client too slow');
+        return;
+      }
+      ws.send(JSON.stringify(message));
+    };
+    send({ event: 'CONNECTED', data: { state: runtime.engine.state }, timestamp: new Date().toISOString(), source: 'api' });
+    const unsubscribe = runtime.bus.subscribe((envelope) => {
+      if (ws.readyState === ws.OPEN) send(envelope);
+    });
+    ws.on('message', (raw, isBinary) => {
+      const message = isBinary ? null : parseJsonOrNull(raw.toString());
+      if (message && EventsClientMessage.safeParse(message).success) {
+        send({ event: 'pong', timestamp: new Date().toISOString() });
+      } else {
+        send({ event: 'ERROR', data: { code: 'bad_message', message: 'Only {"type":"ping"} is understood here' }, timestamp: new Date().toISOString(), source: 'api' });
+      }
+    });
+    ws.on('close', unsubscribe);
+    ws.on('error', (err) => runtime.logger.warn({ err }, 'events socket error'));
+  });
+}

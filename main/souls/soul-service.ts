@@ -1,0 +1,61 @@
+import type { Config } from '../contract/config.ts';
+import type { EventBus } from '../engine/events/event-bus.ts';
+import { KiwiError, notFound } from '../platform/errors.ts';
+import type { Store } from '../store/store.ts';
+import type { Soul } from './soul-file.ts';
+import type { SoulRegistry } from './soul-registry.ts';
+
+const ACTIVE_KEY = 'active_soul';
+
+/** Which soul is active, and the rules for switching (nsfw souls need souls.allow_nsfw). */
+export class SoulService {
+  constructor(
+    private registry: SoulRegistry,
+    private readonly store: Store,
+    private readonly bus: EventBus,
+    private readonly config: () => Config,
+  ) {}
+
+  /** The active soul; an nsfw soul falls back to the default as soon as nsfw is no longer allowed. */
+  get active(): Soul {
+    const stored = this.store.settings.get(ACTIVE_KEY);
+    const soul = (stored && this.registry.get(stored)) || this.defaultSoul;
+    return soul.nsfw && !this.config().souls.allow_nsfw ? this.defaultSoul : soul;
+  }
+
+  get defaultSoul(): Soul {
+    const soul = this.registry.get(this.config().souls.default) ?? this.registry.get('default');
+    if (!soul) throw new KiwiError('no_default_soul', 'The built-in default soul is missing from resources/souls', 500);
+    return soul;
+  }
+
+  list(): Soul[] {
+    return this.registry.list();
+  }
+
+  get(id: string): Soul {
+    const soul = this.registry.get(id);
+    if (!soul) throw notFound('soul', id);
+    return soul;
+  }
+
+  switchTo(id: string): Soul {
+    const soul = this.get(id);
+    if (soul.nsfw && !this.config().souls.allow_nsfw) {
+      throw new KiwiError('nsfw_not_allowed', `'${soul.name}' is an 18+ soul; set souls.allow_nsfw to true to use it`, 403);
+    }
+    this.store.settings.set(ACTIVE_KEY, soul.id);
+    this.bus.emit('SOUL_CHANGED', { soul_id: soul.id, name: soul.name, nsfw: soul.nsfw, model: this.modelFor(soul) }, 'souls');
+    return soul;
+  }
+
+  /** The LLM model this soul talks to: its own override, else the configured one. */
+  modelFor(soul: Soul): string {
+    return soul.model || this.config().llm.model;
+  }
+
+  /** After a restart: souls added to the user folder appear. */
+  replaceRegistry(registry: SoulRegistry): void {
+    this.registry = registry;
+  }
+}

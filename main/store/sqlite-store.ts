@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'libsql';
+import type { NewSpeaker, SpeakerChanges, SpeakerRecord, Store } from './store.ts';
+import type { Priority } from '../contract/api.ts';
+
+/** Schema versions, applied in order inside a transaction; PRAGMA user_version records progress. */
+const MIGRATIONS = [
+  `CREATE TABLE speakers (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     name TEXT NOT NULL,
+     priority INTEGER NOT NULL,
+     is_blocked INTEGER NOT NULL DEFAULT 0,
+     auto_learned INTEGER NOT NULL DEFAULT 0,
+     sample_count INTEGER NOT NULL DEFAULT 0,
+     last_seen TEXT,
+     embedding BLOB,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+];
+
+interface SpeakerRow {
+  seq: number;
+  id: string;
+  name: string;
+  priority: number;
+  is_blocked: number;
+  auto_learned: number;
+  sample_count: number;
+  last_seen: string | null;
+  embedding: Uint8Array | null;
+  created_at: string;
+}
+
+/** ISO-8601 in UTC with an explicit offset, readable by every ISO parser (Python's fromisoformat included). */
+export const isoSeconds = (date: Date = new Date()): string => `${date.toISOString().slice(0, 19)}+00:00`;
+
+/** SQLite through libsql (Node-API: one binary for Node 20 and Electron), WAL mode, FULL sync. */
+export function openSqliteStore(file: string): Store {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.exec('PRAGMA journal_mode = WAL');
+  // Speaker enrolment is precious and rare: pay the fsync so a power cut loses nothing acknowledged.
+  db.exec('PRAGMA synchronous = FULL');
+  db.exec('PRAGMA foreign_keys = ON');
+  migrate(db);
+
+  const rowToRecord = (row: SpeakerRow): SpeakerRecord => ({
+    id: row.id,
+    name: row.name,
+    priority: row.priority as Priority,
+    is_blocked: row.is_blocked === 1,
+    auto_learned: row.auto_learned === 1,
+    sample_count: row.sample_count,
+    last_seen: row.last_seen,
+    embedding: row.embedding ? toFloat32(row.embedding) : null,
+    created_at: row.created_at,
+  });
+
+  const select = db.prepare('SELECT * FROM speakers WHERE id = ?');
+  const get = (id: string): SpeakerRecord | null => {
+    const row = select.get(id) as SpeakerRow | undefined;
+    return row ? rowToRecord(row) : null;
+  };
+
+  return {
+    speakers: {
+      list: () => (db.prepare('SELECT * FROM speakers ORDER BY priority, seq').all() as SpeakerRow[]).map(rowToRecord),
+      get,
+      create(speaker: NewSpeaker): SpeakerRecord {
+        const create = db.transaction(() => {
+          const { lastInsertRowid } = db
+            .prepare(
+              `INSERT INTO speakers (id, name, priority, is_blocked, auto_learned, sample_count, embedding, created_at)
+               VALUES ('pending', ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(
+              speaker.name,
+              speaker.priority,
+              speaker.is_blocked ? 1 : 0,
+              speaker.auto_learned ? 1 : 0,
+              speaker.sample_count ?? 0,
+              speaker.embedding ? toBytes(speaker.embedding) : null,
+              isoSeconds(),
+            );
+          const id = `spk_${String(lastInsertRowid).padStart(3, '0')}`;
+          db.prepare('UPDATE speakers SET id = ? WHERE seq = ?').run(id, lastInsertRowid);
+          return id;
+        });
+        return get(create() as string)!;
+      },
+      update(id: string, changes: SpeakerChanges): SpeakerRecord | null {
+        const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
+        if (entries.length > 0) {
+          const sets = entries.map(([k]) => `${k} = ?`).join(', ');
+          const values = entries.map(([, v]) => toColumn(v));
+          const { changes: n } = db.prepare(`UPDATE speakers SET ${sets} WHERE id = ?`).run(...values, id);
+          if (n === 0) return null;
+        }
+        return get(id);
+      },
+      delete: (id: string) => db.prepare('DELETE FROM speakers WHERE id = ?').run(id).changes > 0,
+    },
+    settings: {
+      get: (key) => (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null,
+      set: (key, value) => {
+        db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+      },
+    },
+    close: () => db.close(),
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+    })();
+  }
+}
+
+// Column names in `changes` come from the SpeakerChanges type, never from user input.
+function toColumn(value: unknown): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Float32Array) return toBytes(value);
+  return value;
+}
+
+const toBytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+
+function toFloat32(bytes: Uint8Array): Float32Array {
+  const copy = new Uint8Array(bytes); // aligned copy: the blob's offset may not be a multiple of 4
+  return new Float32Array(copy.buffer, 0, copy.byteLength / 4);
+}
