@@ -1,0 +1,50 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { KiwiError, notFound } from '../../platform/errors.ts';
+import { resourcesDir } from '../../platform/paths.ts';
+import { CatalogSchema, type Catalog, type CatalogModel } from './catalog-schema.ts';
+
+/** The catalog ships with the code: resources/models/catalog.json. */
+export const catalogPath = path.join(resourcesDir, 'models', 'catalog.json');
+
+let cached: Promise<Catalog> | undefined;
+
+/** Read and validate the shipped catalog (once per process). */
+export function loadCatalog(): Promise<Catalog> {
+  cached ??= readCatalogFile(catalogPath).catch((err: unknown) => {
+    cached = undefined; // a failed read must not stick: the next call tries again
+    throw err;
+  });
+  return cached;
+}
+
+export async function readCatalogFile(file: string): Promise<Catalog> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    throw new KiwiError('model_catalog_missing', `cannot read the model catalog ${file}: ${(err as Error).message}`, 500);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new KiwiError('model_catalog_invalid', `${file} is not valid JSON: ${(err as Error).message}`, 500);
+  }
+  return parseCatalog(json, file);
+}
+
+export function parseCatalog(json: unknown, source = 'catalog'): Catalog {
+  const result = CatalogSchema.safeParse(json);
+  if (!result.success) {
+    throw new KiwiError('model_catalog_invalid', `${source} is invalid:\n${z.prettifyError(result.error)}`, 500);
+  }
+  return result.data;
+}
+
+export function findModel(catalog: Catalog, id: string): CatalogModel {
+  const model = catalog.models.find((m) => m.id === id);
+  if (!model) throw notFound('model', id);
+  return model;
+}

