@@ -1,0 +1,17 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runApiBench } from './api-bench.ts';
+import { machine } from './kiwi-process.ts';
+
+/** `npm run bench`: runs every suite and writes bench/results/<suite>.json (committed with the code). */
+const suites: Record<string, () => Promise<object>> = { api: runApiBench };
+
+const only = process.argv.slice(2);
+for (const [name, run] of Object.entries(suites)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  console.log(`bench ${name}…`);
+  const result = { suite: name, date: new Date().toISOString(), machine: machine(), results: await run() };
+  const file = path.join('bench', 'results', `${name}.json`);
+  fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  console.log(JSON.stringify(result.results, null, 2));
+}

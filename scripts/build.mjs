@@ -1,0 +1,28 @@
+// Builds the desktop shell (Electron main + preload) with esbuild and the dashboard with Vite.
+// Dependencies stay external: native addons (sherpa-onnx, onnxruntime, libsql) must load from node_modules.
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+
+await build({
+  entryPoints: { main: 'main/desktop/main.ts' },
+  outdir: 'dist/desktop',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+});
+// A sandboxed preload must be one CommonJS file.
+await build({
+  entryPoints: { preload: 'preload/preload.ts' },
+  outdir: 'dist/desktop',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  external: ['electron'],
+});
+const vite = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+process.exit(vite.status ?? 1);

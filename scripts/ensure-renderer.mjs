@@ -1,0 +1,24 @@
+// Build the dashboard when dist/renderer is missing or older than its sources, so that
+// `npm run serve` on a fresh checkout serves the current dashboard without a separate step.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const built = path.join(root, 'dist', 'renderer', 'index.html');
+
+function newest(dir) {
+  let latest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(full) : fs.statSync(full).mtimeMs);
+  }
+  return latest;
+}
+
+const sources = Math.max(newest(path.join(root, 'renderer')), newest(path.join(root, 'main', 'contract')));
+if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources) process.exit(0);
+console.log('Building the dashboard…');
+const result = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+process.exit(result.status ?? 1);
