@@ -15,6 +15,9 @@ import { SpeakerService } from '../speakers/speaker-service.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 
+/** Config keys that choose or shape a stage: changing one rebuilds the engine. */
+const STAGE_KEYS = new Set(['wake_word', 'wake_word_engine', 'tts_provider', 'stt_model', 'stt_device', 'llm.provider']);
+
 export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
   logger: Logger;
@@ -118,6 +121,10 @@ export class KiwiRuntime {
     if (changed.includes('language')) this.bus.emit('LANGUAGE_CHANGED', { language: this.config.current.language }, 'config');
     if (changed.includes('listening')) this.#engine.applyListening(this.config.current.listening);
     if (changed.some((p) => p.startsWith('homeassistant.'))) this.homeassistant.start();
+    if (changed.some((p) => STAGE_KEYS.has(p))) {
+      this.#engine.dispose();
+      this.#startEngine().catch((err: unknown) => this.logger.error({ err }, 'engine rebuild after a config change failed'));
+    }
   }
 }
 
