@@ -30,6 +30,8 @@ export interface RuntimeOptions {
 export class KiwiRuntime {
   readonly startedAt = Date.now();
   #engine!: Engine;
+  /** Engine rebuilds run one after another, so overlapping restarts never leave two engines alive. */
+  #rebuilds: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly config: ConfigService,
@@ -97,16 +99,28 @@ export class KiwiRuntime {
   /** Rebuild the engine (stages, models) and reload souls in-process; the API keeps serving. */
   async restart(): Promise<void> {
     this.bus.emit('SERVICE_RESTART', { reason: 'api' }, 'runtime');
-    this.#engine.dispose();
-    this.souls.replaceRegistry(await loadSouls(this.paths.userSouls, this.logger));
-    await this.#startEngine();
+    await this.#rebuild(async () => {
+      this.souls.replaceRegistry(await loadSouls(this.paths.userSouls, this.logger));
+    });
     this.homeassistant.start();
   }
 
   async close(): Promise<void> {
     this.homeassistant.stop();
+    await this.#rebuilds;
     this.#engine.dispose();
     this.store.close();
+  }
+
+  /** Dispose the engine and build a new one, after any rebuild already under way. */
+  #rebuild(before?: () => Promise<void>): Promise<void> {
+    const next = this.#rebuilds.then(async () => {
+      this.#engine.dispose();
+      await before?.();
+      await this.#startEngine();
+    });
+    this.#rebuilds = next.catch(() => undefined); // a failed rebuild must not block later ones; callers see it
+    return next;
   }
 
   async #startEngine(): Promise<void> {
@@ -122,8 +136,7 @@ export class KiwiRuntime {
     if (changed.includes('listening')) this.#engine.applyListening(this.config.current.listening);
     if (changed.some((p) => p.startsWith('homeassistant.'))) this.homeassistant.start();
     if (changed.some((p) => STAGE_KEYS.has(p))) {
-      this.#engine.dispose();
-      this.#startEngine().catch((err: unknown) => this.logger.error({ err }, 'engine rebuild after a config change failed'));
+      this.#rebuild().catch((err: unknown) => this.logger.error({ err }, 'engine rebuild after a config change failed'));
     }
   }
 }

@@ -103,6 +103,7 @@ export class HomeAssistantClient {
 
   #schedule(ms: number): void {
     if (this.#stopped) return;
+    if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.#check(), ms);
     this.#timer.unref();
   }
@@ -112,6 +113,11 @@ export class HomeAssistantClient {
     if (connected === this.#connected) return;
     this.#connected = connected;
     this.options.bus.emit('HA_CONNECTION_CHANGED', { connected, error }, 'homeassistant');
+    if (!connected) {
+      // Lost while a command ran: check again soon (with backoff) instead of at the next health check.
+      this.#delay = this.options.retryMs?.initial ?? 1000;
+      this.#schedule(this.#delay);
+    }
   }
 
   async #request(path: string, init: { method: string; body?: string }): Promise<unknown> {

@@ -65,6 +65,9 @@ export async function startServer(runtime: KiwiRuntime, options: ServerOptions):
     throw new KiwiError('not_found', `No API route ${ctx.method} ${ctx.path}`, 404);
   });
   app.use(serveDashboard(options.dashboardDir));
+  app.use((ctx) => {
+    throw new KiwiError('not_found', `Nothing at ${ctx.method} ${ctx.path}`, 404);
+  });
 
   const server = http.createServer(app.callback());
   server.headersTimeout = 10_000;

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type Koa from 'koa';
+import { KiwiError } from '../platform/errors.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -47,14 +48,7 @@ export function serveDashboard(root: string): Koa.Middleware {
   const base = path.resolve(root);
   return async (ctx, next) => {
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.path.startsWith('/api')) return next();
-    let relative: string;
-    try {
-      relative = decodeURIComponent(ctx.path);
-    } catch {
-      return next(); // undecodable path: falls through to the 404 answer
-    }
-    const file = path.resolve(base, `.${relative}`);
-    if (file !== base && !file.startsWith(base + path.sep)) return next();
+    const file = resolveInside(base, ctx.path);
     const target = (await isFile(file)) ? file : path.join(base, 'index.html');
     if (!(await isFile(target))) {
       ctx.status = 503;
@@ -66,6 +60,22 @@ export function serveDashboard(root: string): Koa.Middleware {
     ctx.type = TYPES[path.extname(target)] ?? 'application/octet-stream';
     ctx.body = await fs.readFile(target);
   };
+}
+
+/** The file a URL path names inside `base`; a path that cannot name one there is a client error. */
+function resolveInside(base: string, urlPath: string): string {
+  let relative: string;
+  try {
+    relative = decodeURIComponent(urlPath);
+  } catch {
+    throw new KiwiError('bad_path', `The path ${urlPath} is not valid percent-encoding`, 400);
+  }
+  if (relative.includes('\0')) throw new KiwiError('bad_path', 'A path may not contain a NUL byte', 400);
+  const file = path.resolve(base, `.${relative}`);
+  if (file !== base && !file.startsWith(base + path.sep)) {
+    throw new KiwiError('not_found', `No dashboard file at ${urlPath}`, 404);
+  }
+  return file;
 }
 
 async function isFile(file: string): Promise<boolean> {

@@ -19,14 +19,21 @@ export class SoulService {
   /** The active soul; an nsfw soul falls back to the default as soon as nsfw is no longer allowed. */
   get active(): Soul {
     const stored = this.store.settings.get(ACTIVE_KEY);
-    const soul = (stored && this.registry.get(stored)) || this.defaultSoul;
-    return soul.nsfw && !this.config().souls.allow_nsfw ? this.defaultSoul : soul;
+    const soul = stored ? this.registry.get(stored) : undefined;
+    return soul && this.allowed(soul) ? soul : this.defaultSoul;
   }
 
+  /** `souls.default`, unless it is unknown or an 18+ soul that is not allowed: then the built-in default. */
   get defaultSoul(): Soul {
-    const soul = this.registry.get(this.config().souls.default) ?? this.registry.get('default');
-    if (!soul) throw new KiwiError('no_default_soul', 'The built-in default soul is missing from resources/souls', 500);
-    return soul;
+    const configured = this.registry.get(this.config().souls.default);
+    if (configured && this.allowed(configured)) return configured;
+    const builtin = this.registry.get('default');
+    if (!builtin) throw new KiwiError('no_default_soul', 'The built-in default soul is missing from resources/souls', 500);
+    return builtin;
+  }
+
+  private allowed(soul: Soul): boolean {
+    return !soul.nsfw || this.config().souls.allow_nsfw;
   }
 
   list(): Soul[] {
@@ -41,7 +48,7 @@ export class SoulService {
 
   switchTo(id: string): Soul {
     const soul = this.get(id);
-    if (soul.nsfw && !this.config().souls.allow_nsfw) {
+    if (!this.allowed(soul)) {
       throw new KiwiError('nsfw_not_allowed', `'${soul.name}' is an 18+ soul; set souls.allow_nsfw to true to use it`, 403);
     }
     this.store.settings.set(ACTIVE_KEY, soul.id);

@@ -1,0 +1,182 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { DEFAULT_CONFIG } from '../contract/config.ts';
+import { KiwiError } from '../platform/errors.ts';
+import { makeTempDir } from '../testing/kiwi-test-server.ts';
+import { ConfigService } from './config-service.ts';
+
+describe('ConfigService', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(async () => {
+    dir = await makeTempDir('kiwi-config-');
+    file = path.join(dir, 'config.yaml');
+  });
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  /** The KiwiError `load` rejects with. */
+  async function loadError(env: NodeJS.ProcessEnv = {}): Promise<KiwiError> {
+    const err: unknown = await ConfigService.load(file, env).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(KiwiError);
+    return err as KiwiError;
+  }
+
+  it('writes a readable defaults file on first start (mode 0600)', async () => {
+    const config = await ConfigService.load(file, {});
+    expect(config.current).toEqual(DEFAULT_CONFIG);
+    const text = await fs.readFile(file, 'utf8');
+    expect(text.startsWith('#')).toBe(true);
+    expect(YAML.parse(text)).toEqual(DEFAULT_CONFIG);
+    expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('does not rewrite an existing file on load', async () => {
+    await fs.writeFile(file, 'language: de\n');
+    const config = await ConfigService.load(file, {});
+    expect(config.current.language).toBe('de');
+    expect(config.current.wake_word).toBe(DEFAULT_CONFIG.wake_word);
+    expect(await fs.readFile(file, 'utf8')).toBe('language: de\n');
+  });
+
+  it('an empty file means all defaults', async () => {
+    await fs.writeFile(file, '');
+    expect((await ConfigService.load(file, {})).current).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('layers: defaults < YAML file < KIWI_* environment', async () => {
+    await fs.writeFile(file, YAML.stringify({ language: 'de', wake_word: 'jarvis', llm: { provider: 'openai', model: 'gpt-x' } }));
+    const config = await ConfigService.load(file, { KIWI_LANGUAGE: 'fr', KIWI_LLM_MODEL: 'other-model', KIWI_PORT: '8123', KIWI_LISTENING: 'off', KIWI_HA_TOKEN: 'tok' });
+    expect(config.current).toMatchObject({
+      language: 'fr',
+      wake_word: 'jarvis',
+      listening: false,
+      llm: { provider: 'openai', model: 'other-model', base_url: '' },
+      homeassistant: { token: 'tok', enabled: false },
+      api: { port: 8123, host: '127.0.0.1' },
+    });
+    expect(config.envSources().get('language')).toBe('KIWI_LANGUAGE');
+    expect(config.envSources().get('llm.model')).toBe('KIWI_LLM_MODEL');
+  });
+
+  it('KIWI_API_TOKEN adds an admin token on top of the file tokens', async () => {
+    const config = await ConfigService.load(file, { KIWI_API_TOKEN: 'env-token-0123456789abcdef' });
+    expect(config.current.api.auth.tokens).toEqual([{ name: 'KIWI_API_TOKEN', token: 'env-token-0123456789abcdef', scopes: ['admin'] }]);
+  });
+
+  it('environment values are not written into the file by a PATCH', async () => {
+    const config = await ConfigService.load(file, { KIWI_LANGUAGE: 'fr', KIWI_HA_TOKEN: 'secret-from-env' });
+    await config.patch({ wake_word: 'computer' });
+    const saved = YAML.parse(await fs.readFile(file, 'utf8')) as typeof DEFAULT_CONFIG;
+    expect(saved.wake_word).toBe('computer');
+    expect(saved.language).toBe('en');
+    expect(saved.homeassistant.token).toBe('');
+    expect(config.current.language).toBe('fr');
+  });
+
+  it('invalid YAML is a clear error naming the file', async () => {
+    await fs.writeFile(file, 'language: [en\nwake_word: "x\n');
+    const err = await loadError();
+    expect(err.code).toBe('invalid_config');
+    expect(err.message).toContain(file);
+    expect(err.message).toMatch(/YAML/);
+  });
+
+  it.each([
+    ['language: xx\n', 'language'],
+    ['tts_speed: fast\n', 'tts_speed'],
+    ['llm:\n  provider: skynet\n', 'llm.provider'],
+    ['api:\n  port: 70000\n', 'api.port'],
+    ['homeassistant:\n  url: ftp://ha.local\n', 'homeassistant.url'],
+    ['api:\n  auth:\n    enabled: true\n    tokens:\n      - name: short\n        token: abc\n        scopes: [read]\n', 'api.auth.tokens.0.token'],
+    ['no_such_key: 1\n', 'no_such_key'],
+  ])('invalid value %j is a clear error naming the file and %s', async (yaml, key) => {
+    await fs.writeFile(file, yaml);
+    const err = await loadError();
+    expect(err.code).toBe('invalid_config');
+    expect(err.message).toContain(file);
+    expect(err.message).toContain(key);
+  });
+
+  it.each([
+    [{ KIWI_PORT: 'abc' }, 'KIWI_PORT'],
+    [{ KIWI_PORT: ' ' }, 'KIWI_PORT'],
+    [{ KIWI_LISTENING: 'maybe' }, 'KIWI_LISTENING'],
+    [{ KIWI_ALLOW_NSFW: 'sure' }, 'KIWI_ALLOW_NSFW'],
+  ])('a bad environment value %j is a clear error naming the variable', async (env, name) => {
+    const err = await loadError(env);
+    expect(err.code).toBe('invalid_env');
+    expect(err.message).toContain(name);
+  });
+
+  it.each([
+    [{ KIWI_PORT: '99999' }, 'api.port'],
+    [{ KIWI_LANGUAGE: 'klingon' }, 'language'],
+    [{ KIWI_HA_URL: 'not a url' }, 'homeassistant.url'],
+  ])('an environment value the schema refuses (%j) names the key', async (env, key) => {
+    const err = await loadError(env);
+    expect(err.code).toBe('invalid_env');
+    expect(err.message).toContain(key);
+  });
+
+  it('PATCH persists atomically: the file is replaced, no temp files are left, mode stays 0600', async () => {
+    const config = await ConfigService.load(file, {});
+    await fs.chmod(file, 0o644);
+    const updated = await config.patch({ language: 'ru', llm: { model: 'm1' } });
+    expect(updated).toEqual({ language: 'ru', llm: { model: 'm1' } });
+    expect(YAML.parse(await fs.readFile(file, 'utf8'))).toMatchObject({ language: 'ru', llm: { model: 'm1', provider: 'none' } });
+    expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
+    expect(await fs.readdir(dir)).toEqual(['config.yaml']);
+  });
+
+  it('concurrent PATCHes are serialised: the file ends up valid and matching memory', async () => {
+    const config = await ConfigService.load(file, {});
+    await Promise.all(Array.from({ length: 20 }, (_, i) => config.patch({ tts_voice: `voice_${i}`, tts_speed: 0.5 + i / 20 })));
+    const saved = YAML.parse(await fs.readFile(file, 'utf8')) as typeof DEFAULT_CONFIG;
+    expect(saved.tts_voice).toBe(config.current.tts_voice);
+    expect(saved.tts_speed).toBe(config.current.tts_speed);
+    expect(await fs.readdir(dir)).toEqual(['config.yaml']);
+  });
+
+  it('a refused PATCH changes nothing, in memory or on disk', async () => {
+    const config = await ConfigService.load(file, { KIWI_WAKE_WORD: 'computer' });
+    const before = await fs.readFile(file, 'utf8');
+    const calls: string[][] = [];
+    config.onChange((_c, _u, paths) => calls.push(paths));
+    for (const body of [{ language: 'xx' }, { nope: 1 }, {}, { api: { port: 1 } }, { wake_word: 'jarvis' }, { tts_speed: 5 }]) {
+      await expect(config.patch(body)).rejects.toBeInstanceOf(KiwiError);
+    }
+    await expect(config.patch({ wake_word: 'jarvis' })).rejects.toMatchObject({ status: 409 });
+    expect(await fs.readFile(file, 'utf8')).toBe(before);
+    expect(config.current.language).toBe('en');
+    expect(calls).toEqual([]);
+  });
+
+  it('listeners get the changed paths; secrets are masked in what they are told', async () => {
+    const config = await ConfigService.load(file, {});
+    const calls: Array<{ updated: unknown; paths: string[] }> = [];
+    config.onChange((_c, updated, paths) => calls.push({ updated, paths }));
+    const answer = await config.patch({ llm: { api_key: 'sk-secret-value', model: 'm' }, homeassistant: { token: 'ha-secret-value' } });
+    expect(JSON.stringify(answer)).not.toContain('secret-value');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.paths.sort()).toEqual(['homeassistant.token', 'llm.api_key', 'llm.model']);
+    expect(JSON.stringify(calls[0]!.updated)).not.toContain('secret-value');
+    expect(config.current.llm.api_key).toBe('sk-secret-value');
+    const view = config.view();
+    expect(JSON.stringify(view)).not.toContain('secret-value');
+  });
+
+  it('view() never contains api tokens', async () => {
+    await fs.writeFile(file, YAML.stringify({ api: { auth: { enabled: true, tokens: [{ name: 'a', token: 'token-value-0123456789', scopes: ['read'] }] } } }));
+    const config = await ConfigService.load(file, { KIWI_API_TOKEN: 'env-token-value-0123456789' });
+    const text = JSON.stringify(config.view());
+    expect(text).not.toContain('token-value-0123456789');
+    expect(config.view().api.auth).toEqual({ enabled: true });
+  });
+});
