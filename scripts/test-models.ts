@@ -63,6 +63,7 @@ async function upToDate(fixture: Fixture, manifest: FixtureManifest, catalog: Ca
   const read = await readManifest(path.join(cache, fixture.id));
   if (!('manifest' in read) || read.manifest.source !== 'fixture') return false;
   if (JSON.stringify(read.manifest.fixture) !== JSON.stringify(provenance(fixture, manifest))) return false;
+  if (fixture.engine && read.manifest.substitute?.engine !== fixture.engine) return false;
   return (await verifyModel(fixture.id, { modelsDir: cache, catalog })).ok;
 }
 
@@ -105,6 +106,16 @@ async function build(
       source: 'fixture',
       catalog_files: catalogFiles,
       fixture: provenance(fixture, manifest),
+      ...(fixture.substitute_for && fixture.engine
+        ? {
+            substitute: {
+              for: fixture.substitute_for,
+              task: fixture.task,
+              engine: fixture.engine,
+              languages: fixture.languages ?? ['multi'],
+            },
+          }
+        : {}),
     });
     await promote(staging, path.join(cache, fixture.id));
   } catch (err) {

@@ -5,6 +5,7 @@ import { ConversationContext } from '../dialogue/conversation-context.ts';
 import { AudioHub } from '../engine/audio/audio-hub.ts';
 import { Engine } from '../engine/engine.ts';
 import { EventBus } from '../engine/events/event-bus.ts';
+import { loadCatalog } from '../engine/models/catalog.ts';
 import { buildParts } from '../engine/parts.ts';
 import { HomeAssistantClient } from '../homeassistant/ha-client.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -16,7 +17,18 @@ import { openSqliteStore } from '../store/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 
 /** Config keys that choose or shape a stage: changing one rebuilds the engine. */
-const STAGE_KEYS = new Set(['wake_word', 'wake_word_engine', 'tts_provider', 'stt_model', 'stt_device', 'llm.provider']);
+const STAGE_KEYS = new Set([
+  'language',
+  'wake_word',
+  'wake_word_engine',
+  'tts_provider',
+  'stt_model',
+  'stt_device',
+  'llm.provider',
+  'voice.vad_model',
+  'voice.wake_model',
+  'voice.speaker_model',
+]);
 
 export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
@@ -124,10 +136,10 @@ export class KiwiRuntime {
   }
 
   async #startEngine(): Promise<void> {
-    const built = await buildParts({ config: this.config.current, modelsDir: this.paths.models });
+    const built = await buildParts({ config: this.config.current, modelsDir: this.paths.models, catalog: await loadCatalog() });
     this.#engine = new Engine({ config: () => this.config.current, bus: this.bus, hub: this.hub, built });
     this.#engine.start();
-    for (const line of this.#engine.missing) this.logger.warn(`engine: ${line}`);
+    for (const line of [...this.#engine.missing, ...built.notes]) this.logger.warn(`engine: ${line}`);
   }
 
   #onConfigChanged(updated: Record<string, unknown>, changed: string[]): void {

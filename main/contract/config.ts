@@ -43,6 +43,33 @@ const groups = {
     })
     .strict(),
   souls: z.object({ default: SoulId, allow_nsfw: z.boolean() }).strict(),
+  /** Listening and speaking thresholds; the defaults were calibrated on the bench's test speech. */
+  voice: z
+    .object({
+      vad_model: z.string().min(1).max(128).describe("'auto' or a vad model id"),
+      vad_threshold: z.number().min(0.05).max(0.95).describe('Silero speech probability that counts as speech'),
+      min_speech_ms: z.number().int().min(50).max(2000),
+      min_silence_ms: z.number().int().min(100).max(3000).describe('end-of-speech silence before adaptation'),
+      max_silence_ms: z.number().int().min(100).max(5000).describe('upper bound for adaptive end-of-speech silence'),
+      max_utterance_s: z.number().min(1).max(60),
+      preroll_ms: z.number().int().min(0).max(2000).describe('audio kept before speech starts, so the start of the wake word is never cut'),
+      wake_threshold: z.number().min(0.05).max(0.99),
+      wake_model: z.string().min(1).max(128).describe("'auto' or a wake model id (openWakeWord: the model for wake_word)"),
+      wake_cue: z.boolean().describe('play a short tone after the wake word'),
+      follow_up_s: z.number().min(0).max(60).describe('after a reply, the next utterance needs no wake word for this long'),
+      speaker_model: z.string().min(1).max(128).describe("'auto' or a speaker-embedding model id"),
+      speaker_threshold: z.number().min(0).max(1).describe('cosine similarity above which a voice matches a profile'),
+      auto_learn_guests: z.boolean(),
+      barge_in: z.boolean(),
+      barge_in_threshold: z.number().min(0.05).max(0.99).describe('VAD threshold while Kiwi speaks (echo-aware: higher)'),
+    })
+    .strict(),
+  audio: z
+    .object({
+      input: z.enum(['auto', 'system', 'none']).describe('headless microphone: auto uses one if the system has it'),
+      output: z.enum(['auto', 'system', 'none']).describe('headless speaker for replies'),
+    })
+    .strict(),
   api: z
     .object({
       host: z.string().min(1).max(255),
@@ -84,6 +111,25 @@ export const DEFAULT_CONFIG: Config = {
   llm: { provider: 'none', base_url: '', model: '', api_key: '', timeout_s: 60 },
   homeassistant: { enabled: false, url: '', token: '', language: '' },
   souls: { default: 'default', allow_nsfw: false },
+  voice: {
+    vad_model: 'auto',
+    vad_threshold: 0.5,
+    min_speech_ms: 250,
+    min_silence_ms: 500,
+    max_silence_ms: 1200,
+    max_utterance_s: 15,
+    preroll_ms: 600,
+    wake_threshold: 0.5,
+    wake_model: 'auto',
+    wake_cue: true,
+    follow_up_s: 8,
+    speaker_model: 'auto',
+    speaker_threshold: 0.75,
+    auto_learn_guests: true,
+    barge_in: true,
+    barge_in_threshold: 0.8,
+  },
+  audio: { input: 'auto', output: 'auto' },
   api: {
     host: '127.0.0.1',
     port: 7789,
@@ -104,6 +150,8 @@ export const ConfigPatchSchema = z
     llm: groups.llm.partial().strict().optional(),
     homeassistant: groups.homeassistant.partial().strict().optional(),
     souls: groups.souls.partial().strict().optional(),
+    voice: groups.voice.partial().strict().optional(),
+    audio: groups.audio.partial().strict().optional(),
     api: z
       .unknown()
       .refine((v) => v === undefined, 'the api group (host, port, auth) can only be changed in the config file')
@@ -120,6 +168,8 @@ export const ConfigView = z
     llm: groups.llm.omit({ api_key: true }),
     homeassistant: groups.homeassistant.omit({ token: true }),
     souls: groups.souls,
+    voice: groups.voice,
+    audio: groups.audio,
     api: groups.api.omit({ auth: true }).extend({ auth: z.object({ enabled: z.boolean() }) }),
   });
 export type ConfigView = z.infer<typeof ConfigView>;

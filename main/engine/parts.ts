@@ -1,65 +1,88 @@
 import type { Config } from '../contract/config.ts';
+import { describeError } from '../platform/errors.ts';
+import type { Catalog, CatalogModel, ModelTask } from './models/catalog-schema.ts';
+import { resolveModel } from './models/resolve.ts';
+import type { StageContext, StageFactory } from './stages/factory.ts';
+import { SPEAKER_ENGINES } from './stages/speaker/index.ts';
+import { STT_ENGINES } from './stages/stt/index.ts';
+import { createSystemVoice, TTS_ENGINES } from './stages/tts/index.ts';
+import { VAD_ENGINES } from './stages/vad/index.ts';
+import { WAKE_ENGINES } from './stages/wake/index.ts';
 import type { EngineParts, PartName } from './stages.ts';
 
-export interface PartContext {
-  config: Config;
-  modelsDir: string;
-}
-
-type Factory<K extends PartName> = (ctx: PartContext) => Promise<NonNullable<EngineParts[K]>>;
-
-/**
- * Engines by stage and name. Adding an engine is one file plus one line here; the config picks
- * the name. A stage whose name has no factory (or whose factory fails) is reported as missing
- * with the reason, and the features that need it answer 503 naming it.
- */
-export const PART_FACTORIES: { [K in PartName]: Record<string, Factory<K>> } = {
-  vad: {},
-  wake: {},
-  stt: {},
-  speaker: {},
-  tts: {},
-  llm: {},
-};
-
-/** Which engine name each stage uses under this config. */
-export function chosenEngines(config: Config): Record<PartName, string> {
-  return {
-    vad: 'silero',
-    wake: config.wake_word_engine,
-    stt: config.stt_model,
-    speaker: 'sherpa-embedding',
-    tts: config.tts_provider,
-    llm: config.llm.provider,
-  };
+export interface PartContext extends StageContext {
+  catalog: Catalog;
 }
 
 export interface BuiltParts {
   parts: EngineParts;
   /** Stage → why it is not available. */
   missing: Partial<Record<PartName, string>>;
+  /** What was chosen instead of what config asked for (e.g. the system voice for a missing TTS model). */
+  notes: string[];
 }
 
+/** The catalog engines behind each `tts_provider`. */
+const TTS_PROVIDER_ENGINES: Record<Exclude<Config['tts_provider'], 'system'>, CatalogModel['engine']> = {
+  kokoro: 'sherpa-tts-kokoro',
+  piper: 'sherpa-tts-vits',
+  matcha: 'sherpa-tts-matcha',
+  kitten: 'sherpa-tts-kitten',
+};
+
+/**
+ * Builds every stage config asks for: config → model (resolved and verified) → the adapter for
+ * that model's engine. A stage that cannot be built is reported as missing with the reason;
+ * the features that need it answer 503 naming it. TTS falls back to the system voice, so Kiwi
+ * can always speak.
+ */
 export async function buildParts(ctx: PartContext): Promise<BuiltParts> {
-  const parts: EngineParts = {};
-  const missing: Partial<Record<PartName, string>> = {};
-  const chosen = chosenEngines(ctx.config);
-  for (const stage of Object.keys(PART_FACTORIES) as PartName[]) {
-    const name = chosen[stage];
-    if (stage === 'llm' && name === 'none') {
-      missing.llm = "llm.provider is 'none': only built-in commands and Home Assistant answer";
-      continue;
-    }
-    const factory = (PART_FACTORIES[stage] as Record<string, Factory<typeof stage>>)[name];
-    if (!factory) {
-      missing[stage] = `no ${stage} engine named '${name}' is available in this build`;
-      continue;
-    }
+  const { config } = ctx;
+  const built: BuiltParts = { parts: {}, missing: {}, notes: [] };
+  const attempt = async <K extends PartName>(stage: K, make: () => Promise<EngineParts[K]>) => {
     try {
-      (parts as Record<PartName, unknown>)[stage] = await factory(ctx);
+      built.parts[stage] = await make();
     } catch (err) {
-      missing[stage] = `${stage} engine '${name}' failed to start: ${(err as Error).message}`;
+      built.missing[stage] = describeError(err);
     }
+  };
+  const load = <T>(task: ModelTask, want: string, registry: Record<string, StageFactory<T>>, engines?: string[]) => async () => {
+    const model = await resolveModel(task, want, config.language, {
+      modelsDir: ctx.modelsDir,
+      catalog: ctx.catalog,
+      engines: engines ?? Object.keys(registry),
+    });
+    const factory = registry[model.engine];
+    if (!factory) throw new Error(`no adapter for the ${model.engine} engine of model '${model.id}' in this build`);
+    return factory(model, ctx);
+  };
+
+  await attempt('vad', load('vad', config.voice.vad_model, VAD_ENGINES));
+  if (config.wake_word_engine !== 'text') {
+    const engine = config.wake_word_engine === 'kws' ? 'sherpa-kws' : 'openwakeword';
+    await attempt('wake', load('wake', wakeModelFor(config), WAKE_ENGINES, [engine]));
   }
-  return { parts, missing };
+  await attempt('stt', load('stt', config.stt_model, STT_ENGINES));
+  await attempt('speaker', load('speaker', config.voice.speaker_model, SPEAKER_ENGINES));
+  await attempt('tts', async () => {
+    if (config.tts_provider === 'system') return createSystemVoice(ctx);
+    try {
+      return await load('tts', 'auto', TTS_ENGINES, [TTS_PROVIDER_ENGINES[config.tts_provider]])();
+    } catch (err) {
+      built.notes.push(`tts: ${config.tts_provider} is not usable (${describeError(err)}); speaking with the system voice`);
+      return createSystemVoice(ctx);
+    }
+  });
+  if (config.llm.provider === 'none') {
+    built.missing.llm = "llm.provider is 'none': only built-in commands and Home Assistant answer";
+  } else {
+    built.missing.llm = `no LLM client for '${config.llm.provider}' in this build yet`;
+  }
+  return built;
+}
+
+/** openWakeWord models are trained per phrase: the model for the configured wake word. */
+function wakeModelFor(config: Config): string {
+  if (config.voice.wake_model !== 'auto' || config.wake_word_engine !== 'openwakeword') return config.voice.wake_model;
+  return `openwakeword-${config.wake_word.toLowerCase().trim().replace(/[^a-z0-9]+/g, '-')}`;
 }

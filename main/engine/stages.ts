@@ -1,7 +1,11 @@
 /**
  * The stages of the audio path, each behind a small interface and chosen by name from config.
- * The voice-engine work implements them with sherpa-onnx-node / onnxruntime-node; the engine
- * only ever talks to these interfaces.
+ * Implementations live in main/engine/stages/<stage>/ and run on sherpa-onnx-node or
+ * onnxruntime-node; the engine only ever talks to these interfaces.
+ *
+ * Inference never blocks the event loop: model calls are async and run on native threads
+ * (onnxruntime's session.run, sherpa's *Async methods). Per-frame work that stays synchronous
+ * (VAD on 32 ms windows) is small enough to measure as event-loop lag in the bench.
  */
 
 /** Mono PCM, float samples in [-1, 1]. */
@@ -10,39 +14,98 @@ export interface Pcm {
   sampleRate: number;
 }
 
-export interface Vad {
+/** Every stage that holds native resources frees them here; the engine calls it on rebuild. */
+interface Disposable {
+  dispose(): void;
+}
+
+/** A finished stretch of speech as the VAD saw it. */
+export interface SpeechSegment extends Pcm {
+  /** Index (in 16 kHz samples since the stream started) of the segment's first sample. */
+  start: number;
+}
+
+export interface Vad extends Disposable {
   readonly name: string;
-  /** Feed 16 kHz samples; returns finished speech segments, if any. */
-  accept(samples: Float32Array): Pcm[];
+  /** Feed 16 kHz samples (any length); returns the speech segments that ended in them. */
+  accept(samples: Float32Array): SpeechSegment[];
+  /** Whether the VAD hears speech right now (for barge-in and SPEECH_STARTED). */
+  readonly speaking: boolean;
+  /** End of input: returns the segment still open, if any. */
+  flush(): SpeechSegment[];
   reset(): void;
 }
 
-export interface WakeWord {
+export interface WakeDetection {
+  keyword: string;
+  /** Engine score in [0, 1]. */
+  score: number;
+  /** Index (in 16 kHz samples since the stream started) where the detection fired. */
+  at: number;
+}
+
+/**
+ * An acoustic wake-word engine (sherpa keyword spotting, openWakeWord). The `text` engine has
+ * no acoustic part: it finds the wake word in transcripts (see stages/wake/text-match.ts).
+ */
+export interface WakeWord extends Disposable {
   readonly name: string;
-  /** Feed 16 kHz samples; true when the wake word was heard in them. */
-  accept(samples: Float32Array): boolean;
+  /** Feed 16 kHz samples in stream order; resolves to a detection when the wake word ended in them. */
+  accept(samples: Float32Array): Promise<WakeDetection | null>;
   reset(): void;
 }
 
-export interface Stt {
-  readonly name: string;
-  transcribe(audio: Pcm, options: { language: string; signal?: AbortSignal }): Promise<{ text: string; language: string }>;
+export interface Transcript {
+  text: string;
+  language: string;
 }
 
-export interface SpeakerEmbedder {
+/** A streaming recognizer session: partial text while someone speaks. */
+export interface SttStream {
+  /** Feed 16 kHz samples; resolves to the current partial text (or null when it did not change). */
+  accept(samples: Float32Array): Promise<string | null>;
+  /** End of the utterance: the final text. */
+  finish(): Promise<string>;
+}
+
+export interface Stt extends Disposable {
   readonly name: string;
+  /** The model id it runs (for status, logs and benchmarks). */
+  readonly model: string;
+  transcribe(audio: Pcm, options: { language: string; signal?: AbortSignal }): Promise<Transcript>;
+  /** Only streaming recognizers (zipformer) have it. */
+  createStream?(options: { language: string }): SttStream;
+}
+
+export interface SpeakerEmbedder extends Disposable {
+  readonly name: string;
+  readonly model: string;
+  readonly dimension: number;
   embed(audio: Pcm, signal?: AbortSignal): Promise<Float32Array>;
 }
 
-export interface Tts {
+export interface TtsOptions {
+  voice: string;
+  speed: number;
+  language: string;
+  signal?: AbortSignal;
+}
+
+export interface Tts extends Disposable {
   readonly name: string;
-  synthesize(text: string, options: { voice: string; speed: number; language: string; signal?: AbortSignal }): Promise<Pcm>;
+  readonly model: string;
+  synthesize(text: string, options: TtsOptions): Promise<Pcm>;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
 }
 
 export interface Llm {
   readonly name: string;
   /** Streams the answer's text as it is written. */
-  chat(messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>, options: { model: string; signal?: AbortSignal }): AsyncIterable<string>;
+  chat(messages: ChatMessage[], options: { model: string; signal?: AbortSignal }): AsyncIterable<string>;
 }
 
 export interface EngineParts {

@@ -94,9 +94,9 @@ describe('StateMachine', () => {
 
 describe('STATE_CHANGED through the Engine', () => {
   const fakeListeningParts = (): EngineParts => ({
-    vad: { name: 'fake-vad', accept: () => [], reset: () => undefined },
-    wake: { name: 'fake-wake', accept: () => false, reset: () => undefined },
-    stt: { name: 'fake-stt', transcribe: async () => ({ text: '', language: 'en' }) },
+    vad: { name: 'fake-vad', speaking: false, accept: () => [], flush: () => [], reset: () => undefined, dispose: () => undefined },
+    wake: { name: 'fake-wake', accept: async () => null, reset: () => undefined, dispose: () => undefined },
+    stt: { name: 'fake-stt', model: 'none', transcribe: async () => ({ text: '', language: 'en' }), dispose: () => undefined },
   });
 
   function setup(parts: EngineParts, config: Partial<Config> = {}) {
@@ -106,7 +106,7 @@ describe('STATE_CHANGED through the Engine', () => {
     const events: EventEnvelope[] = [];
     bus.subscribe((e) => events.push(e));
     let cfg: Config = { ...DEFAULT_CONFIG, ...config };
-    const engine = new Engine({ config: () => cfg, bus, hub: new AudioHub(), built: { parts, missing: {} } });
+    const engine = new Engine({ config: () => cfg, bus, hub: new AudioHub(), built: { parts, missing: {}, notes: [] } });
     return { engine, events, setConfig: (c: Partial<Config>) => (cfg = { ...cfg, ...c }), changes: () => events.filter((e) => e.event === 'STATE_CHANGED').map((e) => e.data) };
   }
 
@@ -140,7 +140,7 @@ describe('STATE_CHANGED through the Engine', () => {
 
   it('speaking goes to SPEAKING and back to LISTENING when done', async () => {
     const audio: Pcm = { samples: new Float32Array(160), sampleRate: 16000 };
-    const { engine, changes } = setup({ ...fakeListeningParts(), tts: { name: 'fake-tts', synthesize: async () => audio } });
+    const { engine, changes } = setup({ ...fakeListeningParts(), tts: { name: 'fake-tts', model: 'none', synthesize: async () => audio, dispose: () => undefined } });
     engine.start();
     engine.speak('hello');
     expect(engine.state).toBe('SPEAKING');

@@ -17,6 +17,9 @@ export const MODEL_ENGINES = [
   'sherpa-tts-kitten',
   'sherpa-denoise',
   'sherpa-punct',
+  // onnxruntime-node adapters for models published outside sherpa-onnx's format
+  'onnx-whisper',
+  'onnx-ge2e',
 ] as const;
 
 /** The 15 languages Kiwi speaks, plus `multi` for language-independent models (VAD, speaker). */

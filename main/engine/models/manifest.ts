@@ -2,6 +2,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../platform/atomic-write.ts';
+import { MODEL_ENGINES, MODEL_TASKS } from './catalog-schema.ts';
 import { sha256File } from './sha256.ts';
 
 /**
@@ -19,6 +20,10 @@ export const InstallManifestSchema = z.object({
   catalog_files: z.array(z.object({ url: z.string(), sha256: z.string().nullable() })),
   /** Fixture provenance (registry packages and their archive hashes) when source is `fixture`. */
   fixture: z.array(z.object({ package: z.string(), version: z.string(), archive_sha256: z.string() })).optional(),
+  /** A fixture standing in for a catalog model of another format: how to run it. */
+  substitute: z
+    .object({ for: z.string(), task: z.enum(MODEL_TASKS), engine: z.enum(MODEL_ENGINES), languages: z.array(z.string()) })
+    .optional(),
   files: z.record(z.string(), z.object({ sha256: z.string(), size: z.number() })),
 });
 

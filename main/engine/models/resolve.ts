@@ -1,0 +1,100 @@
+import fsp from 'node:fs/promises';
+import { KiwiError } from '../../platform/errors.ts';
+import type { Catalog, CatalogModel, ModelTask } from './catalog-schema.ts';
+import { readManifest } from './manifest.ts';
+import { requireVerifiedModel } from './require.ts';
+import { modelPath } from './verify.ts';
+
+/** A model chosen for a stage, verified and ready to load. */
+export interface ResolvedModel {
+  id: string;
+  dir: string;
+  task: ModelTask;
+  engine: CatalogModel['engine'];
+  languages: string[];
+  /** Engine settings from the catalog (file names relative to `dir`, options). */
+  config: CatalogModel['config'];
+}
+
+interface Candidate extends Omit<ResolvedModel, 'dir'> {
+  default_for: string[];
+}
+
+/**
+ * The model a stage runs: `want` is a model id, or `auto` for the best installed model for the
+ * language (the catalog's default for it, then any model covering it, then a language-independent
+ * one). Installed test fixtures that stand in for a catalog model count too. The files are
+ * re-verified against their install-time sha256 before use.
+ */
+export async function resolveModel(
+  task: ModelTask,
+  want: string,
+  language: string,
+  opts: { modelsDir: string; catalog: Catalog; engines?: readonly string[] },
+): Promise<ResolvedModel> {
+  const installed = (await installedModels(opts.modelsDir, opts.catalog)).filter(
+    (m) => m.task === task && (!opts.engines || opts.engines.includes(m.engine)),
+  );
+  let chosen: Candidate | undefined;
+  if (want !== 'auto') {
+    chosen = installed.find((m) => m.id === want);
+    if (!chosen) {
+      const known = opts.catalog.models.find((m) => m.id === want);
+      if (!known) throw new KiwiError('model_unknown', `No ${task} model '${want}' in the catalog`, 503);
+      throw new KiwiError('model_missing', `The ${task} model '${want}' is not installed; run: kiwi models download ${want}`, 503);
+    }
+  } else {
+    chosen = pickForLanguage(installed, language);
+    if (!chosen) {
+      const suggestion = pickForLanguage(
+        opts.catalog.models.filter((m) => m.task === task).map((m) => ({ ...m, config: m.config })),
+        language,
+      );
+      const how = suggestion ? `run: kiwi models download ${suggestion.id}` : 'none in the catalog covers it';
+      throw new KiwiError('model_missing', `No ${task} model for '${language}' is installed in ${opts.modelsDir}; ${how}`, 503);
+    }
+  }
+  const dir = await requireVerifiedModel(chosen.id, { modelsDir: opts.modelsDir, catalog: opts.catalog });
+  const { default_for: _unused, ...model } = chosen;
+  return { ...model, dir };
+}
+
+function pickForLanguage<T extends Pick<Candidate, 'default_for' | 'languages'>>(models: T[], language: string): T | undefined {
+  return (
+    models.find((m) => m.default_for.includes(language)) ??
+    models.find((m) => m.default_for.includes('*')) ??
+    models.find((m) => m.languages.includes(language)) ??
+    models.find((m) => m.languages.includes('multi'))
+  );
+}
+
+/** Catalog models with an install manifest, plus installed substitutes, in catalog order. */
+async function installedModels(modelsDir: string, catalog: Catalog): Promise<Candidate[]> {
+  const out: Candidate[] = [];
+  for (const m of catalog.models) {
+    if ('manifest' in (await readManifest(modelPath(m.id, { modelsDir })))) {
+      out.push({ id: m.id, task: m.task, engine: m.engine, languages: m.languages, config: m.config, default_for: m.default_for });
+    }
+  }
+  const entries = await fsp.readdir(modelsDir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
+    throw err;
+  });
+  for (const entry of entries) {
+    if (!entry.isDirectory() || entry.name.startsWith('.') || catalog.models.some((m) => m.id === entry.name)) continue;
+    const read = await readManifest(modelPath(entry.name, { modelsDir }));
+    const sub = 'manifest' in read ? read.manifest.substitute : undefined;
+    if (!sub) continue;
+    const stands = catalog.models.find((m) => m.id === sub.for);
+    out.push({
+      id: entry.name,
+      task: sub.task,
+      engine: sub.engine,
+      languages: sub.languages,
+      config: {},
+      // A stand-in is the default wherever the model it stands for would be.
+      default_for: stands?.default_for ?? [],
+    });
+  }
+  return out;
+}
