@@ -2,9 +2,14 @@ import type { Config } from '../contract/config.ts';
 import type { EngineState } from '../contract/events.ts';
 import { KiwiError, describeError, unavailable } from '../platform/errors.ts';
 import type { AudioHub } from './audio/audio-hub.ts';
+import { wakeCue } from './audio/cue.ts';
 import { StateMachine } from './dialogue/state-machine.ts';
 import type { EventBus } from './events/event-bus.ts';
+import type { ListeningSession } from './listening/listening-session.ts';
+import type { SpeakerIdentifier, TurnHandler, TurnResult } from './listening/turn.ts';
+import { VoiceLoop, type Heard, type WakeMatcher } from './listening/voice-loop.ts';
 import type { BuiltParts } from './parts.ts';
+import { speakSentences } from './speech/sentence-speaker.ts';
 import type { EngineParts, PartName } from './stages.ts';
 
 export interface EngineOptions {
@@ -12,30 +17,41 @@ export interface EngineOptions {
   bus: EventBus;
   hub: AudioHub;
   built: BuiltParts;
+  /** What to do with a command; without one, commands are recognised but not answered. */
+  handler?: TurnHandler;
+  identifier?: SpeakerIdentifier;
+  /** Finds the wake word in a transcript (needed by the `text` engine, and to strip it from commands). */
+  matchWake?: WakeMatcher;
 }
 
-/** Stages the listening loop needs before Kiwi can leave IDLE on its own. */
-const LISTENING_NEEDS: PartName[] = ['vad', 'wake', 'stt'];
+const noTextWake: WakeMatcher = () => ({ matched: false, command: '' });
 
 /**
- * The voice engine of one Kiwi process: the state machine, the stages, and the current turn
- * (one AbortController that stop and barge-in cancel). `restart` replaces the whole object.
+ * The voice engine of one Kiwi process: the state machine, the stages, the voice loop over
+ * every audio input, and the current turn (one AbortController that stop and barge-in
+ * cancel). `restart` replaces the whole object.
  */
 export class Engine {
   readonly machine = new StateMachine('IDLE');
   readonly parts: EngineParts;
   readonly #missing: BuiltParts['missing'];
+  readonly #voice: VoiceLoop | null;
+  readonly #results = new Set<(result: TurnResult) => void>();
+  readonly #cleanup: Array<() => void> = [];
   #turn: AbortController | null = null;
   #activeSpeaker: string | null = null;
   #disposed = false;
-  readonly #unsubscribe: () => void;
 
   constructor(private readonly options: EngineOptions) {
     this.parts = options.built.parts;
     this.#missing = options.built.missing;
-    this.#unsubscribe = this.machine.onChange(({ from, to, reason }) =>
-      options.bus.emit('STATE_CHANGED', { old_state: from, new_state: to, reason }, 'engine'),
+    this.#cleanup.push(
+      this.machine.onChange(({ from, to, reason }) => {
+        options.bus.emit('STATE_CHANGED', { old_state: from, new_state: to, reason }, 'engine');
+        if (to === 'SPEAKING' || from === 'SPEAKING') this.#voice?.speakingChanged(to === 'SPEAKING');
+      }),
     );
+    this.#voice = this.#canListen() ? this.#makeVoiceLoop() : null;
   }
 
   get state(): EngineState {
@@ -53,35 +69,54 @@ export class Engine {
 
   /** Begin listening when config says so and the listening stages exist; otherwise stay IDLE. */
   start(): void {
+    const { hub } = this.options;
+    if (this.#voice) {
+      const voice = this.#voice;
+      this.#cleanup.push(
+        hub.onFrame((source, samples) => {
+          if (this.state === 'IDLE') return; // listening is off: frames are dropped, not queued
+          voice.session(source).push(samples).catch((err: unknown) => this.#error('audio_failed', err));
+        }),
+        hub.onSourceEnd((source) => void voice.endSource(source).catch((err: unknown) => this.#error('audio_failed', err))),
+      );
+    }
     this.applyListening(this.options.config().listening);
     this.options.bus.emit('ENGINE_READY', { missing: this.missing }, 'engine');
   }
 
   applyListening(on: boolean): void {
-    const canListen = LISTENING_NEEDS.every((stage) => this.parts[stage] !== undefined);
-    if (on && canListen && this.state === 'IDLE') this.machine.moveTo('LISTENING');
+    if (on && this.#voice && this.state === 'IDLE') this.machine.moveTo('LISTENING');
     if (!on && this.state === 'LISTENING') this.machine.moveTo('IDLE');
+  }
+
+  /** A listening session fed directly (CLI, tests), outside the hub. */
+  listen(sourceId: string, options: { awaitTurns?: boolean } = {}): ListeningSession {
+    if (!this.#voice) throw unavailable('listening_unavailable', `Cannot listen: ${this.missing.join('; ') || 'listening is off'}`);
+    return this.#voice.session(sourceId, options);
+  }
+
+  endSource(sourceId: string): Promise<void> {
+    return this.#voice?.endSource(sourceId) ?? Promise.resolve();
+  }
+
+  /** Every utterance's outcome (answered or ignored, and why). */
+  onResult(listener: (result: TurnResult) => void): () => void {
+    this.#results.add(listener);
+    return () => this.#results.delete(listener);
   }
 
   /** Speak `text` now (test phrase, announcement). Throws 503 at once when no TTS exists; later failures become ERROR events. */
   speak(text: string): void {
-    const tts = this.#require('tts');
+    this.#require('tts');
     this.stop();
-    const turn = new AbortController();
-    this.#turn = turn;
-    const config = this.options.config();
-    this.machine.moveTo('SPEAKING');
-    this.options.bus.emit('TTS_STARTED', { text }, 'engine');
-    void tts
-      .synthesize(text, { voice: config.tts_voice, speed: config.tts_speed, language: config.language, signal: turn.signal })
-      .then((audio) => this.options.hub.play(audio, turn.signal))
-      .then(
-        () => this.#endTurn(turn, { text, interrupted: false }),
-        (err: unknown) => {
-          if (!turn.signal.aborted) this.options.bus.emit('ERROR', { code: 'tts_failed', message: describeError(err) }, 'engine');
-          this.#endTurn(turn, { text, interrupted: turn.signal.aborted });
-        },
-      );
+    const turn = this.#beginTurn();
+    void this.#say([text], turn).then(
+      () => this.#endTurn(turn),
+      (err: unknown) => {
+        if (!turn.signal.aborted) this.#error('tts_failed', err);
+        this.#endTurn(turn);
+      },
+    );
   }
 
   /** Stop playback, pending synthesis and the running request together. */
@@ -94,16 +129,106 @@ export class Engine {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#turn?.abort(new KiwiError('engine_restarting', 'The engine is restarting'));
-    this.#unsubscribe();
+    for (const off of this.#cleanup) off();
+    for (const part of Object.values(this.parts)) (part as { dispose?: () => void }).dispose?.();
   }
 
-  #endTurn(turn: AbortController, data: { text: string; interrupted: boolean }): void {
-    this.options.bus.emit('TTS_FINISHED', data, 'engine');
+  #canListen(): boolean {
+    const { vad, stt, wake } = this.parts;
+    const wakeReady = this.options.config().wake_word_engine === 'text' || wake !== undefined;
+    return Boolean(vad && stt && wakeReady);
+  }
+
+  #makeVoiceLoop(): VoiceLoop {
+    const { vad, stt, wake } = this.parts;
+    const { bus, hub, config } = this.options;
+    return new VoiceLoop({
+      config,
+      bus,
+      hub,
+      stt: stt!,
+      makeVad: (threshold) => vad!.fork(threshold),
+      wake: wake?.fork?.() ?? wake,
+      identifier: this.options.identifier,
+      matchWake: this.options.matchWake ?? noTextWake,
+      isSpeaking: () => this.state === 'SPEAKING',
+      bargeIn: (source) => {
+        if (this.state !== 'SPEAKING' || !this.#turn) return;
+        bus.emit('BARGE_IN', { source }, 'engine');
+        this.#turn.abort(new KiwiError('barge_in', 'The user spoke over Kiwi'));
+      },
+      acknowledgeWake: () => {
+        if (config().voice.wake_cue) void hub.play(wakeCue(), new AbortController().signal).catch((err: unknown) => this.#error('audio_failed', err));
+      },
+      respond: (command, heard) => this.#respond(command, heard),
+      result: (result) => {
+        for (const listener of this.#results) listener(result);
+      },
+    });
+  }
+
+  async #respond(command: string, heard: Heard) {
+    const { bus } = this.options;
+    this.#activeSpeaker = heard.speaker?.id ?? null;
+    const turn = this.#beginTurn('PROCESSING');
+    bus.emit('COMMAND_RECEIVED', { command, source: heard.sourceId, speaker_id: this.#activeSpeaker, language: heard.language }, 'engine');
+    try {
+      if (!this.options.handler) return { command: null, reply: null, firstAudioMs: null };
+      this.machine.moveTo('THINKING');
+      const answer = await this.options.handler({ text: command, language: heard.language, speaker: heard.speaker, source: heard.sourceId, signal: turn.signal });
+      if (!answer.reply) return { command: answer.command, reply: null, firstAudioMs: null };
+      const spoken = await this.#say(answer.reply, turn);
+      return { command: answer.command, reply: spoken.text, firstAudioMs: spoken.firstAudioMs };
+    } catch (err) {
+      if (!turn.signal.aborted) this.#error('turn_failed', err);
+      return { command: null, reply: null, firstAudioMs: null };
+    } finally {
+      this.#endTurn(turn);
+    }
+  }
+
+  async #say(sentences: AsyncIterable<string> | Iterable<string>, turn: AbortController) {
+    const tts = this.#require('tts');
+    const config = this.options.config();
+    const { bus, hub } = this.options;
+    const spoken: string[] = [];
+    const result = await speakSentences(
+      (async function* () {
+        for await (const sentence of sentences) {
+          spoken.push(sentence);
+          yield sentence;
+        }
+      })(),
+      tts,
+      { voice: config.tts_voice, speed: config.tts_speed, language: config.language },
+      (audio, signal) => hub.play(audio, signal),
+      turn.signal,
+      () => {
+        if (this.machine.canMove('SPEAKING')) this.machine.moveTo('SPEAKING');
+        bus.emit('TTS_STARTED', { text: spoken.join(' ') }, 'engine');
+      },
+    ).finally(() => bus.emit('TTS_FINISHED', { text: spoken.join(' '), interrupted: turn.signal.aborted }, 'engine'));
+    return result;
+  }
+
+  #beginTurn(state: EngineState = 'SPEAKING'): AbortController {
+    this.#turn?.abort(new KiwiError('superseded', 'A newer turn started'));
+    const turn = new AbortController();
+    this.#turn = turn;
+    if (this.machine.canMove(state)) this.machine.moveTo(state);
+    return turn;
+  }
+
+  #endTurn(turn: AbortController): void {
     if (this.#turn !== turn) return; // a newer turn owns the state now
     this.#turn = null;
     if (this.#disposed) return;
-    const listening = this.options.config().listening && LISTENING_NEEDS.every((s) => this.parts[s]);
-    this.machine.moveTo(listening ? 'LISTENING' : 'IDLE');
+    const next = this.options.config().listening && this.#voice ? 'LISTENING' : 'IDLE';
+    if (this.machine.canMove(next)) this.machine.moveTo(next);
+  }
+
+  #error(code: string, err: unknown): void {
+    this.options.bus.emit('ERROR', { code, message: describeError(err) }, 'engine');
   }
 
   #require<K extends PartName>(stage: K): NonNullable<EngineParts[K]> {

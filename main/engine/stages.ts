@@ -34,6 +34,8 @@ export interface Vad extends Disposable {
   /** End of input: returns the segment still open, if any. */
   flush(): SpeechSegment[];
   reset(): void;
+  /** A fresh detector on the same model for another input (or a stricter one for barge-in). */
+  fork(threshold: number): Vad;
 }
 
 export interface WakeDetection {
@@ -53,6 +55,8 @@ export interface WakeWord extends Disposable {
   /** Feed 16 kHz samples in stream order; resolves to a detection when the wake word ended in them. */
   accept(samples: Float32Array): Promise<WakeDetection | null>;
   reset(): void;
+  /** A fresh detector on the same loaded model for another input (streams keep state). */
+  fork?(): WakeWord;
 }
 
 export interface Transcript {

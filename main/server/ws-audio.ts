@@ -90,6 +90,7 @@ export class AudioSockets {
     ws.on('close', () => {
       this.#clients.delete(ws);
       removeSink();
+      runtime.hub.endSource(sessionId);
       runtime.bus.emit('WEB_CLIENT_DISCONNECTED', { client_id: sessionId }, 'audio');
     });
     ws.on('error', (err) => runtime.logger.warn({ err }, 'audio socket error'));

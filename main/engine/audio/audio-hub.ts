@@ -17,6 +17,7 @@ export type FrameListener = (sourceId: string, samples: Float32Array) => void;
 export class AudioHub {
   readonly #sinks = new Map<string, AudioSink>();
   readonly #listeners = new Set<FrameListener>();
+  readonly #endListeners = new Set<(sourceId: string) => void>();
   #framesIn = 0;
 
   addSink(sink: AudioSink): () => void {
@@ -40,6 +41,16 @@ export class AudioHub {
   onFrame(listener: FrameListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** An input went away (socket closed, file ended): its listening state can be dropped. */
+  endSource(sourceId: string): void {
+    for (const listener of this.#endListeners) listener(sourceId);
+  }
+
+  onSourceEnd(listener: (sourceId: string) => void): () => void {
+    this.#endListeners.add(listener);
+    return () => this.#endListeners.delete(listener);
   }
 
   /** Play to every sink at once; one failing sink does not silence the others. */

@@ -94,7 +94,7 @@ describe('StateMachine', () => {
 
 describe('STATE_CHANGED through the Engine', () => {
   const fakeListeningParts = (): EngineParts => ({
-    vad: { name: 'fake-vad', speaking: false, accept: () => [], flush: () => [], reset: () => undefined, dispose: () => undefined },
+    vad: { name: 'fake-vad', speaking: false, accept: () => [], flush: () => [], reset: () => undefined, dispose: () => undefined, fork: () => fakeListeningParts().vad! },
     wake: { name: 'fake-wake', accept: async () => null, reset: () => undefined, dispose: () => undefined },
     stt: { name: 'fake-stt', model: 'none', transcribe: async () => ({ text: '', language: 'en' }), dispose: () => undefined },
   });

@@ -1,0 +1,50 @@
+import type { Priority } from '../../contract/api.ts';
+import type { Pcm } from '../stages.ts';
+
+/** Who spoke, as speaker identification decided. */
+export interface IdentifiedSpeaker {
+  id: string;
+  name: string;
+  priority: Priority;
+  confidence: number;
+  blocked: boolean;
+}
+
+/** Speaker identification as the voice loop needs it (main/speakers/identification implements it). */
+export interface SpeakerIdentifier {
+  /** null: an unknown voice. `self`: Kiwi heard its own voice (echo) and the utterance is dropped. */
+  identify(audio: Pcm, signal?: AbortSignal): Promise<IdentifiedSpeaker | 'self' | null>;
+}
+
+export interface TurnRequest {
+  /** The command: the transcript without the wake word. */
+  text: string;
+  language: string;
+  speaker: IdentifiedSpeaker | null;
+  /** Where it came from: an audio source id, or 'text' for typed/API turns. */
+  source: string;
+  signal: AbortSignal;
+}
+
+export interface TurnAnswer {
+  /** What handled it: a built-in command name, 'homeassistant', 'llm', or null when nothing did. */
+  command: string | null;
+  /** The spoken answer as sentences, streamed as they are written; null for no answer. */
+  reply: AsyncIterable<string> | Iterable<string> | null;
+}
+
+/** Decides what Kiwi does with a command (built-in commands, Home Assistant, the LLM). */
+export type TurnHandler = (request: TurnRequest) => Promise<TurnAnswer>;
+
+/** One utterance's outcome: the line `kiwi listen --json` prints, and what tests and benches read. */
+export interface TurnResult {
+  wake: boolean;
+  transcript: string;
+  language: string;
+  speaker: { id: string; name: string; confidence: number } | null;
+  command: string | null;
+  reply: string | null;
+  /** Why nothing was done, when nothing was (no wake word, blocked speaker, empty transcript...). */
+  ignored?: string;
+  timings_ms: Record<string, number>;
+}

@@ -1,0 +1,13 @@
+import { createRequire } from 'node:module';
+
+/**
+ * sherpa-onnx-node is CommonJS with a native addon and ships no type declarations: this is the
+ * typed door to it. It is loaded on first use, so processes that never run a model never load it.
+ */
+const require = createRequire(import.meta.url);
+let loaded: unknown;
+
+export function sherpa<T>(): T {
+  loaded ??= require('sherpa-onnx-node');
+  return loaded as T;
+}
