@@ -3,9 +3,10 @@ import { describeError, KiwiError } from '../platform/errors.ts';
 import { UsageError, type CliCommand } from './command.ts';
 import { serveCommand } from './serve.ts';
 import { modelsCommand } from './models.ts';
+import { listenCommand } from './listen.ts';
 
 /** Every sub-command, in the order `kiwi help` lists them. Adding one = one file + one line here. */
-const commands: CliCommand[] = [serveCommand, modelsCommand];
+const commands: CliCommand[] = [serveCommand, modelsCommand, listenCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

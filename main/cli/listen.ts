@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { KiwiRuntime } from '../app/runtime.ts';
+import { readWav16k, resampleTo, writeWav } from '../engine/audio/wav.ts';
+import type { TurnResult } from '../engine/listening/turn.ts';
+import type { Pcm } from '../engine/stages.ts';
+import { createLogger } from '../platform/logger.ts';
+import { UsageError, type CliCommand } from './command.ts';
+
+const CHUNK = 1600; // 100 ms, as a microphone would deliver it
+
+export const listenCommand: CliCommand = {
+  name: 'listen',
+  summary: 'Feed a WAV file through the listening pipeline, as if it came from the microphone',
+  usage: [
+    'Usage: kiwi listen --input cmd.wav [--output reply.wav] [--json]',
+    '',
+    'Runs the same pipeline as the microphone (VAD, wake word, speech recognition, speaker',
+    'identification, the answer and its speech) over the file and prints one line per utterance;',
+    'with --json: {"wake","transcript","language","speaker","command","reply","timings_ms"}',
+    '(and "ignored" with the reason when Kiwi did not act on it). --output writes what Kiwi said.',
+    'KIWI_DATA_DIR, KIWI_CONFIG and KIWI_MODELS_DIR apply as for the server.',
+  ].join('\n'),
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: { input: { type: 'string' }, output: { type: 'string' }, json: { type: 'boolean', default: false } },
+      strict: true,
+    });
+    if (!values.input) throw new UsageError('--input <file.wav> is required');
+    const input = await readWav16k(values.input);
+    const runtime = await KiwiRuntime.create({ logger: createLogger(process.env, 2) });
+    const said: Pcm[] = [];
+    try {
+      if (values.output) runtime.hub.addSink({ id: 'cli:output', play: async (audio) => void said.push(audio) });
+      const results: TurnResult[] = [];
+      const off = runtime.engine.onResult((result) => {
+        results.push(result);
+        console.log(values.json ? JSON.stringify(result) : describe(result));
+      });
+      const session = runtime.engine.listen('cli:file', { awaitTurns: true });
+      for (let at = 0; at < input.samples.length; at += CHUNK) await session.push(input.samples.subarray(at, at + CHUNK));
+      await runtime.engine.endSource('cli:file');
+      off();
+      if (values.output) await writeWav(values.output, joinAudio(said));
+      return 0;
+    } finally {
+      await runtime.close();
+    }
+  },
+};
+
+function describe(r: TurnResult): string {
+  if (r.ignored) return `(ignored: ${r.ignored})${r.transcript ? ` "${r.transcript}"` : ''}`;
+  const who = r.speaker ? `${r.speaker.name} (${r.speaker.confidence.toFixed(2)})` : 'unknown voice';
+  return `${who}${r.wake ? ' [wake]' : ''}: "${r.transcript}" → ${r.command ?? 'no command'}${r.reply ? `: "${r.reply}"` : ''}`;
+}
+
+/** Everything Kiwi said (cues and replies), one after another, at the rate of the last reply. */
+function joinAudio(parts: Pcm[]): Pcm {
+  const sampleRate = parts.at(-1)?.sampleRate ?? 16000;
+  const same = parts.map((p) => resampleTo(p, sampleRate).samples);
+  const samples = new Float32Array(same.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of same) {
+    samples.set(p, offset);
+    offset += p.length;
+  }
+  return { samples, sampleRate };
+}
