@@ -93,6 +93,18 @@ export const HaCommandBody = z
   .strict();
 export const HaCommandResult = z.object({ response: z.string(), command: z.string() });
 
+export const ChatBody = z
+  .object({
+    text: z.string().trim().min(1).max(2000),
+    language: LanguageCode.optional(),
+    speak: z.boolean().optional().describe('also speak the reply through the audio sinks (default true)'),
+  })
+  .strict();
+export const ChatResult = z.object({
+  command: z.string().nullable().describe('what handled it: a built-in command, homeassistant, llm, or null'),
+  reply: z.string().nullable(),
+});
+
 export const AuthScopes = z.object({
   auth_enabled: z.boolean(),
   scopes: z.array(Scope),

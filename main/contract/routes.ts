@@ -136,6 +136,15 @@ export const routes = {
     response: api.HaCommandResult,
     errors: [502, 503],
   }),
+  chat: route({
+    method: 'post',
+    path: '/api/chat',
+    scope: 'control',
+    summary: 'Talk to Kiwi by text: the same turn as a spoken command (commands, Home Assistant, LLM)',
+    body: api.ChatBody,
+    response: api.ChatResult,
+    errors: [503],
+  }),
   authScopes: route({ method: 'get', path: '/api/auth/scopes', scope: 'read', public: true, summary: 'Whether auth is on and what the caller may do', response: api.AuthScopes, errors: [] }),
   login: route({
     method: 'post',

@@ -105,6 +105,17 @@ export class Engine {
     return () => this.#results.delete(listener);
   }
 
+  /**
+   * A typed turn (API, dashboard): the same handling as a spoken command. With `speak`, the reply
+   * is also spoken (when a TTS exists); otherwise only returned.
+   */
+  async chat(text: string, options: { language?: string; speak: boolean }): Promise<{ command: string | null; reply: string | null }> {
+    const language = options.language ?? this.options.config().language;
+    this.options.bus.emit('SPEECH_RECOGNIZED', { source: 'text', text, transcript: text, language, speaker_id: null, speaker_name: null }, 'engine');
+    const { command, reply } = await this.#respond(text, { sourceId: 'text', transcript: text, language, speaker: null }, options.speak && Boolean(this.parts.tts));
+    return { command, reply };
+  }
+
   /** Speak `text` now (test phrase, announcement). Throws 503 at once when no TTS exists; later failures become ERROR events. */
   speak(text: string): void {
     this.#require('tts');
@@ -167,7 +178,7 @@ export class Engine {
     });
   }
 
-  async #respond(command: string, heard: Heard) {
+  async #respond(command: string, heard: Heard, speak = true) {
     const { bus } = this.options;
     this.#activeSpeaker = heard.speaker?.id ?? null;
     const turn = this.#beginTurn('PROCESSING');
@@ -177,11 +188,12 @@ export class Engine {
       this.machine.moveTo('THINKING');
       const answer = await this.options.handler({ text: command, language: heard.language, speaker: heard.speaker, source: heard.sourceId, signal: turn.signal });
       if (!answer.reply) return { command: answer.command, reply: null, firstAudioMs: null };
+      if (!speak) return { command: answer.command, reply: await collect(answer.reply), firstAudioMs: null };
       const spoken = await this.#say(answer.reply, turn);
       return { command: answer.command, reply: spoken.text, firstAudioMs: spoken.firstAudioMs };
     } catch (err) {
-      if (!turn.signal.aborted) this.#error('turn_failed', err);
-      return { command: null, reply: null, firstAudioMs: null };
+      if (turn.signal.aborted) return { command: null, reply: null, firstAudioMs: null };
+      throw err; // the voice loop reports it as an ERROR event, the API as an error answer
     } finally {
       this.#endTurn(turn);
     }
@@ -236,4 +248,10 @@ export class Engine {
     if (!part) throw unavailable(`${stage}_unavailable`, `Not available: ${stage}: ${this.#missing[stage] ?? 'not built'}`);
     return part as NonNullable<EngineParts[K]>;
   }
+}
+
+async function collect(sentences: AsyncIterable<string> | Iterable<string>): Promise<string> {
+  const out: string[] = [];
+  for await (const sentence of sentences) out.push(sentence.trim());
+  return out.filter(Boolean).join(' ');
 }

@@ -113,6 +113,8 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
       return runtime.homeassistant.command(body.text, body.language ?? (cfg.homeassistant.language || cfg.language));
     },
 
+    chat: ({ body }) => runtime.engine.chat(body.text, { language: body.language, speak: body.speak ?? true }),
+
     authScopes: ({ grant }) => ({ auth_enabled: auth.required, scopes: grant?.scopes ?? [], name: grant?.name ?? null }),
     login: ({ body, ctx }) => {
       const grant = auth.check(body.token);
