@@ -1,5 +1,5 @@
 import type { Config } from '../../contract/config.ts';
-import type { Vad, WakeDetection, WakeWord } from '../stages.ts';
+import type { SttStream, Vad, WakeDetection, WakeWord } from '../stages.ts';
 import { Endpointer } from './endpointer.ts';
 import { RingBuffer } from './ring-buffer.ts';
 
@@ -17,6 +17,8 @@ export interface Utterance {
   wake: WakeDetection | null;
   /** Wall-clock time the end of speech was decided (for the latency waterfall). */
   endedAt: number;
+  /** The final text of a streaming recognizer that followed this utterance live, if one did. */
+  streamedText?: string;
 }
 
 export interface SessionHooks {
@@ -27,6 +29,8 @@ export interface SessionHooks {
   bargeIn(sourceId: string): void;
   /** Whether Kiwi is speaking now (barge-in watches only then). */
   speaking(): boolean;
+  /** Streaming recognition: partial text of the utterance in progress. */
+  partial?(sourceId: string, text: string): void;
 }
 
 export interface SessionParts {
@@ -34,6 +38,8 @@ export interface SessionParts {
   wake?: WakeWord;
   /** A stricter VAD that listens for the user over Kiwi's own voice. */
   bargeInVad?: Vad;
+  /** A streaming recognizer: followed live while someone speaks (SPEECH_PARTIAL). */
+  openStream?: () => SttStream;
 }
 
 /**
@@ -49,6 +55,7 @@ export class ListeningSession {
   #wasSpeaking = false;
   #lastWake: WakeDetection | null = null;
   #bargeInSamples = 0;
+  #stream: SttStream | null = null;
   #closed = false;
 
   constructor(
@@ -93,6 +100,7 @@ export class ListeningSession {
     if (vad.speaking && !this.#wasSpeaking) this.hooks.speechStarted(this.sourceId);
     this.#wasSpeaking = vad.speaking;
     this.#watchBargeIn(samples);
+    await this.#follow(samples);
     if (wake) {
       const hit = await wake.accept(samples);
       if (hit) {
@@ -102,6 +110,20 @@ export class ListeningSession {
     }
     for (const s of finished) await this.#finish(this.#endpointer.addSpeech({ start: s.start, end: s.start + s.samples.length }));
     await this.#finish(this.#endpointer.tick(this.#ring.end, vad.speaking, rms(samples)));
+  }
+
+  /** Feed the streaming recognizer from the start of speech (with pre-roll) to the utterance end. */
+  async #follow(samples: Float32Array): Promise<void> {
+    const { openStream } = this.parts;
+    if (!openStream || (!this.#stream && !this.parts.vad.speaking)) return;
+    let input = samples;
+    if (!this.#stream) {
+      this.#stream = openStream();
+      const preroll = Math.round((this.voice().preroll_ms * RATE) / 1000);
+      input = this.#ring.slice(this.#ring.end - samples.length - preroll, this.#ring.end);
+    }
+    const text = await this.#stream.accept(input);
+    if (text) this.hooks.partial?.(this.sourceId, text);
   }
 
   #watchBargeIn(samples: Float32Array): void {
@@ -126,6 +148,8 @@ export class ListeningSession {
     // The wake word belongs to this utterance if it fired during it or during its pre-roll.
     const wake = this.#lastWake && this.#lastWake.at >= from - RATE && this.#lastWake.at <= span.end + RATE / 2 ? this.#lastWake : null;
     if (wake) this.#lastWake = null;
+    const stream = this.#stream;
+    this.#stream = null;
     const utterance: Utterance = {
       sourceId: this.sourceId,
       samples: this.#ring.slice(from, span.end),
@@ -133,6 +157,7 @@ export class ListeningSession {
       end: span.end,
       wake,
       endedAt: Date.now(),
+      ...(stream ? { streamedText: await stream.finish() } : {}),
     };
     const handled = this.hooks.utterance(utterance);
     if (this.options.awaitTurns) await handled;

@@ -90,10 +90,16 @@ export class VoiceLoop {
     const state: SourceState = { session: undefined as unknown as ListeningSession, awakeUntil: -1, speakingFrom: null, bargedIn: false };
     state.session = new ListeningSession(
       sourceId,
-      { vad: host.makeVad(voice().vad_threshold), wake: host.wake, bargeInVad: voice().barge_in ? host.makeVad(voice().barge_in_threshold) : undefined },
+      {
+        vad: host.makeVad(voice().vad_threshold),
+        wake: host.wake,
+        bargeInVad: voice().barge_in ? host.makeVad(voice().barge_in_threshold) : undefined,
+        openStream: host.stt.createStream ? () => host.stt.createStream!({ language: host.config().language }) : undefined,
+      },
       voice,
       {
         speechStarted: (id) => host.bus.emit('SPEECH_STARTED', { source: id }, 'engine'),
+        partial: (id, text) => host.bus.emit('SPEECH_PARTIAL', { source: id, text }, 'engine'),
         wake: (id, detection) => this.#onWake(id, detection),
         speaking: () => host.isSpeaking(),
         bargeIn: (id) => {
@@ -142,7 +148,10 @@ export class VoiceLoop {
     const queued = Math.max(0, Date.now() - utterance.endedAt);
     const audio = { samples: utterance.samples, sampleRate: RATE };
     const [heard, speaker] = await Promise.all([
-      host.stt.transcribe(audio, { language: config.language }).then((t) => ({ ...t, ms: performance.now() - t0 })),
+      (utterance.streamedText !== undefined
+        ? Promise.resolve({ text: utterance.streamedText, language: config.language })
+        : host.stt.transcribe(audio, { language: config.language })
+      ).then((t) => ({ ...t, ms: performance.now() - t0 })),
       this.#identify(audio),
     ]);
     const timings: Record<string, number> = {
