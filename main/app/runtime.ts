@@ -88,6 +88,11 @@ export class KiwiRuntime {
     return this.#engine;
   }
 
+  /** Where installed models live (KIWI_MODELS_DIR or <data>/models): the models API lists and installs here. */
+  get modelsDir(): string {
+    return this.paths.models;
+  }
+
   status(webAudioClients: number): Status {
     const cfg = this.config.current;
     const state = this.#engine.state;

@@ -112,4 +112,31 @@ export const AuthScopes = z.object({
 });
 export const LoginBody = z.object({ token: z.string().min(1).max(256) }).strict();
 
+/** GET /api/models: the catalog with what is installed (main/engine/models/list.ts). */
+export const ModelId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/, 'a model id looks like silero-vad');
+export const ModelInfo = z.object({
+  id: ModelId,
+  name: z.string(),
+  task: z.string(),
+  engine: z.string(),
+  languages: z.array(z.string()),
+  license: z.string(),
+  commercial_use: z.boolean(),
+  size_bytes: z.number().int(),
+  default_for: z.array(z.string()),
+  installed: z.boolean(),
+  verifiable: z.boolean().describe('every file has a published sha256 (others need trust_unverified)'),
+  downloading: z.boolean(),
+});
+export const ModelList = z.object({ models: z.array(ModelInfo) });
+export const ModelParams = z.object({ id: ModelId });
+export const ModelDownloadBody = z
+  .object({ trust_unverified: z.boolean().describe('install files the catalog has no sha256 for') })
+  .partial()
+  .strict();
+export const ModelDownloadStarted = z.object({
+  status: z.literal('downloading'),
+  id: ModelId,
+});
+
 export { ConfigPatchSchema, ConfigView, LANGUAGES };

@@ -145,6 +145,17 @@ export const routes = {
     response: api.ChatResult,
     errors: [503],
   }),
+  listModels: route({ method: 'get', path: '/api/models', scope: 'read', summary: 'Catalog models: installed, available, downloading', response: api.ModelList, errors: [] }),
+  downloadModel: route({
+    method: 'post',
+    path: '/api/models/{id}/download',
+    scope: 'admin',
+    summary: 'Download, verify and install a model in the background (progress as MODEL_DOWNLOAD_* events)',
+    params: api.ModelParams,
+    body: api.ModelDownloadBody,
+    response: api.ModelDownloadStarted,
+    errors: [404, 409],
+  }),
   authScopes: route({ method: 'get', path: '/api/auth/scopes', scope: 'read', public: true, summary: 'Whether auth is on and what the caller may do', response: api.AuthScopes, errors: [] }),
   login: route({
     method: 'post',

@@ -5,6 +5,7 @@ import type { KiwiRuntime } from '../app/runtime.ts';
 import { KiwiError, notFound } from '../platform/errors.ts';
 import type { Soul } from '../souls/soul-file.ts';
 import { SESSION_COOKIE, cookieValue, type AuthService, type Grant } from './auth.ts';
+import { ModelDownloads } from './model-downloads.ts';
 
 export interface HandlerInput<R> {
   params: ParamsOf<R>;
@@ -39,6 +40,10 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
     description: soul.description,
     nsfw: soul.nsfw,
     model: runtime.souls.modelFor(soul),
+  });
+  const models = new ModelDownloads({ modelsDir: () => runtime.modelsDir, bus: runtime.bus, logger: runtime.logger });
+  runtime.bus.subscribe((e) => {
+    if (e.event === 'SERVICE_SHUTDOWN') models.abortAll();
   });
 
   return {
@@ -114,6 +119,12 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
     },
 
     chat: ({ body }) => runtime.engine.chat(body.text, { language: body.language, speak: body.speak ?? true }),
+
+    listModels: async () => ({ models: await models.list() }),
+    downloadModel: async ({ params, body }) => {
+      await models.start(params.id, { trustUnverified: body.trust_unverified ?? false });
+      return { status: 'downloading' as const, id: params.id };
+    },
 
     authScopes: ({ grant }) => ({ auth_enabled: auth.required, scopes: grant?.scopes ?? [], name: grant?.name ?? null }),
     login: ({ body, ctx }) => {

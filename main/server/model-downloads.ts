@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import type { ModelInfo } from '../contract/api.ts';
+import type { EventBus } from '../engine/events/event-bus.ts';
+import { downloadModel, findModel, listModels, loadCatalog } from '../engine/models/index.ts';
+import { fileName } from '../engine/models/download.ts';
+import { KiwiError } from '../platform/errors.ts';
+import type { Logger } from '../platform/logger.ts';
+
+/**
+ * Model downloads started from the API: at most one per model at a time, run in the background,
+ * progress broadcast as MODEL_DOWNLOAD_* events (the same events the CLI draws its bar from).
+ */
+export class ModelDownloads {
+  readonly #running = new Map<string, AbortController>();
+
+  constructor(
+    private readonly deps: { modelsDir: () => string; bus: EventBus; logger: Logger },
+  ) {}
+
+  async list(): Promise<Array<z.input<typeof ModelInfo>>> {
+    const rows = await listModels({ modelsDir: this.deps.modelsDir() });
+    return rows.map((m) => ({
+      id: m.id,
+      name: m.name,
+      task: m.task,
+      engine: m.engine,
+      languages: m.languages,
+      license: m.license,
+      commercial_use: m.commercial_use,
+      size_bytes: m.size_bytes,
+      default_for: m.default_for,
+      installed: m.installed,
+      verifiable: m.files.every((f) => f.sha256 !== null),
+      downloading: this.#running.has(m.id),
+    }));
+  }
+
+  /** Checks what can be refused at once (unknown id, already running, unverifiable), then downloads in the background. */
+  async start(id: string, opts: { trustUnverified: boolean }): Promise<void> {
+    const catalog = await loadCatalog();
+    const model = findModel(catalog, id);
+    if (this.#running.has(id)) throw new KiwiError('download_running', `${id} is already downloading`, 409);
+    const unverifiable = model.files.filter((f) => f.sha256 === null);
+    if (unverifiable.length > 0 && !opts.trustUnverified) {
+      throw new KiwiError(
+        'model_unverifiable',
+        `${id}: no published sha256 for ${unverifiable.map(fileName).join(', ')}; send {"trust_unverified": true} to install it anyway`,
+        409,
+      );
+    }
+    const abort = new AbortController();
+    this.#running.set(id, abort);
+    const { bus, logger } = this.deps;
+    downloadModel(id, {
+      catalog,
+      modelsDir: this.deps.modelsDir(),
+      signal: abort.signal,
+      trustUnverified: opts.trustUnverified,
+      onEvent: (e) => bus.emit(e.event, e.data, 'models'),
+    })
+      .then((dir) => logger.info({ id, dir }, 'model installed'))
+      // downloadModel has already emitted MODEL_DOWNLOAD_FAILED with the reason; this is the log line.
+      .catch((err: unknown) => logger.warn({ err, id }, 'model download failed'))
+      .finally(() => this.#running.delete(id));
+  }
+
+  /** Abort every running download (shutdown). */
+  abortAll(): void {
+    for (const abort of this.#running.values()) abort.abort(new KiwiError('shutting_down', 'Kiwi is shutting down'));
+  }
+}
