@@ -1,76 +1,28 @@
 import { useEffect } from 'react';
-import type { KiwiClient } from './client/kiwi-client.ts';
-import { needsRefresh, useDashboard } from './store.ts';
+import { useClient } from './client/client-context.ts';
+import { errorText } from './client/kiwi-client.ts';
+import { Dashboard } from './Dashboard.tsx';
+import { SignIn } from './panels/auth/SignIn.tsx';
+import { useDashboard } from './store/dashboard.ts';
 
-export function App({ client }: { client: KiwiClient }) {
-  const { connected, status, souls, events, error, refresh, receive, setConnected, setError } = useDashboard();
+/**
+ * Asks Kiwi whether auth is on and what this browser may do: a signed-out browser gets the
+ * sign-in form; with auth off (loopback, the desktop app) the dashboard opens directly.
+ */
+export function App() {
+  const client = useClient();
+  const auth = useDashboard((s) => s.auth);
+  const error = useDashboard((s) => s.error);
+  const checkAuth = useDashboard((s) => s.checkAuth);
+  const setError = useDashboard((s) => s.setError);
 
   useEffect(() => {
-    const load = () => refresh(client).catch((err: Error) => setError(err.message));
-    void load();
-    return client.onEvent((event) => {
-      receive(event);
-      if (needsRefresh(event)) void load();
-    }, setConnected);
-  }, [client, refresh, receive, setConnected, setError]);
+    checkAuth(client).catch((err: unknown) => setError(`Cannot reach Kiwi: ${errorText(err)}`));
+  }, [client, checkAuth, setError]);
 
-  const switchSoul = (id: string) => {
-    client.switchSoul(id).then(() => setError(null), (err: Error) => setError(err.message));
-  };
-
-  return (
-    <main>
-      <header>
-        <h1>Kiwi</h1>
-        <span className={`orb orb-${(status?.state ?? 'offline').toLowerCase()}`} aria-hidden="true" />
-        <span role="status" data-testid="state">
-          {connected ? (status?.state ?? '…') : 'disconnected'}
-        </span>
-      </header>
-      {error && <p role="alert">{error}</p>}
-      <section aria-labelledby="status-h">
-        <h2 id="status-h">Status</h2>
-        {status && (
-          <dl>
-            <dt>Language</dt>
-            <dd>{status.language}</dd>
-            <dt>Soul</dt>
-            <dd>{status.active_soul}</dd>
-            <dt>Home Assistant</dt>
-            <dd>{status.homeassistant_connected ? 'connected' : 'not connected'}</dd>
-            <dt>Not available</dt>
-            <dd>
-              <ul>
-                {status.missing.map((line) => (
-                  <li key={line}>{line}</li>
-                ))}
-              </ul>
-            </dd>
-          </dl>
-        )}
-      </section>
-      <section aria-labelledby="souls-h">
-        <h2 id="souls-h">Souls</h2>
-        <div className="souls">
-          {souls?.souls.map((soul) => (
-            <button key={soul.id} aria-pressed={soul.active} onClick={() => switchSoul(soul.id)}>
-              <strong>{soul.name}</strong>
-              {soul.nsfw && <em> 18+</em>}
-              <span>{soul.description}</span>
-            </button>
-          ))}
-        </div>
-      </section>
-      <section aria-labelledby="log-h">
-        <h2 id="log-h">Events</h2>
-        <ol className="log" data-testid="event-log">
-          {events.map((e, i) => (
-            <li key={`${e.timestamp}-${i}`}>
-              <time>{e.timestamp.slice(11, 23)}</time> <b>{e.event}</b> <code>{JSON.stringify(e.data)}</code>
-            </li>
-          ))}
-        </ol>
-      </section>
-    </main>
-  );
+  if (!auth) {
+    return <main className="signin">{error ? <p role="alert">{error}</p> : <p>Connecting to Kiwi…</p>}</main>;
+  }
+  if (auth.auth_enabled && auth.scopes.length === 0) return <SignIn />;
+  return <Dashboard />;
 }

@@ -1,49 +1,52 @@
-import type { EventEnvelope } from '../../../main/contract/events.ts';
-import { KiwiApiError, type KiwiClient } from './kiwi-client.ts';
+import { routes, type RouteId, type RouteSpec } from '../../../main/contract/routes.ts';
+import { openAudioSocket } from './audio-socket.ts';
+import { subscribeEvents } from './event-socket.ts';
+import { KiwiApiError, type Answer, type CallInput, type KiwiClient } from './kiwi-client.ts';
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'same-origin',
+/** `/api/speakers/{speaker_id}` with `{speaker_id: 'spk_001'}` → `/api/speakers/spk_001` */
+export function fillPath(path: string, params: Record<string, unknown> | undefined): string {
+  return path.replace(/\{(\w+)\}/g, (_match, name: string) => {
+    const value = params?.[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name} for ${path}`);
+    return encodeURIComponent(String(value));
   });
-  const data: unknown = await res.json();
-  if (!res.ok) {
-    const error = (data as { error?: { code?: string; message?: string } }).error;
-    throw new KiwiApiError(error?.code ?? 'http_error', error?.message ?? `HTTP ${res.status}`);
-  }
-  return data as T;
 }
 
-/** The dashboard served by `kiwi serve`: same-origin REST and the /api/events WebSocket (reconnecting). */
-export function createHttpClient(): KiwiClient {
+async function readError(res: Response): Promise<KiwiApiError> {
+  const text = await res.text();
+  try {
+    const error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
+    return new KiwiApiError(error?.code ?? 'http_error', error?.message ?? `HTTP ${res.status}`, res.status);
+  } catch {
+    return new KiwiApiError('http_error', `HTTP ${res.status}: ${text.slice(0, 200)}`, res.status);
+  }
+}
+
+/** The dashboard served by `kiwi serve`: same-origin REST (the session cookie rides along) and WebSockets. */
+export function createHttpClient(onUnauthorized?: () => void): KiwiClient {
   return {
-    getStatus: () => call('GET', '/api/status'),
-    listSouls: () => call('GET', '/api/souls'),
-    switchSoul: async (id) => {
-      await call('POST', '/api/soul', { soul: id });
+    async call<K extends RouteId>(id: K, input?: CallInput<K>): Promise<Answer<K>> {
+      const spec: RouteSpec = routes[id];
+      const body = input?.body;
+      const res = await fetch(fillPath(spec.path, input?.params as Record<string, unknown> | undefined), {
+        method: spec.method.toUpperCase(),
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+      });
+      if (!res.ok) {
+        const error = await readError(res);
+        if (res.status === 401 && !spec.public) onUnauthorized?.();
+        throw error;
+      }
+      return (await res.json()) as Answer<K>;
     },
-    onEvent(listener, onConnection) {
-      let socket: WebSocket | null = null;
-      let closed = false;
-      let retry: ReturnType<typeof setTimeout> | undefined;
-      const connect = () => {
-        const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-        socket = new WebSocket(`${scheme}://${location.host}/api/events`);
-        socket.onopen = () => onConnection(true);
-        socket.onmessage = (message) => listener(JSON.parse(String(message.data)) as EventEnvelope);
-        socket.onclose = () => {
-          onConnection(false);
-          if (!closed) retry = setTimeout(connect, 2000);
-        };
-      };
-      connect();
-      return () => {
-        closed = true;
-        clearTimeout(retry);
-        socket?.close();
-      };
-    },
+    onEvent: (listener, onConnection) => subscribeEvents(wsUrl('/api/events'), listener, onConnection),
+    openAudio: (sampleRate, handlers) => openAudioSocket(wsUrl('/api/audio'), sampleRate, handlers),
   };
+}
+
+function wsUrl(path: string): string {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}${path}`;
 }

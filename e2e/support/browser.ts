@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { OUTPUT_DIR } from './kiwi-server.ts';
+
+/** Debian's Chromium (installed by .ci/run); CHROMIUM_PATH overrides it. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface OpenedPage {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Console errors, page errors and CSP violations seen so far: a clean dashboard has none. */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  args?: string[];
+  colorScheme?: 'light' | 'dark';
+  /** Console errors that a test provokes on purpose (e.g. a refused request). */
+  expectedErrors?: RegExp[];
+}
+
+export async function openDashboard(url: string, options: OpenOptions = {}): Promise<OpenedPage> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: options.args ?? [] });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: options.colorScheme ?? 'light' });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const expected = options.expectedErrors ?? [];
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if ((msg.type() === 'error' || /Content.Security.Policy/i.test(text)) && !expected.some((re) => re.test(text))) problems.push(`console: ${text}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('request', (req) => {
+    const host = new URL(req.url()).host;
+    if (host !== new URL(url).host) problems.push(`request to another host: ${req.url()}`);
+  });
+  await page.goto(url);
+  return {
+    browser,
+    context,
+    page,
+    problems,
+    async close() {
+      await context.close();
+      await browser.close();
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(OUTPUT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** Go to a view through the navigation, as a person would. */
+export async function openView(page: Page, title: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: title, exact: true }).click();
+  await page.getByRole('main', { name: title }).waitFor();
+}

@@ -1,0 +1,89 @@
+import { useEffect, type ReactNode } from 'react';
+import { useClient } from './client/client-context.ts';
+import { ConfigEditor } from './panels/config/ConfigEditor.tsx';
+import { EventLog } from './panels/event-log/EventLog.tsx';
+import { HomeAssistantPanel } from './panels/homeassistant/HomeAssistantPanel.tsx';
+import { LanguagePanel } from './panels/language/LanguagePanel.tsx';
+import { MicrophonePanel } from './panels/microphone/MicrophonePanel.tsx';
+import { ModelsPanel } from './panels/models/ModelsPanel.tsx';
+import { SoulsPanel } from './panels/souls/SoulsPanel.tsx';
+import { SpeakersPanel } from './panels/speakers/SpeakersPanel.tsx';
+import { StateOrb } from './panels/state-orb/StateOrb.tsx';
+import { StatusPanel } from './panels/status/StatusPanel.tsx';
+import { useDashboard } from './store/dashboard.ts';
+import { RESOURCE_NAMES } from './store/resources.ts';
+import { useHashRoute } from './ui/hash-route.ts';
+
+const VIEWS: Array<{ id: string; title: string; render: () => ReactNode }> = [
+  { id: 'overview', title: 'Overview', render: () => (<><StatusPanel /><MicrophonePanel /><EventLog /></>) },
+  { id: 'souls', title: 'Souls', render: () => <SoulsPanel /> },
+  { id: 'speakers', title: 'Speakers', render: () => <SpeakersPanel /> },
+  { id: 'models', title: 'Models', render: () => <ModelsPanel /> },
+  { id: 'settings', title: 'Settings', render: () => (<><LanguagePanel /><ConfigEditor /></>) },
+  { id: 'homeassistant', title: 'Home Assistant', render: () => <HomeAssistantPanel /> },
+];
+
+/** The signed-in dashboard: loads every panel's data, follows the event stream, shows one view at a time. */
+export function Dashboard() {
+  const client = useClient();
+  const { auth, error, load, receive, setConnected, setError, signedOut, checkAuth } = useDashboard();
+  const route = useHashRoute('overview');
+  const view = VIEWS.find((v) => v.id === route) ?? VIEWS[0]!;
+
+  useEffect(() => {
+    void load(client, RESOURCE_NAMES);
+    return client.onEvent((event) => receive(client, event), setConnected);
+  }, [client, load, receive, setConnected]);
+
+  const signOut = () => {
+    void client.call('logout').then(
+      () => {
+        signedOut();
+        return checkAuth(client);
+      },
+      (err: Error) => setError(err.message),
+    );
+  };
+
+  return (
+    <div className="app">
+      <header className="top">
+        <h1>Kiwi</h1>
+        <StateOrb />
+        <span className="grow" />
+        {auth?.auth_enabled && (
+          <>
+            <span className="muted small" data-testid="signed-in-as">
+              {auth.name} ({auth.scopes.join(', ')})
+            </span>
+            <button type="button" onClick={signOut}>
+              Sign out
+            </button>
+          </>
+        )}
+      </header>
+      <nav aria-label="Views">
+        <ul>
+          {VIEWS.map((v) => (
+            <li key={v.id}>
+              <a href={`#/${v.id}`} aria-current={v.id === view.id ? 'page' : undefined}>
+                {v.title}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="view" aria-label={view.title}>
+        {error && (
+          <div role="alert" className="banner">
+            {error}{' '}
+            <button type="button" onClick={() => setError(null)} aria-label="Dismiss the error">
+              ×
+            </button>
+          </div>
+        )}
+        {view.render()}
+      </main>
+    </div>
+  );
+}

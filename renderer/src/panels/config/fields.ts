@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { ConfigPatchSchema, SECRET_PATHS } from '../../../../main/contract/config.ts';
+
+/**
+ * The editor's fields, read from the same zod schema the API validates PATCH /api/config with,
+ * so a key added to the contract shows up here without touching the dashboard.
+ */
+export type FieldKind =
+  | { kind: 'boolean' }
+  | { kind: 'number'; min: number | null; max: number | null; int: boolean }
+  | { kind: 'enum'; options: string[] }
+  | { kind: 'string'; secret: boolean; max: number | null };
+
+export type FieldSpec = FieldKind & { path: string; group: string | null; key: string; description: string | null };
+
+/** Groups that cannot change at runtime (the api group is file-only). */
+const FILE_ONLY = new Set(['api']);
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  return schema instanceof z.ZodOptional ? unwrap(schema.unwrap() as z.ZodType) : schema;
+}
+
+function kindOf(schema: z.ZodType, path: string): FieldKind | null {
+  const s = unwrap(schema);
+  if (s instanceof z.ZodBoolean) return { kind: 'boolean' };
+  if (s instanceof z.ZodNumber) return { kind: 'number', min: s.minValue ?? null, max: s.maxValue ?? null, int: s.isInt ?? false };
+  if (s instanceof z.ZodEnum) return { kind: 'enum', options: s.options.map(String) };
+  if (s instanceof z.ZodString) return { kind: 'string', secret: (SECRET_PATHS as readonly string[]).includes(path), max: s.maxLength ?? null };
+  if (s instanceof z.ZodUnion) {
+    const members = (s.options as z.ZodType[]).map(unwrap);
+    if (members.every((m) => m instanceof z.ZodEnum || m instanceof z.ZodLiteral)) {
+      return { kind: 'enum', options: members.flatMap((m) => (m instanceof z.ZodEnum ? m.options.map(String) : [...(m as z.ZodLiteral).values].map(String))) };
+    }
+    return { kind: 'string', secret: (SECRET_PATHS as readonly string[]).includes(path), max: null };
+  }
+  return null;
+}
+
+const describe = (schema: z.ZodType): string | null => unwrap(schema).description ?? schema.description ?? null;
+
+export function configFields(): FieldSpec[] {
+  const fields: FieldSpec[] = [];
+  for (const [key, schema] of Object.entries(ConfigPatchSchema.shape) as Array<[string, z.ZodType]>) {
+    if (FILE_ONLY.has(key)) continue;
+    const inner = unwrap(schema);
+    if (inner instanceof z.ZodObject) {
+      for (const [sub, subSchema] of Object.entries(inner.shape) as Array<[string, z.ZodType]>) {
+        const path = `${key}.${sub}`;
+        const kind = kindOf(subSchema, path);
+        if (kind) fields.push({ ...kind, path, group: key, key: sub, description: describe(subSchema) });
+      }
+    } else {
+      const kind = kindOf(schema, key);
+      if (kind) fields.push({ ...kind, path: key, group: null, key, description: describe(schema) });
+    }
+  }
+  return fields;
+}
+
+export type Draft = Record<string, string | boolean>;
+
+/** The value at a dotted path of the config view. */
+export function valueAt(config: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), config);
+}
+
+/** The PATCH body for the edited fields (numbers parsed; an empty secret means "leave as is"). */
+export function buildPatch(fields: FieldSpec[], draft: Draft): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  for (const field of fields) {
+    if (!(field.path in draft)) continue;
+    const raw = draft[field.path]!;
+    if (field.kind === 'string' && field.secret && raw === '') continue;
+    const value = field.kind === 'number' ? (String(raw).trim() === '' ? Number.NaN : Number(raw)) : raw;
+    if (field.group) ((patch[field.group] ??= {}) as Record<string, unknown>)[field.key] = value;
+    else patch[field.path] = value;
+  }
+  return patch;
+}
+
+/** Validate with the API's own schema; errors keyed by dotted path. */
+export function validatePatch(patch: Record<string, unknown>): { ok: true; body: z.infer<typeof ConfigPatchSchema> } | { ok: false; errors: Record<string, string> } {
+  const result = ConfigPatchSchema.safeParse(patch);
+  if (result.success) return { ok: true, body: result.data };
+  const errors: Record<string, string> = {};
+  for (const issue of result.error.issues) errors[issue.path.join('.')] ??= issue.message;
+  return { ok: false, errors };
+}

@@ -1,0 +1,23 @@
+import { useCan, useDashboard } from '../../store/dashboard.ts';
+import { Panel } from '../../ui/Panel.tsx';
+import { EnrollForm } from './EnrollForm.tsx';
+import { SpeakerRow } from './SpeakerRow.tsx';
+
+/** Known voices, and enrolling a new one from a few recorded phrases. */
+export function SpeakersPanel() {
+  const speakers = useDashboard((s) => s.data.speakers?.speakers);
+  const canAdmin = useCan('admin');
+  return (
+    <Panel id="speakers" title="Speakers">
+      {!canAdmin && <p className="muted">Changing speakers needs the admin scope.</p>}
+      {speakers && speakers.length === 0 && <p className="muted">No speakers yet: enroll one below.</p>}
+      <ul className="cards" aria-label="Speakers">
+        {speakers?.map((s) => (
+          // key by content too, so a rename or priority change from elsewhere resets the row's draft
+          <SpeakerRow key={`${s.id}:${s.name}`} speaker={s} canAdmin={canAdmin} />
+        ))}
+      </ul>
+      <EnrollForm canAdmin={canAdmin} />
+    </Panel>
+  );
+}

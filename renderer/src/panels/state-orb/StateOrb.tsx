@@ -1,0 +1,24 @@
+import { useDashboard } from '../../store/dashboard.ts';
+
+const LABELS: Record<string, string> = {
+  IDLE: 'Idle',
+  LISTENING: 'Listening',
+  PROCESSING: 'Processing',
+  THINKING: 'Thinking',
+  SPEAKING: 'Speaking',
+};
+
+/** The engine state as a coloured, animated orb; the word beside it is what screen readers hear. */
+export function StateOrb() {
+  const connected = useDashboard((s) => s.connected);
+  const state = useDashboard((s) => s.state);
+  const shown = connected && state ? state : 'OFFLINE';
+  return (
+    <div className="orb-wrap">
+      <span className={`orb orb-${shown.toLowerCase()}`} aria-hidden="true" data-testid="orb" data-state={shown} />
+      <span role="status" aria-live="polite" data-testid="state">
+        {connected ? (LABELS[shown] ?? shown) : 'Disconnected: reconnecting…'}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import type { EventEnvelope } from '../../../main/contract/events.ts';
+import type { Answer, KiwiClient } from '../client/kiwi-client.ts';
+
+/** What the dashboard shows, each piece as one GET of the contract answers it. */
+export interface Resources {
+  status: Answer<'status'>;
+  souls: Answer<'souls'>;
+  config: Answer<'getConfig'>;
+  speakers: Answer<'listSpeakers'>;
+  languages: Answer<'languages'>;
+  models: Answer<'listModels'>;
+  ha: Answer<'haStatus'>;
+}
+export type ResourceName = keyof Resources;
+
+export const RESOURCE_NAMES: ResourceName[] = ['status', 'souls', 'config', 'speakers', 'languages', 'models', 'ha'];
+
+export const loaders: { [K in ResourceName]: (client: KiwiClient) => Promise<Resources[K]> } = {
+  status: (c) => c.call('status'),
+  souls: (c) => c.call('souls'),
+  config: (c) => c.call('getConfig'),
+  speakers: (c) => c.call('listSpeakers'),
+  languages: (c) => c.call('languages'),
+  models: (c) => c.call('listModels'),
+  ha: (c) => c.call('haStatus'),
+};
+
+/** Which answers an event makes stale: the dashboard reloads exactly those. */
+const STALE_AFTER: Partial<Record<EventEnvelope['event'], ResourceName[]>> = {
+  CONNECTED: RESOURCE_NAMES,
+  ENGINE_READY: ['status'],
+  STATE_CHANGED: ['status'],
+  SOUL_CHANGED: ['souls', 'status'],
+  CONFIG_CHANGED: ['config', 'status', 'souls', 'ha'],
+  LANGUAGE_CHANGED: ['languages', 'status'],
+  SPEAKER_ADDED: ['speakers'],
+  SPEAKER_UPDATED: ['speakers'],
+  SPEAKER_DELETED: ['speakers'],
+  SPEAKER_BLOCKED: ['speakers'],
+  SPEAKER_UNBLOCKED: ['speakers'],
+  SPEAKER_IDENTIFIED: ['speakers', 'status'],
+  HA_CONNECTION_CHANGED: ['ha', 'status'],
+  WEB_CLIENT_CONNECTED: ['status'],
+  WEB_CLIENT_DISCONNECTED: ['status'],
+  MODEL_DOWNLOAD_STARTED: ['models'],
+  MODEL_DOWNLOAD_COMPLETED: ['models'],
+  MODEL_DOWNLOAD_FAILED: ['models'],
+  SERVICE_RESTART: ['status'],
+};
+
+export const staleAfter = (event: EventEnvelope): ResourceName[] => STALE_AFTER[event.event] ?? [];
