@@ -4,9 +4,10 @@ import { UsageError, type CliCommand } from './command.ts';
 import { serveCommand } from './serve.ts';
 import { modelsCommand } from './models.ts';
 import { listenCommand } from './listen.ts';
+import { sayCommand } from './say.ts';
 
 /** Every sub-command, in the order `kiwi help` lists them. Adding one = one file + one line here. */
-const commands: CliCommand[] = [serveCommand, modelsCommand, listenCommand];
+const commands: CliCommand[] = [serveCommand, modelsCommand, listenCommand, sayCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,11 +1,11 @@
 import type { Config } from '../contract/config.ts';
 import { describeError } from '../platform/errors.ts';
-import type { Catalog, CatalogModel, ModelTask } from './models/catalog-schema.ts';
+import type { Catalog, ModelTask } from './models/catalog-schema.ts';
 import { resolveModel } from './models/resolve.ts';
 import type { StageContext, StageFactory } from './stages/factory.ts';
 import { SPEAKER_ENGINES } from './stages/speaker/index.ts';
 import { STT_ENGINES } from './stages/stt/index.ts';
-import { createSystemVoice, TTS_ENGINES } from './stages/tts/index.ts';
+import { createSystemVoice, TTS_ENGINES, TTS_PROVIDER_ENGINES } from './stages/tts/index.ts';
 import { VAD_ENGINES } from './stages/vad/index.ts';
 import { WAKE_ENGINES } from './stages/wake/index.ts';
 import type { EngineParts, PartName } from './stages.ts';
@@ -21,14 +21,6 @@ export interface BuiltParts {
   /** What was chosen instead of what config asked for (e.g. the system voice for a missing TTS model). */
   notes: string[];
 }
-
-/** The catalog engines behind each `tts_provider`. */
-const TTS_PROVIDER_ENGINES: Record<Exclude<Config['tts_provider'], 'system'>, CatalogModel['engine']> = {
-  kokoro: 'sherpa-tts-kokoro',
-  piper: 'sherpa-tts-vits',
-  matcha: 'sherpa-tts-matcha',
-  kitten: 'sherpa-tts-kitten',
-};
 
 /**
  * Builds every stage config asks for: config → model (resolved and verified) → the adapter for

@@ -1,0 +1,67 @@
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { decodeWav } from '../engine/audio/wav.ts';
+import { sayCommand } from './say.ts';
+
+/** `kiwi say` in-process, with its own data folder and the env it reads. */
+async function say(args: string[], env: Record<string, string>): Promise<{ code: number; out: Record<string, unknown> }> {
+  const saved = { ...process.env };
+  // Only this test's KIWI_* settings apply (not the developer's), and the config lives in its folder.
+  for (const key of Object.keys(process.env)) if (key.startsWith('KIWI_') && key !== 'KIWI_TEST_MODELS_DIR') delete process.env[key];
+  Object.assign(process.env, { KIWI_CONFIG: path.join(env.KIWI_DATA_DIR!, 'config.yaml') }, env);
+  const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    const code = await sayCommand.run(args);
+    return { code, out: JSON.parse(String(log.mock.calls.at(-1)?.[0])) as Record<string, unknown> };
+  } finally {
+    log.mockRestore();
+    process.env = saved;
+  }
+}
+
+describe('kiwi say', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'kiwi-say-'));
+  });
+  afterEach(async () => {
+    await fsp.rm(dir, { recursive: true, force: true });
+  });
+
+  it('falls back to the system voice when the configured model is not installed, and says so', async () => {
+    const output = path.join(dir, 'out.wav');
+    const { code, out } = await say(['Hello, I am Kiwi.', '--output', output], { KIWI_DATA_DIR: dir, KIWI_MODELS_DIR: path.join(dir, 'no-models') });
+    expect(code).toBe(0);
+    expect(out).toMatchObject({ output, engine: 'system', model: 'espeak-ng', sample_rate: 22050 });
+    expect(out.note).toMatch(/kokoro is not usable.*system voice/);
+    const wav = decodeWav(await fsp.readFile(output));
+    expect(wav.samples.length / wav.sampleRate).toBeCloseTo(out.seconds as number, 2);
+    expect(out.seconds as number).toBeGreaterThan(0.8);
+  });
+
+  it('takes --language, --speed and refuses bad values', async () => {
+    const output = path.join(dir, 'de.wav');
+    const env = { KIWI_DATA_DIR: dir, KIWI_TTS_PROVIDER: 'system' };
+    const slow = await say(['Guten Morgen, wie geht es dir?', '--language', 'de', '--speed', '0.5', '--output', output], env);
+    const fast = await say(['Guten Morgen, wie geht es dir?', '--language', 'de', '--speed', '2', '--output', output], env);
+    expect(slow.out.note).toBeUndefined();
+    expect(fast.out.seconds as number).toBeLessThan(0.7 * (slow.out.seconds as number));
+    await expect(say(['Hi', '--language', 'xx'], env)).rejects.toThrow(/--language must be one of/);
+    await expect(say(['Hi', '--speed', '9'], env)).rejects.toThrow(/--speed/);
+    await expect(say(['--output', output], env)).rejects.toThrow(/text to say is required/);
+  });
+
+  it.runIf(Boolean(process.env.KIWI_TEST_MODELS_DIR))('speaks with the Piper fixture when tts_provider is piper', async () => {
+    const output = path.join(dir, 'piper.wav');
+    const { out } = await say(['Hello, I am Kiwi. How can I help you today?', '--output', output], {
+      KIWI_DATA_DIR: dir,
+      KIWI_MODELS_DIR: process.env.KIWI_TEST_MODELS_DIR!,
+      KIWI_TTS_PROVIDER: 'piper',
+    });
+    expect(out).toMatchObject({ engine: 'sherpa-vits', model: 'tts-piper-en-us-joe-medium', sample_rate: 22050 });
+    expect(out.note).toBeUndefined();
+    expect(out.seconds as number).toBeGreaterThan(1.5);
+  });
+});

@@ -1,0 +1,110 @@
+import { parseArgs } from 'node:util';
+import { ConfigService } from '../config/config-service.ts';
+import type { Config } from '../contract/config.ts';
+import { LanguageCode } from '../contract/languages.ts';
+import { findSpeaker, SystemSpeakerSink } from '../engine/audio/system-output.ts';
+import { WavFileSink } from '../engine/audio/wav-sink.ts';
+import { loadCatalog } from '../engine/models/catalog.ts';
+import { resolveModel } from '../engine/models/resolve.ts';
+import { createSystemVoice, TTS_ENGINES, TTS_PROVIDER_ENGINES } from '../engine/stages/tts/index.ts';
+import type { Tts } from '../engine/stages.ts';
+import { describeError, KiwiError } from '../platform/errors.ts';
+import { configPath, modelsDir } from '../platform/paths.ts';
+import { UsageError, type CliCommand } from './command.ts';
+
+export const sayCommand: CliCommand = {
+  name: 'say',
+  summary: 'Speak text with the configured voice, to a WAV file or the speaker',
+  usage: [
+    'Usage: kiwi say "text" [--output out.wav] [--voice v] [--language xx] [--speed n]',
+    '',
+    'Synthesizes the text with the configured TTS (tts_provider, tts_voice, tts_speed), falling back',
+    'to the system voice when that model is not installed, and writes it to --output or plays it on',
+    'the system speaker. Prints {"output","seconds","sample_rate","engine","model","synthesis_ms"}',
+    '(and "note" when it fell back). KIWI_DATA_DIR, KIWI_CONFIG and KIWI_MODELS_DIR apply as for the server.',
+  ].join('\n'),
+  async run(argv) {
+    const { values, positionals } = parse(argv);
+    const text = positionals.join(' ').trim();
+    if (!text) throw new UsageError('the text to say is required');
+    const config = (await ConfigService.load(configPath(), process.env)).current;
+    const language = values.language === undefined ? config.language : parseLanguage(values.language);
+    const speed = values.speed === undefined ? config.tts_speed : parseSpeed(values.speed);
+    const voice = values.voice ?? config.tts_voice;
+
+    const { tts, note } = await loadTts({ ...config, language });
+    const controller = new AbortController();
+    const stop = () => controller.abort(new KiwiError('interrupted', 'interrupted', 130));
+    process.once('SIGINT', stop);
+    try {
+      const started = performance.now();
+      const audio = await tts.synthesize(text, { voice, speed, language, signal: controller.signal });
+      const synthesisMs = Math.round(performance.now() - started);
+      if (values.output) {
+        const sink = new WavFileSink(values.output);
+        await sink.play(audio, controller.signal);
+        await sink.end();
+      } else {
+        const player = await findSpeaker();
+        if (!player) throw new KiwiError('speaker_missing', 'No speaker to play on (no player or sound device found); use --output out.wav', 503);
+        await new SystemSpeakerSink(player).play(audio, controller.signal);
+      }
+      console.log(
+        JSON.stringify({
+          output: values.output ?? 'speaker',
+          seconds: Number((audio.samples.length / audio.sampleRate).toFixed(3)),
+          sample_rate: audio.sampleRate,
+          engine: tts.name,
+          model: tts.model,
+          synthesis_ms: synthesisMs,
+          ...(note ? { note } : {}),
+        }),
+      );
+      return 0;
+    } finally {
+      process.off('SIGINT', stop);
+      tts.dispose();
+    }
+  },
+};
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: { output: { type: 'string', short: 'o' }, voice: { type: 'string' }, language: { type: 'string' }, speed: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function parseLanguage(value: string): Config['language'] {
+  const parsed = LanguageCode.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--language must be one of ${LanguageCode.options.join(' ')}`);
+  return parsed.data;
+}
+
+function parseSpeed(value: string): number {
+  const speed = Number(value);
+  if (!Number.isFinite(speed) || speed < 0.5 || speed > 2) throw new UsageError('--speed must be a number from 0.5 to 2');
+  return speed;
+}
+
+/** The TTS the engine would build for this config (parts.ts): the provider's model, else the system voice. */
+async function loadTts(config: Config): Promise<{ tts: Tts; note?: string }> {
+  const ctx = { config, modelsDir: modelsDir() };
+  if (config.tts_provider === 'system') return { tts: await createSystemVoice(ctx) };
+  try {
+    const engine = TTS_PROVIDER_ENGINES[config.tts_provider];
+    const model = await resolveModel('tts', 'auto', config.language, { modelsDir: ctx.modelsDir, catalog: await loadCatalog(), engines: [engine] });
+    const factory = TTS_ENGINES[model.engine];
+    if (!factory) throw new KiwiError('engine_missing', `no adapter for the ${model.engine} engine in this build`, 503);
+    return { tts: await factory(model, ctx) };
+  } catch (err) {
+    const note = `${config.tts_provider} is not usable (${describeError(err)}); speaking with the system voice`;
+    return { tts: await createSystemVoice(ctx), note };
+  }
+}

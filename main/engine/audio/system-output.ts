@@ -1,0 +1,160 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { KiwiError } from '../../platform/errors.ts';
+import type { Pcm } from '../stages.ts';
+import type { AudioSink } from './audio-hub.ts';
+import { float32ToInt16, int16ToBytes } from './pcm.ts';
+import { findExecutable, killNow } from './processes.ts';
+import { encodeWav } from './wav.ts';
+
+/**
+ * The system speaker for headless Kiwi: each utterance is piped to a player process, which an
+ * abort (barge-in, stop) kills at once, so sound stops immediately rather than at the end of
+ * the sentence.
+ *
+ * Players: paplay (PulseAudio / PipeWire's pulse server), pw-play (PipeWire), aplay (ALSA) or
+ * sox `play` on Linux; afplay on macOS; PowerShell's System.Media.SoundPlayer on Windows.
+ * Tested: Linux only, and this machine has no sound card or sound server, so the spawn, pipe,
+ * exit and kill logic is tested with stand-in commands (sox writing a file, a sleeping process)
+ * and the real sox `play` is only seen failing without a device. The macOS and Windows players
+ * and paplay/pw-play/aplay follow their documented command lines and were not run here.
+ */
+
+/** How a player takes audio: raw s16le mono on stdin, a WAV on stdin, or a WAV file path. */
+export interface Player {
+  name: string;
+  command: string;
+  input: 'raw' | 'wav-stdin' | 'wav-file';
+  args(rate: number, file: string): string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+const SOUND_PLAYER = Buffer.from('(New-Object System.Media.SoundPlayer $env:KIWI_WAV).PlaySync()', 'utf16le').toString('base64');
+
+/** Known players, in order of preference per platform. `rate` is the audio's sample rate. */
+const PLAYERS: Record<'linux' | 'darwin' | 'win32', Omit<Player, 'command'>[]> = {
+  linux: [
+    { name: 'paplay', input: 'raw', args: (rate) => ['--raw', '--format=s16le', `--rate=${rate}`, '--channels=1', '--client-name=kiwi'] },
+    { name: 'pw-play', input: 'raw', args: (rate) => ['--format', 's16', '--rate', String(rate), '--channels', '1', '-'] },
+    { name: 'aplay', input: 'raw', args: (rate) => ['-q', '-t', 'raw', '-f', 'S16_LE', '-r', String(rate), '-c', '1', '-'] },
+    { name: 'play', input: 'raw', args: (rate) => ['-q', '-t', 'raw', '-r', String(rate), '-e', 'signed', '-b', '16', '-c', '1', '-'] },
+  ],
+  darwin: [{ name: 'afplay', input: 'wav-file', args: (_rate, file) => [file] }],
+  win32: [{ name: 'powershell', input: 'wav-file', args: () => ['-NoProfile', '-NonInteractive', '-EncodedCommand', SOUND_PLAYER] }],
+};
+
+export interface DetectOptions {
+  platform?: NodeJS.Platform;
+  env?: NodeJS.ProcessEnv;
+  /** Skip the "is there a sound device" check (the player alone decides). */
+  ignoreDevices?: boolean;
+}
+
+/**
+ * The player to use, or null when there is none or no sound device to play on (so config
+ * audio.output 'auto' stays silent on a server without a sound card).
+ */
+export async function findSpeaker(options: DetectOptions = {}): Promise<Player | null> {
+  const platform = options.platform ?? process.platform;
+  const env = options.env ?? process.env;
+  const family = platform === 'darwin' || platform === 'win32' ? platform : 'linux';
+  for (const player of PLAYERS[family]) {
+    if (family === 'linux' && !options.ignoreDevices && !linuxOutputReachable(player.name, env)) continue;
+    const command = await findExecutable(player.name, env);
+    if (command) return { ...player, command };
+  }
+  return null;
+}
+
+/** Whether a Linux player has something to play on: a sound server socket or an ALSA card. */
+export function linuxOutputReachable(player: string, env: NodeJS.ProcessEnv, root = '/'): boolean {
+  const runtime = env.XDG_RUNTIME_DIR;
+  const pulse = Boolean(env.PULSE_SERVER) || (runtime ? fs.existsSync(path.join(runtime, 'pulse', 'native')) : false);
+  const pipewire = runtime ? fs.existsSync(path.join(runtime, env.PIPEWIRE_REMOTE ?? 'pipewire-0')) : false;
+  const alsa = alsaHasDevice(path.join(root, 'proc', 'asound', 'pcm'), 'playback');
+  if (player === 'paplay') return pulse;
+  if (player === 'pw-play') return pipewire;
+  if (player === 'aplay') return alsa;
+  return alsa || pulse; // sox play: ALSA or its pulseaudio driver
+}
+
+/** /proc/asound/pcm lists "NN-NN: id : name : playback 1 : capture 1" per device. */
+export function alsaHasDevice(pcmFile: string, kind: 'playback' | 'capture'): boolean {
+  try {
+    return fs.readFileSync(pcmFile, 'utf8').split('\n').some((line) => line.includes(`: ${kind} `));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false; // no ALSA at all
+    throw err;
+  }
+}
+
+export class SystemSpeakerSink implements AudioSink {
+  constructor(
+    readonly player: Player,
+    readonly id = 'system:speaker',
+  ) {}
+
+  async play(audio: Pcm, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    if (audio.samples.length === 0) return;
+    if (this.player.input !== 'wav-file') return this.#spawn(audio, signal, '');
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'kiwi-play-'));
+    try {
+      const file = path.join(dir, 'reply.wav');
+      await fsp.writeFile(file, encodeWav(audio));
+      await this.#spawn(audio, signal, file);
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Resolves when the player exits 0 (it has played everything); an abort kills it and rejects. */
+  #spawn(audio: Pcm, signal: AbortSignal, file: string): Promise<void> {
+    const { player } = this;
+    const seconds = audio.samples.length / audio.sampleRate;
+    return new Promise<void>((resolve, reject) => {
+      signal.throwIfAborted();
+      const env = { ...(player.env ?? process.env), KIWI_WAV: file };
+      const child = spawn(player.command, player.args(audio.sampleRate, file), { env, stdio: ['pipe', 'ignore', 'pipe'], windowsHide: true });
+      let stderr = '';
+      let settled = false;
+      const finish = (err?: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        if (err === undefined) resolve();
+        else reject(err);
+      };
+      const onAbort = () => {
+        killNow(child);
+        finish(signal.reason);
+      };
+      // A player stuck on a busy device must not hang the reply forever.
+      const timer = setTimeout(() => {
+        killNow(child);
+        finish(new KiwiError('speaker_failed', `${player.name} did not finish playing ${seconds.toFixed(1)} s of audio in time`, 500));
+      }, (seconds + 15) * 1000);
+      signal.addEventListener('abort', onAbort, { once: true });
+      child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-1000)));
+      child.on('error', (err) => finish(new KiwiError('speaker_failed', `cannot run ${player.command}: ${err.message}`, 500)));
+      child.on('close', (code, sig) => {
+        if (code === 0) return finish();
+        const why = code !== null ? `exit code ${code}` : `signal ${sig}`;
+        finish(new KiwiError('speaker_failed', `${player.name} failed (${why})${stderr.trim() ? `: ${stderr.trim()}` : ''}`, 500));
+      });
+      // EPIPE when the player dies before reading everything: its exit is reported by 'close'.
+      child.stdin.on('error', () => undefined);
+      if (player.input === 'wav-file') child.stdin.end();
+      else child.stdin.end(player.input === 'raw' ? int16ToBytes(float32ToInt16(audio.samples)) : encodeWav(audio));
+    });
+  }
+}
+
+/** For config audio.output 'auto': the player's name when a speaker is usable, else null. */
+export async function speakerAvailable(options?: DetectOptions): Promise<string | null> {
+  return (await findSpeaker(options))?.name ?? null;
+}
