@@ -5,15 +5,15 @@ import { resampleTo } from '../audio/wav.ts';
 import { sherpa } from '../sherpa/sherpa-module.ts';
 import { readOnnxMetadata } from '../stages/tts/onnx-metadata.ts';
 import { SherpaTts } from '../stages/tts/sherpa-tts.ts';
+import { STT_ENGINES } from '../stages/stt/index.ts';
 import { createSystemVoice, TTS_ENGINES } from '../stages/tts/index.ts';
-import type { Pcm, Tts, TtsOptions } from '../stages.ts';
+import type { Pcm, Stt, Tts, TtsOptions } from '../stages.ts';
 import { loadCatalog } from './catalog.ts';
 import { requireVerifiedModel } from './require.ts';
 import { resolveModel } from './resolve.ts';
 import { describeWithModels } from './testing/model-env.ts';
 import { OpenWakeWordRunner } from './testing/openwakeword-runner.ts';
 import { concat, rms, silence } from './testing/speech.ts';
-import { WhisperRunner } from './testing/whisper-runner.ts';
 
 const seconds = (a: Pcm) => a.samples.length / a.sampleRate;
 const words = (text: string) => text.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').split(/\s+/).filter(Boolean);
@@ -21,7 +21,8 @@ const en: TtsOptions = { voice: DEFAULT_CONFIG.tts_voice, speed: 1, language: 'e
 
 describeWithModels('Piper voice through Kiwi\'s sherpa TTS adapter (real model)', (modelsDir) => {
   let tts: Tts;
-  let whisper: WhisperRunner;
+  let whisper: Stt;
+  const hear = async (audio: Pcm) => (await whisper.transcribe(resampleTo(audio, 16000), { language: 'en' })).text;
   let jarvis: OpenWakeWordRunner;
   let vadDir: string;
 
@@ -31,13 +32,15 @@ describeWithModels('Piper voice through Kiwi\'s sherpa TTS adapter (real model)'
     const started = performance.now();
     tts = await TTS_ENGINES[model.engine]!(model, { config: DEFAULT_CONFIG, modelsDir });
     console.log(`piper voice loaded (createAsync) in ${Math.round(performance.now() - started)} ms`);
-    whisper = await WhisperRunner.load(await requireVerifiedModel('stt-substitute-whisper-tiny-en', { modelsDir }));
+    // Whisper tiny.en through Kiwi's own STT stage (the onnx-whisper adapter), as the engine runs it.
+    const stt = await resolveModel('stt', 'stt-substitute-whisper-tiny-en', 'en', { modelsDir, catalog, engines: ['onnx-whisper'] });
+    whisper = await STT_ENGINES[stt.engine]!(stt, { config: DEFAULT_CONFIG, modelsDir });
     vadDir = await requireVerifiedModel('silero-vad', { modelsDir });
     jarvis = await OpenWakeWordRunner.load(await requireVerifiedModel('openwakeword-hey-jarvis', { modelsDir }), 'hey_jarvis_v0.1.onnx');
   });
   afterAll(async () => {
     tts?.dispose();
-    await whisper?.release();
+    whisper?.dispose();
     await jarvis?.release();
   });
 
@@ -70,8 +73,7 @@ describeWithModels('Piper voice through Kiwi\'s sherpa TTS adapter (real model)'
 
   it('round trip: Whisper hears the words Piper said', async () => {
     const text = 'Please set a timer for ten minutes and turn off the kitchen lights.';
-    const audio = resampleTo(await tts.synthesize(text, en), 16000);
-    const heard = await whisper.transcribe(audio.samples);
+    const heard = await hear(await tts.synthesize(text, en));
     console.log(`piper said "${text}"; whisper heard "${heard}"`);
     const got = new Set(words(heard));
     for (const w of ['timer', 'minutes', 'kitchen', 'lights']) expect(got).toContain(w);
@@ -164,8 +166,7 @@ describeWithModels('Piper voice through Kiwi\'s sherpa TTS adapter (real model)'
 
   it('the system voice (espeak-ng) is understood by Whisper too', async () => {
     const system = await createSystemVoice({ config: DEFAULT_CONFIG, modelsDir });
-    const audio = resampleTo(await system.synthesize('Turn on the lights in the kitchen.', en), 16000);
-    const heard = await whisper.transcribe(audio.samples);
+    const heard = await hear(await system.synthesize('Turn on the lights in the kitchen.', en));
     console.log(`espeak-ng said "Turn on the lights in the kitchen."; whisper heard "${heard}"`);
     const got = new Set(words(heard));
     expect(got).toContain('lights');
