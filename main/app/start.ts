@@ -5,6 +5,7 @@ import type { Logger } from '../platform/logger.ts';
 import { appRoot } from '../platform/paths.ts';
 import { startServer, type KiwiServer } from '../server/server.ts';
 import { KiwiRuntime } from './runtime.ts';
+import { attachSystemAudio } from './system-audio.ts';
 
 export interface RunningKiwi {
   runtime: KiwiRuntime;
@@ -23,10 +24,12 @@ export async function startKiwi(options: { env?: NodeJS.ProcessEnv; logger: Logg
   let markStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
   let stopping: Promise<void> | null = null;
+  let stopSystemAudio = async () => undefined as void;
 
   const stop = (reason: string): Promise<void> => {
     stopping ??= (async () => {
       runtime.bus.emit('SERVICE_SHUTDOWN', { reason }, 'runtime');
+      await stopSystemAudio();
       await server.close();
       await runtime.close();
       runtime.logger.info({ reason }, 'Kiwi stopped');
@@ -51,6 +54,7 @@ export async function startKiwi(options: { env?: NodeJS.ProcessEnv; logger: Logg
     }
     throw err;
   }
+  stopSystemAudio = await attachSystemAudio(runtime);
   runtime.logger.info({ url: server.url }, `Kiwi is listening on ${server.url}`);
   return { runtime, server, stopped, stop };
 }

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { KiwiRuntime } from '../app/runtime.ts';
-import { readWav16k, resampleTo, writeWav } from '../engine/audio/wav.ts';
+import { readWav16k } from '../engine/audio/wav.ts';
+import { WavFileSink } from '../engine/audio/wav-sink.ts';
 import type { TurnResult } from '../engine/listening/turn.ts';
-import type { Pcm } from '../engine/stages.ts';
 import { createLogger } from '../platform/logger.ts';
 import { UsageError, type CliCommand } from './command.ts';
 
@@ -29,9 +29,9 @@ export const listenCommand: CliCommand = {
     if (!values.input) throw new UsageError('--input <file.wav> is required');
     const input = await readWav16k(values.input);
     const runtime = await KiwiRuntime.create({ logger: createLogger(process.env, 2) });
-    const said: Pcm[] = [];
+    const output = values.output ? new WavFileSink(values.output) : null;
     try {
-      if (values.output) runtime.hub.addSink({ id: 'cli:output', play: async (audio) => void said.push(audio) });
+      if (output) runtime.hub.addSink(output);
       const results: TurnResult[] = [];
       const off = runtime.engine.onResult((result) => {
         results.push(result);
@@ -41,7 +41,7 @@ export const listenCommand: CliCommand = {
       for (let at = 0; at < input.samples.length; at += CHUNK) await session.push(input.samples.subarray(at, at + CHUNK));
       await runtime.engine.endSource('cli:file');
       off();
-      if (values.output) await writeWav(values.output, joinAudio(said));
+      await output?.end();
       return 0;
     } finally {
       await runtime.close();
@@ -53,17 +53,4 @@ function describe(r: TurnResult): string {
   if (r.ignored) return `(ignored: ${r.ignored})${r.transcript ? ` "${r.transcript}"` : ''}`;
   const who = r.speaker ? `${r.speaker.name} (${r.speaker.confidence.toFixed(2)})` : 'unknown voice';
   return `${who}${r.wake ? ' [wake]' : ''}: "${r.transcript}" → ${r.command ?? 'no command'}${r.reply ? `: "${r.reply}"` : ''}`;
-}
-
-/** Everything Kiwi said (cues and replies), one after another, at the rate of the last reply. */
-function joinAudio(parts: Pcm[]): Pcm {
-  const sampleRate = parts.at(-1)?.sampleRate ?? 16000;
-  const same = parts.map((p) => resampleTo(p, sampleRate).samples);
-  const samples = new Float32Array(same.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of same) {
-    samples.set(p, offset);
-    offset += p.length;
-  }
-  return { samples, sampleRate };
 }
