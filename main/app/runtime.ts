@@ -7,6 +7,7 @@ import { Engine } from '../engine/engine.ts';
 import { EventBus } from '../engine/events/event-bus.ts';
 import { loadCatalog } from '../engine/models/catalog.ts';
 import { buildParts } from '../engine/parts.ts';
+import { matchWakeWord } from '../engine/stages/wake/text-match.ts';
 import { HomeAssistantClient } from '../homeassistant/ha-client.ts';
 import type { Logger } from '../platform/logger.ts';
 import { configPath, dataDir, modelsDir, resourcesDir } from '../platform/paths.ts';
@@ -142,7 +143,7 @@ export class KiwiRuntime {
 
   async #startEngine(): Promise<void> {
     const built = await buildParts({ config: this.config.current, modelsDir: this.paths.models, catalog: await loadCatalog() });
-    this.#engine = new Engine({ config: () => this.config.current, bus: this.bus, hub: this.hub, built });
+    this.#engine = new Engine({ config: () => this.config.current, bus: this.bus, hub: this.hub, built, matchWake: matchWakeWord });
     this.#engine.start();
     for (const line of [...this.#engine.missing, ...built.notes]) this.logger.warn(`engine: ${line}`);
   }

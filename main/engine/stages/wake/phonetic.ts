@@ -1,0 +1,80 @@
+import { transliterate } from './transliterate.ts';
+
+/**
+ * A sound-alike key for fuzzy wake-word matching: any script → rough Latin → spelling folded to
+ * sound ("Kiwi", "kee wee", "key we", "киви", "kivi" all become "kivi" or one cheap edit from it).
+ * Capitals mark single sounds written with two letters: S = sh, C = ch, J = j/dzh/zh.
+ */
+/** Letters whose accent is a different sound (Turkish, Polish, Czech): spelled out before accents go. */
+const ACCENTED: Array<[RegExp, string]> = [
+  [/[şšś]/g, 'sh'],
+  [/[çčć]/g, 'ch'],
+  [/[žżź]/g, 'zh'],
+];
+
+const RULES: Array<[RegExp, string]> = [
+  [/shch|sch|sh/g, 'S'],
+  [/tch|ch/g, 'C'],
+  [/dzh|dj|dg(?=[eiy])|zh|j/g, 'J'],
+  [/ph/g, 'f'],
+  [/th/g, 't'],
+  [/kh/g, 'h'],
+  [/gh/g, 'g'],
+  [/ck/g, 'k'],
+  [/qu/g, 'kv'],
+  [/q/g, 'k'],
+  [/x/g, 'ks'],
+  [/c(?=[eiy])/g, 's'],
+  [/c/g, 'k'],
+  [/w/g, 'v'],
+  // y is a consonant before a vowel ("yes", "ya"), a vowel elsewhere ("key", "kyiv").
+  [/y(?![aeiou])/g, 'i'],
+  [/h/g, ''],
+  [/ee|ea|ie|ei|ey|iy|ii/g, 'i'],
+  [/oo|ou|uu/g, 'u'],
+];
+
+export function phoneticKey(text: string): string {
+  let key = transliterate(text.normalize('NFKC'));
+  for (const [pattern, replacement] of ACCENTED) key = key.replace(pattern, replacement);
+  key = key
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '') // accents: "kíwi" → "kiwi"
+    .replace(/[^\p{L}\p{N}]/gu, '');
+  for (const [pattern, replacement] of RULES) key = key.replace(pattern, replacement);
+  return key.replace(/(.)\1+/gu, '$1');
+}
+
+/** Sounds that are easy to mishear for one another: substituting them costs half an edit. */
+const NEAR = ['ei', 'ou', 'ao', 'iy', 'uv', 'vf', 'vb', 'bp', 'dt', 'gk', 'sz', 'Ss', 'SC', 'CJ', 'Jz', 'Jg', 'lr', 'mn'];
+const NEAR_SET = new Set(NEAR.flatMap(([a, b]) => [a! + b!, b! + a!]));
+
+const substitution = (a: string, b: string) => (a === b ? 0 : NEAR_SET.has(a + b) ? 0.5 : 1);
+
+/** Weighted edit distance between two keys: near sounds 0.5, other edits 1. */
+export function soundDistance(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i += 1) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j += 1) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + substitution(x[i - 1]!, y[j - 1]!));
+    }
+    prev = cur;
+  }
+  return prev[y.length]!;
+}
+
+/**
+ * How far a heard key may be from a wake word's key. Names up to six sounds allow one near-sound
+ * slip only ("kive" for "kivi", "Jervis" for "Jarvis"; not "give", "kiwis" or "Alex" for
+ * "Alexa"); longer ones one or two edits. Keys in a script without a reading (Han) match exactly.
+ */
+export function allowedDistance(key: string): number {
+  if (/[^\p{ASCII}]/u.test(key)) return 0;
+  const length = [...key].length;
+  if (length <= 6) return 0.5;
+  if (length <= 9) return 1;
+  return 1.5;
+}

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, type Config } from '../../../contract/config.ts';
+import { KiwiError } from '../../../platform/errors.ts';
+import type { ResolvedModel } from '../../models/resolve.ts';
+import { SherpaKws, createSherpaKws, kwsConfig, kwsOptions } from './sherpa-kws.ts';
+import { WAKE_ENGINES } from './index.ts';
+
+// No sherpa KWS model can be downloaded here: these tests cover what Kiwi builds around it
+// (options, config, keywords, errors, the decode loop); the adapter has not run on a real model.
+
+const FILES = {
+  encoder: 'encoder-epoch-12-avg-2-chunk-16-left-64.int8.onnx',
+  decoder: 'decoder-epoch-12-avg-2-chunk-16-left-64.onnx',
+  joiner: 'joiner-epoch-12-avg-2-chunk-16-left-64.int8.onnx',
+  tokens: 'tokens.txt',
+};
+
+describe('sherpa KWS options and config', () => {
+  it('maps wake_threshold onto sherpa\'s trigger threshold (0.5 → sherpa\'s default 0.25)', () => {
+    expect(kwsOptions({}, 0.5)).toEqual({ boost: 1, threshold: 0.25, threads: 1 });
+    expect(kwsOptions({}, 0.8).threshold).toBeCloseTo(0.4);
+    expect(kwsOptions({}, 0.05).threshold).toBeCloseTo(0.05);
+    expect(kwsOptions({ keywords_threshold: 0.6, keywords_score: 2.5 }, 0.99)).toEqual({ boost: 2.5, threshold: 0.95, threads: 1 });
+  });
+
+  it('builds the KeywordSpotter config sherpa-onnx-node reads', () => {
+    const config = kwsConfig('/m', FILES, '/tmp/k.txt', { boost: 1.5, threshold: 0.3, threads: 1 });
+    expect(config).toEqual({
+      featConfig: { sampleRate: 16000, featureDim: 80 },
+      modelConfig: {
+        transducer: { encoder: path.join('/m', FILES.encoder), decoder: path.join('/m', FILES.decoder), joiner: path.join('/m', FILES.joiner) },
+        tokens: path.join('/m', 'tokens.txt'),
+        numThreads: 1,
+        provider: 'cpu',
+        debug: 0,
+      },
+      maxActivePaths: 4,
+      numTrailingBlanks: 1,
+      keywordsScore: 1.5,
+      keywordsThreshold: 0.3,
+      keywordsFile: '/tmp/k.txt',
+    });
+  });
+});
+
+describe('createSherpaKws', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiwi-kws-test-'));
+  fs.writeFileSync(path.join(dir, 'tokens.txt'), '<blk> 0\n<sos/eos> 1\n<unk> 2\n▁KI 3\nWI 4\n▁HE 5\nY 6\n');
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const model: ResolvedModel = { id: 'kws-test', dir, task: 'wake', engine: 'sherpa-kws', languages: ['en'], config: FILES };
+  const ctx = (wake_word: string) => ({ config: { ...DEFAULT_CONFIG, wake_word } as Config, modelsDir: dir });
+  const kiwiTemp = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('kiwi-kws-') && !f.startsWith('kiwi-kws-test-'));
+
+  it('is the registered sherpa-kws engine', () => {
+    expect(WAKE_ENGINES['sherpa-kws']).toBe(createSherpaKws);
+  });
+
+  it('refuses a wake word the model cannot write, before loading anything', async () => {
+    await expect(createSherpaKws(model, ctx('jarvis'))).rejects.toMatchObject({ code: 'wake_word_unsupported' });
+  });
+
+  it('passes its config to the native spotter, which checks the model files (missing here)', async () => {
+    const before = kiwiTemp();
+    const error = await createSherpaKws(model, ctx('hey kiwi')).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(KiwiError);
+    expect(error).toMatchObject({ code: 'model_invalid' });
+    expect((error as Error).message).toMatch(/sherpa could not load the keyword model 'kws-test'/);
+    expect(kiwiTemp()).toEqual(before); // the keywords file does not outlive loading
+  });
+});
+
+/**
+ * The decode loop against a scripted stand-in for sherpa's native spotter (no KWS model exists
+ * here): it reports the keyword on the decode step given, which tests Kiwi's own logic only.
+ */
+class ScriptedSpotter {
+  readonly resets: number[] = [];
+  #samples = 0;
+  #decoded = 0;
+  constructor(private readonly keywordAtStep: Set<number>) {}
+  createStream() {
+    return { acceptWaveform: ({ samples }: { samples: Float32Array }) => void (this.#samples += samples.length) };
+  }
+  isReady() {
+    return this.#samples - this.#decoded * 1600 >= 1600;
+  }
+  decode() {
+    this.#decoded += 1;
+  }
+  reset() {
+    this.resets.push(this.#decoded);
+  }
+  getResult() {
+    return { keyword: this.keywordAtStep.has(this.#decoded) ? 'hey_kiwi' : '' };
+  }
+}
+
+describe('SherpaKws decode loop', () => {
+  it('reports the keyword once per utterance, resets the stream after it, and counts samples', async () => {
+    const spotter = new ScriptedSpotter(new Set([5, 6, 30]));
+    const kws = new SherpaKws(spotter, 0.25);
+    const hits = [];
+    for (let i = 0; i < 40; i += 1) {
+      const hit = await kws.accept(new Float32Array(1600));
+      if (hit) hits.push(hit);
+    }
+    // Step 6 is 0.1 s after step 5: inside the refractory period. Step 30 is 2.5 s later.
+    expect(hits).toEqual([
+      { keyword: 'hey kiwi', score: 0.25, at: 5 * 1600 },
+      { keyword: 'hey kiwi', score: 0.25, at: 30 * 1600 },
+    ]);
+    expect(spotter.resets).toEqual([5, 6, 30]);
+    kws.reset();
+    expect(await kws.accept(new Float32Array(1600))).toBeNull();
+  });
+});

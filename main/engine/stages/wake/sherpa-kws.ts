@@ -1,0 +1,167 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { KiwiError, describeError } from '../../../platform/errors.ts';
+import { sherpa } from '../../sherpa/sherpa-module.ts';
+import type { WakeDetection, WakeWord } from '../../stages.ts';
+import type { StageFactory } from '../factory.ts';
+import { keywordOfPhrase, keywordsFile, parseTokens } from './kws-tokens.ts';
+import { Refractory } from './refractory.ts';
+
+/** The part of sherpa-onnx-node's KeywordSpotter Kiwi uses (keyword-spotter.js, 1.13.x). */
+interface KwsStream {
+  acceptWaveform(input: { samples: Float32Array; sampleRate: number }): void;
+}
+interface KeywordSpotter {
+  createStream(): KwsStream;
+  isReady(stream: KwsStream): boolean;
+  decode(stream: KwsStream): void;
+  reset(stream: KwsStream): void;
+  getResult(stream: KwsStream): { keyword: string; start_time?: number; tokens?: string[] };
+}
+type KeywordSpotterClass = new (config: unknown) => KeywordSpotter;
+
+export interface KwsFiles {
+  encoder: string;
+  decoder: string;
+  joiner: string;
+  tokens: string;
+}
+
+export interface KwsOptions {
+  /** sherpa's boosting score for the keyword (its default is 1.0). */
+  boost: number;
+  /** sherpa's trigger threshold: the keyword's minimum acoustic probability. */
+  threshold: number;
+  threads: number;
+}
+
+/** sherpa's documented default trigger threshold, which Kiwi's default wake_threshold (0.5) maps to. */
+const SHERPA_DEFAULT_THRESHOLD = 0.25;
+const DEFAULT_WAKE_THRESHOLD = 0.5;
+
+/**
+ * Kiwi's `voice.wake_threshold` (0.5 by default, shared with openWakeWord) as sherpa's trigger
+ * threshold: proportional, so the default lands on sherpa's own default and "stricter" means
+ * stricter for both engines. A model may set its own base (`keywords_threshold`) in the catalog.
+ */
+export function kwsOptions(modelConfig: Record<string, unknown>, wakeThreshold: number): KwsOptions {
+  const base = typeof modelConfig.keywords_threshold === 'number' ? modelConfig.keywords_threshold : SHERPA_DEFAULT_THRESHOLD;
+  const boost = typeof modelConfig.keywords_score === 'number' ? modelConfig.keywords_score : 1.0;
+  const threshold = Math.min(0.95, Math.max(0.05, (base * wakeThreshold) / DEFAULT_WAKE_THRESHOLD));
+  return { boost, threshold, threads: 1 };
+}
+
+/** The KeywordSpotter config of sherpa-onnx-node for a streaming zipformer transducer KWS model. */
+export function kwsConfig(dir: string, files: KwsFiles, keywordsPath: string, options: KwsOptions) {
+  return {
+    featConfig: { sampleRate: 16000, featureDim: 80 },
+    modelConfig: {
+      transducer: { encoder: path.join(dir, files.encoder), decoder: path.join(dir, files.decoder), joiner: path.join(dir, files.joiner) },
+      tokens: path.join(dir, files.tokens),
+      numThreads: options.threads,
+      provider: 'cpu',
+      debug: 0,
+    },
+    maxActivePaths: 4,
+    numTrailingBlanks: 1,
+    keywordsScore: options.boost,
+    keywordsThreshold: options.threshold,
+    keywordsFile: keywordsPath,
+  };
+}
+
+/**
+ * Open-vocabulary wake word on sherpa's keyword spotter: the configured word, written in the
+ * model's tokens, is the only thing its beam search can output. sherpa reports which keyword
+ * fired but no probability; the detection's score is the trigger threshold it passed (a lower
+ * bound). sherpa-onnx-node 1.13 has no async KWS decode: each decode is one small step of a 3 M
+ * parameter model, and Kiwi yields to the event loop between steps.
+ */
+export class SherpaKws implements WakeWord {
+  readonly name = 'sherpa-kws';
+  #stream: KwsStream;
+  #fed = 0;
+  readonly #refractory = new Refractory();
+
+  constructor(
+    private readonly spotter: KeywordSpotter,
+    private readonly threshold: number,
+  ) {
+    this.#stream = spotter.createStream();
+  }
+
+  async accept(samples: Float32Array): Promise<WakeDetection | null> {
+    const stream = this.#stream;
+    stream.acceptWaveform({ samples, sampleRate: 16000 });
+    this.#fed += samples.length;
+    let hit: WakeDetection | null = null;
+    while (this.spotter.isReady(stream)) {
+      this.spotter.decode(stream);
+      const { keyword } = this.spotter.getResult(stream);
+      if (keyword) {
+        if (this.#refractory.trigger(this.#fed)) hit ??= { keyword: keywordOfPhrase(keyword), score: this.threshold, at: this.#fed };
+        // sherpa's examples reset the stream after a keyword so the next one is searched afresh.
+        this.spotter.reset(stream);
+      }
+      await nextTurn();
+      if (stream !== this.#stream) break; // reset() while decoding
+    }
+    return hit;
+  }
+
+  reset(): void {
+    this.#stream = this.spotter.createStream();
+    this.#fed = 0;
+    this.#refractory.reset();
+  }
+
+  fork(): SherpaKws {
+    return new SherpaKws(this.spotter, this.threshold);
+  }
+
+  dispose(): void {
+    // The native spotter and streams are freed by their finalizers once nothing refers to them.
+    this.#stream = this.spotter.createStream();
+  }
+}
+
+function filesOf(config: Record<string, unknown>, id: string): KwsFiles {
+  const pick = (key: keyof KwsFiles) => {
+    const value = config[key];
+    if (typeof value !== 'string' || !value) throw new KiwiError('model_invalid', `Model '${id}' has no '${key}' file in its catalog config`, 500);
+    return value;
+  };
+  return { encoder: pick('encoder'), decoder: pick('decoder'), joiner: pick('joiner'), tokens: pick('tokens') };
+}
+
+async function readModelText(file: string): Promise<string> {
+  return fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new KiwiError('model_invalid', `Keyword model file ${file} cannot be read (${err.code ?? err.message})`, 500);
+  });
+}
+
+export const createSherpaKws: StageFactory<WakeWord> = async (model, ctx) => {
+  const files = filesOf(model.config, model.id);
+  const lexicon = typeof model.config.lexicon === 'string' ? await readModelText(path.join(model.dir, model.config.lexicon)) : undefined;
+  const table = parseTokens(await readModelText(path.join(model.dir, files.tokens)), lexicon);
+  const options = kwsOptions(model.config, ctx.config.voice.wake_threshold);
+  const keywords = keywordsFile([{ keyword: ctx.config.wake_word, boost: options.boost, threshold: options.threshold }], table);
+  // sherpa reads keywords from a file when the spotter is created; the file is not kept.
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-kws-'));
+  try {
+    const keywordsPath = path.join(tmp, 'keywords.txt');
+    await fs.writeFile(keywordsPath, keywords, 'utf8');
+    const { KeywordSpotter: Spotter } = sherpa<{ KeywordSpotter: KeywordSpotterClass }>();
+    let spotter: KeywordSpotter;
+    try {
+      spotter = new Spotter(kwsConfig(model.dir, files, keywordsPath, options));
+    } catch (err) {
+      throw new KiwiError('model_invalid', `sherpa could not load the keyword model '${model.id}': ${describeError(err)}`, 500);
+    }
+    return new SherpaKws(spotter, options.threshold);
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+};
