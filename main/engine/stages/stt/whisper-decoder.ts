@@ -1,0 +1,175 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import ort from 'onnxruntime-node';
+import type { Config } from '../../../contract/config.ts';
+import { describeError, KiwiError } from '../../../platform/errors.ts';
+import { chunkRanges } from './whisper-chunks.ts';
+import { argmaxAmong, endsInLoop, isNoSpeech, pickToken, probabilityOf, tokenBudget, type TokenRules } from './whisper-greedy.ts';
+import { WhisperVocabulary } from './whisper-vocabulary.ts';
+
+export const RATE = 16000;
+const WINDOW = 30 * RATE; // the encoder always takes 30 s, padded with silence
+
+export interface WhisperLoadOptions {
+  /** onnxruntime intra-op threads per session: 1 or 2 leave a core to the VAD and the loop. */
+  threads: number;
+  device: Config['stt_device'];
+}
+
+/** Thrown between decoder steps when the caller gave up on the transcript. */
+export class DecodeAborted extends Error {
+  constructor() {
+    super('transcription aborted');
+    this.name = 'AbortError';
+  }
+}
+
+/**
+ * Whisper as two ONNX graphs on onnxruntime (the layout of scripts/models-whisper-ct2-to-onnx.py:
+ * encoder `audio` [1, 480000] → `states`; decoder `tokens` [1, n] + `states` → `logits` of the last
+ * position), decoded greedily without timestamps.
+ *
+ * onnxruntime-node's session.run() is synchronous underneath (it only defers the call with
+ * setImmediate): a 30 s encoder pass holds its thread for up to a second. So this class runs in
+ * a worker thread (whisper-worker-thread.ts), and onnx-whisper.ts talks to it from the main one.
+ */
+export class WhisperDecoder {
+  private constructor(
+    private readonly encoder: ort.InferenceSession,
+    private readonly decoder: ort.InferenceSession,
+    readonly vocabulary: WhisperVocabulary,
+    private readonly rules: TokenRules,
+  ) {}
+
+  static async load(dir: string, config: Record<string, unknown>, options: WhisperLoadOptions): Promise<WhisperDecoder> {
+    const file = (key: string, fallback: string) => path.join(dir, typeof config[key] === 'string' ? config[key] : fallback);
+    const vocabulary = WhisperVocabulary.parse(await readText(file('vocabulary', 'vocabulary.txt')));
+    const ct2 = JSON.parse(await readText(file('config', 'config.json'))) as { suppress_ids?: number[]; suppress_ids_begin?: number[] };
+    const space = vocabulary.tokens.indexOf('Ġ');
+    const rules: TokenRules = {
+      eot: vocabulary.specials.eot,
+      suppress: ct2.suppress_ids ?? [],
+      suppressAtBegin: ct2.suppress_ids_begin ?? [...(space >= 0 ? [space] : []), vocabulary.specials.eot],
+    };
+    const encoder = await createSession(file('encoder', 'encoder.onnx'), options);
+    let decoder: ort.InferenceSession | undefined;
+    try {
+      decoder = await createSession(file('decoder', 'decoder.onnx'), options);
+      expectNames(encoder, ['audio'], ['states']);
+      expectNames(decoder, ['tokens', 'states'], ['logits']);
+      return new WhisperDecoder(encoder, decoder, vocabulary, rules);
+    } catch (err) {
+      await Promise.all([encoder.release(), decoder?.release()]);
+      throw err;
+    }
+  }
+
+  /** Languages this model can be told to transcribe in (['en'] for English-only models). */
+  get languages(): string[] {
+    return this.vocabulary.multilingual ? [...this.vocabulary.languages.keys()] : ['en'];
+  }
+
+  /**
+   * 16 kHz samples of any length → text, in windows of at most 30 s. `aborted` is asked before
+   * every encoder and decoder step.
+   */
+  async transcribe(samples: Float32Array, asked: string, aborted: () => boolean): Promise<{ text: string; language: string }> {
+    // English-only models transcribe English whatever was asked; multilingual ones use the asked
+    // language when they know it, else detect it on the first window.
+    let language: string | undefined = 'en';
+    if (this.vocabulary.multilingual) language = this.vocabulary.languages.has(asked) ? asked : undefined;
+    const texts: string[] = [];
+    for (const [from, to] of chunkRanges(samples, { rate: RATE })) {
+      const heard = await this.#window(samples.subarray(from, to), language, aborted);
+      language ??= heard.language; // detected on the first window, kept for the rest
+      if (heard.text) texts.push(heard.text);
+    }
+    return { text: texts.join(' ').replace(/\s+/g, ' ').trim(), language: language ?? asked };
+  }
+
+  /** One window of at most 30 s: encode, then greedy decoding until <|endoftext|>. */
+  async #window(samples: Float32Array, language: string | undefined, aborted: () => boolean): Promise<{ text: string; language: string | undefined }> {
+    const check = () => {
+      if (aborted()) throw new DecodeAborted();
+    };
+    check();
+    const padded = new Float32Array(WINDOW);
+    padded.set(samples.subarray(0, WINDOW));
+    const { states } = await this.encoder.run({ audio: new ort.Tensor('float32', padded, [1, WINDOW]) });
+    if (!states) throw new KiwiError('model_invalid', 'Whisper encoder gave no states', 500);
+    check();
+
+    // The logits right after SOT hold the no-speech probability and, for multilingual models,
+    // the spoken language: one short decoder step answers both.
+    const { sot, noSpeech } = this.vocabulary.specials;
+    const afterSot = await this.#step([sot], states);
+    const noSpeechProb = noSpeech === undefined ? 0 : probabilityOf(afterSot, noSpeech);
+    if (this.vocabulary.multilingual && language === undefined) {
+      const id = argmaxAmong(afterSot, this.vocabulary.languages.values());
+      language = [...this.vocabulary.languages].find(([, token]) => token === id)?.[0];
+    }
+
+    const tokens = this.vocabulary.prompt(language === undefined ? undefined : this.vocabulary.languages.get(language));
+    const text: number[] = [];
+    let logprobSum = 0;
+    const budget = tokenBudget(samples.length / RATE);
+    for (let step = 0; step < budget; step += 1) {
+      check();
+      const next = pickToken(await this.#step(tokens, states), this.rules, step === 0);
+      logprobSum += next.logprob;
+      if (next.id === this.rules.eot) break;
+      tokens.push(next.id);
+      text.push(next.id);
+      if (endsInLoop(text)) break;
+    }
+    const avgLogprob = logprobSum / Math.max(1, text.length + 1);
+    if (isNoSpeech(noSpeechProb, avgLogprob)) return { text: '', language };
+    return { text: this.vocabulary.decode(text), language };
+  }
+
+  async #step(tokens: number[], states: ort.OnnxValue): Promise<Float32Array> {
+    const input = new ort.Tensor('int64', BigInt64Array.from(tokens, BigInt), [1, tokens.length]);
+    const { logits } = await this.decoder.run({ tokens: input, states });
+    if (!logits) throw new KiwiError('model_invalid', 'Whisper decoder gave no logits', 500);
+    const data = logits.data as Float32Array;
+    // [1, vocab] from Kiwi's graphs; the last row if a graph returns every position.
+    return data.subarray(data.length - this.vocabulary.size);
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([this.encoder.release(), this.decoder.release()]);
+  }
+}
+
+async function readText(file: string): Promise<string> {
+  return fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new KiwiError('model_invalid', `Whisper model file ${file} cannot be read (${err.code ?? err.message})`, 500);
+  });
+}
+
+const PROVIDERS: Record<Config['stt_device'], string> = { cpu: 'cpu', cuda: 'cuda', coreml: 'coreml' };
+
+async function createSession(file: string, options: WhisperLoadOptions): Promise<ort.InferenceSession> {
+  const base: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: options.threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  };
+  const provider = PROVIDERS[options.device];
+  try {
+    return await ort.InferenceSession.create(file, { ...base, executionProviders: [provider] });
+  } catch (err) {
+    if (provider === 'cpu') throw new KiwiError('model_invalid', `Whisper graph ${file} cannot be loaded: ${describeError(err)}`, 500);
+    // This onnxruntime build may lack the accelerator: the CPU still works.
+    process.emitWarning(`Whisper on ${provider} is not available (${describeError(err)}); using the CPU`);
+    return createSession(file, { ...options, device: 'cpu' });
+  }
+}
+
+function expectNames(session: ort.InferenceSession, inputs: string[], outputs: string[]): void {
+  const missing = [...inputs.filter((n) => !session.inputNames.includes(n)), ...outputs.filter((n) => !session.outputNames.includes(n))];
+  if (missing.length) {
+    throw new KiwiError('model_invalid', `Whisper graph lacks ${missing.join(', ')} (has ${[...session.inputNames, ...session.outputNames].join(', ')})`, 500);
+  }
+}
