@@ -12,12 +12,16 @@ interface MicState {
   levelDb: number;
   inputRate: number | null;
   framesSent: number;
+  /** 16 kHz samples sent to Kiwi since the microphone started. */
+  samplesSent: number;
+  muted: boolean;
   speaking: boolean;
   repliesPlayed: number;
   replySamples: number;
   start(client: KiwiClient): Promise<void>;
   stop(): Promise<void>;
   stopSpeaking(): void;
+  setMuted(muted: boolean): void;
 }
 
 /**
@@ -45,43 +49,51 @@ export const useMic = create<MicState>((set, get) => {
     levelDb: -100,
     inputRate: null,
     framesSent: 0,
+    samplesSent: 0,
+    muted: false,
     speaking: false,
     repliesPlayed: 0,
     replySamples: 0,
 
     async start(client) {
       if (get().status !== 'off') return;
-      set({ status: 'starting', error: null, framesSent: 0 });
+      set({ status: 'starting', error: null, framesSent: 0, samplesSent: 0, muted: false });
       try {
         await player.unlock();
+        // The microphone first: a denied permission must not open (and drop) an audio connection.
+        let streaming = false;
+        let frames = 0;
+        let samples = 0;
+        capture = await startCapture((pcm, level) => {
+          if (!streaming || get().muted) return;
+          channel?.sendPcm(pcm);
+          frames += 1;
+          samples += pcm.length;
+          const now = performance.now();
+          if (now - lastLevel > LEVEL_EVERY_MS) {
+            lastLevel = now;
+            set({ framesSent: frames, samplesSent: samples, levelDb: level });
+          }
+        });
         channel = client.openAudio(ENGINE_RATE, {
           onAudioStart: (rate) => {
             player.start(rate);
             set({ speaking: true });
           },
-          onAudioChunk: (samples) => {
-            player.push(samples);
-            set((s) => ({ replySamples: s.replySamples + samples.length }));
+          onAudioChunk: (chunk) => {
+            player.push(chunk);
+            set((s) => ({ replySamples: s.replySamples + chunk.length }));
           },
           onAudioEnd: () => set((s) => ({ speaking: false, repliesPlayed: s.repliesPlayed + 1 })),
           onError: (message) => set({ error: message }),
           onClose: (reason) => {
-            if (get().status === 'off') return;
+            if (get().status !== 'on') return; // while starting, the failed `ready` reports it
             void teardown();
             set({ status: 'off', speaking: false, error: `Audio connection closed: ${reason}` });
           },
         });
         await channel.ready;
-        let frames = 0;
-        capture = await startCapture((pcm, level) => {
-          channel?.sendPcm(pcm);
-          frames += 1;
-          const now = performance.now();
-          if (now - lastLevel > LEVEL_EVERY_MS) {
-            lastLevel = now;
-            set({ framesSent: frames, levelDb: level });
-          }
-        });
+        streaming = true;
         set({ status: 'on', inputRate: capture.inputRate });
       } catch (err) {
         await teardown();
@@ -92,6 +104,11 @@ export const useMic = create<MicState>((set, get) => {
     async stop() {
       set({ status: 'off', levelDb: -100, speaking: false });
       await teardown();
+    },
+
+    setMuted(muted) {
+      channel?.setMuted(muted);
+      set({ muted });
     },
 
     stopSpeaking() {

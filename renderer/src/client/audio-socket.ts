@@ -52,6 +52,9 @@ export function openAudioSocket(url: string, sampleRate: number, handlers: Audio
     sendPcm(samples) {
       if (ws.readyState === WebSocket.OPEN && acknowledged) ws.send(new Int16Array(samples));
     },
+    setMuted(muted) {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: muted ? 'mute' : 'unmute' }));
+    },
     stopSpeaking() {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'stop' }));
     },

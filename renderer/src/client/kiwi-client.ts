@@ -12,6 +12,8 @@ export interface AudioChannel {
   /** Resolves once the server acknowledged the hello (or rejects with why it could not connect). */
   ready: Promise<void>;
   sendPcm(samples: Int16Array): void;
+  /** Muted: the server ignores this microphone (replies still play here). */
+  setMuted(muted: boolean): void;
   /** Ask the server to stop speaking (and stop the running turn). */
   stopSpeaking(): void;
   close(): void;

@@ -36,11 +36,14 @@ export function MicrophonePanel() {
         >
           {mic.status === 'starting' ? 'Starting…' : on ? 'Stop microphone' : 'Start microphone'}
         </button>
+        <button type="button" aria-pressed={mic.muted} onClick={() => mic.setMuted(!mic.muted)} disabled={!on}>
+          Mute
+        </button>
         <button type="button" onClick={mic.stopSpeaking} disabled={!on}>
           Stop speaking
         </button>
-        <span data-testid="mic-status" className="muted">
-          {on ? `streaming ${mic.inputRate ?? '?'} Hz → 16 kHz, ${mic.framesSent} frames sent` : 'off'}
+        <span data-testid="mic-status" className="muted" data-frames={mic.framesSent} data-samples={mic.samplesSent}>
+          {on ? (mic.muted ? 'muted (replies still play)' : `streaming ${mic.inputRate ?? '?'} Hz → 16 kHz, ${mic.framesSent} frames sent`) : 'off'}
         </span>
       </div>
       <LevelMeter db={on ? mic.levelDb : -100} />

@@ -27,7 +27,7 @@ export function StatusPanel() {
       </dl>
       {status.missing.length > 0 && (
         <details>
-          <summary>{status.missing.length} parts not available</summary>
+          <summary>{status.missing.length === 1 ? "1 part is" : `${status.missing.length} parts are`} not available</summary>
           <ul className="small">
             {status.missing.map((line) => (
               <li key={line}>{line}</li>

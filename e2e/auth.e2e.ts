@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+
+/**
+ * With api.auth on, the browser signs in once with a token and gets an HttpOnly session cookie;
+ * what it may do follows the token's scopes, and signing out ends the session on the server.
+ */
+const READ_TOKEN = 'e2e-read-token-0123456789';
+const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
+
+describe('signing in to the dashboard', () => {
+  let kiwi: KiwiServer;
+  let ui: OpenedPage;
+
+  beforeAll(async () => {
+    kiwi = await startKiwiServer({
+      name: 'auth',
+      config: {
+        audio: { input: 'none', output: 'none' },
+        api: {
+          auth: {
+            enabled: true,
+            tokens: [
+              { name: 'viewer', token: READ_TOKEN, scopes: ['read'] },
+              { name: 'owner', token: ADMIN_TOKEN, scopes: ['admin'] },
+            ],
+          },
+        },
+      },
+    });
+    // A wrong token is answered 401 on purpose; Chromium logs that as a console error.
+    ui = await openDashboard(kiwi.url, { expectedErrors: [/status of 401/] });
+  });
+  afterAll(async () => {
+    await ui?.close();
+    await kiwi?.cleanup();
+  });
+
+  it('asks for a token and refuses a wrong one', async () => {
+    const { page } = ui;
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate('document.activeElement?.id')).toBe('token');
+    await screenshot(page, 'sign-in');
+    await page.getByLabel('API token').fill('not-a-valid-token-at-all');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'That token is not valid' }).waitFor();
+    expect(await page.context().cookies()).toEqual([]);
+  });
+
+  it('signs in with a read-only token: sees everything, may change nothing', async () => {
+    const { page } = ui;
+    await page.getByLabel('API token').fill(READ_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('signed-in-as').filter({ hasText: 'viewer (read)' }).waitFor();
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'kiwi_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    // The event stream authenticates with the same cookie.
+    await page.getByTestId('state').filter({ hasText: 'Idle' }).waitFor();
+    await openView(page, 'Souls');
+    expect(await page.getByRole('button', { name: 'Switch to Comedian' }).isDisabled()).toBe(true);
+    await page.getByRole('link', { name: 'Overview' }).click();
+    expect(await page.getByTestId('mic-toggle').isDisabled()).toBe(true);
+  });
+
+  it('signs out (the session ends on the server) and back in with an admin token', async () => {
+    const { page } = ui;
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'kiwi_session')!;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    const stale = await fetch(`${kiwi.url}/api/status`, { headers: { cookie: `kiwi_session=${cookie.value}` } });
+    expect(stale.status).toBe(401);
+
+    await page.getByLabel('API token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('signed-in-as').filter({ hasText: 'owner (admin)' }).waitFor();
+    await openView(page, 'Souls');
+    await page.getByRole('button', { name: 'Switch to Comedian' }).click();
+    await expect
+      .poll(async () => (await kiwi.api<{ id: string }>('GET', '/api/soul/current', undefined, ADMIN_TOKEN)).json.id)
+      .toBe('comedian');
+    await screenshot(page, 'signed-in-admin');
+  });
+
+  it('logged no unexpected errors', () => {
+    expect(ui.problems).toEqual([]);
+  });
+});

@@ -1,0 +1,147 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRoot } from '../main/platform/paths.ts';
+import { TestWsClient, wsUrl } from '../main/testing/ws-client.ts';
+import { openDashboard, screenshot, type OpenedPage } from './support/browser.ts';
+import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+import { fakeMicrophone, speechWav } from './support/speech.ts';
+
+/**
+ * The browser microphone end to end: Chromium's fake microphone plays an espeak-ng WAV, the
+ * AudioWorklet captures it, the page resamples it to 16 kHz s16le and streams it over
+ * /api/audio to a real `kiwi serve` running the test models (KIWI_MODELS_DIR=.kiwi-test/models).
+ */
+const MODELS = path.join(appRoot, '.kiwi-test', 'models');
+const PHRASE = 'Kiwi, what time is it?';
+
+describe('web microphone', () => {
+  let kiwi: KiwiServer;
+  let ui: OpenedPage;
+  let events: TestWsClient;
+  /** The audio session id the server gave this browser (the source of its utterances). */
+  let clientId = '';
+
+  beforeAll(async () => {
+    const wav = speechWav('microphone', PHRASE);
+    kiwi = await startKiwiServer({
+      name: 'microphone',
+      // The wake word is matched in the transcript (no acoustic "kiwi" model exists), replies use the Piper test voice.
+      config: { audio: { input: 'none', output: 'none' }, wake_word: 'kiwi', wake_word_engine: 'text', tts_provider: 'piper' },
+      env: { KIWI_MODELS_DIR: MODELS },
+    });
+    events = await TestWsClient.connect(wsUrl(kiwi.url, '/api/events'));
+    ui = await openDashboard(kiwi.url, { args: fakeMicrophone(wav) });
+  });
+  afterAll(async () => {
+    await events?.close();
+    await ui?.close();
+    await kiwi?.cleanup();
+  });
+
+  it('streams the microphone through the AudioWorklet to /api/audio at 16 kHz', async () => {
+    const { page } = ui;
+    const from = events.mark();
+    await page.getByTestId('mic-toggle').click();
+    await page.getByRole('button', { name: 'Stop microphone', pressed: true }).waitFor({ timeout: 15_000 });
+    const connected = await events.waitForEvent('WEB_CLIENT_CONNECTED', from);
+    clientId = (connected.data as { client_id: string }).client_id;
+    await expect.poll(async () => (await kiwi.api<{ web_audio_clients: number }>('GET', '/api/status')).json.web_audio_clients).toBe(1);
+    await page.getByTestId('status-web-audio').filter({ hasText: '1' }).waitFor();
+
+    // The page resamples to 16 kHz: count what it sent over a measured stretch of time.
+    const samples = async () => Number(await page.getByTestId('mic-status').getAttribute('data-samples'));
+    const s0 = await samples();
+    const t0 = Date.now();
+    await page.waitForTimeout(3000);
+    const rate = ((await samples()) - s0) / ((Date.now() - t0) / 1000);
+    expect(rate).toBeGreaterThan(16000 * 0.85);
+    expect(rate).toBeLessThan(16000 * 1.15);
+    // The fake microphone plays speech: the meter moves well above silence at some point.
+    await expect.poll(async () => Number(await page.getByTestId('mic-level').getAttribute('data-db')), { timeout: 10_000 }).toBeGreaterThan(-40);
+
+    // The server heard it: its voice activity detector finds the phrase (~1.7 s of speech) in this browser's audio.
+    const ended = await events.waitFor((m) => m.event === 'SPEECH_ENDED' && (m.data as { source?: string }).source === clientId, {
+      from,
+      timeoutMs: 20_000,
+      what: `SPEECH_ENDED from ${clientId}`,
+    });
+    const ms = (ended.data as { duration_ms: number }).duration_ms;
+    expect(ms).toBeGreaterThan(1000);
+    expect(ms).toBeLessThan(4000);
+    await page.getByTestId('state').filter({ hasText: 'Listening' }).waitFor();
+    await screenshot(page, 'microphone');
+  });
+
+  it("plays Kiwi's voice in the page (audio_start, s16le chunks, audio_end over /api/audio)", async () => {
+    const { page } = ui;
+    const from = events.mark();
+    const played = async () => Number(await page.getByTestId('reply-audio').getAttribute('data-replies'));
+    const before = await played();
+    // Mute first: otherwise the fake microphone's looping phrase starts new turns that cut the test phrase off.
+    await page.getByRole('button', { name: 'Mute' }).click();
+    await page.getByRole('button', { name: 'Mute', pressed: true }).waitFor();
+    const res = await kiwi.api('POST', '/api/tts/test', { text: 'Hello from Kiwi.' });
+    expect(res.status).toBe(200);
+    await events.waitForEvent('TTS_STARTED', from, 30_000);
+    await page.getByTestId('reply-text').filter({ hasText: 'Hello from Kiwi.' }).waitFor();
+    await expect.poll(played, { timeout: 30_000 }).toBeGreaterThan(before);
+    // Piper speaks "Hello from Kiwi." in about a second: at 22.05 kHz that is well over 10,000 samples.
+    expect(Number(await page.getByTestId('reply-audio').getAttribute('data-samples'))).toBeGreaterThan(10_000);
+    await page.getByRole('button', { name: 'Mute' }).click();
+    await page.getByRole('button', { name: 'Mute', pressed: false }).waitFor();
+  });
+
+  it('a spoken turn: the transcript and the spoken reply reach the page', async () => {
+    const { page } = ui;
+    const from = events.mark();
+    const played = async () => Number(await page.getByTestId('reply-audio').getAttribute('data-replies'));
+    const before = await played();
+    // The fake microphone repeats the phrase; the next repetition is one whole turn.
+    const recognized = await events.waitFor((m) => m.event === 'SPEECH_RECOGNIZED' && (m.data as { source?: string }).source === clientId, {
+      from,
+      timeoutMs: 30_000,
+      what: 'SPEECH_RECOGNIZED from the browser',
+    });
+    expect(String((recognized.data as { transcript: string }).transcript).toLowerCase()).toContain('time');
+    await page.getByTestId('transcript').filter({ hasText: /time/i }).waitFor();
+    // The reply needs a command handler answering "what time is it": spoken back to this browser.
+    await events.waitForEvent('TTS_STARTED', from, 30_000);
+    await expect.poll(played, { timeout: 30_000 }).toBeGreaterThan(before);
+    await screenshot(page, 'spoken-turn');
+  });
+
+  it('stops cleanly: the server sees the browser leave', async () => {
+    const { page } = ui;
+    const from = events.mark();
+    await page.getByRole('button', { name: 'Stop microphone' }).click();
+    await events.waitForEvent('WEB_CLIENT_DISCONNECTED', from);
+    await expect.poll(async () => (await kiwi.api<{ web_audio_clients: number }>('GET', '/api/status')).json.web_audio_clients).toBe(0);
+    expect(ui.problems).toEqual([]);
+  });
+});
+
+describe('web microphone without permission', () => {
+  let kiwi: KiwiServer;
+  let ui: OpenedPage;
+
+  beforeAll(async () => {
+    kiwi = await startKiwiServer({ name: 'microphone-denied', config: { audio: { input: 'none', output: 'none' } } });
+    // No --use-fake-ui-for-media-stream: headless Chromium answers the permission prompt with "deny".
+    ui = await openDashboard(kiwi.url, { args: ['--use-fake-device-for-media-stream'] });
+  });
+  afterAll(async () => {
+    await ui?.close();
+    await kiwi?.cleanup();
+  });
+
+  it('says clearly that the permission was denied, and leaves the microphone off', async () => {
+    const { page } = ui;
+    await page.getByTestId('mic-toggle').click();
+    await page.getByRole('alert').filter({ hasText: 'Microphone permission was denied' }).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('mic-toggle').textContent()).toBe('Start microphone');
+    expect((await kiwi.api<{ web_audio_clients: number }>('GET', '/api/status')).json.web_audio_clients).toBe(0);
+    // The page asked for the microphone before opening /api/audio, so no connection was made at all.
+    expect(await page.getByTestId('event-log').locator('li[data-event=WEB_CLIENT_CONNECTED]').count()).toBe(0);
+    await screenshot(page, 'microphone-denied');
+  });
+});

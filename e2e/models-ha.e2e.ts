@@ -1,0 +1,95 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRoot } from '../main/platform/paths.ts';
+import { FakeHomeAssistant } from '../main/testing/fake-home-assistant.ts';
+import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+
+/**
+ * The models panel (download with progress, installed afterwards) and the Home Assistant panel
+ * (status, test command) against a real `kiwi serve`. The download takes the catalog's own
+ * silero_vad.onnx from <models>/downloads, Kiwi's offline path: no network, but the same
+ * sha256 check, install and events as a download.
+ */
+const VAD_FILE = path.join(appRoot, '.kiwi-test', 'models', 'silero-vad', 'silero_vad.onnx');
+const HA_TOKEN = 'fake-ha-token-for-e2e';
+
+describe('models and Home Assistant panels', () => {
+  let kiwi: KiwiServer;
+  let ui: OpenedPage;
+  let modelsDir: string;
+  const ha = new FakeHomeAssistant(HA_TOKEN);
+
+  beforeAll(async () => {
+    await ha.start();
+    modelsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-e2e-models-'));
+    await fs.mkdir(path.join(modelsDir, 'downloads'));
+    await fs.copyFile(VAD_FILE, path.join(modelsDir, 'downloads', 'silero_vad.onnx'));
+    kiwi = await startKiwiServer({
+      name: 'models-ha',
+      config: { audio: { input: 'none', output: 'none' }, homeassistant: { enabled: true, url: ha.url, token: HA_TOKEN } },
+      env: { KIWI_MODELS_DIR: modelsDir },
+    });
+    // The test makes Home Assistant fail on purpose; Chromium logs that answer (502) as a console error.
+    ui = await openDashboard(kiwi.url, { expectedErrors: [/status of 502/] });
+  });
+  afterAll(async () => {
+    await ui?.close();
+    await kiwi?.cleanup();
+    await ha.stop();
+    await fs.rm(modelsDir, { recursive: true, force: true });
+  });
+
+  it('lists the catalog and downloads a model with progress until it is installed', async () => {
+    const { page } = ui;
+    await openView(page, 'Models');
+    const listed = (await kiwi.api<{ models: Array<{ id: string }> }>('GET', '/api/models')).json.models;
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(listed.length);
+    await page.getByTestId('models-summary').filter({ hasText: `0 of ${listed.length} installed` }).waitFor();
+    await screenshot(page, 'models');
+
+    const row = page.getByTestId('model-silero-vad');
+    await row.getByRole('button', { name: 'Download' }).click();
+    await row.getByText('installed', { exact: true }).waitFor({ timeout: 30_000 });
+    expect(await row.getAttribute('data-installed')).toBe('true');
+    const after = (await kiwi.api<{ models: Array<{ id: string; installed: boolean }> }>('GET', '/api/models')).json.models;
+    expect(after.find((m) => m.id === 'silero-vad')?.installed).toBe(true);
+    await page.getByTestId('models-summary').filter({ hasText: `1 of ${listed.length} installed` }).waitFor();
+
+    // The progress the page folded from MODEL_DOWNLOAD_* events is in the log, with byte counts.
+    await openView(page, 'Overview');
+    await page.getByTestId('event-filter').selectOption('MODEL_DOWNLOAD_PROGRESS');
+    const progress = await page.getByTestId('event-log').locator('li').first().textContent();
+    expect(progress).toContain('"bytes":2327524');
+    expect(progress).toContain('"total":2327524');
+    await page.getByTestId('event-filter').selectOption('MODEL_DOWNLOAD_COMPLETED');
+    await page.getByTestId('event-log').locator('li').first().waitFor();
+    await page.getByTestId('event-filter').selectOption('');
+  });
+
+  it('shows the Home Assistant connection and answers a test command', async () => {
+    const { page } = ui;
+    await openView(page, 'Home Assistant');
+    await page.getByTestId('ha-enabled').filter({ hasText: 'yes' }).waitFor();
+    await page.getByTestId('ha-connected').filter({ hasText: 'connected' }).waitFor({ timeout: 15_000 });
+    await page.getByLabel('Test command').fill('turn on the bedroom lights');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByTestId('ha-answer').filter({ hasText: 'Done, bedroom lights are on.' }).waitFor();
+    const sent = ha.requests.find((r) => r.path === '/api/conversation/process');
+    expect(sent?.body).toMatchObject({ text: 'turn on the bedroom lights' });
+    await screenshot(page, 'homeassistant');
+
+    // Home Assistant goes away: the status follows, and a command shows the error.
+    ha.mode = 'error';
+    await page.getByLabel('Test command').fill('turn off the lights');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('alert').first().waitFor();
+    ha.mode = 'ok';
+  });
+
+  it('logged no errors or CSP violations', () => {
+    expect(ui.problems).toEqual([]);
+  });
+});
