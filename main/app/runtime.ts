@@ -7,17 +7,18 @@ import { Engine } from '../engine/engine.ts';
 import { EventBus } from '../engine/events/event-bus.ts';
 import { loadCatalog } from '../engine/models/catalog.ts';
 import { buildParts } from '../engine/parts.ts';
-import { matchWakeWord } from '../engine/stages/wake/text-match.ts';
 import { HomeAssistantClient } from '../homeassistant/ha-client.ts';
 import type { Logger } from '../platform/logger.ts';
 import { configPath, dataDir, modelsDir, resourcesDir } from '../platform/paths.ts';
 import { SoulRegistry } from '../souls/soul-registry.ts';
 import { SoulService } from '../souls/soul-service.ts';
+import { Enrollment } from '../speakers/identification/enrollment.ts';
+import { SpeakerIdentification, type IdentificationDeps } from '../speakers/identification/speaker-identification.ts';
 import { SpeakerService } from '../speakers/speaker-service.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 
-/** Config keys that choose or shape a stage: changing one rebuilds the engine. */
+/** Config keys that choose or shape a stage: changing one (or any voice.* threshold) rebuilds the engine. */
 const STAGE_KEYS = new Set([
   'language',
   'wake_word',
@@ -26,9 +27,6 @@ const STAGE_KEYS = new Set([
   'stt_model',
   'stt_device',
   'llm.provider',
-  'voice.vad_model',
-  'voice.wake_model',
-  'voice.speaker_model',
 ]);
 
 export interface RuntimeOptions {
@@ -43,6 +41,7 @@ export interface RuntimeOptions {
 export class KiwiRuntime {
   readonly startedAt = Date.now();
   #engine!: Engine;
+  #identification?: SpeakerIdentification;
   /** Engine rebuilds run one after another, so overlapping restarts never leave two engines alive. */
   #rebuilds: Promise<void> = Promise.resolve();
 
@@ -80,6 +79,8 @@ export class KiwiRuntime {
       paths,
     );
     config.onChange((_cfg, updated, changed) => runtime.#onConfigChanged(updated, changed));
+    // Kiwi learns its own voice from what it plays, so the listening pipeline can ignore its echo.
+    runtime.hub.onPlay((audio) => runtime.identification.hearOwnVoice(audio));
     await runtime.#startEngine();
     runtime.homeassistant.start();
     return runtime;
@@ -87,6 +88,27 @@ export class KiwiRuntime {
 
   get engine(): Engine {
     return this.#engine;
+  }
+
+  /** Who is speaking (voice prints, Kiwi's own voice, learned guests); it outlives engine rebuilds. */
+  get identification(): SpeakerIdentification {
+    this.#identification ??= new SpeakerIdentification(this.#speakerDeps());
+    return this.#identification;
+  }
+
+  /** Enrolment of voices (API, CLI) with the engine's current speaker model. */
+  get enrollment(): Enrollment {
+    return new Enrollment(this.#speakerDeps());
+  }
+
+  #speakerDeps(): IdentificationDeps {
+    return {
+      store: this.store,
+      bus: this.bus,
+      config: () => this.config.current,
+      embedder: () => this.#engine?.parts.speaker,
+      unavailableReason: () => this.#engine?.missing.find((line) => line.startsWith('speaker:'))?.slice('speaker:'.length).trim(),
+    };
   }
 
   /** Where installed models live (KIWI_MODELS_DIR or <data>/models): the models API lists and installs here. */
@@ -143,7 +165,7 @@ export class KiwiRuntime {
 
   async #startEngine(): Promise<void> {
     const built = await buildParts({ config: this.config.current, modelsDir: this.paths.models, catalog: await loadCatalog() });
-    this.#engine = new Engine({ config: () => this.config.current, bus: this.bus, hub: this.hub, built, matchWake: matchWakeWord });
+    this.#engine = new Engine({ config: () => this.config.current, bus: this.bus, hub: this.hub, built, identifier: this.identification });
     this.#engine.start();
     for (const line of [...this.#engine.missing, ...built.notes]) this.logger.warn(`engine: ${line}`);
   }
@@ -153,7 +175,7 @@ export class KiwiRuntime {
     if (changed.includes('language')) this.bus.emit('LANGUAGE_CHANGED', { language: this.config.current.language }, 'config');
     if (changed.includes('listening')) this.#engine.applyListening(this.config.current.listening);
     if (changed.some((p) => p.startsWith('homeassistant.'))) this.homeassistant.start();
-    if (changed.some((p) => STAGE_KEYS.has(p))) {
+    if (changed.some((p) => STAGE_KEYS.has(p) || p.startsWith('voice.'))) {
       this.#rebuild().catch((err: unknown) => this.logger.error({ err }, 'engine rebuild after a config change failed'));
     }
   }

@@ -11,6 +11,7 @@ import { VoiceLoop, type Heard, type WakeMatcher } from './listening/voice-loop.
 import type { BuiltParts } from './parts.ts';
 import { speakSentences } from './speech/sentence-speaker.ts';
 import type { EngineParts, PartName } from './stages.ts';
+import { matchWakeWord } from './stages/wake/text-match.ts';
 
 export interface EngineOptions {
   config: () => Config;
@@ -20,11 +21,9 @@ export interface EngineOptions {
   /** What to do with a command; without one, commands are recognised but not answered. */
   handler?: TurnHandler;
   identifier?: SpeakerIdentifier;
-  /** Finds the wake word in a transcript (needed by the `text` engine, and to strip it from commands). */
+  /** Finds the wake word in a transcript (the `text` engine, and stripping it from commands); default: the locale-aware matcher. */
   matchWake?: WakeMatcher;
 }
-
-const noTextWake: WakeMatcher = () => ({ matched: false, command: '' });
 
 /**
  * The voice engine of one Kiwi process: the state machine, the stages, the voice loop over
@@ -161,7 +160,7 @@ export class Engine {
       makeVad: (threshold) => vad!.fork(threshold),
       wake: wake?.fork?.() ?? wake,
       identifier: this.options.identifier,
-      matchWake: this.options.matchWake ?? noTextWake,
+      matchWake: this.options.matchWake ?? ((text, word, language) => matchWakeWord(text, word, language)),
       isSpeaking: () => this.state === 'SPEAKING',
       bargeIn: (source) => {
         if (this.state !== 'SPEAKING' || !this.#turn) return;
