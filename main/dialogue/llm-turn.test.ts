@@ -1,0 +1,180 @@
+import path from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '../contract/events.ts';
+import { EventBus } from '../engine/events/event-bus.ts';
+import type { TurnRequest } from '../engine/listening/turn.ts';
+import { OpenAiLlm } from '../llm/openai.ts';
+import { LlmPhraseBook } from '../llm/phrases.ts';
+import { closedPort, collect, llmConfig } from '../llm/testing/collect.ts';
+import type { Llm } from '../llm/types.ts';
+import { resourcesDir } from '../platform/paths.ts';
+import { SoulRegistry } from '../souls/soul-registry.ts';
+import { LlmStandin, openAiStream } from '../testing/llm-standins.ts';
+import { ConversationContext } from './conversation-context.ts';
+import { contextKey, createLlmTurn } from './llm-turn.ts';
+
+// The LLM here is the real OpenAI-compatible client talking to a loopback stand-in for an
+// OpenAI-compatible server (Ollama, LM Studio, OpenAI...), so the prompts checked are the bytes sent.
+describe('createLlmTurn', () => {
+  let registry: SoulRegistry;
+  let server: LlmStandin;
+  let bus: EventBus;
+  let events: EventEnvelope[];
+  let context: ConversationContext;
+  let llm: Llm | undefined;
+  const phrases = new LlmPhraseBook();
+
+  beforeAll(async () => {
+    registry = await SoulRegistry.load(path.join(resourcesDir, 'souls'), path.join(resourcesDir, 'no-user-souls'));
+  });
+  beforeEach(async () => {
+    server = await LlmStandin.start('openai');
+    bus = new EventBus();
+    events = [];
+    bus.subscribe((e) => events.push(e));
+    context = new ConversationContext(bus);
+    llm = new OpenAiLlm(llmConfig({ base_url: server.baseUrl, model: 'config-model' }), { retries: 1, backoffMs: 5, maxBackoffMs: 10 });
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  const turn = (deps: { tokenIntervalMs?: number } = {}) =>
+    createLlmTurn({ llm: () => llm, composePrompt: (soul, ctx) => registry.composePrompt(soul, ctx), modelFor: (soul) => soul.model || 'config-model', context, bus, phrases, ...deps });
+  const request = (text: string, over: Partial<TurnRequest> = {}): TurnRequest => ({
+    text,
+    language: 'en',
+    speaker: { id: 'alice', name: 'Alice', priority: 1, confidence: 0.9, blocked: false },
+    source: 'mic',
+    signal: new AbortController().signal,
+    ...over,
+  });
+  const named = (name: string) => events.filter((e) => e.event === name);
+  const sentBody = (i: number) => server.requests[i]!.body as { model: string; messages: Array<{ role: string; content: string }> };
+
+  it('sends soul prompt + history + user text, streams speakable sentences, then stores the exchange', async () => {
+    const soul = registry.get('storyteller')!;
+    server.reply({ kind: 'stream', tokens: ['Once upon a **time**, ', 'there was a kiwi. ', 'It lived at [the zoo](https://zoo.example/k). ', 'The end! 🥝'] });
+    const answer = await turn()(request('Tell me a story', { language: 'de' }), soul);
+    expect(answer.command).toBe('llm');
+    expect(await collect(answer.reply as AsyncIterable<string>)).toEqual(['Once upon a time, there was a kiwi.', 'It lived at the zoo.', 'The end!']);
+    const body = sentBody(0);
+    expect(body.model).toBe('config-model');
+    expect(body.messages).toEqual([
+      { role: 'system', content: registry.composePrompt(soul, { speakerName: 'Alice', language: 'de' }) },
+      { role: 'user', content: 'Tell me a story' },
+    ]);
+    expect(body.messages[0]!.content).toContain('"de"');
+    expect(context.history('alice')).toEqual([
+      { role: 'user', content: 'Tell me a story' },
+      { role: 'assistant', content: 'Once upon a **time**, there was a kiwi. It lived at [the zoo](https://zoo.example/k). The end! 🥝' },
+    ]);
+
+    server.reply({ kind: 'stream', tokens: ['Sure.'] });
+    await collect((await turn()(request('Another one'), soul)).reply as AsyncIterable<string>);
+    expect(sentBody(1).messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(sentBody(1).messages.at(-1)).toEqual({ role: 'user', content: 'Another one' });
+  });
+
+  it("uses the soul's model override", async () => {
+    const soul = { ...registry.get('comedian')!, model: 'soul-model' };
+    await collect((await turn()(request('joke'), soul)).reply as AsyncIterable<string>);
+    expect(sentBody(0).model).toBe('soul-model');
+  });
+
+  it('yields the first sentence while the rest is still being written', async () => {
+    // The first chunk of bytes holds the first sentence and the start of the next word (a
+    // sentence end is confirmed by the word after it); the rest trickles in 250 ms apart.
+    const tokens = ['The first sentence arrives quickly.', ' The second', ' takes', ' a while.'];
+    const events = openAiStream(tokens, 'config-model').split(/(?<=\n\n)/);
+    const head = Buffer.byteLength(events.slice(0, 3).join(''));
+    server.reply({ kind: 'stream', tokens, chunkBytes: [head, 60], delayMs: 250 });
+    const t0 = performance.now();
+    const answer = await turn()(request('hi'), registry.get('default')!);
+    const arrivals: number[] = [];
+    for await (const _ of answer.reply as AsyncIterable<string>) arrivals.push(performance.now() - t0);
+    expect(arrivals).toHaveLength(2);
+    expect(arrivals[0]!).toBeLessThan(200);
+    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThan(400);
+  });
+
+  it('emits LLM_TOKEN in batches (not one per token) and LLM_COMPLETE with text, model and ms', async () => {
+    const tokens = Array.from({ length: 200 }, (_, i) => `w${i} `);
+    server.reply({ kind: 'stream', tokens, chunkBytes: [900], delayMs: 20 });
+    await collect((await turn({ tokenIntervalMs: 100 })(request('count'), registry.get('default')!)).reply as AsyncIterable<string>);
+    const tokenEvents = named('LLM_TOKEN');
+    expect(tokenEvents.map((e) => e.data.text).join('')).toBe(tokens.join(''));
+    expect(tokenEvents.length).toBeGreaterThan(1);
+    expect(tokenEvents.length).toBeLessThan(tokens.length / 5);
+    const [done] = named('LLM_COMPLETE');
+    expect(done!.data).toMatchObject({ text: tokens.join(''), model: 'config-model', status: 'complete', soul: 'default', speaker_id: 'alice' });
+    expect(done!.data.ms).toBeGreaterThan(0);
+    expect(done!.data.first_token_ms).toBeLessThanOrEqual(done!.data.ms as number);
+  });
+
+  it('a backend that is down gives a spoken, localized sentence instead of silence', async () => {
+    llm = new OpenAiLlm(llmConfig({ base_url: `http://127.0.0.1:${await closedPort()}/v1` }), { retries: 1, backoffMs: 5 });
+    const ru = await phrases.get('ru');
+    const answer = await turn()(request('Привет', { language: 'ru' }), registry.get('default')!);
+    expect(await collect(answer.reply as AsyncIterable<string>)).toEqual([ru.unreachable]);
+    expect(named('ERROR')[0]!.data).toMatchObject({ code: 'llm_unreachable' });
+    expect(named('LLM_COMPLETE')[0]!.data).toMatchObject({ status: 'error', error: 'llm_unreachable' });
+    expect(context.history('alice')).toEqual([]);
+  });
+
+  it('a wrong API key is said as such', async () => {
+    server.reply({ kind: 'status', status: 401, body: { error: { message: 'Incorrect API key' } } });
+    const answer = await turn()(request('hi', { language: 'ja' }), registry.get('default')!);
+    expect(await collect(answer.reply as AsyncIterable<string>)).toEqual([(await phrases.get('ja')).unauthorized]);
+  });
+
+  it('a failure after sentences were spoken says the connection was lost; nothing is stored', async () => {
+    server.reply({ kind: 'stream', tokens: ['Here is the first part of it. ', 'And then the'], cut: true, chunkBytes: [500] });
+    const answer = await turn()(request('explain'), registry.get('default')!);
+    expect(await collect(answer.reply as AsyncIterable<string>)).toEqual(['Here is the first part of it.', (await phrases.get('en')).interrupted]);
+    expect(context.history('alice')).toEqual([]);
+  });
+
+  it('an aborted answer ends the reply quietly and is not stored', async () => {
+    server.reply({ kind: 'stream', tokens: ['First sentence is here. ', 'Second sentence. ', 'Third.'], chunkBytes: [400, 100], delayMs: 300 });
+    const controller = new AbortController();
+    const answer = await turn()(request('talk', { signal: controller.signal }), registry.get('default')!);
+    const heard: string[] = [];
+    for await (const sentence of answer.reply as AsyncIterable<string>) {
+      heard.push(sentence);
+      controller.abort();
+    }
+    expect(heard).toEqual(['First sentence is here.']);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(context.history('alice')).toEqual([]);
+    expect(named('LLM_COMPLETE')[0]!.data).toMatchObject({ status: 'aborted' });
+    expect(named('ERROR')).toEqual([]);
+    expect(server.requests[0]!.closedEarly).toBe(true);
+  });
+
+  it('an nsfw soul talks in its own context; the everyday one is untouched and comes back', async () => {
+    const everyday = registry.get('default')!;
+    const siren = registry.get('siren')!;
+    expect(siren.nsfw).toBe(true);
+    server.reply({ kind: 'stream', tokens: ['Everyday answer.'] }, { kind: 'stream', tokens: ['Private answer.'] }, { kind: 'stream', tokens: ['Back again.'] });
+    await collect((await turn()(request('everyday question'), everyday)).reply as AsyncIterable<string>);
+    await collect((await turn()(request('private question'), siren)).reply as AsyncIterable<string>);
+    await collect((await turn()(request('next question'), everyday)).reply as AsyncIterable<string>);
+    expect(sentBody(1).messages.slice(1)).toEqual([{ role: 'user', content: 'private question' }]);
+    expect(sentBody(2).messages.slice(1).map((m) => m.content)).toEqual(['everyday question', 'Everyday answer.', 'next question']);
+    expect(context.history('alice:nsfw').map((m) => m.content)).toEqual(['private question', 'Private answer.']);
+    expect(contextKey({ speaker: null }, siren)).toBe('guest:nsfw');
+  });
+
+  it('says a code block is not read aloud, in the speaker\'s language', async () => {
+    server.reply({ kind: 'stream', tokens: ['Voici le script :\n', '```bash\n', 'rm -rf /tmp/x\n', '```\n', 'Lancez-le. ', 'Voilà !'] });
+    const answer = await turn()(request('script', { language: 'fr' }), registry.get('default')!);
+    const fr = await phrases.get('fr');
+    expect((await collect(answer.reply as AsyncIterable<string>)).join(' ')).toBe(`Voici le script : ${fr.code} Lancez-le. Voilà !`);
+  });
+
+  it('with no LLM configured the turn throws llm_not_configured', async () => {
+    llm = undefined;
+    await expect(turn()(request('hi'), registry.get('default')!)).rejects.toMatchObject({ code: 'llm_not_configured' });
+  });
+});

@@ -1,0 +1,162 @@
+import type { EventBus } from '../engine/events/event-bus.ts';
+import type { TurnAnswer, TurnRequest } from '../engine/listening/turn.ts';
+import type { ChatMessage, Llm } from '../engine/stages.ts';
+import { AsyncQueue } from '../llm/async-queue.ts';
+import { LlmError } from '../llm/errors.ts';
+import { LlmPhraseBook, phraseForError } from '../llm/phrases.ts';
+import type { ChatOptions } from '../llm/types.ts';
+import { describeError, KiwiError } from '../platform/errors.ts';
+import type { Soul } from '../souls/soul-file.ts';
+import type { PromptContext } from '../souls/soul-registry.ts';
+import { SentenceChunker, type ChunkerOptions } from './chunker.ts';
+import type { ConversationContext } from './conversation-context.ts';
+import { SpeakableFilter } from './speakable.ts';
+
+export interface LlmTurnDeps {
+  /** The LLM client of the current engine (rebuilt on config changes); undefined when llm.provider is none. */
+  llm: () => Llm | undefined;
+  /** SoulRegistry.composePrompt: base prompt + soul + speaker + language. */
+  composePrompt: (soul: Soul, context: PromptContext) => string;
+  /** SoulService.modelFor: the soul's model override, else llm.model. */
+  modelFor: (soul: Soul) => string;
+  context: ConversationContext;
+  bus: EventBus;
+  phrases?: LlmPhraseBook;
+  /** LLM_TOKEN events carry the text of at most this many ms (default 100): a few per second, not one per byte. */
+  tokenIntervalMs?: number;
+  chunker?: Omit<ChunkerOptions, 'language'>;
+  /** Where failures are reported besides the ERROR event (the runtime's logger). */
+  onError?: (err: unknown) => void;
+}
+
+export type LlmTurn = (request: TurnRequest, soul: Soul) => Promise<TurnAnswer>;
+
+/**
+ * The conversation a turn belongs to: the speaker (unknown voices share `guest`). An nsfw soul
+ * talks in its own isolated context, so nothing said there leaks into the everyday one, and
+ * switching back finds the everyday conversation as it was.
+ */
+export function contextKey(request: Pick<TurnRequest, 'speaker'>, soul: Pick<Soul, 'nsfw'>): string {
+  const speaker = request.speaker?.id ?? 'guest';
+  return soul.nsfw ? `${speaker}:nsfw` : speaker;
+}
+
+/**
+ * An answer from the LLM, shaped by the active soul and streamed as speakable sentences.
+ *
+ * The request starts at once; `reply` yields each sentence as soon as it is complete (markdown,
+ * code, links and emoji made speakable). LLM_TOKEN events carry the text in batches; LLM_COMPLETE
+ * ends every answer with `status` complete | aborted | error.
+ *
+ * Context: the user's words and the answer are added to the conversation only when the answer
+ * completes. An aborted answer (stop, barge-in) is not stored at all: generation runs ahead of
+ * playback, so Kiwi cannot know how much of it the user heard, and a half-told answer in the
+ * history would make the model continue a thought the user never got. A failed answer is not
+ * stored either. When the backend fails, a localized sentence saying what went wrong is spoken
+ * instead of silence (or, after part of the answer was spoken, that the connection was lost).
+ */
+export function createLlmTurn(deps: LlmTurnDeps): LlmTurn {
+  const phrases = deps.phrases ?? new LlmPhraseBook();
+  return async (request, soul) => {
+    const llm = deps.llm();
+    if (!llm) throw new KiwiError('llm_not_configured', "No LLM is configured (llm.provider is 'none')", 503);
+    const book = await phrases.get(request.language);
+    const key = contextKey(request, soul);
+    const model = deps.modelFor(soul);
+    const system = deps.composePrompt(soul, { speakerName: request.speaker?.name ?? null, language: request.language });
+    const messages: ChatMessage[] = [{ role: 'system', content: system }, ...deps.context.history(key), { role: 'user', content: request.text }];
+    const sentences = new AsyncQueue<string>();
+    const chunker = new SentenceChunker({ ...deps.chunker, language: request.language });
+    const speakable = new SpeakableFilter({ language: request.language, codeMention: book.code });
+    const tokens = new TokenEvents(deps.bus, deps.tokenIntervalMs ?? 100);
+    const started = performance.now();
+    let text = '';
+    let firstTokenMs: number | null = null;
+    let spoken = 0;
+    const say = (chunks: string[]) => {
+      for (const chunk of chunks) {
+        const sentence = speakable.convert(chunk);
+        if (!sentence) continue;
+        sentences.push(sentence);
+        spoken++;
+      }
+    };
+    const complete = (status: 'complete' | 'aborted' | 'error', extra: Record<string, unknown> = {}) => {
+      tokens.flush();
+      deps.bus.emit(
+        'LLM_COMPLETE',
+        { text, model, ms: Math.round(performance.now() - started), first_token_ms: firstTokenMs, status, soul: soul.id, speaker_id: request.speaker?.id ?? null, ...extra },
+        'llm',
+      );
+    };
+
+    const options: ChatOptions = { model, signal: request.signal, conversation: key };
+    // Stop or barge-in: sentences already queued are not wanted any more either.
+    const onAbort = () => sentences.close();
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    void (async () => {
+      try {
+        for await (const token of llm.chat(messages, options)) {
+          firstTokenMs ??= Math.round(performance.now() - started);
+          text += token;
+          tokens.add(token);
+          say(chunker.push(token));
+        }
+        say(chunker.flush());
+        complete('complete');
+        deps.context.append(key, { role: 'user', content: request.text });
+        deps.context.append(key, { role: 'assistant', content: text });
+      } catch (err) {
+        if (request.signal.aborted) {
+          complete('aborted');
+          return;
+        }
+        const code = err instanceof LlmError ? err.code : 'llm_failed';
+        complete('error', { error: code });
+        deps.bus.emit('ERROR', { code, message: describeError(err) }, 'llm');
+        deps.onError?.(err);
+        // The unfinished sentence in the chunker is dropped: half a sentence helps nobody.
+        sentences.push(phraseForError(book, err, spoken > 0));
+      } finally {
+        tokens.stop();
+        request.signal.removeEventListener('abort', onAbort);
+        sentences.end();
+      }
+    })();
+    return { command: 'llm', reply: sentences };
+  };
+}
+
+/** LLM_TOKEN events, batched: the first token at once (the answer started), then one event per interval. */
+class TokenEvents {
+  #pending = '';
+  #last = -Infinity;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly intervalMs: number,
+  ) {}
+
+  add(token: string): void {
+    this.#pending += token;
+    if (this.#timer) return;
+    const wait = this.#last + this.intervalMs - performance.now();
+    if (wait <= 0) this.flush();
+    else this.#timer = setTimeout(() => this.flush(), wait);
+  }
+
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (!this.#pending) return;
+    this.bus.emit('LLM_TOKEN', { text: this.#pending }, 'llm');
+    this.#pending = '';
+    this.#last = performance.now();
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}

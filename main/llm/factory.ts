@@ -1,0 +1,31 @@
+import { AnthropicLlm } from './anthropic.ts';
+import { OpenAiLlm } from './openai.ts';
+import { OpenClawLlm, type OpenClawOptions } from './openclaw/openclaw-llm.ts';
+import { readConfig, type HttpClientOptions, type Llm, type LlmConfigSource } from './types.ts';
+
+export interface CreateLlmOptions {
+  http?: HttpClientOptions;
+  /** OpenClaw only: approval callbacks, agent id, retry knobs. */
+  openclaw?: OpenClawOptions;
+}
+
+/**
+ * The LLM client for `llm.provider` (`none` → undefined: only built-in commands and Home Assistant
+ * answer). Pass a getter for `config` so base_url, model, api_key and timeout_s changes apply on the
+ * next request; a provider change needs a new client (the runtime rebuilds the engine for it).
+ */
+export function createLlm(config: LlmConfigSource, options: CreateLlmOptions = {}): Llm | undefined {
+  const provider = readConfig(config).provider;
+  switch (provider) {
+    case 'none':
+      return undefined;
+    case 'openai':
+      return new OpenAiLlm(config, options.http);
+    case 'anthropic':
+      return new AnthropicLlm(config, options.http);
+    case 'openclaw':
+      return new OpenClawLlm(config, options.openclaw);
+  }
+}
+
+export { AnthropicLlm, OpenAiLlm, OpenClawLlm };

@@ -1,0 +1,168 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LlmStandin } from '../testing/llm-standins.ts';
+import { LlmError } from './errors.ts';
+import { OpenAiLlm } from './openai.ts';
+import { closedPort, collect, failure, llmConfig } from './testing/collect.ts';
+
+// The stand-in speaks the OpenAI chat-completions streaming format (SSE `data:` chunks, [DONE]),
+// which is what OpenAI, Ollama, LM Studio, llama.cpp's server, vLLM and OpenRouter send.
+describe('OpenAiLlm against an OpenAI-compatible server stand-in', () => {
+  let server: LlmStandin;
+  const fast = { retries: 2, backoffMs: 5, maxBackoffMs: 20 };
+  const messages = [
+    { role: 'system' as const, content: 'You are Kiwi.' },
+    { role: 'user' as const, content: 'Say hello' },
+  ];
+  beforeEach(async () => {
+    server = await LlmStandin.start('openai');
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('streams the tokens, whatever byte boundaries the chunks split at (inside UTF-8 characters, \\r\\n)', async () => {
+    const tokens = ['Прив', 'ет, ', 'мир! ', '你好', '。', ' 🙂 ', 'done.'];
+    for (const chunkBytes of [[1], [2, 3], [7, 1, 13], [64]]) {
+      server.reply({ kind: 'stream', tokens, chunkBytes, lineEnd: '\r\n' });
+      const llm = new OpenAiLlm(llmConfig({ base_url: server.baseUrl, api_key: 'sk-test' }), fast);
+      expect((await collect(llm.chat(messages, { model: 'llama3.2' }))).join('')).toBe(tokens.join(''));
+    }
+    const request = server.requests.at(-1)!;
+    expect(request.method).toBe('POST');
+    expect(request.path).toBe('/v1/chat/completions');
+    expect(request.headers.authorization).toBe('Bearer sk-test');
+    expect(request.body).toEqual({ model: 'llama3.2', messages, stream: true });
+  });
+
+  it('sends no Authorization header without a key and leaves out an empty model', async () => {
+    const llm = new OpenAiLlm(llmConfig({ base_url: server.baseUrl }), fast);
+    expect(await collect(llm.chat(messages, { model: '' }))).toEqual(['Hello.']);
+    expect(server.requests[0]!.headers.authorization).toBeUndefined();
+    expect(server.requests[0]!.body).toEqual({ messages, stream: true });
+  });
+
+  it('retries 429 and 5xx before the first token, then streams', async () => {
+    server.reply(
+      { kind: 'status', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': '0' } },
+      { kind: 'status', status: 503, body: { error: 'loading model' } },
+      { kind: 'reset' },
+      { kind: 'stream', tokens: ['Fine', '.'] },
+    );
+    const llm = new OpenAiLlm(llmConfig({ base_url: server.baseUrl }), { ...fast, retries: 3 });
+    expect((await collect(llm.chat(messages, { model: 'm' }))).join('')).toBe('Fine.');
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('gives up after the retries with llm_unreachable naming the status', async () => {
+    server.reply(...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 502, body: { error: { message: 'bad gateway' } } })));
+    const { error } = await failure(new OpenAiLlm(llmConfig({ base_url: server.baseUrl }), fast).chat(messages, { model: 'm' }));
+    expect(error).toBeInstanceOf(LlmError);
+    expect(error).toMatchObject({ code: 'llm_unreachable', status: 503 });
+    expect((error as Error).message).toContain('HTTP 502');
+    expect((error as Error).message).toContain('bad gateway');
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it.each([
+    [401, 'llm_unauthorized', 'Incorrect API key provided'],
+    [403, 'llm_unauthorized', 'forbidden'],
+    [404, 'llm_bad_response', "model 'nope' not found"],
+    [400, 'llm_bad_response', 'messages: field required'],
+  ])('HTTP %i → %s without retrying', async (status, code, message) => {
+    server.reply({ kind: 'status', status, body: { error: { message, type: 'invalid_request_error' } } });
+    const { error } = await failure(new OpenAiLlm(llmConfig({ base_url: server.baseUrl }), fast).chat(messages, { model: 'nope' }));
+    expect(error).toMatchObject({ code });
+    expect((error as Error).message).toContain(message);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('an error object inside the stream (Ollama, vLLM) is llm_bad_response', async () => {
+    server.reply({ kind: 'raw', text: 'data: {"error":{"message":"context length exceeded","code":400}}\n\n' });
+    const { error } = await failure(new OpenAiLlm(llmConfig({ base_url: server.baseUrl }), fast).chat(messages, { model: 'm' }));
+    expect(error).toMatchObject({ code: 'llm_bad_response' });
+    expect((error as Error).message).toContain('context length exceeded');
+  });
+
+  it('accepts a server that ignores stream:true and answers with one JSON document', async () => {
+    server.reply({ kind: 'raw', contentType: 'application/json', text: JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'Whole answer.' }, finish_reason: 'stop' }] }) });
+    expect(await collect(new OpenAiLlm(llmConfig({ base_url: server.baseUrl }), fast).chat(messages, { model: 'm' }))).toEqual(['Whole answer.']);
+  });
+
+  it('a stream cut after the first token fails without a retry (an answer is never started twice)', async () => {
+    server.reply({ kind: 'stream', tokens: ['Half ', 'an answer'], cut: true, chunkBytes: [40], delayMs: 5 });
+    const { error, items } = await failure(new OpenAiLlm(llmConfig({ base_url: server.baseUrl }), fast).chat(messages, { model: 'm' }));
+    expect(items.join('')).toBe('Half an answer');
+    expect(error).toMatchObject({ code: 'llm_unreachable' });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('nothing listening → llm_unreachable after the retries', async () => {
+    const port = await closedPort();
+    const started = performance.now();
+    const { error } = await failure(new OpenAiLlm(llmConfig({ base_url: `http://127.0.0.1:${port}/v1` }), fast).chat(messages, { model: 'm' }));
+    expect(error).toMatchObject({ code: 'llm_unreachable' });
+    expect((error as Error).message).toContain('ECONNREFUSED');
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('aborting mid-stream ends the iteration at once and closes the request', async () => {
+    server.reply({ kind: 'stream', tokens: ['One. ', 'Two. ', 'Three. ', 'Four.'], chunkBytes: [330, 150], delayMs: 400 });
+    const controller = new AbortController();
+    const llm = new OpenAiLlm(llmConfig({ base_url: server.baseUrl }), fast);
+    const seen: string[] = [];
+    let abortedAt = 0;
+    const run = (async () => {
+      for await (const token of llm.chat(messages, { model: 'm', signal: controller.signal })) {
+        seen.push(token);
+        if (seen.length === 1) setTimeout(() => ((abortedAt = performance.now()), controller.abort()), 20);
+      }
+    })();
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - abortedAt).toBeLessThan(50);
+    expect(seen.length).toBeLessThanOrEqual(2);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.requests[0]!.closedEarly).toBe(true);
+  });
+
+  it('an abort during the backoff between retries is honoured at once', async () => {
+    server.reply({ kind: 'status', status: 503, body: {} }, { kind: 'stream', tokens: ['late'] });
+    const controller = new AbortController();
+    const llm = new OpenAiLlm(llmConfig({ base_url: server.baseUrl }), { retries: 2, backoffMs: 5000, maxBackoffMs: 5000 });
+    const run = collect(llm.chat(messages, { model: 'm', signal: controller.signal }));
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = performance.now();
+    controller.abort();
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - t0).toBeLessThan(50);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a silent server times out after llm.timeout_s with llm_timeout', async () => {
+    server.reply({ kind: 'silent' });
+    const started = performance.now();
+    const { error } = await failure(new OpenAiLlm(llmConfig({ base_url: server.baseUrl, timeout_s: 0.3 }), fast).chat(messages, { model: 'm' }));
+    const elapsed = performance.now() - started;
+    expect(error).toMatchObject({ code: 'llm_timeout', status: 504 });
+    expect(elapsed).toBeGreaterThan(280);
+    expect(elapsed).toBeLessThan(1500);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.requests[0]!.closedEarly).toBe(true);
+  });
+
+  it('a slow consumer (speech playing) is not a backend stall', async () => {
+    server.reply({ kind: 'stream', tokens: ['a', 'b', 'c'] });
+    const llm = new OpenAiLlm(llmConfig({ base_url: server.baseUrl, timeout_s: 0.2 }), fast);
+    const seen: string[] = [];
+    for await (const token of llm.chat(messages, { model: 'm' })) {
+      seen.push(token);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(seen.join('')).toBe('abc');
+  });
+
+  it('a stream that keeps sending within the timeout never times out', async () => {
+    server.reply({ kind: 'stream', tokens: Array.from({ length: 8 }, (_, i) => `${i} `), chunkBytes: [150], delayMs: 100 });
+    const llm = new OpenAiLlm(llmConfig({ base_url: server.baseUrl, timeout_s: 0.3 }), fast);
+    expect((await collect(llm.chat(messages, { model: 'm' }))).join('')).toBe('0 1 2 3 4 5 6 7 ');
+  });
+});

@@ -1,0 +1,75 @@
+import { LlmError } from './errors.ts';
+import { joinUrl, parseJson, postJson, readAll, sseEvents } from './http.ts';
+import { DEFAULT_RESILIENCE, resilientStream } from './resilient-stream.ts';
+import { readConfig, type ChatMessage, type ChatOptions, type HttpClientOptions, type Llm, type LlmConfigSource } from './types.ts';
+
+const SERVICE = 'the OpenAI-compatible LLM server';
+export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+interface ChunkJson {
+  choices?: Array<{ delta?: { content?: unknown }; message?: { content?: unknown }; finish_reason?: unknown }>;
+  error?: unknown;
+}
+
+/**
+ * OpenAI-compatible chat completions, streamed: POST {base_url}/chat/completions with
+ * `stream: true`, reading `data:` lines until `[DONE]`. The same wire format is spoken by
+ * Ollama, LM Studio, llama.cpp's server, vLLM and OpenRouter (base_url like http://127.0.0.1:11434/v1).
+ */
+export class OpenAiLlm implements Llm {
+  readonly name = 'openai';
+  readonly #fetch: typeof fetch;
+
+  constructor(
+    private readonly config: LlmConfigSource,
+    private readonly options: HttpClientOptions = {},
+  ) {
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  chat(messages: ChatMessage[], options: ChatOptions): AsyncIterable<string> {
+    const cfg = readConfig(this.config);
+    const url = joinUrl(cfg.base_url || OPENAI_DEFAULT_BASE_URL, '/chat/completions');
+    const headers: Record<string, string> = cfg.api_key ? { authorization: `Bearer ${cfg.api_key}` } : {};
+    // An empty model is left out: llama.cpp's server serves its one model without it.
+    const body = { ...(options.model ? { model: options.model } : {}), messages: messages.map(({ role, content }) => ({ role, content })), stream: true };
+    const attempt = (signal: AbortSignal, alive: () => void) => this.#attempt(url, headers, body, signal, alive);
+    return resilientStream(attempt, { ...DEFAULT_RESILIENCE, ...this.options, signal: options.signal, timeoutMs: cfg.timeout_s * 1000, service: SERVICE });
+  }
+
+  async *#attempt(url: string, headers: Record<string, string>, body: unknown, signal: AbortSignal, alive: () => void): AsyncGenerator<string> {
+    const response = await postJson(this.#fetch, SERVICE, url, headers, body, signal);
+    alive();
+    if ((response.headers.get('content-type') ?? '').includes('application/json')) {
+      // A server that ignored `stream: true` sends the whole completion as one document.
+      const json = parseJson(SERVICE, await readAll(response, SERVICE, signal, alive)) as ChunkJson;
+      checkError(json);
+      const content = json.choices?.[0]?.message?.content;
+      if (typeof content !== 'string') throw new LlmError('llm_bad_response', `${SERVICE} answered without choices[0].message.content`);
+      yield content;
+      return;
+    }
+    let finished = false;
+    for await (const event of sseEvents(response, SERVICE, signal, alive)) {
+      if (event.data === '[DONE]') return;
+      const json = parseJson(SERVICE, event.data) as ChunkJson;
+      checkError(json);
+      const choice = json.choices?.[0];
+      const content = choice?.delta?.content;
+      if (typeof content === 'string' && content) yield content;
+      if (choice?.finish_reason) finished = true;
+    }
+    // Some servers end after finish_reason without [DONE]; without either, the answer was cut off.
+    if (!finished) throw new LlmError('llm_unreachable', `${SERVICE} closed the stream before the answer was complete`, true);
+  }
+}
+
+function checkError(json: ChunkJson): void {
+  if (json.error === undefined || json.error === null) return;
+  const error = json.error as { message?: unknown; code?: unknown; type?: unknown } | string;
+  const message = typeof error === 'string' ? error : typeof error.message === 'string' ? error.message : JSON.stringify(error);
+  const code = typeof error === 'object' ? Number(error.code) : NaN;
+  if (code === 401 || code === 403) throw new LlmError('llm_unauthorized', `${SERVICE} refused the credentials: ${message}`);
+  const busy = code === 429 || code >= 500 || /overload|rate.?limit|unavailable/i.test(message);
+  throw new LlmError(busy ? 'llm_unreachable' : 'llm_bad_response', `${SERVICE} reported an error: ${message}`, busy);
+}

@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import { excerpt, LlmError, networkError } from '../errors.ts';
+
+/**
+ * One WebSocket to an OpenClaw gateway, speaking its frame protocol (protocol 3–4):
+ *   request  {type:"req", id, method, params}
+ *   response {type:"res", id, ok, payload | error:{code, message, details?, retryable?, retryAfterMs?}}
+ *   event    {type:"event", event, payload, seq?}
+ * Handshake: the gateway sends `connect.challenge {nonce, ts}`; the first request must be
+ * `connect`, answered by a `hello-ok` payload. Kiwi connects as a trusted local backend client
+ * (`gateway-client` / `backend`) authenticated with the shared gateway token.
+ */
+
+export const SERVICE = 'the OpenClaw gateway';
+export const MIN_PROTOCOL = 3;
+export const MAX_PROTOCOL = 4;
+/** Operator scopes: read/write for chat, approvals to answer exec-approval requests. */
+export const SCOPES = ['operator.read', 'operator.write', 'operator.approvals'];
+
+export interface GatewayEvent {
+  event: string;
+  payload: Record<string, unknown>;
+}
+
+export interface ConnectionOptions {
+  url: string;
+  token: string;
+  /** How long to wait for the socket, the challenge and hello-ok together. */
+  handshakeTimeoutMs: number;
+  /** Per request (not the chat stream, which is watched by its own silence timeout). */
+  requestTimeoutMs: number;
+  clientVersion: string;
+  onEvent: (event: GatewayEvent) => void;
+  onClose: (reason: LlmError) => void;
+}
+
+interface Pending {
+  resolve: (payload: unknown) => void;
+  reject: (err: LlmError) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** How long to wait for `connect.challenge` before sending `connect` anyway (older gateways send none). */
+const CHALLENGE_GRACE_MS = 750;
+const MAX_FRAME_BYTES = 25 * 1024 * 1024;
+
+export class GatewayConnection {
+  readonly #pending = new Map<string, Pending>();
+  #socket: WebSocket | null = null;
+  #open = false;
+  #closed = false;
+
+  constructor(private readonly options: ConnectionOptions) {}
+
+  get isOpen(): boolean {
+    return this.#open && !this.#closed;
+  }
+
+  /** Connect and complete the handshake; resolves with the hello-ok payload. */
+  open(signal?: AbortSignal): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      let grace: NodeJS.Timeout | undefined;
+      const fail = (err: unknown) => {
+        cleanup();
+        this.close();
+        reject(err);
+      };
+      const onAbort = () => fail(signal!.reason);
+      const timer = setTimeout(() => fail(new LlmError('llm_timeout', `${SERVICE} did not complete the handshake in ${this.options.handshakeTimeoutMs} ms`, true)), this.options.handshakeTimeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        clearTimeout(grace);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      if (signal?.aborted) return fail(signal.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+
+      let socket: WebSocket;
+      try {
+        socket = new WebSocket(this.options.url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: this.options.handshakeTimeoutMs });
+      } catch (err) {
+        return fail(new LlmError('llm_bad_response', `${SERVICE} URL '${this.options.url}' is not usable: ${(err as Error).message}`));
+      }
+      this.#socket = socket;
+      let sentConnect = false;
+      const sendConnect = (nonce?: string) => {
+        if (sentConnect) return;
+        sentConnect = true;
+        this.#request('connect', this.#connectParams(nonce), this.options.handshakeTimeoutMs).then(
+          (payload) => {
+            const hello = (payload ?? {}) as Record<string, unknown>;
+            if (hello.type !== 'hello-ok') return fail(new LlmError('llm_bad_response', `${SERVICE} answered connect without hello-ok`));
+            cleanup();
+            this.#open = true;
+            resolve(hello);
+          },
+          (err: LlmError) => fail(err),
+        );
+      };
+      // Wait briefly for the challenge; gateways that predate it accept connect straight away.
+      socket.on('open', () => (grace = setTimeout(() => sendConnect(), CHALLENGE_GRACE_MS)));
+      socket.on('message', (data) => {
+        const frame = this.#parse(data);
+        if (!frame) return;
+        if (frame.type === 'event' && frame.event === 'connect.challenge') {
+          const nonce = (frame.payload as { nonce?: unknown } | undefined)?.nonce;
+          sendConnect(typeof nonce === 'string' ? nonce : undefined);
+          return;
+        }
+        this.#dispatch(frame);
+      });
+      socket.on('unexpected-response', (_req, res) => {
+        const status = res.statusCode ?? 0;
+        const code = status === 401 || status === 403 ? 'llm_unauthorized' : status >= 500 ? 'llm_unreachable' : 'llm_bad_response';
+        fail(new LlmError(code, `${SERVICE} refused the WebSocket upgrade (HTTP ${status})`, code === 'llm_unreachable'));
+      });
+      socket.on('error', (err) => {
+        if (!this.#open) fail(networkError(SERVICE, err));
+      });
+      socket.on('close', (code, reason) => {
+        const text = reason.toString();
+        const error = new LlmError('llm_unreachable', `${SERVICE} closed the connection (${code}${text ? ` ${excerpt(text)}` : ''})`, true);
+        if (!this.#open) fail(error);
+        this.#shutdown(error);
+      });
+    });
+  }
+
+  /** Send a request; resolves with its payload, rejects with an LlmError mapped from the gateway's error. */
+  request(method: string, params: unknown, timeoutMs = this.options.requestTimeoutMs): Promise<unknown> {
+    if (!this.isOpen) return Promise.reject(new LlmError('llm_unreachable', `${SERVICE} is not connected`, true));
+    return this.#request(method, params, timeoutMs);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#shutdown(new LlmError('llm_unreachable', `the connection to ${SERVICE} was closed by Kiwi`, true));
+    this.#socket?.close(1000, 'client closing');
+  }
+
+  #connectParams(nonce: string | undefined): Record<string, unknown> {
+    // The nonce is only signed by paired devices; a token-authenticated loopback backend has none to sign.
+    void nonce;
+    return {
+      minProtocol: MIN_PROTOCOL,
+      maxProtocol: MAX_PROTOCOL,
+      client: { id: 'gateway-client', displayName: 'Kiwi', version: this.options.clientVersion, platform: process.platform, mode: 'backend' },
+      role: 'operator',
+      scopes: SCOPES,
+      caps: [],
+      ...(this.options.token ? { auth: { token: this.options.token } } : {}),
+      userAgent: `kiwi/${this.options.clientVersion}`,
+    };
+  }
+
+  #request(method: string, params: unknown, timeoutMs: number): Promise<unknown> {
+    const socket = this.#socket;
+    if (!socket || this.#closed) return Promise.reject(new LlmError('llm_unreachable', `${SERVICE} is not connected`, true));
+    const id = randomUUID();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new LlmError('llm_timeout', `${SERVICE} did not answer ${method} in ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#pending.set(id, { resolve, reject, timer });
+      socket.send(JSON.stringify({ type: 'req', id, method, params }), (err) => {
+        if (!err) return;
+        clearTimeout(timer);
+        this.#pending.delete(id);
+        reject(networkError(SERVICE, err));
+      });
+    });
+  }
+
+  #parse(data: WebSocket.RawData): Record<string, unknown> | null {
+    try {
+      const frame = JSON.parse(data.toString()) as unknown;
+      return frame && typeof frame === 'object' ? (frame as Record<string, unknown>) : null;
+    } catch {
+      // A frame that is not JSON is a protocol error on the gateway's side; it cannot be matched to anything.
+      this.options.onEvent({ event: 'kiwi.bad_frame', payload: { text: excerpt(data.toString()) } });
+      return null;
+    }
+  }
+
+  #dispatch(frame: Record<string, unknown>): void {
+    if (frame.type === 'res' && typeof frame.id === 'string') {
+      const pending = this.#pending.get(frame.id);
+      if (!pending) return;
+      this.#pending.delete(frame.id);
+      clearTimeout(pending.timer);
+      if (frame.ok === true) pending.resolve(frame.payload);
+      else pending.reject(gatewayError(frame.error));
+    } else if ((frame.type === 'event' || frame.type === 'evt') && typeof frame.event === 'string') {
+      const payload = frame.payload && typeof frame.payload === 'object' ? (frame.payload as Record<string, unknown>) : {};
+      this.options.onEvent({ event: frame.event, payload });
+    }
+  }
+
+  #shutdown(reason: LlmError): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#open = false;
+    for (const [id, pending] of this.#pending) {
+      clearTimeout(pending.timer);
+      pending.reject(reason);
+      this.#pending.delete(id);
+    }
+    this.options.onClose(reason);
+  }
+}
+
+/** A gateway error shape → LlmError: auth and pairing → unauthorized, UNAVAILABLE → retryable. */
+export function gatewayError(raw: unknown): LlmError {
+  const error = (raw ?? {}) as { code?: unknown; message?: unknown; details?: { code?: unknown }; retryable?: unknown; retryAfterMs?: unknown };
+  const code = String(error.code ?? 'UNKNOWN');
+  const detail = typeof error.details?.code === 'string' ? error.details.code : '';
+  const message = `${SERVICE}: ${code}${detail ? `/${detail}` : ''} ${typeof error.message === 'string' ? excerpt(error.message) : ''}`.trim();
+  const retryAfterMs = typeof error.retryAfterMs === 'number' ? error.retryAfterMs : undefined;
+  const said = typeof error.message === 'string' ? error.message : '';
+  if (/^(NOT_PAIRED|FORBIDDEN|UNAUTHORIZED|PAIRING_REQUIRED)$/.test(code) || /^(AUTH_|DEVICE_AUTH_)/.test(detail) || /unauthori[sz]ed|token mismatch|pairing required/i.test(said)) {
+    return new LlmError('llm_unauthorized', message);
+  }
+  if (code === 'AGENT_TIMEOUT') return new LlmError('llm_timeout', message);
+  if (code === 'UNAVAILABLE' || error.retryable === true) return new LlmError('llm_unreachable', message, true, retryAfterMs);
+  return new LlmError('llm_bad_response', message);
+}

@@ -1,0 +1,203 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { OpenClawGatewayStandin } from '../../testing/llm-standins.ts';
+import { closedPort, collect, failure, llmConfig } from '../testing/collect.ts';
+import type { ExecApprovalRequest } from './approvals.ts';
+import { gatewayUrl, OpenClawLlm } from './openclaw-llm.ts';
+
+// The stand-in speaks the OpenClaw gateway's WebSocket protocol (connect.challenge → connect →
+// hello-ok, chat.send + chat delta/final/error/aborted events, chat.abort, sessions.reset,
+// exec.approval.requested/resolve/resolved), as a local OpenClaw gateway on :18789 would.
+describe('OpenClawLlm against an OpenClaw gateway stand-in', () => {
+  let gateway: OpenClawGatewayStandin;
+  let llm: OpenClawLlm | undefined;
+  const fast = { retries: 2, backoffMs: 5, maxBackoffMs: 20 };
+  const config = () => llmConfig({ provider: 'openclaw', base_url: gateway.baseUrl, api_key: 'gw-token' });
+  const turn = (text: string, system = 'You are Kiwi.') => [
+    { role: 'system' as const, content: system },
+    { role: 'user' as const, content: 'earlier question' },
+    { role: 'assistant' as const, content: 'earlier answer' },
+    { role: 'user' as const, content: text },
+  ];
+  afterEach(async () => {
+    llm?.close();
+    llm = undefined;
+    await gateway?.close();
+  });
+
+  it('connects as a token-authenticated backend operator and streams cumulative chat deltas', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
+    gateway.chat({ deltas: ['Hallo', ', wie ', 'geht’s? ', '🙂'] });
+    llm = new OpenClawLlm(config(), fast);
+    const tokens = await collect(llm.chat(turn('Wie geht es dir?'), { model: 'ignored', conversation: 'alice' } as never));
+    expect(tokens.join('')).toBe('Hallo, wie geht’s? 🙂');
+    expect(tokens.length).toBeGreaterThan(1);
+    const [connect] = gateway.calls('connect');
+    expect(connect).toMatchObject({
+      minProtocol: 3,
+      maxProtocol: 4,
+      client: { id: 'gateway-client', mode: 'backend' },
+      role: 'operator',
+      scopes: ['operator.read', 'operator.write', 'operator.approvals'],
+      auth: { token: 'gw-token' },
+    });
+    const [send] = gateway.calls('chat.send');
+    expect(send).toMatchObject({ sessionKey: 'agent:main:kiwi-alice', timeoutMs: 5000 });
+    expect(typeof send!.idempotencyKey).toBe('string');
+    // The gateway keeps the history: only the newest user text goes, with the system prompt first time.
+    expect(send!.message).toBe('You are Kiwi.\n\n---\n\nWie geht es dir?');
+  });
+
+  it('sends the system prompt again only when it changes; each conversation has its own session', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
+    llm = new OpenClawLlm(config(), fast);
+    const ask = (text: string, conversation: string, system?: string) => collect(llm!.chat(turn(text, system), { model: '', conversation } as never));
+    await ask('one', 'bob');
+    await ask('two', 'bob');
+    await ask('three', 'bob:nsfw', 'You are Siren.');
+    await ask('four', 'bob', 'You are a storyteller.');
+    const sent = gateway.calls('chat.send').map((p) => [p.sessionKey, p.message]);
+    expect(sent).toEqual([
+      ['agent:main:kiwi-bob', 'You are Kiwi.\n\n---\n\none'],
+      ['agent:main:kiwi-bob', 'two'],
+      ['agent:main:kiwi-bob-nsfw', 'You are Siren.\n\n---\n\nthree'],
+      ['agent:main:kiwi-bob', 'You are a storyteller.\n\n---\n\nfour'],
+    ]);
+    expect(gateway.connections).toBe(1); // one socket for every turn
+  });
+
+  it('understands deltaText events (newer gateways)', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
+    gateway.chat({ deltas: ['Один, ', 'два, ', 'три.'], style: 'deltaText' });
+    llm = new OpenClawLlm(config(), fast);
+    expect((await collect(llm.chat(turn('count'), { model: '' }))).join('')).toBe('Один, два, три.');
+  });
+
+  it('a wrong token is llm_unauthorized, not retried', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'other-token' });
+    llm = new OpenClawLlm(config(), fast);
+    const { error } = await failure(llm.chat(turn('hi'), { model: '' }));
+    expect(error).toMatchObject({ code: 'llm_unauthorized' });
+    expect((error as Error).message).toContain('AUTH_TOKEN_MISMATCH');
+    expect(gateway.connections).toBe(1);
+  });
+
+  it('a protocol the gateway does not speak is llm_bad_response', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token', protocol: 9 });
+    llm = new OpenClawLlm(config(), fast);
+    const { error } = await failure(llm.chat(turn('hi'), { model: '' }));
+    expect(error).toMatchObject({ code: 'llm_bad_response' });
+    expect((error as Error).message).toContain('protocol mismatch');
+  });
+
+  it('works with an older gateway that sends no connect.challenge', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token', challenge: false, protocol: 3 });
+    llm = new OpenClawLlm(config(), fast);
+    expect(await collect(llm.chat(turn('hi'), { model: '' }))).toEqual(['Hello.']);
+  });
+
+  it('chat error events map to llm errors', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
+    gateway.chat({ deltas: [], end: 'error', errorMessage: 'context too long', errorKind: 'context_length' }, { deltas: ['Part'], end: 'error', errorMessage: 'deadline', errorKind: 'timeout' });
+    llm = new OpenClawLlm(config(), fast);
+    expect((await failure(llm.chat(turn('a'), { model: '' }))).error).toMatchObject({ code: 'llm_bad_response', message: expect.stringContaining('context too long') });
+    const second = await failure(llm.chat(turn('b'), { model: '' }));
+    expect(second.items).toEqual(['Part']);
+    expect(second.error).toMatchObject({ code: 'llm_timeout' });
+  });
+
+  it('aborting sends chat.abort for the run and ends the stream at once', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
+    gateway.chat({ deltas: ['First. ', 'Second. ', 'Third.'], delayMs: 300 });
+    llm = new OpenClawLlm(config(), fast);
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const run = (async () => {
+      for await (const _ of llm!.chat(turn('story'), { model: '', signal: controller.signal })) {
+        abortedAt = performance.now();
+        controller.abort();
+      }
+    })();
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - abortedAt).toBeLessThan(50);
+    await new Promise((r) => setTimeout(r, 50));
+    const [send] = gateway.calls('chat.send');
+    expect(gateway.calls('chat.abort')).toEqual([{ sessionKey: send!.sessionKey, runId: send!.idempotencyKey }]);
+  });
+
+  it('surfaces exec-approval requests; the stream goes on once resolveApproval answers', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
+    gateway.chat({ deltas: ['Let me check. ', 'Done: 3 files.'], approval: { after: 1, command: 'ls -la /tmp' } });
+    const requests: ExecApprovalRequest[] = [];
+    const resolved: string[] = [];
+    llm = new OpenClawLlm(llmConfig({ provider: 'openclaw', base_url: gateway.baseUrl, api_key: 'gw-token', timeout_s: 0.5 }), {
+      ...fast,
+      onApprovalRequest: (request) => {
+        requests.push(request);
+        // A human takes longer than the silence timeout to answer: the run must not time out.
+        setTimeout(() => void llm!.resolveApproval(request.id, 'allow-once'), 1200);
+      },
+      onApprovalResolved: (r) => resolved.push(`${r.id}:${r.decision}`),
+    });
+    const text = (await collect(llm.chat(turn('list tmp'), { model: '', conversation: 'owner' } as never))).join('');
+    expect(text).toBe('Let me check. Done: 3 files.');
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ command: 'ls -la /tmp', cwd: '/tmp', host: 'gateway', sessionKey: 'agent:main:kiwi-owner' });
+    expect(gateway.approvals).toEqual([{ id: requests[0]!.id, decision: 'allow-once' }]);
+    expect(resolved).toEqual([`${requests[0]!.id}:allow-once`]);
+  });
+
+  it('reconnects after the gateway restarts between turns', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
+    llm = new OpenClawLlm(config(), fast);
+    expect(await collect(llm.chat(turn('one'), { model: '' }))).toEqual(['Hello.']);
+    gateway.dropConnections();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await collect(llm.chat(turn('two'), { model: '' }))).toEqual(['Hello.']);
+    expect(gateway.connections).toBe(2);
+  });
+
+  it('a connection lost before the first token is retried with the same idempotency key', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
+    gateway.chat({ deltas: ['never'], delayMs: 200 }, { deltas: ['Second try.'] });
+    llm = new OpenClawLlm(config(), fast);
+    setTimeout(() => gateway.dropConnections(), 100);
+    expect((await collect(llm.chat(turn('hi'), { model: '' }))).join('')).toBe('Second try.');
+    const keys = gateway.calls('chat.send').map((p) => p.idempotencyKey);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toBe(keys[1]);
+  });
+
+  it('resetSession calls sessions.reset and primes the prompt again', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
+    llm = new OpenClawLlm(config(), fast);
+    await collect(llm.chat(turn('one'), { model: '', conversation: 'carol' } as never));
+    await llm.resetSession('carol');
+    await collect(llm.chat(turn('two'), { model: '', conversation: 'carol' } as never));
+    expect(gateway.calls('sessions.reset')).toEqual([{ key: 'agent:main:kiwi-carol' }]);
+    expect(gateway.calls('chat.send').map((p) => p.message)).toEqual(['You are Kiwi.\n\n---\n\none', 'You are Kiwi.\n\n---\n\ntwo']);
+  });
+
+  it('no gateway listening → llm_unreachable', async () => {
+    const port = await closedPort();
+    llm = new OpenClawLlm(llmConfig({ provider: 'openclaw', base_url: `http://127.0.0.1:${port}` }), fast);
+    const { error } = await failure(llm.chat(turn('hi'), { model: '' }));
+    expect(error).toMatchObject({ code: 'llm_unreachable', message: expect.stringContaining('ECONNREFUSED') });
+  });
+
+  it('session keys: one per conversation, safe characters, no collisions between odd names', () => {
+    const client = new OpenClawLlm(llmConfig({ provider: 'openclaw' }), { agentId: 'home' });
+    expect(client.sessionKeyFor('spk_001')).toBe('agent:home:kiwi-spk_001');
+    expect(client.sessionKeyFor('spk_001:nsfw')).toBe('agent:home:kiwi-spk_001-nsfw');
+    expect(client.sessionKeyFor()).toBe('agent:home:kiwi-default');
+    const a = client.sessionKeyFor('алиса');
+    const b = client.sessionKeyFor('борис');
+    expect(a).toMatch(/^agent:home:kiwi-[a-z0-9_-]+$/);
+    expect(a).not.toBe(b);
+  });
+
+  it('gatewayUrl maps http(s) to ws(s) and defaults to the loopback gateway', () => {
+    expect(gatewayUrl('')).toBe('ws://127.0.0.1:18789');
+    expect(gatewayUrl('http://10.0.0.2:18789/')).toBe('ws://10.0.0.2:18789');
+    expect(gatewayUrl('https://gw.example.ts.net')).toBe('wss://gw.example.ts.net');
+  });
+});

@@ -1,0 +1,97 @@
+import { LlmError } from './errors.ts';
+
+export interface ResilienceOptions {
+  /** The caller's signal: aborting it ends the stream at once with the signal's reason. */
+  signal?: AbortSignal;
+  /** Longest silence from the backend (nothing received) before llm_timeout. */
+  timeoutMs: number;
+  retries: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  service: string;
+}
+
+/**
+ * One attempt at a streamed answer. It gets a signal to pass to its I/O (aborted on the caller's
+ * abort, on timeout and when the consumer stops early) and `alive()` to call whenever anything
+ * arrives from the backend, so a slow but living stream never times out.
+ */
+export type Attempt = (signal: AbortSignal, alive: () => void) => AsyncIterable<string>;
+
+export const DEFAULT_RESILIENCE = { retries: 2, backoffMs: 400, maxBackoffMs: 4000 } as const;
+
+/**
+ * Runs attempts until one streams an answer: retries with exponential backoff while the error is
+ * retryable and no token was yielded yet (a half-spoken answer is never started again); enforces
+ * the silence timeout (paused while the consumer holds a token, so slow speech is not a stall);
+ * honours the caller's abort immediately, also during backoff.
+ */
+export async function* resilientStream(attempt: Attempt, options: ResilienceOptions): AsyncGenerator<string> {
+  const { signal: outer } = options;
+  outer?.throwIfAborted();
+  const inner = new AbortController();
+  const forwardAbort = () => inner.abort(outer?.reason);
+  outer?.addEventListener('abort', forwardAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const disarm = () => clearTimeout(timer);
+  const arm = () => {
+    disarm();
+    timer = setTimeout(() => {
+      inner.abort(new LlmError('llm_timeout', `${options.service} sent nothing for ${Math.round(options.timeoutMs / 100) / 10} s`));
+    }, options.timeoutMs);
+  };
+  try {
+    let yielded = false;
+    for (let tried = 0; ; tried++) {
+      arm();
+      try {
+        for await (const token of attempt(inner.signal, arm)) {
+          if (!token) continue;
+          yielded = true;
+          disarm();
+          yield token;
+          arm();
+        }
+        return;
+      } catch (err) {
+        const error = explain(err, inner.signal, outer);
+        if (outer?.aborted || yielded || !(error instanceof LlmError) || !error.retryable || tried >= options.retries) throw error;
+        disarm();
+        await sleep(backoff(tried, options, error.retryAfterMs), outer);
+      }
+    }
+  } finally {
+    disarm();
+    outer?.removeEventListener('abort', forwardAbort);
+    if (!inner.signal.aborted) inner.abort(new Error('stream closed')); // stop the request when the consumer leaves early
+  }
+}
+
+/** What to throw: the caller's abort reason, our timeout, or the attempt's own error. */
+function explain(err: unknown, inner: AbortSignal, outer: AbortSignal | undefined): unknown {
+  if (outer?.aborted) return outer.reason;
+  if (inner.aborted && inner.reason instanceof LlmError) return inner.reason;
+  return err;
+}
+
+function backoff(tried: number, options: ResilienceOptions, retryAfterMs?: number): number {
+  const exponential = Math.min(options.maxBackoffMs, options.backoffMs * 2 ** tried);
+  const jittered = exponential * (0.8 + Math.random() * 0.4);
+  // A server's Retry-After wins, within reason: a voice answer cannot wait a minute.
+  return retryAfterMs !== undefined ? Math.min(Math.max(retryAfterMs, jittered), options.maxBackoffMs * 2) : jittered;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/**
+ * A loopback stand-in for the OpenClaw gateway's WebSocket protocol, as its docs and TypeBox
+ * schemas describe it: `connect.challenge` → `connect` → `hello-ok`; `chat.send` answered with
+ * `{runId, status:"started"}` and then `chat` events (`delta` with the cumulative
+ * `message.content`, or with `deltaText` as newer gateways send, then `final` | `error` |
+ * `aborted`); `chat.abort`; `sessions.reset`; `exec.approval.requested` broadcasts resolved by
+ * `exec.approval.resolve` (→ `exec.approval.resolved`). Every request frame is recorded.
+ */
+
+export interface ChatScript {
+  deltas: string[];
+  /** `cumulative`: delta events carry the whole text so far; `deltaText`: only the new piece. */
+  style?: 'cumulative' | 'deltaText';
+  delayMs?: number;
+  end?: 'final' | 'error' | 'aborted' | 'none';
+  errorMessage?: string;
+  errorKind?: 'refusal' | 'timeout' | 'rate_limit' | 'context_length' | 'unknown';
+  /** Broadcast an exec approval request after this many deltas and wait for its resolution. */
+  approval?: { after: number; command: string };
+}
+
+export interface GatewayStandinOptions {
+  /** The shared gateway token clients must send (none: auth mode "none"). */
+  token?: string;
+  protocol?: number;
+  /** Send connect.challenge first (current gateways do). */
+  challenge?: boolean;
+}
+
+interface Run {
+  runId: string;
+  sessionKey: string;
+  aborted: boolean;
+  approval?: { id: string; decided: (decision: string) => void };
+}
+
+export class OpenClawGatewayStandin {
+  readonly requests: Array<{ method: string; params: Record<string, unknown> }> = [];
+  readonly approvals: Array<{ id: string; decision: string }> = [];
+  connections = 0;
+  readonly #scripts: ChatScript[] = [];
+  readonly #sockets = new Set<WebSocket>();
+  readonly #runs = new Map<string, Run>();
+
+  private constructor(
+    private readonly server: http.Server,
+    private readonly wss: WebSocketServer,
+    private readonly options: GatewayStandinOptions,
+  ) {}
+
+  static async start(options: GatewayStandinOptions = {}): Promise<OpenClawGatewayStandin> {
+    const server = http.createServer((_req, res) => res.writeHead(426).end());
+    const wss = new WebSocketServer({ server });
+    const standin = new OpenClawGatewayStandin(server, wss, options);
+    wss.on('connection', (socket) => standin.#accept(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return standin;
+  }
+
+  /** Kiwi's llm.base_url for this gateway (an http URL; the client turns it into ws://). */
+  get baseUrl(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Queue scripts for the next chat.send requests; with none queued the answer is "Hello." */
+  chat(...scripts: ChatScript[]): this {
+    this.#scripts.push(...scripts);
+    return this;
+  }
+
+  calls(method: string): Array<Record<string, unknown>> {
+    return this.requests.filter((r) => r.method === method).map((r) => r.params);
+  }
+
+  /** Drop every client connection abruptly (a gateway restart). */
+  dropConnections(): void {
+    for (const socket of this.#sockets) socket.terminate();
+  }
+
+  async close(): Promise<void> {
+    this.dropConnections();
+    this.wss.close();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  #accept(socket: WebSocket): void {
+    this.connections++;
+    this.#sockets.add(socket);
+    socket.on('close', () => this.#sockets.delete(socket));
+    let seq = 0;
+    let connected = false;
+    const send = (frame: unknown) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(frame));
+    const event = (name: string, payload: unknown) => send({ type: 'event', event: name, payload, seq: seq++ });
+    const ok = (id: string, payload: unknown) => send({ type: 'res', id, ok: true, payload });
+    const fail = (id: string, code: string, message: string, details?: unknown) => send({ type: 'res', id, ok: false, error: { code, message, ...(details ? { details } : {}) } });
+    if (this.options.challenge !== false) event('connect.challenge', { nonce: randomUUID(), ts: Date.now() });
+
+    socket.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as { type?: string; id?: string; method?: string; params?: Record<string, unknown> };
+      if (frame.type !== 'req' || !frame.id || !frame.method) return socket.close(1008, 'invalid frame');
+      const { id, method } = frame;
+      const params = frame.params ?? {};
+      this.requests.push({ method, params });
+      if (!connected) {
+        if (method !== 'connect') return fail(id, 'INVALID_REQUEST', 'first request must be connect'), socket.close(1008, 'invalid handshake');
+        const protocol = this.options.protocol ?? 4;
+        if (Number(params.maxProtocol) < protocol || Number(params.minProtocol) > protocol) {
+          fail(id, 'INVALID_REQUEST', 'protocol mismatch', { expectedProtocol: protocol });
+          return socket.close(1008, 'protocol mismatch');
+        }
+        const token = (params.auth as { token?: string } | undefined)?.token;
+        if (this.options.token && token !== this.options.token) {
+          fail(id, 'INVALID_REQUEST', 'unauthorized: gateway token mismatch', { code: 'AUTH_TOKEN_MISMATCH', recommendedNextStep: 'update_auth_credentials' });
+          return socket.close(1008, 'unauthorized');
+        }
+        connected = true;
+        return ok(id, {
+          type: 'hello-ok',
+          protocol,
+          server: { version: 'standin', connId: randomUUID() },
+          features: { methods: ['chat.send', 'chat.abort', 'sessions.reset', 'exec.approval.resolve'], events: ['chat', 'agent', 'tick', 'exec.approval.requested', 'exec.approval.resolved'] },
+          snapshot: {},
+          auth: { role: 'operator', scopes: params.scopes ?? [] },
+          policy: { maxPayload: 26214400, maxBufferedBytes: 52428800, tickIntervalMs: 15000 },
+        });
+      }
+      switch (method) {
+        case 'chat.send': {
+          const { sessionKey, message, idempotencyKey } = params as { sessionKey?: unknown; message?: unknown; idempotencyKey?: unknown };
+          if (typeof sessionKey !== 'string' || !sessionKey || typeof message !== 'string' || typeof idempotencyKey !== 'string' || !idempotencyKey) {
+            return fail(id, 'INVALID_REQUEST', 'invalid chat.send params');
+          }
+          const run: Run = { runId: idempotencyKey, sessionKey, aborted: false };
+          this.#runs.set(run.runId, run);
+          ok(id, { runId: run.runId, status: 'started' });
+          void this.#stream(run, this.#scripts.shift() ?? { deltas: ['Hello.'] }, event);
+          return;
+        }
+        case 'chat.abort': {
+          const run = typeof params.runId === 'string' ? this.#runs.get(params.runId) : undefined;
+          if (run && !run.aborted) {
+            run.aborted = true;
+            event('chat', { runId: run.runId, sessionKey: run.sessionKey, seq: seq, state: 'aborted', stopReason: 'rpc' });
+          }
+          return ok(id, { ok: true, aborted: Boolean(run), runIds: run ? [run.runId] : [] });
+        }
+        case 'sessions.reset':
+          return ok(id, { ok: true, key: params.key });
+        case 'exec.approval.resolve': {
+          const decision = String(params.decision);
+          if (!['allow-once', 'allow-always', 'deny'].includes(decision)) return fail(id, 'INVALID_REQUEST', 'invalid decision');
+          const run = [...this.#runs.values()].find((r) => r.approval?.id === params.id);
+          if (!run?.approval) return fail(id, 'INVALID_REQUEST', 'unknown approval id');
+          this.approvals.push({ id: run.approval.id, decision });
+          ok(id, { ok: true });
+          for (const other of this.#sockets) {
+            if (other.readyState === other.OPEN) other.send(JSON.stringify({ type: 'event', event: 'exec.approval.resolved', payload: { id: run.approval.id, decision, resolvedBy: 'Kiwi', ts: Date.now() } }));
+          }
+          run.approval.decided(decision);
+          return;
+        }
+        default:
+          return fail(id, 'INVALID_REQUEST', `unknown method: ${method}`);
+      }
+    });
+  }
+
+  async #stream(run: Run, script: ChatScript, event: (name: string, payload: unknown) => void): Promise<void> {
+    const base = { runId: run.runId, sessionKey: run.sessionKey };
+    const message = (text: string) => ({ role: 'assistant', content: [{ type: 'text', text }], timestamp: Date.now() });
+    let text = '';
+    let seq = 0;
+    for (let i = 0; i < script.deltas.length; i++) {
+      if (script.approval && script.approval.after === i) {
+        const approvalId = randomUUID();
+        const decided = new Promise<string>((resolve) => (run.approval = { id: approvalId, decided: resolve }));
+        event('exec.approval.requested', { id: approvalId, request: { command: script.approval.command, cwd: '/tmp', host: 'gateway', sessionKey: run.sessionKey, agentId: 'main' }, createdAtMs: Date.now(), expiresAtMs: Date.now() + 120_000 });
+        await decided;
+      }
+      await new Promise((r) => setTimeout(r, script.delayMs ?? 5));
+      if (run.aborted) return;
+      const piece = script.deltas[i]!;
+      text += piece;
+      event('agent', { ...base, stream: 'assistant', data: { text, delta: piece }, seq: seq, ts: Date.now() });
+      event('chat', script.style === 'deltaText' ? { ...base, seq: seq++, state: 'delta', deltaText: piece } : { ...base, seq: seq++, state: 'delta', message: message(text) });
+    }
+    if (run.aborted) return;
+    const end = script.end ?? 'final';
+    if (end === 'final') event('chat', { ...base, seq, state: 'final', message: message(text), stopReason: 'end_turn' });
+    else if (end === 'error') event('chat', { ...base, seq, state: 'error', errorMessage: script.errorMessage ?? 'model failed', errorKind: script.errorKind ?? 'unknown' });
+    else if (end === 'aborted') event('chat', { ...base, seq, state: 'aborted', stopReason: 'stopped elsewhere' });
+    this.#runs.delete(run.runId);
+  }
+}

@@ -1,0 +1,180 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * Loopback stand-ins for the LLM services Kiwi talks to, speaking their real wire formats so the
+ * clients are tested against the bytes they will meet:
+ *   - `openai`: an OpenAI-compatible /v1/chat/completions server streaming SSE `data:` chunks and
+ *     `[DONE]` (what OpenAI, Ollama, LM Studio, llama.cpp's server, vLLM and OpenRouter send);
+ *   - `anthropic`: Anthropic's /v1/messages streaming named SSE events (message_start …
+ *     content_block_delta … message_stop, `error` events).
+ * Each request is recorded (headers and JSON body) so tests can check the prompts that were sent.
+ * Replies are scripted per request; a stream is cut into byte chunks of awkward sizes (inside
+ * UTF-8 characters, between \r and \n) and can be slowed down to test abort and timeouts.
+ * The OpenClaw gateway stand-in lives in main/llm/testing/openclaw-gateway-standin.ts.
+ */
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: unknown;
+  /** The client went away before the reply was complete (abort, early stop, timeout). */
+  closedEarly: boolean;
+  /** ms from the request to the client's disconnect, when it closed early. */
+  closedAfterMs?: number;
+}
+
+export interface Chunking {
+  /** Sizes of the byte chunks written, cycled (default: the whole stream in one write). */
+  chunkBytes?: number[];
+  /** Pause before each chunk after the first. */
+  delayMs?: number;
+}
+
+export type StandinReply =
+  /** A successful streamed answer made of these tokens; `cut` drops the connection before the end. */
+  | ({ kind: 'stream'; tokens: string[]; cut?: boolean; lineEnd?: '\n' | '\r\n' } & Chunking)
+  /** An HTTP error with a JSON body. */
+  | { kind: 'status'; status: number; body: unknown; headers?: Record<string, string> }
+  /** Exact bytes with status 200 (error events, odd framing). */
+  | ({ kind: 'raw'; text: string; contentType?: string } & Chunking)
+  /** The socket is destroyed before any answer (a connection reset). */
+  | { kind: 'reset' }
+  /** Headers are never sent (a hung server). */
+  | { kind: 'silent' };
+
+export type StandinKind = 'openai' | 'anthropic';
+
+export class LlmStandin {
+  readonly requests: RecordedRequest[] = [];
+  readonly #replies: StandinReply[] = [];
+  readonly #sockets = new Set<import('node:net').Socket>();
+
+  private constructor(
+    readonly kind: StandinKind,
+    private readonly server: http.Server,
+  ) {}
+
+  static async start(kind: StandinKind): Promise<LlmStandin> {
+    const server = http.createServer();
+    const standin = new LlmStandin(kind, server);
+    server.on('request', (req, res) => void standin.#handle(req, res));
+    server.on('connection', (socket) => {
+      standin.#sockets.add(socket);
+      socket.on('close', () => standin.#sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return standin;
+  }
+
+  /** The base_url to configure: http://127.0.0.1:<port>/v1 for openai, http://127.0.0.1:<port> for anthropic. */
+  get baseUrl(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return this.kind === 'openai' ? `http://127.0.0.1:${port}/v1` : `http://127.0.0.1:${port}`;
+  }
+
+  /** Queue replies for the next requests, in order; with none queued a request gets "Hello." */
+  reply(...replies: StandinReply[]): this {
+    this.#replies.push(...replies);
+    return this;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = performance.now();
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // recorded as text: a test asserting on the body will show what arrived
+    }
+    const record: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, closedEarly: false };
+    this.requests.push(record);
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        record.closedEarly = true;
+        record.closedAfterMs = performance.now() - started;
+      }
+    });
+    const reply = this.#replies.shift() ?? { kind: 'stream', tokens: ['Hello.'] };
+    switch (reply.kind) {
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'silent':
+        return;
+      case 'status':
+        res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+        res.end(JSON.stringify(reply.body));
+        return;
+      case 'raw':
+        res.writeHead(200, { 'content-type': reply.contentType ?? 'text/event-stream' });
+        await writeChunked(res, reply.text, reply);
+        return;
+      case 'stream': {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+        const encode = this.kind === 'openai' ? openAiStream : anthropicStream;
+        const model = (body as { model?: string } | null)?.model ?? 'standin-model';
+        const stream = encode(reply.tokens, model, !reply.cut).replace(/\n/g, reply.lineEnd ?? '\n');
+        await writeChunked(res, stream, reply, reply.cut);
+        return;
+      }
+    }
+  }
+}
+
+async function writeChunked(res: http.ServerResponse, text: string, chunking: Chunking, cut = false): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  const sizes = chunking.chunkBytes?.length ? chunking.chunkBytes : [bytes.length];
+  let offset = 0;
+  for (let i = 0; offset < bytes.length; i++) {
+    if (i > 0 && chunking.delayMs) await new Promise((r) => setTimeout(r, chunking.delayMs));
+    if (res.destroyed) return; // the client left; the record says when
+    const size = Math.max(1, sizes[i % sizes.length]!);
+    // Wait for each write to reach the socket, so a `cut` drops only what was never sent.
+    await new Promise<void>((resolve) => res.write(bytes.subarray(offset, offset + size), () => resolve()));
+    offset += size;
+  }
+  if (cut) res.socket?.destroy();
+  else res.end();
+}
+
+const sse = (data: unknown, event?: string) => `${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
+
+/** An OpenAI chat.completion.chunk stream: role chunk, one chunk per token, finish_reason, [DONE]. */
+export function openAiStream(tokens: string[], model: string, complete = true): string {
+  const base = { id: 'chatcmpl-standin', object: 'chat.completion.chunk', created: 1_700_000_000, model };
+  let out = sse({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
+  for (const token of tokens) out += sse({ ...base, choices: [{ index: 0, delta: { content: token }, finish_reason: null }] });
+  if (complete) out += sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }) + 'data: [DONE]\n\n';
+  return out;
+}
+
+/** An Anthropic Messages stream with a ping and a comment line, as the API sends them. */
+export function anthropicStream(tokens: string[], model: string, complete = true): string {
+  let out = sse({ type: 'message_start', message: { id: 'msg_standin', type: 'message', role: 'assistant', model, content: [], stop_reason: null, usage: { input_tokens: 10, output_tokens: 1 } } }, 'message_start');
+  out += sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start');
+  out += sse({ type: 'ping' }, 'ping');
+  out += ': keep-alive comment\n\n';
+  for (const token of tokens) out += sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: token } }, 'content_block_delta');
+  if (!complete) return out;
+  out += sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop');
+  out += sse({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: tokens.length } }, 'message_delta');
+  out += sse({ type: 'message_stop' }, 'message_stop');
+  return out;
+}
+
+/** An Anthropic mid-stream `error` event (e.g. overloaded_error), after `tokens` text deltas. */
+export function anthropicErrorStream(tokens: string[], errorType: string, message: string): string {
+  return anthropicStream(tokens, 'standin-model', false) + sse({ type: 'error', error: { type: errorType, message } }, 'error');
+}
+
+export { OpenClawGatewayStandin } from '../llm/testing/openclaw-gateway-standin.ts';
