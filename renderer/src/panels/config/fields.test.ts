@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigPatchSchema, DEFAULT_CONFIG } from '../../../../main/contract/config.ts';
+import { buildPatch, configFields, validatePatch, valueAt } from './fields.ts';
+
+const fields = configFields();
+const field = (path: string) => fields.find((f) => f.path === path);
+
+describe('config editor fields from ConfigPatchSchema', () => {
+  it('has a field for every runtime-changeable key, and none for the file-only api group', () => {
+    const groups = Object.keys(ConfigPatchSchema.shape).filter((k) => k !== 'api');
+    for (const key of groups) {
+      const value = (DEFAULT_CONFIG as Record<string, unknown>)[key];
+      if (value && typeof value === 'object') {
+        for (const sub of Object.keys(value)) expect(field(`${key}.${sub}`), `${key}.${sub}`).toBeDefined();
+      } else expect(field(key), key).toBeDefined();
+    }
+    expect(fields.some((f) => f.path.startsWith('api'))).toBe(false);
+  });
+
+  it('picks the input from the schema: enums, numbers with their range, booleans, secrets', () => {
+    expect(field('language')).toMatchObject({ kind: 'enum' });
+    const language = field('language');
+    expect(language?.kind === 'enum' ? language.options : []).toHaveLength(15);
+    expect(field('homeassistant.language')).toMatchObject({ kind: 'enum' });
+    expect(field('voice.vad_threshold')).toMatchObject({ kind: 'number', min: 0.05, max: 0.95 });
+    expect(field('voice.min_speech_ms')).toMatchObject({ kind: 'number', int: true });
+    expect(field('listening')).toMatchObject({ kind: 'boolean' });
+    expect(field('llm.api_key')).toMatchObject({ kind: 'string', secret: true });
+    expect(field('wake_word')).toMatchObject({ kind: 'string', secret: false, max: 48 });
+  });
+
+  it('builds a nested patch of only the edited keys; an empty secret is left alone', () => {
+    const patch = buildPatch(fields, { tts_speed: '1.25', 'voice.barge_in': false, 'llm.api_key': '', wake_word: 'mango' });
+    expect(patch).toEqual({ tts_speed: 1.25, voice: { barge_in: false }, wake_word: 'mango' });
+    expect(validatePatch(patch)).toMatchObject({ ok: true, body: patch });
+  });
+
+  it("reports the schema's errors by field path", () => {
+    const result = validatePatch(buildPatch(fields, { 'voice.vad_threshold': '2', tts_speed: '', 'voice.min_speech_ms': '12.5' }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(Object.keys(result.errors).sort()).toEqual(['tts_speed', 'voice.min_speech_ms', 'voice.vad_threshold']);
+    expect(result.errors['voice.vad_threshold']).toMatch(/<=0.95/);
+  });
+
+  it('reads dotted paths from the config view', () => {
+    expect(valueAt(DEFAULT_CONFIG, 'voice.vad_threshold')).toBe(0.5);
+    expect(valueAt(DEFAULT_CONFIG, 'nope.nothing')).toBeUndefined();
+  });
+});
