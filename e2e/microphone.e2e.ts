@@ -11,7 +11,8 @@ import { fakeMicrophone, speechWav } from './support/speech.ts';
  * AudioWorklet captures it, the page resamples it to 16 kHz s16le and streams it over
  * /api/audio to a real `kiwi serve` running the test models (KIWI_MODELS_DIR=.kiwi-test/models).
  */
-const MODELS = path.join(appRoot, '.kiwi-test', 'models');
+/** The real test models (`npm run test:models`); npm test passes their folder in KIWI_TEST_MODELS_DIR. */
+const MODELS = process.env.KIWI_TEST_MODELS_DIR ?? path.join(appRoot, '.kiwi-test', 'models');
 const PHRASE = 'Kiwi, what time is it?';
 
 describe('web microphone', () => {

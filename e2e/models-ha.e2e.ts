@@ -13,7 +13,7 @@ import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
  * silero_vad.onnx from <models>/downloads, Kiwi's offline path: no network, but the same
  * sha256 check, install and events as a download.
  */
-const VAD_FILE = path.join(appRoot, '.kiwi-test', 'models', 'silero-vad', 'silero_vad.onnx');
+const VAD_FILE = path.join(process.env.KIWI_TEST_MODELS_DIR ?? path.join(appRoot, '.kiwi-test', 'models'), 'silero-vad', 'silero_vad.onnx');
 const HA_TOKEN = 'fake-ha-token-for-e2e';
 
 describe('models and Home Assistant panels', () => {

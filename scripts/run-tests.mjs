@@ -13,4 +13,11 @@ const tests = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, KIWI_TEST_MODELS_DIR: modelsDir },
 });
-process.exit(tests.status ?? 1);
+if (tests.status !== 0 || process.argv.length > 2) process.exit(tests.status ?? 1);
+
+// Then the browser tests (e2e/): Chromium against real `kiwi serve` processes, on the same models.
+const e2e = spawnSync('npx', ['vitest', 'run', '--config', 'e2e/vitest.config.ts'], {
+  stdio: 'inherit',
+  env: { ...process.env, KIWI_TEST_MODELS_DIR: modelsDir },
+});
+process.exit(e2e.status ?? 1);
