@@ -1,0 +1,154 @@
+import type { TurnRequest } from '../../engine/listening/turn.ts';
+import { KiwiError, conflict } from '../../platform/errors.ts';
+import { toApiSpeaker } from '../../speakers/speaker-service.ts';
+import type { SpeakerRecord } from '../../store/store.ts';
+import { defaultMatcher, type CommandMatch, type CommandMatcher } from './matcher.ts';
+import { refusalFor, roleOf } from './permissions.ts';
+import { formatDate, formatTime, say } from './replies.ts';
+import type { CommandAnswer, CommandDeps, EnrollIntent } from './types.ts';
+import {
+  answer,
+  enrollOther,
+  enrollSelf,
+  listVoices,
+  manageLastVoice,
+  mergeEmbedding,
+  refuse,
+  whoIsSpeaking,
+  type CommandCall,
+} from './voice-commands.ts';
+
+/**
+ * Kiwi's built-in voice commands: recognised from the locale phrase lists, checked against the
+ * speaker's role, carried out on the services, answered with a localised sentence.
+ */
+export class BuiltinCommands {
+  constructor(private readonly matcher: CommandMatcher = defaultMatcher()) {}
+
+  /** The command in a transcript, resolving soul names against the souls that exist. */
+  match(text: string, language: string, deps?: Pick<CommandDeps, 'souls'>): CommandMatch | null {
+    return this.matcher.match(text, language, { souls: deps?.souls.list() });
+  }
+
+  /** Null when the text is not a built-in command: the router passes it on (Home Assistant, the LLM). */
+  async handle(request: TurnRequest, deps: CommandDeps): Promise<CommandAnswer | null> {
+    const match = this.match(request.text, request.language, deps);
+    if (!match) return null;
+    const call: CommandCall = { request, deps, match, locale: this.matcher.locale(request.language), role: roleOf(request, deps.typedRole) };
+    const refused = refusalFor(match.name, call.role);
+    if (refused === 'blocked') return { command: match.name, reply: null, match, refused };
+    if (refused) return refuse(call, refused, refused === 'owner_only' ? 'owner_only' : 'friends_only');
+    switch (match.name) {
+      case 'stop':
+        return { command: 'stop', reply: null, match }; // the engine stops playback; a spoken "okay" would defeat the point
+      case 'reset_context':
+        resetConversation(request, deps);
+        return answer(call, 'reset_done');
+      case 'time':
+      case 'date': {
+        const now = deps.now?.() ?? new Date();
+        const { intl_locale: intl, hour_cycle: cycle } = call.locale.file;
+        const text = match.name === 'time' ? formatTime(now, intl, cycle, deps.timeZone) : formatDate(now, intl, deps.timeZone);
+        return answer(call, match.name, { [match.name]: text });
+      }
+      case 'who_is_speaking':
+        return whoIsSpeaking(call);
+      case 'list_voices':
+        return listVoices(call);
+      case 'enroll_owner':
+        return enrollSelf(call);
+      case 'enroll_friend':
+        return enrollOther(call, 1);
+      case 'enroll_guest':
+        return enrollOther(call, 2);
+      case 'block_voice':
+        return manageLastVoice(call, 'block');
+      case 'unblock_voice':
+        return manageLastVoice(call, 'unblock');
+      case 'forget_voice':
+        return manageLastVoice(call, 'forget');
+      case 'switch_language':
+        return this.#switchLanguage(call);
+      case 'switch_soul':
+        return this.#switchSoul(call);
+    }
+  }
+
+  /**
+   * The engine captured the utterance after an 'enroll_next' answer: store the voice (a new
+   * profile, or one more sample for an existing one) and return what to say.
+   */
+  finishEnrollment(intent: EnrollIntent, embedding: Float32Array, deps: Pick<CommandDeps, 'store' | 'bus'>): { speaker: SpeakerRecord; reply: string } {
+    const { speakers } = deps.store;
+    const owner = speakers.list().find((s) => s.priority === 0);
+    if (intent.priority === 0 && owner && owner.id !== intent.speakerId) throw conflict(`${owner.name} is already the owner`);
+    const current = intent.speakerId ? speakers.get(intent.speakerId) : null;
+    let speaker: SpeakerRecord;
+    if (current) {
+      const priority = current.priority === 0 ? 0 : intent.priority;
+      const embeddingNext = mergeEmbedding(current.embedding, current.sample_count, embedding);
+      speaker = speakers.update(current.id, { embedding: embeddingNext, sample_count: current.sample_count + 1, priority })!;
+      deps.bus.emit('SPEAKER_UPDATED', { speaker: toApiSpeaker(speaker) }, 'commands');
+    } else {
+      speaker = speakers.create({ name: intent.name, priority: intent.priority, embedding: mergeEmbedding(null, 0, embedding), sample_count: 1 });
+      deps.bus.emit('SPEAKER_ADDED', { speaker: toApiSpeaker(speaker) }, 'commands');
+    }
+    return { speaker, reply: this.enrollDoneReply(intent.language, speaker.name) };
+  }
+
+  /** What to say once a voice is learned, for engines that store it another way (the Enrollment service). */
+  enrollDoneReply(language: string, name: string): string {
+    return say(this.matcher.locale(language), 'enroll_done', { name });
+  }
+
+  /** What to say when the captured utterance was too short or unusable for a voice print. */
+  enrollRetryReply(language: string): string {
+    return say(this.matcher.locale(language), 'enroll_retry');
+  }
+
+  async #switchLanguage(call: CommandCall): Promise<CommandAnswer> {
+    const target = call.match.args.language!;
+    if (target === call.deps.config.current.language) return answer(call, 'language_already');
+    try {
+      await call.deps.config.patch({ language: target });
+    } catch (err) {
+      // The one expected refusal: KIWI_LANGUAGE pins the language (409). Anything else is a real failure.
+      if (err instanceof KiwiError && err.code === 'conflict') return refuse(call, 'language_locked', 'language_locked');
+      throw err;
+    }
+    // Said in the new language: from here on Kiwi speaks it.
+    return { command: 'switch_language', reply: [say(this.matcher.locale(target), 'language_switched')], match: call.match };
+  }
+
+  #switchSoul(call: CommandCall): CommandAnswer {
+    const { deps, match, locale } = call;
+    const id = match.args.soul === 'default' ? deps.souls.defaultSoul.id : match.args.soul!;
+    const soul = deps.souls.list().find((s) => s.id === id);
+    if (!soul) throw new KiwiError('not_found', `Unknown soul '${id}'`, 404); // the matcher only returns souls from this list
+    const local = (locale.file.souls as Record<string, { name: string } | undefined>)[soul.id];
+    const name = local?.name ?? soul.name;
+    if (deps.souls.active.id === soul.id) return answer(call, 'soul_already', { soul: name });
+    if (soul.nsfw) {
+      if (call.role !== 'owner') return refuse(call, 'nsfw_owner_only', 'soul_nsfw_owner_only', { soul: name });
+      if (!deps.config.current.souls.allow_nsfw) return refuse(call, 'nsfw_disabled', 'soul_nsfw_disabled', { soul: name });
+    }
+    try {
+      deps.souls.switchTo(soul.id);
+    } catch (err) {
+      if (err instanceof KiwiError && err.code === 'nsfw_not_allowed') return refuse(call, 'nsfw_disabled', 'soul_nsfw_disabled', { soul: name });
+      throw err;
+    }
+    return answer(call, 'soul_switched', { soul: name });
+  }
+}
+
+/** Clear the speaker's conversation; the 18+ soul's separate one too, when it has anything in it. */
+function resetConversation(request: TurnRequest, deps: CommandDeps): void {
+  if (deps.conversationKey) {
+    deps.context.reset(deps.conversationKey(request));
+    return;
+  }
+  const key = request.speaker?.id ?? 'guest';
+  deps.context.reset(key);
+  if (deps.context.history(`${key}:nsfw`).length > 0) deps.context.reset(`${key}:nsfw`);
+}

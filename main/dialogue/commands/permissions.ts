@@ -1,0 +1,47 @@
+import type { TurnRequest } from '../../engine/listening/turn.ts';
+import type { CommandName } from './matcher.ts';
+import type { Refusal, Role } from './types.ts';
+
+/** The source of typed turns (POST /api/chat, the dashboard). */
+export const TYPED_SOURCE = 'text';
+
+const RANK: Record<Role, number> = { blocked: -1, unknown: 0, guest: 1, friend: 2, owner: 3 };
+
+/**
+ * The least a speaker must be for each command. Reading things anyone may hear (time, "who am I")
+ * and stopping Kiwi are open to anyone; changing how Kiwi behaves needs a known friend; changing
+ * who Kiwi listens to needs the owner. Enrolling your own voice has its own rules (voice-commands.ts).
+ */
+export const REQUIRED_ROLE: Record<CommandName, Role> = {
+  stop: 'unknown',
+  reset_context: 'unknown',
+  time: 'unknown',
+  date: 'unknown',
+  who_is_speaking: 'unknown',
+  list_voices: 'friend',
+  enroll_owner: 'unknown',
+  enroll_friend: 'unknown',
+  enroll_guest: 'unknown',
+  block_voice: 'owner',
+  unblock_voice: 'owner',
+  forget_voice: 'owner',
+  switch_language: 'friend',
+  switch_soul: 'friend',
+};
+
+export function roleOf(request: Pick<TurnRequest, 'speaker' | 'source'>, typedRole: Role = 'owner'): Role {
+  const { speaker } = request;
+  if (!speaker) return request.source === TYPED_SOURCE ? typedRole : 'unknown';
+  if (speaker.blocked || speaker.priority === 99) return 'blocked';
+  return speaker.priority === 0 ? 'owner' : speaker.priority === 1 ? 'friend' : 'guest';
+}
+
+export const atLeast = (role: Role, needed: Role): boolean => RANK[role] >= RANK[needed];
+
+/** Null when allowed; otherwise why not. A blocked voice is refused everything, silently. */
+export function refusalFor(command: CommandName, role: Role): Refusal | null {
+  if (role === 'blocked') return 'blocked';
+  const needed = REQUIRED_ROLE[command];
+  if (atLeast(role, needed)) return null;
+  return needed === 'owner' ? 'owner_only' : 'friends_only';
+}
