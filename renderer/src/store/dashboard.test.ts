@@ -1,0 +1,67 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '../../../main/contract/events.ts';
+import type { RouteId } from '../../../main/contract/routes.ts';
+import type { KiwiClient } from '../client/kiwi-client.ts';
+import { hasScope, LOG_LIMIT, useDashboard } from './dashboard.ts';
+
+const ev = (event: EventEnvelope['event'], data: Record<string, unknown> = {}, n = 0): EventEnvelope => ({
+  event,
+  data,
+  timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, n)).toISOString(),
+  source: 'test',
+});
+
+/** A client that records which routes were called and answers each with a marker. */
+function recordingClient(): { client: KiwiClient; calls: RouteId[] } {
+  const calls: RouteId[] = [];
+  const client = {
+    call: async (route: RouteId) => {
+      calls.push(route);
+      return route === 'status' ? { state: 'LISTENING' } : { route };
+    },
+    onEvent: () => () => undefined,
+    openAudio: () => {
+      throw new Error('not used');
+    },
+  } as unknown as KiwiClient;
+  return { client, calls };
+}
+
+describe('dashboard store', () => {
+  beforeEach(() => useDashboard.setState({ events: [], data: {}, state: null, downloads: {} }));
+
+  it(`keeps the newest ${LOG_LIMIT} events, newest first, however many arrive`, () => {
+    const { client } = recordingClient();
+    for (let i = 0; i < LOG_LIMIT + 50; i++) useDashboard.getState().receive(client, ev('LLM_TOKEN', { i }, i));
+    const { events } = useDashboard.getState();
+    expect(events).toHaveLength(LOG_LIMIT);
+    expect(events[0]!.data.i).toBe(LOG_LIMIT + 49);
+    expect(events.at(-1)!.data.i).toBe(50);
+  });
+
+  it('moves the orb on STATE_CHANGED at once, then reloads only what the event makes stale', async () => {
+    const { client, calls } = recordingClient();
+    useDashboard.getState().receive(client, ev('STATE_CHANGED', { old_state: 'IDLE', new_state: 'SPEAKING' }));
+    expect(useDashboard.getState().state).toBe('SPEAKING');
+    expect(calls).toEqual(['status']);
+    calls.length = 0;
+    useDashboard.getState().receive(client, ev('SPEAKER_UPDATED', { id: 'spk_001' }));
+    useDashboard.getState().receive(client, ev('LLM_TOKEN', { token: 'hi' }));
+    expect(calls).toEqual(['listSpeakers']);
+  });
+
+  it('reloads everything when the event stream (re)connects', async () => {
+    const { client, calls } = recordingClient();
+    useDashboard.getState().receive(client, ev('CONNECTED', { state: 'IDLE' }));
+    expect(new Set(calls)).toEqual(new Set(['status', 'souls', 'getConfig', 'listSpeakers', 'languages', 'listModels', 'haStatus']));
+    await expect.poll(() => useDashboard.getState().state).toBe('LISTENING');
+  });
+
+  it('nests scopes: admin may control, control may read, read may not control', () => {
+    const auth = (scopes: Array<'read' | 'control' | 'admin'>) => ({ auth_enabled: true, scopes, name: 'x' });
+    expect(hasScope(auth(['admin']), 'control')).toBe(true);
+    expect(hasScope(auth(['control']), 'read')).toBe(true);
+    expect(hasScope(auth(['read']), 'control')).toBe(false);
+    expect(hasScope(null, 'read')).toBe(false);
+  });
+});
