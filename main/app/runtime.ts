@@ -5,7 +5,12 @@ import { ConversationContext } from '../dialogue/conversation-context.ts';
 import { AudioHub } from '../engine/audio/audio-hub.ts';
 import { Engine } from '../engine/engine.ts';
 import { EventBus } from '../engine/events/event-bus.ts';
+import { BuiltinCommands, LastVoiceSlot } from '../dialogue/commands/index.ts';
+import { createLlmTurn } from '../dialogue/llm-turn.ts';
+import { createRouter } from '../dialogue/router.ts';
+import type { TurnHandler } from '../engine/listening/turn.ts';
 import { loadCatalog } from '../engine/models/catalog.ts';
+import { LlmPhraseBook } from '../llm/phrases.ts';
 import { buildParts } from '../engine/parts.ts';
 import { HomeAssistantClient } from '../homeassistant/ha-client.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -41,6 +46,10 @@ export interface RuntimeOptions {
 export class KiwiRuntime {
   readonly startedAt = Date.now();
   #engine!: Engine;
+  /** The last unknown (or blocked) voice heard, for "block / forget that voice". */
+  readonly lastVoice = new LastVoiceSlot();
+  /** What a command turns into: built-in command, Home Assistant or the LLM. */
+  readonly #router: TurnHandler;
   #identification?: SpeakerIdentification;
   /** Engine rebuilds run one after another, so overlapping restarts never leave two engines alive. */
   #rebuilds: Promise<void> = Promise.resolve();
@@ -56,7 +65,28 @@ export class KiwiRuntime {
     readonly homeassistant: HomeAssistantClient,
     readonly logger: Logger,
     private readonly paths: { data: string; models: string; userSouls: string },
-  ) {}
+  ) {
+    const phrases = new LlmPhraseBook();
+    const commands = new BuiltinCommands();
+    const commandDeps = { config, souls, store, speakers, bus, context, lastVoice: this.lastVoice };
+    this.#router = createRouter({
+      commands: (request) => commands.handle(request, commandDeps),
+      homeassistant,
+      homeAssistantLanguage: () => config.current.homeassistant.language,
+      llmTurn: createLlmTurn({
+        llm: () => this.#engine.parts.llm,
+        composePrompt: (soul, ctx) => souls.composePrompt(soul, ctx),
+        modelFor: (soul) => souls.modelFor(soul),
+        context,
+        bus,
+        phrases,
+      }),
+      hasLlm: () => this.#engine.parts.llm !== undefined,
+      activeSoul: () => souls.active,
+      phrases,
+      bus,
+    });
+  }
 
   static async create({ env = process.env, logger }: RuntimeOptions): Promise<KiwiRuntime> {
     const data = dataDir(env);
@@ -164,8 +194,13 @@ export class KiwiRuntime {
   }
 
   async #startEngine(): Promise<void> {
-    const built = await buildParts({ config: this.config.current, modelsDir: this.paths.models, catalog: await loadCatalog() });
-    this.#engine = new Engine({ config: () => this.config.current, bus: this.bus, hub: this.hub, built, identifier: this.identification });
+    const built = await buildParts({
+      config: this.config.current,
+      liveConfig: () => this.config.current,
+      modelsDir: this.paths.models,
+      catalog: await loadCatalog(),
+    });
+    this.#engine = new Engine({ config: () => this.config.current, bus: this.bus, hub: this.hub, built, identifier: this.identification, handler: this.#router });
     this.#engine.start();
     for (const line of [...this.#engine.missing, ...built.notes]) this.logger.warn(`engine: ${line}`);
   }
@@ -176,7 +211,11 @@ export class KiwiRuntime {
     if (changed.includes('listening')) this.#engine.applyListening(this.config.current.listening);
     if (changed.some((p) => p.startsWith('homeassistant.'))) this.homeassistant.start();
     if (changed.some((p) => STAGE_KEYS.has(p) || p.startsWith('voice.'))) {
-      this.#rebuild().catch((err: unknown) => this.logger.error({ err }, 'engine rebuild after a config change failed'));
+      // A turn that changed config (e.g. "speak German") finishes its reply first, within reason.
+      const settled = Promise.race([this.#engine.idle(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
+      void settled
+        .then(() => this.#rebuild())
+        .catch((err: unknown) => this.logger.error({ err }, 'engine rebuild after a config change failed'));
     }
   }
 }

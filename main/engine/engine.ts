@@ -38,6 +38,7 @@ export class Engine {
   readonly #results = new Set<(result: TurnResult) => void>();
   readonly #cleanup: Array<() => void> = [];
   #turn: AbortController | null = null;
+  #idleWaiters: Array<() => void> = [];
   #activeSpeaker: string | null = null;
   #disposed = false;
 
@@ -135,11 +136,18 @@ export class Engine {
     this.#turn?.abort(new KiwiError('stopped', 'Stopped by request'));
   }
 
+  /** Resolves when no turn is running (a config change from a command waits so its reply is heard). */
+  idle(): Promise<void> {
+    if (!this.#turn) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#turn?.abort(new KiwiError('engine_restarting', 'The engine is restarting'));
     for (const off of this.#cleanup) off();
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
     for (const part of Object.values(this.parts)) (part as { dispose?: () => void }).dispose?.();
   }
 
@@ -233,6 +241,7 @@ export class Engine {
   #endTurn(turn: AbortController): void {
     if (this.#turn !== turn) return; // a newer turn owns the state now
     this.#turn = null;
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
     if (this.#disposed) return;
     const next = this.options.config().listening && this.#voice ? 'LISTENING' : 'IDLE';
     if (this.machine.canMove(next)) this.machine.moveTo(next);

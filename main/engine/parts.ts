@@ -1,4 +1,5 @@
 import type { Config } from '../contract/config.ts';
+import { createLlm } from '../llm/factory.ts';
 import { describeError } from '../platform/errors.ts';
 import type { Catalog, ModelTask } from './models/catalog-schema.ts';
 import { resolveModel } from './models/resolve.ts';
@@ -12,6 +13,8 @@ import type { EngineParts, PartName } from './stages.ts';
 
 export interface PartContext extends StageContext {
   catalog: Catalog;
+  /** The config as it is now (not as it was at build time): the LLM reads its URL and key per request. */
+  liveConfig?: () => Config;
 }
 
 export interface BuiltParts {
@@ -65,11 +68,9 @@ export async function buildParts(ctx: PartContext): Promise<BuiltParts> {
       return createSystemVoice(ctx);
     }
   });
-  if (config.llm.provider === 'none') {
-    built.missing.llm = "llm.provider is 'none': only built-in commands and Home Assistant answer";
-  } else {
-    built.missing.llm = `no LLM client for '${config.llm.provider}' in this build yet`;
-  }
+  const llm = createLlm(() => (ctx.liveConfig ?? (() => config))().llm);
+  if (llm) built.parts.llm = llm;
+  else built.missing.llm = "llm.provider is 'none': only built-in commands and Home Assistant answer";
   return built;
 }
 

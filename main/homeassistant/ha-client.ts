@@ -71,6 +71,15 @@ export class HomeAssistantClient {
   }
 
   async command(text: string, language: string): Promise<{ response: string; command: string }> {
+    const { speech } = await this.converse(text, language);
+    return { response: speech, command: text };
+  }
+
+  /**
+   * One turn of the Conversation API. `understood` is false when Home Assistant matched no intent
+   * (response_type "error", code "no_intent_match"), so Kiwi can ask its LLM instead.
+   */
+  async converse(text: string, language: string): Promise<{ speech: string; understood: boolean }> {
     if (!this.settings.enabled) throw unavailable('ha_disabled', 'Home Assistant is not enabled (homeassistant.enabled is false)');
     if (!this.configured) throw unavailable('ha_not_configured', 'Home Assistant needs homeassistant.url and homeassistant.token');
     const conversationId =
@@ -85,7 +94,9 @@ export class HomeAssistantClient {
     const id = (body as { conversation_id?: unknown }).conversation_id;
     this.#conversation = typeof id === 'string' ? { id, at: Date.now() } : null;
     this.options.bus.emit('HA_COMMAND_RESPONSE', { command: text, response: speech }, 'homeassistant');
-    return { response: speech, command: text };
+    const response = (body as { response?: { response_type?: unknown; data?: { code?: unknown } } }).response;
+    const understood = !(response?.response_type === 'error' && response.data?.code === 'no_intent_match');
+    return { speech, understood };
   }
 
   async #check(): Promise<void> {

@@ -17,6 +17,10 @@ export const LlmPhrases = z
     interrupted: z.string().min(1),
     /** Said in place of a code block. */
     code: z.string().min(1),
+    /** llm.provider is none and nothing else handled the request. */
+    not_configured: z.string().min(1),
+    /** Home Assistant failed and there is no LLM to fall back to. */
+    home_unreachable: z.string().min(1),
   })
   .strict();
 export type LlmPhrases = z.infer<typeof LlmPhrases>;

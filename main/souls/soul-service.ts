@@ -3,7 +3,7 @@ import type { EventBus } from '../engine/events/event-bus.ts';
 import { KiwiError, notFound } from '../platform/errors.ts';
 import type { Store } from '../store/store.ts';
 import type { Soul } from './soul-file.ts';
-import type { SoulRegistry } from './soul-registry.ts';
+import type { PromptContext, SoulRegistry } from './soul-registry.ts';
 
 const ACTIVE_KEY = 'active_soul';
 
@@ -59,6 +59,11 @@ export class SoulService {
   /** The LLM model this soul talks to: its own override, else the configured one. */
   modelFor(soul: Soul): string {
     return soul.model || this.config().llm.model;
+  }
+
+  /** The system prompt: base prompt + this soul + who is speaking and in which language. */
+  composePrompt(soul: Soul, context: PromptContext): string {
+    return this.registry.composePrompt(soul, context);
   }
 
   /** After a restart: souls added to the user folder appear. */

@@ -18,6 +18,8 @@ export class FakeHomeAssistant {
   /** 'ok' answers like Home Assistant; 'error' answers 500 to everything. */
   mode: 'ok' | 'error' = 'ok';
   speech = 'Done, bedroom lights are on.';
+  /** Answer like Home Assistant when no intent matched ("Sorry, I couldn't understand that"). */
+  understands = true;
   conversationId = 'abc';
   #server: http.Server | null = null;
   #port = 0;
@@ -77,10 +79,10 @@ export class FakeHomeAssistant {
     if (req.method === 'GET' && path === '/api/') return send(200, { message: 'API running.' });
     if (req.method === 'POST' && path === '/api/conversation/process') {
       const language = (body as { language?: string } | undefined)?.language ?? 'en';
-      return send(200, {
-        response: { speech: { plain: { speech: this.speech } }, response_type: 'action_done', language },
-        conversation_id: this.conversationId,
-      });
+      const response = this.understands
+        ? { speech: { plain: { speech: this.speech } }, response_type: 'action_done', language }
+        : { speech: { plain: { speech: "Sorry, I couldn't understand that" } }, response_type: 'error', data: { code: 'no_intent_match' }, language };
+      return send(200, { response, conversation_id: this.conversationId });
     }
     send(404, { message: 'Not found' });
   }

@@ -55,7 +55,15 @@ export async function startTestKiwi(options: StartOptions = {}): Promise<TestKiw
     const text = typeof options.config === 'string' ? options.config : YAML.stringify(options.config);
     await fs.writeFile(configPath, text, { mode: 0o600 });
   }
-  const env: NodeJS.ProcessEnv = { KIWI_DATA_DIR: dataDir, KIWI_PORT: '0', KIWI_HOST: '127.0.0.1', ...options.env };
+  // The test machine's own microphone and speaker (if it has any) stay out of tests.
+  const env: NodeJS.ProcessEnv = {
+    KIWI_DATA_DIR: dataDir,
+    KIWI_PORT: '0',
+    KIWI_HOST: '127.0.0.1',
+    KIWI_AUDIO_INPUT: 'none',
+    KIWI_AUDIO_OUTPUT: 'none',
+    ...options.env,
+  };
   let kiwi: RunningKiwi;
   try {
     kiwi = await startKiwi({ env, logger: createLogger({ KIWI_LOG_LEVEL: 'silent' }) });

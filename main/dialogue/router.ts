@@ -1,0 +1,50 @@
+import type { TurnAnswer, TurnHandler, TurnRequest } from '../engine/listening/turn.ts';
+import type { EventBus } from '../engine/events/event-bus.ts';
+import type { LlmPhraseBook } from '../llm/phrases.ts';
+import { describeError } from '../platform/errors.ts';
+import type { Soul } from '../souls/soul-file.ts';
+import type { LlmTurn } from './llm-turn.ts';
+
+export interface RouterDeps {
+  /** Built-in voice commands; null when the text is not one. */
+  commands?: (request: TurnRequest) => Promise<TurnAnswer | null>;
+  homeassistant: {
+    readonly configured: boolean;
+    converse(text: string, language: string): Promise<{ speech: string; understood: boolean }>;
+  };
+  /** The language Home Assistant is addressed in ('' = the turn's language). */
+  homeAssistantLanguage: () => string;
+  llmTurn: LlmTurn;
+  hasLlm: () => boolean;
+  activeSoul: () => Soul;
+  phrases: LlmPhraseBook;
+  bus: EventBus;
+}
+
+/**
+ * Where a command goes: built-in commands first (stop, switch soul, time...), then Home
+ * Assistant when it is set up, then the LLM. Home Assistant's "I don't understand" (no intent
+ * matched) and its outages fall through to the LLM when there is one; with neither, Kiwi says
+ * in the user's language what it can and cannot do, rather than staying silent.
+ */
+export function createRouter(deps: RouterDeps): TurnHandler {
+  return async (request) => {
+    const builtin = await deps.commands?.(request);
+    if (builtin) return builtin;
+    request.signal.throwIfAborted();
+
+    if (deps.homeassistant.configured) {
+      try {
+        const answer = await deps.homeassistant.converse(request.text, deps.homeAssistantLanguage() || request.language);
+        if (answer.understood || !deps.hasLlm()) return { command: 'homeassistant', reply: [answer.speech] };
+      } catch (err) {
+        deps.bus.emit('ERROR', { code: 'homeassistant_failed', message: describeError(err) }, 'dialogue');
+        if (!deps.hasLlm()) return { command: 'homeassistant', reply: [(await deps.phrases.get(request.language)).home_unreachable] };
+      }
+      request.signal.throwIfAborted();
+    }
+
+    if (deps.hasLlm()) return deps.llmTurn(request, deps.activeSoul());
+    return { command: null, reply: [(await deps.phrases.get(request.language)).not_configured] };
+  };
+}

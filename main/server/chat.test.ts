@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../contract/routes.ts';
+import { FakeHomeAssistant } from '../testing/fake-home-assistant.ts';
+import { startTestKiwi, type TestKiwi } from '../testing/kiwi-test-server.ts';
+import { LlmStandin } from '../testing/llm-standins.ts';
+
+const chat = async (k: TestKiwi, text: string, language?: string) => {
+  const res = await k.request('POST', '/api/chat', { body: { text, speak: false, ...(language ? { language } : {}) } });
+  expect(res.status, res.text).toBe(200);
+  return routes.chat.response.parse(res.json);
+};
+
+describe('POST /api/chat without an LLM or Home Assistant', () => {
+  let k: TestKiwi;
+  beforeAll(async () => (k = await startTestKiwi()));
+  afterAll(async () => k?.cleanup());
+
+  it('answers built-in commands', async () => {
+    const answer = await chat(k, 'What time is it?');
+    expect(answer.command).toBe('time');
+    expect(answer.reply).toMatch(/\d/);
+  });
+
+  it('switches the soul by command, visible through the API', async () => {
+    expect((await chat(k, 'Be a comedian')).command).toBe('switch_soul');
+    expect((await k.request('GET', '/api/soul/current')).json).toMatchObject({ id: 'comedian' });
+    await chat(k, 'default mode');
+    expect((await k.request('GET', '/api/soul/current')).json).toMatchObject({ id: 'default' });
+  });
+
+  it('says, in the language asked, that nothing else can answer', async () => {
+    expect(await chat(k, 'Tell me a joke about penguins')).toEqual({ command: null, reply: expect.stringMatching(/no language model/) });
+    expect((await chat(k, 'Erzähl mir einen Witz', 'de')).reply).toMatch(/Sprachmodell/);
+  });
+
+  it('refuses an empty text with a 400', async () => {
+    const res = await k.request('POST', '/api/chat', { body: { text: '   ' } });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('POST /api/chat routing to Home Assistant and an LLM (stand-ins for both)', () => {
+  const token = 'ha-token-for-chat-tests';
+  let k: TestKiwi;
+  let ha: FakeHomeAssistant;
+  let llm: LlmStandin;
+  beforeAll(async () => {
+    ha = new FakeHomeAssistant(token);
+    await ha.start();
+    llm = await LlmStandin.start('openai'); // stands in for any OpenAI-compatible server (Ollama, llama.cpp, OpenAI)
+    k = await startTestKiwi({
+      config: {
+        llm: { provider: 'openai', base_url: llm.baseUrl, model: 'test-model' },
+        homeassistant: { enabled: true, url: `http://127.0.0.1:${ha.port}`, token },
+      },
+    });
+  });
+  afterAll(async () => {
+    await k?.cleanup();
+    await ha?.stop();
+    await llm?.close();
+  });
+
+  it('sends what Home Assistant understands to Home Assistant', async () => {
+    ha.understands = true;
+    expect(await chat(k, 'Turn on the bedroom lights')).toEqual({ command: 'homeassistant', reply: 'Done, bedroom lights are on.' });
+  });
+
+  it('asks the LLM, with the soul prompt, when Home Assistant matched no intent', async () => {
+    ha.understands = false;
+    llm.reply({ kind: 'stream', tokens: ['Penguins ', 'wear ', 'tuxedos. ', 'Always.'] });
+    const before = llm.requests.length;
+    expect(await chat(k, 'Tell me a joke about penguins')).toEqual({ command: 'llm', reply: 'Penguins wear tuxedos. Always.' });
+    const sent = llm.requests[before]!.body as { model: string; messages: Array<{ role: string; content: string }> };
+    expect(sent.model).toBe('test-model');
+    expect(sent.messages[0]!.role).toBe('system');
+    expect(sent.messages.at(-1)).toEqual({ role: 'user', content: 'Tell me a joke about penguins' });
+  });
+
+  it('speaks a localized error when the LLM is down', async () => {
+    ha.understands = false;
+    llm.reply(...Array.from({ length: 6 }, () => ({ kind: 'reset' as const })));
+    const answer = await chat(k, 'What is the meaning of life?');
+    expect(answer.reply).toMatch(/can't reach the language model/);
+  }, 30_000);
+});
