@@ -70,7 +70,7 @@ export class KiwiRuntime {
     const commands = new BuiltinCommands();
     const commandDeps = { config, souls, store, speakers, bus, context, lastVoice: this.lastVoice };
     this.#router = createRouter({
-      commands: (request) => commands.handle(request, commandDeps),
+      commands: [(request) => commands.handle(request, commandDeps)],
       homeassistant,
       homeAssistantLanguage: () => config.current.homeassistant.language,
       llmTurn: createLlmTurn({

@@ -5,9 +5,17 @@ import { describeError } from '../platform/errors.ts';
 import type { Soul } from '../souls/soul-file.ts';
 import type { LlmTurn } from './llm-turn.ts';
 
+/** A handler that may take a request (answer) or pass it on (null). */
+export type PartialHandler = (request: TurnRequest) => Promise<TurnAnswer | null>;
+
 export interface RouterDeps {
-  /** Built-in voice commands; null when the text is not one. */
-  commands?: (request: TurnRequest) => Promise<TurnAnswer | null>;
+  /** Built-in voice commands, then feature handlers (timers, memory...), in order; each may pass (null). */
+  commands?: PartialHandler[];
+  /**
+   * Voice security: runs before anything reaches Home Assistant or the LLM; an answer (a refusal,
+   * or "waiting for the owner's approval") ends the turn there, null lets it through.
+   */
+  gate?: PartialHandler;
   homeassistant: {
     readonly configured: boolean;
     converse(text: string, language: string): Promise<{ speech: string; understood: boolean }>;
@@ -29,8 +37,13 @@ export interface RouterDeps {
  */
 export function createRouter(deps: RouterDeps): TurnHandler {
   return async (request) => {
-    const builtin = await deps.commands?.(request);
-    if (builtin) return builtin;
+    for (const handler of deps.commands ?? []) {
+      const answer = await handler(request);
+      if (answer) return answer;
+      request.signal.throwIfAborted();
+    }
+    const refused = await deps.gate?.(request);
+    if (refused) return refused;
     request.signal.throwIfAborted();
 
     if (deps.homeassistant.configured) {
