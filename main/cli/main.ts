@@ -5,9 +5,10 @@ import { serveCommand } from './serve.ts';
 import { modelsCommand } from './models.ts';
 import { listenCommand } from './listen.ts';
 import { sayCommand } from './say.ts';
+import { enrollCommand } from './enroll.ts';
 
 /** Every sub-command, in the order `kiwi help` lists them. Adding one = one file + one line here. */
-const commands: CliCommand[] = [serveCommand, modelsCommand, listenCommand, sayCommand];
+const commands: CliCommand[] = [serveCommand, modelsCommand, listenCommand, sayCommand, enrollCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

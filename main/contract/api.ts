@@ -54,6 +54,24 @@ export const SpeakerPatch = z
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'give name and/or priority');
 
+/** Enrolment bodies carry audio: this route's JSON limit (every other route keeps 64 KiB). */
+export const ENROLL_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+const WavClip = z
+  .string()
+  .min(16)
+  .max(ENROLL_BODY_LIMIT_BYTES)
+  .describe('a WAV file (PCM 8/16/24/32-bit or float, any rate, mono or stereo), base64-encoded; a data:audio/...;base64, prefix is allowed');
+const WavClips = z.array(WavClip).min(1).max(10).describe('1 to 10 clips of one voice, each with at least 1 s of speech and at most 30 s long');
+export const EnrollPriority = z.union([z.enum(['owner', 'friend', 'guest', 'blocked']), Priority]);
+export const SpeakerEnrollBody = z
+  .object({
+    name: z.string().trim().min(1).max(64),
+    priority: EnrollPriority.optional().describe('default guest; owner only if there is none yet (409 otherwise); blocked enrols a voice to ignore'),
+    audio: WavClips,
+  })
+  .strict();
+export const SpeakerSamplesBody = z.object({ audio: WavClips }).strict();
+
 export const Languages = z.object({ current: LanguageCode, available: z.array(LanguageCode) });
 export const LanguageBody = z.object({ language: LanguageCode }).strict();
 

@@ -24,6 +24,10 @@ export interface RouteSpec<
   response: R;
   /** Error statuses this route can answer besides the ones every route can (400, 401, 403, 413, 415, 429). */
   errors: number[];
+  /** Success status when it is not 200 (201 for a created resource). */
+  status?: 201;
+  /** JSON body limit in bytes when a route needs more than the default 64 KiB (audio uploads). */
+  bodyLimit?: number;
 }
 
 /** Keeps each route's exact type, so handlers see the schemas of exactly their route. */
@@ -47,6 +51,28 @@ export const routes = {
     errors: [409],
   }),
   listSpeakers: route({ method: 'get', path: '/api/speakers', scope: 'read', summary: 'Known speaker profiles', response: api.SpeakerList, errors: [] }),
+  enrollSpeaker: route({
+    method: 'post',
+    path: '/api/speakers',
+    scope: 'admin',
+    summary: 'Enrol a speaker from 1 to 10 base64 WAV clips of their voice (body up to 8 MiB)',
+    body: api.SpeakerEnrollBody,
+    response: api.Speaker,
+    status: 201,
+    bodyLimit: api.ENROLL_BODY_LIMIT_BYTES,
+    errors: [409, 503],
+  }),
+  addSpeakerSamples: route({
+    method: 'post',
+    path: '/api/speakers/{speaker_id}/samples',
+    scope: 'admin',
+    summary: 'Add 1 to 10 base64 WAV clips to a speaker profile (they must sound like it)',
+    params: api.SpeakerParams,
+    body: api.SpeakerSamplesBody,
+    response: api.Speaker,
+    bodyLimit: api.ENROLL_BODY_LIMIT_BYTES,
+    errors: [404, 409, 503],
+  }),
   patchSpeaker: route({
     method: 'patch',
     path: '/api/speakers/{speaker_id}',

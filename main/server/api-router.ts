@@ -41,10 +41,12 @@ export function createApiRouter(handlers: Handlers, auth: AuthService): Router {
     router[spec.method](koaPath(spec.path), async (ctx: Koa.Context) => {
       const grant = resolveGrant(auth, { authorization: ctx.get('authorization') || undefined, cookie: ctx.get('cookie') });
       authorize(spec, grant);
-      const raw = await readJsonBody(ctx.req);
+      const raw = await readJsonBody(ctx.req, spec.bodyLimit);
       const params = spec.params ? parseOrThrow(spec.params, ctx.params, 'path') : undefined;
       const body = spec.body ? parseOrThrow(spec.body, raw ?? {}, 'request body') : undefined;
-      ctx.body = await handler({ params, body, grant, ctx } as HandlerInput<RouteSpec>);
+      const answer = await handler({ params, body, grant, ctx } as HandlerInput<RouteSpec>);
+      if (spec.status) ctx.status = spec.status;
+      ctx.body = answer;
     });
   }
   return router;

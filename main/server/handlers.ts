@@ -4,6 +4,7 @@ import type { BodyOf, ParamsOf, ResponseOf, Routes } from '../contract/routes.ts
 import type { KiwiRuntime } from '../app/runtime.ts';
 import { KiwiError, notFound } from '../platform/errors.ts';
 import type { Soul } from '../souls/soul-file.ts';
+import { base64Bytes, decodeClip } from '../speakers/identification/audio-prep.ts';
 import { SESSION_COOKIE, cookieValue, type AuthService, type Grant } from './auth.ts';
 import { ModelDownloads } from './model-downloads.ts';
 
@@ -27,6 +28,20 @@ export interface HandlerDeps {
 }
 
 const DEFAULT_TEST_PHRASE = 'Hello, I am Kiwi!';
+
+/** Base64 WAV clips from an enrolment body as audio; a bad clip is a 400 naming it (audio[i]). */
+function wavClips(audio: string[]) {
+  return audio.map((text, i) => decodeClip(base64Bytes(text, `audio[${i}]`), `audio[${i}]`));
+}
+
+/** Aborted when the client goes away, so nobody waits for embeddings no one will read. */
+function abortedWith(ctx: Koa.Context): AbortSignal {
+  const controller = new AbortController();
+  ctx.res.once('close', () => {
+    if (!ctx.res.writableEnded) controller.abort(new KiwiError('client_gone', 'The client closed the connection'));
+  });
+  return controller.signal;
+}
 
 /** Run `action` after the answer has gone out (restart, shutdown). */
 function afterResponse(ctx: Koa.Context, action: () => void): void {
@@ -52,6 +67,12 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
     patchConfig: async ({ body }) => ({ updated: await runtime.config.patch(body) }),
 
     listSpeakers: () => ({ speakers: runtime.speakers.list() }),
+    enrollSpeaker: ({ body, ctx }) =>
+      runtime.enrollment.enrol({ name: body.name, priority: body.priority, clips: wavClips(body.audio) }, abortedWith(ctx)),
+    addSpeakerSamples: ({ params, body, ctx }) => {
+      if (!runtime.store.speakers.get(params.speaker_id)) throw notFound('speaker', params.speaker_id);
+      return runtime.enrollment.addSamples(params.speaker_id, wavClips(body.audio), abortedWith(ctx));
+    },
     patchSpeaker: ({ params, body }) => runtime.speakers.update(params.speaker_id, body),
     deleteSpeaker: ({ params }) => {
       runtime.speakers.delete(params.speaker_id);

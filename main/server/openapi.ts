@@ -24,7 +24,10 @@ export function buildOpenApiDocument(version: string): object {
     const errors = Object.fromEntries(
       [...new Set([...COMMON_ERRORS, ...spec.errors])].sort().map((status) => [
         status,
-        { description: ERROR_TEXT[status] ?? 'Error', content: { 'application/json': { schema: ErrorBody } } },
+        {
+          description: status === 413 && spec.bodyLimit ? `Body larger than ${spec.bodyLimit / 1024 / 1024} MiB` : (ERROR_TEXT[status] ?? 'Error'),
+          content: { 'application/json': { schema: ErrorBody } },
+        },
       ]),
     );
     registry.registerPath({
@@ -36,7 +39,7 @@ export function buildOpenApiDocument(version: string): object {
         ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
         ...(spec.body ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
       },
-      responses: { 200: { description: 'OK', content: { 'application/json': { schema: spec.response } } }, ...errors },
+      responses: { [spec.status ?? 200]: { description: spec.status === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: spec.response } } }, ...errors },
     });
   }
   registry.registerComponent('schemas', 'EventEnvelope', z.toJSONSchema(EventEnvelope) as object);

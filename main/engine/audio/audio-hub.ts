@@ -18,6 +18,7 @@ export class AudioHub {
   readonly #sinks = new Map<string, AudioSink>();
   readonly #listeners = new Set<FrameListener>();
   readonly #endListeners = new Set<(sourceId: string) => void>();
+  readonly #playTaps = new Set<(audio: Pcm) => void>();
   #framesIn = 0;
 
   addSink(sink: AudioSink): () => void {
@@ -53,8 +54,18 @@ export class AudioHub {
     return () => this.#endListeners.delete(listener);
   }
 
+  /**
+   * Observe every utterance Kiwi plays (the self-voice filter learns Kiwi's voice from it). A tap
+   * is not a sink: it is called synchronously, cannot delay playback and cannot mask a failing sink.
+   */
+  onPlay(tap: (audio: Pcm) => void): () => void {
+    this.#playTaps.add(tap);
+    return () => this.#playTaps.delete(tap);
+  }
+
   /** Play to every sink at once; one failing sink does not silence the others. */
   async play(audio: Pcm, signal: AbortSignal): Promise<void> {
+    for (const tap of this.#playTaps) tap(audio);
     const results = await Promise.allSettled([...this.#sinks.values()].map((sink) => sink.play(audio, signal)));
     signal.throwIfAborted();
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { PARTIAL, partials } from './onnx-ge2e.ts';
+
+describe('GE2E partial windows', () => {
+  it('repeats an utterance shorter than one window to fill it (no trailing silence)', () => {
+    const short = Float32Array.from({ length: 10_000 }, (_, i) => (i % 100) / 100 + 0.01);
+    const [only, ...rest] = partials(short);
+    expect(rest).toHaveLength(0);
+    expect(only).toHaveLength(PARTIAL);
+    expect(only!.every((v) => v > 0)).toBe(true);
+    expect(only![10_000 + 123]).toBe(short[123]);
+    expect(only![PARTIAL - 1]).toBe(short[(PARTIAL - 1) % 10_000]);
+  });
+
+  it('cuts a long utterance into windows overlapping by half, the last one reaching the end', () => {
+    const long = Float32Array.from({ length: 3 * 16000 }, (_, i) => i);
+    const windows = partials(long);
+    // starts 0, 12800, 25600 (ends 51200: 3200 past the end, within half a step)
+    expect(windows.map((w) => w[0])).toEqual([0, 12_800, 25_600]);
+    expect(windows.every((w) => w.length === PARTIAL)).toBe(true);
+    expect(windows.at(-1)![long.length - 25_600 - 1]).toBe(long.length - 1);
+    expect(windows.at(-1)![PARTIAL - 1]).toBe(0); // past the end: silence, as Resemblyzer pads
+  });
+
+  it('uses exactly one window for exactly 1.6 s', () => {
+    expect(partials(new Float32Array(PARTIAL).fill(0.5))).toHaveLength(1);
+  });
+});

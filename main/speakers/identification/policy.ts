@@ -1,0 +1,36 @@
+/**
+ * The numbers that decide when a voice is trusted, in one place. `threshold` is
+ * config.voice.speaker_threshold: the cosine similarity at which a voice matches a profile.
+ */
+
+/** Shorter voiced audio is not identified at all (a cough, "yes"): it says too little about the voice. */
+export const MIN_IDENTIFY_SECONDS = 0.4;
+
+/**
+ * A match updates the profile only this far above the threshold (halfway to 1, at least 0.05
+ * above): a borderline match may be someone else, and must not teach the profile their voice.
+ */
+export const updateThreshold = (threshold: number): number => Math.min(0.98, threshold + Math.max(0.05, (1 - threshold) / 2));
+
+/**
+ * The most one passive update moves a profile (the weight of the new sample in the blend). A
+ * false match that slips through moves a print by at most this share, and later true matches
+ * pull it back.
+ */
+export const MAX_UPDATE_WEIGHT = 0.05;
+
+/** An unknown sample is confident enough to learn a guest from with at least this much voice... */
+export const GUEST_MIN_SECONDS = 1.5;
+/** ...and when it is clearly unknown: this far below the threshold for every profile and Kiwi's own voice. */
+export const GUEST_UNKNOWN_MARGIN = 0.1;
+
+/**
+ * The clips of one enrolment must agree with each other (each against the mean of the others) to
+ * within this much below the threshold: it catches a wrong clip (another person) without
+ * rejecting the ordinary spread between one person's recordings. Samples added to an existing
+ * profile must match it at the threshold itself, as they would to be identified.
+ */
+export const CONSISTENCY_SLACK = 0.05;
+
+/** Self-voice: reply audio with less voice than this (the wake cue, "OK") is not learned from. */
+export const SELF_MIN_SECONDS = 1;
