@@ -6,14 +6,13 @@ import { useClient } from '../../client/client-context.ts';
 import { LevelMeter } from '../microphone/LevelMeter.tsx';
 import { InlineError } from '../../ui/Panel.tsx';
 import { useAction } from '../../ui/use-action.ts';
-import { enrollSpeaker } from './enroll-request.ts';
 import { CLIP_SECONDS, ENROLL_PHRASES } from './phrases.ts';
 
 /** Enroll a voice: read each phrase aloud (recorded here at 16 kHz), then send the clips as WAV. */
 export function EnrollForm({ canAdmin }: { canAdmin: boolean }) {
   const client = useClient();
   const [name, setName] = useState('');
-  const [priority, setPriority] = useState<1 | 2>(1);
+  const [priority, setPriority] = useState<'owner' | 'friend' | 'guest'>('friend');
   const [clips, setClips] = useState<Array<Recording | null>>(ENROLL_PHRASES.map(() => null));
   const [recording, setRecording] = useState<{ index: number; db: number; elapsed: number } | null>(null);
   const [micError, setMicError] = useState<string | null>(null);
@@ -39,7 +38,7 @@ export function EnrollForm({ canAdmin }: { canAdmin: boolean }) {
     e.preventDefault();
     const audio = clips.flatMap((c) => (c ? [toBase64(encodeWav(c.samples, c.sampleRate))] : []));
     void run(async () => {
-      const speaker = await enrollSpeaker(client, { name: name.trim(), priority, audio });
+      const speaker = await client.call('enrollSpeaker', { body: { name: name.trim(), priority, audio } });
       setDone(`Enrolled ${speaker.name} (${speaker.id})`);
       setName('');
       setClips(ENROLL_PHRASES.map(() => null));
@@ -55,9 +54,10 @@ export function EnrollForm({ canAdmin }: { canAdmin: boolean }) {
         </label>
         <label>
           Priority{' '}
-          <select value={priority} onChange={(e) => setPriority(e.target.value === '1' ? 1 : 2)} disabled={!canAdmin}>
-            <option value="1">friend</option>
-            <option value="2">guest</option>
+          <select value={priority} onChange={(e) => setPriority(e.target.value as typeof priority)} disabled={!canAdmin}>
+            <option value="owner">owner (only if there is none yet)</option>
+            <option value="friend">friend</option>
+            <option value="guest">guest</option>
           </select>
         </label>
       </div>

@@ -6,4 +6,4 @@ export const ENROLL_PHRASES = [
 ];
 
 /** Seconds recorded per phrase. */
-export const CLIP_SECONDS = 4;
+export const CLIP_SECONDS = 5;
