@@ -57,7 +57,7 @@ describe('REST API (seed endpoints)', () => {
   });
 
   describe('GET /api/status', () => {
-    it('reports the state machine (IDLE: no listening stages exist yet) and what is missing', async () => {
+    it('reports the state machine (IDLE: no models are installed) and what is missing', async () => {
       const status = expectOk(await k.request('GET', '/api/status'), routes.status.response);
       expect(status).toMatchObject({
         state: 'IDLE',
@@ -73,9 +73,11 @@ describe('REST API (seed endpoints)', () => {
       });
       expect(status.state).toBe(k.kiwi.runtime.engine.machine.state);
       expect(status.uptime_seconds).toBeGreaterThanOrEqual(0);
-      for (const stage of ['vad', 'wake', 'stt', 'tts']) {
+      for (const stage of ['vad', 'wake', 'stt']) {
         expect(status.missing.some((line) => line.startsWith(`${stage}: `)), `missing names ${stage}`).toBe(true);
       }
+      // Without a TTS model Kiwi still speaks, with the system voice (espeak-ng here).
+      expect(status.missing.some((line) => line.startsWith('tts: '))).toBe(false);
     });
   });
 
@@ -300,17 +302,20 @@ describe('REST API (seed endpoints)', () => {
   });
 
   describe('controls', () => {
-    it('POST /api/tts/test answers 503 naming tts (no TTS engine exists yet), never a fake success', async () => {
-      for (const body of [undefined, {}, { text: 'Hello, I am Kiwi!' }]) {
-        const err = expectError(await k.request('POST', '/api/tts/test', body === undefined ? {} : { body }), 503, 'tts_unavailable');
-        expect(err.message).toMatch(/\btts\b/);
-      }
+    it('POST /api/tts/test speaks the text (the system voice, as no TTS model is installed) with TTS_STARTED and TTS_FINISHED', async () => {
+      const from = events.mark();
+      const res = expectOk(await k.request('POST', '/api/tts/test', { body: { text: 'Hello, I am Kiwi!' } }), routes.ttsTest.response);
+      expect(res).toEqual({ status: 'speaking', text: 'Hello, I am Kiwi!' });
+      expect((await events.waitForEvent('TTS_STARTED', from)).data as object).toMatchObject({ text: 'Hello, I am Kiwi!' });
+      expect((await events.waitForEvent('TTS_FINISHED', from)).data as object).toMatchObject({ interrupted: false });
       expectError(await k.request('POST', '/api/tts/test', { body: { text: '' } }), 400, 'invalid_request');
     });
 
-    it('POST /api/stop answers 503 naming tts', async () => {
-      const err = expectError(await k.request('POST', '/api/stop'), 503, 'tts_unavailable');
-      expect(err.message).toMatch(/\btts\b/);
+    it('POST /api/stop stops what Kiwi is saying', async () => {
+      const from = events.mark();
+      await k.request('POST', '/api/tts/test', { body: { text: 'This sentence is long enough to still be playing when the stop request arrives.' } });
+      expect(expectOk(await k.request('POST', '/api/stop'), routes.stop.response)).toEqual({ status: 'stopped' });
+      expect((await events.waitForEvent('TTS_FINISHED', from)).data as object).toMatchObject({ interrupted: true });
     });
 
     it('POST /api/reset-context answers {"status":"context_reset"} and emits CONTEXT_RESET', async () => {

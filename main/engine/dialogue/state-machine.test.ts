@@ -138,6 +138,14 @@ describe('STATE_CHANGED through the Engine', () => {
     expect(engine.state).toBe('IDLE');
   });
 
+  it('without a TTS stage, speak and stop answer 503 naming tts, and the state does not move', () => {
+    const { engine, changes } = setup({});
+    engine.start();
+    expect(() => engine.speak('hello')).toThrow(expect.objectContaining({ code: 'tts_unavailable', status: 503 }));
+    expect(() => engine.stop()).toThrow(expect.objectContaining({ code: 'tts_unavailable', status: 503 }));
+    expect(changes()).toEqual([]);
+  });
+
   it('speaking goes to SPEAKING and back to LISTENING when done', async () => {
     const audio: Pcm = { samples: new Float32Array(160), sampleRate: 16000 };
     const { engine, changes } = setup({ ...fakeListeningParts(), tts: { name: 'fake-tts', model: 'none', synthesize: async () => audio, dispose: () => undefined } });
