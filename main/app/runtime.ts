@@ -5,10 +5,12 @@ import { ConversationContext } from '../dialogue/conversation-context.ts';
 import { AudioHub } from '../engine/audio/audio-hub.ts';
 import { Engine } from '../engine/engine.ts';
 import { EventBus } from '../engine/events/event-bus.ts';
-import { BuiltinCommands, LastVoiceSlot } from '../dialogue/commands/index.ts';
+import { BuiltinCommands, LastVoiceSlot, type EnrollIntent } from '../dialogue/commands/index.ts';
+import type { Pcm } from '../engine/stages.ts';
 import { createLlmTurn } from '../dialogue/llm-turn.ts';
 import { createRouter } from '../dialogue/router.ts';
 import type { TurnHandler } from '../engine/listening/turn.ts';
+import { describeError } from '../platform/errors.ts';
 import { loadCatalog } from '../engine/models/catalog.ts';
 import { LlmPhraseBook } from '../llm/phrases.ts';
 import { buildParts } from '../engine/parts.ts';
@@ -70,7 +72,14 @@ export class KiwiRuntime {
     const commands = new BuiltinCommands();
     const commandDeps = { config, souls, store, speakers, bus, context, lastVoice: this.lastVoice };
     this.#router = createRouter({
-      commands: [(request) => commands.handle(request, commandDeps)],
+      commands: [
+        async (request) => {
+          const answer = await commands.handle(request, commandDeps);
+          const intent = answer?.enroll;
+          if (intent) this.#engine.captureNext(intent.source, (audio) => this.#enrolFromVoice(commands, intent, audio));
+          return answer;
+        },
+      ],
       homeassistant,
       homeAssistantLanguage: () => config.current.homeassistant.language,
       llmTurn: createLlmTurn({
@@ -131,6 +140,21 @@ export class KiwiRuntime {
     return new Enrollment(this.#speakerDeps());
   }
 
+  /** The utterance after "remember my voice" / "this is my friend Anna": learn it; returns what to say. */
+  async #enrolFromVoice(commands: BuiltinCommands, intent: EnrollIntent, audio: Pcm): Promise<string> {
+    try {
+      const speaker = intent.speakerId
+        ? await this.enrollment.addSamples(intent.speakerId, [audio])
+        : await this.enrollment.enrol({ name: intent.name, priority: intent.priority, clips: [audio] });
+      if (intent.speakerId && speaker.priority !== 0 && speaker.priority !== intent.priority) this.speakers.update(speaker.id, { priority: intent.priority });
+      return commands.enrollDoneReply(intent.language, speaker.name);
+    } catch (err) {
+      // Too short, noise, or a voice that does not match: ask again rather than fail silently.
+      this.bus.emit('ERROR', { code: 'enrolment_failed', message: describeError(err) }, 'speakers');
+      return commands.enrollRetryReply(intent.language);
+    }
+  }
+
   #speakerDeps(): IdentificationDeps {
     return {
       store: this.store,
@@ -138,6 +162,7 @@ export class KiwiRuntime {
       config: () => this.config.current,
       embedder: () => this.#engine?.parts.speaker,
       unavailableReason: () => this.#engine?.missing.find((line) => line.startsWith('speaker:'))?.slice('speaker:'.length).trim(),
+      lastVoice: this.lastVoice,
     };
   }
 

@@ -7,7 +7,7 @@ import { StateMachine } from './dialogue/state-machine.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { ListeningSession } from './listening/listening-session.ts';
 import type { SpeakerIdentifier, TurnHandler, TurnResult } from './listening/turn.ts';
-import { VoiceLoop, type Heard, type WakeMatcher } from './listening/voice-loop.ts';
+import { VoiceLoop, type Heard, type UtteranceCapture, type WakeMatcher } from './listening/voice-loop.ts';
 import type { BuiltParts } from './parts.ts';
 import { speakSentences } from './speech/sentence-speaker.ts';
 import type { EngineParts, PartName } from './stages.ts';
@@ -99,6 +99,12 @@ export class Engine {
     return this.#voice?.endSource(sourceId) ?? Promise.resolve();
   }
 
+  /** Hand the next utterance from `sourceId` to `take` (voice enrolment); what it returns is spoken. */
+  captureNext(sourceId: string, take: UtteranceCapture): void {
+    if (!this.#voice) throw unavailable('listening_unavailable', `Cannot listen: ${this.missing.join('; ') || 'listening is off'}`);
+    this.#voice.captureNext(sourceId, take);
+  }
+
   /** Every utterance's outcome (answered or ignored, and why). */
   onResult(listener: (result: TurnResult) => void): () => void {
     this.#results.add(listener);
@@ -179,6 +185,17 @@ export class Engine {
         if (config().voice.wake_cue) void hub.play(wakeCue(), new AbortController().signal).catch((err: unknown) => this.#error('audio_failed', err));
       },
       respond: (command, heard) => this.#respond(command, heard),
+      announce: async (text) => {
+        if (!this.parts.tts) return;
+        const turn = this.#beginTurn();
+        try {
+          await this.#say([text], turn);
+        } catch (err) {
+          if (!turn.signal.aborted) throw err; // stopped or barged in: that is the user's choice, not a failure
+        } finally {
+          this.#endTurn(turn);
+        }
+      },
       result: (result) => {
         for (const listener of this.#results) listener(result);
       },

@@ -1,18 +1,15 @@
 import type { TurnRequest } from '../../engine/listening/turn.ts';
-import { KiwiError, conflict } from '../../platform/errors.ts';
-import { toApiSpeaker } from '../../speakers/speaker-service.ts';
-import type { SpeakerRecord } from '../../store/store.ts';
+import { KiwiError } from '../../platform/errors.ts';
 import { defaultMatcher, type CommandMatch, type CommandMatcher } from './matcher.ts';
 import { refusalFor, roleOf } from './permissions.ts';
 import { formatDate, formatTime, say } from './replies.ts';
-import type { CommandAnswer, CommandDeps, EnrollIntent } from './types.ts';
+import type { CommandAnswer, CommandDeps } from './types.ts';
 import {
   answer,
   enrollOther,
   enrollSelf,
   listVoices,
   manageLastVoice,
-  mergeEmbedding,
   refuse,
   whoIsSpeaking,
   type CommandCall,
@@ -74,29 +71,7 @@ export class BuiltinCommands {
     }
   }
 
-  /**
-   * The engine captured the utterance after an 'enroll_next' answer: store the voice (a new
-   * profile, or one more sample for an existing one) and return what to say.
-   */
-  finishEnrollment(intent: EnrollIntent, embedding: Float32Array, deps: Pick<CommandDeps, 'store' | 'bus'>): { speaker: SpeakerRecord; reply: string } {
-    const { speakers } = deps.store;
-    const owner = speakers.list().find((s) => s.priority === 0);
-    if (intent.priority === 0 && owner && owner.id !== intent.speakerId) throw conflict(`${owner.name} is already the owner`);
-    const current = intent.speakerId ? speakers.get(intent.speakerId) : null;
-    let speaker: SpeakerRecord;
-    if (current) {
-      const priority = current.priority === 0 ? 0 : intent.priority;
-      const embeddingNext = mergeEmbedding(current.embedding, current.sample_count, embedding);
-      speaker = speakers.update(current.id, { embedding: embeddingNext, sample_count: current.sample_count + 1, priority })!;
-      deps.bus.emit('SPEAKER_UPDATED', { speaker: toApiSpeaker(speaker) }, 'commands');
-    } else {
-      speaker = speakers.create({ name: intent.name, priority: intent.priority, embedding: mergeEmbedding(null, 0, embedding), sample_count: 1 });
-      deps.bus.emit('SPEAKER_ADDED', { speaker: toApiSpeaker(speaker) }, 'commands');
-    }
-    return { speaker, reply: this.enrollDoneReply(intent.language, speaker.name) };
-  }
-
-  /** What to say once a voice is learned, for engines that store it another way (the Enrollment service). */
+  /** What to say once the captured voice is learned (by the Enrollment service). */
   enrollDoneReply(language: string, name: string): string {
     return say(this.matcher.locale(language), 'enroll_done', { name });
   }

@@ -121,14 +121,3 @@ export function manageLastVoice(call: CommandCall, action: 'block' | 'unblock' |
   return answer(call, block ? 'voice_blocked' : 'voice_unblocked');
 }
 
-/** Running mean of unit-length embeddings, renormalised: each sample weighs the same. */
-export function mergeEmbedding(current: Float32Array | null, count: number, sample: Float32Array): Float32Array {
-  const out = new Float32Array(sample.length);
-  const weight = current && current.length === sample.length ? count : 0;
-  for (let i = 0; i < sample.length; i++) out[i] = (weight ? current![i]! * weight : 0) + sample[i]!;
-  let norm = 0;
-  for (const v of out) norm += v * v;
-  norm = Math.sqrt(norm);
-  if (norm > 0) for (let i = 0; i < out.length; i++) out[i] = out[i]! / norm;
-  return out;
-}

@@ -27,6 +27,8 @@ export interface VoiceLoopHost {
   respond(command: string, heard: Heard): Promise<Pick<TurnResult, 'command' | 'reply'> & { firstAudioMs: number | null }>;
   /** A bare wake word: Kiwi shows it is listening (cue). */
   acknowledgeWake(sourceId: string): void;
+  /** Say something outside a command (the outcome of a captured utterance). */
+  announce(text: string): Promise<void>;
   result(result: TurnResult): void;
 }
 
@@ -37,8 +39,14 @@ export interface Heard {
   speaker: IdentifiedSpeaker | null;
 }
 
+/** Takes a whole utterance instead of treating it as a command (e.g. "this is my friend Anna" → Anna's voice). */
+export type UtteranceCapture = (audio: { samples: Float32Array; sampleRate: number }) => Promise<string | null>;
+
+const CAPTURE_WINDOW_MS = 30_000;
+
 interface SourceState {
   session: ListeningSession;
+  capture: { take: UtteranceCapture; until: number } | null;
   /** Session clock (samples) until which no wake word is needed (follow-up window). */
   awakeUntil: number;
   /** Session clock when Kiwi last started speaking, and whether the user barged in since. */
@@ -69,6 +77,11 @@ export class VoiceLoop {
     return state.session.end();
   }
 
+  /** The next utterance from this source (within 30 s) goes to `take`, not to the command path. */
+  captureNext(sourceId: string, take: UtteranceCapture): void {
+    this.#source(sourceId).capture = { take, until: Date.now() + CAPTURE_WINDOW_MS };
+  }
+
   /** Kiwi started or stopped speaking: echo of its voice must not count as a command. */
   speakingChanged(speaking: boolean): void {
     for (const state of this.#sources.values()) {
@@ -87,7 +100,7 @@ export class VoiceLoop {
     if (existing) return existing;
     const { host } = this;
     const voice = () => host.config().voice;
-    const state: SourceState = { session: undefined as unknown as ListeningSession, awakeUntil: -1, speakingFrom: null, bargedIn: false };
+    const state: SourceState = { session: undefined as unknown as ListeningSession, capture: null, awakeUntil: -1, speakingFrom: null, bargedIn: false };
     state.session = new ListeningSession(
       sourceId,
       {
@@ -140,6 +153,13 @@ export class VoiceLoop {
 
     const echo = state.speakingFrom !== null && utterance.start >= state.speakingFrom && !state.bargedIn && host.isSpeaking();
     if (echo) return ignore('heard while Kiwi was speaking (echo), without barge-in');
+    const capture = state.capture && state.capture.until >= Date.now() ? state.capture : null;
+    state.capture = null;
+    if (capture) {
+      const reply = await capture.take({ samples: utterance.samples, sampleRate: RATE });
+      if (reply) await host.announce(reply);
+      return host.result({ wake: false, transcript: '', language: config.language, speaker: null, command: 'capture', reply, timings_ms: {} });
+    }
     const awake = utterance.start <= state.awakeUntil;
     const acoustic = config.wake_word_engine !== 'text' && host.wake !== undefined;
     if (acoustic && !utterance.wake && !awake) return ignore('no wake word');

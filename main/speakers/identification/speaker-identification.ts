@@ -13,6 +13,7 @@ import { GUEST_MIN_SECONDS, GUEST_UNKNOWN_MARGIN, MAX_UPDATE_WEIGHT, MIN_IDENTIF
 import { SelfVoice } from './self-voice.ts';
 import { blend, cosine, meanOfUnits } from './vectors.ts';
 import { comparableProfiles, tagPrint } from './voice-prints.ts';
+import type { LastVoice } from '../../dialogue/commands/last-voice.ts';
 
 export interface IdentificationDeps {
   store: Store;
@@ -23,6 +24,8 @@ export interface IdentificationDeps {
   /** Why there is no speaker model (the engine's `missing` line), for 503 answers. */
   unavailableReason?: () => string | undefined;
   now?: () => number;
+  /** Told of every unknown voice (with its embedding) and blocked speaker heard, for "block that voice". */
+  lastVoice?: { set(voice: LastVoice | null): void };
 }
 
 /** What identification decided about one utterance, with the evidence. */
@@ -90,6 +93,7 @@ export class SpeakerIdentification implements SpeakerIdentifier {
       const learned = this.#learnGuest(embedding, embedder.model, threshold);
       if (learned) return learned;
     }
+    this.deps.lastVoice?.set({ kind: 'unknown', embedding, heardAt: this.#now() });
     return { kind: 'unknown', best: best ? { id: best.record.id, score: round(best.score) } : null, reason: 'below the threshold' };
   }
 
@@ -140,6 +144,7 @@ export class SpeakerIdentification implements SpeakerIdentifier {
     this.deps.store.speakers.update(record.id, changes);
     if (updated) tagPrint(this.deps.store, record.id, model);
     const speaker: IdentifiedSpeaker = { id: record.id, name: record.name, priority: record.priority, confidence: round(score), blocked };
+    if (blocked) this.deps.lastVoice?.set({ kind: 'profile', speakerId: record.id, heardAt: this.#now() });
     this.#announce(speaker);
     return { kind: 'speaker', speaker, updated, learned: false };
   }
