@@ -13,11 +13,12 @@ const tests = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, KIWI_TEST_MODELS_DIR: modelsDir },
 });
-if (tests.status !== 0 || process.argv.length > 2) process.exit(tests.status ?? 1);
+if (process.argv.length > 2) process.exit(tests.status ?? 1);
 
 // Then the browser tests (e2e/): Chromium against real `kiwi serve` processes, on the same models.
+// They run even when a unit test failed, so one run reports both; either failing fails the run.
 const e2e = spawnSync('npx', ['vitest', 'run', '--config', 'e2e/vitest.config.ts'], {
   stdio: 'inherit',
   env: { ...process.env, KIWI_TEST_MODELS_DIR: modelsDir },
 });
-process.exit(e2e.status ?? 1);
+process.exit(tests.status !== 0 ? (tests.status ?? 1) : (e2e.status ?? 1));
