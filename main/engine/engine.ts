@@ -172,7 +172,7 @@ export class Engine {
       hub,
       stt: stt!,
       makeVad: (threshold) => vad!.fork(threshold),
-      wake: wake?.fork?.() ?? wake,
+      makeWake: wake ? () => wake.fork() : undefined,
       identifier: this.options.identifier,
       matchWake: this.options.matchWake ?? ((text, word, language) => matchWakeWord(text, word, language)),
       isSpeaking: () => this.state === 'SPEAKING',

@@ -34,7 +34,7 @@ export interface Vad extends Disposable {
   /** End of input: returns the segment still open, if any. */
   flush(): SpeechSegment[];
   reset(): void;
-  /** A fresh detector on the same model for another input (or a stricter one for barge-in). */
+  /** A fresh detector on the same model for another input (or a stricter one for barge-in); disposing it keeps the model. */
   fork(threshold: number): Vad;
 }
 
@@ -55,8 +55,8 @@ export interface WakeWord extends Disposable {
   /** Feed 16 kHz samples in stream order; resolves to a detection when the wake word ended in them. */
   accept(samples: Float32Array): Promise<WakeDetection | null>;
   reset(): void;
-  /** A fresh detector on the same loaded model for another input (streams keep state). */
-  fork?(): WakeWord;
+  /** A fresh detector on the same loaded model for another input (streams keep state); disposing it keeps the model. */
+  fork(): WakeWord;
 }
 
 export interface Transcript {

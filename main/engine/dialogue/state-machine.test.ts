@@ -95,7 +95,7 @@ describe('StateMachine', () => {
 describe('STATE_CHANGED through the Engine', () => {
   const fakeListeningParts = (): EngineParts => ({
     vad: { name: 'fake-vad', speaking: false, accept: () => [], flush: () => [], reset: () => undefined, dispose: () => undefined, fork: () => fakeListeningParts().vad! },
-    wake: { name: 'fake-wake', accept: async () => null, reset: () => undefined, dispose: () => undefined },
+    wake: { name: 'fake-wake', accept: async () => null, reset: () => undefined, dispose: () => undefined, fork: () => fakeListeningParts().wake! },
     stt: { name: 'fake-stt', model: 'none', transcribe: async () => ({ text: '', language: 'en' }), dispose: () => undefined },
   });
 

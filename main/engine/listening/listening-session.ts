@@ -87,6 +87,10 @@ export class ListeningSession {
       for (const s of spans) await this.#finish(this.#endpointer.addSpeech({ start: s.start, end: s.start + s.samples.length }));
       await this.#finish(this.#endpointer.flush());
       this.#closed = true;
+      // The session's own detectors (forks of the engine's models) go with it.
+      this.parts.vad.dispose();
+      this.parts.bargeInVad?.dispose();
+      this.parts.wake?.dispose();
     });
     this.#queue = run.catch(() => undefined);
     return run;

@@ -17,7 +17,8 @@ export interface VoiceLoopHost {
   hub: AudioHub;
   stt: Stt;
   makeVad(threshold: number): Vad;
-  wake?: WakeWord;
+  /** A wake-word detector for one more input (streams keep state), if an acoustic engine is on. */
+  makeWake?: () => WakeWord;
   identifier?: SpeakerIdentifier;
   matchWake: WakeMatcher;
   isSpeaking(): boolean;
@@ -105,7 +106,7 @@ export class VoiceLoop {
       sourceId,
       {
         vad: host.makeVad(voice().vad_threshold),
-        wake: host.wake,
+        wake: host.makeWake?.(),
         bargeInVad: voice().barge_in ? host.makeVad(voice().barge_in_threshold) : undefined,
         openStream: host.stt.createStream ? () => host.stt.createStream!({ language: host.config().language }) : undefined,
       },
@@ -161,7 +162,7 @@ export class VoiceLoop {
       return host.result({ wake: false, transcript: '', language: config.language, speaker: null, command: 'capture', reply, timings_ms: {} });
     }
     const awake = utterance.start <= state.awakeUntil;
-    const acoustic = config.wake_word_engine !== 'text' && host.wake !== undefined;
+    const acoustic = config.wake_word_engine !== 'text' && host.makeWake !== undefined;
     if (acoustic && !utterance.wake && !awake) return ignore('no wake word');
 
     const t0 = performance.now();
