@@ -8,10 +8,11 @@ import { EventBus } from '../engine/events/event-bus.ts';
 import { BuiltinCommands, LastVoiceSlot, type EnrollIntent } from '../dialogue/commands/index.ts';
 import type { Pcm } from '../engine/stages.ts';
 import { createLlmTurn } from '../dialogue/llm-turn.ts';
+import { ModelDownloads } from './model-downloads.ts';
 import { createRouter } from '../dialogue/router.ts';
 import type { TurnHandler } from '../engine/listening/turn.ts';
 import { describeError } from '../platform/errors.ts';
-import { loadCatalog } from '../engine/models/catalog.ts';
+import { catalogFile, loadCatalog } from '../engine/models/catalog.ts';
 import { LlmPhraseBook } from '../llm/phrases.ts';
 import { buildParts } from '../engine/parts.ts';
 import { HomeAssistantClient } from '../homeassistant/ha-client.ts';
@@ -48,6 +49,9 @@ export interface RuntimeOptions {
 export class KiwiRuntime {
   readonly startedAt = Date.now();
   #engine!: Engine;
+  readonly #triedDownloads = new Set<string>();
+  /** Model downloads (API, dashboard, first use), one at a time per model. */
+  readonly models: ModelDownloads;
   /** The last unknown (or blocked) voice heard, for "block / forget that voice". */
   readonly lastVoice = new LastVoiceSlot();
   /** What a command turns into: built-in command, Home Assistant or the LLM. */
@@ -66,8 +70,9 @@ export class KiwiRuntime {
     readonly context: ConversationContext,
     readonly homeassistant: HomeAssistantClient,
     readonly logger: Logger,
-    private readonly paths: { data: string; models: string; userSouls: string },
+    private readonly paths: { data: string; models: string; userSouls: string; catalog: string },
   ) {
+    this.models = new ModelDownloads({ modelsDir: () => paths.models, catalog: () => loadCatalog(paths.catalog), bus, logger });
     const phrases = new LlmPhraseBook();
     const commands = new BuiltinCommands();
     const commandDeps = { config, souls, store, speakers, bus, context, lastVoice: this.lastVoice };
@@ -99,7 +104,7 @@ export class KiwiRuntime {
 
   static async create({ env = process.env, logger }: RuntimeOptions): Promise<KiwiRuntime> {
     const data = dataDir(env);
-    const paths = { data, models: modelsDir(env), userSouls: path.join(data, 'souls') };
+    const paths = { data, models: modelsDir(env), userSouls: path.join(data, 'souls'), catalog: catalogFile(env) };
     const config = await ConfigService.load(configPath(env), env);
     const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
     const store = openSqliteStore(path.join(data, 'kiwi.db'));
@@ -201,6 +206,7 @@ export class KiwiRuntime {
   }
 
   async close(): Promise<void> {
+    this.models.abortAll();
     this.homeassistant.stop();
     await this.#rebuilds;
     this.#engine.dispose();
@@ -223,12 +229,29 @@ export class KiwiRuntime {
       config: this.config.current,
       liveConfig: () => this.config.current,
       modelsDir: this.paths.models,
-      catalog: await loadCatalog(),
+      catalog: await loadCatalog(this.paths.catalog),
     });
     this.#engine = new Engine({ config: () => this.config.current, bus: this.bus, hub: this.hub, built, identifier: this.identification, handler: this.#router });
     this.#engine.start();
     for (const line of [...this.#engine.missing, ...built.notes]) this.logger.warn(`engine: ${line}`);
+    if (this.config.current.auto_download_models) this.#installOnFirstUse(built.wanted);
   }
+
+  /**
+   * First use: download (verified) the models that the configured stages lack, then rebuild the
+   * engine. Each model is tried once per process; a failure leaves its MODEL_DOWNLOAD_FAILED event
+   * and the stage's `missing` line, which says how to install it by hand.
+   */
+  #installOnFirstUse(ids: string[]): void {
+    const fresh = ids.filter((id) => !this.#triedDownloads.has(id) && !this.models.isRunning(id));
+    if (fresh.length === 0) return;
+    for (const id of fresh) this.#triedDownloads.add(id);
+    this.logger.info(`downloading on first use: ${fresh.join(', ')} (progress: MODEL_DOWNLOAD_* events, the dashboard's models panel)`);
+    void Promise.all(fresh.map(async (id) => (await this.models.start(id, { trustUnverified: false })).installed))
+      .then((done) => (done.some(Boolean) ? this.#rebuild() : undefined))
+      .catch((err: unknown) => this.logger.error({ err }, 'installing models on first use failed'));
+  }
+
 
   #onConfigChanged(updated: Record<string, unknown>, changed: string[]): void {
     this.bus.emit('CONFIG_CHANGED', { updated }, 'config');

@@ -21,6 +21,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; kind: Kin
   { env: 'KIWI_HA_TOKEN', path: 'homeassistant.token', kind: 'string' },
   { env: 'KIWI_SOUL_DEFAULT', path: 'souls.default', kind: 'string' },
   { env: 'KIWI_ALLOW_NSFW', path: 'souls.allow_nsfw', kind: 'boolean' },
+  { env: 'KIWI_AUTO_DOWNLOAD_MODELS', path: 'auto_download_models', kind: 'boolean' },
   { env: 'KIWI_AUDIO_INPUT', path: 'audio.input', kind: 'string' },
   { env: 'KIWI_AUDIO_OUTPUT', path: 'audio.output', kind: 'string' },
   { env: 'KIWI_HOST', path: 'api.host', kind: 'string' },

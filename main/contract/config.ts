@@ -92,6 +92,7 @@ const flat = {
   tts_default_style: z.string().max(32),
   stt_model: z.string().min(1).max(128),
   stt_device: z.enum(['cpu', 'cuda', 'coreml']),
+  auto_download_models: z.boolean().describe('download the models a stage needs on first use (verified by sha256)'),
 };
 
 export const ConfigSchema = z.object({ ...flat, ...groups }).strict();
@@ -108,6 +109,7 @@ export const DEFAULT_CONFIG: Config = {
   tts_default_style: 'neutral',
   stt_model: 'auto',
   stt_device: 'cpu',
+  auto_download_models: true,
   llm: { provider: 'none', base_url: '', model: '', api_key: '', timeout_s: 60 },
   homeassistant: { enabled: false, url: '', token: '', language: '' },
   souls: { default: 'default', allow_nsfw: false },

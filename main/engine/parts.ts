@@ -1,6 +1,6 @@
 import type { Config } from '../contract/config.ts';
 import { createLlm } from '../llm/factory.ts';
-import { describeError } from '../platform/errors.ts';
+import { describeError, KiwiError } from '../platform/errors.ts';
 import type { Catalog, ModelTask } from './models/catalog-schema.ts';
 import { resolveModel } from './models/resolve.ts';
 import type { StageContext, StageFactory } from './stages/factory.ts';
@@ -23,6 +23,8 @@ export interface BuiltParts {
   missing: Partial<Record<PartName, string>>;
   /** What was chosen instead of what config asked for (e.g. the system voice for a missing TTS model). */
   notes: string[];
+  /** Catalog models that would make a missing stage (or the system-voice fallback) work, to install on first use. */
+  wanted: string[];
 }
 
 /**
@@ -33,12 +35,17 @@ export interface BuiltParts {
  */
 export async function buildParts(ctx: PartContext): Promise<BuiltParts> {
   const { config } = ctx;
-  const built: BuiltParts = { parts: {}, missing: {}, notes: [] };
+  const built: BuiltParts = { parts: {}, missing: {}, notes: [], wanted: [] };
+  const want = (err: unknown) => {
+    const install = err instanceof KiwiError ? (err.details as { install?: string } | undefined)?.install : undefined;
+    if (install && !built.wanted.includes(install)) built.wanted.push(install);
+  };
   const attempt = async <K extends PartName>(stage: K, make: () => Promise<EngineParts[K]>) => {
     try {
       built.parts[stage] = await make();
     } catch (err) {
       built.missing[stage] = describeError(err);
+      want(err);
     }
   };
   const load = <T>(task: ModelTask, want: string, registry: Record<string, StageFactory<T>>, engines?: string[]) => async () => {
@@ -64,6 +71,7 @@ export async function buildParts(ctx: PartContext): Promise<BuiltParts> {
     try {
       return await load('tts', 'auto', TTS_ENGINES, [TTS_PROVIDER_ENGINES[config.tts_provider]])();
     } catch (err) {
+      want(err);
       built.notes.push(`tts: ${config.tts_provider} is not usable (${describeError(err)}); speaking with the system voice`);
       return createSystemVoice(ctx);
     }

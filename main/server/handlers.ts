@@ -6,7 +6,6 @@ import { KiwiError, notFound } from '../platform/errors.ts';
 import type { Soul } from '../souls/soul-file.ts';
 import { base64Bytes, decodeClip } from '../speakers/identification/audio-prep.ts';
 import { SESSION_COOKIE, cookieValue, type AuthService, type Grant } from './auth.ts';
-import { ModelDownloads } from './model-downloads.ts';
 
 export interface HandlerInput<R> {
   params: ParamsOf<R>;
@@ -56,10 +55,7 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
     nsfw: soul.nsfw,
     model: runtime.souls.modelFor(soul),
   });
-  const models = new ModelDownloads({ modelsDir: () => runtime.modelsDir, bus: runtime.bus, logger: runtime.logger });
-  runtime.bus.subscribe((e) => {
-    if (e.event === 'SERVICE_SHUTDOWN') models.abortAll();
-  });
+  const models = runtime.models;
 
   return {
     status: () => runtime.status(audioClients()),

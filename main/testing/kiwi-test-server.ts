@@ -62,6 +62,7 @@ export async function startTestKiwi(options: StartOptions = {}): Promise<TestKiw
     KIWI_HOST: '127.0.0.1',
     KIWI_AUDIO_INPUT: 'none',
     KIWI_AUDIO_OUTPUT: 'none',
+    KIWI_AUTO_DOWNLOAD_MODELS: 'false', // tests never reach for the internet
     ...options.env,
   };
   let kiwi: RunningKiwi;

@@ -106,7 +106,7 @@ describe('STATE_CHANGED through the Engine', () => {
     const events: EventEnvelope[] = [];
     bus.subscribe((e) => events.push(e));
     let cfg: Config = { ...DEFAULT_CONFIG, ...config };
-    const engine = new Engine({ config: () => cfg, bus, hub: new AudioHub(), built: { parts, missing: {}, notes: [] } });
+    const engine = new Engine({ config: () => cfg, bus, hub: new AudioHub(), built: { parts, missing: {}, notes: [], wanted: [] } });
     return { engine, events, setConfig: (c: Partial<Config>) => (cfg = { ...cfg, ...c }), changes: () => events.filter((e) => e.event === 'STATE_CHANGED').map((e) => e.data) };
   }
 

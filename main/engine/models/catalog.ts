@@ -8,15 +8,20 @@ import { CatalogSchema, type Catalog, type CatalogModel } from './catalog-schema
 /** The catalog ships with the code: resources/models/catalog.json. */
 export const catalogPath = path.join(resourcesDir, 'models', 'catalog.json');
 
-let cached: Promise<Catalog> | undefined;
+/** `KIWI_CATALOG` points at another catalog file (a local mirror of the model files, or a test). */
+export const catalogFile = (env: NodeJS.ProcessEnv = process.env): string => env.KIWI_CATALOG || catalogPath;
 
-/** Read and validate the shipped catalog (once per process). */
-export function loadCatalog(): Promise<Catalog> {
-  cached ??= readCatalogFile(catalogPath).catch((err: unknown) => {
-    cached = undefined; // a failed read must not stick: the next call tries again
-    throw err;
-  });
-  return cached;
+const cached = new Map<string, Promise<Catalog>>();
+
+/** Read and validate a catalog file (once per process and file). */
+export function loadCatalog(file = catalogFile()): Promise<Catalog> {
+  let catalog = cached.get(file);
+  if (!catalog) {
+    catalog = readCatalogFile(file);
+    cached.set(file, catalog);
+    catalog.catch(() => cached.delete(file)); // a failed read must not stick: the next call tries again
+  }
+  return catalog;
 }
 
 export async function readCatalogFile(file: string): Promise<Catalog> {

@@ -41,7 +41,7 @@ export async function resolveModel(
     if (!chosen) {
       const known = opts.catalog.models.find((m) => m.id === want);
       if (!known) throw new KiwiError('model_unknown', `No ${task} model '${want}' in the catalog`, 503);
-      throw new KiwiError('model_missing', `The ${task} model '${want}' is not installed; run: kiwi models download ${want}`, 503);
+      throw new KiwiError('model_missing', `The ${task} model '${want}' is not installed; run: kiwi models download ${want}`, 503, { install: want });
     }
   } else {
     chosen = pickForLanguage(installed, language);
@@ -51,7 +51,7 @@ export async function resolveModel(
         language,
       );
       const how = suggestion ? `run: kiwi models download ${suggestion.id}` : 'none in the catalog covers it';
-      throw new KiwiError('model_missing', `No ${task} model for '${language}' is installed in ${opts.modelsDir}; ${how}`, 503);
+      throw new KiwiError('model_missing', `No ${task} model for '${language}' is installed in ${opts.modelsDir}; ${how}`, 503, suggestion ? { install: suggestion.id } : undefined);
     }
   }
   const dir = await requireVerifiedModel(chosen.id, { modelsDir: opts.modelsDir, catalog: opts.catalog });

@@ -1,24 +1,25 @@
 import type { z } from 'zod';
 import type { ModelInfo } from '../contract/api.ts';
 import type { EventBus } from '../engine/events/event-bus.ts';
-import { downloadModel, findModel, listModels, loadCatalog } from '../engine/models/index.ts';
+import { downloadModel, findModel, listModels, type Catalog } from '../engine/models/index.ts';
 import { fileName } from '../engine/models/download.ts';
 import { KiwiError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 
 /**
- * Model downloads started from the API: at most one per model at a time, run in the background,
- * progress broadcast as MODEL_DOWNLOAD_* events (the same events the CLI draws its bar from).
+ * Model downloads started from the API or on first use: at most one per model at a time, run in
+ * the background, progress broadcast as MODEL_DOWNLOAD_* events (the same events the CLI draws its
+ * bar from).
  */
 export class ModelDownloads {
   readonly #running = new Map<string, AbortController>();
 
   constructor(
-    private readonly deps: { modelsDir: () => string; bus: EventBus; logger: Logger },
+    private readonly deps: { modelsDir: () => string; catalog: () => Promise<Catalog>; bus: EventBus; logger: Logger },
   ) {}
 
   async list(): Promise<Array<z.input<typeof ModelInfo>>> {
-    const rows = await listModels({ modelsDir: this.deps.modelsDir() });
+    const rows = await listModels({ modelsDir: this.deps.modelsDir(), catalog: await this.deps.catalog() });
     return rows.map((m) => ({
       id: m.id,
       name: m.name,
@@ -35,9 +36,12 @@ export class ModelDownloads {
     }));
   }
 
-  /** Checks what can be refused at once (unknown id, already running, unverifiable), then downloads in the background. */
-  async start(id: string, opts: { trustUnverified: boolean }): Promise<void> {
-    const catalog = await loadCatalog();
+  /**
+   * Checks what can be refused at once (unknown id, already running, unverifiable), then downloads
+   * in the background; `installed` settles when it is done (true) or failed (false).
+   */
+  async start(id: string, opts: { trustUnverified: boolean }): Promise<{ installed: Promise<boolean> }> {
+    const catalog = await this.deps.catalog();
     const model = findModel(catalog, id);
     if (this.#running.has(id)) throw new KiwiError('download_running', `${id} is already downloading`, 409);
     const unverifiable = model.files.filter((f) => f.sha256 === null);
@@ -51,17 +55,28 @@ export class ModelDownloads {
     const abort = new AbortController();
     this.#running.set(id, abort);
     const { bus, logger } = this.deps;
-    downloadModel(id, {
+    const installed = downloadModel(id, {
       catalog,
       modelsDir: this.deps.modelsDir(),
       signal: abort.signal,
       trustUnverified: opts.trustUnverified,
       onEvent: (e) => bus.emit(e.event, e.data, 'models'),
     })
-      .then((dir) => logger.info({ id, dir }, 'model installed'))
+      .then((dir) => {
+        logger.info({ id, dir }, 'model installed');
+        return true;
+      })
       // downloadModel has already emitted MODEL_DOWNLOAD_FAILED with the reason; this is the log line.
-      .catch((err: unknown) => logger.warn({ err, id }, 'model download failed'))
+      .catch((err: unknown) => {
+        logger.warn({ err, id }, 'model download failed');
+        return false;
+      })
       .finally(() => this.#running.delete(id));
+    return { installed };
+  }
+
+  isRunning(id: string): boolean {
+    return this.#running.has(id);
   }
 
   /** Abort every running download (shutdown). */
