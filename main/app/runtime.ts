@@ -20,6 +20,7 @@ import type { Logger } from '../platform/logger.ts';
 import { configPath, dataDir, modelsDir, resourcesDir } from '../platform/paths.ts';
 import { SoulRegistry } from '../souls/soul-registry.ts';
 import { SoulService } from '../souls/soul-service.ts';
+import { UserSouls } from '../souls/user-souls.ts';
 import { Enrollment } from '../speakers/identification/enrollment.ts';
 import { SpeakerIdentification, type IdentificationDeps } from '../speakers/identification/speaker-identification.ts';
 import { SpeakerService } from '../speakers/speaker-service.ts';
@@ -194,6 +195,16 @@ export class KiwiRuntime {
       web_audio_clients: webAudioClients,
       missing: this.#engine.missing,
     };
+  }
+
+  /** The user's soul files (<data dir>/souls), for the souls API; built-ins stay read-only. */
+  get userSouls(): UserSouls {
+    return new UserSouls({ builtin: path.join(resourcesDir, 'souls'), user: this.paths.userSouls });
+  }
+
+  /** Re-read every soul after one was written or deleted; the engine keeps running. */
+  async reloadSouls(): Promise<void> {
+    this.souls.replaceRegistry(await loadSouls(this.paths.userSouls, this.logger));
   }
 
   /** Rebuild the engine (stages, models) and reload souls in-process; the API keeps serving. */

@@ -93,6 +93,34 @@ export const CurrentSoul = z.object({
   model: z.string(),
 });
 export const SoulBody = z.object({ soul: SoulId }).strict();
+
+/** One line of front matter: YAML quotes it, but a line break could still smuggle in a fence. */
+const soulLine = (max: number) => z.string().trim().max(max).regex(/^[^\r\n]*$/, 'must be one line');
+export const SoulParams = z.object({ soul_id: SoulId });
+/** A user soul as PUT /api/souls/{soul_id} writes it: the front matter fields and the markdown prompt. */
+export const SoulWrite = z
+  .object({
+    name: soulLine(64).min(1),
+    description: soulLine(280).default(''),
+    model: soulLine(128).default(''),
+    nsfw: z.boolean().default(false),
+    voice: soulLine(64).min(1).optional(),
+    style: soulLine(32).min(1).optional(),
+    prompt: z.string().trim().min(1).max(16_000).describe('markdown, composed over the base prompt'),
+  })
+  .strict();
+export type SoulWrite = z.infer<typeof SoulWrite>;
+export const SoulDocument = z.object({
+  id: SoulId,
+  name: z.string(),
+  description: z.string(),
+  model: z.string().describe("the soul's own LLM model override ('' = llm.model)"),
+  nsfw: z.boolean(),
+  voice: z.string().optional(),
+  style: z.string().optional(),
+  prompt: z.string(),
+  builtin: z.boolean().describe('built-in souls are read-only; a user soul with the same id replaces one'),
+});
 export const SoulSwitched = z.object({ soul: SoulId, name: z.string(), nsfw: z.boolean(), model: z.string() });
 
 export const TtsTestBody = z.object({ text: z.string().trim().min(1).max(2000) }).partial().strict();

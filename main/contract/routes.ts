@@ -12,7 +12,7 @@ export interface RouteSpec<
   B extends z.ZodType = z.ZodType,
   R extends z.ZodType = z.ZodType,
 > {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI style: /api/speakers/{speaker_id} */
   path: string;
   scope: Scope;
@@ -121,6 +121,34 @@ export const routes = {
     errors: [409],
   }),
   souls: route({ method: 'get', path: '/api/souls', scope: 'read', summary: 'Available personalities', response: api.SoulList, errors: [] }),
+  getSoul: route({
+    method: 'get',
+    path: '/api/souls/{soul_id}',
+    scope: 'read',
+    summary: 'One soul with its prompt (to edit it, or start a new one from it)',
+    params: api.SoulParams,
+    response: api.SoulDocument,
+    errors: [404],
+  }),
+  putSoul: route({
+    method: 'put',
+    path: '/api/souls/{soul_id}',
+    scope: 'admin',
+    summary: 'Create or replace a user soul (markdown in <data dir>/souls, written atomically); built-ins are read-only',
+    params: api.SoulParams,
+    body: api.SoulWrite,
+    response: api.SoulDocument,
+    errors: [409],
+  }),
+  deleteSoul: route({
+    method: 'delete',
+    path: '/api/souls/{soul_id}',
+    scope: 'admin',
+    summary: 'Delete a user soul (a built-in it replaced comes back); built-ins cannot be deleted',
+    params: api.SoulParams,
+    response: z.object({ deleted: api.SoulDocument.shape.id }),
+    errors: [404, 409],
+  }),
   currentSoul: route({ method: 'get', path: '/api/soul/current', scope: 'read', summary: 'The active personality', response: api.CurrentSoul, errors: [] }),
   setSoul: route({
     method: 'post',

@@ -12,7 +12,7 @@ import { TestWsClient, wsUrl } from '../testing/ws-client.ts';
  */
 
 interface OpenApiDoc {
-  paths: Record<string, Partial<Record<'get' | 'post' | 'patch' | 'delete', { responses: Record<string, unknown>; requestBody?: unknown; parameters?: unknown[] }>>>;
+  paths: Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'delete', { responses: Record<string, unknown>; requestBody?: unknown; parameters?: unknown[] }>>>;
 }
 
 interface Operation {

@@ -55,7 +55,17 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
     nsfw: soul.nsfw,
     model: runtime.souls.modelFor(soul),
   });
-  const models = runtime.models;
+  const soulDocument = (soul: Soul) => {
+    const { id, name, description, model, nsfw, voice, style, prompt, builtin } = soul;
+    return { id, name, description, model, nsfw, voice, style, prompt, builtin };
+  };
+  /** After a soul file changed: when it was (or replaced) the active soul, listeners must reload it. */
+  const announceSoulChange = (activeBefore: string, changed: string) => {
+    const active = runtime.souls.active;
+    if (active.id !== activeBefore || active.id === changed) {
+      runtime.bus.emit('SOUL_CHANGED', { soul_id: active.id, name: active.name, nsfw: active.nsfw, model: runtime.souls.modelFor(active) }, 'souls');
+    }
+  };  const models = runtime.models;
 
   return {
     status: () => runtime.status(audioClients()),
@@ -96,6 +106,21 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
         active: active.id,
         default: runtime.souls.defaultSoul.id,
       };
+    },
+    getSoul: ({ params }) => soulDocument(runtime.souls.get(params.soul_id)),
+    putSoul: async ({ params, body }) => {
+      const before = runtime.souls.active.id;
+      await runtime.userSouls.save(params.soul_id, body);
+      await runtime.reloadSouls();
+      announceSoulChange(before, params.soul_id);
+      return soulDocument(runtime.souls.get(params.soul_id));
+    },
+    deleteSoul: async ({ params }) => {
+      const before = runtime.souls.active.id;
+      await runtime.userSouls.remove(params.soul_id);
+      await runtime.reloadSouls();
+      announceSoulChange(before, params.soul_id);
+      return { deleted: params.soul_id };
     },
     currentSoul: () => soulView(runtime.souls.active),
     setSoul: ({ body }) => {
