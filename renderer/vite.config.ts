@@ -13,5 +13,9 @@ export default defineConfig({
     emptyOutDir: true,
     // One bundle with React and the zod contract (~600 kB, ~170 kB gzipped), served from the same machine: splitting would buy nothing.
     chunkSizeWarningLimit: 1024,
+    // Two pages: the browser dashboard, and the desktop windows' entry (talks over the preload API).
+    rolldownOptions: {
+      input: { index: fileURLToPath(new URL('index.html', import.meta.url)), desktop: fileURLToPath(new URL('desktop.html', import.meta.url)) },
+    },
   },
 });

@@ -11,7 +11,9 @@ export const APP_SCHEME_PRIVILEGES = {
   standard: true,
   secure: true,
   supportFetchAPI: true,
-  corsEnabled: false,
+  // Vite's module scripts carry crossorigin: same-origin CORS fetches must work (no other origin gets
+  // anything: answers carry no Access-Control-Allow-Origin).
+  corsEnabled: true,
   stream: false,
   bypassCSP: false,
 } as const;

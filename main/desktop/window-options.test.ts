@@ -89,3 +89,14 @@ describe('desktop window options', () => {
     expect(DESKTOP_CSP).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);
   });
 });
+
+describe('desktop.html', () => {
+  it('carries the same CSP as a meta tag (minus frame-ancestors, which a meta tag cannot set)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { appRoot } = await import('../platform/paths.ts');
+    const html = readFileSync(join(appRoot, 'renderer', 'desktop.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
+    expect(meta).toBe(DESKTOP_CSP.replace("; frame-ancestors 'none'", ''));
+  });
+});

@@ -1,0 +1,41 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from '../App.tsx';
+import { useMic } from '../audio/mic-store.ts';
+import { ClientContext } from '../client/client-context.ts';
+import { SettingsWindow } from '../panels/settings/SettingsWindow.tsx';
+import { useDashboard } from '../store/dashboard.ts';
+import { followListening } from './audio-follower.ts';
+import { createIpcClient, desktopApi } from './ipc-client.ts';
+import '../styles.css';
+import '../panels/settings/settings.css';
+
+/**
+ * The desktop windows' entry (desktop.html?window=dashboard|settings|audio): the same panels as
+ * the browser dashboard, talking to Kiwi through the preload API instead of HTTP.
+ */
+const root = createRoot(document.getElementById('root')!);
+const desktop = desktopApi();
+const which = new URLSearchParams(location.search).get('window') ?? 'dashboard';
+
+if (!desktop) {
+  root.render(<p role="alert">This page belongs to the Kiwi desktop app; open the dashboard from `kiwi serve` in a browser instead.</p>);
+} else {
+  const client = createIpcClient(desktop, () => {
+    const { signedOut, checkAuth } = useDashboard.getState();
+    signedOut();
+    void checkAuth(client);
+  });
+  if (which === 'audio') {
+    // Hidden: the microphone and speaker follow Kiwi's listening switch; nothing to show.
+    followListening(client, () => useMic.getState());
+    root.render(<p>Kiwi audio</p>);
+  } else {
+    document.title = which === 'settings' ? 'Kiwi Settings' : 'Kiwi';
+    root.render(
+      <StrictMode>
+        <ClientContext.Provider value={client}>{which === 'settings' ? <SettingsWindow desktop={desktop} /> : <App />}</ClientContext.Provider>
+      </StrictMode>,
+    );
+  }
+}
