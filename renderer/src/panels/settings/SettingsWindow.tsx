@@ -26,7 +26,9 @@ function AppPanel({ desktop }: { desktop: KiwiDesktopApi }) {
         </label>
       )}
       {error && <p role="alert" className="inline-error">{error}</p>}
-      <button type="button" onClick={() => void desktop.shell.openWindow('dashboard', 'settings')}>All settings in the dashboard…</button>
+      <p>
+        <button type="button" onClick={() => void desktop.shell.openWindow('dashboard', 'settings')}>All settings in the dashboard…</button>
+      </p>
     </Panel>
   );
 }

@@ -77,27 +77,43 @@ export function SoulEditor() {
       {form && checked && (
         <div className="soul-edit">
           <form aria-label={form.isNew ? 'New soul' : `Edit ${form.id}`} onSubmit={(e) => (e.preventDefault(), save())}>
-            {FIELDS.map(({ field, label, hint }) => (
-              <label key={field}>
-                {label}
-                <input
-                  value={form[field]}
-                  readOnly={field === 'id' && !form.isNew}
-                  onChange={(e) => setForm(updateForm(form, field, e.target.value))}
-                  aria-invalid={touched && checked.errors[field] ? true : undefined}
-                />
-                {touched && checked.errors[field] ? <span className="inline-error">{checked.errors[field]}</span> : hint && <span className="muted small">{hint}</span>}
-              </label>
-            ))}
+            {FIELDS.map(({ field, label, hint }) => {
+              const error = touched ? checked.errors[field] : undefined;
+              return (
+                <div key={field} className="field">
+                  <label htmlFor={`soul-${field}`}>{label}</label>
+                  <input
+                    id={`soul-${field}`}
+                    value={form[field]}
+                    readOnly={field === 'id' && !form.isNew}
+                    onChange={(e) => setForm(updateForm(form, field, e.target.value))}
+                    aria-invalid={error ? true : undefined}
+                    aria-describedby={error || hint ? `soul-${field}-note` : undefined}
+                  />
+                  {error ? (
+                    <span id={`soul-${field}-note`} className="inline-error">{error}</span>
+                  ) : (
+                    hint && <span id={`soul-${field}-note`} className="muted small">{hint}</span>
+                  )}
+                </div>
+              );
+            })}
             <label className="check">
               <input type="checkbox" checked={form.nsfw} onChange={(e) => setForm(updateForm(form, 'nsfw', e.target.checked))} />
               18+ (usable only with souls.allow_nsfw)
             </label>
-            <label>
-              Prompt (markdown: how this soul talks and behaves)
-              <textarea rows={10} value={form.prompt} onChange={(e) => setForm(updateForm(form, 'prompt', e.target.value))} aria-invalid={touched && checked.errors.prompt ? true : undefined} />
-              {touched && checked.errors.prompt && <span className="inline-error">{checked.errors.prompt}</span>}
-            </label>
+            <div className="field">
+              <label htmlFor="soul-prompt">Prompt (markdown: how this soul talks and behaves)</label>
+              <textarea
+                id="soul-prompt"
+                rows={10}
+                value={form.prompt}
+                onChange={(e) => setForm(updateForm(form, 'prompt', e.target.value))}
+                aria-invalid={touched && checked.errors.prompt ? true : undefined}
+                aria-describedby={touched && checked.errors.prompt ? 'soul-prompt-note' : undefined}
+              />
+              {touched && checked.errors.prompt && <span id="soul-prompt-note" className="inline-error">{checked.errors.prompt}</span>}
+            </div>
             <div className="row">
               <button type="submit" disabled={busy || !canAdmin}>{form.isNew ? 'Create soul' : 'Save'}</button>
               <button type="button" onClick={() => setForm(null)}>Close</button>
