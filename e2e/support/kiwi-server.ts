@@ -46,7 +46,15 @@ export async function startKiwiServer(options: ServerOptions): Promise<KiwiServe
   const launch = async () => {
     const proc = spawn(TSX, ['main/cli/main.ts', 'serve'], {
       cwd: appRoot,
-      env: { ...process.env, KIWI_DATA_DIR: dataDir, KIWI_HOST: '127.0.0.1', KIWI_PORT: String(port), KIWI_LOG_LEVEL: 'info', ...options.env },
+      env: {
+        ...process.env,
+        KIWI_DATA_DIR: dataDir,
+        KIWI_HOST: '127.0.0.1',
+        KIWI_PORT: String(port),
+        KIWI_LOG_LEVEL: 'info',
+        KIWI_AUTO_DOWNLOAD_MODELS: 'false', // tests never reach for the internet; they install from local files
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;

@@ -18,6 +18,7 @@ import { buildParts } from '../engine/parts.ts';
 import { HomeAssistantClient } from '../homeassistant/ha-client.ts';
 import type { Logger } from '../platform/logger.ts';
 import { configPath, dataDir, modelsDir, resourcesDir } from '../platform/paths.ts';
+import { createMemoryCommands, memoryPrompt, SpeakerMemory, storedConversations } from '../memory/index.ts';
 import { SoulRegistry } from '../souls/soul-registry.ts';
 import { SoulService } from '../souls/soul-service.ts';
 import { UserSouls } from '../souls/user-souls.ts';
@@ -77,6 +78,7 @@ export class KiwiRuntime {
     const phrases = new LlmPhraseBook();
     const commands = new BuiltinCommands();
     const commandDeps = { config, souls, store, speakers, bus, context, lastVoice: this.lastVoice };
+    const memory = new SpeakerMemory(store, bus);
     this.#router = createRouter({
       commands: [
         async (request) => {
@@ -85,6 +87,7 @@ export class KiwiRuntime {
           if (intent) this.#engine.captureNext(intent.source, (audio) => this.#enrolFromVoice(commands, intent, audio));
           return answer;
         },
+        createMemoryCommands({ memory }),
       ],
       homeassistant,
       homeAssistantLanguage: () => config.current.homeassistant.language,
@@ -93,6 +96,7 @@ export class KiwiRuntime {
         composePrompt: (soul, ctx) => souls.composePrompt(soul, ctx),
         modelFor: (soul) => souls.modelFor(soul),
         context,
+        memoryPrompt: (request) => memoryPrompt(request, (id) => memory.facts(id)),
         bus,
         phrases,
       }),
@@ -118,7 +122,7 @@ export class KiwiRuntime {
       new AudioHub(),
       new SoulService(registry, store, bus, current),
       new SpeakerService(store, bus),
-      new ConversationContext(bus),
+      new ConversationContext(bus, undefined, storedConversations(store)),
       new HomeAssistantClient({ config: current, bus }),
       logger,
       paths,
@@ -133,6 +137,11 @@ export class KiwiRuntime {
 
   get engine(): Engine {
     return this.#engine;
+  }
+
+  /** What the engine does with a command (commands, Home Assistant, the LLM): for turns that carry a speaker without audio (tests, tools). */
+  get turnHandler(): TurnHandler {
+    return this.#router;
   }
 
   /** Who is speaking (voice prints, Kiwi's own voice, learned guests); it outlives engine rebuilds. */

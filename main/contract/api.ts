@@ -72,6 +72,21 @@ export const SpeakerEnrollBody = z
   .strict();
 export const SpeakerSamplesBody = z.object({ audio: WavClips }).strict();
 
+/** Memory per speaker (main/memory): remembered facts and the running conversations. */
+export const MemoryFactId = z.string().regex(/^mem_[0-9]{1,12}$/, 'a memory fact id looks like mem_12');
+export const MemoryFactParams = z.object({ speaker_id: SpeakerId, fact_id: MemoryFactId });
+const MemoryMessage = z.object({ role: z.enum(['user', 'assistant']), content: z.string() });
+export const SpeakerMemory = z.object({
+  speaker_id: SpeakerId,
+  facts: z
+    .array(z.object({ id: MemoryFactId, text: z.string(), created_at: z.string().describe('ISO-8601 with UTC offset') }))
+    .describe("what the speaker asked Kiwi to remember, oldest first; added into that speaker's LLM prompts only"),
+  max_facts: z.number().int(),
+  conversation: z.array(MemoryMessage).describe('the running conversation with everyday souls, oldest first (POST /api/reset-context clears it)'),
+  nsfw_conversation: z.array(MemoryMessage).describe('the separate running conversation with 18+ souls'),
+});
+export const SpeakerMemoryCleared = z.object({ speaker_id: SpeakerId, deleted_facts: z.number().int(), deleted_messages: z.number().int() });
+
 export const Languages = z.object({ current: LanguageCode, available: z.array(LanguageCode) });
 export const LanguageBody = z.object({ language: LanguageCode }).strict();
 

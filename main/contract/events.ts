@@ -21,6 +21,10 @@ export const EVENT_NAMES = [
   'SPEAKER_BLOCKED',
   'SPEAKER_UNBLOCKED',
   'SPEAKER_IDENTIFIED',
+  // Memory per speaker: ids and counts only, never the facts (read-scope listeners must not learn them).
+  'MEMORY_FACT_ADDED',
+  'MEMORY_FACT_DELETED',
+  'MEMORY_CLEARED',
   'WAKE_WORD_DETECTED',
   'SPEECH_STARTED',
   'SPEECH_PARTIAL',

@@ -20,6 +20,11 @@ export interface LlmTurnDeps {
   /** SoulService.modelFor: the soul's model override, else llm.model. */
   modelFor: (soul: Soul) => string;
   context: ConversationContext;
+  /**
+   * What the turn's speaker asked Kiwi to remember, as a system-prompt section (main/memory/prompt.ts),
+   * or null. It is asked for this request's speaker only, so no one's facts reach another's prompt.
+   */
+  memoryPrompt?: (request: TurnRequest) => string | null;
   bus: EventBus;
   phrases?: LlmPhraseBook;
   /** LLM_TOKEN events carry the text of at most this many ms (default 100): a few per second, not one per byte. */
@@ -63,7 +68,9 @@ export function createLlmTurn(deps: LlmTurnDeps): LlmTurn {
     const book = await phrases.get(request.language);
     const key = contextKey(request, soul);
     const model = deps.modelFor(soul);
-    const system = deps.composePrompt(soul, { speakerName: request.speaker?.name ?? null, language: request.language });
+    const composed = deps.composePrompt(soul, { speakerName: request.speaker?.name ?? null, language: request.language });
+    const memory = deps.memoryPrompt?.(request);
+    const system = memory ? `${composed}\n\n---\n\n${memory}` : composed;
     const messages: ChatMessage[] = [{ role: 'system', content: system }, ...deps.context.history(key), { role: 'user', content: request.text }];
     const sentences = new AsyncQueue<string>();
     const chunker = new SentenceChunker({ ...deps.chunker, language: request.language });

@@ -129,7 +129,7 @@ describe('fuzz pass over /api/openapi.json', () => {
 
   it('(c) random path parameters', async () => {
     const withParams = operations.filter((op) => op.path.includes('{speaker_id}'));
-    expect(withParams.length).toBe(5);
+    expect(withParams.length).toBe(8); // + GET/DELETE …/memory and DELETE …/memory/facts/{fact_id}
     const id = fc.oneof(
       fc.string({ maxLength: 40 }),
       fc.string({ unit: 'binary', maxLength: 20 }),
@@ -182,6 +182,6 @@ describe('fuzz pass over /api/openapi.json', () => {
     const res = await k.request('GET', '/api/status');
     expect(res.status).toBe(200);
     expect(requests).toBeGreaterThan(150);
-    expect(requests).toBeLessThan(400);
+    expect(requests).toBeLessThan(500);
   });
 });

@@ -6,6 +6,7 @@ import { KiwiError, notFound } from '../platform/errors.ts';
 import type { Soul } from '../souls/soul-file.ts';
 import { base64Bytes, decodeClip } from '../speakers/identification/audio-prep.ts';
 import { SESSION_COOKIE, cookieValue, type AuthService, type Grant } from './auth.ts';
+import { conversationKeys, SpeakerMemory } from '../memory/index.ts';
 
 export interface HandlerInput<R> {
   params: ParamsOf<R>;
@@ -65,7 +66,10 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
     if (active.id !== activeBefore || active.id === changed) {
       runtime.bus.emit('SOUL_CHANGED', { soul_id: active.id, name: active.name, nsfw: active.nsfw, model: runtime.souls.modelFor(active) }, 'souls');
     }
-  };  const models = runtime.models;
+  };
+  // Stateless over the store: the same memory the voice commands and the LLM turn use.
+  const memory = new SpeakerMemory(runtime.store, runtime.bus);
+  const models = runtime.models;
 
   return {
     status: () => runtime.status(audioClients()),
@@ -88,6 +92,12 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
       runtime.speakers.setBlocked(params.speaker_id, true);
       return { blocked: params.speaker_id };
     },
+    getSpeakerMemory: ({ params }) => memory.view(params.speaker_id),
+    deleteSpeakerMemoryFact: ({ params }) => {
+      memory.deleteFact(params.speaker_id, params.fact_id);
+      return { deleted: params.fact_id };
+    },
+    clearSpeakerMemory: ({ params }) => memory.clear(params.speaker_id),
     unblockSpeaker: ({ params }) => {
       runtime.speakers.setBlocked(params.speaker_id, false);
       return { unblocked: params.speaker_id };
@@ -140,7 +150,8 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
     resetContext: ({ body }) => {
       const speakerId = body.speaker_id;
       if (speakerId && !runtime.store.speakers.get(speakerId)) throw notFound('speaker', speakerId);
-      runtime.context.reset(speakerId);
+      // A speaker's running conversation includes the 18+ souls' separate one; remembered facts stay.
+      for (const key of speakerId ? conversationKeys(speakerId) : [undefined]) runtime.context.reset(key);
       return { status: 'context_reset' as const };
     },
     restart: ({ ctx }) => {

@@ -5,7 +5,7 @@ import Database from 'libsql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../testing/kiwi-test-server.ts';
 import { appRoot } from '../platform/paths.ts';
-import { isoSeconds, openSqliteStore } from './sqlite-store.ts';
+import { isoSeconds, openSqliteStore, SCHEMA_VERSION } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 
 describe('SQLite speaker store', () => {
@@ -108,7 +108,7 @@ describe('SQLite speaker store', () => {
     }
     const db = new Database(file);
     try {
-      expect(db.prepare('PRAGMA user_version').get()).toMatchObject({ user_version: 1 });
+      expect(db.prepare('PRAGMA user_version').get()).toMatchObject({ user_version: SCHEMA_VERSION });
       expect(db.prepare('PRAGMA journal_mode').get()).toMatchObject({ journal_mode: 'wal' });
     } finally {
       db.close();

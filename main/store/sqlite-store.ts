@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
-import type { NewSpeaker, SpeakerChanges, SpeakerRecord, Store } from './store.ts';
+import type { FactRecord, NewSpeaker, SpeakerChanges, SpeakerRecord, Store, StoredMessage } from './store.ts';
 import type { Priority } from '../contract/api.ts';
 
 /** Schema versions, applied in order inside a transaction; PRAGMA user_version records progress. */
@@ -19,7 +19,28 @@ const MIGRATIONS = [
      created_at TEXT NOT NULL
    );
    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // Memory per speaker (main/memory): deleting a speaker deletes their facts and conversations.
+  `CREATE TABLE memory_facts (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     speaker_id TEXT NOT NULL REFERENCES speakers(id) ON DELETE CASCADE ON UPDATE CASCADE,
+     text TEXT NOT NULL,
+     norm TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     UNIQUE (speaker_id, norm)
+   );
+   CREATE TABLE conversation_messages (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     context_key TEXT NOT NULL,
+     speaker_id TEXT NOT NULL REFERENCES speakers(id) ON DELETE CASCADE ON UPDATE CASCADE,
+     role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+     content TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX conversation_messages_key ON conversation_messages (context_key, seq);`,
 ];
+
+/** The schema version a store opened by this build is at. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
 
 interface SpeakerRow {
   seq: number;
@@ -103,6 +124,8 @@ export function openSqliteStore(file: string): Store {
       },
       delete: (id: string) => db.prepare('DELETE FROM speakers WHERE id = ?').run(id).changes > 0,
     },
+    memory: memoryTable(db),
+    conversations: conversationTable(db),
     settings: {
       get: (key) => (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null,
       set: (key, value) => {
@@ -110,6 +133,63 @@ export function openSqliteStore(file: string): Store {
       },
     },
     close: () => db.close(),
+  };
+}
+
+interface FactRow {
+  seq: number;
+  speaker_id: string;
+  text: string;
+  created_at: string;
+}
+
+const factId = (seq: number | bigint) => `mem_${seq}`;
+const factSeq = (id: string) => (/^mem_[0-9]{1,12}$/.test(id) ? Number(id.slice(4)) : null);
+const rowToFact = (row: FactRow): FactRecord => ({ id: factId(row.seq), speaker_id: row.speaker_id, text: row.text, created_at: row.created_at });
+
+function memoryTable(db: Database.Database): Store['memory'] {
+  return {
+    facts: (speakerId) =>
+      (db.prepare('SELECT seq, speaker_id, text, created_at FROM memory_facts WHERE speaker_id = ? ORDER BY seq').all(speakerId) as FactRow[]).map(rowToFact),
+    addFact(speakerId, text, key) {
+      const { changes, lastInsertRowid } = db
+        .prepare('INSERT INTO memory_facts (speaker_id, text, norm, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (speaker_id, norm) DO NOTHING')
+        .run(speakerId, text, key, isoSeconds());
+      if (changes === 0) return null;
+      return rowToFact(db.prepare('SELECT seq, speaker_id, text, created_at FROM memory_facts WHERE seq = ?').get(lastInsertRowid) as FactRow);
+    },
+    deleteFact(speakerId, id) {
+      const seq = factSeq(id);
+      return seq !== null && db.prepare('DELETE FROM memory_facts WHERE seq = ? AND speaker_id = ?').run(seq, speakerId).changes > 0;
+    },
+    deleteFacts: (speakerId) => db.prepare('DELETE FROM memory_facts WHERE speaker_id = ?').run(speakerId).changes,
+  };
+}
+
+function conversationTable(db: Database.Database): Store['conversations'] {
+  return {
+    messages: (key, limit) =>
+      (
+        db
+          .prepare('SELECT role, content FROM (SELECT seq, role, content FROM conversation_messages WHERE context_key = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq')
+          .all(key, limit) as StoredMessage[]
+      ).map(({ role, content }) => ({ role, content })),
+    append: db.transaction((key: string, speakerId: string, message: StoredMessage, keep: number) => {
+      db.prepare('INSERT INTO conversation_messages (context_key, speaker_id, role, content, created_at) VALUES (?, ?, ?, ?, ?)').run(
+        key,
+        speakerId,
+        message.role,
+        message.content,
+        isoSeconds(),
+      );
+      db.prepare(
+        'DELETE FROM conversation_messages WHERE context_key = ? AND seq NOT IN (SELECT seq FROM conversation_messages WHERE context_key = ? ORDER BY seq DESC LIMIT ?)',
+      ).run(key, key, keep);
+    }) as Store['conversations']['append'],
+    clear: (key) =>
+      key === undefined
+        ? db.prepare('DELETE FROM conversation_messages').run().changes
+        : db.prepare('DELETE FROM conversation_messages WHERE context_key = ?').run(key).changes,
   };
 }
 

@@ -20,6 +20,20 @@ export type SpeakerChanges = Partial<
   Pick<SpeakerRecord, 'name' | 'priority' | 'is_blocked' | 'auto_learned' | 'sample_count' | 'last_seen' | 'embedding'>
 >;
 
+/** A fact a speaker asked Kiwi to remember (main/memory), in their own words. */
+export interface FactRecord {
+  id: string;
+  speaker_id: string;
+  text: string;
+  created_at: string;
+}
+
+/** One message of a stored conversation (a recognised speaker's running LLM history). */
+export interface StoredMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
 /**
  * Durable state of a Kiwi process. Calls are synchronous: SQLite answers in microseconds and
  * writes are rare (enrolment, block, settings), so they do not need a worker.
@@ -33,6 +47,26 @@ export interface Store {
     update(id: string, changes: SpeakerChanges): SpeakerRecord | null;
     /** Returns false when the id is unknown. */
     delete(id: string): boolean;
+  };
+  /** Per-speaker memory; rows go with their speaker (ON DELETE CASCADE), so deleting a speaker deletes it. */
+  memory: {
+    /** The speaker's facts, oldest first. */
+    facts(speakerId: string): FactRecord[];
+    /** Stores a fact; null when the speaker already has one with the same `key` (its normalised text). */
+    addFact(speakerId: string, text: string, key: string): FactRecord | null;
+    /** Returns false when the speaker has no such fact. */
+    deleteFact(speakerId: string, factId: string): boolean;
+    /** Deletes every fact of the speaker; returns how many there were. */
+    deleteFacts(speakerId: string): number;
+  };
+  /** Running conversations of recognised speakers, by context key (`spk_001`, `spk_001:nsfw`). */
+  conversations: {
+    /** The last `limit` messages, oldest first. */
+    messages(contextKey: string, limit: number): StoredMessage[];
+    /** Appends a message and drops all but the newest `keep` of that conversation. */
+    append(contextKey: string, speakerId: string, message: StoredMessage, keep: number): void;
+    /** Deletes one conversation, or every conversation; returns how many messages went. */
+    clear(contextKey?: string): number;
   };
   settings: {
     get(key: string): string | null;
