@@ -16,7 +16,7 @@ const RATE = 16000;
 const PHRASES = ['what time is it', 'turn on the kitchen lights', 'set a timer for ten minutes', 'what is the weather like tomorrow', 'play some quiet music'];
 
 /** The test fixtures (`npm run test:models` prints the folder; run it first). */
-function fixturesDir(): string {
+export function fixturesDir(): string {
   if (process.env.KIWI_TEST_MODELS_DIR) return process.env.KIWI_TEST_MODELS_DIR;
   const out = execFileSync('npx', ['tsx', 'scripts/test-models.ts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return out.trim().split('\n').pop()!;

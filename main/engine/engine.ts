@@ -202,8 +202,10 @@ export class Engine {
     });
   }
 
+  /** Runs a command; `firstAudioMs` counts from this call (handler time included) to the first reply audio. */
   async #respond(command: string, heard: Heard, speak = true) {
     const { bus } = this.options;
+    const t0 = performance.now();
     this.#activeSpeaker = heard.speaker?.id ?? null;
     const turn = this.#beginTurn('PROCESSING');
     bus.emit('COMMAND_RECEIVED', { command, source: heard.sourceId, speaker_id: this.#activeSpeaker, language: heard.language }, 'engine');
@@ -213,8 +215,9 @@ export class Engine {
       const answer = await this.options.handler({ text: command, language: heard.language, speaker: heard.speaker, source: heard.sourceId, signal: turn.signal });
       if (!answer.reply) return { command: answer.command, reply: null, firstAudioMs: null };
       if (!speak) return { command: answer.command, reply: await collect(answer.reply), firstAudioMs: null };
+      const sayFrom = performance.now() - t0;
       const spoken = await this.#say(answer.reply, turn);
-      return { command: answer.command, reply: spoken.text, firstAudioMs: spoken.firstAudioMs };
+      return { command: answer.command, reply: spoken.text, firstAudioMs: spoken.firstAudioMs === null ? null : sayFrom + spoken.firstAudioMs };
     } catch (err) {
       if (turn.signal.aborted) return { command: null, reply: null, firstAudioMs: null };
       throw err; // the voice loop reports it as an ERROR event, the API as an error answer
