@@ -118,7 +118,11 @@ export class Engine {
   async chat(text: string, options: { language?: string; speak: boolean }): Promise<{ command: string | null; reply: string | null }> {
     const language = options.language ?? this.options.config().language;
     this.options.bus.emit('SPEECH_RECOGNIZED', { source: 'text', text, transcript: text, language, speaker_id: null, speaker_name: null }, 'engine');
-    const { command, reply } = await this.#respond(text, { sourceId: 'text', transcript: text, language, speaker: null }, options.speak && Boolean(this.parts.tts));
+    const t0 = performance.now();
+    const { command, reply, firstAudioMs } = await this.#respond(text, { sourceId: 'text', transcript: text, language, speaker: null }, options.speak && Boolean(this.parts.tts));
+    const timings_ms: Record<string, number> = { total: Math.round(performance.now() - t0) };
+    if (firstAudioMs !== null) timings_ms.first_audio = Math.round(firstAudioMs);
+    this.#finished({ wake: false, transcript: text, language, speaker: null, command, reply, timings_ms }, 'text');
     return { command, reply };
   }
 
@@ -196,9 +200,7 @@ export class Engine {
           this.#endTurn(turn);
         }
       },
-      result: (result) => {
-        for (const listener of this.#results) listener(result);
-      },
+      result: (result) => this.#finished(result, 'voice'),
     });
   }
 
@@ -248,6 +250,12 @@ export class Engine {
       },
     ).finally(() => bus.emit('TTS_FINISHED', { text: spoken.join(' '), interrupted: turn.signal.aborted }, 'engine'));
     return result;
+  }
+
+  /** Every turn's outcome goes to listeners (CLI, tests) and, as TURN_FINISHED, to the dashboard's transcript and waterfall. */
+  #finished(result: TurnResult, source: string): void {
+    for (const listener of this.#results) listener(result);
+    this.options.bus.emit('TURN_FINISHED', { ...result, source }, 'engine');
   }
 
   #beginTurn(state: EngineState = 'SPEAKING'): AbortController {
