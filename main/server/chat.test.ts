@@ -21,6 +21,18 @@ describe('POST /api/chat without an LLM or Home Assistant', () => {
     expect(answer.reply).toMatch(/\d/);
   });
 
+  it.each([
+    ['ru', 'Который час?'],
+    ['es', '¿Qué hora es?'],
+    ['de', 'Wie spät ist es?'],
+    ['zh', '现在几点？'],
+    ['ja', '今何時ですか'],
+  ])('answers the time command in %s', async (language, text) => {
+    const answer = await chat(k, text, language);
+    expect(answer.command).toBe('time');
+    expect(answer.reply).toMatch(/\d/);
+  });
+
   it('switches the soul by command, visible through the API', async () => {
     expect((await chat(k, 'Be a comedian')).command).toBe('switch_soul');
     expect((await k.request('GET', '/api/soul/current')).json).toMatchObject({ id: 'comedian' });
