@@ -141,6 +141,22 @@ describeWithModels('the voice loop on real models (Silero VAD, Whisper tiny.en, 
     expect(results[1]!.reply!.toLowerCase()).toMatch(/what time is it/);
   }, 60_000);
 
+  it('speech in other languages (ru, de, es, zh): the VAD finds each sentence, openWakeWord stays quiet', async () => {
+    const cfg = config({ wake_word_engine: 'openwakeword', wake_word: 'hey jarvis' });
+    const built = await buildParts({ config: cfg, modelsDir, catalog: await loadCatalog() });
+    const { engine, results, events } = setup(built, cfg);
+    const lines: Array<[string, string]> = [
+      ['ru', 'Сегодня вечером мы пойдём в театр.'],
+      ['de', 'Morgen fahren wir mit dem Zug nach Berlin.'],
+      ['es', 'Mi hermana vive cerca de la playa.'],
+      ['cmn', '我们明天早上去公园散步。'],
+    ];
+    await feed(engine, concat(...lines.map(([voice, text]) => concat(silence(0.8), speak(text, voice))), silence(1.5)));
+    expect(results.length, JSON.stringify(results)).toBe(lines.length);
+    expect(results.every((r) => r.ignored === 'no wake word')).toBe(true);
+    expect(events.some((e) => e.event === 'WAKE_WORD_DETECTED')).toBe(false);
+  }, 60_000);
+
   it('barge-in: speaking over a long answer stops playback and synthesis at once', async () => {
     const story: TurnHandler = async () => ({
       command: 'story',
