@@ -9,7 +9,7 @@ import { BuiltinCommands, LastVoiceSlot, type EnrollIntent } from '../dialogue/c
 import type { Pcm } from '../engine/stages.ts';
 import { createLlmTurn } from '../dialogue/llm-turn.ts';
 import { ModelDownloads } from './model-downloads.ts';
-import { createRouter } from '../dialogue/router.ts';
+import { createRouter, type RouterDeps } from '../dialogue/router.ts';
 import type { TurnHandler } from '../engine/listening/turn.ts';
 import { describeError } from '../platform/errors.ts';
 import { catalogFile, loadCatalog } from '../engine/models/catalog.ts';
@@ -27,6 +27,7 @@ import { SpeakerIdentification, type IdentificationDeps } from '../speakers/iden
 import { SpeakerService } from '../speakers/speaker-service.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
+import { SecurityService } from '../security/security-service.ts';
 
 /** Config keys that choose or shape a stage: changing one (or any voice.* threshold) rebuilds the engine. */
 const STAGE_KEYS = new Set([
@@ -59,6 +60,8 @@ export class KiwiRuntime {
   /** What a command turns into: built-in command, Home Assistant or the LLM. */
   readonly #router: TurnHandler;
   #identification?: SpeakerIdentification;
+  /** Voice security: severity, policy by speaker, approvals (voice, API, Telegram), audit log. */
+  readonly security: SecurityService;
   /** Engine rebuilds run one after another, so overlapping restarts never leave two engines alive. */
   #rebuilds: Promise<void> = Promise.resolve();
 
@@ -79,7 +82,16 @@ export class KiwiRuntime {
     const commands = new BuiltinCommands();
     const commandDeps = { config, souls, store, speakers, bus, context, lastVoice: this.lastVoice };
     const memory = new SpeakerMemory(store, bus);
-    this.#router = createRouter({
+    // An approved request runs again through a router without the gate: the bypass is structural.
+    let pastGate: TurnHandler = () => Promise.reject(new Error('router not built'));
+    this.security = new SecurityService({
+      config: () => config.current,
+      bus,
+      store,
+      resume: (request) => pastGate(request),
+      announce: (text) => this.#announce(text),
+    });
+    const routing: RouterDeps = {
       commands: [
         async (request) => {
           const answer = await commands.handle(request, commandDeps);
@@ -88,7 +100,9 @@ export class KiwiRuntime {
           return answer;
         },
         createMemoryCommands({ memory }),
+        this.security.voiceApprovals, // "approve" / "deny": only while something waits, only the owner's voice
       ],
+      gate: this.security.gate,
       homeassistant,
       homeAssistantLanguage: () => config.current.homeassistant.language,
       llmTurn: createLlmTurn({
@@ -104,7 +118,9 @@ export class KiwiRuntime {
       activeSoul: () => souls.active,
       phrases,
       bus,
-    });
+    };
+    this.#router = createRouter(routing);
+    pastGate = createRouter({ ...routing, commands: [], gate: undefined });
   }
 
   static async create({ env = process.env, logger }: RuntimeOptions): Promise<KiwiRuntime> {
@@ -132,6 +148,7 @@ export class KiwiRuntime {
     runtime.hub.onPlay((audio) => runtime.identification.hearOwnVoice(audio));
     await runtime.#startEngine();
     runtime.homeassistant.start();
+    await runtime.security.startTelegram();
     return runtime;
   }
 
@@ -226,6 +243,7 @@ export class KiwiRuntime {
   }
 
   async close(): Promise<void> {
+    await this.security.close();
     this.models.abortAll();
     this.homeassistant.stop();
     await this.#rebuilds;
@@ -273,11 +291,24 @@ export class KiwiRuntime {
   }
 
 
+  /** A security line (an approval that expired, or was answered elsewhere) is spoken once the engine is free; without a voice, events and Telegram carry it. */
+  #announce(text: string): void {
+    this.#engine
+      .idle()
+      .then(() => {
+        if (this.#engine.parts.tts) this.#engine.speak(text);
+      })
+      .catch((err: unknown) => this.logger.error({ err }, 'speaking a security announcement failed'));
+  }
+
   #onConfigChanged(updated: Record<string, unknown>, changed: string[]): void {
     this.bus.emit('CONFIG_CHANGED', { updated }, 'config');
     if (changed.includes('language')) this.bus.emit('LANGUAGE_CHANGED', { language: this.config.current.language }, 'config');
     if (changed.includes('listening')) this.#engine.applyListening(this.config.current.listening);
     if (changed.some((p) => p.startsWith('homeassistant.'))) this.homeassistant.start();
+    if (changed.some((p) => p.startsWith('telegram.'))) {
+      this.security.startTelegram().catch((err: unknown) => this.logger.error({ err }, 'restarting Telegram approvals failed'));
+    }
     if (changed.some((p) => STAGE_KEYS.has(p) || p.startsWith('voice.'))) {
       // A turn that changed config (e.g. "speak German") finishes its reply first, within reason.
       const settled = Promise.race([this.#engine.idle(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);

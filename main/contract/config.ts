@@ -16,6 +16,13 @@ export const SoulId = z
 
 const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
 
+/** Voice security's policy: for each speaker role and command severity, allow, ask the owner (approve) or refuse. */
+const PolicyDecision = z.enum(['allow', 'approve', 'refuse']);
+export const POLICY_ROLES = ['owner', 'friend', 'guest', 'unknown'] as const;
+export const POLICY_SEVERITIES = ['safe', 'warning', 'dangerous', 'critical'] as const;
+const policyCell = (role: string, severity: string) =>
+  PolicyDecision.describe(`${role === 'unknown' ? 'an unknown voice' : `a ${role}`} asking for something ${severity === 'safe' ? 'safe' : `rated ${severity}`}`);
+
 export const ApiToken = z
   .object({
     name: z.string().min(1).max(64),
@@ -62,6 +69,33 @@ const groups = {
       auto_learn_guests: z.boolean(),
       barge_in: z.boolean(),
       barge_in_threshold: z.number().min(0.05).max(0.99).describe('VAD threshold while Kiwi speaks (echo-aware: higher)'),
+    })
+    .strict(),
+  /** Voice security (main/security): approvals and the audit log. */
+  security: z
+    .object({
+      approval_timeout_s: z.number().int().min(10).max(3600).describe('how long a request held for the owner waits before it expires'),
+      max_pending: z.number().int().min(1).max(50).describe('how many approvals may wait at once; further requests are refused'),
+      audit_max_entries: z.number().int().min(100).max(1_000_000).describe('the audit log keeps this many newest entries'),
+    })
+    .strict(),
+  /** role_severity → allow | approve | refuse (blocked voices are always refused). Typed API turns count as the owner. */
+  policy: z
+    .object(
+      Object.fromEntries(POLICY_ROLES.flatMap((role) => POLICY_SEVERITIES.map((severity) => [`${role}_${severity}`, policyCell(role, severity)]))) as Record<
+        `${(typeof POLICY_ROLES)[number]}_${(typeof POLICY_SEVERITIES)[number]}`,
+        typeof PolicyDecision
+      >,
+    )
+    .strict(),
+  /** Approvals through a Telegram bot: only the owner's Telegram account, in the configured chat, can answer. */
+  telegram: z
+    .object({
+      enabled: z.boolean(),
+      bot_token: z.string().max(256),
+      chat_id: z.union([z.string().regex(/^-?[0-9]{1,20}$/, 'a Telegram chat id is a number'), z.literal('')]).describe('the chat approval requests are sent to'),
+      owner_user_id: z.union([z.string().regex(/^[0-9]{1,20}$/, 'a Telegram user id is a number'), z.literal('')]).describe("the owner's Telegram user id: only their button presses count"),
+      api_base_url: httpUrl.describe('Telegram Bot API server (https://api.telegram.org, or a self-hosted one)'),
     })
     .strict(),
   audio: z
@@ -131,6 +165,27 @@ export const DEFAULT_CONFIG: Config = {
     barge_in: true,
     barge_in_threshold: 0.8,
   },
+  security: { approval_timeout_s: 120, max_pending: 10, audit_max_entries: 10_000 },
+  // Why these defaults: see main/security/policy.ts.
+  policy: {
+    owner_safe: 'allow',
+    owner_warning: 'allow',
+    owner_dangerous: 'allow',
+    owner_critical: 'approve',
+    friend_safe: 'allow',
+    friend_warning: 'allow',
+    friend_dangerous: 'approve',
+    friend_critical: 'refuse',
+    guest_safe: 'allow',
+    guest_warning: 'approve',
+    guest_dangerous: 'refuse',
+    guest_critical: 'refuse',
+    unknown_safe: 'allow',
+    unknown_warning: 'refuse',
+    unknown_dangerous: 'refuse',
+    unknown_critical: 'refuse',
+  },
+  telegram: { enabled: false, bot_token: '', chat_id: '', owner_user_id: '', api_base_url: 'https://api.telegram.org' },
   audio: { input: 'auto', output: 'auto' },
   api: {
     host: '127.0.0.1',
@@ -142,7 +197,7 @@ export const DEFAULT_CONFIG: Config = {
 };
 
 /** Keys whose values never leave the process through GET, events or PATCH answers. */
-export const SECRET_PATHS = ['llm.api_key', 'homeassistant.token', 'api.auth.tokens'] as const;
+export const SECRET_PATHS = ['llm.api_key', 'homeassistant.token', 'api.auth.tokens', 'telegram.bot_token'] as const;
 
 /** PATCH body: any subset of keys, nested groups partial too; `api` is file-only. */
 export const ConfigPatchSchema = z
@@ -153,6 +208,9 @@ export const ConfigPatchSchema = z
     homeassistant: groups.homeassistant.partial().strict().optional(),
     souls: groups.souls.partial().strict().optional(),
     voice: groups.voice.partial().strict().optional(),
+    security: groups.security.partial().strict().optional(),
+    policy: groups.policy.partial().strict().optional(),
+    telegram: groups.telegram.partial().strict().optional(),
     audio: groups.audio.partial().strict().optional(),
     api: z
       .unknown()
@@ -171,6 +229,9 @@ export const ConfigView = z
     homeassistant: groups.homeassistant.omit({ token: true }),
     souls: groups.souls,
     voice: groups.voice,
+    security: groups.security,
+    policy: groups.policy,
+    telegram: groups.telegram.omit({ bot_token: true }),
     audio: groups.audio,
     api: groups.api.omit({ auth: true }).extend({ auth: z.object({ enabled: z.boolean() }) }),
   });

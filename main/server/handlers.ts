@@ -7,6 +7,7 @@ import type { Soul } from '../souls/soul-file.ts';
 import { base64Bytes, decodeClip } from '../speakers/identification/audio-prep.ts';
 import { SESSION_COOKIE, cookieValue, type AuthService, type Grant } from './auth.ts';
 import { conversationKeys, SpeakerMemory } from '../memory/index.ts';
+import { approvalHandlers } from './approvals.ts';
 
 export interface HandlerInput<R> {
   params: ParamsOf<R>;
@@ -178,6 +179,8 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
       await models.start(params.id, { trustUnverified: body.trust_unverified ?? false });
       return { status: 'downloading' as const, id: params.id };
     },
+
+    ...approvalHandlers(() => runtime.security),
 
     authScopes: ({ grant }) => ({ auth_enabled: auth.required, scopes: grant?.scopes ?? [], name: grant?.name ?? null }),
     login: ({ body, ctx }) => {

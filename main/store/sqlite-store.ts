@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'libsql';
 import type { FactRecord, NewSpeaker, SpeakerChanges, SpeakerRecord, Store, StoredMessage } from './store.ts';
 import type { Priority } from '../contract/api.ts';
+import { AUDIT_MIGRATION, sqliteAudit } from '../security/sqlite-audit.ts';
 
 /** Schema versions, applied in order inside a transaction; PRAGMA user_version records progress. */
 const MIGRATIONS = [
@@ -37,6 +38,8 @@ const MIGRATIONS = [
      created_at TEXT NOT NULL
    );
    CREATE INDEX conversation_messages_key ON conversation_messages (context_key, seq);`,
+  // Voice security's audit log (main/security).
+  AUDIT_MIGRATION,
 ];
 
 /** The schema version a store opened by this build is at. */
@@ -132,6 +135,7 @@ export function openSqliteStore(file: string): Store {
         db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
       },
     },
+    audit: sqliteAudit(db),
     close: () => db.close(),
   };
 }

@@ -1,0 +1,74 @@
+import { defaultMatcher } from '../dialogue/commands/matcher.ts';
+import { normalizeText, spacingOf } from '../dialogue/commands/normalize.ts';
+import { matchableText } from '../dialogue/commands/pattern.ts';
+import { APPROVAL_PHRASE_KEYS, securityLocale } from './locale.ts';
+
+/** What the owner said about pending approvals: "approve", "deny number two", "deny all". */
+export interface ApprovalIntent {
+  kind: 'approve' | 'deny' | 'deny_all';
+  /** The request number, when one was said. */
+  number: number | null;
+  language: string;
+}
+
+/**
+ * Recognise an answer to an approval, in the turn's language or in English. Phrases must be the
+ * whole utterance (after filler words such as "Kiwi" or "please"), as built-in commands are, so
+ * "I approve of your taste in music" is not an approval. deny_all is tried first: "deny all" is not
+ * request number "all".
+ */
+export function matchApprovalIntent(text: string, language: string): ApprovalIntent | null {
+  for (const code of [...new Set([language, 'en'])]) {
+    const locale = securityLocale(code);
+    const full = matchableText(text, locale.language);
+    if (!full.trim()) continue;
+    const candidates = [...new Set([trimFillers(full, locale.language), full])];
+    for (const kind of ['deny_all', ...APPROVAL_PHRASE_KEYS.filter((k) => k !== 'deny_all')] as const) {
+      for (const phrase of locale.approval[kind]) {
+        for (const candidate of candidates) {
+          const found = phrase.regex.exec(candidate);
+          if (!found) continue;
+          const said = found.groups?.n;
+          if (said === undefined) return { kind, number: null, language: locale.language };
+          const number = parseNumber(said, locale.language, locale.file.approval.numbers);
+          if (number !== null) return { kind, number, language: locale.language };
+        }
+      }
+    }
+  }
+  return null;
+}
+
+/** "2", "two", "second" → 2; null when it is not a number from 1 to 99. */
+function parseNumber(said: string, language: string, words: string[][]): number | null {
+  const normal = normalizeText(said, language).replace(/^(?:#|no|nr|n)\s*/u, '');
+  if (/^[0-9]{1,2}$/u.test(normal)) return Number(normal) || null;
+  const index = words.findIndex((forms) => forms.some((w) => normalizeText(w, language) === normal));
+  return index >= 0 ? index + 1 : null;
+}
+
+/** Filler words ("Kiwi", "please", "ok") at either end, from the language's commands.json. */
+function trimFillers(text: string, language: string): string {
+  const spaced = spacingOf(language) === 'words';
+  const fillers = defaultMatcher()
+    .locale(language)
+    .file.fillers.map((f) => normalizeText(f, language))
+    .filter(Boolean)
+    .sort((a, b) => b.length - a.length);
+  let current = text;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const filler of fillers) {
+      const head = spaced ? ` ${filler} ` : filler;
+      const tail = spaced ? ` ${filler}` : filler;
+      if (current.startsWith(head) && current.length > head.length) {
+        current = spaced ? current.slice(head.length - 1) : current.slice(head.length);
+        changed = true;
+      } else if (current.endsWith(tail) && current.length > tail.length + (spaced ? 1 : 0)) {
+        current = current.slice(0, current.length - tail.length);
+        changed = true;
+      }
+    }
+  }
+  return current;
+}

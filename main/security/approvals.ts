@@ -1,0 +1,150 @@
+import crypto from 'node:crypto';
+import type { Role } from '../dialogue/commands/types.ts';
+import type { IdentifiedSpeaker } from '../engine/listening/turn.ts';
+import { KiwiError, conflict, notFound } from '../platform/errors.ts';
+import type { RuleMatch } from './classifier.ts';
+import type { Clock } from './clock.ts';
+import type { Severity } from './severity.ts';
+
+/** What is needed to run a held turn again once it is approved (the abort signal is the new turn's). */
+export interface HeldRequest {
+  text: string;
+  language: string;
+  speaker: IdentifiedSpeaker | null;
+  source: string;
+  role: Role;
+}
+
+export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
+export type ApprovalChannel = 'voice' | 'api' | 'telegram';
+
+export interface Resolver {
+  channel: ApprovalChannel;
+  /** Who answered: a speaker id, an API grant name, a Telegram user id. */
+  who: string;
+}
+
+export interface Approval {
+  /** Opaque and unguessable: the API and Telegram address approvals by it. */
+  id: string;
+  /** Small and speakable ("approve two"): the lowest number no other pending approval uses. */
+  number: number;
+  status: ApprovalStatus;
+  request: HeldRequest;
+  severity: Severity;
+  rule: RuleMatch | null;
+  createdAt: number;
+  expiresAt: number;
+  resolvedAt: number | null;
+  resolvedBy: Resolver | null;
+}
+
+export interface ApprovalBookOptions {
+  clock: Clock;
+  timeoutMs: () => number;
+  maxPending: () => number;
+  /** Told when a pending approval runs out of time (its status is already 'expired'). */
+  onExpired: (approval: Approval) => void;
+}
+
+/** How many resolved approvals are remembered, so a late answer gets "already expired" rather than "unknown". */
+const RESOLVED_MEMORY = 100;
+
+const sameRequest = (a: HeldRequest, b: HeldRequest) =>
+  a.text.trim().toLowerCase() === b.text.trim().toLowerCase() && (a.speaker?.id ?? null) === (b.speaker?.id ?? null) && a.source === b.source;
+
+/**
+ * Requests waiting for the owner: several at once, each with an id, a short number and a timer.
+ * In memory only: a pending approval does not survive a restart (the requester's turn is long
+ * gone by then); the audit log keeps what happened.
+ */
+export class ApprovalBook {
+  readonly #pending = new Map<string, { approval: Approval; timer: unknown }>();
+  readonly #resolved = new Map<string, Approval>();
+
+  constructor(private readonly options: ApprovalBookOptions) {}
+
+  /**
+   * Hold a request. Returns the existing approval (created false) when the same speaker already
+   * asked the same thing; null when the book is full.
+   */
+  request(request: HeldRequest, severity: Severity, rule: RuleMatch | null): { approval: Approval; created: boolean } | null {
+    for (const { approval } of this.#pending.values()) {
+      if (sameRequest(approval.request, request)) return { approval, created: false };
+    }
+    if (this.#pending.size >= this.options.maxPending()) return null;
+    const now = this.options.clock.now();
+    const timeout = this.options.timeoutMs();
+    const approval: Approval = {
+      id: `apr_${crypto.randomBytes(8).toString('hex')}`,
+      number: this.#freeNumber(),
+      status: 'pending',
+      request,
+      severity,
+      rule,
+      createdAt: now,
+      expiresAt: now + timeout,
+      resolvedAt: null,
+      resolvedBy: null,
+    };
+    const timer = this.options.clock.setTimeout(() => this.#expire(approval.id), timeout);
+    this.#pending.set(approval.id, { approval, timer });
+    return { approval, created: true };
+  }
+
+  /** Pending approvals, by number. */
+  pending(): Approval[] {
+    return [...this.#pending.values()].map((p) => p.approval).sort((a, b) => a.number - b.number);
+  }
+
+  get(id: string): Approval | null {
+    return this.#pending.get(id)?.approval ?? this.#resolved.get(id) ?? null;
+  }
+
+  byNumber(number: number): Approval | null {
+    return this.pending().find((a) => a.number === number) ?? null;
+  }
+
+  /** Approve or deny a pending request: 404 for an unknown id, 409 when it was already answered or expired. */
+  resolve(id: string, status: 'approved' | 'denied', by: Resolver): Approval {
+    const entry = this.#pending.get(id);
+    if (!entry) {
+      const done = this.#resolved.get(id);
+      if (done) throw conflict(`Approval ${id} is already ${done.status}`);
+      throw notFound('approval', id);
+    }
+    this.options.clock.clearTimeout(entry.timer);
+    return this.#finish(entry.approval, status, by);
+  }
+
+  /** Forget every timer (process shutdown); pending approvals are dropped. */
+  dispose(): void {
+    for (const { timer } of this.#pending.values()) this.options.clock.clearTimeout(timer);
+    this.#pending.clear();
+  }
+
+  #expire(id: string): void {
+    const entry = this.#pending.get(id);
+    if (!entry) return;
+    const approval = this.#finish(entry.approval, 'expired', null);
+    this.options.onExpired(approval);
+  }
+
+  #finish(approval: Approval, status: Exclude<ApprovalStatus, 'pending'>, by: Resolver | null): Approval {
+    if (approval.status !== 'pending') throw new KiwiError('internal', `approval ${approval.id} finished twice`, 500);
+    approval.status = status;
+    approval.resolvedAt = this.options.clock.now();
+    approval.resolvedBy = by;
+    this.#pending.delete(approval.id);
+    this.#resolved.set(approval.id, approval);
+    if (this.#resolved.size > RESOLVED_MEMORY) this.#resolved.delete(this.#resolved.keys().next().value!);
+    return approval;
+  }
+
+  #freeNumber(): number {
+    const used = new Set([...this.#pending.values()].map((p) => p.approval.number));
+    let n = 1;
+    while (used.has(n)) n++;
+    return n;
+  }
+}

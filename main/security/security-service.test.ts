@@ -1,0 +1,195 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { KiwiError } from '../platform/errors.ts';
+import { makeSecurityHarness, type SecurityHarness } from './testing/security-harness.ts';
+
+let h: SecurityHarness;
+afterEach(async () => h?.close());
+
+const eventsNamed = (name: string) => h.events.filter((e) => e.event === name);
+const audit = () => h.store.audit.list({ limit: 100 }).reverse();
+
+describe('security gate', () => {
+  it('lets safe requests through for everyone but a blocked voice, and audits each decision', async () => {
+    h = makeSecurityHarness();
+    const { owner, friend, guest, blocked } = h.voices;
+    for (const who of [owner, friend, guest, null, 'typed' as const]) expect(await h.route(h.turn("what's the weather tomorrow", who))).toBeNull();
+    expect(await h.route(h.turn("what's the weather tomorrow", blocked))).toEqual({ command: 'refused', reply: null }); // silently
+    expect(audit().map((e) => [e.role, e.outcome, e.severity])).toEqual([
+      ['owner', 'allow', 'safe'],
+      ['friend', 'allow', 'safe'],
+      ['guest', 'allow', 'safe'],
+      ['unknown', 'allow', 'safe'],
+      ['owner', 'allow', 'safe'],
+      ['blocked', 'refuse', 'safe'],
+    ]);
+    expect(audit()[1]).toMatchObject({ speaker_id: friend.id, speaker_name: 'Anna', source: 'mic', text: "what's the weather tomorrow", language: 'en', rule: null });
+  });
+
+  it("refuses what a role may not do, in the turn's language, and nothing is held or run", async () => {
+    h = makeSecurityHarness();
+    const { friend, guest } = h.voices;
+    expect(await h.route(h.turn('unlock the front door', guest))).toEqual({ command: 'refused', reply: "Sorry, I can't do that for you." });
+    expect(await h.route(h.turn('transfer 200 euros to my account', friend))).toMatchObject({ command: 'refused' });
+    expect(await h.route(h.turn('read my messages', null))).toMatchObject({ command: 'refused' }); // unknown voice, warning
+    expect(await h.route(h.turn('Öffne die Haustür', guest, 'de'))).toEqual({ command: 'refused', reply: 'Tut mir leid, das kann ich für dich nicht tun.' });
+    expect(h.resumed).toEqual([]);
+    expect(eventsNamed('APPROVAL_REQUESTED')).toEqual([]);
+    expect(audit().map((e) => [e.outcome, e.rule])).toEqual([
+      ['refuse', 'unlock_door'],
+      ['refuse', 'transfer_money'],
+      ['refuse', 'read_private'],
+      ['refuse', 'unlock_door'],
+    ]);
+  });
+
+  it('holds what needs approval, says whom it asked, emits APPROVAL_REQUESTED and audits it', async () => {
+    h = makeSecurityHarness();
+    const { owner, friend } = h.voices;
+    expect(await h.route(h.turn('buy me a new phone', friend))).toEqual({
+      command: 'approval_requested',
+      reply: "I've asked Maria to approve that. It's request number 1.",
+    });
+    const [requested] = eventsNamed('APPROVAL_REQUESTED');
+    expect(requested).toMatchObject({
+      source: 'security',
+      data: { approval: { number: 1, status: 'pending', text: 'buy me a new phone', role: 'friend', speaker: { id: friend.id, name: 'Anna' }, severity: 'dangerous', rule: { rule: 'purchase', source: 'en' } } },
+    });
+    const id = (requested!.data.approval as { id: string }).id;
+    expect(audit().at(-1)).toMatchObject({ outcome: 'approve', approval_id: id, rule: 'purchase' });
+
+    // Asking again does not page the owner twice.
+    expect((await h.route(h.turn('Buy me a new phone', friend)))?.reply).toBe("That request is still waiting for approval. It's number 1.");
+    expect(h.security.approvals.pending()).toHaveLength(1);
+
+    // The owner's own critical requests need a confirmation too (voice or typed).
+    expect((await h.route(h.turn('unlock the front door', owner)))?.reply).toBe(
+      'That needs your confirmation. Say "approve", or confirm on the dashboard. It\'s request number 2.',
+    );
+    expect((await h.route(h.turn('open the garage', 'typed')))?.command).toBe('approval_requested');
+    expect(h.resumed).toEqual([]);
+  });
+
+  it("runs the held request as the original speaker when the owner's voice approves, inside the owner's turn", async () => {
+    h = makeSecurityHarness();
+    const { owner, friend } = h.voices;
+    await h.route(h.turn('buy me a new phone', friend));
+    const approveTurn = h.turn('Kiwi, approve please', owner);
+    expect(await h.route(approveTurn)).toEqual({ command: 'approval', reply: 'Approved. Done: buy me a new phone.' });
+    expect(h.resumed).toHaveLength(1);
+    const { request, approval } = h.resumed[0]!;
+    expect(request).toMatchObject({ text: 'buy me a new phone', language: 'en', source: 'mic', speaker: { id: friend.id, name: 'Anna' } });
+    expect(request.signal).toBe(approveTurn.signal); // "stop" during the owner's turn stops the released request too
+    expect(approval).toMatchObject({ status: 'approved', resolvedBy: { channel: 'voice', who: owner.id } });
+    expect(eventsNamed('APPROVAL_RESOLVED').at(-1)).toMatchObject({ data: { outcome: 'approved', approval: { status: 'approved', resolved_by: { channel: 'voice', who: owner.id } } } });
+    expect(audit().at(-1)).toMatchObject({ outcome: 'approved', approval_id: approval.id, resolved_by: `voice:${owner.id}`, speaker_id: friend.id });
+    expect(h.security.approvals.pending()).toEqual([]);
+    // With nothing waiting, "approve" is ordinary speech: it goes on (and is safe).
+    expect(await h.route(h.turn('approve', owner))).toBeNull();
+  });
+
+  it("accepts answers only from the owner's voice: not friends, unknown voices, or typed turns", async () => {
+    h = makeSecurityHarness();
+    const { friend, guest, blocked } = h.voices;
+    await h.route(h.turn('buy me a new phone', friend));
+    for (const who of [friend, guest, null, 'typed' as const]) {
+      expect(await h.route(h.turn('approve', who))).toEqual({ command: 'approval', reply: "Only the owner's voice can approve or deny requests." });
+    }
+    expect(await h.route(h.turn('approve', blocked))).toEqual({ command: 'approval', reply: null });
+    expect(h.security.approvals.pending()).toHaveLength(1);
+    expect(h.resumed).toEqual([]);
+  });
+
+  it('with several pending: asks which one, approves or denies by number (digits or words), denies all', async () => {
+    h = makeSecurityHarness();
+    const { owner, friend, guest } = h.voices;
+    await h.route(h.turn('buy me a new phone', friend));
+    await h.route(h.turn('order a pizza', friend));
+    await h.route(h.turn('send a message to Tom', guest));
+    await h.route(h.turn('delete all my photos', friend));
+    expect((await h.route(h.turn('approve', owner)))?.reply).toBe(
+      '4 requests are waiting: number 1, buy me a new phone; number 2, order a pizza; number 3, send a message to Tom; number 4, delete all my photos. Say approve or deny with the number.',
+    );
+    expect((await h.route(h.turn('approve number two', owner)))?.reply).toBe('Approved. Done: order a pizza.');
+    expect((await h.route(h.turn('deny 1', owner)))?.reply).toBe('Request number 1 denied.');
+    expect((await h.route(h.turn('approve 7', owner)))?.reply).toBe("There's no waiting request number 7.");
+    expect((await h.route(h.turn('deny all', owner)))?.reply).toBe('Denied all waiting requests: 2.');
+    expect(h.resumed.map((r) => r.request.text)).toEqual(['order a pizza']);
+    expect(audit().filter((e) => e.outcome === 'denied').map((e) => e.text)).toEqual(['buy me a new phone', 'send a message to Tom', 'delete all my photos']);
+  });
+
+  it('understands approvals in the turn language (Russian, Japanese)', async () => {
+    h = makeSecurityHarness();
+    const { owner, friend } = h.voices;
+    await h.route(h.turn('закажи пиццу', friend, 'ru'));
+    await h.route(h.turn('ピザを注文して', friend, 'ja'));
+    expect((await h.route(h.turn('одобри номер один', owner, 'ru')))?.reply).toBe('Одобрено. Done: закажи пиццу.');
+    expect((await h.route(h.turn('却下', owner, 'ja')))?.reply).toBe('リクエスト2番を却下しました。');
+  });
+
+  it('expires held requests on time (controllable clock): event, spoken line, audit; late answers are refused', async () => {
+    h = makeSecurityHarness((c) => (c.security.approval_timeout_s = 60));
+    const { owner, friend } = h.voices;
+    await h.route(h.turn('buy me a new phone', friend));
+    const id = h.security.approvals.pending()[0]!.id;
+    h.clock.advance(59_999);
+    expect(eventsNamed('APPROVAL_RESOLVED')).toEqual([]);
+    h.clock.advance(1);
+    expect(eventsNamed('APPROVAL_RESOLVED')).toMatchObject([{ data: { outcome: 'expired', approval: { id, status: 'expired', resolved_by: null } } }]);
+    expect(h.announced).toEqual([{ text: "Request number 1 wasn't approved in time, so I didn't do it.", language: 'en' }]);
+    expect(audit().at(-1)).toMatchObject({ outcome: 'expired', approval_id: id });
+    expect(await h.route(h.turn('approve', owner))).toBeNull();
+    await expect(h.security.resolve(id, 'approved', { channel: 'api', who: 'test' })).rejects.toMatchObject({ status: 409 });
+    expect(h.resumed).toEqual([]);
+  });
+
+  it('resolves by API: approved runs it and speaks the answer; denied never runs', async () => {
+    h = makeSecurityHarness();
+    const { friend } = h.voices;
+    await h.route(h.turn('buy me a new phone', friend));
+    await h.route(h.turn('order a pizza', friend));
+    const [a, b] = h.security.approvals.pending();
+    const approved = await h.security.resolve(a!.id, 'approved', { channel: 'api', who: 'dashboard' });
+    expect(approved.result).toEqual({ command: 'homeassistant', reply: 'Done: buy me a new phone.' });
+    expect(h.announced.at(-1)).toEqual({ text: 'Approved. Done: buy me a new phone.', language: 'en' });
+    const denied = await h.security.resolve(b!.id, 'denied', { channel: 'api', who: 'dashboard' });
+    expect(denied).toMatchObject({ result: null, approval: { status: 'denied' } });
+    expect(h.resumed.map((r) => r.request.text)).toEqual(['buy me a new phone']);
+    expect(audit().slice(-2).map((e) => [e.outcome, e.resolved_by])).toEqual([
+      ['approved', 'api:dashboard'],
+      ['denied', 'api:dashboard'],
+    ]);
+    await expect(h.security.resolve('apr_ffffffffffffffff', 'approved', { channel: 'api', who: 'x' })).rejects.toBeInstanceOf(KiwiError);
+  });
+
+  it('refuses when too many approvals are waiting', async () => {
+    h = makeSecurityHarness((c) => (c.security.max_pending = 2));
+    const { friend } = h.voices;
+    await h.route(h.turn('buy me a new phone', friend));
+    await h.route(h.turn('order a pizza', friend));
+    expect(await h.route(h.turn('delete all my photos', friend))).toEqual({
+      command: 'refused',
+      reply: 'Too many requests are already waiting for approval. Please try again later.',
+    });
+    expect(audit().at(-1)).toMatchObject({ outcome: 'refuse', rule: 'delete_files' });
+  });
+
+  it('follows policy overrides from the config, read on every turn', async () => {
+    h = makeSecurityHarness();
+    const { friend } = h.voices;
+    h.config.policy.friend_dangerous = 'refuse';
+    expect((await h.route(h.turn('buy me a new phone', friend)))?.command).toBe('refused');
+    h.config.policy.friend_dangerous = 'allow';
+    expect(await h.route(h.turn('buy me a new phone', friend))).toBeNull();
+  });
+
+  it('pages the audit log newest first and keeps it to audit_max_entries', async () => {
+    h = makeSecurityHarness((c) => (c.security.audit_max_entries = 4));
+    for (const text of ['one', 'two', 'three', 'four', 'five', 'six']) await h.route(h.turn(text, 'typed'));
+    const first = h.security.auditPage(3);
+    expect(first.entries.map((e) => e.text)).toEqual(['six', 'five', 'four']);
+    expect(first.next_before).toBe(first.entries[2]!.seq);
+    const second = h.security.auditPage(3, first.next_before!);
+    expect(second).toEqual({ entries: [expect.objectContaining({ text: 'three' })], next_before: null });
+    expect(second.entries[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+});

@@ -1,0 +1,73 @@
+import { roleOf } from '../dialogue/commands/permissions.ts';
+import type { PartialHandler } from '../dialogue/router.ts';
+import type { TurnAnswer, TurnRequest } from '../engine/listening/turn.ts';
+import { KiwiError } from '../platform/errors.ts';
+import { matchApprovalIntent } from './approval-intent.ts';
+import type { ApprovalBook, Resolver } from './approvals.ts';
+import { securityReply, type SecurityReplyKey } from './locale.ts';
+
+export interface VoiceApprovalDeps {
+  approvals: Pick<ApprovalBook, 'pending' | 'byNumber'>;
+  /** Resolve and, when approved, run the held request inside this turn (its answer is spoken here). */
+  resolveInline: (id: string, status: 'approved' | 'denied', by: Resolver, turn: TurnRequest) => Promise<TurnAnswer | null>;
+}
+
+/**
+ * The owner answering by voice: "approve", "deny", "approve number two", "deny all". Only a
+ * recognised owner voice may answer. A typed turn counts as the owner elsewhere, but not here:
+ * approving from the API has its own route, and a spoken approval must be a voice Kiwi knows.
+ * Nothing is matched while no approval is pending, so "approve" in conversation stays conversation.
+ */
+export function createVoiceApprovals(deps: VoiceApprovalDeps): PartialHandler {
+  return async (request) => {
+    const pending = deps.approvals.pending();
+    if (pending.length === 0) return null;
+    const intent = matchApprovalIntent(request.text, request.language);
+    if (!intent) return null;
+    const say = (key: SecurityReplyKey, values: Record<string, string | number> = {}) => securityReply(request.language, key, values);
+    const answer = (reply: Iterable<string> | AsyncIterable<string> | null): TurnAnswer => ({ command: 'approval', reply });
+
+    const role = roleOf(request);
+    if (role === 'blocked') return answer(null);
+    if (!request.speaker || role !== 'owner') return answer([say('owner_only')]);
+    const by: Resolver = { channel: 'voice', who: request.speaker.id };
+
+    if (intent.kind === 'deny_all') {
+      let count = 0;
+      for (const approval of pending) if (await settle(() => deps.resolveInline(approval.id, 'denied', by, request))) count++;
+      return answer([say('denied_all', { count })]);
+    }
+    const target = intent.number !== null ? deps.approvals.byNumber(intent.number) : pending.length === 1 ? pending[0]! : null;
+    if (!target) {
+      if (intent.number !== null) return answer([say('no_such_request', { n: intent.number })]);
+      const list = pending.map((a) => say('request_item', { n: a.number, text: a.request.text })).join('; ');
+      return answer([say('which_one', { count: pending.length, list })]);
+    }
+    if (intent.kind === 'deny') {
+      if (!(await settle(() => deps.resolveInline(target.id, 'denied', by, request)))) return answer([say('no_such_request', { n: target.number })]);
+      return answer([say('denied', { n: target.number })]);
+    }
+    let resumed: TurnAnswer | null = null;
+    const done = await settle(async () => {
+      resumed = await deps.resolveInline(target.id, 'approved', by, request);
+    });
+    if (!done) return answer([say('no_such_request', { n: target.number })]);
+    return answer(prepend(say('approved'), (resumed as TurnAnswer | null)?.reply ?? null));
+  };
+}
+
+/** Run a resolution; false when the approval ended meanwhile (expired or answered elsewhere: 404/409). */
+async function settle(fn: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await fn();
+    return true;
+  } catch (err) {
+    if (err instanceof KiwiError && (err.status === 404 || err.status === 409)) return false;
+    throw err;
+  }
+}
+
+async function* prepend(first: string, rest: AsyncIterable<string> | Iterable<string> | null): AsyncIterable<string> {
+  yield first;
+  if (rest) yield* rest;
+}
