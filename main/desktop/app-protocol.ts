@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { APP_HOST, APP_SCHEME } from './ipc-contract.ts';
 import { DESKTOP_CSP } from './window-options.ts';
+import { CONTENT_TYPES } from '../platform/content-types.ts';
 
 /**
  * The `app://kiwi/...` scheme that serves the built renderer (dist/renderer) to Kiwi's windows:
@@ -17,19 +18,6 @@ export const APP_SCHEME_PRIVILEGES = {
   stream: false,
   bypassCSP: false,
 } as const;
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
 
 export type AssetLookup = { ok: true; file: string; contentType: string } | { ok: false; status: 400 | 404; reason: string };
 
@@ -53,7 +41,7 @@ export function resolveAppAsset(requestUrl: string, root: string): AssetLookup {
   const base = path.resolve(root);
   const file = path.resolve(base, `.${relative}`);
   if (!file.startsWith(base + path.sep)) return { ok: false, status: 404, reason: 'outside the app' };
-  const contentType = TYPES[path.extname(file).toLowerCase()];
+  const contentType = CONTENT_TYPES[path.extname(file).toLowerCase()];
   // Only the kinds of file a built renderer has: a stray file of another kind is not served.
   if (!contentType) return { ok: false, status: 404, reason: `no ${path.extname(file) || 'extensionless'} files here` };
   return { ok: true, file, contentType };

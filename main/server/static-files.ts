@@ -2,18 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type Koa from 'koa';
 import { KiwiError } from '../platform/errors.ts';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
+import { CONTENT_TYPES } from '../platform/content-types.ts';
 
 /** The dashboard may load only its own files and talk only to this server. */
 export const CONTENT_SECURITY_POLICY = [
@@ -57,7 +46,7 @@ export function serveDashboard(root: string): Koa.Middleware {
       return;
     }
     ctx.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    ctx.type = TYPES[path.extname(target)] ?? 'application/octet-stream';
+    ctx.type = CONTENT_TYPES[path.extname(target)] ?? 'application/octet-stream';
     ctx.body = await fs.readFile(target);
   };
 }

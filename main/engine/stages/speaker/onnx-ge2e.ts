@@ -5,7 +5,7 @@ import { describeError, KiwiError } from '../../../platform/errors.ts';
 import { resampleTo } from '../../audio/wav.ts';
 import type { Pcm, SpeakerEmbedder } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
-import { SerialQueue } from './serial-queue.ts';
+import { SerialQueue } from '../../../platform/serial-queue.ts';
 
 const RATE = 16000;
 /** 1.6 s: the utterance length the GE2E encoder was trained on. */

@@ -7,7 +7,7 @@ import { resampleTo } from '../../audio/wav.ts';
 import type { ResolvedModel } from '../../models/resolve.ts';
 import type { Pcm, SpeakerEmbedder } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
-import { SerialQueue } from './serial-queue.ts';
+import { SerialQueue } from '../../../platform/serial-queue.ts';
 import { SHERPA_SPEAKER_WORKER_SOURCE } from './sherpa-speaker-worker.ts';
 
 const RATE = 16000;

@@ -3,7 +3,7 @@ import { describeError, KiwiError } from '../../../platform/errors.ts';
 import { resampleTo } from '../../audio/wav.ts';
 import type { Pcm, Stt, Transcript } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
-import { Serial } from './serial.ts';
+import { SerialQueue } from '../../../platform/serial-queue.ts';
 import { configuredThreads } from './sherpa-config.ts';
 import { RATE, type WhisperLoadOptions } from './whisper-decoder.ts';
 import type { FromWhisperWorker, SerializedError, ToWhisperWorker, WhisperWorkerInit } from './whisper-protocol.ts';
@@ -27,7 +27,7 @@ interface Job {
  */
 export class OnnxWhisper implements Stt {
   readonly name = 'onnx-whisper';
-  readonly #serial = new Serial();
+  readonly #serial = new SerialQueue();
   readonly #jobs = new Map<number, Job>();
   #nextId = 1;
   #closed: KiwiError | undefined;

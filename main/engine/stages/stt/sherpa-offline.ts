@@ -5,7 +5,7 @@ import { sherpa } from '../../sherpa/sherpa-module.ts';
 import type { Pcm, Stt, Transcript } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
 import { assertModelFiles, type ModelEntry, offlineFamily, type OfflineFamily, offlineRecognizerConfig, takesLanguage } from './sherpa-config.ts';
-import { Serial } from './serial.ts';
+import { SerialQueue } from '../../../platform/serial-queue.ts';
 import { heardLanguage, tidyCase } from './sherpa-text.ts';
 
 /** The part of sherpa-onnx-node's OfflineRecognizer Kiwi uses (the package ships no types). */
@@ -36,7 +36,7 @@ const RATE = 16000;
  */
 export class SherpaOfflineStt implements Stt {
   readonly name = 'sherpa-offline-stt';
-  readonly #serial = new Serial();
+  readonly #serial = new SerialQueue();
   #language: string;
   #disposed = false;
 

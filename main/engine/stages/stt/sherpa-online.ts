@@ -5,7 +5,7 @@ import { sherpa } from '../../sherpa/sherpa-module.ts';
 import type { Pcm, Stt, SttStream, Transcript } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
 import { assertModelFiles, type ModelEntry, onlineRecognizerConfig } from './sherpa-config.ts';
-import { Serial } from './serial.ts';
+import { SerialQueue } from '../../../platform/serial-queue.ts';
 import { tidyCase } from './sherpa-text.ts';
 
 /** The part of sherpa-onnx-node's OnlineRecognizer Kiwi uses (the package ships no types). */
@@ -35,7 +35,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * loop between chunks so timers and sockets keep running.
  */
 export class OnlineSttStream implements SttStream {
-  readonly #serial = new Serial();
+  readonly #serial = new SerialQueue();
   readonly #stream: SherpaOnlineStream;
   #last = '';
   #finished = false;

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { KiwiError } from '../../../platform/errors.ts';
-import { Serial } from './serial.ts';
+import { SerialQueue } from '../../../platform/serial-queue.ts';
 import { WhisperDecoder } from './whisper-decoder.ts';
 import type { FromWhisperWorker, SerializedError, ToWhisperWorker, WhisperWorkerInit } from './whisper-protocol.ts';
 
@@ -30,7 +30,7 @@ try {
 
 if (decoder) {
   const loaded = decoder;
-  const serial = new Serial();
+  const serial = new SerialQueue();
   port.on('message', (message: ToWhisperWorker) => {
     if (message.type === 'transcribe') {
       const flag = new Int32Array(message.abort);

@@ -1,7 +1,7 @@
 /**
- * Runs async jobs one after another. A speaker model embeds one utterance at a time: two at once
- * would only fight over the same cores, and dispose() must wait for the job in flight before it
- * frees the native model.
+ * Runs async jobs one after another. A model handles one request at a time: two at once would
+ * only fight over the same cores and the same native session, and dispose() must wait for the
+ * job in flight before it frees the native model.
  */
 export class SerialQueue {
   #tail: Promise<unknown> = Promise.resolve();
