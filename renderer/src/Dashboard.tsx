@@ -1,23 +1,35 @@
 import { useEffect, type ReactNode } from 'react';
-import { useClient } from './client/client-context.ts';
+import { useClient, useShell } from './client/client-context.ts';
+import { ApprovalsNotice, ApprovalsPanel } from './panels/approvals/ApprovalsPanel.tsx';
 import { ConfigEditor } from './panels/config/ConfigEditor.tsx';
+import { ConversationPanel } from './panels/conversation/ConversationPanel.tsx';
 import { EventLog } from './panels/event-log/EventLog.tsx';
 import { HomeAssistantPanel } from './panels/homeassistant/HomeAssistantPanel.tsx';
 import { LanguagePanel } from './panels/language/LanguagePanel.tsx';
+import { MemoryPanel } from './panels/memory/MemoryPanel.tsx';
 import { MicrophonePanel } from './panels/microphone/MicrophonePanel.tsx';
 import { ModelsPanel } from './panels/models/ModelsPanel.tsx';
+import { SoulEditor } from './panels/settings/SoulEditor.tsx';
+import './panels/settings/settings.css';
 import { SoulsPanel } from './panels/souls/SoulsPanel.tsx';
 import { SpeakersPanel } from './panels/speakers/SpeakersPanel.tsx';
 import { StateOrb } from './panels/state-orb/StateOrb.tsx';
 import { StatusPanel } from './panels/status/StatusPanel.tsx';
+import { TimersPanel } from './panels/timers/TimersPanel.tsx';
+import { useConversation } from './store/conversation.ts';
 import { useDashboard } from './store/dashboard.ts';
 import { RESOURCE_NAMES } from './store/resources.ts';
 import { useHashRoute } from './ui/hash-route.ts';
 
-const VIEWS: Array<{ id: string; title: string; render: () => ReactNode }> = [
-  { id: 'overview', title: 'Overview', render: () => (<><StatusPanel /><MicrophonePanel /><EventLog /></>) },
-  { id: 'souls', title: 'Souls', render: () => <SoulsPanel /> },
+// `desktop`: the desktop app's hidden audio window owns the microphone; a second capture here would fight it.
+const VIEWS: Array<{ id: string; title: string; render: (desktop: boolean) => ReactNode }> = [
+  { id: 'overview', title: 'Overview', render: (desktop) => (<><ApprovalsNotice /><StatusPanel />{!desktop && <MicrophonePanel />}<EventLog /></>) },
+  { id: 'conversation', title: 'Conversation', render: () => <ConversationPanel /> },
+  { id: 'approvals', title: 'Approvals', render: () => <ApprovalsPanel /> },
+  { id: 'timers', title: 'Timers', render: () => <TimersPanel /> },
+  { id: 'souls', title: 'Souls', render: () => (<><SoulsPanel /><SoulEditor title="Edit souls" /></>) },
   { id: 'speakers', title: 'Speakers', render: () => <SpeakersPanel /> },
+  { id: 'memory', title: 'Memory', render: () => <MemoryPanel /> },
   { id: 'models', title: 'Models', render: () => <ModelsPanel /> },
   { id: 'settings', title: 'Settings', render: () => (<><LanguagePanel /><ConfigEditor /></>) },
   { id: 'homeassistant', title: 'Home Assistant', render: () => <HomeAssistantPanel /> },
@@ -27,12 +39,17 @@ const VIEWS: Array<{ id: string; title: string; render: () => ReactNode }> = [
 export function Dashboard() {
   const client = useClient();
   const { auth, error, load, receive, setConnected, setError, signedOut, checkAuth } = useDashboard();
+  const { desktop } = useShell();
   const route = useHashRoute('overview');
   const view = VIEWS.find((v) => v.id === route) ?? VIEWS[0]!;
 
   useEffect(() => {
     void load(client, RESOURCE_NAMES);
-    return client.onEvent((event) => receive(client, event), setConnected);
+    return client.onEvent((event) => {
+      receive(client, event);
+      // The transcript folds TURN_FINISHED (and its LLM_COMPLETE) into turns, with the soul active now.
+      useConversation.getState().receive(event, useDashboard.getState().data.status?.active_soul ?? null);
+    }, setConnected);
   }, [client, load, receive, setConnected]);
 
   const signOut = () => {
@@ -82,7 +99,7 @@ export function Dashboard() {
             </button>
           </div>
         )}
-        {view.render()}
+        {view.render(desktop)}
       </main>
     </div>
   );

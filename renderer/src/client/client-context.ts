@@ -9,3 +9,10 @@ export function useClient(): KiwiClient {
   if (!client) throw new Error('useClient outside <ClientContext.Provider>');
   return client;
 }
+
+/** Where the dashboard runs. The desktop app has a hidden audio window that owns the microphone, so its dashboard must not capture too. */
+export interface Shell {
+  desktop: boolean;
+}
+export const ShellContext = createContext<Shell>({ desktop: false });
+export const useShell = (): Shell => useContext(ShellContext);

@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from '../App.tsx';
 import { useMic } from '../audio/mic-store.ts';
-import { ClientContext } from '../client/client-context.ts';
+import { ClientContext, ShellContext } from '../client/client-context.ts';
 import { SettingsWindow } from '../panels/settings/SettingsWindow.tsx';
 import { useDashboard } from '../store/dashboard.ts';
 import { followListening } from './audio-follower.ts';
@@ -16,6 +16,7 @@ import '../panels/settings/settings.css';
  */
 const root = createRoot(document.getElementById('root')!);
 const desktop = desktopApi();
+const DESKTOP_SHELL = { desktop: true };
 const which = new URLSearchParams(location.search).get('window') ?? 'dashboard';
 
 if (!desktop) {
@@ -34,7 +35,10 @@ if (!desktop) {
     document.title = which === 'settings' ? 'Kiwi Settings' : 'Kiwi';
     root.render(
       <StrictMode>
-        <ClientContext.Provider value={client}>{which === 'settings' ? <SettingsWindow desktop={desktop} /> : <App />}</ClientContext.Provider>
+        <ClientContext.Provider value={client}>
+          {/* The hidden audio window owns the microphone: the dashboard here shows no Microphone panel. */}
+          <ShellContext.Provider value={DESKTOP_SHELL}>{which === 'settings' ? <SettingsWindow desktop={desktop} /> : <App />}</ShellContext.Provider>
+        </ClientContext.Provider>
       </StrictMode>,
     );
   }

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { EventEnvelope } from '../../../main/contract/events.ts';
+import { EVENT_NAMES, type EventEnvelope } from '../../../main/contract/events.ts';
 import type { RouteId } from '../../../main/contract/routes.ts';
 import type { KiwiClient } from '../client/kiwi-client.ts';
 import { hasScope, LOG_LIMIT, useDashboard } from './dashboard.ts';
@@ -53,8 +53,24 @@ describe('dashboard store', () => {
   it('reloads everything when the event stream (re)connects', async () => {
     const { client, calls } = recordingClient();
     useDashboard.getState().receive(client, ev('CONNECTED', { state: 'IDLE' }));
-    expect(new Set(calls)).toEqual(new Set(['status', 'souls', 'getConfig', 'listSpeakers', 'languages', 'listModels', 'haStatus']));
+    expect(new Set(calls)).toEqual(new Set(['status', 'souls', 'getConfig', 'listSpeakers', 'languages', 'listModels', 'haStatus', 'listTimers', 'listApprovals']));
     await expect.poll(() => useDashboard.getState().state).toBe('LISTENING');
+  });
+
+  it('reloads timers on every timer, alarm and reminder event, and approvals on approval events', () => {
+    const { client, calls } = recordingClient();
+    const timerEvents = EVENT_NAMES.filter((n) => /^(TIMER|ALARM|REMINDER)_/.test(n));
+    expect(timerEvents).toHaveLength(21);
+    for (const name of timerEvents) {
+      calls.length = 0;
+      useDashboard.getState().receive(client, ev(name, { item: {} }));
+      expect(calls, name).toEqual(['listTimers']);
+    }
+    for (const name of ['APPROVAL_REQUESTED', 'APPROVAL_RESOLVED'] as const) {
+      calls.length = 0;
+      useDashboard.getState().receive(client, ev(name, { approval: {} }));
+      expect(calls).toEqual(['listApprovals']);
+    }
   });
 
   it('nests scopes: admin may control, control may read, read may not control', () => {

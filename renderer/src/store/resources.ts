@@ -10,10 +10,12 @@ export interface Resources {
   languages: Answer<'languages'>;
   models: Answer<'listModels'>;
   ha: Answer<'haStatus'>;
+  timers: Answer<'listTimers'>;
+  approvals: Answer<'listApprovals'>;
 }
 export type ResourceName = keyof Resources;
 
-export const RESOURCE_NAMES: ResourceName[] = ['status', 'souls', 'config', 'speakers', 'languages', 'models', 'ha'];
+export const RESOURCE_NAMES: ResourceName[] = ['status', 'souls', 'config', 'speakers', 'languages', 'models', 'ha', 'timers', 'approvals'];
 
 export const loaders: { [K in ResourceName]: (client: KiwiClient) => Promise<Resources[K]> } = {
   status: (c) => c.call('status'),
@@ -23,7 +25,14 @@ export const loaders: { [K in ResourceName]: (client: KiwiClient) => Promise<Res
   languages: (c) => c.call('languages'),
   models: (c) => c.call('listModels'),
   ha: (c) => c.call('haStatus'),
+  timers: (c) => c.call('listTimers'),
+  approvals: (c) => c.call('listApprovals'),
 };
+
+/** Every TIMER_*, ALARM_* and REMINDER_* event changes the timer list (set, ringing, snoozed, stopped...). */
+const TIMER_EVENTS = ['TIMER', 'ALARM', 'REMINDER'].flatMap((kind) =>
+  ['SET', 'UPDATED', 'CANCELLED', 'RINGING', 'SNOOZED', 'STOPPED', 'MISSED'].map((what) => `${kind}_${what}` as EventEnvelope['event']),
+);
 
 /** Which answers an event makes stale: the dashboard reloads exactly those. */
 const STALE_AFTER: Partial<Record<EventEnvelope['event'], ResourceName[]>> = {
@@ -31,7 +40,7 @@ const STALE_AFTER: Partial<Record<EventEnvelope['event'], ResourceName[]>> = {
   ENGINE_READY: ['status'],
   STATE_CHANGED: ['status'],
   SOUL_CHANGED: ['souls', 'status'],
-  CONFIG_CHANGED: ['config', 'status', 'souls', 'ha'],
+  CONFIG_CHANGED: ['config', 'status', 'souls', 'ha', 'timers'],
   LANGUAGE_CHANGED: ['languages', 'status'],
   SPEAKER_ADDED: ['speakers'],
   SPEAKER_UPDATED: ['speakers'],
@@ -46,6 +55,9 @@ const STALE_AFTER: Partial<Record<EventEnvelope['event'], ResourceName[]>> = {
   MODEL_DOWNLOAD_COMPLETED: ['models'],
   MODEL_DOWNLOAD_FAILED: ['models'],
   SERVICE_RESTART: ['status'],
+  APPROVAL_REQUESTED: ['approvals'],
+  APPROVAL_RESOLVED: ['approvals'],
+  ...Object.fromEntries(TIMER_EVENTS.map((name) => [name, ['timers']])),
 };
 
 export const staleAfter = (event: EventEnvelope): ResourceName[] => STALE_AFTER[event.event] ?? [];

@@ -19,7 +19,7 @@ const FIELDS: Array<{ field: TextField; label: string; hint?: string }> = [
  * Create and edit user souls: a form on the left, a live preview (the card and the exact file
  * Kiwi will write) on the right. Built-ins are read-only: they can be copied into a new soul.
  */
-export function SoulEditor() {
+export function SoulEditor({ title = 'Souls' }: { title?: string }) {
   const client = useClient();
   const souls = useDashboard((s) => s.data.souls?.souls) ?? [];
   const load = useDashboard((s) => s.load);
@@ -54,7 +54,7 @@ export function SoulEditor() {
   };
 
   return (
-    <Panel id="soul-editor" title="Souls" actions={canAdmin && <button type="button" onClick={() => (setForm(emptySoulForm()), setTouched(false))}>New soul</button>}>
+    <Panel id="soul-editor" title={title} actions={canAdmin && <button type="button" onClick={() => (setForm(emptySoulForm()), setTouched(false))}>New soul</button>}>
       {!canAdmin && <p className="muted">Creating and editing souls needs the admin scope.</p>}
       <InlineError error={error} />
       <ul className="soul-list" aria-label="Your souls and the built-in ones">

@@ -1,0 +1,263 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../main/contract/routes.ts';
+import { normalizeText } from '../main/dialogue/commands/normalize.ts';
+import { appRoot } from '../main/platform/paths.ts';
+import { openSqliteStore } from '../main/store/sqlite-store.ts';
+import { LlmStandin } from '../main/testing/llm-standins.ts';
+import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { OUTPUT_DIR, startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+import { fakeMicrophone, speechWav } from './support/speech.ts';
+
+/**
+ * The conversation view, memory and the souls editor against a real `kiwi serve` with the test
+ * models: typed turns through the chat box, spoken turns through Chromium's fake microphone (one
+ * with the wake word, one without, which Kiwi ignores), each shown from its TURN_FINISHED event.
+ * Then the desktop entry (desktop.html) over a stand-in preload bridge: no Microphone panel there.
+ */
+const MODELS = process.env.KIWI_TEST_MODELS_DIR ?? path.join(appRoot, '.kiwi-test', 'models');
+type Json = Record<string, unknown>;
+type Memory = { facts: Array<{ id: string; text: string }> };
+
+/** "Computer, what time is it?" then a sentence without the wake word; the fake microphone loops it. */
+function conversationWav(): string {
+  const a = speechWav('conversation-a', 'Computer, what time is it?');
+  const b = speechWav('conversation-b', 'The weather is nice today.');
+  const out = path.join(OUTPUT_DIR, 'conversation.wav');
+  execFileSync('sox', [a, b, out]);
+  return out;
+}
+
+/** Speakers and what they asked Kiwi to remember, in the database before Kiwi starts (voice turns would need their voices). */
+function seed(dataDir: string): void {
+  const store = openSqliteStore(path.join(dataDir, 'kiwi.db'));
+  try {
+    const ada = store.speakers.create({ name: 'Ada', priority: 0, sample_count: 3 });
+    store.speakers.create({ name: 'Bob', priority: 1, sample_count: 3 });
+    for (const fact of ['my favourite colour is green', 'I take my tea without sugar', 'my sister is called Eve']) store.memory.addFact(ada.id, fact, normalizeText(fact, 'en'));
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * A stand-in for the desktop preload bridge (window.kiwi, main/desktop/ipc-contract.ts): REST and the
+ * event stream of this Kiwi, as main/desktop relays them; the page's audio is refused (the hidden
+ * audio window owns it). Plain JavaScript: it runs in the page before the desktop entry.
+ */
+function preloadStandin(table: Record<string, { method: string; path: string }>): string {
+  return `
+    const routes = ${JSON.stringify(table)};
+    const fill = (p, params = {}) => p.replace(/\\{(\\w+)\\}/g, (_m, k) => encodeURIComponent(String(params[k])));
+    window.kiwi = {
+      isDesktop: true,
+      platform: 'linux',
+      async call(route, input) {
+        const spec = routes[route];
+        const body = input && input.body;
+        const res = await fetch(fill(spec.path, input && input.params), {
+          method: spec.method,
+          headers: body === undefined ? {} : { 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const json = await res.json();
+        return res.ok ? { ok: true, status: res.status, data: json } : { ok: false, status: res.status, error: json.error };
+      },
+      subscribeEvents(listener) {
+        const ws = new WebSocket('ws://' + location.host + '/api/events');
+        ws.onmessage = (m) => listener(JSON.parse(String(m.data)));
+        return () => ws.close();
+      },
+      audio: {
+        open: async () => ({ ok: false, error: { code: 'not_here', message: 'the audio window owns the microphone' } }),
+        send() {}, control() {}, close() {},
+        onOutput: () => () => undefined,
+      },
+      shell: { openWindow: async () => undefined, getStartAtLogin: async () => null, setStartAtLogin: async () => null },
+    };`;
+}
+
+describe('conversation, memory and souls editor', () => {
+  let kiwi: KiwiServer;
+  let ui: OpenedPage;
+  let llm: LlmStandin;
+  let adaId = '';
+
+  beforeAll(async () => {
+    const wav = conversationWav();
+    // An OpenAI-compatible LLM on loopback (its wire format, scripted answers; unscripted requests get "Hello.").
+    llm = await LlmStandin.start('openai');
+    kiwi = await startKiwiServer({
+      name: 'conversation',
+      // The wake word is matched in the transcript; no follow-up window, so the second sentence needs it and is ignored.
+      config: {
+        audio: { input: 'none', output: 'none' },
+        wake_word: 'computer',
+        wake_word_engine: 'text',
+        tts_provider: 'piper',
+        voice: { barge_in: false, follow_up_s: 0 },
+        llm: { provider: 'openai', base_url: llm.baseUrl, model: 'test-model' },
+      },
+      env: { KIWI_MODELS_DIR: MODELS },
+      prepare: seed,
+    });
+    ui = await openDashboard(kiwi.url, { args: fakeMicrophone(wav) });
+    await ui.page.getByTestId('state').filter({ hasText: /Idle|Listening/ }).waitFor();
+    adaId = String((await kiwi.api<{ speakers: Json[] }>('GET', '/api/speakers')).json.speakers.find((s) => s.name === 'Ada')!.id);
+  });
+  afterAll(async () => {
+    await ui?.close();
+    await kiwi?.cleanup();
+    await llm?.close();
+  });
+
+  it('a typed turn: the chat box sends it, its TURN_FINISHED shows it with the answer and latency', async () => {
+    const { page } = ui;
+    await openView(page, 'Conversation');
+    await page.getByLabel('Speak the reply').uncheck();
+    await page.getByLabel('Message to Kiwi').fill('what time is it');
+    await page.keyboard.press('Enter');
+    const turn = page.getByTestId('turn').filter({ hasText: 'what time is it' });
+    await turn.waitFor();
+    // Only TURN_FINISHED renders a 'turn' (the line shown while sending is a 'pending-turn', and it is gone now).
+    expect(await turn.getAttribute('data-source')).toBe('text');
+    expect(await turn.getAttribute('data-command')).toBe('time');
+    expect(await turn.getByTestId('turn-reply').textContent()).toMatch(/\d/);
+    await expect.poll(() => page.getByTestId('pending-turn').count()).toBe(0);
+    await turn.getByTestId('waterfall').locator('li[data-step=total]').waitFor();
+    expect(await page.getByLabel('Message to Kiwi').inputValue()).toBe('');
+
+    // A typed turn from elsewhere (another tab, a script) shows up too: it comes from the event stream.
+    expect((await kiwi.api('POST', '/api/chat', { text: "what's the time", speak: false })).status).toBe(200);
+    await page.getByTestId('turn').filter({ hasText: "what's the time" }).waitFor();
+
+    // A question for the LLM: the soul and model answer it, and the waterfall has the first token (from LLM_COMPLETE).
+    llm.reply({ kind: 'stream', tokens: ['Once upon a time, ', 'a kiwi crossed the sea.'], chunkBytes: [40], delayMs: 150 });
+    await page.getByLabel('Message to Kiwi').fill('tell me a story about the sea');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const story = page.getByTestId('turn').filter({ hasText: 'tell me a story about the sea' });
+    await story.getByTestId('turn-reply').filter({ hasText: 'Once upon a time, a kiwi crossed the sea.' }).waitFor();
+    expect(await story.getAttribute('data-command')).toBe('llm');
+    await story.getByText('Kiwi · Default').waitFor();
+    await story.getByText('test-model').waitFor();
+    const firstToken = story.getByTestId('waterfall').locator('li[data-step=first_token]');
+    expect(await firstToken.textContent()).toMatch(/^First LLM token≈ [\d.]+ m?s/);
+  });
+
+  it('spoken turns: the one with the wake word is answered, the one without shows dimmed as ignored', async () => {
+    const { page } = ui;
+    await openView(page, 'Overview');
+    await page.getByTestId('mic-toggle').click();
+    await page.getByRole('button', { name: 'Stop microphone', pressed: true }).waitFor({ timeout: 15_000 });
+    await openView(page, 'Conversation');
+    // The microphone keeps streaming while another view is shown; the fake microphone loops both sentences.
+    const voiceTurn = page.locator('[data-testid=turn]:not([data-source=text])').filter({ hasText: /what time/i });
+    await voiceTurn.first().waitFor({ timeout: 60_000 });
+    const first = voiceTurn.first();
+    expect((await first.getByTestId('turn-reply').textContent())!.length).toBeGreaterThan(0);
+    const steps = await first.getByTestId('waterfall').locator('li').evaluateAll((items) => items.map((li) => li.getAttribute('data-step')));
+    expect(steps).toContain('transcript');
+    expect(steps).toContain('total');
+
+    const ignored = page.getByTestId('ignored-group').filter({ hasText: /ignored utterance/ });
+    await ignored.first().waitFor({ timeout: 60_000 });
+    await ignored.first().locator('summary').click();
+    const line = ignored.first().getByTestId('ignored-turn').first();
+    await line.scrollIntoViewIfNeeded();
+    expect(await line.textContent()).toMatch(/ignored: (no wake word|heard while Kiwi was speaking)/);
+    await screenshot(page, 'conversation');
+    await ui.page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'conversation-dark');
+    await ui.page.emulateMedia({ colorScheme: 'light' });
+
+    await openView(page, 'Overview');
+    await page.getByRole('button', { name: 'Stop microphone' }).click();
+    await page.getByRole('button', { name: 'Start microphone' }).waitFor();
+  });
+
+  it('memory: shows a speaker’s facts, deletes one, follows a deletion through the API, forgets everything', async () => {
+    const { page } = ui;
+    const memory = async () => (await kiwi.api<Memory>('GET', `/api/speakers/${adaId}/memory`)).json;
+    await openView(page, 'Memory');
+    await page.getByLabel('Speaker').selectOption({ label: 'Ada' });
+    const view = page.getByTestId('memory-view');
+    await view.getByText('my favourite colour is green').waitFor();
+    await view.getByText('my sister is called Eve').waitFor();
+    await screenshot(page, 'memory');
+
+    await view.getByRole('button', { name: 'Delete the fact: my favourite colour is green' }).click();
+    await expect.poll(async () => (await memory()).facts.map((f) => f.text)).toEqual(['I take my tea without sugar', 'my sister is called Eve']);
+    await view.getByText('my favourite colour is green').waitFor({ state: 'detached' });
+
+    // Deleted elsewhere (by voice, another tab): MEMORY_FACT_DELETED reloads the view.
+    const tea = (await memory()).facts.find((f) => f.text.includes('tea'))!;
+    expect((await kiwi.api('DELETE', `/api/speakers/${adaId}/memory/facts/${tea.id}`)).status).toBe(200);
+    await view.getByText('I take my tea without sugar').waitFor({ state: 'detached' });
+
+    // Forget everything, with a confirm step.
+    await view.getByRole('button', { name: 'Forget everything…' }).click();
+    await view.getByRole('button', { name: 'Really forget everything about Ada' }).click();
+    await expect.poll(async () => (await memory()).facts).toEqual([]);
+    await view.getByText('No facts.').waitFor();
+    expect(await view.getByRole('button', { name: 'Forget everything…' }).isDisabled()).toBe(true);
+  });
+
+  it('souls editor in the browser: a soul created in the page is served by GET /api/souls/{id}; built-ins stay read-only', async () => {
+    const { page } = ui;
+    await openView(page, 'Souls');
+    const editor = page.getByTestId('panel-soul-editor');
+    const builtin = editor.getByRole('listitem').filter({ hasText: 'Comedian' });
+    expect(await builtin.getByRole('button', { name: 'Edit' }).count()).toBe(0);
+    await editor.getByRole('button', { name: 'New soul' }).click();
+    await editor.getByLabel('Name', { exact: true }).fill('Sea Captain');
+    await editor.getByLabel('Description', { exact: true }).fill('Talks like an old sailor');
+    await editor.getByLabel(/^Prompt/).fill('You are an old sea captain. Answer briefly, with the odd nautical word.');
+    expect(await editor.getByLabel('Id', { exact: true }).inputValue()).toBe('sea-captain');
+    await editor.getByRole('button', { name: 'Create soul' }).click();
+    await expect.poll(async () => (await kiwi.api('GET', '/api/souls/sea-captain')).status).toBe(200);
+    const soul = (await kiwi.api<Json>('GET', '/api/souls/sea-captain')).json;
+    expect(soul).toMatchObject({ id: 'sea-captain', name: 'Sea Captain', description: 'Talks like an old sailor', builtin: false });
+    expect(soul.prompt).toContain('old sea captain');
+    // It is a soul like the others: its card appears in the switcher above.
+    await page.getByTestId('soul-sea-captain').waitFor();
+
+    await editor.getByLabel('Description', { exact: true }).fill('Talks like a very old sailor');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await kiwi.api<Json>('GET', '/api/souls/sea-captain')).json.description).toBe('Talks like a very old sailor');
+    await screenshot(page, 'souls-editor');
+  });
+
+  it('loaded nothing from other hosts and logged no errors or CSP violations', () => {
+    expect(ui.problems).toEqual([]);
+  });
+
+  it('the desktop dashboard (desktop.html) shows the same views but no Microphone panel', async () => {
+    const table = Object.fromEntries(Object.entries(routes).map(([id, r]) => [id, { method: r.method.toUpperCase(), path: r.path }]));
+    const desktop = await openDashboard(kiwi.url);
+    try {
+      await desktop.page.addInitScript({ content: preloadStandin(table) });
+      await desktop.page.goto(`${kiwi.url}/desktop.html?window=dashboard`);
+      const { page } = desktop;
+      await page.getByTestId('state').filter({ hasText: /Idle|Listening/ }).waitFor();
+      await page.getByTestId('panel-status').waitFor();
+      await page.getByTestId('panel-events').waitFor();
+      expect(await page.getByTestId('panel-microphone').count()).toBe(0);
+      expect(await page.getByTestId('mic-toggle').count()).toBe(0);
+      // The rest works over the bridge: a typed turn in the Conversation view.
+      await openView(page, 'Conversation');
+      await page.getByLabel('Speak the reply').uncheck();
+      await page.getByLabel('Message to Kiwi').fill('what time is it');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page.getByTestId('turn').filter({ hasText: 'what time is it' }).getByTestId('turn-reply').filter({ hasText: /\d/ }).waitFor();
+      await openView(page, 'Overview');
+      await screenshot(page, 'desktop-overview');
+      expect(desktop.problems).toEqual([]);
+    } finally {
+      await desktop.close();
+    }
+    // The browser dashboard keeps its Microphone panel.
+    await openView(ui.page, 'Overview');
+    expect(await ui.page.getByTestId('panel-microphone').count()).toBe(1);
+  });
+});

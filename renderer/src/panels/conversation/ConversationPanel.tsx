@@ -1,0 +1,80 @@
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useConversation, type Turn } from '../../store/conversation.ts';
+import { useDashboard } from '../../store/dashboard.ts';
+import { Panel } from '../../ui/Panel.tsx';
+import { ChatBox } from './ChatBox.tsx';
+import { IgnoredGroup, PendingEntry, TurnEntry } from './TurnEntry.tsx';
+import './conversation.css';
+
+type Item = { kind: 'turn'; turn: Turn } | { kind: 'ignored'; turns: Turn[] };
+
+/** Consecutive ignored utterances become one collapsible group. */
+export function groupTurns(turns: Turn[]): Item[] {
+  const items: Item[] = [];
+  for (const turn of turns) {
+    const last = items.at(-1);
+    if (turn.ignored === null) items.push({ kind: 'turn', turn });
+    else if (last?.kind === 'ignored') last.turns.push(turn);
+    else items.push({ kind: 'ignored', turns: [turn] });
+  }
+  return items;
+}
+
+/**
+ * The conversation as it happens: every finished turn (spoken or typed) with who spoke, what Kiwi
+ * answered in which soul, and where the time went. Turns come from TURN_FINISHED events since
+ * this page opened (Kiwi keeps no transcript to fetch).
+ */
+export function ConversationPanel() {
+  const { turns, pending, clear, dismissPending } = useConversation();
+  const souls = useDashboard((s) => s.data.souls?.souls);
+  const connected = useDashboard((s) => s.connected);
+  const items = useMemo(() => groupTurns(turns), [turns]);
+  const soulName = (id: string | null) => (id ? (souls?.find((s) => s.id === id)?.name ?? id) : null);
+  const lastAnswered = turns.findLast((t) => t.ignored === null)?.seq;
+
+  // Follow new lines like a chat, unless the reader scrolled up to read older ones.
+  const scroller = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const onScroll = () => (atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40);
+    el.addEventListener('scroll', onScroll);
+    return () => el.removeEventListener('scroll', onScroll);
+  }, []);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [items, pending]);
+
+  return (
+    <Panel
+      id="conversation"
+      title="Conversation"
+      actions={
+        <button type="button" onClick={clear} disabled={turns.length === 0 && pending.length === 0}>
+          Clear
+        </button>
+      }
+    >
+      {!connected && <p className="muted small">Live events are not connected: new turns show once they are.</p>}
+      <div className="transcript" ref={scroller}>
+        {items.length === 0 && pending.length === 0 && <p className="muted">Nothing said yet since this page opened. Speak to Kiwi, or type below.</p>}
+        <ol role="log" aria-label="Transcript" data-testid="transcript-log">
+          {items.map((item) =>
+            item.kind === 'turn' ? (
+              <TurnEntry key={item.turn.seq} turn={item.turn} soulName={soulName(item.turn.soul)} latest={item.turn.seq === lastAnswered} />
+            ) : (
+              <IgnoredGroup key={`ignored-${item.turns[0]!.seq}`} turns={item.turns} />
+            ),
+          )}
+          {pending.map((p) => (
+            <PendingEntry key={`pending-${p.id}`} pending={p} onDismiss={() => dismissPending(p.id)} />
+          ))}
+        </ol>
+      </div>
+      <ChatBox />
+    </Panel>
+  );
+}

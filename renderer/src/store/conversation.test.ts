@@ -1,0 +1,89 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '../../../main/contract/events.ts';
+import { IGNORED_LIMIT, TURN_LIMIT, useConversation } from './conversation.ts';
+
+let n = 0;
+const ev = (event: EventEnvelope['event'], data: Record<string, unknown>): EventEnvelope => ({
+  event,
+  data,
+  timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, n++)).toISOString(),
+  source: 'engine',
+});
+const turn = (over: Record<string, unknown> = {}) =>
+  ev('TURN_FINISHED', { wake: true, transcript: 'kiwi what time is it', language: 'en', speaker: null, command: 'time', reply: "It's 10:42.", timings_ms: { transcript: 210, first_audio: 640, total: 1500 }, source: 'voice', ...over });
+const receive = (event: EventEnvelope, soul: string | null = 'default') => useConversation.getState().receive(event, soul);
+
+describe('conversation store', () => {
+  beforeEach(() => useConversation.setState({ turns: [], pending: [], llm: null, seq: 0 }));
+
+  it('turns a TURN_FINISHED into a transcript line with speaker, soul, reply and timings', () => {
+    receive(turn({ speaker: { id: 'spk_001', name: 'Anna', confidence: 0.91 } }), 'comedian');
+    expect(useConversation.getState().turns).toEqual([
+      expect.objectContaining({
+        seq: 1,
+        transcript: 'kiwi what time is it',
+        speaker: { id: 'spk_001', name: 'Anna', confidence: 0.91 },
+        command: 'time',
+        reply: "It's 10:42.",
+        ignored: null,
+        timings: { transcript: 210, first_audio: 640, total: 1500 },
+        soul: 'comedian',
+        llm: null,
+      }),
+    ]);
+  });
+
+  it('gives an LLM turn the first-token time, model and soul of the LLM_COMPLETE before it', () => {
+    receive(ev('LLM_COMPLETE', { text: 'Hi', model: 'm1', ms: 900, first_token_ms: 320, status: 'complete', soul: 'storyteller', speaker_id: null }));
+    receive(turn({ command: 'llm', reply: 'Hi' }), 'default');
+    const [t] = useConversation.getState().turns;
+    expect(t!.llm).toMatchObject({ firstTokenMs: 320, model: 'm1' });
+    expect(t!.soul).toBe('storyteller');
+    expect(useConversation.getState().llm).toBeNull();
+  });
+
+  it('attaches an LLM_COMPLETE that arrives after its turn, and not to a turn of another speaker', () => {
+    receive(turn({ command: 'llm' }));
+    receive(ev('LLM_COMPLETE', { first_token_ms: 150, soul: 'default', speaker_id: null }));
+    expect(useConversation.getState().turns[0]!.llm?.firstTokenMs).toBe(150);
+    receive(ev('LLM_COMPLETE', { first_token_ms: 99, speaker_id: 'spk_002' }));
+    receive(turn({ command: 'llm', speaker: { id: 'spk_003', name: 'Ben', confidence: 0.8 } }));
+    expect(useConversation.getState().turns[1]!.llm).toBeNull();
+  });
+
+  it('keeps ignored utterances apart, capped, so they never push out answered turns', () => {
+    for (let i = 0; i < 5; i++) receive(turn({ transcript: `q${i}` }));
+    for (let i = 0; i < IGNORED_LIMIT + 30; i++) receive(turn({ wake: false, command: null, reply: null, ignored: 'no wake word', transcript: `noise ${i}` }));
+    const { turns } = useConversation.getState();
+    expect(turns.filter((t) => t.ignored === null)).toHaveLength(5);
+    expect(turns.filter((t) => t.ignored !== null)).toHaveLength(IGNORED_LIMIT);
+    expect(turns.at(-1)!.transcript).toBe(`noise ${IGNORED_LIMIT + 29}`);
+    for (let i = 0; i < TURN_LIMIT + 10; i++) receive(turn({ transcript: `a${i}` }));
+    expect(useConversation.getState().turns.filter((t) => t.ignored === null)).toHaveLength(TURN_LIMIT);
+  });
+
+  it('replaces a typed line with its TURN_FINISHED, whichever comes first: the event or the answer', () => {
+    const { addPending, settlePending } = useConversation.getState();
+    const first = addPending('what time is it');
+    receive(turn({ source: 'text', transcript: 'what time is it', wake: false }));
+    settlePending(first, { answer: { command: 'time', reply: "It's 10:42." } });
+    expect(useConversation.getState().pending).toEqual([]);
+
+    const second = addPending('tell me a joke');
+    settlePending(second, { answer: { command: 'llm', reply: 'A joke.' } });
+    expect(useConversation.getState().pending).toEqual([expect.objectContaining({ status: 'answered' })]);
+    receive(turn({ source: 'text', transcript: 'tell me a joke', wake: false }));
+    expect(useConversation.getState().pending).toEqual([]);
+
+    const third = addPending('fails');
+    settlePending(third, { error: 'Kiwi is restarting' });
+    expect(useConversation.getState().pending).toEqual([expect.objectContaining({ status: 'failed', error: 'Kiwi is restarting' })]);
+  });
+
+  it('ignores other events and malformed data without throwing', () => {
+    receive(ev('LLM_TOKEN', { token: 'x' }));
+    receive(ev('TURN_FINISHED', { transcript: 42, speaker: 'nobody', timings_ms: { total: 'slow', transcript: 12 } }));
+    const [t] = useConversation.getState().turns;
+    expect(t).toMatchObject({ transcript: '', speaker: null, timings: { transcript: 12 }, source: 'engine' });
+  });
+});
