@@ -50,8 +50,9 @@ interface SourceState {
   capture: { take: UtteranceCapture; until: number } | null;
   /** Session clock (samples) until which no wake word is needed (follow-up window). */
   awakeUntil: number;
-  /** Session clock when Kiwi last started speaking, and whether the user barged in since. */
+  /** Session clock when Kiwi last started and stopped speaking (null while it speaks), and whether the user barged in since. */
   speakingFrom: number | null;
+  speakingUntil: number | null;
   bargedIn: boolean;
 }
 
@@ -88,9 +89,11 @@ export class VoiceLoop {
     for (const state of this.#sources.values()) {
       if (speaking) {
         state.speakingFrom = state.session.now;
+        state.speakingUntil = null;
         state.bargedIn = false;
       } else {
         // After an answer the next utterance needs no wake word for a while.
+        state.speakingUntil = state.session.now;
         state.awakeUntil = state.session.now + this.host.config().voice.follow_up_s * RATE;
       }
     }
@@ -101,7 +104,7 @@ export class VoiceLoop {
     if (existing) return existing;
     const { host } = this;
     const voice = () => host.config().voice;
-    const state: SourceState = { session: undefined as unknown as ListeningSession, capture: null, awakeUntil: -1, speakingFrom: null, bargedIn: false };
+    const state: SourceState = { session: undefined as unknown as ListeningSession, capture: null, awakeUntil: -1, speakingFrom: null, speakingUntil: null, bargedIn: false };
     state.session = new ListeningSession(
       sourceId,
       {
@@ -152,7 +155,10 @@ export class VoiceLoop {
     const ignore = (why: string, extra: Partial<TurnResult> = {}) =>
       host.result({ wake: false, transcript: '', language: config.language, speaker: null, command: null, reply: null, ignored: why, timings_ms: {}, ...extra });
 
-    const echo = state.speakingFrom !== null && utterance.start >= state.speakingFrom && !state.bargedIn && host.isSpeaking();
+    // Speech that began while Kiwi spoke is its own voice coming back, unless the user barged in.
+    const startedWhileSpeaking =
+      state.speakingFrom !== null && utterance.start >= state.speakingFrom && (state.speakingUntil === null || utterance.start < state.speakingUntil);
+    const echo = startedWhileSpeaking && !state.bargedIn;
     if (echo) return ignore('heard while Kiwi was speaking (echo), without barge-in');
     const capture = state.capture && state.capture.until >= Date.now() ? state.capture : null;
     state.capture = null;
