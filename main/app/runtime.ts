@@ -28,6 +28,8 @@ import { SpeakerService } from '../speakers/speaker-service.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import { SecurityService } from '../security/security-service.ts';
+import { openClawExecApprovals } from '../security/openclaw-exec.ts';
+import type { ApprovalCallbacks } from '../llm/openclaw/approvals.ts';
 
 /** Config keys that choose or shape a stage: changing one (or any voice.* threshold) rebuilds the engine. */
 const STAGE_KEYS = new Set([
@@ -62,6 +64,8 @@ export class KiwiRuntime {
   #identification?: SpeakerIdentification;
   /** Voice security: severity, policy by speaker, approvals (voice, API, Telegram), audit log. */
   readonly security: SecurityService;
+  /** OpenClaw's exec-approval requests, routed into the owner's approvals (given to every OpenClaw client built). */
+  readonly #openclawApprovals: ApprovalCallbacks;
   /** Engine rebuilds run one after another, so overlapping restarts never leave two engines alive. */
   #rebuilds: Promise<void> = Promise.resolve();
 
@@ -90,6 +94,11 @@ export class KiwiRuntime {
       store,
       resume: (request) => pastGate(request),
       announce: (text) => this.#announce(text),
+    });
+    this.#openclawApprovals = openClawExecApprovals({
+      security: () => this.security,
+      llm: () => this.#engine?.parts.llm,
+      onError: (message) => bus.emit('ERROR', { code: 'openclaw_approval_failed', message }, 'security'),
     });
     const routing: RouterDeps = {
       commands: [
@@ -266,6 +275,7 @@ export class KiwiRuntime {
     const built = await buildParts({
       config: this.config.current,
       liveConfig: () => this.config.current,
+      llmOptions: { openclaw: this.#openclawApprovals },
       modelsDir: this.paths.models,
       catalog: await loadCatalog(this.paths.catalog),
     });

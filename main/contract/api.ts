@@ -227,7 +227,21 @@ export const Approval = z.object({
   created_at: z.string(),
   expires_at: z.string(),
   resolved_at: z.string().nullable(),
-  resolved_by: z.object({ channel: z.enum(['voice', 'api', 'telegram']), who: z.string() }).nullable(),
+  resolved_by: z
+    .object({ channel: z.enum(['voice', 'api', 'telegram', 'openclaw']).describe('openclaw: answered at the OpenClaw gateway by another client'), who: z.string() })
+    .nullable(),
+  kind: z.enum(['turn', 'exec']).describe('turn: a held Kiwi request, run once approved; exec: a command OpenClaw wants to run, answered at its gateway'),
+  exec: z
+    .object({
+      requester: z.string().describe('who asks, e.g. OpenClaw'),
+      command: z.string(),
+      cwd: z.string().nullable(),
+      host: z.string().nullable(),
+      agent_id: z.string().nullable(),
+      session_key: z.string().nullable(),
+    })
+    .nullable()
+    .describe('kind exec: the command line and where it would run; `text` is its spoken description'),
 });
 export const ApprovalList = z.object({ approvals: z.array(Approval) });
 export const ApprovalResolved = z.object({
@@ -235,7 +249,7 @@ export const ApprovalResolved = z.object({
   result: z
     .object({ command: z.string().nullable(), reply: z.string().nullable() })
     .nullable()
-    .describe('approved: what the held request answered when it ran (also spoken); denied: null'),
+    .describe('approved: what the held request answered when it ran (also spoken); denied, or any exec approval: null'),
 });
 export const AuditOutcome = z.enum(['allow', 'approve', 'refuse', 'approved', 'denied', 'expired']);
 export const AuditEntry = z.object({

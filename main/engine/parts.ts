@@ -1,5 +1,5 @@
 import type { Config } from '../contract/config.ts';
-import { createLlm } from '../llm/factory.ts';
+import { createLlm, type CreateLlmOptions } from '../llm/factory.ts';
 import { describeError, KiwiError } from '../platform/errors.ts';
 import type { Catalog, ModelTask } from './models/catalog-schema.ts';
 import { resolveModel } from './models/resolve.ts';
@@ -15,6 +15,8 @@ export interface PartContext extends StageContext {
   catalog: Catalog;
   /** The config as it is now (not as it was at build time): the LLM reads its URL and key per request. */
   liveConfig?: () => Config;
+  /** Passed to the LLM client (e.g. OpenClaw's exec-approval callbacks, which the runtime routes to its approvals). */
+  llmOptions?: CreateLlmOptions;
 }
 
 export interface BuiltParts {
@@ -76,7 +78,7 @@ export async function buildParts(ctx: PartContext): Promise<BuiltParts> {
       return createSystemVoice(ctx);
     }
   });
-  const llm = createLlm(() => (ctx.liveConfig ?? (() => config))().llm);
+  const llm = createLlm(() => (ctx.liveConfig ?? (() => config))().llm, ctx.llmOptions);
   if (llm) built.parts.llm = llm;
   else built.missing.llm = "llm.provider is 'none': only built-in commands and Home Assistant answer";
   return built;

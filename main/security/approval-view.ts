@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Approval as ApiApproval } from '../contract/api.ts';
 import type { Role } from '../dialogue/commands/types.ts';
 import type { TurnRequest } from '../engine/listening/turn.ts';
-import type { Approval, Resolver } from './approvals.ts';
+import type { Approval, ExecDetails, Resolver } from './approvals.ts';
 import type { NewAuditEntry } from './audit.ts';
 import type { Classification } from './classifier.ts';
 
@@ -26,8 +26,12 @@ export function approvalView(approval: Approval): z.input<typeof ApiApproval> {
     expires_at: iso(approval.expiresAt),
     resolved_at: approval.resolvedAt === null ? null : iso(approval.resolvedAt),
     resolved_by: approval.resolvedBy,
+    kind: approval.kind,
+    exec: approval.exec ? execView(approval.exec) : null,
   };
 }
+
+const execView = ({ requester, command, cwd, host, agentId, sessionKey }: ExecDetails) => ({ requester, command, cwd, host, agent_id: agentId, session_key: sessionKey });
 
 export const resolverText = (by: Resolver | null) => (by ? `${by.channel}:${by.who}` : null);
 

@@ -6,7 +6,10 @@ import type { RuleMatch } from './classifier.ts';
 import type { Clock } from './clock.ts';
 import type { Severity } from './severity.ts';
 
-/** What is needed to run a held turn again once it is approved (the abort signal is the new turn's). */
+/**
+ * What is needed to run a held turn again once it is approved (the abort signal is the new turn's).
+ * An exec approval has one too, for listing and speaking: its text is the spoken description.
+ */
 export interface HeldRequest {
   text: string;
   language: string;
@@ -15,8 +18,29 @@ export interface HeldRequest {
   role: Role;
 }
 
+/**
+ * What an approval releases. `turn`: a Kiwi request held at the gate, run again once approved.
+ * `exec`: a command line another system (OpenClaw's agent) wants to run; the owner's answer goes
+ * back to that system and nothing runs in Kiwi.
+ */
+export type ApprovalKind = 'turn' | 'exec';
+
+/** The command an `exec` approval is about, as the asking system described it. */
+export interface ExecDetails {
+  /** Who asks, as approvals show it ("OpenClaw"). */
+  requester: string;
+  /** The id the asking system knows this approval by (its answer is sent with it). */
+  externalId: string;
+  command: string;
+  cwd: string | null;
+  host: string | null;
+  agentId: string | null;
+  sessionKey: string | null;
+}
+
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
-export type ApprovalChannel = 'voice' | 'api' | 'telegram';
+/** `openclaw`: answered at the OpenClaw gateway by another of its clients. */
+export type ApprovalChannel = 'voice' | 'api' | 'telegram' | 'openclaw';
 
 export interface Resolver {
   channel: ApprovalChannel;
@@ -30,7 +54,11 @@ export interface Approval {
   /** Small and speakable ("approve two"): the lowest number no other pending approval uses. */
   number: number;
   status: ApprovalStatus;
+  kind: ApprovalKind;
+  /** For a turn, the held request; for an exec, who is asking and the description spoken and listed. */
   request: HeldRequest;
+  /** Only for kind `exec`. */
+  exec: ExecDetails | null;
   severity: Severity;
   rule: RuleMatch | null;
   createdAt: number;
@@ -50,8 +78,20 @@ export interface ApprovalBookOptions {
 /** How many resolved approvals are remembered, so a late answer gets "already expired" rather than "unknown". */
 const RESOLVED_MEMORY = 100;
 
-const sameRequest = (a: HeldRequest, b: HeldRequest) =>
-  a.text.trim().toLowerCase() === b.text.trim().toLowerCase() && (a.speaker?.id ?? null) === (b.speaker?.id ?? null) && a.source === b.source;
+export interface HoldOptions {
+  /** Makes it an `exec` approval. */
+  exec?: ExecDetails;
+  /** Expire sooner than the configured timeout (the asking system has its own deadline). */
+  timeoutMs?: number;
+}
+
+/** A turn asked again by the same voice is the same request; an exec is the same only under the same external id. */
+const sameRequest = (a: Approval, request: HeldRequest, exec: ExecDetails | null) =>
+  exec || a.exec
+    ? a.exec?.externalId === exec?.externalId
+    : a.request.text.trim().toLowerCase() === request.text.trim().toLowerCase() &&
+      (a.request.speaker?.id ?? null) === (request.speaker?.id ?? null) &&
+      a.request.source === request.source;
 
 /**
  * Requests waiting for the owner: several at once, each with an id, a short number and a timer.
@@ -68,18 +108,21 @@ export class ApprovalBook {
    * Hold a request. Returns the existing approval (created false) when the same speaker already
    * asked the same thing; null when the book is full.
    */
-  request(request: HeldRequest, severity: Severity, rule: RuleMatch | null): { approval: Approval; created: boolean } | null {
+  request(request: HeldRequest, severity: Severity, rule: RuleMatch | null, options: HoldOptions = {}): { approval: Approval; created: boolean } | null {
+    const exec = options.exec ?? null;
     for (const { approval } of this.#pending.values()) {
-      if (sameRequest(approval.request, request)) return { approval, created: false };
+      if (sameRequest(approval, request, exec)) return { approval, created: false };
     }
     if (this.#pending.size >= this.options.maxPending()) return null;
     const now = this.options.clock.now();
-    const timeout = this.options.timeoutMs();
+    const timeout = Math.max(0, Math.min(this.options.timeoutMs(), options.timeoutMs ?? Infinity));
     const approval: Approval = {
       id: `apr_${crypto.randomBytes(8).toString('hex')}`,
       number: this.#freeNumber(),
       status: 'pending',
+      kind: exec ? 'exec' : 'turn',
       request,
+      exec,
       severity,
       rule,
       createdAt: now,
@@ -103,6 +146,11 @@ export class ApprovalBook {
 
   byNumber(number: number): Approval | null {
     return this.pending().find((a) => a.number === number) ?? null;
+  }
+
+  /** The pending exec approval the asking system knows by `externalId`. */
+  pendingExec(externalId: string): Approval | null {
+    return this.pending().find((a) => a.exec?.externalId === externalId) ?? null;
   }
 
   /** Approve or deny a pending request: 404 for an unknown id, 409 when it was already answered or expired. */

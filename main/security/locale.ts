@@ -32,6 +32,8 @@ export const SECURITY_REPLY_KEYS = [
   'channel_voice',
   'channel_api',
   'channel_telegram',
+  'channel_openclaw',
+  'exec_request',
   'telegram_request',
   'telegram_approve',
   'telegram_deny',

@@ -6,7 +6,7 @@ import type { EventBus } from '../engine/events/event-bus.ts';
 import type { TurnAnswer, TurnRequest } from '../engine/listening/turn.ts';
 import { describeError } from '../platform/errors.ts';
 import type { Store } from '../store/store.ts';
-import { ApprovalBook, type Approval, type Resolver } from './approvals.ts';
+import { ApprovalBook, type Approval, type ApprovalStatus, type ExecDetails, type HeldRequest, type Resolver } from './approvals.ts';
 import { approvalView, decisionEntry, resolutionEntry } from './approval-view.ts';
 import type { NewAuditEntry } from './audit.ts';
 import { Classifier, type Classification } from './classifier.ts';
@@ -31,6 +31,16 @@ export interface SecurityDeps {
   clock?: Clock;
   classifier?: Classifier;
   fetch?: typeof fetch;
+}
+
+/** Carries an exec approval's outcome back to the system that asked (approved, denied or expired). */
+export type ExecAnswer = (outcome: Exclude<ApprovalStatus, 'pending'>, approval: Approval) => Promise<void>;
+
+export interface ExecHold {
+  exec: ExecDetails;
+  /** The asking system's own deadline from now, if it has one: Kiwi's approval ends no later. */
+  timeoutMs?: number;
+  answer: ExecAnswer;
 }
 
 export interface Verdict {
@@ -58,6 +68,8 @@ export class SecurityService {
   /** "approve", "deny two", "deny all", for the router's command list: only the owner's voice may use it. */
   readonly voiceApprovals: PartialHandler;
   #telegram: TelegramApprovalBot | null = null;
+  /** Pending exec approvals: approval id → how the owner's answer gets back to the system that asked. */
+  readonly #execAnswers = new Map<string, ExecAnswer>();
 
   constructor(private readonly deps: SecurityDeps) {
     const clock = deps.clock ?? systemClock;
@@ -66,7 +78,11 @@ export class SecurityService {
       clock,
       timeoutMs: () => deps.config().security.approval_timeout_s * 1000,
       maxPending: () => deps.config().security.max_pending,
-      onExpired: (approval) => this.#ended(approval),
+      onExpired: (approval) => {
+        this.#ended(approval);
+        // Expiry is an answer too: an exec is denied where it was asked.
+        this.#carryOut(approval, new AbortController().signal).catch((err: unknown) => this.#error('approval_action_failed', describeError(err)));
+      },
     });
     this.voiceApprovals = createVoiceApprovals({ approvals: this.approvals, resolveInline: (id, status, by, request) => this.#resolveInline(id, status, by, request) });
   }
@@ -103,26 +119,65 @@ export class SecurityService {
 
   async close(): Promise<void> {
     this.approvals.dispose();
+    this.#execAnswers.clear(); // the asking system's own deadline denies what was left waiting
     await this.#telegram?.stop();
     this.#telegram = null;
   }
 
   /**
    * Approve or deny from the API or Telegram. An approved request runs at once; its answer is
-   * returned and spoken to the room (the requester is usually still there).
+   * returned and spoken to the room (the requester is usually still there). An exec approval's
+   * answer goes back to the system that asked; the answer waiting for it tells the room.
    */
   async resolve(id: string, status: 'approved' | 'denied', by: Resolver): Promise<Resolution> {
     const approval = this.approvals.resolve(id, status, by);
     this.#ended(approval, false);
+    const answer = await this.#carryOut(approval, new AbortController().signal);
+    if (!speaksOutcome(approval)) return { approval, result: null };
     const language = approval.request.language;
     if (status === 'denied') {
       this.deps.announce(securityReply(language, 'denied', { n: approval.number }), language);
       return { approval, result: null };
     }
-    const answer = await this.deps.resume(this.#heldTurn(approval, new AbortController().signal), approval);
-    const reply = answer.reply ? (await collect(answer.reply)) || null : null;
+    const reply = answer?.reply ? (await collect(answer.reply)) || null : null;
     this.deps.announce([securityReply(language, 'approved'), reply].filter(Boolean).join(' '), language);
-    return { approval, result: { command: answer.command, reply } };
+    return { approval, result: { command: answer?.command ?? null, reply } };
+  }
+
+  /**
+   * Hold a command another system (OpenClaw's agent) wants to run, for the owner to answer like
+   * any other approval (voice, API, Telegram). Its severity is the classifier's verdict on the
+   * command line; the policy does not apply (there is no voice to judge), the owner always decides.
+   * Null when too many approvals wait: the caller denies it at once.
+   */
+  holdExec({ exec, timeoutMs, answer }: ExecHold): Approval | null {
+    const language = this.deps.config().language;
+    const classification = this.classifier.classify(exec.command, language);
+    const request: HeldRequest = { text: securityReply(language, 'exec_request', { command: exec.command }), language, speaker: null, source: exec.requester.toLowerCase(), role: EXEC_ROLE };
+    const held = this.approvals.request(request, classification.severity, classification.rule, { exec, timeoutMs });
+    if (!held) {
+      this.#audit(decisionEntry(request, EXEC_ROLE, classification, 'refuse'));
+      return null;
+    }
+    if (held.created) {
+      this.#execAnswers.set(held.approval.id, answer);
+      this.#opened(held.approval, decisionEntry(request, EXEC_ROLE, classification, 'approve', held.approval.id));
+    }
+    return held.approval;
+  }
+
+  /**
+   * An exec approval was answered where it was asked (another client of that system): close
+   * Kiwi's approval without answering again. Null when none is pending for that id (Kiwi's own
+   * answer coming back, or one Kiwi never held).
+   */
+  closeExec(externalId: string, status: 'approved' | 'denied', by: Resolver): Approval | null {
+    const pending = this.approvals.pendingExec(externalId);
+    if (!pending) return null;
+    this.#execAnswers.delete(pending.id);
+    const approval = this.approvals.resolve(pending.id, status, by);
+    this.#ended(approval, false);
+    return approval;
   }
 
   /** Entries of the audit log, newest first, a page at a time. */
@@ -149,9 +204,7 @@ export class SecurityService {
     }
     const { approval, created } = held;
     if (!created) return { command: 'approval_requested', reply: say('approval_still_waiting', { n: approval.number }) };
-    this.#audit(decisionEntry(request, role, classification, 'approve', approval.id));
-    this.deps.bus.emit('APPROVAL_REQUESTED', { approval: approvalView(approval) }, 'security');
-    this.#telegram?.notify(approval).catch((err: unknown) => this.#error('telegram_failed', describeError(err)));
+    this.#opened(approval, decisionEntry(request, role, classification, 'approve', approval.id));
     if (role === 'owner') return { command: 'approval_requested', reply: say('approval_confirm', { n: approval.number }) };
     return { command: 'approval_requested', reply: say('approval_asked', { owner: this.#ownerName(request.language), n: approval.number }) };
   }
@@ -160,8 +213,34 @@ export class SecurityService {
   async #resolveInline(id: string, status: 'approved' | 'denied', by: Resolver, turn: TurnRequest): Promise<TurnAnswer | null> {
     const approval = this.approvals.resolve(id, status, by);
     this.#ended(approval, false);
-    if (status === 'denied') return null;
-    return this.deps.resume(this.#heldTurn(approval, turn.signal), approval);
+    return this.#carryOut(approval, turn.signal);
+  }
+
+  /**
+   * What an approval's end sets off, by kind: an exec's outcome (approved, denied, expired) goes
+   * back to the system that asked; an approved turn runs again past the gate. Null: nothing to say.
+   */
+  async #carryOut(approval: Approval, signal: AbortSignal): Promise<TurnAnswer | null> {
+    const answer = this.#execAnswers.get(approval.id);
+    if (answer) {
+      this.#execAnswers.delete(approval.id);
+      try {
+        await answer(approval.status as Exclude<ApprovalStatus, 'pending'>, approval);
+      } catch (err) {
+        this.#error('exec_answer_failed', `approval ${approval.number} (${approval.status}) could not be sent back: ${describeError(err)}`);
+        throw err;
+      }
+      return null;
+    }
+    if (approval.kind !== 'turn' || approval.status !== 'approved') return null;
+    return this.deps.resume(this.#heldTurn(approval, signal), approval);
+  }
+
+  /** A new approval: audited, announced as an event and sent to Telegram. */
+  #opened(approval: Approval, entry: NewAuditEntry): void {
+    this.#audit(entry);
+    this.deps.bus.emit('APPROVAL_REQUESTED', { approval: approvalView(approval) }, 'security');
+    this.#telegram?.notify(approval).catch((err: unknown) => this.#error('telegram_failed', describeError(err)));
   }
 
   /** Audit, event and Telegram for an approval that just ended; expiries are also spoken. */
@@ -169,7 +248,7 @@ export class SecurityService {
     this.#audit(resolutionEntry(approval));
     this.deps.bus.emit('APPROVAL_RESOLVED', { approval: approvalView(approval), outcome: approval.status }, 'security');
     this.#telegram?.finished(approval).catch((err: unknown) => this.#error('telegram_failed', describeError(err)));
-    if (approval.status === 'expired' && announceExpiry) {
+    if (approval.status === 'expired' && announceExpiry && speaksOutcome(approval)) {
       const { language } = approval.request;
       this.deps.announce(securityReply(language, 'expired', { n: approval.number }), language);
     }
@@ -191,6 +270,7 @@ export class SecurityService {
   }
 
   #speakerName(approval: Approval): string {
+    if (approval.exec) return approval.exec.requester;
     const language = this.deps.config().language;
     const { speaker, role } = approval.request;
     if (speaker) return speaker.name;
@@ -201,6 +281,15 @@ export class SecurityService {
     this.deps.bus.emit('ERROR', { code, message }, 'security');
   }
 }
+
+/** The role an exec approval is recorded with: no voice asked for it. */
+const EXEC_ROLE = 'unknown' satisfies Role;
+
+/**
+ * Whether Kiwi tells the room how an approval ended. A held turn's requester waits for it; an
+ * exec's outcome reaches the room through the answer that was waiting for it.
+ */
+const speaksOutcome = (approval: Approval) => approval.kind === 'turn';
 
 async function collect(sentences: AsyncIterable<string> | Iterable<string>): Promise<string> {
   const out: string[] = [];
