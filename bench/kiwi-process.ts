@@ -13,7 +13,17 @@ export interface KiwiProcess {
 export async function startKiwiProcess(env: Record<string, string> = {}): Promise<KiwiProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiwi-bench-'));
   const child = spawn('npx', ['tsx', 'main/cli/main.ts', 'serve'], {
-    env: { ...process.env, KIWI_DATA_DIR: dataDir, KIWI_PORT: '0', KIWI_LOG_LEVEL: 'info', ...env },
+    // No model downloads and no sound devices: the bench measures the API alone.
+    env: {
+      ...process.env,
+      KIWI_DATA_DIR: dataDir,
+      KIWI_PORT: '0',
+      KIWI_LOG_LEVEL: 'info',
+      KIWI_AUTO_DOWNLOAD_MODELS: 'false',
+      KIWI_AUDIO_INPUT: 'none',
+      KIWI_AUDIO_OUTPUT: 'none',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
