@@ -26,6 +26,8 @@ import { Enrollment } from '../speakers/identification/enrollment.ts';
 import { SpeakerIdentification, type IdentificationDeps } from '../speakers/identification/speaker-identification.ts';
 import { SpeakerService } from '../speakers/speaker-service.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
+import { matchWakeWord } from '../engine/stages/wake/text-match.ts';
+import { createTimers, type TimerService, type TimerVoice } from '../timers/index.ts';
 import type { Store } from '../store/store.ts';
 import { SecurityService } from '../security/security-service.ts';
 import { openClawExecApprovals } from '../security/openclaw-exec.ts';
@@ -62,6 +64,9 @@ export class KiwiRuntime {
   /** What a command turns into: built-in command, Home Assistant or the LLM. */
   readonly #router: TurnHandler;
   #identification?: SpeakerIdentification;
+  /** Timers, alarms and reminders (main/timers). */
+  readonly timers: TimerService;
+  readonly #timerVoice: TimerVoice;
   /** Voice security: severity, policy by speaker, approvals (voice, API, Telegram), audit log. */
   readonly security: SecurityService;
   /** OpenClaw's exec-approval requests, routed into the owner's approvals (given to every OpenClaw client built). */
@@ -86,6 +91,7 @@ export class KiwiRuntime {
     const commands = new BuiltinCommands();
     const commandDeps = { config, souls, store, speakers, bus, context, lastVoice: this.lastVoice };
     const memory = new SpeakerMemory(store, bus);
+    ({ service: this.timers, voice: this.#timerVoice } = createTimers({ store: store.timers, bus, config: () => config.current, hub, engine: () => this.#engine }));
     // An approved request runs again through a router without the gate: the bypass is structural.
     let pastGate: TurnHandler = () => Promise.reject(new Error('router not built'));
     this.security = new SecurityService({
@@ -102,6 +108,7 @@ export class KiwiRuntime {
     });
     const routing: RouterDeps = {
       commands: [
+        this.#timerVoice.ringing, // while something rings, "stop" / "snooze" go to it before the built-in stop
         async (request) => {
           const answer = await commands.handle(request, commandDeps);
           const intent = answer?.enroll;
@@ -109,6 +116,7 @@ export class KiwiRuntime {
           return answer;
         },
         createMemoryCommands({ memory }),
+        this.#timerVoice.commands,
         this.security.voiceApprovals, // "approve" / "deny": only while something waits, only the owner's voice
       ],
       gate: this.security.gate,
@@ -156,6 +164,7 @@ export class KiwiRuntime {
     // Kiwi learns its own voice from what it plays, so the listening pipeline can ignore its echo.
     runtime.hub.onPlay((audio) => runtime.identification.hearOwnVoice(audio));
     await runtime.#startEngine();
+    runtime.timers.start(); // after the engine: items missed while Kiwi was off are announced through it
     runtime.homeassistant.start();
     await runtime.security.startTelegram();
     return runtime;
@@ -252,6 +261,7 @@ export class KiwiRuntime {
   }
 
   async close(): Promise<void> {
+    this.timers.close();
     await this.security.close();
     this.models.abortAll();
     this.homeassistant.stop();
@@ -279,7 +289,16 @@ export class KiwiRuntime {
       modelsDir: this.paths.models,
       catalog: await loadCatalog(this.paths.catalog),
     });
-    this.#engine = new Engine({ config: () => this.config.current, bus: this.bus, hub: this.hub, built, identifier: this.identification, handler: this.#router });
+    this.#engine = new Engine({
+      config: () => this.config.current,
+      bus: this.bus,
+      hub: this.hub,
+      built,
+      identifier: this.identification,
+      handler: this.#router,
+      // While an alarm rings, "stop" and "snooze" need no wake word.
+      matchWake: this.#timerVoice.wakeMatcher((text, word, language) => matchWakeWord(text, word, language)),
+    });
     this.#engine.start();
     for (const line of [...this.#engine.missing, ...built.notes]) this.logger.warn(`engine: ${line}`);
     if (this.config.current.auto_download_models) this.#installOnFirstUse(built.wanted);
@@ -316,6 +335,7 @@ export class KiwiRuntime {
     if (changed.includes('language')) this.bus.emit('LANGUAGE_CHANGED', { language: this.config.current.language }, 'config');
     if (changed.includes('listening')) this.#engine.applyListening(this.config.current.listening);
     if (changed.some((p) => p.startsWith('homeassistant.'))) this.homeassistant.start();
+    if (changed.includes('clock.time_zone')) this.timers.rezone();
     if (changed.some((p) => p.startsWith('telegram.'))) {
       this.security.startTelegram().catch((err: unknown) => this.logger.error({ err }, 'restarting Telegram approvals failed'));
     }

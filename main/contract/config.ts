@@ -14,6 +14,17 @@ export const SoulId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a soul id is 1-64 lowercase letters, digits or dashes');
 
+/** Whether Intl knows a time zone name (a zone unknown to this runtime would fail at every alarm). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch (err) {
+    if (err instanceof RangeError) return false; // not a zone: the refinement's message says what is expected
+    throw err;
+  }
+}
+
 const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
 
 /** Voice security's policy: for each speaker role and command severity, allow, ask the owner (approve) or refuse. */
@@ -69,6 +80,17 @@ const groups = {
       auto_learn_guests: z.boolean(),
       barge_in: z.boolean(),
       barge_in_threshold: z.number().min(0.05).max(0.99).describe('VAD threshold while Kiwi speaks (echo-aware: higher)'),
+    })
+    .strict(),
+  /** Clock for timers, alarms and reminders: 'system' follows the machine's time zone. */
+  clock: z
+    .object({
+      time_zone: z
+        .string()
+        .min(1)
+        .max(64)
+        .refine((tz) => tz === 'system' || isTimeZone(tz), "'system' or an IANA time zone such as Europe/Berlin")
+        .describe("'system' or an IANA time zone (Europe/Berlin): alarms ring at wall-clock times of this zone"),
     })
     .strict(),
   /** Voice security (main/security): approvals and the audit log. */
@@ -165,6 +187,7 @@ export const DEFAULT_CONFIG: Config = {
     barge_in: true,
     barge_in_threshold: 0.8,
   },
+  clock: { time_zone: 'system' },
   security: { approval_timeout_s: 120, max_pending: 10, audit_max_entries: 10_000 },
   // Why these defaults: see main/security/policy.ts.
   policy: {
@@ -208,6 +231,7 @@ export const ConfigPatchSchema = z
     homeassistant: groups.homeassistant.partial().strict().optional(),
     souls: groups.souls.partial().strict().optional(),
     voice: groups.voice.partial().strict().optional(),
+    clock: groups.clock.partial().strict().optional(),
     security: groups.security.partial().strict().optional(),
     policy: groups.policy.partial().strict().optional(),
     telegram: groups.telegram.partial().strict().optional(),
@@ -229,6 +253,7 @@ export const ConfigView = z
     homeassistant: groups.homeassistant.omit({ token: true }),
     souls: groups.souls,
     voice: groups.voice,
+    clock: groups.clock,
     security: groups.security,
     policy: groups.policy,
     telegram: groups.telegram.omit({ bot_token: true }),

@@ -7,6 +7,7 @@ import type { Soul } from '../souls/soul-file.ts';
 import { base64Bytes, decodeClip } from '../speakers/identification/audio-prep.ts';
 import { SESSION_COOKIE, cookieValue, type AuthService, type Grant } from './auth.ts';
 import { conversationKeys, SpeakerMemory } from '../memory/index.ts';
+import { timerHandlers } from '../timers/index.ts';
 import { approvalHandlers } from './approvals.ts';
 
 export interface HandlerInput<R> {
@@ -145,7 +146,9 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
       return { status: 'speaking' as const, text };
     },
     stop: () => {
-      runtime.engine.stop();
+      // Stop (dashboard, tray, API) also silences a ringing timer or alarm; without a voice that is all there is to stop.
+      const rang = runtime.timers.stopRinging('api').length > 0;
+      if (!rang || runtime.engine.parts.tts) runtime.engine.stop();
       return { status: 'stopped' as const };
     },
     resetContext: ({ body }) => {
@@ -180,6 +183,7 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
       return { status: 'downloading' as const, id: params.id };
     },
 
+    ...timerHandlers({ timers: () => runtime.timers, speakers: runtime.store.speakers, language: () => runtime.config.current.language }),
     ...approvalHandlers(() => runtime.security),
 
     authScopes: ({ grant }) => ({ auth_enabled: auth.required, scopes: grant?.scopes ?? [], name: grant?.name ?? null }),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'libsql';
 import type { FactRecord, NewSpeaker, SpeakerChanges, SpeakerRecord, Store, StoredMessage } from './store.ts';
 import type { Priority } from '../contract/api.ts';
+import { TIMERS_MIGRATION, sqliteTimers } from '../timers/sqlite-timers.ts';
 import { AUDIT_MIGRATION, sqliteAudit } from '../security/sqlite-audit.ts';
 
 /** Schema versions, applied in order inside a transaction; PRAGMA user_version records progress. */
@@ -40,6 +41,8 @@ const MIGRATIONS = [
    CREATE INDEX conversation_messages_key ON conversation_messages (context_key, seq);`,
   // Voice security's audit log (main/security).
   AUDIT_MIGRATION,
+  // Timers, alarms and reminders (main/timers).
+  TIMERS_MIGRATION,
 ];
 
 /** The schema version a store opened by this build is at. */
@@ -135,6 +138,7 @@ export function openSqliteStore(file: string): Store {
         db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
       },
     },
+    timers: sqliteTimers(db),
     audit: sqliteAudit(db),
     close: () => db.close(),
   };

@@ -1,4 +1,5 @@
 import type { Priority, Speaker } from '../contract/api.ts';
+import type { TimerStore } from '../timers/types.ts';
 import type { AuditStore } from '../security/audit.ts';
 
 /** A speaker profile as stored: the API's fields plus the voice print. */
@@ -73,6 +74,8 @@ export interface Store {
     get(key: string): string | null;
     set(key: string, value: string): void;
   };
+  /** Timers, alarms and reminders (main/timers). */
+  timers: TimerStore;
   /** Voice security's audit log: every allow / approve / refuse decision and how approvals ended. */
   audit: AuditStore;
   close(): void;

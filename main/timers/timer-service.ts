@@ -1,0 +1,327 @@
+import type { EventName } from '../contract/events.ts';
+import type { EventBus } from '../engine/events/event-bus.ts';
+import { KiwiError, conflict, describeError, notFound } from '../platform/errors.ts';
+import type { Announcer } from './announcer.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { Ringer } from './ringer.ts';
+import { Scheduler } from './scheduler.ts';
+import { TimerSpeech } from './speech.ts';
+import { isRecurring, type StopReason, type TimerChanges, type TimerItem, type TimerKind, type TimerStore } from './types.ts';
+import { toView } from './view.ts';
+import { nextWallTime } from './zoned.ts';
+
+export interface TimerServiceOptions {
+  /** A ringing item stops by itself after this long (and counts as stopped, by 'timeout'). */
+  ringMaxMs: number;
+  /** Silence between two rounds of sound and line. */
+  ringPauseMs: number;
+  snoozeMs: number;
+  /** An item found due later than this (Kiwi was off, the machine slept) is announced as missed, not rung. */
+  missedGraceMs: number;
+  /** The scheduler looks again at least this often (a changed system clock is noticed). */
+  maxWaitMs: number;
+  /** How many items may wait at once. */
+  maxItems: number;
+}
+
+export const DEFAULT_TIMER_OPTIONS: TimerServiceOptions = {
+  ringMaxMs: 10 * 60_000,
+  ringPauseMs: 2_000,
+  snoozeMs: 10 * 60_000,
+  missedGraceMs: 60_000,
+  maxWaitMs: 60_000,
+  maxItems: 100,
+};
+
+/** Timers are up to two days long; alarms and reminders up to a year ahead. */
+export const MAX_TIMER_MS = 48 * 3_600_000;
+export const MAX_AHEAD_MS = 366 * 86_400_000;
+
+export interface TimerServiceDeps {
+  store: TimerStore;
+  bus: Pick<EventBus, 'emit'>;
+  clock?: Clock;
+  /** The IANA zone wall-clock times are in (config clock.time_zone, resolved). */
+  timeZone: () => string;
+  /** The language lines are spoken in (Kiwi's current language). */
+  language: () => string;
+  announcer: Announcer;
+  options?: Partial<TimerServiceOptions>;
+}
+
+export interface NewItem {
+  kind: TimerKind;
+  label?: string | null;
+  task?: string | null;
+  owner?: { id: string; name: string } | null;
+  language: string;
+  due_at: number;
+  duration_ms?: number | null;
+  clock?: string | null;
+  days?: number[];
+}
+
+const EVENT_KIND: Record<TimerKind, string> = { timer: 'TIMER', alarm: 'ALARM', reminder: 'REMINDER' };
+
+/**
+ * Timers, alarms and reminders: kept in the store (UTC), woken by one scheduler, rung by the
+ * ringer until stopped, snoozed or timed out. Items that came due while Kiwi was off are
+ * announced as missed when it starts, never rung late as if on time; recurring alarms move on
+ * to their next occurrence.
+ */
+export class TimerService {
+  readonly clock: Clock;
+  readonly options: TimerServiceOptions;
+  readonly #scheduler: Scheduler;
+  readonly #ringer: Ringer;
+  #announcement: AbortController | null = null;
+  #started = false;
+  /** What was announced as missed since start (the dashboard connects after start-up announcements). */
+  readonly #missed: TimerItem[] = [];
+
+  constructor(private readonly deps: TimerServiceDeps) {
+    this.clock = deps.clock ?? systemClock;
+    this.options = { ...DEFAULT_TIMER_OPTIONS, ...deps.options };
+    this.#scheduler = new Scheduler(this.clock, () => this.#nextDue(), () => this.#onDue(), this.options.maxWaitMs);
+    this.#ringer = new Ringer({
+      clock: this.clock,
+      announcer: deps.announcer,
+      pauseMs: this.options.ringPauseMs,
+      kindOf: (ids) => {
+        const kinds = ids.map((id) => this.deps.store.get(id)?.kind);
+        return kinds.includes('alarm') ? 'alarm' : kinds.includes('timer') ? 'timer' : 'reminder';
+      },
+      line: (ids) => {
+        const speech = this.speech();
+        const lines = ids.flatMap((id) => {
+          const item = this.deps.store.get(id);
+          return item ? [speech.ring(item, this.clock.now())] : [];
+        });
+        return lines.length ? lines.join(' ') : null;
+      },
+      afterRound: () => this.#stopOverdue(),
+      stoppedOutside: () => this.stopRinging('api'),
+      error: (err) => this.#error('timer_ring_failed', err),
+    });
+  }
+
+  /** Replies and lines in `language` (default: Kiwi's language) and the configured zone. */
+  speech(language = this.deps.language()): TimerSpeech {
+    return new TimerSpeech(language, this.deps.timeZone());
+  }
+
+  get timeZone(): string {
+    return this.deps.timeZone();
+  }
+
+  /** Deal with what came due while Kiwi was off, then wait for the next item. */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    const now = this.clock.now();
+    const overdue = this.list().filter((item) => item.next_at <= now - this.options.missedGraceMs || (item.state === 'ringing' && item.next_at <= now));
+    if (overdue.length) this.#miss(overdue);
+    this.#scheduler.start();
+  }
+
+  /** Stop waiting and ringing; items keep their state in the store for the next start. */
+  close(): void {
+    this.#scheduler.stop();
+    this.#ringer.remove(this.#ringer.ringing);
+    this.#announcement?.abort(new Error('Kiwi is stopping'));
+  }
+
+  list(): TimerItem[] {
+    return this.deps.store.list();
+  }
+
+  get(id: string): TimerItem {
+    const item = this.deps.store.get(id);
+    if (!item) throw notFound('timer', id);
+    return item;
+  }
+
+  /** Items missed since Kiwi started, oldest first (at most 20). */
+  get missed(): TimerItem[] {
+    return [...this.#missed];
+  }
+
+  get ringing(): TimerItem[] {
+    return this.#ringer.ringing.flatMap((id) => this.deps.store.get(id) ?? []);
+  }
+
+  get isRinging(): boolean {
+    return this.#ringer.ringing.length > 0;
+  }
+
+  /** Resolves once nothing rings (tests). */
+  ringerIdle(): Promise<void> {
+    return this.#ringer.idle();
+  }
+
+  create(input: NewItem): TimerItem {
+    const now = this.clock.now();
+    this.#checkWhen(input.kind, input.due_at, input.duration_ms ?? null, now);
+    if (this.list().length >= this.options.maxItems) throw conflict(`At most ${this.options.maxItems} timers, alarms and reminders can be set at once`);
+    const item = this.deps.store.create(
+      {
+        kind: input.kind,
+        label: input.label ?? null,
+        task: input.task ?? null,
+        owner_id: input.owner?.id ?? null,
+        owner_name: input.owner?.name ?? null,
+        language: input.language,
+        due_at: input.due_at,
+        next_at: input.due_at,
+        duration_ms: input.duration_ms ?? null,
+        clock: input.clock ?? null,
+        days: input.days ?? [],
+      },
+      now,
+    );
+    this.#emit(item, 'SET');
+    this.#scheduler.arm();
+    return item;
+  }
+
+  /** Change what an item is or when it rings; a ringing item stops ringing first. */
+  update(id: string, changes: Pick<TimerChanges, 'label' | 'task' | 'due_at' | 'duration_ms' | 'clock' | 'days'>): TimerItem {
+    const current = this.get(id);
+    const now = this.clock.now();
+    const timing = changes.due_at !== undefined;
+    if (timing) this.#checkWhen(current.kind, changes.due_at!, changes.duration_ms ?? current.duration_ms, now);
+    if (current.state === 'ringing' && timing) this.#ringer.remove([id]);
+    const next: TimerChanges = { ...changes, ...(timing ? { next_at: changes.due_at, state: 'scheduled' as const, ringing_since: null } : {}) };
+    const item = this.deps.store.update(id, next, now) ?? this.get(id);
+    this.#emit(item, 'UPDATED');
+    this.#scheduler.arm();
+    return item;
+  }
+
+  cancel(id: string): TimerItem {
+    const item = this.get(id);
+    this.#ringer.remove([id]);
+    this.deps.store.delete(id);
+    this.#emit(item, 'CANCELLED');
+    this.#scheduler.arm();
+    return item;
+  }
+
+  /** Ring again in `ms`; only what is ringing (or already snoozed) can be snoozed. */
+  snooze(ids: readonly string[], ms = this.options.snoozeMs): TimerItem[] {
+    const now = this.clock.now();
+    const items = ids.map((id) => this.get(id));
+    for (const item of items) if (item.state === 'scheduled') throw conflict(`${item.id} is not ringing`);
+    this.#ringer.remove(ids);
+    const snoozed = items.map((item) => this.deps.store.update(item.id, { state: 'snoozed', next_at: now + ms, ringing_since: null }, now)!);
+    for (const item of snoozed) this.#emit(item, 'SNOOZED');
+    this.#scheduler.arm();
+    return snoozed;
+  }
+
+  /** Stop ringing (all, or the given ids); returns the items that were ringing. */
+  stopRinging(reason: StopReason, ids?: readonly string[]): TimerItem[] {
+    const targets = (ids ?? this.#ringer.ringing).flatMap((id) => {
+      const item = this.deps.store.get(id);
+      return item && item.state === 'ringing' ? [item] : [];
+    });
+    this.#ringer.remove(targets.map((t) => t.id));
+    for (const item of targets) this.#finish(item, reason);
+    this.#scheduler.arm();
+    return targets;
+  }
+
+  /**
+   * The configured time zone changed: recurring items move to their next wall-clock time in the
+   * new zone (07:30 stays 07:30 where Kiwi now is). One-off items keep their instant.
+   */
+  rezone(): void {
+    const now = this.clock.now();
+    for (const item of this.list()) {
+      if (item.state !== 'scheduled' || !isRecurring(item) || !item.clock) continue;
+      const [hour, minute] = item.clock.split(':').map(Number) as [number, number];
+      const at = nextWallTime(hour, minute, item.days, now, this.deps.timeZone());
+      if (at === item.next_at) continue;
+      this.#emit(this.deps.store.update(item.id, { due_at: at, next_at: at }, now)!, 'UPDATED');
+    }
+    this.#scheduler.arm();
+  }
+
+  #checkWhen(kind: TimerKind, dueAt: number, durationMs: number | null, now: number): void {
+    if (!Number.isFinite(dueAt) || dueAt <= now) throw new KiwiError('time_passed', 'That time has already passed', 400);
+    if (kind === 'timer' && (durationMs ?? dueAt - now) > MAX_TIMER_MS) throw new KiwiError('too_long', `A timer can run at most ${MAX_TIMER_MS / 3_600_000} hours`, 400);
+    if (dueAt - now > MAX_AHEAD_MS) throw new KiwiError('too_long', 'That is more than a year ahead', 400);
+  }
+
+  #nextDue(): number | null {
+    const waiting = this.list().filter((item) => item.state !== 'ringing');
+    return waiting.length ? Math.min(...waiting.map((item) => item.next_at)) : null;
+  }
+
+  #onDue(): void {
+    const now = this.clock.now();
+    const due = this.list().filter((item) => item.state !== 'ringing' && item.next_at <= now);
+    const late = due.filter((item) => now - item.next_at > this.options.missedGraceMs);
+    if (late.length) this.#miss(late);
+    for (const item of due.filter((i) => !late.includes(i))) {
+      const ringing = this.deps.store.update(item.id, { state: 'ringing', ringing_since: now }, now)!;
+      this.#emit(ringing, 'RINGING');
+      this.#ringer.add(item.id);
+    }
+  }
+
+  /** A one-off item is done; a recurring one waits for its next occurrence. */
+  #finish(item: TimerItem, reason: StopReason): void {
+    const now = this.clock.now();
+    const next = this.#reschedule(item, now);
+    this.#emit(next ?? item, 'STOPPED', { by: reason });
+  }
+
+  #reschedule(item: TimerItem, now: number): TimerItem | null {
+    if (!isRecurring(item) || !item.clock) {
+      this.deps.store.delete(item.id);
+      return null;
+    }
+    const [hour, minute] = item.clock.split(':').map(Number) as [number, number];
+    const at = nextWallTime(hour, minute, item.days, Math.max(now, item.due_at), this.deps.timeZone());
+    return this.deps.store.update(item.id, { state: 'scheduled', due_at: at, next_at: at, ringing_since: null }, now);
+  }
+
+  /** Items that came due unheard: say so (once), and move them on. */
+  #miss(items: TimerItem[]): void {
+    const now = this.clock.now();
+    const speech = this.speech();
+    const lines: string[] = [];
+    for (const item of items) {
+      lines.push(speech.missed(item));
+      this.#missed.push(item);
+      if (this.#missed.length > 20) this.#missed.shift();
+      const next = this.#reschedule(item, now);
+      this.#emit(item, 'MISSED', next ? { next_at: new Date(next.next_at).toISOString() } : {});
+    }
+    this.#announce(lines.join(' '));
+  }
+
+  #announce(text: string): void {
+    this.#announcement?.abort(new Error('a newer announcement'));
+    const controller = new AbortController();
+    this.#announcement = controller;
+    void this.deps.announcer.say(text, controller.signal).catch((err: unknown) => {
+      if (!controller.signal.aborted) this.#error('timer_announce_failed', err);
+    });
+  }
+
+  #stopOverdue(): void {
+    const now = this.clock.now();
+    const overdue = this.ringing.filter((item) => item.ringing_since !== null && now - item.ringing_since >= this.options.ringMaxMs);
+    if (overdue.length) this.stopRinging('timeout', overdue.map((i) => i.id));
+  }
+
+  #emit(item: TimerItem, what: string, extra: Record<string, unknown> = {}): void {
+    this.deps.bus.emit(`${EVENT_KIND[item.kind]}_${what}` as EventName, { item: toView(item, this.clock.now()), ...extra }, 'timers');
+  }
+
+  #error(code: string, err: unknown): void {
+    this.deps.bus.emit('ERROR', { code, message: describeError(err) }, 'timers');
+  }
+}

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import type { IdentifiedSpeaker, TurnAnswer, TurnRequest } from '../engine/listening/turn.ts';
+import { matchWakeWord } from '../engine/stages/wake/text-match.ts';
+import { timerHarness, type Harness } from './testing/harness.ts';
+import { TimerVoice } from './voice.ts';
+
+const MIN = 60_000;
+const OWNER: IdentifiedSpeaker = { id: 'spk_001', name: 'Max', priority: 0, confidence: 0.9, blocked: false };
+const GUEST: IdentifiedSpeaker = { id: 'spk_002', name: 'Lena', priority: 2, confidence: 0.9, blocked: false };
+const FRIEND: IdentifiedSpeaker = { id: 'spk_003', name: 'Tom', priority: 1, confidence: 0.9, blocked: false };
+
+function setup(options: Parameters<typeof timerHarness>[0] = {}) {
+  const h = timerHarness({ start: '2026-03-27T14:00:00Z', ...options });
+  const voice = new TimerVoice(h.service);
+  const say = async (text: string, speaker: IdentifiedSpeaker | null = OWNER, language = 'en'): Promise<TurnAnswer | null> => {
+    const request: TurnRequest = { text, language, speaker, source: speaker ? 'mic' : 'text', signal: new AbortController().signal };
+    return (await voice.ringing(request)) ?? (await voice.commands(request));
+  };
+  const reply = async (...args: Parameters<typeof say>) => {
+    const answer = await say(...args);
+    return answer?.reply ? [...(answer.reply as string[])].join(' ') : null;
+  };
+  return { h, voice, say, reply };
+}
+
+const only = (h: Harness) => h.service.list();
+
+describe('timers by voice', () => {
+  it('sets a timer, tells how much is left, lists and cancels it by its label', async () => {
+    const { h, reply } = setup();
+    expect(await reply('Kiwi, set a timer for 10 minutes for the pasta')).toBe('Okay, pasta timer for 10 minutes.');
+    expect(only(h)).toMatchObject([{ kind: 'timer', label: 'pasta', owner_id: 'spk_001', owner_name: 'Max', duration_ms: 10 * MIN }]);
+    await h.clock.advance(4 * MIN + 30_000);
+    expect(await reply('how much time is left')).toBe('pasta: 5 minutes and 30 seconds left.');
+    expect(await reply('set a timer for 3 minutes')).toBe('Okay, a timer for 3 minutes.');
+    expect(await reply('what timers do I have')).toBe('You have a timer with 3 minutes left and the pasta timer with 5 minutes and 30 seconds left.');
+    expect(await reply('cancel the pasta timer')).toBe('Okay, I cancelled the pasta timer with 5 minutes and 30 seconds left.');
+    expect(only(h).map((i) => i.label)).toEqual([null]);
+    expect(await reply('cancel the eggs timer')).toBe("I couldn't find that.");
+  });
+
+  it('sets alarms and reminders and says when, in the configured time zone', async () => {
+    const { h, reply } = setup();
+    expect(await reply('wake me up at 7:30 on weekdays')).toBe('Alarm set for 7:30 AM on weekdays.');
+    expect(await reply('remind me to call Anna tomorrow at 6 pm')).toBe("Okay, I'll remind you tomorrow at 6:00 PM: call Anna.");
+    expect(await reply('set an alarm for 6:45 tomorrow')).toBe('Alarm set for tomorrow at 6:45 AM.');
+    expect(await reply('wake me up tomorrow')).toBe("I didn't catch the time. Please say it again with a time.");
+    expect(await reply('remind me today at 9 am to water the plants')).toBe('That time has already passed.');
+    expect(h.names()).toEqual(['ALARM_SET', 'REMINDER_SET', 'ALARM_SET']);
+    expect(await reply('cancel the alarm')).toMatch(/^You have several: an alarm tomorrow at 6:45 AM and an alarm on weekdays at 7:30 AM\. Which one/);
+    expect(await reply('cancel the 6:45 alarm')).toBe('Okay, I cancelled an alarm tomorrow at 6:45 AM.');
+  });
+
+  it('answers in the language spoken', async () => {
+    const { reply } = setup();
+    expect(await reply('Поставь таймер на 10 минут для пасты', OWNER, 'ru')).toBe('Хорошо, таймер «пасты» на 10 минут.');
+    expect(await reply('Weck mich um 7:30 an Wochentagen', OWNER, 'de')).toBe('Wecker gestellt auf 7:30, werktags.');
+    expect(await reply('提醒我明天下午6点给安娜打电话', OWNER, 'zh')).toBe('好的，我会在明天18:00提醒你：给安娜打电话。');
+    expect(await reply('還剩多少時間', OWNER, 'zh')).toBeNull(); // traditional characters are not in the zh file: not a timer command
+    expect(await reply('Сколько времени осталось?', OWNER, 'ru')).toBe('пасты: осталось 10 минут.');
+  });
+
+  it("each item belongs to its speaker: a guest cannot cancel the owner's, the owner can cancel anyone's", async () => {
+    const { h, reply } = setup();
+    await reply('set a timer for 10 minutes for the pasta', OWNER);
+    await reply('set a timer for 5 minutes for the tea', GUEST);
+    expect(await reply('cancel the pasta timer', GUEST)).toBe('Sorry, that belongs to Max. Only they or my owner can cancel it.');
+    expect(await reply('cancel the pasta timer', FRIEND)).toBe('Sorry, that belongs to Max. Only they or my owner can cancel it.');
+    expect(await reply('cancel all timers', GUEST)).toBe('Okay, I cancelled them all: the tea timer with 5 minutes left.');
+    expect(only(h).map((i) => i.label)).toEqual(['pasta']);
+    await reply('set a timer for 5 minutes for the tea', GUEST);
+    expect(await reply('cancel the tea timer', OWNER)).toMatch(/^Okay, I cancelled the tea timer/);
+    // Typed turns (API, dashboard) act with the API's authority.
+    expect(await reply('cancel the pasta timer', null)).toMatch(/^Okay, I cancelled the pasta timer/);
+    const blocked = { ...GUEST, blocked: true };
+    expect(await reply('set a timer for 5 minutes', blocked)).toBeNull();
+    expect(only(h)).toEqual([]);
+  });
+
+  it('while ringing, "stop" (own phrases or the built-in stop words) stops it, and "snooze" snoozes it', async () => {
+    const { h, voice, say, reply } = setup();
+    await reply('set a timer for 1 minute');
+    expect(voice.ringingCommand('stop', 'en')).toBeNull(); // nothing rings: "stop" is the built-in command's
+    await h.clock.advance(MIN);
+    expect(h.service.isRinging).toBe(true);
+    expect(await say('snooze for 5 minutes', GUEST)).toEqual({ command: 'timer_snooze', reply: ['Okay, 5 minutes more.'] });
+    expect(h.service.list()[0]).toMatchObject({ state: 'snoozed' });
+    await h.clock.advance(5 * MIN);
+    expect(h.service.isRinging).toBe(true);
+    expect(await say('hush', GUEST)).toEqual({ command: 'timer_stop', reply: null }); // a built-in stop phrase
+    expect(h.service.isRinging).toBe(false);
+    expect(h.events.at(-1)).toMatchObject({ event: 'TIMER_STOPPED', data: { by: 'voice' } });
+    expect(await say('stop')).toBeNull(); // nothing rings any more
+    await h.service.ringerIdle();
+  });
+
+  it('while ringing, "stop" needs no wake word; other speech still does', async () => {
+    const { h, voice, reply } = setup();
+    const wake = voice.wakeMatcher((text, word, language) => matchWakeWord(text, word, language));
+    expect(wake('stop', 'kiwi', 'en').matched).toBe(false);
+    await reply('set a timer for 1 minute');
+    await h.clock.advance(MIN);
+    expect(wake('Stop!', 'kiwi', 'en')).toEqual({ matched: true, command: 'Stop!' });
+    expect(wake('turn it off', 'kiwi', 'en').matched).toBe(true);
+    expect(wake('стоп', 'kiwi', 'ru').matched).toBe(true);
+    expect(wake('what is the weather', 'kiwi', 'en').matched).toBe(false);
+    expect(wake('Kiwi, what is the weather', 'kiwi', 'en')).toMatchObject({ matched: true, command: 'what is the weather' });
+    h.service.stopRinging('api');
+    await h.service.ringerIdle();
+  });
+});
+
+describe('ringing and misheard stops', () => {
+  it('while ringing, a short utterance that starts with a stop word counts as "stop"; a long one does not', async () => {
+    const h = timerHarness({ start: '2026-03-27T14:00:00Z' });
+    const voice = new TimerVoice(h.service);
+    h.service.create({ kind: 'alarm', language: 'en', due_at: h.clock.now() + 1000 });
+    await h.clock.advance(1000);
+    expect(voice.ringingCommand('Stop little arm', 'en')).toBe('stop'); // Whisper's "stop the alarm"
+    expect(voice.ringingCommand('Stop me alone!', 'en')).toBe('stop');
+    expect(voice.ringingCommand('Стоп, хватит уже', 'ru')).toBe('stop');
+    expect(voice.ringingCommand('停下来吧', 'zh')).toBe('stop');
+    expect(voice.ringingCommand('stop talking about the weather forecast please now', 'en')).toBeNull();
+    expect(voice.ringingCommand('the stop button', 'en')).toBeNull();
+    h.service.stopRinging('api');
+    await h.service.ringerIdle();
+  });
+});

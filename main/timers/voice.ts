@@ -1,0 +1,204 @@
+import { matchCommand } from '../dialogue/commands/matcher.ts';
+import { allowedEdits, editDistance, spacingOf } from '../dialogue/commands/normalize.ts';
+import { roleOf } from '../dialogue/commands/permissions.ts';
+import type { Role } from '../dialogue/commands/types.ts';
+import type { PartialHandler } from '../dialogue/router.ts';
+import type { WakeMatcher } from '../engine/listening/voice-loop.ts';
+import type { TurnAnswer, TurnRequest } from '../engine/listening/turn.ts';
+import { KiwiError } from '../platform/errors.ts';
+import { grammarFor, type TimerCommand } from './language/grammar.ts';
+import { prepareText } from './language/prepare.ts';
+import { resolveWhen } from './language/resolve.ts';
+import { mayChange, mayRing, type Actor } from './policy.ts';
+import type { TimerSpeech } from './speech.ts';
+import type { TimerService } from './timer-service.ts';
+import type { TimerItem, TimerKind } from './types.ts';
+
+const SET_INTENTS = ['snooze', 'set_reminder', 'set_alarm', 'set_timer', 'cancel_all', 'cancel', 'time_left', 'list'] as const;
+const RINGING_INTENTS = ['stop', 'snooze'] as const;
+
+interface Call {
+  request: TurnRequest;
+  actor: Actor;
+  speech: TimerSpeech;
+  now: number;
+}
+
+const reply = (command: string, text: string | null): TurnAnswer => ({ command, reply: text === null ? null : [text] });
+
+/**
+ * Timers by voice: two router handlers. `ringing` goes before the built-in commands and takes
+ * only "stop" / "snooze" while something rings; `commands` goes after them and sets, reports and
+ * cancels timers, alarms and reminders.
+ */
+export class TimerVoice {
+  constructor(
+    private readonly service: TimerService,
+    private readonly options: { typedRole?: Role } = {},
+  ) {}
+
+  /** While ringing: is this utterance "stop" or "snooze" (the built-in stop phrases count too)? */
+  ringingCommand(text: string, language: string): 'stop' | 'snooze' | null {
+    if (!this.service.isRinging) return null;
+    const grammar = grammarFor(language);
+    const command = grammar.match(text, RINGING_INTENTS);
+    if (command) return command.intent as 'stop' | 'snooze';
+    // The built-in stop phrases, and (misheard) short utterances that begin with a stop word.
+    return matchCommand(text, language)?.name === 'stop' || grammar.startsWithStop(text) ? 'stop' : null;
+  }
+
+  /**
+   * The wake-word matcher the engine uses, widened: while something rings, "stop" and "snooze"
+   * need no wake word. (An acoustic wake-word engine drops utterances before they are
+   * transcribed, so there this holds within the follow-up window after each spoken line.)
+   */
+  wakeMatcher(base: WakeMatcher): WakeMatcher {
+    return (text, wakeWord, language) => {
+      const found = base(text, wakeWord, language);
+      if (found.matched || !this.ringingCommand(text, language)) return found;
+      return { matched: true, command: text.trim() };
+    };
+  }
+
+  readonly ringing: PartialHandler = async (request) => {
+    const intent = this.ringingCommand(request.text, request.language);
+    if (!intent) return null;
+    const call = this.#call(request);
+    if (!mayRing(call.actor)) return reply(`timer_${intent}`, null);
+    if (intent === 'stop') {
+      this.service.stopRinging('voice');
+      return reply('timer_stop', null); // silence is the answer to "stop"
+    }
+    const command = grammarFor(request.language).match(request.text, ['snooze']);
+    const ms = (command?.intent === 'snooze' ? command.durationMs : null) ?? this.service.options.snoozeMs;
+    this.service.snooze(this.service.ringing.map((i) => i.id), ms);
+    return reply('timer_snooze', call.speech.say('snoozed', { duration: call.speech.duration(ms) }));
+  };
+
+  readonly commands: PartialHandler = async (request) => {
+    const command = grammarFor(request.language).match(request.text, SET_INTENTS);
+    if (!command) return null;
+    const call = this.#call(request);
+    if (call.actor.role === 'blocked') return reply('timers', null);
+    return this.#run(command, call);
+  };
+
+  #call(request: TurnRequest): Call {
+    const role = roleOf(request, this.options.typedRole);
+    return { request, actor: { role, speakerId: request.speaker?.id ?? null }, speech: this.service.speech(request.language), now: this.service.clock.now() };
+  }
+
+  #run(command: TimerCommand, call: Call): TurnAnswer {
+    const { speech } = call;
+    switch (command.intent) {
+      case 'set_timer': {
+        const item = this.#create(call, { kind: 'timer', due_at: call.now + command.durationMs, duration_ms: command.durationMs, label: command.label });
+        if (typeof item === 'string') return reply('timer_set', item);
+        const duration = speech.duration(command.durationMs);
+        return reply('timer_set', command.label ? speech.say('timer_set_label', { label: command.label, duration }) : speech.say('timer_set', { duration }));
+      }
+      case 'set_alarm':
+      case 'set_reminder': {
+        const kind: TimerKind = command.intent === 'set_alarm' ? 'alarm' : 'reminder';
+        const resolved = resolveWhen(command.when, kind, call.now, this.service.timeZone);
+        if (!resolved.ok) return reply(`${kind}_set`, speech.say(resolved.reason));
+        const item = this.#create(call, {
+          kind,
+          due_at: resolved.due_at,
+          clock: resolved.clock,
+          days: resolved.days,
+          label: command.intent === 'set_alarm' ? command.label : null,
+          task: command.intent === 'set_reminder' ? command.task : null,
+        });
+        if (typeof item === 'string') return reply(`${kind}_set`, item);
+        return reply(`${kind}_set`, this.#confirmation(item, call));
+      }
+      case 'time_left': {
+        const timers = this.#matching(this.service.list().filter((i) => i.kind === 'timer' && i.state !== 'ringing'), command.label, call.request.language);
+        if (timers.length === 0) return reply('timer_time_left', speech.say(command.label ? 'not_found' : 'no_timers'));
+        const lines = timers.map((t) => {
+          const duration = speech.duration(t.next_at - call.now);
+          return t.label ? speech.say('time_left_label', { label: t.label, duration }) : speech.say('time_left', { duration });
+        });
+        return reply('timer_time_left', lines.join(' '));
+      }
+      case 'list': {
+        const items = this.service.list().filter((i) => command.kind === null || i.kind === command.kind);
+        if (items.length === 0) return reply('timer_list', speech.say('list_none'));
+        return reply('timer_list', speech.say('list', { items: speech.list(items.map((i) => speech.describe(i, call.now))) }));
+      }
+      case 'cancel': {
+        const candidates = this.#matching(this.service.list().filter((i) => i.kind === command.kind), command.label, call.request.language);
+        if (candidates.length === 0) return reply('timer_cancel', speech.say('not_found'));
+        if (candidates.length > 1) return reply('timer_cancel', speech.say('which_one', { items: speech.list(candidates.map((i) => speech.describe(i, call.now))) }));
+        const [item] = candidates as [TimerItem];
+        if (!mayChange(call.actor, item)) return reply('timer_cancel', speech.say('not_allowed', { name: item.owner_name ?? '' }));
+        this.service.cancel(item.id);
+        return reply('timer_cancel', speech.say('cancelled', { item: speech.describe(item, call.now) }));
+      }
+      case 'cancel_all': {
+        const items = this.service.list().filter((i) => command.kind === null || i.kind === command.kind);
+        const allowed = items.filter((i) => mayChange(call.actor, i));
+        if (items.length === 0) return reply('timer_cancel_all', speech.say('not_found'));
+        if (allowed.length === 0) return reply('timer_cancel_all', speech.say('not_allowed', { name: items[0]!.owner_name ?? '' }));
+        for (const item of allowed) this.service.cancel(item.id);
+        return reply('timer_cancel_all', speech.say('cancelled_all', { items: speech.list(allowed.map((i) => speech.describe(i, call.now))) }));
+      }
+      case 'snooze':
+        return reply('timer_snooze', speech.say('nothing_ringing')); // while ringing, the `ringing` handler takes it first
+      case 'stop':
+        return reply('timer_stop', null);
+    }
+  }
+
+  /** The item, or the spoken reason it could not be set. */
+  #create(call: Call, fields: Pick<TimerItem, 'kind' | 'due_at'> & Partial<Pick<TimerItem, 'duration_ms' | 'clock' | 'days' | 'label' | 'task'>>): TimerItem | string {
+    const { request, speech } = call;
+    try {
+      return this.service.create({ ...fields, language: request.language, owner: request.speaker ? { id: request.speaker.id, name: request.speaker.name } : null });
+    } catch (err) {
+      if (err instanceof KiwiError && (err.code === 'time_passed' || err.code === 'too_long')) return speech.say(err.code);
+      throw err;
+    }
+  }
+
+  #confirmation(item: TimerItem, call: Call): string {
+    const { speech } = call;
+    if (item.days.length > 0) {
+      const values = { time: speech.time(item.next_at), days: speech.days(item.days), task: item.task ?? '' };
+      return speech.say(item.kind === 'alarm' ? 'alarm_set_recurring' : 'reminder_set_recurring', values);
+    }
+    const when = speech.when(item.next_at, call.now);
+    if (item.kind === 'reminder') return speech.say('reminder_set', { when, task: item.task ?? '' });
+    return item.label ? speech.say('alarm_set_label', { label: item.label, when }) : speech.say('alarm_set', { when });
+  }
+
+  /**
+   * Items a spoken label points at: the same label (or one containing the other), or, for
+   * "the 7:30 alarm", the time of day. No label: all of them.
+   */
+  #matching(items: TimerItem[], label: string | null, language: string): TimerItem[] {
+    if (label === null) return items;
+    const said = prepareText(label, language);
+    const spaced = spacingOf(language) === 'words';
+    // Word by word, allowing an ending to differ ("пасту" / "пасты", "Nudeln" / "Nudel").
+    const sameWord = (a: string, b: string) => editDistance(a, b, 2) <= Math.min(allowedEdits(Math.min(a.length, b.length)) || (a.length >= 4 ? 1 : 0), 2);
+    const within = (a: string, b: string) => {
+      if (!spaced) return a.includes(b);
+      const words = a.split(' ');
+      return b.split(' ').every((w) => words.some((x) => sameWord(x, w)));
+    };
+    const byLabel = items.filter((item) => {
+      const own = [item.label, item.task].filter((x): x is string => Boolean(x)).map((x) => prepareText(x, language));
+      return own.some((x) => x === said || within(x, said) || within(said, x));
+    });
+    if (byLabel.length > 0) return byLabel;
+    const spec = grammarFor(language).parseWhen(label);
+    if (spec?.hour === undefined) return [];
+    return items.filter((item) => {
+      if (!item.clock) return false;
+      const [h, m] = item.clock.split(':').map(Number) as [number, number];
+      return m === (spec.minute ?? 0) && (h === spec.hour || (spec.ambiguous && h % 12 === spec.hour! % 12));
+    });
+  }
+}
