@@ -319,7 +319,6 @@ export class KiwiRuntime {
       .catch((err: unknown) => this.logger.error({ err }, 'installing models on first use failed'));
   }
 
-
   /** A security line (an approval that expired, or was answered elsewhere) is spoken once the engine is free; without a voice, events and Telegram carry it. */
   #announce(text: string): void {
     this.#engine
