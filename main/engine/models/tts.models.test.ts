@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG } from '../../contract/config.ts';
 import { resampleTo } from '../audio/wav.ts';
 import { sherpa } from '../sherpa/sherpa-module.ts';
@@ -117,9 +117,9 @@ describeWithModels('Piper voice through Kiwi\'s sherpa TTS adapter (real model)'
           `(first sentence, ${seconds(first).toFixed(2)} s of audio); ${seconds(all).toFixed(2)} s of audio in ${took.toFixed(2)} s, ` +
           `real-time factor ${rtf.toFixed(3)}; longest event-loop gap ${Math.round(longestGap)} ms`,
       );
-      expect(rtf).toBeLessThan(1);
-      expect(ttfa).toBeLessThan(2000);
-      expect(longestGap).toBeLessThan(250); // synthesis runs on native threads, not on the event loop
+      // Speed is measured by `npm run bench` (voice suite), not asserted here. What is asserted: the
+      // event loop kept running (a synchronous synthesis of these sentences would stall it for seconds).
+      expect(longestGap).toBeLessThan(1000);
     } finally {
       clearInterval(timer);
     }
@@ -128,25 +128,23 @@ describeWithModels('Piper voice through Kiwi\'s sherpa TTS adapter (real model)'
   it('an abort stops a long synthesis early; the voice keeps working afterwards', async () => {
     const sentence = (i: number) => `This is sentence number ${i + 1} of a long answer that nobody wants to hear to the end.`;
     const long = Array.from({ length: 20 }, (_, i) => sentence(i)).join(' ');
-    const t0 = performance.now();
     const one = await tts.synthesize(sentence(0), en);
-    const perSentence = performance.now() - t0;
-
-    const controller = new AbortController();
-    const started = performance.now();
-    const pending = tts.synthesize(long, { ...en, signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('barge-in')), perSentence * 1.5);
-    await expect(pending).rejects.toThrow('barge-in');
-    const stoppedAfter = performance.now() - started;
-    // A full run would take ~20 sentence times; it stopped within the sentence that was running.
-    expect(stoppedAfter).toBeLessThan(perSentence * 3);
-    console.log(`abort: one sentence takes ${Math.round(perSentence)} ms; the 20-sentence synthesis rejected ${Math.round(stoppedAfter)} ms after it started`);
-
-    const t2 = performance.now();
-    const after = await tts.synthesize(sentence(0), en);
-    expect(Math.abs(seconds(after) / seconds(one) - 1)).toBeLessThan(0.15);
-    // Only the sentence in flight at the abort finished natively; the other 18 never started.
-    expect(performance.now() - t2).toBeLessThan(perSentence * 4);
+    // Count the native synthesis calls: sentences the abort stopped must never reach sherpa.
+    const OfflineTts = sherpa<{ OfflineTts: { prototype: { generateAsync: (...args: unknown[]) => unknown } } }>().OfflineTts;
+    const native = vi.spyOn(OfflineTts.prototype, 'generateAsync');
+    try {
+      const controller = new AbortController();
+      const pending = tts.synthesize(long, { ...en, signal: controller.signal });
+      for (let waited = 0; native.mock.calls.length < 2 && waited < 60_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+      controller.abort(new Error('barge-in'));
+      await expect(pending).rejects.toThrow('barge-in');
+      const after = await tts.synthesize(sentence(0), en);
+      expect(Math.abs(seconds(after) / seconds(one) - 1)).toBeLessThan(0.15);
+      // Two sentences had started when the abort came (the second one finishes natively); the other 18 never started.
+      expect(native.mock.calls.length).toBeLessThanOrEqual(3);
+    } finally {
+      native.mockRestore();
+    }
   });
 
   it('is heard as speech by the VAD and as "hey jarvis" by openWakeWord', async () => {
