@@ -56,7 +56,7 @@ describe('process helpers', () => {
     const started = performance.now();
     controller.abort(new Error('stop now'));
     await expect(pending).rejects.toThrow('stop now');
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(performance.now() - started).toBeLessThan(1000); // the process would have run for 30 s
     expect(await waitFor(() => !alive(pid))).toBe(true);
   });
 });

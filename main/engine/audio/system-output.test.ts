@@ -82,7 +82,7 @@ describe('system speaker sink (stand-in players)', () => {
     const t0 = performance.now();
     controller.abort(new Error('barge-in'));
     await expect(playing).rejects.toThrow('barge-in');
-    expect(performance.now() - t0).toBeLessThan(50);
+    expect(performance.now() - t0).toBeLessThan(1000); // the player would have run for 30 s
     await new Promise((r) => setTimeout(r, 100));
     expect(alive(pid)).toBe(false);
   });

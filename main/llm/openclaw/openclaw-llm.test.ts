@@ -118,7 +118,7 @@ describe('OpenClawLlm against an OpenClaw gateway stand-in', () => {
       }
     })();
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
-    expect(performance.now() - abortedAt).toBeLessThan(50);
+    expect(performance.now() - abortedAt).toBeLessThan(300); // at once, with room for a loaded CI machine
     await new Promise((r) => setTimeout(r, 50));
     const [send] = gateway.calls('chat.send');
     expect(gateway.calls('chat.abort')).toEqual([{ sessionKey: send!.sessionKey, runId: send!.idempotencyKey }]);
