@@ -1,9 +1,5 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { z } from 'zod';
-import { LANGUAGES } from '../contract/languages.ts';
-import { resourcesDir } from '../platform/paths.ts';
-import { describeIssues } from '../platform/validate.ts';
+import { loadLocaleFileAsync, LocaleCache, localesDir } from '../i18n/locale-file.ts';
 import { LlmError, type LlmErrorCode } from './errors.ts';
 
 /** What Kiwi says about its LLM, per language: resources/locales/<lang>/llm.json. */
@@ -38,27 +34,13 @@ export function phraseForError(phrases: LlmPhrases, err: unknown, spokeAlready: 
   return phrases[err instanceof LlmError ? BY_CODE[err.code] : 'bad_response'];
 }
 
-/** Loads and caches the phrase files; an unknown language falls back to English. */
+/** Loads and caches the phrase files; an unknown language falls back to English, a failed read is retried next time. */
 export class LlmPhraseBook {
-  readonly #cache = new Map<string, Promise<LlmPhrases>>();
+  readonly #cache = new LocaleCache((language, dir) => loadLocaleFileAsync('llm', language, LlmPhrases, { dir }));
 
-  constructor(private readonly dir = path.join(resourcesDir, 'locales')) {}
+  constructor(private readonly dir = localesDir) {}
 
   get(language: string): Promise<LlmPhrases> {
-    const lang = (LANGUAGES as readonly string[]).includes(language) ? language : 'en';
-    let phrases = this.#cache.get(lang);
-    if (!phrases) {
-      phrases = this.#load(lang);
-      this.#cache.set(lang, phrases);
-      phrases.catch(() => this.#cache.delete(lang)); // a failed read is retried next time; the caller sees the error
-    }
-    return phrases;
-  }
-
-  async #load(language: string): Promise<LlmPhrases> {
-    const file = path.join(this.dir, language, 'llm.json');
-    const parsed = LlmPhrases.safeParse(JSON.parse(await fs.readFile(file, 'utf8')));
-    if (!parsed.success) throw new Error(`${file}: ${describeIssues(parsed.error)}`);
-    return parsed.data;
+    return this.#cache.get(language, this.dir);
   }
 }

@@ -3,12 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../contract/languages.ts';
-import { placeholders } from '../dialogue/commands/locale.ts';
-import { loadMemoryLocale, memoryLocaleFile, memoryReply, MEMORY_PHRASE_KEYS, MEMORY_REPLY_KEYS, type MemoryFile } from './locale.ts';
+import { copiesOfEnglish, expectSameKeys, expectSamePlaceholders, shippedLocales } from '../i18n/testing/locale-parity.ts';
+import { loadMemoryLocale, memoryReply, MEMORY_PHRASE_KEYS, MEMORY_REPLY_KEYS, type MemoryFile } from './locale.ts';
 
-const raw = (language: string) => JSON.parse(fs.readFileSync(memoryLocaleFile(language), 'utf8')) as MemoryFile;
-const en = raw('en');
-const others = LANGUAGES.filter((l) => l !== 'en');
+const { raw, en, others } = shippedLocales<MemoryFile>('memory');
 
 describe('memory.json in the 15 languages', () => {
   it.each(LANGUAGES)('%s: exists, validates, and every phrase compiles with the slots it needs', (language) => {
@@ -19,11 +17,9 @@ describe('memory.json in the 15 languages', () => {
 
   it.each(others)('%s has the replies English has, with the same placeholders, translated', (language) => {
     const file = raw(language);
-    expect(Object.keys(file.replies).sort()).toEqual(Object.keys(en.replies).sort());
-    for (const key of MEMORY_REPLY_KEYS) {
-      expect(placeholders(file.replies[key]), key).toEqual(placeholders(en.replies[key]));
-      expect(file.replies[key], key).not.toBe(en.replies[key]);
-    }
+    expectSameKeys(file, en, ['phrases', 'replies']);
+    expectSamePlaceholders(file.replies, en.replies, MEMORY_REPLY_KEYS);
+    expect(copiesOfEnglish(file.replies, en.replies, MEMORY_REPLY_KEYS)).toEqual([]);
   });
 
   it('fills placeholders and refuses to say a reply with a missing value', () => {

@@ -1,7 +1,8 @@
-import { LanguageCode } from '../contract/languages.ts';
+import type { LanguageCode } from '../contract/languages.ts';
 import { defaultMatcher, type CommandMatcher } from '../dialogue/commands/matcher.ts';
 import { normalizeText, spacingOf } from '../dialogue/commands/normalize.ts';
 import type { CompiledPhrase } from '../dialogue/commands/pattern.ts';
+import { LocaleCache } from '../i18n/locale-file.ts';
 import { loadMemoryLocale, MEMORY_PHRASE_KEYS, type MemoryLocale, type MemoryPhraseKey } from './locale.ts';
 
 export interface MemoryMatch {
@@ -18,7 +19,7 @@ export interface MemoryMatch {
  * ("please", "Kiwi") are trimmed from its start (and, except for a fact, from its end).
  */
 export class MemoryMatcher {
-  readonly #locales = new Map<LanguageCode, MemoryLocale>();
+  readonly #locales = new LocaleCache(loadMemoryLocale);
   readonly #indexed = new WeakMap<CompiledPhrase, RegExp>();
 
   constructor(
@@ -28,13 +29,7 @@ export class MemoryMatcher {
 
   /** The locale for a language code; codes Kiwi does not speak fall back to English. */
   locale(language: string): MemoryLocale {
-    const code = LanguageCode.safeParse(language).success ? (language as LanguageCode) : 'en';
-    let locale = this.#locales.get(code);
-    if (!locale) {
-      locale = loadMemoryLocale(code, this.dir);
-      this.#locales.set(code, locale);
-    }
-    return locale;
+    return this.#locales.get(language, this.dir);
   }
 
   /** BCP 47 tag of the language (for list formatting), from its commands.json. */

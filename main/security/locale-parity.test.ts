@@ -1,14 +1,11 @@
-import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../contract/languages.ts';
-import { placeholders } from '../dialogue/commands/locale.ts';
+import { copiesOfEnglish, expectSamePlaceholders, shippedLocales } from '../i18n/testing/locale-parity.ts';
 import { matchApprovalIntent } from './approval-intent.ts';
-import { APPROVAL_PHRASE_KEYS, loadSecurityLocale, SECURITY_REPLY_KEYS, securityLocaleFile, type SecurityFile } from './locale.ts';
+import { APPROVAL_PHRASE_KEYS, loadSecurityLocale, SECURITY_REPLY_KEYS, type SecurityFile } from './locale.ts';
 import { RULE_IDS } from './rules.ts';
 
-const raw = (language: string) => JSON.parse(fs.readFileSync(securityLocaleFile(language), 'utf8')) as SecurityFile;
-const en = raw('en');
-const others = LANGUAGES.filter((l) => l !== 'en');
+const { raw, en, others } = shippedLocales<SecurityFile>('security');
 
 /** Replies that may read the same as in English (a product name, a button with only an emoji difference). */
 const SAME_AS_ENGLISH_OK = new Set(['channel_telegram']);
@@ -23,9 +20,8 @@ describe('security.json in all 15 languages', () => {
 
   it.each(others)('%s: every reply has the placeholders the English one has, and is translated', (language) => {
     const file = raw(language);
-    for (const key of SECURITY_REPLY_KEYS) expect(placeholders(file.replies[key]), key).toEqual(placeholders(en.replies[key]));
-    const copies = SECURITY_REPLY_KEYS.filter((key) => !SAME_AS_ENGLISH_OK.has(key) && file.replies[key] === en.replies[key]);
-    expect(copies).toEqual([]);
+    expectSamePlaceholders(file.replies, en.replies, SECURITY_REPLY_KEYS);
+    expect(copiesOfEnglish(file.replies, en.replies, SECURITY_REPLY_KEYS, SAME_AS_ENGLISH_OK)).toEqual([]);
   });
 
   it.each(LANGUAGES)('%s: the owner can approve, deny one by number and deny all in that language', (language) => {

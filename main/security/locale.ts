@@ -1,11 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
-import { LanguageCode, LANGUAGES } from '../contract/languages.ts';
-import { localesDir } from '../dialogue/commands/locale.ts';
+import { LANGUAGES, type LanguageCode } from '../contract/languages.ts';
 import { compilePhrase, type CompiledPhrase } from '../dialogue/commands/pattern.ts';
-import { KiwiError } from '../platform/errors.ts';
-import { describeIssues } from '../platform/validate.ts';
+import { everyKey, loadLocaleFile, LocaleCache, localeFilePath, localesDir } from '../i18n/locale-file.ts';
+import { compileLists, slotProblem } from '../i18n/phrase-lists.ts';
+import { fillReply } from '../i18n/replies.ts';
 import { compileSecurityPattern, type SecurityPattern } from './pattern.ts';
 import { RULE_IDS, type RuleId } from './rules.ts';
 
@@ -52,7 +50,7 @@ const phrases = z.array(z.string().min(1).max(120)).min(1);
 
 const SecurityFile = z
   .object({
-    rules: z.object(Object.fromEntries(RULE_IDS.map((id) => [id, patterns])) as Record<RuleId, typeof patterns>).strict(),
+    rules: everyKey(RULE_IDS, patterns),
     approval: z
       .object({
         ...(Object.fromEntries(APPROVAL_PHRASE_KEYS.map((k) => [k, phrases])) as Record<ApprovalPhraseKey, typeof phrases>),
@@ -60,7 +58,7 @@ const SecurityFile = z
         numbers: z.array(z.array(z.string().min(1)).min(1)).length(10),
       })
       .strict(),
-    replies: z.object(Object.fromEntries(SECURITY_REPLY_KEYS.map((k) => [k, z.string().min(1)])) as Record<SecurityReplyKey, z.ZodString>).strict(),
+    replies: everyKey(SECURITY_REPLY_KEYS, z.string().min(1)),
   })
   .strict();
 export type SecurityFile = z.infer<typeof SecurityFile>;
@@ -72,57 +70,28 @@ export interface SecurityLocale {
   approval: Record<ApprovalPhraseKey, CompiledPhrase[]>;
 }
 
-export const securityLocaleFile = (language: string, dir = localesDir) => path.join(dir, language, 'security.json');
+export const securityLocaleFile = (language: string, dir = localesDir) => localeFilePath('security', language, dir);
 
 /** Read, validate and compile one language's security.json; a broken file is a KiwiError naming file and problem. */
 export function loadSecurityLocale(language: LanguageCode, dir = localesDir): SecurityLocale {
-  const file = securityLocaleFile(language, dir);
-  const fail = (problem: string) => new KiwiError('invalid_locale', `${file}: ${problem}`, 500);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw fail((err as Error).message);
-  }
-  const parsed = SecurityFile.safeParse(raw);
-  if (!parsed.success) throw fail(describeIssues(parsed.error));
-  const compile = <T>(where: string, source: string, fn: () => T): T => {
-    try {
-      return fn();
-    } catch (err) {
-      throw fail(`${where} '${source}': ${(err as Error).message}`);
-    }
-  };
-  const rules = {} as Record<RuleId, SecurityPattern[]>;
-  for (const id of RULE_IDS) {
-    rules[id] = parsed.data.rules[id].map((source) => compile(`rules.${id}`, source, () => compileSecurityPattern(source, language)));
-  }
-  const approval = {} as Record<ApprovalPhraseKey, CompiledPhrase[]>;
-  for (const key of APPROVAL_PHRASE_KEYS) {
-    approval[key] = parsed.data.approval[key].map((source) =>
-      compile(`approval.${key}`, source, () => {
-        const compiled = compilePhrase(source, language);
-        const extra = compiled.slots.filter((slot) => slot !== 'n' || key === 'deny_all');
-        if (extra.length) throw new Error(`may not use {${extra.join('}, {')}}`);
-        return compiled;
-      }),
-    );
-  }
-  return { language, file: parsed.data, rules, approval };
+  const file = loadLocaleFile('security', language, SecurityFile, { dir });
+  const filePath = securityLocaleFile(language, dir);
+  const rules = compileLists(filePath, 'rules', file.rules, RULE_IDS, (source) => compileSecurityPattern(source, language));
+  const approval = compileLists(filePath, 'approval', file.approval, APPROVAL_PHRASE_KEYS, (source, key) => {
+    const compiled = compilePhrase(source, language);
+    // {n} picks a request by number; "deny all" has none.
+    const problem = slotProblem(compiled.slots, { required: [], optional: key === 'deny_all' ? [] : ['n'] });
+    if (problem) throw new Error(problem);
+    return compiled;
+  });
+  return { language, file, rules, approval };
 }
 
-const cache = new Map<string, SecurityLocale>();
+const cache = new LocaleCache(loadSecurityLocale);
 
 /** The cached locale for a language; codes Kiwi does not speak fall back to English. */
 export function securityLocale(language: string, dir = localesDir): SecurityLocale {
-  const code = LanguageCode.safeParse(language).success ? (language as LanguageCode) : 'en';
-  const key = `${dir}\u0000${code}`;
-  let locale = cache.get(key);
-  if (!locale) {
-    locale = loadSecurityLocale(code, dir);
-    cache.set(key, locale);
-  }
-  return locale;
+  return cache.get(language, dir);
 }
 
 /** Every language, loaded now: a broken file fails at start-up rather than mid-conversation. */
@@ -133,9 +102,5 @@ export function allSecurityLocales(dir = localesDir): SecurityLocale[] {
 /** A reply with its `{placeholders}` filled; a missing value is a bug, not a silent gap. */
 export function securityReply(language: string, key: SecurityReplyKey, values: Record<string, string | number> = {}): string {
   const locale = securityLocale(language);
-  return locale.file.replies[key].replace(/\{([a-z_]+)\}/gu, (_all, name: string) => {
-    const value = values[name];
-    if (value === undefined) throw new KiwiError('reply_placeholder', `Security reply '${key}' (${locale.language}) needs a value for {${name}}`, 500);
-    return String(value);
-  });
+  return fillReply(locale.file.replies[key], values, `Security reply '${key}' (${locale.language})`);
 }

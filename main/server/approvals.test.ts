@@ -4,6 +4,7 @@ import type { EventEnvelope } from '../contract/events.ts';
 import type { TurnRequest } from '../engine/listening/turn.ts';
 import { identified } from '../security/testing/security-harness.ts';
 import type { SpeakerRecord } from '../store/store.ts';
+import { authOn, bearer, SCOPE_TOKENS } from '../testing/api-auth.ts';
 import { FakeHomeAssistant } from '../testing/fake-home-assistant.ts';
 import { startTestKiwi, type TestKiwi } from '../testing/kiwi-test-server.ts';
 import { LlmStandin } from '../testing/llm-standins.ts';
@@ -185,37 +186,24 @@ describe('voice security through the API', () => {
 });
 
 describe('approval and audit scopes', () => {
-  const tokens = { read: 'read-token-0123456789abcdef', control: 'control-token-0123456789abcd', admin: 'admin-token-0123456789abcdef' };
-  const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+  const tokens = SCOPE_TOKENS;
+  const withToken = (token: string) => ({ headers: bearer(token) });
   let k: TestKiwi;
   beforeAll(async () => {
-    k = await startTestKiwi({
-      config: {
-        api: {
-          auth: {
-            enabled: true,
-            tokens: [
-              { name: 'reader', token: tokens.read, scopes: ['read'] },
-              { name: 'controller', token: tokens.control, scopes: ['control'] },
-              { name: 'root', token: tokens.admin, scopes: ['admin'] },
-            ],
-          },
-        },
-      },
-    });
+    k = await startTestKiwi({ config: { api: authOn() } });
   });
   afterAll(async () => k?.cleanup());
 
   it('read lists approvals, control approves and denies, only admin reads the audit log', async () => {
-    await k.request('POST', '/api/chat', { body: { text: 'unlock the front door', speak: false }, ...bearer(tokens.control) });
-    const list = await k.request('GET', '/api/approvals', bearer(tokens.read));
+    await k.request('POST', '/api/chat', { body: { text: 'unlock the front door', speak: false }, ...withToken(tokens.control) });
+    const list = await k.request('GET', '/api/approvals', withToken(tokens.read));
     expect(list.status).toBe(200);
     const [approval] = routes.listApprovals.response.parse(list.json).approvals;
-    expect((await k.request('POST', `/api/approvals/${approval!.id}/deny`, bearer(tokens.read))).status).toBe(403);
-    const denied = await k.request('POST', `/api/approvals/${approval!.id}/deny`, bearer(tokens.control));
+    expect((await k.request('POST', `/api/approvals/${approval!.id}/deny`, withToken(tokens.read))).status).toBe(403);
+    const denied = await k.request('POST', `/api/approvals/${approval!.id}/deny`, withToken(tokens.control));
     expect(denied.json).toMatchObject({ approval: { status: 'denied', resolved_by: { channel: 'api', who: 'controller' } } });
-    expect((await k.request('GET', '/api/audit', bearer(tokens.control))).status).toBe(403);
-    expect((await k.request('GET', '/api/audit', bearer(tokens.admin))).status).toBe(200);
+    expect((await k.request('GET', '/api/audit', withToken(tokens.control))).status).toBe(403);
+    expect((await k.request('GET', '/api/audit', withToken(tokens.admin))).status).toBe(200);
     expect((await k.request('GET', '/api/approvals')).status).toBe(401);
   });
 });

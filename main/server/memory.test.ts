@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../contract/routes.ts';
 import type { IdentifiedSpeaker } from '../engine/listening/turn.ts';
+import { authOn, bearer, scopeTokens } from '../testing/api-auth.ts';
 import { makeTempDir, startTestKiwi, type TestKiwi } from '../testing/kiwi-test-server.ts';
 import { LlmStandin } from '../testing/llm-standins.ts';
 
@@ -14,7 +15,6 @@ import { LlmStandin } from '../testing/llm-standins.ts';
 
 type Sent = { messages: Array<{ role: string; content: string }> };
 const tokens = { read: 'read-token-memory-0123456789', control: 'control-token-memory-0123456789', admin: 'admin-token-memory-0123456789' };
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('memory per person (LLM stand-in, two speakers, restart, delete)', () => {
   let dataDir: string;
@@ -27,16 +27,7 @@ describe('memory per person (LLM stand-in, two speakers, restart, delete)', () =
   const start = async () => {
     const config = {
       llm: { provider: 'openai', base_url: llm.baseUrl, model: 'test-model' },
-      api: {
-        auth: {
-          enabled: true,
-          tokens: [
-            { name: 'reader', token: tokens.read, scopes: ['read'] },
-            { name: 'controller', token: tokens.control, scopes: ['control'] },
-            { name: 'root', token: tokens.admin, scopes: ['admin'] },
-          ],
-        },
-      },
+      api: authOn(scopeTokens(tokens)),
     };
     await fs.writeFile(path.join(dataDir, 'config.yaml'), YAML.stringify(config), { mode: 0o600 });
     return startTestKiwi({ env: { KIWI_DATA_DIR: dataDir } });

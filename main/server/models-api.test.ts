@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody, ModelDownloadStarted, ModelList } from '../contract/api.ts';
 import { loadCatalog } from '../engine/models/index.ts';
 import { appRoot } from '../platform/paths.ts';
+import { authOn, bearer } from '../testing/api-auth.ts';
 import { makeTempDir, startTestKiwi, type TestKiwi } from '../testing/kiwi-test-server.ts';
 import { TestWsClient, wsUrl } from '../testing/ws-client.ts';
 
@@ -20,25 +21,19 @@ describe('models API', () => {
   let k: TestKiwi;
   let modelsDir: string;
   let events: TestWsClient;
-  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
     modelsDir = await makeTempDir('kiwi-models-');
     k = await startTestKiwi({
       env: { KIWI_MODELS_DIR: modelsDir },
       config: {
-        api: {
-          auth: {
-            enabled: true,
-            tokens: [
-              { name: 'reader', token: READ_TOKEN, scopes: ['read'] },
-              { name: 'admin', token: ADMIN_TOKEN, scopes: ['admin'] },
-            ],
-          },
-        },
+        api: authOn([
+          { name: 'reader', token: READ_TOKEN, scopes: ['read'] },
+          { name: 'admin', token: ADMIN_TOKEN, scopes: ['admin'] },
+        ]),
       },
     });
-    events = await TestWsClient.connect(wsUrl(k.url, '/api/events'), auth(READ_TOKEN));
+    events = await TestWsClient.connect(wsUrl(k.url, '/api/events'), bearer(READ_TOKEN));
   });
   afterAll(async () => {
     await events?.close();
@@ -47,7 +42,7 @@ describe('models API', () => {
   });
 
   it('lists every catalog model, none installed in an empty folder', async () => {
-    const res = await k.request('GET', '/api/models', { headers: auth(READ_TOKEN) });
+    const res = await k.request('GET', '/api/models', { headers: bearer(READ_TOKEN) });
     expect(res.status, res.text).toBe(200);
     const { models } = ModelList.parse(res.json);
     const catalog = await loadCatalog();
@@ -57,12 +52,12 @@ describe('models API', () => {
   });
 
   it('needs the admin scope to download, and answers 404 for an unknown model', async () => {
-    const forbidden = await k.request('POST', '/api/models/silero-vad/download', { headers: auth(READ_TOKEN) });
+    const forbidden = await k.request('POST', '/api/models/silero-vad/download', { headers: bearer(READ_TOKEN) });
     expect(forbidden.status).toBe(403);
-    const unknown = await k.request('POST', '/api/models/no-such-model/download', { headers: auth(ADMIN_TOKEN) });
+    const unknown = await k.request('POST', '/api/models/no-such-model/download', { headers: bearer(ADMIN_TOKEN) });
     expect(unknown.status).toBe(404);
     expect(ErrorBody.parse(unknown.json).error.code).toBe('not_found');
-    const badId = await k.request('POST', '/api/models/..%2Fetc/download', { headers: auth(ADMIN_TOKEN) });
+    const badId = await k.request('POST', '/api/models/..%2Fetc/download', { headers: bearer(ADMIN_TOKEN) });
     expect(badId.status).toBe(400);
   });
 
@@ -70,7 +65,7 @@ describe('models API', () => {
     await fs.mkdir(path.join(modelsDir, 'downloads'), { recursive: true });
     await fs.copyFile(VAD_FIXTURE, path.join(modelsDir, 'downloads', 'silero_vad.onnx'));
     const from = events.mark();
-    const res = await k.request('POST', '/api/models/silero-vad/download', { headers: auth(ADMIN_TOKEN), body: {} });
+    const res = await k.request('POST', '/api/models/silero-vad/download', { headers: bearer(ADMIN_TOKEN), body: {} });
     expect(res.status, res.text).toBe(200);
     expect(ModelDownloadStarted.parse(res.json)).toEqual({ status: 'downloading', id: 'silero-vad' });
 
@@ -81,7 +76,7 @@ describe('models API', () => {
     const done = await events.waitForEvent('MODEL_DOWNLOAD_COMPLETED', from, 15_000);
     expect(done.data).toMatchObject({ id: 'silero-vad' });
 
-    const after = ModelList.parse((await k.request('GET', '/api/models', { headers: auth(READ_TOKEN) })).json);
+    const after = ModelList.parse((await k.request('GET', '/api/models', { headers: bearer(READ_TOKEN) })).json);
     expect(after.models.find((m) => m.id === 'silero-vad')).toMatchObject({ installed: true, downloading: false });
     await expect(fs.stat(path.join(modelsDir, 'silero-vad', 'silero_vad.onnx'))).resolves.toMatchObject({ size: 2327524 });
   });

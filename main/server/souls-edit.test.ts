@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody, SoulDocument, SoulList } from '../contract/api.ts';
 import { parseSoul } from '../souls/soul-file.ts';
 import { soulMarkdown } from '../souls/soul-markdown.ts';
+import { authOn, bearer } from '../testing/api-auth.ts';
 import { startTestKiwi, type TestKiwi, type TestResponse } from '../testing/kiwi-test-server.ts';
 import { TestWsClient, wsUrl } from '../testing/ws-client.ts';
 
 /** GET/PUT/DELETE /api/souls/{soul_id} against a real Kiwi with its own data folder. */
 const ADMIN = 'souls-admin-token-0123456789';
 const CONTROL = 'souls-control-token-0123456789';
-const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
 const pirate = {
   name: 'Pirate',
@@ -34,18 +34,13 @@ describe('souls API: user souls as markdown files', () => {
   beforeAll(async () => {
     k = await startTestKiwi({
       config: {
-        api: {
-          auth: {
-            enabled: true,
-            tokens: [
-              { name: 'admin', token: ADMIN, scopes: ['admin'] },
-              { name: 'control', token: CONTROL, scopes: ['control'] },
-            ],
-          },
-        },
+        api: authOn([
+          { name: 'admin', token: ADMIN, scopes: ['admin'] },
+          { name: 'control', token: CONTROL, scopes: ['control'] },
+        ]),
       },
     });
-    events = await TestWsClient.connect(wsUrl(k.url, '/api/events'), auth(ADMIN));
+    events = await TestWsClient.connect(wsUrl(k.url, '/api/events'), bearer(ADMIN));
   });
   afterAll(async () => {
     await events?.close();
@@ -53,18 +48,18 @@ describe('souls API: user souls as markdown files', () => {
   });
 
   it('GET returns a built-in with its prompt, 404 for an unknown id, 400 for a bad id', async () => {
-    const res = await k.request('GET', '/api/souls/comedian', { headers: auth(CONTROL) });
+    const res = await k.request('GET', '/api/souls/comedian', { headers: bearer(CONTROL) });
     expect(res.status, res.text).toBe(200);
     const soul = SoulDocument.parse(res.json);
     expect(soul).toMatchObject({ id: 'comedian', builtin: true });
     expect(soul.prompt.length).toBeGreaterThan(20);
-    expect(errorCode(await k.request('GET', '/api/souls/nobody', { headers: auth(CONTROL) }), 404)).toBe('not_found');
-    expect(errorCode(await k.request('GET', '/api/souls/..%2F_base', { headers: auth(CONTROL) }), 400)).toBe('invalid_request');
+    expect(errorCode(await k.request('GET', '/api/souls/nobody', { headers: bearer(CONTROL) }), 404)).toBe('not_found');
+    expect(errorCode(await k.request('GET', '/api/souls/..%2F_base', { headers: bearer(CONTROL) }), 400)).toBe('invalid_request');
   });
 
   it('PUT creates a user soul file that the registry lists, and needs the admin scope', async () => {
-    expect(errorCode(await k.request('PUT', '/api/souls/pirate', { headers: auth(CONTROL), body: pirate }), 403)).toBe('insufficient_scope');
-    const res = await k.request('PUT', '/api/souls/pirate', { headers: auth(ADMIN), body: pirate });
+    expect(errorCode(await k.request('PUT', '/api/souls/pirate', { headers: bearer(CONTROL), body: pirate }), 403)).toBe('insufficient_scope');
+    const res = await k.request('PUT', '/api/souls/pirate', { headers: bearer(ADMIN), body: pirate });
     expect(res.status, res.text).toBe(200);
     expect(SoulDocument.parse(res.json)).toEqual({ id: 'pirate', ...pirate, builtin: false });
 
@@ -73,25 +68,25 @@ describe('souls API: user souls as markdown files', () => {
     expect(parseSoul(text, 'pirate', false)).toMatchObject({ name: 'Pirate', description: pirate.description, style: 'playful', prompt: pirate.prompt });
     expect(await fs.readdir(soulsDir())).toEqual(['pirate.md']); // no temp file left behind
 
-    const list = SoulList.parse((await k.request('GET', '/api/souls', { headers: auth(CONTROL) })).json);
+    const list = SoulList.parse((await k.request('GET', '/api/souls', { headers: bearer(CONTROL) })).json);
     expect(list.souls.find((s) => s.id === 'pirate')).toMatchObject({ name: 'Pirate', builtin: false, active: false });
   });
 
   it('PUT replaces a user soul; editing the active soul announces SOUL_CHANGED', async () => {
-    expect((await k.request('POST', '/api/soul', { headers: auth(CONTROL), body: { soul: 'pirate' } })).status).toBe(200);
+    expect((await k.request('POST', '/api/soul', { headers: bearer(CONTROL), body: { soul: 'pirate' } })).status).toBe(200);
     const from = events.mark();
-    const res = await k.request('PUT', '/api/souls/pirate', { headers: auth(ADMIN), body: { ...pirate, name: 'Captain', model: 'gpt-pirate' } });
+    const res = await k.request('PUT', '/api/souls/pirate', { headers: bearer(ADMIN), body: { ...pirate, name: 'Captain', model: 'gpt-pirate' } });
     expect(res.status, res.text).toBe(200);
     const changed = await events.waitForEvent('SOUL_CHANGED', from);
     expect(changed.data).toMatchObject({ soul_id: 'pirate', name: 'Captain', model: 'gpt-pirate' });
-    const current = (await k.request('GET', '/api/soul/current', { headers: auth(CONTROL) })).json;
+    const current = (await k.request('GET', '/api/soul/current', { headers: bearer(CONTROL) })).json;
     expect(current).toMatchObject({ id: 'pirate', name: 'Captain', model: 'gpt-pirate' });
   });
 
   it('refuses to change or delete a built-in (409) and leaves its file alone', async () => {
-    expect(errorCode(await k.request('PUT', '/api/souls/default', { headers: auth(ADMIN), body: pirate }), 409)).toBe('soul_read_only');
-    expect(errorCode(await k.request('DELETE', '/api/souls/comedian', { headers: auth(ADMIN) }), 409)).toBe('soul_read_only');
-    expect(SoulDocument.parse((await k.request('GET', '/api/souls/default', { headers: auth(CONTROL) })).json)).toMatchObject({ name: 'Default', builtin: true });
+    expect(errorCode(await k.request('PUT', '/api/souls/default', { headers: bearer(ADMIN), body: pirate }), 409)).toBe('soul_read_only');
+    expect(errorCode(await k.request('DELETE', '/api/souls/comedian', { headers: bearer(ADMIN) }), 409)).toBe('soul_read_only');
+    expect(SoulDocument.parse((await k.request('GET', '/api/souls/default', { headers: bearer(CONTROL) })).json)).toMatchObject({ name: 'Default', builtin: true });
     await expect(fs.access(path.join(soulsDir(), 'default.md'))).rejects.toThrow();
   });
 
@@ -106,31 +101,31 @@ describe('souls API: user souls as markdown files', () => {
       { description: 'no name', prompt: 'hi' },
     ];
     for (const body of bad) {
-      expect(errorCode(await k.request('PUT', '/api/souls/bad-one', { headers: auth(ADMIN), body }), 400), JSON.stringify(body)).toBe('invalid_request');
+      expect(errorCode(await k.request('PUT', '/api/souls/bad-one', { headers: bearer(ADMIN), body }), 400), JSON.stringify(body)).toBe('invalid_request');
     }
     await expect(fs.access(path.join(soulsDir(), 'bad-one.md'))).rejects.toThrow();
   });
 
   it('DELETE removes a user soul; the active one falls back to the default with SOUL_CHANGED', async () => {
     const from = events.mark();
-    const res = await k.request('DELETE', '/api/souls/pirate', { headers: auth(ADMIN) });
+    const res = await k.request('DELETE', '/api/souls/pirate', { headers: bearer(ADMIN) });
     expect(res.status, res.text).toBe(200);
     expect(res.json).toEqual({ deleted: 'pirate' });
     expect((await events.waitForEvent('SOUL_CHANGED', from)).data).toMatchObject({ soul_id: 'default' });
     await expect(fs.access(path.join(soulsDir(), 'pirate.md'))).rejects.toThrow();
-    expect(errorCode(await k.request('GET', '/api/souls/pirate', { headers: auth(CONTROL) }), 404)).toBe('not_found');
-    expect(errorCode(await k.request('DELETE', '/api/souls/pirate', { headers: auth(ADMIN) }), 404)).toBe('not_found');
+    expect(errorCode(await k.request('GET', '/api/souls/pirate', { headers: bearer(CONTROL) }), 404)).toBe('not_found');
+    expect(errorCode(await k.request('DELETE', '/api/souls/pirate', { headers: bearer(ADMIN) }), 404)).toBe('not_found');
   });
 
   it('DELETE of a user file that replaced a built-in brings the built-in back', async () => {
     // Placed by hand (the API refuses to write a built-in's id): the registry lets it replace the built-in.
     await fs.writeFile(path.join(soulsDir(), 'comedian.md'), soulMarkdown('comedian', { ...pirate, name: 'My Comedian' }));
-    expect((await k.request('POST', '/api/restart', { headers: auth(ADMIN) })).status).toBe(200);
+    expect((await k.request('POST', '/api/restart', { headers: bearer(ADMIN) })).status).toBe(200);
     await expect
-      .poll(async () => SoulDocument.parse((await k.request('GET', '/api/souls/comedian', { headers: auth(CONTROL) })).json).name, { timeout: 10_000 })
+      .poll(async () => SoulDocument.parse((await k.request('GET', '/api/souls/comedian', { headers: bearer(CONTROL) })).json).name, { timeout: 10_000 })
       .toBe('My Comedian');
-    expect((await k.request('DELETE', '/api/souls/comedian', { headers: auth(ADMIN) })).status).toBe(200);
-    const back = SoulDocument.parse((await k.request('GET', '/api/souls/comedian', { headers: auth(CONTROL) })).json);
+    expect((await k.request('DELETE', '/api/souls/comedian', { headers: bearer(ADMIN) })).status).toBe(200);
+    const back = SoulDocument.parse((await k.request('GET', '/api/souls/comedian', { headers: bearer(CONTROL) })).json);
     expect(back).toMatchObject({ builtin: true });
     expect(back.name).not.toBe('My Comedian');
   });

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'libsql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../testing/kiwi-test-server.ts';
+import { runThenKill } from '../testing/kill-writer.ts';
 import { appRoot } from '../platform/paths.ts';
 import { isoSeconds, openSqliteStore, SCHEMA_VERSION } from './sqlite-store.ts';
 import type { Store } from './store.ts';
@@ -135,39 +135,18 @@ describe('durability under kill -9', () => {
   const writer = path.join(appRoot, 'main', 'testing', 'speaker-writer.ts');
 
   /** Start the writer, SIGKILL it after `acks` acknowledged speakers, return the acknowledged ids. */
-  function writeThenKill(file: string, acks: number): Promise<string[]> {
-    return new Promise((resolve, reject) => {
-      // `node --import tsx` (not the tsx CLI, which runs the script in a second process) so that
-      // SIGKILL hits the very process that writes.
-      const child = spawn(process.execPath, ['--import', 'tsx', writer, file], { cwd: appRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-      const ids: string[] = [];
-      let buffer = '';
-      let stderr = '';
-      let killed = false;
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`writer made only ${ids.length} acknowledgements in time; stderr: ${stderr}`));
-      }, 15_000);
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString();
-        const lines = buffer.split('\n');
-        buffer = lines.pop() ?? '';
-        for (const line of lines) {
-          const match = /^ACK (spk_\d+)$/.exec(line);
-          if (match) ids.push(match[1]!);
-        }
-        if (!killed && ids.length >= acks) {
-          killed = true;
-          child.kill('SIGKILL');
-        }
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        if (!killed) reject(new Error(`writer exited by itself (${code ?? signal}): ${stderr}`));
-        else resolve(ids);
-      });
+  async function writeThenKill(file: string, acks: number): Promise<string[]> {
+    const ids: string[] = [];
+    await runThenKill(writer, [file], {
+      onLine: (line) => {
+        const match = /^ACK (spk_\d+)$/.exec(line);
+        if (match) ids.push(match[1]!);
+      },
+      killWhen: () => ids.length >= acks,
+      timeoutMs: 15_000,
+      progress: () => `${ids.length} acknowledgements`,
     });
+    return ids;
   }
 
   it('every acknowledged speaker survives SIGKILL, and the database stays intact', async () => {

@@ -1,5 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { LoopbackHttpServer } from './loopback-http.ts';
 
 /**
  * Loopback stand-ins for the LLM services Kiwi talks to, speaking their real wire formats so the
@@ -49,29 +49,22 @@ export type StandinKind = 'openai' | 'anthropic';
 export class LlmStandin {
   readonly requests: RecordedRequest[] = [];
   readonly #replies: StandinReply[] = [];
-  readonly #sockets = new Set<import('node:net').Socket>();
 
   private constructor(
     readonly kind: StandinKind,
-    private readonly server: http.Server,
+    private readonly server: LoopbackHttpServer,
   ) {}
 
   static async start(kind: StandinKind): Promise<LlmStandin> {
-    const server = http.createServer();
+    // No request can come before `standin` is set: nobody knows the port until start() returns.
+    const server = await LoopbackHttpServer.start((req, res) => void standin.#handle(req, res));
     const standin = new LlmStandin(kind, server);
-    server.on('request', (req, res) => void standin.#handle(req, res));
-    server.on('connection', (socket) => {
-      standin.#sockets.add(socket);
-      socket.on('close', () => standin.#sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return standin;
   }
 
   /** The base_url to configure: http://127.0.0.1:<port>/v1 for openai, http://127.0.0.1:<port> for anthropic. */
   get baseUrl(): string {
-    const { port } = this.server.address() as AddressInfo;
-    return this.kind === 'openai' ? `http://127.0.0.1:${port}/v1` : `http://127.0.0.1:${port}`;
+    return this.kind === 'openai' ? `${this.server.url}/v1` : this.server.url;
   }
 
   /** Queue replies for the next requests, in order; with none queued a request gets "Hello." */
@@ -80,9 +73,8 @@ export class LlmStandin {
     return this;
   }
 
-  async close(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.server.close();
   }
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -1,5 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { LoopbackHttpServer } from './loopback-http.ts';
 import type { TelegramMessage, TelegramUpdate, TelegramUser } from '../security/telegram/bot-api.ts';
 
 /**
@@ -38,31 +38,25 @@ export class TelegramStandin {
   readonly requests: Array<{ method: string; body: Record<string, unknown> }> = [];
   readonly #updates: TelegramUpdate[] = [];
   readonly #waiters = new Set<() => void>();
-  readonly #sockets = new Set<import('node:net').Socket>();
   #nextUpdate = 1000;
   #nextMessage = 1;
   #nextQuery = 1;
 
   private constructor(
     readonly token: string,
-    private readonly server: http.Server,
+    private readonly server: LoopbackHttpServer,
   ) {}
 
   static async start(token = '123456:TEST-standin-token'): Promise<TelegramStandin> {
-    const server = http.createServer();
+    // No request can come before `standin` is set: nobody knows the port until start() returns.
+    const server = await LoopbackHttpServer.start((req, res) => void standin.#handle(req, res));
     const standin = new TelegramStandin(token, server);
-    server.on('request', (req, res) => void standin.#handle(req, res));
-    server.on('connection', (socket) => {
-      standin.#sockets.add(socket);
-      socket.on('close', () => standin.#sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return standin;
   }
 
   /** The base URL to configure as telegram.api_base_url. */
   get baseUrl(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.server.url;
   }
 
   /** Someone taps an inline button: a callback_query update for the next getUpdates. */
@@ -105,8 +99,7 @@ export class TelegramStandin {
 
   async close(): Promise<void> {
     for (const wake of this.#waiters) wake();
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.server.close();
   }
 
   #push(update: TelegramUpdate): void {

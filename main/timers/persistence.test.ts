@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'libsql';
@@ -7,6 +6,7 @@ import { appRoot } from '../platform/paths.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import { makeTempDir } from '../testing/kiwi-test-server.ts';
+import { runThenKill } from '../testing/kill-writer.ts';
 import { ManualClock } from './testing/manual-clock.ts';
 import { timerHarness } from './testing/harness.ts';
 
@@ -88,39 +88,18 @@ describe('timers survive a restart', () => {
   it('every acknowledged item survives kill -9, and one that was ringing is announced as missed', async () => {
     const file = await dbFile();
     const writer = path.join(appRoot, 'main', 'timers', 'testing', 'timer-writer.ts');
-    const { acked, ringing } = await new Promise<{ acked: string[]; ringing: string | null }>((resolve, reject) => {
-      // node --import tsx (not the tsx CLI, which runs a second process), so SIGKILL hits the writer itself.
-      const child = spawn(process.execPath, ['--import', 'tsx', writer, file, '30'], { cwd: appRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-      const ids: string[] = [];
-      let rang: string | null = null;
-      let stderr = '';
-      let buffer = '';
-      let killed = false;
-      const guard = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`writer did not finish in time: ${ids.length} acks, ringing ${rang}; ${stderr}`));
-      }, 20_000);
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString();
-        const lines = buffer.split('\n');
-        buffer = lines.pop() ?? '';
-        for (const line of lines) {
-          const ack = /^ACK (tmr_\d+)$/.exec(line);
-          if (ack) ids.push(ack[1]!);
-          const ring = /^RINGING (tmr_\d+)$/.exec(line);
-          if (ring) rang = ring[1]!;
-        }
-        if (!killed && rang && ids.length >= 31) {
-          killed = true;
-          child.kill('SIGKILL');
-        }
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(guard);
-        if (!killed) reject(new Error(`writer exited by itself (${code ?? signal}): ${stderr}`));
-        else resolve({ acked: ids, ringing: rang });
-      });
+    const acked: string[] = [];
+    let ringing = null as string | null; // set by the writer's RINGING line
+    await runThenKill(writer, [file, '30'], {
+      onLine: (line) => {
+        const ack = /^ACK (tmr_\d+)$/.exec(line);
+        if (ack) acked.push(ack[1]!);
+        const ring = /^RINGING (tmr_\d+)$/.exec(line);
+        if (ring) ringing = ring[1]!;
+      },
+      killWhen: () => ringing !== null && acked.length >= 31,
+      timeoutMs: 20_000,
+      progress: () => `${acked.length} acks, ringing ${ringing}`,
     });
     const db = new Database(file);
     try {

@@ -1,6 +1,6 @@
 import { defaultMatcher } from '../dialogue/commands/matcher.ts';
 import { formatList, formatTime } from '../dialogue/commands/replies.ts';
-import { KiwiError } from '../platform/errors.ts';
+import { fillReply } from '../i18n/replies.ts';
 import { grammarFor } from './language/grammar.ts';
 import type { ReplyKey } from './language/locale.ts';
 import type { TimerItem } from './types.ts';
@@ -26,11 +26,7 @@ export class TimerSpeech {
   }
 
   say(key: ReplyKey, values: Record<string, string> = {}): string {
-    return this.#replies[key].replace(/\{([a-z_]+)\}/g, (_all, name: string) => {
-      const value = values[name];
-      if (value === undefined) throw new KiwiError('reply_placeholder', `Timer reply '${key}' (${this.language}) needs {${name}}`, 500);
-      return value;
-    });
+    return fillReply(this.#replies[key], values, `Timer reply '${key}' (${this.language})`);
   }
 
   /** "1 hour and 5 minutes", "4 минуты", "30秒": whole seconds, rounded up so "1 second" shows until the end. */

@@ -1,15 +1,9 @@
-import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../contract/languages.ts';
-import { loadCommandLocale, localeFile, placeholders, PHRASE_KEYS, REPLY_KEYS, type CommandsFile } from './locale.ts';
-import { compilePhrase } from './pattern.ts';
+import { copiesOfEnglish, expectSameKeys, expectSamePlaceholders, shippedLocales, slotsOf } from '../../i18n/testing/locale-parity.ts';
+import { loadCommandLocale, PHRASE_KEYS, REPLY_KEYS, type CommandsFile } from './locale.ts';
 
-const raw = (language: string) => JSON.parse(fs.readFileSync(localeFile(language), 'utf8')) as CommandsFile;
-const en = raw('en');
-const others = LANGUAGES.filter((l) => l !== 'en');
-
-/** Slots used anywhere in a phrase list, e.g. enroll_owner → ['name']. */
-const slotsOf = (phrases: string[], language: string) => [...new Set(phrases.flatMap((p) => compilePhrase(p, language).slots))].sort();
+const { raw, en, others } = shippedLocales<CommandsFile>('commands');
 
 describe('commands.json parity across the 15 languages', () => {
   it.each(LANGUAGES)('%s: exists, validates and every phrase compiles', (language) => {
@@ -19,16 +13,11 @@ describe('commands.json parity across the 15 languages', () => {
   });
 
   it.each(others)('%s has exactly the keys English has, at every level', (language) => {
-    const file = raw(language);
-    expect(Object.keys(file).sort()).toEqual(Object.keys(en).sort());
-    for (const group of ['phrases', 'languages', 'souls', 'replies'] as const) {
-      expect(Object.keys(file[group]).sort(), group).toEqual(Object.keys(en[group]).sort());
-    }
+    expectSameKeys(raw(language), en, ['phrases', 'languages', 'souls', 'replies']);
   });
 
   it.each(others)('%s: every reply has the placeholders the English one has', (language) => {
-    const file = raw(language);
-    for (const key of REPLY_KEYS) expect(placeholders(file.replies[key]), key).toEqual(placeholders(en.replies[key]));
+    expectSamePlaceholders(raw(language).replies, en.replies, REPLY_KEYS);
   });
 
   it.each(others)('%s: every phrase list uses the slots the English one uses', (language) => {
@@ -37,9 +26,7 @@ describe('commands.json parity across the 15 languages', () => {
   });
 
   it.each(others)('%s is translated: no reply is a copy of the English one', (language) => {
-    const file = raw(language);
-    const copies = REPLY_KEYS.filter((key) => file.replies[key] === en.replies[key]);
-    expect(copies).toEqual([]);
+    expect(copiesOfEnglish(raw(language).replies, en.replies, REPLY_KEYS)).toEqual([]);
   });
 
   it.each(LANGUAGES)('%s names itself among its languages, and says so when switched to', (language) => {

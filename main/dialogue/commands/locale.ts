@@ -1,11 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { LANGUAGES, type LanguageCode } from '../../contract/languages.ts';
-import { KiwiError } from '../../platform/errors.ts';
-import { resourcesDir } from '../../platform/paths.ts';
-import { describeIssues } from '../../platform/validate.ts';
+import { everyKey, loadLocaleFile, localeFilePath, localesDir } from '../../i18n/locale-file.ts';
+import { compileLists, slotProblem } from '../../i18n/phrase-lists.ts';
 import { compilePhrase, type CompiledPhrase } from './pattern.ts';
+
+export { localesDir };
+export { placeholders } from '../../i18n/replies.ts';
 
 /**
  * The phrase lists in each commands.json, in the order the matcher tries them: commands with
@@ -101,18 +101,11 @@ const CommandsFile = z
     hour_cycle: z.enum(['h12', 'h23']),
     /** Words people add around a command ("please", "Kiwi", "can you"); trimmed from both ends. */
     fillers: z.array(z.string().min(1)),
-    phrases: z.object(Object.fromEntries(PHRASE_KEYS.map((k) => [k, phraseList])) as Record<PhraseKey, typeof phraseList>).strict(),
+    phrases: everyKey(PHRASE_KEYS, phraseList),
     /** How this language names each of the 15 languages (every form a phrase may need). */
-    languages: z.object(Object.fromEntries(LANGUAGES.map((k) => [k, aliasList])) as Record<LanguageCode, typeof aliasList>).strict(),
-    souls: z
-      .object(
-        Object.fromEntries(BUILTIN_SOULS.map((k) => [k, z.object({ name: z.string().min(1), aliases: aliasList }).strict()])) as Record<
-          (typeof BUILTIN_SOULS)[number],
-          z.ZodObject<{ name: z.ZodString; aliases: typeof aliasList }>
-        >,
-      )
-      .strict(),
-    replies: z.object(Object.fromEntries(REPLY_KEYS.map((k) => [k, z.string().min(1)])) as Record<ReplyKey, z.ZodString>).strict(),
+    languages: everyKey(LANGUAGES, aliasList),
+    souls: everyKey(BUILTIN_SOULS, z.object({ name: z.string().min(1), aliases: aliasList }).strict()),
+    replies: everyKey(REPLY_KEYS, z.string().min(1)),
   })
   .strict();
 export type CommandsFile = z.infer<typeof CommandsFile>;
@@ -123,44 +116,16 @@ export interface CommandLocale {
   phrases: Record<PhraseKey, CompiledPhrase[]>;
 }
 
-export const localesDir = path.join(resourcesDir, 'locales');
-
-export const localeFile = (language: string, dir = localesDir) => path.join(dir, language, 'commands.json');
+export const localeFile = (language: string, dir = localesDir) => localeFilePath('commands', language, dir);
 
 /** Read, validate and compile one language's commands.json; a broken file is a KiwiError naming file and problem. */
 export function loadCommandLocale(language: LanguageCode, dir = localesDir): CommandLocale {
-  const file = localeFile(language, dir);
-  const fail = (problem: string) => new KiwiError('invalid_locale', `${file}: ${problem}`, 500);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw fail((err as Error).message);
-  }
-  const parsed = CommandsFile.safeParse(raw);
-  if (!parsed.success) throw fail(describeIssues(parsed.error));
-  const phrases = {} as Record<PhraseKey, CompiledPhrase[]>;
-  for (const key of PHRASE_KEYS) {
-    const rules = PHRASE_SLOTS[key];
-    phrases[key] = parsed.data.phrases[key].map((source) => {
-      let compiled: CompiledPhrase;
-      try {
-        compiled = compilePhrase(source, language);
-      } catch (err) {
-        throw fail(`phrases.${key} '${source}': ${(err as Error).message}`);
-      }
-      const missing = rules.required.filter((slot) => !compiled.slots.includes(slot));
-      const extra = compiled.slots.filter((slot) => !rules.required.includes(slot) && !rules.optional.includes(slot));
-      if (missing.length || extra.length) {
-        throw fail(`phrases.${key} '${source}': ${missing.length ? `needs {${missing.join('}, {')}}` : `may not use {${extra.join('}, {')}}`}`);
-      }
-      return compiled;
-    });
-  }
-  return { language, file: parsed.data, phrases };
-}
-
-/** `{name}` placeholders used in a reply, sorted, for the parity check and the formatter. */
-export function placeholders(text: string): string[] {
-  return [...new Set([...text.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1]!))].sort();
+  const file = loadLocaleFile('commands', language, CommandsFile, { dir });
+  const phrases = compileLists(localeFile(language, dir), 'phrases', file.phrases, PHRASE_KEYS, (source, key) => {
+    const compiled = compilePhrase(source, language);
+    const problem = slotProblem(compiled.slots, PHRASE_SLOTS[key]);
+    if (problem) throw new Error(problem);
+    return compiled;
+  });
+  return { language, file, phrases };
 }

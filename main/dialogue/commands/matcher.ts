@@ -1,4 +1,5 @@
-import { LANGUAGES, LanguageCode } from '../../contract/languages.ts';
+import { LANGUAGES } from '../../contract/languages.ts';
+import { LocaleCache } from '../../i18n/locale-file.ts';
 import { loadCommandLocale, localesDir, PHRASE_KEYS, BUILTIN_SOULS, type CommandLocale, type PhraseKey } from './locale.ts';
 import { allowedEdits, editDistance, normalizeText, spacingOf, titleCase } from './normalize.ts';
 import { matchableText } from './pattern.ts';
@@ -33,19 +34,13 @@ const MAX_NAME_CHARS = 40;
  * Locales load (synchronously: a few small files, once) on first use and stay cached.
  */
 export class CommandMatcher {
-  readonly #locales = new Map<LanguageCode, CommandLocale>();
+  readonly #locales = new LocaleCache(loadCommandLocale);
 
   constructor(private readonly dir = localesDir) {}
 
   /** The locale for a language code; codes Kiwi does not speak fall back to English. */
   locale(language: string): CommandLocale {
-    const code = LanguageCode.safeParse(language).success ? (language as LanguageCode) : 'en';
-    let locale = this.#locales.get(code);
-    if (!locale) {
-      locale = loadCommandLocale(code, this.dir);
-      this.#locales.set(code, locale);
-    }
-    return locale;
+    return this.#locales.get(language, this.dir);
   }
 
   /** Load every language now, so a broken file fails at start-up rather than mid-conversation. */

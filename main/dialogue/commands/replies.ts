@@ -1,13 +1,9 @@
-import { KiwiError } from '../../platform/errors.ts';
+import { fillReply } from '../../i18n/replies.ts';
 import type { CommandLocale, ReplyKey } from './locale.ts';
 
 /** A reply from the locale with its `{placeholders}` filled; a missing value is a bug, not a silent gap. */
 export function say(locale: CommandLocale, key: ReplyKey, values: Record<string, string> = {}): string {
-  return locale.file.replies[key].replace(/\{([a-z_]+)\}/g, (_all, name: string) => {
-    const value = values[name];
-    if (value === undefined) throw new KiwiError('reply_placeholder', `Reply '${key}' (${locale.language}) needs a value for {${name}}`, 500);
-    return value;
-  });
+  return fillReply(locale.file.replies[key], values, `Reply '${key}' (${locale.language})`);
 }
 
 /** ICU puts narrow no-break spaces in some formats ("1:05\u202fPM"); TTS text normalisers expect plain ones. */

@@ -1,12 +1,14 @@
 import { defaultMatcher } from '../../dialogue/commands/matcher.ts';
 import { spacingOf } from '../../dialogue/commands/normalize.ts';
 import { compilePhrase } from '../../dialogue/commands/pattern.ts';
+import { LocaleCache } from '../../i18n/locale-file.ts';
+import { slotProblem } from '../../i18n/phrase-lists.ts';
 import { KiwiError } from '../../platform/errors.ts';
 import type { TimerKind } from '../types.ts';
 import { parseDuration } from './duration.ts';
 import { compileIdiom, idiomWords, type Idiom } from './idioms.ts';
 import { Lexicon } from './lexicon.ts';
-import { asLanguage, INTENTS, INTENT_SLOTS, readTimersFile, type Intent, type TimersFile } from './locale.ts';
+import { INTENTS, INTENT_SLOTS, readTimersFile, type Intent, type TimersFile } from './locale.ts';
 import { prepareText } from './prepare.ts';
 import { parseWhen, type WhenSpec } from './when.ts';
 import type { LanguageCode } from '../../contract/languages.ts';
@@ -84,10 +86,8 @@ export class TimersGrammar {
         } catch (err) {
           throw fail(`phrases.${intent} '${source}': ${(err as Error).message}`);
         }
-        const rules = INTENT_SLOTS[intent];
-        const missing = rules.required.filter((s) => !compiled.slots.includes(s));
-        const extra = compiled.slots.filter((s) => !rules.required.includes(s) && !rules.optional.includes(s));
-        if (missing.length || extra.length) throw fail(`phrases.${intent} '${source}': ${missing.length ? `needs {${missing.join('}, {')}}` : `may not use {${extra.join('}, {')}}`}`);
+        const problem = slotProblem(compiled.slots, INTENT_SLOTS[intent]);
+        if (problem) throw fail(`phrases.${intent} '${source}': ${problem}`);
         let pattern = compiled.regex.source;
         for (const slot of compiled.slots) {
           const typed = slotPatterns[slot];
@@ -250,15 +250,9 @@ function originalSpan(original: string, normal: string, language: string, spaced
   return null;
 }
 
-const grammars = new Map<string, TimersGrammar>();
+const grammars = new LocaleCache((language, dir) => new TimersGrammar(language, dir));
 
 /** The grammar of a language (English for codes Kiwi does not speak); loaded once, then cached. */
 export function grammarFor(language: string): TimersGrammar {
-  const code = asLanguage(language);
-  let grammar = grammars.get(code);
-  if (!grammar) {
-    grammar = new TimersGrammar(code);
-    grammars.set(code, grammar);
-  }
-  return grammar;
+  return grammars.get(language);
 }

@@ -1,16 +1,12 @@
-import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../contract/languages.ts';
-import { placeholders } from '../../dialogue/commands/locale.ts';
-import { compilePhrase } from '../../dialogue/commands/pattern.ts';
+import { copiesOfEnglish, expectSameKeys, expectSamePlaceholders, shippedLocales, slotsOf } from '../../i18n/testing/locale-parity.ts';
 import { PHRASES } from '../testing/phrase-table.ts';
 import { TimersGrammar } from './grammar.ts';
-import { INTENTS, REPLY_KEYS, timersFile, type TimersFile } from './locale.ts';
+import { INTENTS, REPLY_KEYS, type TimersFile } from './locale.ts';
 
-const raw = (language: string) => JSON.parse(fs.readFileSync(timersFile(language), 'utf8')) as TimersFile;
-const en = raw('en');
-const others = LANGUAGES.filter((l) => l !== 'en');
-const slotsOf = (phrases: string[], language: string) => [...new Set(phrases.flatMap((p) => compilePhrase(p, language).slots))].sort();
+const { raw, en, others } = shippedLocales<TimersFile>('timers');
+const TIME_GROUPS = ['units', 'periods', 'days', 'weekdays', 'weekdays_recurring', 'recurring'].map((group) => `time.${group}`);
 
 describe('timers.json parity across the 15 languages', () => {
   it.each(LANGUAGES)('%s: exists, validates, and every phrase and clock idiom compiles', (language) => {
@@ -20,12 +16,7 @@ describe('timers.json parity across the 15 languages', () => {
   });
 
   it.each(others)('%s has exactly the keys English has, at every level', (language) => {
-    const file = raw(language);
-    expect(Object.keys(file).sort()).toEqual(Object.keys(en).sort());
-    for (const group of ['phrases', 'kinds', 'time', 'replies'] as const) expect(Object.keys(file[group]).sort(), group).toEqual(Object.keys(en[group]).sort());
-    for (const group of ['units', 'periods', 'days', 'weekdays', 'weekdays_recurring', 'recurring'] as const) {
-      expect(Object.keys(file.time[group]).sort(), `time.${group}`).toEqual(Object.keys(en.time[group]).sort());
-    }
+    expectSameKeys(raw(language), en, ['phrases', 'kinds', 'time', 'replies', ...TIME_GROUPS]);
   });
 
   it.each(others)('%s: every phrase list uses the slots the English one uses', (language) => {
@@ -35,8 +26,8 @@ describe('timers.json parity across the 15 languages', () => {
 
   it.each(others)('%s: every reply has the placeholders the English one has, and is translated', (language) => {
     const file = raw(language);
-    for (const key of REPLY_KEYS) expect(placeholders(file.replies[key]), key).toEqual(placeholders(en.replies[key]));
-    expect(REPLY_KEYS.filter((key) => file.replies[key] === en.replies[key])).toEqual([]);
+    expectSamePlaceholders(file.replies, en.replies, REPLY_KEYS);
+    expect(copiesOfEnglish(file.replies, en.replies, REPLY_KEYS)).toEqual([]);
   });
 
   it.each(LANGUAGES)('%s names every unit, weekday and recurring set, and has tested phrases for the everyday commands', (language) => {

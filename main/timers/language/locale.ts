@@ -1,10 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
-import { LanguageCode, type LanguageCode as Language } from '../../contract/languages.ts';
-import { localesDir } from '../../dialogue/commands/locale.ts';
-import { KiwiError } from '../../platform/errors.ts';
-import { describeIssues } from '../../platform/validate.ts';
+import type { LanguageCode as Language } from '../../contract/languages.ts';
+import { everyKey, loadLocaleFile, localeFilePath, localeLanguage, localesDir } from '../../i18n/locale-file.ts';
 
 /**
  * resources/locales/<lang>/timers.json: the phrases that set, query and stop timers, alarms and
@@ -85,7 +81,7 @@ export type Unit = (typeof UNITS)[number];
 
 const word = z.string().min(1).max(60);
 const words = z.array(word);
-const record = <K extends string>(keys: readonly K[]) => z.object(Object.fromEntries(keys.map((k) => [k, words])) as Record<K, typeof words>).strict();
+const record = <K extends string>(keys: readonly K[]) => everyKey(keys, words);
 const phraseList = z.array(z.string().min(1).max(200)).min(1);
 
 const TimeWords = z
@@ -140,29 +136,21 @@ export type TimeWords = z.infer<typeof TimeWords>;
 
 const TimersFile = z
   .object({
-    phrases: z.object(Object.fromEntries(INTENTS.map((k) => [k, phraseList])) as Record<Intent, typeof phraseList>).strict(),
+    phrases: everyKey(INTENTS, phraseList),
     /** How the language names each kind (singular and plural forms). */
     kinds: z.object({ timer: words.min(1), alarm: words.min(1), reminder: words.min(1) }).strict(),
     time: TimeWords,
-    replies: z.object(Object.fromEntries(REPLY_KEYS.map((k) => [k, z.string().min(1)])) as Record<ReplyKey, z.ZodString>).strict(),
+    replies: everyKey(REPLY_KEYS, z.string().min(1)),
   })
   .strict();
 export type TimersFile = z.infer<typeof TimersFile>;
 
-export const timersFile = (language: string, dir = localesDir) => path.join(dir, language, 'timers.json');
+export const timersFile = (language: string, dir = localesDir) => localeFilePath('timers', language, dir);
 
 /** Read and validate one language's timers.json; a broken file is a KiwiError naming file and problem. */
 export function readTimersFile(language: Language, dir = localesDir): TimersFile {
-  const file = timersFile(language, dir);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new KiwiError('invalid_locale', `${file}: ${(err as Error).message}`, 500);
-  }
-  const parsed = TimersFile.safeParse(raw);
-  if (!parsed.success) throw new KiwiError('invalid_locale', `${file}: ${describeIssues(parsed.error)}`, 500);
-  return parsed.data;
+  return loadLocaleFile('timers', language, TimersFile, { dir });
 }
 
-export const asLanguage = (language: string): Language => (LanguageCode.safeParse(language).success ? (language as Language) : 'en');
+/** Codes Kiwi does not speak fall back to English. */
+export const asLanguage = (language: string): Language => localeLanguage(language);

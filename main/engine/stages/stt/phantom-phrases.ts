@@ -1,10 +1,9 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { z } from 'zod';
 import { LANGUAGES } from '../../../contract/languages.ts';
-import { KiwiError } from '../../../platform/errors.ts';
-import { resourcesDir } from '../../../platform/paths.ts';
+import { loadLocaleFileAsync, localesDir } from '../../../i18n/locale-file.ts';
 import { normalize, type PhantomList } from './hallucination-filter.ts';
+
+export { localesDir };
 
 /**
  * resources/locales/<lang>/stt.json: what recognizers are known to write on silence or noise in
@@ -19,24 +18,13 @@ export const SttLocaleSchema = z
   })
   .strict();
 
-export const localesDir = path.join(resourcesDir, 'locales');
-
 export type PhantomLists = ReadonlyMap<string, PhantomList>;
 
 /** Every language's list, normalized once. A missing or malformed file is an install error. */
 export async function loadPhantomLists(dir = localesDir, languages: readonly string[] = LANGUAGES): Promise<PhantomLists> {
   const lists = new Map<string, PhantomList>();
   for (const language of languages) {
-    const file = path.join(dir, language, 'stt.json');
-    const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      throw new KiwiError('locale_missing', `${file} cannot be read (${err.code ?? err.message})`, 500);
-    });
-    let parsed: z.infer<typeof SttLocaleSchema>;
-    try {
-      parsed = SttLocaleSchema.parse(JSON.parse(text));
-    } catch (err) {
-      throw new KiwiError('locale_invalid', `${file} is not a valid stt locale: ${err instanceof Error ? err.message : String(err)}`, 500);
-    }
+    const parsed = await loadLocaleFileAsync('stt', language, SttLocaleSchema, { dir, codes: { unreadable: 'locale_missing', invalid: 'locale_invalid' } });
     lists.set(language, {
       phrases: parsed.phantom_phrases.map(normalize).filter(Boolean),
       markers: parsed.phantom_markers.map(normalize).filter(Boolean),

@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
-import { LANGUAGES, type LanguageCode } from '../../../contract/languages.ts';
-import { KiwiError } from '../../../platform/errors.ts';
-import { resourcesDir } from '../../../platform/paths.ts';
-import { describeIssues } from '../../../platform/validate.ts';
+import type { LanguageCode } from '../../../contract/languages.ts';
+import { isLanguage, loadLocaleFile, LocaleCache, localeFilePath, localesDir } from '../../../i18n/locale-file.ts';
+
+export { isLanguage };
 
 const phrase = z.string().trim().min(1).max(48);
 
@@ -24,30 +22,15 @@ export const WakeFile = z
   .strict();
 export type WakeFile = z.infer<typeof WakeFile>;
 
-export const wakeLocalesDir = path.join(resourcesDir, 'locales');
-export const wakeFilePath = (language: string, dir = wakeLocalesDir) => path.join(dir, language, 'wake.json');
+export const wakeLocalesDir = localesDir;
+export const wakeFilePath = (language: string, dir = wakeLocalesDir) => localeFilePath('wake', language, dir);
 
-const cache = new Map<string, WakeFile>();
+const cache = new LocaleCache((language, dir) => loadLocaleFile('wake', language, WakeFile, { dir }));
 
-/** One language's wake.json, validated; a broken file is a KiwiError naming the file and the problem. */
+/** One language's wake.json, validated and cached; a broken file is a KiwiError naming the file and the problem. */
 export function loadWakeFile(language: LanguageCode, dir = wakeLocalesDir): WakeFile {
-  const file = wakeFilePath(language, dir);
-  const cached = cache.get(file);
-  if (cached) return cached;
-  const fail = (problem: string) => new KiwiError('invalid_locale', `${file}: ${problem}`, 500);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw fail((err as Error).message);
-  }
-  const parsed = WakeFile.safeParse(raw);
-  if (!parsed.success) throw fail(describeIssues(parsed.error));
-  cache.set(file, parsed.data);
-  return parsed.data;
+  return cache.get(language, dir);
 }
-
-export const isLanguage = (language: string): language is LanguageCode => (LANGUAGES as readonly string[]).includes(language);
 
 /**
  * What the matcher uses for a transcript's language: that language's file plus English (people
