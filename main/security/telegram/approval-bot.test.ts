@@ -56,7 +56,8 @@ describe('Telegram approvals (Bot API stand-in)', () => {
   it("approves when the owner presses Approve in the chat: the request runs, the press is answered, the message is edited", async () => {
     const { approval, message } = await held('buy me a new phone');
     telegram.pressButton({ from: { id: OWNER }, chatId: CHAT, messageId: message.message_id, data: `a:${approval.id}` });
-    await telegram.waitFor(() => telegram.edits.length === 1, 'the message edit');
+    // The press is answered and the message edited by two requests sent together: wait for both.
+    await telegram.waitFor(() => telegram.edits.length === 1 && telegram.answers.length === 1, 'the message edit and the answered press');
     expect(h.resumed.map((r) => r.request.text)).toEqual(['buy me a new phone']);
     expect(approval).toMatchObject({ status: 'approved', resolvedBy: { channel: 'telegram', who: String(OWNER) } });
     expect(telegram.answers).toEqual([{ callback_query_id: expect.any(String), text: 'Approved in Telegram.' }]);
