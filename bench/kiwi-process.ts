@@ -12,7 +12,8 @@ export interface KiwiProcess {
 /** Start `kiwi serve` in its own process (so the load generator does not share its event loop). */
 export async function startKiwiProcess(env: Record<string, string> = {}): Promise<KiwiProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiwi-bench-'));
-  const child = spawn('npx', ['tsx', 'main/cli/main.ts', 'serve'], {
+  // Node itself (with tsx's loader), not npx: SIGTERM must reach the server, not a wrapper that leaves it running.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/main.ts', 'serve'], {
     // No model downloads and no sound devices: the bench measures the API alone.
     env: {
       ...process.env,
