@@ -186,7 +186,7 @@ describeWithModels('speech-to-text: the onnx-whisper stage on real Whisper tiny.
     // 9.7x on an idle machine, 1.6x at load 6 on its 2 cores: asserted is faster than real time.
     expect(rtf, 'faster than real time on long audio').toBeGreaterThan(1);
     // Bounds for a machine shared with other work (load 5–6 on 2 cores here gave p99 25 ms and
-    // 6% stalled); decoding in the main thread gives about 90% (checked just below).
+    // 6% stalled); decoding in the main thread gives 39-94% (checked just below).
     expect(p99).toBeLessThan(100);
     expect(stalled).toBeLessThan(0.2);
 
@@ -196,7 +196,8 @@ describeWithModels('speech-to-text: the onnx-whisper stage on real Whisper tiny.
     try {
       const blocking = await watchLoop(() => inThread.transcribe(samples.subarray(0, 12 * RATE), 'en', () => false));
       console.log(`decoding in the main thread instead: stalled ${(blocking.stalled * 100).toFixed(1)}%, max lag ${blocking.lags.at(-1)!.toFixed(0)} ms`);
-      expect(blocking.stalled).toBeGreaterThan(0.5);
+      // 39–94 % across machines and loads here: clearly more than the worker's, whatever the load.
+      expect(blocking.stalled).toBeGreaterThan(Math.max(0.2, 3 * stalled));
     } finally {
       await inThread.release();
     }
