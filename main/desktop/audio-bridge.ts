@@ -3,6 +3,7 @@ import type { AudioSink } from '../engine/audio/audio-hub.ts';
 import type { Pcm } from '../engine/stages.ts';
 import { INPUT_RATES } from '../server/ws-audio.ts';
 import type { AudioControl, AudioOpenResult, AudioOut } from './ipc-contract.ts';
+import { abortableSleep } from '../platform/abortable-sleep.ts';
 
 const ENGINE_RATE = 16000;
 /** One message may carry at most 250 ms of audio (the capture worklet sends ~20 ms). */
@@ -119,16 +120,4 @@ export class AudioBridge {
     }
     send({ type: 'end', interrupted: interrupted || signal.aborted });
   }
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -2,6 +2,7 @@ import { KiwiError, describeError } from '../../platform/errors.ts';
 import type { Approval, ApprovalChannel, Resolver } from '../approvals.ts';
 import { securityReply } from '../locale.ts';
 import { TelegramApiError, type TelegramBotApi, type TelegramCallbackQuery, type TelegramUpdate } from './bot-api.ts';
+import { abortableSleep } from '../../platform/abortable-sleep.ts';
 
 export interface ApprovalBotOptions {
   api: TelegramBotApi;
@@ -103,7 +104,7 @@ export class TelegramApprovalBot {
         this.options.onError(err);
         const wait = err instanceof TelegramApiError && err.retryAfter ? err.retryAfter * 1000 : backoff;
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-        await sleep(wait, signal);
+        await abortableSleep(wait, signal);
       }
     }
   }
@@ -148,16 +149,4 @@ export function outcomeText(approval: Approval, language: string): string {
   if (approval.status === 'expired') return securityReply(language, 'outcome_expired');
   const channel = securityReply(language, `channel_${approval.resolvedBy?.channel ?? 'api'}`);
   return securityReply(language, approval.status === 'approved' ? 'outcome_approved' : 'outcome_denied', { channel });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
