@@ -1,6 +1,6 @@
 import type { Answer } from '../../client/kiwi-client.ts';
 import type { DownloadProgress } from '../../store/downloads.ts';
-import { formatBytes, formatEta } from './format.ts';
+import { formatBytes, formatEta } from '../../../../main/engine/models/progress.ts';
 
 type Model = Answer<'listModels'>['models'][number];
 
