@@ -56,21 +56,18 @@ describe('web microphone', () => {
     // The page resamples to 16 kHz: count what it sent over a measured stretch of time.
     // Measured in the page on its own clock (the time the counter took to grow by 48,000 samples, ~3 s at 16 kHz),
     // so a slow test process polling it does not skew the rate.
-    const rate = await page.evaluate(
-      () =>
-        new Promise<number>((resolve) => {
-          const status = document.querySelector('[data-testid=mic-status]')!;
-          const count = () => Number(status.getAttribute('data-samples'));
-          const s0 = count();
-          const t0 = performance.now();
-          const timer = setInterval(() => {
-            const sent = count() - s0;
-            if (sent < 48_000) return;
-            clearInterval(timer);
-            resolve(sent / ((performance.now() - t0) / 1000));
-          }, 20);
-        }),
-    );
+    const rate = (await page.evaluate(`new Promise((resolve) => {
+      const status = document.querySelector('[data-testid=mic-status]');
+      const count = () => Number(status.getAttribute('data-samples'));
+      const s0 = count();
+      const t0 = performance.now();
+      const timer = setInterval(() => {
+        const sent = count() - s0;
+        if (sent < 48000) return;
+        clearInterval(timer);
+        resolve(sent / ((performance.now() - t0) / 1000));
+      }, 20);
+    })`)) as number;
     expect(rate).toBeGreaterThan(16000 * 0.85);
     expect(rate).toBeLessThan(16000 * 1.15);
     // The fake microphone plays speech: the meter moves well above silence at some point.
