@@ -20,10 +20,10 @@ const MODELS = process.env.KIWI_TEST_MODELS_DIR ?? path.join(appRoot, '.kiwi-tes
 type Json = Record<string, unknown>;
 type Memory = { facts: Array<{ id: string; text: string }> };
 
-/** "Computer, what time is it?" then a sentence without the wake word; the fake microphone loops it. */
+/** "Computer, what time is it?" then a sentence without the wake word (one Whisper tiny hears word for word); the fake microphone loops it. */
 function conversationWav(): string {
   const a = speechWav('conversation-a', 'Computer, what time is it?');
-  const b = speechWav('conversation-b', 'The weather is nice today.');
+  const b = speechWav('conversation-b', 'Please close the kitchen window.');
   const out = path.join(OUTPUT_DIR, 'conversation.wav');
   execFileSync('sox', [a, b, out]);
   return out;
@@ -165,13 +165,13 @@ describe('conversation, memory and souls editor', () => {
 
     // The sentence without the wake word is ignored for exactly that reason. (A repetition that began while Kiwi
     // was still speaking is ignored as echo instead; that one proves nothing about the wake word, so it does not count.)
-    const noWake = page.getByTestId('ignored-turn').filter({ hasText: /weather/i }).filter({ hasText: 'ignored: no wake word' });
+    const noWake = page.getByTestId('ignored-turn').filter({ hasText: /kitchen window/i }).filter({ hasText: 'ignored: no wake word' });
     await noWake.first().waitFor({ state: 'attached', timeout: 90_000 });
     const group = page.getByTestId('ignored-group').filter({ has: noWake.first() }).first();
     await group.locator('summary').click();
     const line = group.getByTestId('ignored-turn').filter({ hasText: 'ignored: no wake word' }).first();
     await line.scrollIntoViewIfNeeded();
-    expect(await line.textContent()).toMatch(/weather.*ignored: no wake word/i);
+    expect(await line.textContent()).toMatch(/kitchen window.*ignored: no wake word/i);
     await screenshot(page, 'conversation');
     await ui.page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'conversation-dark');
