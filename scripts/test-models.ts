@@ -64,7 +64,8 @@ async function upToDate(fixture: Fixture, manifest: FixtureManifest, catalog: Ca
   if (!('manifest' in read) || read.manifest.source !== 'fixture') return false;
   if (JSON.stringify(read.manifest.fixture) !== JSON.stringify(provenance(fixture, manifest))) return false;
   if (fixture.engine && read.manifest.substitute?.engine !== fixture.engine) return false;
-  if (JSON.stringify(read.manifest.substitute?.config) !== JSON.stringify(fixture.config)) return false;
+  const sub = read.manifest.substitute;
+  if (JSON.stringify([sub?.config, sub?.default_for]) !== JSON.stringify([fixture.config, fixture.default_for])) return false;
   return (await verifyModel(fixture.id, { modelsDir: cache, catalog })).ok;
 }
 
