@@ -70,7 +70,11 @@ export class MqttBridge {
     };
     this.#client = mqtt.connect(settings.url, clientOptions);
     this.#client.on('connect', () => void this.#onConnect());
-    this.#client.on('message', (topic, payload) => void this.#onMessage(topic, payload.toString('utf8')));
+    this.#client.on('message', (topic, payload, packet) => {
+      // A retained command (left on the broker by a misconfigured automation) would run again on every reconnect.
+      if (packet.retain && topic !== this.#topics.haStatus) return;
+      void this.#onMessage(topic, payload.toString('utf8'));
+    });
     this.#client.on('error', (err) => this.#onError(err));
     this.#client.on('close', () => this.#onClose());
     this.#offBus = options.control.subscribe((envelope) => this.#onEvent(envelope));

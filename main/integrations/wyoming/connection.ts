@@ -16,6 +16,8 @@ export class WyomingConnection {
   #queue: Promise<void> = Promise.resolve();
   #session: TranscribeSession | DetectSession | null = null;
   #language: string | null = null;
+  /** A request failed (answered with `error`): its remaining audio is dropped until audio-stop, not answered chunk by chunk. */
+  #dropAudio = false;
   #closed = false;
 
   constructor(
@@ -43,6 +45,11 @@ export class WyomingConnection {
   async #handle(event: WyomingEvent): Promise<void> {
     if (this.#closed) return;
     const send = (out: WyomingEvent) => this.#send(out);
+    if (this.#dropAudio && event.type.startsWith('audio-')) {
+      if (event.type === 'audio-stop') this.#dropAudio = false;
+      return;
+    }
+    this.#dropAudio = false;
     switch (event.type) {
       case 'describe':
         return send(await infoEvent(this.stages));
@@ -92,6 +99,7 @@ export class WyomingConnection {
     const code = err instanceof KiwiError ? err.code : 'internal_error';
     if (!(err instanceof KiwiError)) this.onFailure(describeError(err));
     this.#endSession();
+    this.#dropAudio = true;
     this.#send({ type: 'error', data: { text: describeError(err), code } });
   }
 
