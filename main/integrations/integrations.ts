@@ -4,7 +4,8 @@ import { describeError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import { VERSION } from '../platform/version.ts';
 import type { KiwiControl } from './control.ts';
-import { MqttBridge, redactUrl, type MqttStatus } from './mqtt/mqtt-bridge.ts';
+import type { MqttBridge, MqttStatus } from './mqtt/mqtt-bridge.ts';
+import { redactUrl } from './mqtt/topics.ts';
 import { WyomingServer, type WyomingStatus } from './wyoming/server.ts';
 import type { WyomingStages } from './wyoming/stages.ts';
 
@@ -37,7 +38,7 @@ export class Integrations {
 
   start(): Promise<void> {
     return this.#enqueue(async () => {
-      this.#startMqtt();
+      await this.#startMqtt();
       await this.#startWyoming();
     });
   }
@@ -56,7 +57,7 @@ export class Integrations {
         const old = this.#mqtt;
         this.#mqtt = null;
         await old?.close({ clear: gone });
-        this.#startMqtt();
+        await this.#startMqtt();
       }
       if (wyoming) {
         const old = this.#wyoming;
@@ -91,10 +92,12 @@ export class Integrations {
     return this.#work;
   }
 
-  #startMqtt(): void {
+  async #startMqtt(): Promise<void> {
     const settings = this.deps.config().mqtt;
     this.#mqttSettings = settings;
     if (!settings.enabled || !settings.url) return;
+    // Loaded only when used: the MQTT client costs a noticeable share of start-up time.
+    const { MqttBridge } = await import('./mqtt/mqtt-bridge.ts');
     this.#mqtt = new MqttBridge({
       settings,
       control: this.deps.control,

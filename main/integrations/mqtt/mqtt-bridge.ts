@@ -6,7 +6,7 @@ import { describeError } from '../../platform/errors.ts';
 import type { KiwiControl } from '../control.ts';
 import { runCommand } from './commands.ts';
 import { discoveryPayload, kiwiEntities, sensorText, stateValues, type Entity } from './entities.ts';
-import { mqttTopics, type MqttTopics } from './topics.ts';
+import { mqttTopics, redactUrl, type MqttTopics } from './topics.ts';
 
 export interface MqttStatus {
   enabled: boolean;
@@ -211,18 +211,5 @@ export class MqttBridge {
     const before = this.#status;
     this.#status = { ...before, ...change };
     if (before.connected !== this.#status.connected || before.error !== this.#status.error) this.options.onStatus(this.status());
-  }
-}
-
-/** mqtt://user:secret@host:1883 → mqtt://host:1883: the status and the dashboard never show credentials. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/$/, '');
-  } catch (err) {
-    if (!(err instanceof TypeError)) throw err;
-    return url.replace(/\/\/[^@/]*@/, '//'); // not a URL Node can parse: still never show what precedes @
   }
 }
