@@ -10,7 +10,7 @@ import { ApprovalBook, type Approval, type ApprovalStatus, type ExecDetails, typ
 import { approvalView, decisionEntry, resolutionEntry } from './approval-view.ts';
 import type { NewAuditEntry } from './audit.ts';
 import { Classifier, type Classification } from './classifier.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
 import { securityReply } from './locale.ts';
 import { decide, type Decision } from './policy.ts';
 import { TelegramBotApi } from './telegram/bot-api.ts';
