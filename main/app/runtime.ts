@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { PRIORITIES } from '../contract/api.ts';
 import type { Status } from '../contract/api.ts';
 import { ConfigService } from '../config/config-service.ts';
 import { ConversationContext } from '../dialogue/conversation-context.ts';
@@ -196,7 +197,7 @@ export class KiwiRuntime {
       const speaker = intent.speakerId
         ? await this.enrollment.addSamples(intent.speakerId, [audio])
         : await this.enrollment.enrol({ name: intent.name, priority: intent.priority, clips: [audio] });
-      if (intent.speakerId && speaker.priority !== 0 && speaker.priority !== intent.priority) this.speakers.update(speaker.id, { priority: intent.priority });
+      if (intent.speakerId && speaker.priority !== PRIORITIES.owner && speaker.priority !== intent.priority) this.speakers.update(speaker.id, { priority: intent.priority });
       return commands.enrollDoneReply(intent.language, speaker.name);
     } catch (err) {
       // Too short, noise, or a voice that does not match: ask again rather than fail silently.

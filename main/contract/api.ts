@@ -29,9 +29,13 @@ export type Status = z.infer<typeof Status>;
 
 export const ConfigPatchResult = z.object({ updated: z.record(z.string(), z.unknown()) });
 
+/** Priorities as stored and sent (owner 0, friend 1, guest 2, blocked 99); main/speakers/roles.ts turns them into roles. */
 export const PRIORITIES = { owner: 0, friend: 1, guest: 2, blocked: 99 } as const;
 export const Priority = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(99)]);
 export type Priority = z.infer<typeof Priority>;
+/** What a voice may do: its priority's role, `unknown` for an unknown voice, `blocked` for a blocked one. */
+export const SpeakerRole = z.enum(['owner', 'friend', 'guest', 'unknown', 'blocked']);
+export type SpeakerRole = z.infer<typeof SpeakerRole>;
 
 export const SpeakerId = z.string().regex(/^spk_[a-z0-9_]{1,48}$/, 'a speaker id looks like spk_001');
 
@@ -285,7 +289,7 @@ export const Approval = z.object({
   text: z.string().describe('what was asked'),
   language: z.string(),
   speaker: z.object({ id: z.string(), name: z.string() }).nullable().describe('null: an unknown voice'),
-  role: z.enum(['owner', 'friend', 'guest', 'unknown', 'blocked']),
+  role: SpeakerRole,
   source: z.string(),
   severity: Severity,
   rule: SecurityRule.nullable(),

@@ -1,6 +1,7 @@
 import type { Config } from '../contract/config.ts';
 import { roleOf } from '../dialogue/commands/permissions.ts';
 import type { Role } from '../dialogue/commands/types.ts';
+import { isOwner } from '../speakers/roles.ts';
 import type { PartialHandler } from '../dialogue/router.ts';
 import type { EventBus } from '../engine/events/event-bus.ts';
 import type { TurnAnswer, TurnRequest } from '../engine/listening/turn.ts';
@@ -266,7 +267,7 @@ export class SecurityService {
   }
 
   #ownerName(language: string): string {
-    return this.deps.store.speakers.list().find((s) => s.priority === 0 && !s.is_blocked)?.name ?? securityReply(language, 'owner_default');
+    return this.deps.store.speakers.list().find((s) => isOwner(s))?.name ?? securityReply(language, 'owner_default');
   }
 
   #speakerName(approval: Approval): string {
