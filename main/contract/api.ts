@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigPatchSchema, ConfigView, Scope, SoulId } from './config.ts';
-import { EngineState } from './events.ts';
+import { EngineState } from './state.ts';
 import { LanguageCode, LANGUAGES } from './languages.ts';
 
 /** Request and response bodies of the REST API (the seed's shapes, extended only compatibly). */
@@ -24,6 +24,7 @@ export const Status = z.object({
   listening: z.boolean(),
   web_audio_clients: z.number().int(),
   missing: z.array(z.string()).describe('engine parts that are not available, with the reason'),
+  rebuilding: z.array(z.string()).describe('stages being rebuilt after a config change (`stage: why`); requests that need one answer 503 rebuilding meanwhile'),
 });
 export type Status = z.infer<typeof Status>;
 
@@ -168,6 +169,7 @@ export const ChatBody = z
 export const ChatResult = z.object({
   command: z.string().nullable().describe('what handled it: a built-in command, homeassistant, llm, or null'),
   reply: z.string().nullable(),
+  turn_id: z.string().describe('the turn this chat ran as: every event of it (TURN_STARTED ... TURN_FINISHED) carries this id'),
 });
 
 export const AuthScopes = z.object({

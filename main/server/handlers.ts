@@ -148,7 +148,10 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
     stop: () => {
       // Stop (dashboard, tray, API) also silences a ringing timer or alarm; without a voice that is all there is to stop.
       const rang = runtime.timers.stopRinging('api').length > 0;
-      if (!rang || runtime.engine.parts.tts) runtime.engine.stop();
+      const engine = runtime.engine;
+      // Nothing rang, nothing runs and no voice: Stop has nothing it could ever stop (503 names the missing voice).
+      if (!rang && !engine.busy) engine.require('tts');
+      engine.stop();
       return { status: 'stopped' as const };
     },
     resetContext: ({ body }) => {
@@ -175,7 +178,7 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
       return runtime.homeassistant.command(body.text, body.language ?? (cfg.homeassistant.language || cfg.language));
     },
 
-    chat: ({ body }) => runtime.engine.chat(body.text, { language: body.language, speak: body.speak ?? true }),
+    chat: ({ body }) => runtime.engine.chat(body.text, { language: body.language, speak: body.speak ?? true }).done,
 
     listModels: async () => ({ models: await models.list() }),
     downloadModel: async ({ params, body }) => {
