@@ -1,28 +1,18 @@
 import type Koa from 'koa';
 import { LANGUAGES } from '../contract/languages.ts';
-import type { BodyOf, ParamsOf, ResponseOf, Routes } from '../contract/routes.ts';
-import type { KiwiRuntime } from '../app/runtime.ts';
 import { KiwiError, notFound } from '../platform/errors.ts';
 import type { Soul } from '../souls/soul-file.ts';
 import { base64Bytes, decodeClip } from '../speakers/identification/audio-prep.ts';
-import { SESSION_COOKIE, cookieValue, type AuthService, type Grant } from './auth.ts';
+import { SESSION_COOKIE, cookieValue, type AuthService } from './auth.ts';
 import { conversationKeys, SpeakerMemory } from '../memory/index.ts';
-import { timerHandlers } from '../timers/index.ts';
+import { timerHandlers } from '../timers/api-handlers.ts';
 import { approvalHandlers } from './approvals.ts';
-
-export interface HandlerInput<R> {
-  params: ParamsOf<R>;
-  body: BodyOf<R>;
-  grant: Grant | null;
-  ctx: Koa.Context;
-}
-
-export type Handlers = {
-  [K in keyof Routes]: (input: HandlerInput<Routes[K]>) => ResponseOf<Routes[K]> | Promise<ResponseOf<Routes[K]>>;
-};
+import type { Handlers } from './handler-types.ts';
+import type { ServerServices } from './services.ts';
 
 export interface HandlerDeps {
-  runtime: KiwiRuntime;
+  /** What the routes need from the running Kiwi (KiwiRuntime provides it). */
+  runtime: ServerServices;
   auth: AuthService;
   audioClients: () => number;
   /** Called once the shutdown answer has been sent. */

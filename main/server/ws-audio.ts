@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
-import type { KiwiRuntime } from '../app/runtime.ts';
+import type { ServerServices } from './services.ts';
 import { parseJsonOrNull } from '../platform/json.ts';
 import { bytesToInt16, float32ToInt16, int16ToBytes, int16ToFloat32 } from '../engine/audio/pcm.ts';
 import { StreamResampler } from '../engine/audio/resampler.ts';
@@ -31,7 +31,7 @@ const ClientMessage = z.discriminatedUnion('type', [
 export class AudioSockets {
   readonly #clients = new Set<WebSocket>();
 
-  constructor(private readonly runtime: KiwiRuntime) {}
+  constructor(private readonly runtime: Pick<ServerServices, 'config' | 'bus' | 'hub' | 'engine' | 'logger'>) {}
 
   get count(): number {
     return this.#clients.size;
