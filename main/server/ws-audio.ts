@@ -7,9 +7,10 @@ import { bytesToInt16, float32ToInt16, int16ToBytes, int16ToFloat32 } from '../e
 import { StreamResampler } from '../engine/audio/resampler.ts';
 import type { Pcm } from '../engine/stages.ts';
 import { describeError } from '../platform/errors.ts';
+import { SAMPLE_RATE } from '../contract/audio.ts';
 
 export const INPUT_RATES = [8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000] as const;
-const ENGINE_RATE = 16000;
+const ENGINE_RATE = SAMPLE_RATE;
 /** One message may carry at most 250 ms of audio; browsers send 8-40 ms. */
 const MAX_FRAME_SECONDS = 0.25;
 /** Reply audio goes out in 100 ms messages so a stop takes effect between them. */

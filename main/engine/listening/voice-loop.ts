@@ -7,8 +7,9 @@ import type { Stt, Vad, WakeDetection, WakeWord } from '../stages.ts';
 import type { TurnRun } from '../turns/turn-run.ts';
 import { ListeningSession, type Utterance } from './listening-session.ts';
 import type { IdentifiedSpeaker, SpeakerIdentifier, TurnResult } from './turn.ts';
+import { SAMPLE_RATE } from '../../contract/audio.ts';
 
-const RATE = 16000;
+const RATE = SAMPLE_RATE;
 
 export type WakeMatcher = (transcript: string, wakeWord: string, language: string) => { matched: boolean; command: string };
 
