@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { PRIORITIES } from '../contract/api.ts';
 import type { Status } from '../contract/api.ts';
 import { ConfigService } from '../config/config-service.ts';
 import { ConversationContext } from '../dialogue/conversation-context.ts';
@@ -14,7 +15,9 @@ import type { TurnHandler } from '../engine/listening/turn.ts';
 import { describeError } from '../platform/errors.ts';
 import { catalogFile, loadCatalog } from '../engine/models/catalog.ts';
 import { LlmPhraseBook } from '../llm/phrases.ts';
-import { buildParts } from '../engine/parts.ts';
+import { buildParts, LISTENING_KEYS, STAGE_INPUTS, stagesTouchedBy, type BuiltParts } from '../engine/parts.ts';
+import { PART_NAMES, type PartName } from '../engine/stages.ts';
+import { LlmSlot } from '../llm/llm-slot.ts';
 import { HomeAssistantClient } from '../homeassistant/ha-client.ts';
 import type { Logger } from '../platform/logger.ts';
 import { configPath, dataDir, modelsDir, resourcesDir } from '../platform/paths.ts';
@@ -33,17 +36,6 @@ import { SecurityService } from '../security/security-service.ts';
 import { openClawExecApprovals } from '../security/openclaw-exec.ts';
 import type { ApprovalCallbacks } from '../llm/openclaw/approvals.ts';
 import { Integrations, runtimeControl, runtimeStages } from '../integrations/index.ts';
-
-/** Config keys that choose or shape a stage: changing one (or any voice.* threshold) rebuilds the engine. */
-const STAGE_KEYS = new Set([
-  'language',
-  'wake_word',
-  'wake_word_engine',
-  'tts_provider',
-  'stt_model',
-  'stt_device',
-  'llm.provider',
-]);
 
 export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
@@ -76,6 +68,10 @@ export class KiwiRuntime {
   readonly integrations: Integrations;
   /** Engine rebuilds run one after another, so overlapping restarts never leave two engines alive. */
   #rebuilds: Promise<void> = Promise.resolve();
+  /** The audio models the engines run on: owned here, so a new engine keeps the ones that did not change. */
+  #built: BuiltParts = { parts: {}, missing: {}, notes: [], wanted: [] };
+  /** The LLM client, beside the engine: a provider change replaces it and nothing else. */
+  readonly llm: LlmSlot;
 
   private constructor(
     readonly config: ConfigService,
@@ -106,7 +102,7 @@ export class KiwiRuntime {
     });
     this.#openclawApprovals = openClawExecApprovals({
       security: () => this.security,
-      llm: () => this.#engine?.parts.llm,
+      llm: () => this.llm.client,
       onError: (message) => bus.emit('ERROR', { code: 'openclaw_approval_failed', message }, 'security'),
     });
     const routing: RouterDeps = {
@@ -126,7 +122,7 @@ export class KiwiRuntime {
       homeassistant,
       homeAssistantLanguage: () => config.current.homeassistant.language,
       llmTurn: createLlmTurn({
-        llm: () => this.#engine.parts.llm,
+        llm: () => this.llm.client,
         composePrompt: (soul, ctx) => souls.composePrompt(soul, ctx),
         modelFor: (soul) => souls.modelFor(soul),
         context,
@@ -134,11 +130,12 @@ export class KiwiRuntime {
         bus,
         phrases,
       }),
-      hasLlm: () => this.#engine.parts.llm !== undefined,
+      hasLlm: () => this.llm.client !== undefined,
       activeSoul: () => souls.active,
       phrases,
       bus,
     };
+    this.llm = new LlmSlot(() => config.current.llm, { openclaw: this.#openclawApprovals });
     this.#router = createRouter(routing);
     pastGate = createRouter({ ...routing, commands: [], gate: undefined });
     this.integrations = new Integrations({ config: () => config.current, control: runtimeControl(this), stages: runtimeStages(this), emit: bus.emit.bind(bus), logger });
@@ -167,7 +164,7 @@ export class KiwiRuntime {
     config.onChange((_cfg, updated, changed) => runtime.#onConfigChanged(updated, changed));
     // Kiwi learns its own voice from what it plays, so the listening pipeline can ignore its echo.
     runtime.hub.onPlay((audio) => runtime.identification.hearOwnVoice(audio));
-    await runtime.#startEngine();
+    await runtime.#startEngine(PART_NAMES);
     runtime.timers.start(); // after the engine: items missed while Kiwi was off are announced through it
     runtime.homeassistant.start();
     await runtime.security.startTelegram();
@@ -201,7 +198,7 @@ export class KiwiRuntime {
       const speaker = intent.speakerId
         ? await this.enrollment.addSamples(intent.speakerId, [audio])
         : await this.enrollment.enrol({ name: intent.name, priority: intent.priority, clips: [audio] });
-      if (intent.speakerId && speaker.priority !== 0 && speaker.priority !== intent.priority) this.speakers.update(speaker.id, { priority: intent.priority });
+      if (intent.speakerId && speaker.priority !== PRIORITIES.owner && speaker.priority !== intent.priority) this.speakers.update(speaker.id, { priority: intent.priority });
       return commands.enrollDoneReply(intent.language, speaker.name);
     } catch (err) {
       // Too short, noise, or a voice that does not match: ask again rather than fail silently.
@@ -242,8 +239,15 @@ export class KiwiRuntime {
       homeassistant_connected: this.homeassistant.status().connected,
       listening: cfg.listening,
       web_audio_clients: webAudioClients,
-      missing: this.#engine.missing,
+      missing: this.missing,
+      rebuilding: this.#engine.rebuilding,
     };
+  }
+
+  /** `part: reason` for every audio stage and the LLM that is not available. */
+  get missing(): string[] {
+    const llm = this.llm.missing;
+    return [...this.#engine.missing, ...(llm ? [`llm: ${llm}`] : [])];
   }
 
   /** The user's soul files (<data dir>/souls), for the souls API; built-ins stay read-only. */
@@ -256,11 +260,12 @@ export class KiwiRuntime {
     this.souls.replaceRegistry(await loadSouls(this.paths.userSouls, this.logger));
   }
 
-  /** Rebuild the engine (stages, models) and reload souls in-process; the API keeps serving. */
+  /** Rebuild every stage (models) and the LLM client, and reload souls in-process; the API keeps serving. */
   async restart(): Promise<void> {
     this.bus.emit('SERVICE_RESTART', { reason: 'api' }, 'runtime');
-    await this.#rebuild(async () => {
+    await this.#rebuild(PART_NAMES, 'restart', async () => {
       this.souls.replaceRegistry(await loadSouls(this.paths.userSouls, this.logger));
+      this.llm.rebuild();
     });
     this.homeassistant.start();
   }
@@ -273,41 +278,69 @@ export class KiwiRuntime {
     await this.integrations.close();
     await this.#rebuilds;
     this.#engine.dispose();
+    this.#disposeParts(PART_NAMES);
+    this.llm.dispose();
     this.store.close();
   }
 
-  /** Dispose the engine and build a new one, after any rebuild already under way. */
-  #rebuild(before?: () => Promise<void>): Promise<void> {
+  /**
+   * Rebuild `stages` (none: only a new voice loop over the same models), after any rebuild already
+   * under way. Meanwhile an engine without them runs and answers 503 `rebuilding` for what needs
+   * them: nobody ever gets a disposed model.
+   */
+  #rebuild(stages: readonly PartName[], reason: string, before?: () => Promise<void>): Promise<void> {
     const next = this.#rebuilds.then(async () => {
-      this.#engine.dispose();
+      if (stages.length > 0) {
+        const kept = { ...this.#built, parts: { ...this.#built.parts }, missing: { ...this.#built.missing } };
+        for (const stage of stages) {
+          delete kept.parts[stage];
+          delete kept.missing[stage];
+        }
+        this.#swapEngine(kept, Object.fromEntries(stages.map((stage) => [stage, reason])));
+        this.#disposeParts(stages);
+        this.#built = kept;
+      }
       await before?.();
-      await this.#startEngine();
+      await this.#startEngine(stages);
     });
     this.#rebuilds = next.catch(() => undefined); // a failed rebuild must not block later ones; callers see it
     return next;
   }
 
-  async #startEngine(): Promise<void> {
-    const built = await buildParts({
-      config: this.config.current,
-      liveConfig: () => this.config.current,
-      llmOptions: { openclaw: this.#openclawApprovals },
-      modelsDir: this.paths.models,
-      catalog: await loadCatalog(this.paths.catalog),
-    });
+  #disposeParts(stages: readonly PartName[]): void {
+    for (const stage of stages) this.#built.parts[stage]?.dispose();
+  }
+
+  /** Build `stages` into the current set of models, then run a new engine over them. */
+  async #startEngine(stages: readonly PartName[]): Promise<void> {
+    const fresh = await buildParts({ config: this.config.current, modelsDir: this.paths.models, catalog: await loadCatalog(this.paths.catalog) }, stages);
+    const built: BuiltParts = {
+      parts: { ...this.#built.parts, ...fresh.parts },
+      missing: { ...this.#built.missing, ...fresh.missing },
+      notes: fresh.notes,
+      wanted: fresh.wanted,
+    };
+    this.#built = built;
+    this.#swapEngine(built);
+    for (const line of [...this.missing, ...built.notes]) this.logger.warn(`engine: ${line}`);
+    if (this.config.current.auto_download_models) this.#installOnFirstUse(built.wanted);
+  }
+
+  /** Replace the engine (cheap: it holds no models of its own) and start the new one. */
+  #swapEngine(built: BuiltParts, rebuilding?: Partial<Record<PartName, string>>): void {
+    this.#engine?.dispose();
     this.#engine = new Engine({
       config: () => this.config.current,
       bus: this.bus,
       hub: this.hub,
       built,
+      rebuilding,
       identifier: this.identification,
       handler: this.#router,
       // While an alarm rings, "stop" and "snooze" need no wake word.
       matchWake: this.#timerVoice.wakeMatcher((text, word, language) => matchWakeWord(text, word, language)),
     });
     this.#engine.start();
-    for (const line of [...this.#engine.missing, ...built.notes]) this.logger.warn(`engine: ${line}`);
-    if (this.config.current.auto_download_models) this.#installOnFirstUse(built.wanted);
   }
 
   /**
@@ -321,8 +354,13 @@ export class KiwiRuntime {
     for (const id of fresh) this.#triedDownloads.add(id);
     this.logger.info(`downloading on first use: ${fresh.join(', ')} (progress: MODEL_DOWNLOAD_* events, the dashboard's models panel)`);
     void Promise.all(fresh.map(async (id) => (await this.models.start(id, { trustUnverified: false })).installed))
-      .then((done) => (done.some(Boolean) ? this.#rebuild() : undefined))
+      .then((done) => (done.some(Boolean) ? this.#rebuild(this.#missingStages(), 'a model was installed') : undefined))
       .catch((err: unknown) => this.logger.error({ err }, 'installing models on first use failed'));
+  }
+
+  /** The stages that could not be built (a model download may have fixed them). */
+  #missingStages(): PartName[] {
+    return PART_NAMES.filter((stage) => this.#built.missing[stage] !== undefined);
   }
 
   /** A security line (an approval that expired, or was answered elsewhere) is spoken once the engine is free; without a voice, events and Telegram carry it. */
@@ -345,11 +383,14 @@ export class KiwiRuntime {
     if (changed.some((p) => p.startsWith('telegram.'))) {
       this.security.startTelegram().catch((err: unknown) => this.logger.error({ err }, 'restarting Telegram approvals failed'));
     }
-    if (changed.some((p) => STAGE_KEYS.has(p) || p.startsWith('voice.'))) {
+    if (changed.includes('llm.provider')) this.llm.rebuild(); // the other llm.* keys are read per request
+    const stages = stagesTouchedBy(changed);
+    if (stages.length > 0 || changed.some((p) => LISTENING_KEYS.has(p))) {
       // A turn that changed config (e.g. "speak German") finishes its reply first, within reason.
       const settled = Promise.race([this.#engine.idle(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
+      const why = `${changed.filter((p) => stages.some((s) => STAGE_INPUTS[s].includes(p))).join(', ') || 'config'} changed`;
       void settled
-        .then(() => this.#rebuild())
+        .then(() => this.#rebuild(stages, why))
         .catch((err: unknown) => this.logger.error({ err }, 'engine rebuild after a config change failed'));
     }
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigPatchSchema, ConfigView, Scope, SoulId } from './config.ts';
-import { EngineState } from './events.ts';
+import { EngineState } from './state.ts';
 import { LanguageCode, LANGUAGES } from './languages.ts';
 
 /** Request and response bodies of the REST API (the seed's shapes, extended only compatibly). */
@@ -24,14 +24,19 @@ export const Status = z.object({
   listening: z.boolean(),
   web_audio_clients: z.number().int(),
   missing: z.array(z.string()).describe('engine parts that are not available, with the reason'),
+  rebuilding: z.array(z.string()).describe('stages being rebuilt after a config change (`stage: why`); requests that need one answer 503 rebuilding meanwhile'),
 });
 export type Status = z.infer<typeof Status>;
 
 export const ConfigPatchResult = z.object({ updated: z.record(z.string(), z.unknown()) });
 
+/** Priorities as stored and sent (owner 0, friend 1, guest 2, blocked 99); main/speakers/roles.ts turns them into roles. */
 export const PRIORITIES = { owner: 0, friend: 1, guest: 2, blocked: 99 } as const;
 export const Priority = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(99)]);
 export type Priority = z.infer<typeof Priority>;
+/** What a voice may do: its priority's role, `unknown` for an unknown voice, `blocked` for a blocked one. */
+export const SpeakerRole = z.enum(['owner', 'friend', 'guest', 'unknown', 'blocked']);
+export type SpeakerRole = z.infer<typeof SpeakerRole>;
 
 export const SpeakerId = z.string().regex(/^spk_[a-z0-9_]{1,48}$/, 'a speaker id looks like spk_001');
 
@@ -182,6 +187,7 @@ export const ChatBody = z
 export const ChatResult = z.object({
   command: z.string().nullable().describe('what handled it: a built-in command, homeassistant, llm, or null'),
   reply: z.string().nullable(),
+  turn_id: z.string().describe('the turn this chat ran as: every event of it (TURN_STARTED ... TURN_FINISHED) carries this id'),
 });
 
 export const AuthScopes = z.object({
@@ -303,7 +309,7 @@ export const Approval = z.object({
   text: z.string().describe('what was asked'),
   language: z.string(),
   speaker: z.object({ id: z.string(), name: z.string() }).nullable().describe('null: an unknown voice'),
-  role: z.enum(['owner', 'friend', 'guest', 'unknown', 'blocked']),
+  role: SpeakerRole,
   source: z.string(),
   severity: Severity,
   rule: SecurityRule.nullable(),

@@ -1,12 +1,64 @@
 import { z } from 'zod';
+import { Approval, Priority, Speaker, TimerItem } from './api.ts';
+import { EngineState } from './state.ts';
+
+export { STATES, EngineState } from './state.ts';
 
 /**
  * Events on the bus and on WebSocket /api/events. Every message is the envelope
  * `{event, data, timestamp, source}`; `timestamp` is ISO-8601 UTC, `source` the module that emitted it.
+ * Each event name has one schema for its `data` below: `EventBus.emit` is typed by them, the
+ * dashboard reads them, and /api/openapi.json publishes them under components.schemas.
+ * Fields are only ever added (optional), never renamed or removed: users' scripts read them.
  */
-export const STATES = ['IDLE', 'LISTENING', 'PROCESSING', 'THINKING', 'SPEAKING'] as const;
-export const EngineState = z.enum(STATES);
-export type EngineState = z.infer<typeof EngineState>;
+
+/** One run of Kiwi: an utterance, a typed chat or an announcement. Every event of the run carries it. */
+export const TurnId = z.string().describe('the turn (run) this event belongs to: an utterance, a typed chat or an announcement');
+export type TurnId = z.infer<typeof TurnId>;
+const turnId = TurnId;
+const inTurn = TurnId.optional().describe('the turn this belongs to, when it belongs to one');
+
+export const TurnKind = z.enum(['voice', 'text', 'announcement']);
+export type TurnKind = z.infer<typeof TurnKind>;
+
+/**
+ * The stages of a turn, as data: each is bracketed by STAGE_STARTED / STAGE_FINISHED and its end,
+ * counted from the turn's origin (for a voice turn the end of speech, else the turn's start), is
+ * `timings_ms[stage]` in TURN_FINISHED. New stages are added here (and only here).
+ */
+export const TURN_STAGES = {
+  transcript: 'speech to text (from the end of speech)',
+  speaker: 'speaker identification',
+  command: 'the command, Home Assistant or the LLM deciding the answer (until its first sentence)',
+  first_audio: 'from the answer being asked for until its first audio plays',
+  tts: 'speaking the answer, until the last audio has played',
+  total: 'the whole turn, until its answer ended',
+} as const;
+export type TurnStage = keyof typeof TURN_STAGES | (string & {});
+const Stage = z.string().describe(`one of: ${Object.keys(TURN_STAGES).join(', ')} (more may come)`);
+
+const ErrorInfo = z.object({ code: z.string(), message: z.string() });
+const Timings = z.record(z.string(), z.number()).describe('stage -> ms from the turn origin to the end of that stage');
+const TurnSpeaker = z.object({ id: z.string(), name: z.string(), confidence: z.number() });
+const SpeakerChange = z.object({ speaker_id: z.string(), name: z.string() });
+const MemoryChange = z.object({ speaker_id: z.string(), fact_id: z.string(), facts: z.number().int() });
+const ModelDownload = z.object({
+  id: z.string(),
+  file: z.string().optional(),
+  bytes: z.number().optional(),
+  total: z.number().nullable().optional(),
+  rate_bps: z.number().optional(),
+  eta_s: z.number().nullable().optional(),
+  path: z.string().optional(),
+  error: z.string().optional(),
+});
+const TimerEvent = z.object({
+  item: TimerItem,
+  by: z.string().optional().describe('who stopped it (STOPPED)'),
+  next_at: z.string().optional().describe('the next occurrence of a repeating item (MISSED)'),
+});
+const WebClient = z.object({ client_id: z.string() });
+const Reason = z.object({ reason: z.string() });
 
 export const EVENT_NAMES = [
   'CONNECTED',
@@ -31,6 +83,10 @@ export const EVENT_NAMES = [
   'SPEECH_ENDED',
   'SPEECH_RECOGNIZED',
   'BARGE_IN',
+  'TURN_STARTED',
+  // A turn's stages (TURN_STAGES): start and end, with the end's time from the turn's origin.
+  'STAGE_STARTED',
+  'STAGE_FINISHED',
   'TURN_FINISHED',
   'COMMAND_RECEIVED',
   'LLM_TOKEN',
@@ -78,8 +134,133 @@ export const EVENT_NAMES = [
   'REMINDER_MISSED',
   'ERROR',
 ] as const;
+
+export const EVENT_SCHEMAS = {
+  CONNECTED: z.object({ state: EngineState }),
+  STATE_CHANGED: z.object({ old_state: EngineState, new_state: EngineState, reason: z.string(), turn_id: inTurn }),
+  CONFIG_CHANGED: z.object({ updated: z.record(z.string(), z.unknown()) }),
+  LANGUAGE_CHANGED: z.object({ language: z.string() }),
+  SOUL_CHANGED: z.object({ soul_id: z.string(), name: z.string(), nsfw: z.boolean(), model: z.string() }),
+  CONTEXT_RESET: z.object({ speaker_id: z.string().nullable() }),
+  SPEAKER_ADDED: z.object({ speaker: Speaker, auto_learned: z.boolean().optional() }),
+  SPEAKER_UPDATED: z.object({ speaker: Speaker }),
+  SPEAKER_DELETED: SpeakerChange,
+  SPEAKER_BLOCKED: SpeakerChange,
+  SPEAKER_UNBLOCKED: SpeakerChange,
+  SPEAKER_IDENTIFIED: z.object({
+    id: z.string().describe('the same as speaker_id (kept for older clients)'),
+    speaker_id: z.string(),
+    name: z.string(),
+    priority: Priority,
+    confidence: z.number(),
+    blocked: z.boolean(),
+    turn_id: inTurn,
+  }),
+  // Memory per speaker: ids and counts only, never the facts (read-scope listeners must not learn them).
+  MEMORY_FACT_ADDED: MemoryChange,
+  MEMORY_FACT_DELETED: MemoryChange,
+  MEMORY_CLEARED: z.object({ speaker_id: z.string(), facts: z.number().int(), messages: z.number().int() }),
+  WAKE_WORD_DETECTED: z.object({ source: z.string(), wake_word: z.string(), keyword: z.string(), score: z.number(), engine: z.string(), turn_id: turnId }),
+  SPEECH_STARTED: z.object({ source: z.string(), turn_id: turnId }),
+  SPEECH_PARTIAL: z.object({ source: z.string(), text: z.string(), turn_id: turnId }),
+  SPEECH_ENDED: z.object({ source: z.string(), duration_ms: z.number(), turn_id: turnId }),
+  SPEECH_RECOGNIZED: z.object({
+    source: z.string(),
+    text: z.string().describe('the command (without the wake word)'),
+    transcript: z.string(),
+    language: z.string(),
+    speaker_id: z.string().nullable(),
+    speaker_name: z.string().nullable(),
+    turn_id: turnId,
+  }),
+  BARGE_IN: z.object({ source: z.string(), turn_id: inTurn.describe('the turn that was interrupted') }),
+  TURN_STARTED: z.object({ turn_id: turnId, kind: TurnKind, source: z.string().describe("an audio source id, 'text' or 'announcement'") }),
+  STAGE_STARTED: z.object({ turn_id: turnId, stage: Stage }),
+  STAGE_FINISHED: z.object({
+    turn_id: turnId,
+    stage: Stage,
+    ms: z.number().describe('how long the stage took'),
+    at_ms: z.number().describe("when it ended, from the turn's origin"),
+    error: ErrorInfo.optional().describe('the stage failed'),
+  }),
+  TURN_FINISHED: z.object({
+    turn_id: turnId,
+    wake: z.boolean(),
+    transcript: z.string(),
+    language: z.string(),
+    speaker: TurnSpeaker.nullable(),
+    command: z.string().nullable(),
+    reply: z.string().nullable(),
+    ignored: z.string().optional().describe('why nothing was done'),
+    timings_ms: Timings,
+    source: z.string(),
+  }),
+  COMMAND_RECEIVED: z.object({ command: z.string(), source: z.string(), speaker_id: z.string().nullable(), language: z.string(), turn_id: turnId }),
+  LLM_TOKEN: z.object({ text: z.string(), turn_id: inTurn }),
+  LLM_COMPLETE: z.object({
+    text: z.string(),
+    model: z.string(),
+    ms: z.number(),
+    first_token_ms: z.number().nullable(),
+    status: z.enum(['complete', 'aborted', 'error']),
+    soul: z.string(),
+    speaker_id: z.string().nullable(),
+    error: z.string().optional(),
+    turn_id: inTurn,
+  }),
+  TTS_STARTED: z.object({ text: z.string(), turn_id: turnId }),
+  TTS_FINISHED: z.object({ text: z.string(), interrupted: z.boolean(), turn_id: turnId }),
+  APPROVAL_REQUESTED: z.object({ approval: Approval }),
+  APPROVAL_RESOLVED: z.object({ approval: Approval, outcome: Approval.shape.status }),
+  HA_CONNECTION_CHANGED: z.object({ connected: z.boolean(), error: z.string().nullable() }),
+  MQTT_CONNECTION_CHANGED: z.object({ connected: z.boolean(), broker: z.string().nullable().describe('host:port, never credentials'), error: z.string().nullable() }),
+  HA_COMMAND_SENT: z.object({ command: z.string(), language: z.string() }),
+  HA_COMMAND_RESPONSE: z.object({ command: z.string(), response: z.string() }),
+  WEB_CLIENT_CONNECTED: WebClient,
+  WEB_CLIENT_DISCONNECTED: WebClient,
+  AUDIO_ERROR: z.object({ client_id: z.string(), code: z.string(), message: z.string() }),
+  MODEL_DOWNLOAD_STARTED: ModelDownload,
+  MODEL_DOWNLOAD_PROGRESS: ModelDownload,
+  MODEL_DOWNLOAD_COMPLETED: ModelDownload,
+  MODEL_DOWNLOAD_FAILED: ModelDownload,
+  ENGINE_READY: z.object({ missing: z.array(z.string()) }),
+  SERVICE_RESTART: Reason,
+  SERVICE_SHUTDOWN: Reason,
+  // Timers, alarms and reminders (main/timers); MISSED: it came due while Kiwi was off.
+  TIMER_SET: TimerEvent,
+  TIMER_UPDATED: TimerEvent,
+  TIMER_CANCELLED: TimerEvent,
+  TIMER_RINGING: TimerEvent,
+  TIMER_SNOOZED: TimerEvent,
+  TIMER_STOPPED: TimerEvent,
+  TIMER_MISSED: TimerEvent,
+  ALARM_SET: TimerEvent,
+  ALARM_UPDATED: TimerEvent,
+  ALARM_CANCELLED: TimerEvent,
+  ALARM_RINGING: TimerEvent,
+  ALARM_SNOOZED: TimerEvent,
+  ALARM_STOPPED: TimerEvent,
+  ALARM_MISSED: TimerEvent,
+  REMINDER_SET: TimerEvent,
+  REMINDER_UPDATED: TimerEvent,
+  REMINDER_CANCELLED: TimerEvent,
+  REMINDER_RINGING: TimerEvent,
+  REMINDER_SNOOZED: TimerEvent,
+  REMINDER_STOPPED: TimerEvent,
+  REMINDER_MISSED: TimerEvent,
+  ERROR: z.object({ code: z.string(), message: z.string(), turn_id: inTurn, stage: Stage.optional() }),
+} as const satisfies Record<EventName, z.ZodObject>;
+
 export const EventName = z.enum(EVENT_NAMES);
 export type EventName = z.infer<typeof EventName>;
+
+/** The `data` of one event. */
+export type EventData<K extends EventName> = z.infer<(typeof EVENT_SCHEMAS)[K]>;
+
+/** An envelope whose `data` matches its `event`: narrowing on `event` types `data`. */
+export type TypedEnvelope<K extends EventName = EventName> = {
+  [E in K]: { event: E; data: EventData<E>; timestamp: string; source: string };
+}[K];
 
 export const EventEnvelope = z.object({
   event: EventName,
@@ -87,7 +268,31 @@ export const EventEnvelope = z.object({
   timestamp: z.string().describe('ISO-8601 UTC'),
   source: z.string(),
 });
+/** The envelope as it travels: untyped `data` (from the wire it must be decoded, see decodeEvent); TypedEnvelope is the checked view. */
 export type EventEnvelope = z.infer<typeof EventEnvelope>;
 
 /** Messages a client may send on /api/events. */
 export const EventsClientMessage = z.discriminatedUnion('type', [z.object({ type: z.literal('ping') })]);
+
+/**
+ * An event's `data` from the wire, checked against its schema. A field that does not match is
+ * left out (a record keeps its valid entries), so one bad field never hides the rest of the event.
+ */
+export function decodeEvent<K extends EventName>(event: K, data: unknown): Partial<EventData<K>> {
+  const schema: z.ZodObject = EVENT_SCHEMAS[event];
+  const whole = schema.safeParse(data);
+  if (whole.success) return whole.data as EventData<K>;
+  const raw = data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const value = raw[key];
+    const checked = field.safeParse(value);
+    if (checked.success) {
+      if (checked.data !== undefined) out[key] = checked.data;
+    } else if (field instanceof z.ZodRecord && value !== null && typeof value === 'object') {
+      const valueType = field.valueType as z.ZodType;
+      out[key] = Object.fromEntries(Object.entries(value).filter(([, v]) => valueType.safeParse(v).success));
+    }
+  }
+  return out as Partial<EventData<K>>;
+}

@@ -4,8 +4,9 @@ import type { Pcm } from '../engine/stages.ts';
 import { INPUT_RATES } from '../server/ws-audio.ts';
 import type { AudioControl, AudioOpenResult, AudioOut } from './ipc-contract.ts';
 import { abortableSleep } from '../platform/abortable-sleep.ts';
+import { SAMPLE_RATE } from '../contract/audio.ts';
 
-const ENGINE_RATE = 16000;
+const ENGINE_RATE = SAMPLE_RATE;
 /** One message may carry at most 250 ms of audio (the capture worklet sends ~20 ms). */
 const MAX_FRAME_SECONDS = 0.25;
 /** Reply audio goes out in 100 ms pieces... */

@@ -91,7 +91,7 @@ describe('IPC channel → handler mapping', () => {
     ipc.send(fromPage('https://evil.example/'), SEND.eventsSubscribe);
     expect(pushed).toHaveLength(0);
     ipc.send(trusted, SEND.eventsSubscribe);
-    bus.emit('SOUL_CHANGED', { soul_id: 'comedian' }, 'souls');
+    bus.emit('SOUL_CHANGED', { soul_id: 'comedian', name: 'Comedian', nsfw: false, model: '' }, 'souls');
     expect(pushed.map((p) => [p.id, p.channel, (p.payload as { event: string }).event])).toEqual([
       [OUR_WINDOW, PUSH.event, 'CONNECTED'],
       [OUR_WINDOW, PUSH.event, 'SOUL_CHANGED'],

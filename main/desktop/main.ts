@@ -20,6 +20,7 @@ import { createTray, type KiwiTray } from './tray.ts';
 import { trayStateOf } from './tray-model.ts';
 import { allowPermission } from './window-options.ts';
 import { WindowManager } from './windows.ts';
+import { SAMPLE_RATE } from '../contract/audio.ts';
 
 /**
  * The desktop shell: the same engine and server as `kiwi serve`, in Electron's main process, with
@@ -80,7 +81,7 @@ async function start(launch: LaunchRequest): Promise<void> {
 
   const api = new ApiBridge(() => running.server.url);
   const events = new EventBridge(runtime.bus, () => runtime.engine.state);
-  const audio = new AudioBridge({ hub: runtime.hub, stopEngine: () => runtime.engine.stop(), resampler: (rate) => new StreamResampler(rate, 16000) });
+  const audio = new AudioBridge({ hub: runtime.hub, stopEngine: () => runtime.engine.stop(), resampler: (rate) => new StreamResampler(rate, SAMPLE_RATE) });
   bridges = { events, audio };
   const handlers = createDesktopIpcHandlers({
     api,

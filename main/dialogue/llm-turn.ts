@@ -75,7 +75,8 @@ export function createLlmTurn(deps: LlmTurnDeps): LlmTurn {
     const sentences = new AsyncQueue<string>();
     const chunker = new SentenceChunker({ ...deps.chunker, language: request.language });
     const speakable = new SpeakableFilter({ language: request.language, codeMention: book.code });
-    const tokens = new TokenEvents(deps.bus, deps.tokenIntervalMs ?? 100);
+    const turnId = request.turn_id;
+    const tokens = new TokenEvents(deps.bus, deps.tokenIntervalMs ?? 100, turnId);
     const started = performance.now();
     let text = '';
     let firstTokenMs: number | null = null;
@@ -88,11 +89,11 @@ export function createLlmTurn(deps: LlmTurnDeps): LlmTurn {
         spoken++;
       }
     };
-    const complete = (status: 'complete' | 'aborted' | 'error', extra: Record<string, unknown> = {}) => {
+    const complete = (status: 'complete' | 'aborted' | 'error', extra: { error?: string } = {}) => {
       tokens.flush();
       deps.bus.emit(
         'LLM_COMPLETE',
-        { text, model, ms: Math.round(performance.now() - started), first_token_ms: firstTokenMs, status, soul: soul.id, speaker_id: request.speaker?.id ?? null, ...extra },
+        { text, model, ms: Math.round(performance.now() - started), first_token_ms: firstTokenMs, status, soul: soul.id, speaker_id: request.speaker?.id ?? null, turn_id: turnId, ...extra },
         'llm',
       );
     };
@@ -120,7 +121,7 @@ export function createLlmTurn(deps: LlmTurnDeps): LlmTurn {
         }
         const code = err instanceof LlmError ? err.code : 'llm_failed';
         complete('error', { error: code });
-        deps.bus.emit('ERROR', { code, message: describeError(err) }, 'llm');
+        deps.bus.emit('ERROR', { code, message: describeError(err), turn_id: turnId }, 'llm');
         deps.onError?.(err);
         // The unfinished sentence in the chunker is dropped: half a sentence helps nobody.
         sentences.push(phraseForError(book, err, spoken > 0));
@@ -143,6 +144,7 @@ class TokenEvents {
   constructor(
     private readonly bus: EventBus,
     private readonly intervalMs: number,
+    private readonly turnId: string | undefined,
   ) {}
 
   add(token: string): void {
@@ -157,7 +159,7 @@ class TokenEvents {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     if (!this.#pending) return;
-    this.bus.emit('LLM_TOKEN', { text: this.#pending }, 'llm');
+    this.bus.emit('LLM_TOKEN', { text: this.#pending, turn_id: this.turnId }, 'llm');
     this.#pending = '';
     this.#last = performance.now();
   }

@@ -1,5 +1,6 @@
 import type { Config } from '../contract/config.ts';
 import type { EngineState } from '../contract/events.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
 import { KiwiError, describeError, unavailable } from '../platform/errors.ts';
 import type { AudioHub } from './audio/audio-hub.ts';
 import { wakeCue } from './audio/cue.ts';
@@ -12,23 +13,41 @@ import type { BuiltParts } from './parts.ts';
 import { speakSentences } from './speech/sentence-speaker.ts';
 import type { EngineParts, PartName } from './stages.ts';
 import { matchWakeWord } from './stages/wake/text-match.ts';
+import { TurnRun, type TurnHandle } from './turns/turn-run.ts';
+
+/** What a typed turn answers. */
+export interface ChatAnswer {
+  command: string | null;
+  reply: string | null;
+  turn_id: string;
+}
+
+/** How a spoken line ended: `interrupted` when stop, barge-in or a newer turn cut it off. */
+export interface SpeakOutcome {
+  interrupted: boolean;
+}
 
 export interface EngineOptions {
   config: () => Config;
   bus: EventBus;
   hub: AudioHub;
+  /** The audio models to run on: the runtime owns them (and disposes them); the engine only uses them. */
   built: BuiltParts;
+  /** Stages being rebuilt right now → why: they answer 503 `rebuilding` until the next engine has them. */
+  rebuilding?: Partial<Record<PartName, string>>;
   /** What to do with a command; without one, commands are recognised but not answered. */
   handler?: TurnHandler;
   identifier?: SpeakerIdentifier;
   /** Finds the wake word in a transcript (the `text` engine, and stripping it from commands); default: the locale-aware matcher. */
   matchWake?: WakeMatcher;
+  /** Turn timings and the capture window; default: the system clock. */
+  clock?: Clock;
 }
 
 /**
- * The voice engine of one Kiwi process: the state machine, the stages, the voice loop over
+ * The voice engine of one Kiwi process: the state machine, the audio stages, the voice loop over
  * every audio input, and the current turn (one AbortController that stop and barge-in
- * cancel). `restart` replaces the whole object.
+ * cancel). It is cheap: a config change makes a new one over the models that did not change.
  */
 export class Engine {
   readonly machine = new StateMachine('IDLE');
@@ -38,6 +57,8 @@ export class Engine {
   readonly #results = new Set<(result: TurnResult) => void>();
   readonly #cleanup: Array<() => void> = [];
   #turn: AbortController | null = null;
+  /** The run the current turn belongs to (BARGE_IN names it). */
+  #run: TurnRun | null = null;
   #idleWaiters: Array<() => void> = [];
   #activeSpeaker: string | null = null;
   #disposed = false;
@@ -51,8 +72,11 @@ export class Engine {
         if (to === 'SPEAKING' || from === 'SPEAKING') this.#voice?.speakingChanged(to === 'SPEAKING');
       }),
     );
+    this.#clock = options.clock ?? systemClock;
     this.#voice = this.#canListen() ? this.#makeVoiceLoop() : null;
   }
+
+  readonly #clock: Clock;
 
   get state(): EngineState {
     return this.machine.state;
@@ -62,9 +86,15 @@ export class Engine {
     return this.#activeSpeaker;
   }
 
-  /** `stage: reason` for every stage that is not available. */
+  /** `stage: reason` for every stage that is not available (a stage being rebuilt says so). */
   get missing(): string[] {
-    return Object.entries(this.#missing).map(([stage, reason]) => `${stage}: ${reason}`);
+    const rebuilding = Object.entries(this.options.rebuilding ?? {}).map(([stage, reason]) => `${stage}: rebuilding (${reason})`);
+    return [...Object.entries(this.#missing).map(([stage, reason]) => `${stage}: ${reason}`), ...rebuilding];
+  }
+
+  /** `stage: reason` for every stage being rebuilt now. */
+  get rebuilding(): string[] {
+    return Object.entries(this.options.rebuilding ?? {}).map(([stage, reason]) => `${stage}: ${reason}`);
   }
 
   /** Begin listening when config says so and the listening stages exist; otherwise stay IDLE. */
@@ -111,39 +141,60 @@ export class Engine {
     return () => this.#results.delete(listener);
   }
 
+  /** A new run (turn) with its id; TURN_STARTED goes out now. */
+  newTurn(kind: TurnRun['kind'], source: string): TurnRun {
+    return new TurnRun({ bus: this.options.bus, clock: this.#clock }, kind, source);
+  }
+
   /**
    * A typed turn (API, dashboard): the same handling as a spoken command. With `speak`, the reply
-   * is also spoken (when a TTS exists); otherwise only returned.
+   * is also spoken (when a TTS exists); otherwise only returned. The handle's id is the turn's.
    */
-  async chat(text: string, options: { language?: string; speak: boolean }): Promise<{ command: string | null; reply: string | null }> {
+  chat(text: string, options: { language?: string; speak: boolean }): TurnHandle<ChatAnswer> {
     const language = options.language ?? this.options.config().language;
-    this.options.bus.emit('SPEECH_RECOGNIZED', { source: 'text', text, transcript: text, language, speaker_id: null, speaker_name: null }, 'engine');
-    const t0 = performance.now();
-    const { command, reply, firstAudioMs } = await this.#respond(text, { sourceId: 'text', transcript: text, language, speaker: null }, options.speak && Boolean(this.parts.tts));
-    const timings_ms: Record<string, number> = { total: Math.round(performance.now() - t0) };
-    if (firstAudioMs !== null) timings_ms.first_audio = Math.round(firstAudioMs);
-    this.#finished({ wake: false, transcript: text, language, speaker: null, command, reply, timings_ms }, 'text');
-    return { command, reply };
+    const run = this.newTurn('text', 'text');
+    const done = (async () => {
+      this.options.bus.emit('SPEECH_RECOGNIZED', { source: 'text', text, transcript: text, language, speaker_id: null, speaker_name: null, turn_id: run.id }, 'engine');
+      const { command, reply } = await this.#respond(text, { sourceId: 'text', transcript: text, language, speaker: null, turn: run }, options.speak && Boolean(this.parts.tts));
+      run.end('total');
+      this.#finished({ turn_id: run.id, wake: false, transcript: text, language, speaker: null, command, reply, timings_ms: run.timings() }, 'text');
+      return { command, reply, turn_id: run.id };
+    })();
+    return { id: run.id, done };
   }
 
-  /** Speak `text` now (test phrase, announcement). Throws 503 at once when no TTS exists; later failures become ERROR events. */
-  speak(text: string): void {
-    this.#require('tts');
+  /**
+   * Speak `text` now (test phrase, announcement) as a turn of its own. Throws 503 at once when no
+   * TTS exists; later failures become ERROR events. `done` says whether it was cut off.
+   */
+  speak(text: string): TurnHandle<SpeakOutcome> {
+    this.require('tts');
     this.stop();
-    const turn = this.#beginTurn();
-    void this.#say([text], turn).then(
-      () => this.#endTurn(turn),
+    const run = this.newTurn('announcement', 'announcement');
+    const turn = this.#beginTurn('SPEAKING', run);
+    const done = this.#say([text], turn, run).then(
+      () => undefined,
       (err: unknown) => {
-        if (!turn.signal.aborted) this.#error('tts_failed', err);
-        this.#endTurn(turn);
+        if (!turn.signal.aborted) this.#error('tts_failed', err, run.id);
       },
-    );
+    ).then(() => {
+      this.#endTurn(turn);
+      run.end('total');
+      const result = { turn_id: run.id, wake: false, transcript: '', language: this.options.config().language, speaker: null, command: null, reply: text, timings_ms: run.timings() };
+      this.options.bus.emit('TURN_FINISHED', { ...result, source: 'announcement' }, 'engine');
+      return { interrupted: turn.signal.aborted };
+    });
+    return { id: run.id, done };
   }
 
-  /** Stop playback, pending synthesis and the running request together. */
+  /** Stop playback, pending synthesis and the running request together; with nothing running it does nothing. */
   stop(): void {
-    if (!this.parts.tts && !this.#turn) this.#require('tts');
     this.#turn?.abort(new KiwiError('stopped', 'Stopped by request'));
+  }
+
+  /** Whether something is running (a turn that stop() would end). */
+  get busy(): boolean {
+    return this.#turn !== null;
   }
 
   /** Resolves when no turn is running (a config change from a command waits so its reply is heard). */
@@ -158,7 +209,6 @@ export class Engine {
     this.#turn?.abort(new KiwiError('engine_restarting', 'The engine is restarting'));
     for (const off of this.#cleanup) off();
     for (const resolve of this.#idleWaiters.splice(0)) resolve();
-    for (const part of Object.values(this.parts)) (part as { dispose?: () => void }).dispose?.();
   }
 
   #canListen(): boolean {
@@ -174,6 +224,8 @@ export class Engine {
       config,
       bus,
       hub,
+      clock: this.#clock,
+      newTurn: (source) => this.newTurn('voice', source),
       stt: stt!,
       makeVad: (threshold) => vad!.fork(threshold),
       makeWake: wake ? () => wake.fork() : undefined,
@@ -182,18 +234,18 @@ export class Engine {
       isSpeaking: () => this.state === 'SPEAKING',
       bargeIn: (source) => {
         if (this.state !== 'SPEAKING' || !this.#turn) return;
-        bus.emit('BARGE_IN', { source }, 'engine');
+        bus.emit('BARGE_IN', { source, turn_id: this.#run?.id }, 'engine');
         this.#turn.abort(new KiwiError('barge_in', 'The user spoke over Kiwi'));
       },
       acknowledgeWake: () => {
         if (config().voice.wake_cue) void hub.play(wakeCue(), new AbortController().signal).catch((err: unknown) => this.#error('audio_failed', err));
       },
       respond: (command, heard) => this.#respond(command, heard),
-      announce: async (text) => {
+      announce: async (text, run) => {
         if (!this.parts.tts) return;
-        const turn = this.#beginTurn();
+        const turn = this.#beginTurn('SPEAKING', run);
         try {
-          await this.#say([text], turn);
+          await this.#say([text], turn, run);
         } catch (err) {
           if (!turn.signal.aborted) throw err; // stopped or barged in: that is the user's choice, not a failure
         } finally {
@@ -204,35 +256,39 @@ export class Engine {
     });
   }
 
-  /** Runs a command; `firstAudioMs` counts from this call (handler time included) to the first reply audio. */
-  async #respond(command: string, heard: Heard, speak = true) {
+  /** Runs a command as stages of its turn: `command` (the handler), `first_audio` (until the reply is heard), `tts`. */
+  async #respond(command: string, heard: Heard, speak = true): Promise<{ command: string | null; reply: string | null }> {
     const { bus } = this.options;
-    const t0 = performance.now();
+    const run = heard.turn;
     this.#activeSpeaker = heard.speaker?.id ?? null;
-    const turn = this.#beginTurn('PROCESSING');
-    bus.emit('COMMAND_RECEIVED', { command, source: heard.sourceId, speaker_id: this.#activeSpeaker, language: heard.language }, 'engine');
+    const turn = this.#beginTurn('PROCESSING', run);
+    bus.emit('COMMAND_RECEIVED', { command, source: heard.sourceId, speaker_id: this.#activeSpeaker, language: heard.language, turn_id: run.id }, 'engine');
     try {
-      if (!this.options.handler) return { command: null, reply: null, firstAudioMs: null };
+      if (!this.options.handler) return { command: null, reply: null };
       this.machine.moveTo('THINKING');
-      const answer = await this.options.handler({ text: command, language: heard.language, speaker: heard.speaker, source: heard.sourceId, signal: turn.signal });
-      if (!answer.reply) return { command: answer.command, reply: null, firstAudioMs: null };
-      if (!speak) return { command: answer.command, reply: await collect(answer.reply), firstAudioMs: null };
-      const sayFrom = performance.now() - t0;
-      const spoken = await this.#say(answer.reply, turn);
-      return { command: answer.command, reply: spoken.text, firstAudioMs: spoken.firstAudioMs === null ? null : sayFrom + spoken.firstAudioMs };
+      run.start('first_audio');
+      const handler = this.options.handler;
+      const answer = await run.stage('command', () =>
+        handler({ text: command, language: heard.language, speaker: heard.speaker, source: heard.sourceId, signal: turn.signal, turn_id: run.id }),
+      );
+      if (!answer.reply) return { command: answer.command, reply: null };
+      if (!speak) return { command: answer.command, reply: await collect(answer.reply) };
+      const spoken = await this.#say(answer.reply, turn, run);
+      return { command: answer.command, reply: spoken.text };
     } catch (err) {
-      if (turn.signal.aborted) return { command: null, reply: null, firstAudioMs: null };
+      if (turn.signal.aborted) return { command: null, reply: null };
       throw err; // the voice loop reports it as an ERROR event, the API as an error answer
     } finally {
       this.#endTurn(turn);
     }
   }
 
-  async #say(sentences: AsyncIterable<string> | Iterable<string>, turn: AbortController) {
-    const tts = this.#require('tts');
+  async #say(sentences: AsyncIterable<string> | Iterable<string>, turn: AbortController, run: TurnRun) {
+    const tts = this.require('tts');
     const config = this.options.config();
     const { bus, hub } = this.options;
     const spoken: string[] = [];
+    run.start('tts');
     const result = await speakSentences(
       (async function* () {
         for await (const sentence of sentences) {
@@ -245,10 +301,14 @@ export class Engine {
       (audio, signal) => hub.play(audio, signal),
       turn.signal,
       () => {
-        if (this.machine.canMove('SPEAKING')) this.machine.moveTo('SPEAKING');
-        bus.emit('TTS_STARTED', { text: spoken.join(' ') }, 'engine');
+        if (this.state !== 'SPEAKING') this.machine.moveTo('SPEAKING');
+        run.end('first_audio');
+        bus.emit('TTS_STARTED', { text: spoken.join(' '), turn_id: run.id }, 'engine');
       },
-    ).finally(() => bus.emit('TTS_FINISHED', { text: spoken.join(' '), interrupted: turn.signal.aborted }, 'engine'));
+    ).finally(() => {
+      run.end('tts');
+      bus.emit('TTS_FINISHED', { text: spoken.join(' '), interrupted: turn.signal.aborted, turn_id: run.id }, 'engine');
+    });
     return result;
   }
 
@@ -258,29 +318,36 @@ export class Engine {
     this.options.bus.emit('TURN_FINISHED', { ...result, source }, 'engine');
   }
 
-  #beginTurn(state: EngineState = 'SPEAKING'): AbortController {
+  #beginTurn(state: EngineState, run: TurnRun): AbortController {
     this.#turn?.abort(new KiwiError('superseded', 'A newer turn started'));
     const turn = new AbortController();
     this.#turn = turn;
-    if (this.machine.canMove(state)) this.machine.moveTo(state);
+    this.#run = run;
+    // A turn that replaces one still thinking is thinking at once (THINKING has no way back to PROCESSING).
+    // Every other start is in the table: an illegal move is a bug and throws.
+    if (!(state === 'PROCESSING' && this.state === 'THINKING')) this.machine.moveTo(state);
     return turn;
   }
 
   #endTurn(turn: AbortController): void {
     if (this.#turn !== turn) return; // a newer turn owns the state now
     this.#turn = null;
+    this.#run = null;
     for (const resolve of this.#idleWaiters.splice(0)) resolve();
     if (this.#disposed) return;
     const next = this.options.config().listening && this.#voice ? 'LISTENING' : 'IDLE';
-    if (this.machine.canMove(next)) this.machine.moveTo(next);
+    this.machine.moveTo(next);
   }
 
-  #error(code: string, err: unknown): void {
-    this.options.bus.emit('ERROR', { code, message: describeError(err) }, 'engine');
+  #error(code: string, err: unknown, turnId?: string): void {
+    this.options.bus.emit('ERROR', { code, message: describeError(err), ...(turnId ? { turn_id: turnId } : {}) }, 'engine');
   }
 
-  #require<K extends PartName>(stage: K): NonNullable<EngineParts[K]> {
+  /** The stage, or a 503 naming why it is not available. */
+  require<K extends PartName>(stage: K): NonNullable<EngineParts[K]> {
     const part = this.parts[stage];
+    const rebuilding = this.options.rebuilding?.[stage];
+    if (!part && rebuilding) throw unavailable('rebuilding', `${stage} is being rebuilt (${rebuilding}); try again in a moment`);
     if (!part) throw unavailable(`${stage}_unavailable`, `Not available: ${stage}: ${this.#missing[stage] ?? 'not built'}`);
     return part as NonNullable<EngineParts[K]>;
   }

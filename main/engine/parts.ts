@@ -1,5 +1,4 @@
 import type { Config } from '../contract/config.ts';
-import { createLlm, type CreateLlmOptions } from '../llm/factory.ts';
 import { describeError, KiwiError } from '../platform/errors.ts';
 import type { Catalog, ModelTask } from './models/catalog-schema.ts';
 import { resolveModel } from './models/resolve.ts';
@@ -9,14 +8,31 @@ import { STT_ENGINES } from './stages/stt/index.ts';
 import { createSystemVoice, TTS_ENGINES, TTS_PROVIDER_ENGINES } from './stages/tts/index.ts';
 import { VAD_ENGINES } from './stages/vad/index.ts';
 import { WAKE_ENGINES } from './stages/wake/index.ts';
-import type { EngineParts, PartName } from './stages.ts';
+import { PART_NAMES, type EngineParts, type PartName } from './stages.ts';
 
 export interface PartContext extends StageContext {
   catalog: Catalog;
-  /** The config as it is now (not as it was at build time): the LLM reads its URL and key per request. */
-  liveConfig?: () => Config;
-  /** Passed to the LLM client (e.g. OpenClaw's exec-approval callbacks, which the runtime routes to its approvals). */
-  llmOptions?: CreateLlmOptions;
+}
+
+/**
+ * The config keys each stage is built from, as data: changing one rebuilds that stage and no
+ * other. `language` picks the model of every stage ('auto'). Keys not listed anywhere here are
+ * read live (or by the voice loop, see LISTENING_KEYS) and never reload a model.
+ */
+export const STAGE_INPUTS: Readonly<Record<PartName, readonly string[]>> = {
+  vad: ['language', 'voice.vad_model', 'voice.min_speech_ms', 'voice.max_utterance_s'],
+  wake: ['language', 'wake_word_engine', 'wake_word', 'voice.wake_model', 'voice.wake_threshold'],
+  stt: ['language', 'stt_model', 'stt_device'],
+  speaker: ['language', 'voice.speaker_model'],
+  tts: ['language', 'tts_provider'],
+};
+
+/** Keys the voice loop reads when it opens an input's session: a change makes a new voice loop over the same models. */
+export const LISTENING_KEYS: ReadonlySet<string> = new Set(['voice.barge_in', 'voice.barge_in_threshold', 'voice.vad_threshold', 'voice.max_utterance_s', 'wake_word_engine']);
+
+/** The stages a config change touches (in build order). */
+export function stagesTouchedBy(changed: readonly string[]): PartName[] {
+  return PART_NAMES.filter((stage) => STAGE_INPUTS[stage].some((key) => changed.includes(key)));
 }
 
 export interface BuiltParts {
@@ -30,12 +46,12 @@ export interface BuiltParts {
 }
 
 /**
- * Builds every stage config asks for: config → model (resolved and verified) → the adapter for
- * that model's engine. A stage that cannot be built is reported as missing with the reason;
- * the features that need it answer 503 naming it. TTS falls back to the system voice, so Kiwi
- * can always speak.
+ * Builds the stages config asks for (`only`: just these; default all): config → model (resolved
+ * and verified) → the adapter for that model's engine. A stage that cannot be built is reported
+ * as missing with the reason; the features that need it answer 503 naming it. TTS falls back to
+ * the system voice, so Kiwi can always speak. The LLM is not a part: it lives beside the engine.
  */
-export async function buildParts(ctx: PartContext): Promise<BuiltParts> {
+export async function buildParts(ctx: PartContext, only: readonly PartName[] = PART_NAMES): Promise<BuiltParts> {
   const { config } = ctx;
   const built: BuiltParts = { parts: {}, missing: {}, notes: [], wanted: [] };
   const want = (err: unknown) => {
@@ -43,6 +59,7 @@ export async function buildParts(ctx: PartContext): Promise<BuiltParts> {
     if (install && !built.wanted.includes(install)) built.wanted.push(install);
   };
   const attempt = async <K extends PartName>(stage: K, make: () => Promise<EngineParts[K]>) => {
+    if (!only.includes(stage)) return;
     try {
       built.parts[stage] = await make();
     } catch (err) {
@@ -78,9 +95,6 @@ export async function buildParts(ctx: PartContext): Promise<BuiltParts> {
       return createSystemVoice(ctx);
     }
   });
-  const llm = createLlm(() => (ctx.liveConfig ?? (() => config))().llm, ctx.llmOptions);
-  if (llm) built.parts.llm = llm;
-  else built.missing.llm = "llm.provider is 'none': only built-in commands and Home Assistant answer";
   return built;
 }
 

@@ -118,7 +118,8 @@ export interface EngineParts {
   stt?: Stt;
   speaker?: SpeakerEmbedder;
   tts?: Tts;
-  llm?: Llm;
 }
 
 export type PartName = keyof EngineParts;
+/** Every audio stage, in build order. */
+export const PART_NAMES: readonly PartName[] = ['vad', 'wake', 'stt', 'speaker', 'tts'];

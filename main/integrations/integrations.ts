@@ -1,5 +1,5 @@
 import type { Config } from '../contract/config.ts';
-import type { EventName } from '../contract/events.ts';
+import type { EventData, EventName } from '../contract/events.ts';
 import { describeError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import { VERSION } from '../platform/version.ts';
@@ -18,7 +18,7 @@ export interface IntegrationsDeps {
   config: () => Config;
   control: KiwiControl;
   stages: WyomingStages;
-  emit: (event: EventName, data: Record<string, unknown>, source: string) => void;
+  emit: <K extends EventName>(event: K, data: EventData<K>, source: string) => void;
   logger: Logger;
 }
 

@@ -12,7 +12,7 @@ export interface CreateLlmOptions {
 /**
  * The LLM client for `llm.provider` (`none` → undefined: only built-in commands and Home Assistant
  * answer). Pass a getter for `config` so base_url, model, api_key and timeout_s changes apply on the
- * next request; a provider change needs a new client (the runtime rebuilds the engine for it).
+ * next request; a provider change needs a new client (LlmSlot.rebuild: the audio models stay).
  */
 export function createLlm(config: LlmConfigSource, options: CreateLlmOptions = {}): Llm | undefined {
   const provider = readConfig(config).provider;

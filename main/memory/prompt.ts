@@ -1,4 +1,5 @@
 import type { TurnRequest } from '../engine/listening/turn.ts';
+import { isBlocked } from '../speakers/roles.ts';
 import type { FactRecord } from '../store/store.ts';
 
 /**
@@ -8,7 +9,7 @@ import type { FactRecord } from '../store/store.ts';
  */
 export function memoryPrompt(request: Pick<TurnRequest, 'speaker'>, factsOf: (speakerId: string) => readonly FactRecord[]): string | null {
   const speaker = request.speaker;
-  if (!speaker || speaker.blocked || speaker.priority === 99) return null;
+  if (!speaker || isBlocked(speaker)) return null;
   const facts = factsOf(speaker.id);
   if (facts.length === 0) return null;
   // In the speaker's own words, one per line: "I" in a fact means the speaker, not Kiwi.

@@ -1,4 +1,5 @@
 import type { TurnAnswer, TurnRequest } from '../engine/listening/turn.ts';
+import { isBlocked } from '../speakers/roles.ts';
 import { formatList } from '../dialogue/commands/replies.ts';
 import type { PartialHandler } from '../dialogue/router.ts';
 import { memoryReply, type MemoryLocale, type MemoryReplyKey } from './locale.ts';
@@ -31,7 +32,7 @@ export function createMemoryCommands(deps: MemoryCommandsDeps): PartialHandler {
     const command = `memory_${match.name}` as const;
     const say = (key: MemoryReplyKey, values?: Record<string, string>): MemoryAnswer => ({ command, reply: [memoryReply(locale, key, values)], match });
     const speaker = request.speaker;
-    if (speaker && (speaker.blocked || speaker.priority === 99)) return { command, reply: null, match };
+    if (speaker && isBlocked(speaker)) return { command, reply: null, match };
     if (!speaker) return say('voice_needed');
     const { memory } = deps;
     switch (match.name) {

@@ -3,7 +3,7 @@ import type { Role } from '../dialogue/commands/types.ts';
 import type { IdentifiedSpeaker } from '../engine/listening/turn.ts';
 import { KiwiError, conflict, notFound } from '../platform/errors.ts';
 import type { RuleMatch } from './classifier.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../platform/clock.ts';
 import type { Severity } from './severity.ts';
 
 /**
@@ -99,7 +99,7 @@ const sameRequest = (a: Approval, request: HeldRequest, exec: ExecDetails | null
  * gone by then); the audit log keeps what happened.
  */
 export class ApprovalBook {
-  readonly #pending = new Map<string, { approval: Approval; timer: unknown }>();
+  readonly #pending = new Map<string, { approval: Approval; cancel: () => void }>();
   readonly #resolved = new Map<string, Approval>();
 
   constructor(private readonly options: ApprovalBookOptions) {}
@@ -130,8 +130,8 @@ export class ApprovalBook {
       resolvedAt: null,
       resolvedBy: null,
     };
-    const timer = this.options.clock.setTimeout(() => this.#expire(approval.id), timeout);
-    this.#pending.set(approval.id, { approval, timer });
+    const cancel = this.options.clock.setTimer(() => this.#expire(approval.id), timeout);
+    this.#pending.set(approval.id, { approval, cancel });
     return { approval, created: true };
   }
 
@@ -161,13 +161,13 @@ export class ApprovalBook {
       if (done) throw conflict(`Approval ${id} is already ${done.status}`);
       throw notFound('approval', id);
     }
-    this.options.clock.clearTimeout(entry.timer);
+    entry.cancel();
     return this.#finish(entry.approval, status, by);
   }
 
   /** Forget every timer (process shutdown); pending approvals are dropped. */
   dispose(): void {
-    for (const { timer } of this.#pending.values()) this.options.clock.clearTimeout(timer);
+    for (const { cancel } of this.#pending.values()) cancel();
     this.#pending.clear();
   }
 

@@ -1,6 +1,7 @@
 import type { Config } from '../contract/config.ts';
 import { roleOf } from '../dialogue/commands/permissions.ts';
 import type { Role } from '../dialogue/commands/types.ts';
+import { isOwner } from '../speakers/roles.ts';
 import type { PartialHandler } from '../dialogue/router.ts';
 import type { EventBus } from '../engine/events/event-bus.ts';
 import type { TurnAnswer, TurnRequest } from '../engine/listening/turn.ts';
@@ -10,7 +11,7 @@ import { ApprovalBook, type Approval, type ApprovalStatus, type ExecDetails, typ
 import { approvalView, decisionEntry, resolutionEntry } from './approval-view.ts';
 import type { NewAuditEntry } from './audit.ts';
 import { Classifier, type Classification } from './classifier.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
 import { securityReply } from './locale.ts';
 import { decide, type Decision } from './policy.ts';
 import { TelegramBotApi } from './telegram/bot-api.ts';
@@ -266,7 +267,7 @@ export class SecurityService {
   }
 
   #ownerName(language: string): string {
-    return this.deps.store.speakers.list().find((s) => s.priority === 0 && !s.is_blocked)?.name ?? securityReply(language, 'owner_default');
+    return this.deps.store.speakers.list().find((s) => isOwner(s))?.name ?? securityReply(language, 'owner_default');
   }
 
   #speakerName(approval: Approval): string {

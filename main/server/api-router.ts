@@ -4,7 +4,7 @@ import { routes, type RouteSpec } from '../contract/routes.ts';
 import { KiwiError } from '../platform/errors.ts';
 import { parseOrThrow } from '../platform/validate.ts';
 import { OPEN_GRANT, SESSION_COOKIE, bearerToken, cookieValue, satisfies, type AuthService, type Grant } from './auth.ts';
-import type { HandlerInput, Handlers } from './handlers.ts';
+import type { HandlerInput, Handlers } from './handler-types.ts';
 import { readJsonBody } from './json-body.ts';
 
 /** `/api/speakers/{speaker_id}` → `/api/speakers/:speaker_id` */

@@ -3,7 +3,7 @@ import { parseOrThrow } from '../platform/validate.ts';
 import type { SecurityService } from '../security/security-service.ts';
 import { approvalView } from '../security/approval-view.ts';
 import type { Grant } from './auth.ts';
-import type { Handlers } from './handlers.ts';
+import type { Handlers } from './handler-types.ts';
 
 type ApprovalRoutes = 'listApprovals' | 'approveApproval' | 'denyApproval' | 'getAudit';
 

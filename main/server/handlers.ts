@@ -1,28 +1,18 @@
 import type Koa from 'koa';
 import { LANGUAGES } from '../contract/languages.ts';
-import type { BodyOf, ParamsOf, ResponseOf, Routes } from '../contract/routes.ts';
-import type { KiwiRuntime } from '../app/runtime.ts';
 import { KiwiError, notFound } from '../platform/errors.ts';
 import type { Soul } from '../souls/soul-file.ts';
 import { base64Bytes, decodeClip } from '../speakers/identification/audio-prep.ts';
-import { SESSION_COOKIE, cookieValue, type AuthService, type Grant } from './auth.ts';
+import { SESSION_COOKIE, cookieValue, type AuthService } from './auth.ts';
 import { conversationKeys, SpeakerMemory } from '../memory/index.ts';
-import { timerHandlers } from '../timers/index.ts';
+import { timerHandlers } from '../timers/api-handlers.ts';
 import { approvalHandlers } from './approvals.ts';
-
-export interface HandlerInput<R> {
-  params: ParamsOf<R>;
-  body: BodyOf<R>;
-  grant: Grant | null;
-  ctx: Koa.Context;
-}
-
-export type Handlers = {
-  [K in keyof Routes]: (input: HandlerInput<Routes[K]>) => ResponseOf<Routes[K]> | Promise<ResponseOf<Routes[K]>>;
-};
+import type { Handlers } from './handler-types.ts';
+import type { ServerServices } from './services.ts';
 
 export interface HandlerDeps {
-  runtime: KiwiRuntime;
+  /** What the routes need from the running Kiwi (KiwiRuntime provides it). */
+  runtime: ServerServices;
   auth: AuthService;
   audioClients: () => number;
   /** Called once the shutdown answer has been sent. */
@@ -148,7 +138,10 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
     stop: () => {
       // Stop (dashboard, tray, API) also silences a ringing timer or alarm; without a voice that is all there is to stop.
       const rang = runtime.timers.stopRinging('api').length > 0;
-      if (!rang || runtime.engine.parts.tts) runtime.engine.stop();
+      const engine = runtime.engine;
+      // Nothing rang, nothing runs and no voice: Stop has nothing it could ever stop (503 names the missing voice).
+      if (!rang && !engine.busy) engine.require('tts');
+      engine.stop();
       return { status: 'stopped' as const };
     },
     resetContext: ({ body }) => {
@@ -176,7 +169,7 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
       return runtime.homeassistant.command(body.text, body.language ?? (cfg.homeassistant.language || cfg.language));
     },
 
-    chat: ({ body }) => runtime.engine.chat(body.text, { language: body.language, speak: body.speak ?? true }),
+    chat: ({ body }) => runtime.engine.chat(body.text, { language: body.language, speak: body.speak ?? true }).done,
 
     listModels: async () => ({ models: await models.list() }),
     downloadModel: async ({ params, body }) => {

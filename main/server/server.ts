@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import Koa from 'koa';
 import { WebSocketServer } from 'ws';
-import type { KiwiRuntime } from '../app/runtime.ts';
+import type { ServerServices } from './services.ts';
 import { KiwiError } from '../platform/errors.ts';
 import { createApiRouter, resolveGrant, authorize } from './api-router.ts';
 import { AuthService } from './auth.ts';
@@ -32,7 +32,7 @@ export interface KiwiServer {
 
 const WS_MAX_PAYLOAD = 64 * 1024;
 
-export async function startServer(runtime: KiwiRuntime, options: ServerOptions): Promise<KiwiServer> {
+export async function startServer(runtime: ServerServices, options: ServerOptions): Promise<KiwiServer> {
   const config = () => runtime.config.current;
   const auth = new AuthService(config, isLoopbackHost(options.host));
   if (auth.required && config().api.auth.tokens.length === 0) {

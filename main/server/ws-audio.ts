@@ -1,15 +1,16 @@
 import crypto from 'node:crypto';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
-import type { KiwiRuntime } from '../app/runtime.ts';
+import type { ServerServices } from './services.ts';
 import { parseJsonOrNull } from '../platform/json.ts';
 import { bytesToInt16, float32ToInt16, int16ToBytes, int16ToFloat32 } from '../engine/audio/pcm.ts';
 import { StreamResampler } from '../engine/audio/resampler.ts';
 import type { Pcm } from '../engine/stages.ts';
 import { describeError } from '../platform/errors.ts';
+import { SAMPLE_RATE } from '../contract/audio.ts';
 
 export const INPUT_RATES = [8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000] as const;
-const ENGINE_RATE = 16000;
+const ENGINE_RATE = SAMPLE_RATE;
 /** One message may carry at most 250 ms of audio; browsers send 8-40 ms. */
 const MAX_FRAME_SECONDS = 0.25;
 /** Reply audio goes out in 100 ms messages so a stop takes effect between them. */
@@ -31,7 +32,7 @@ const ClientMessage = z.discriminatedUnion('type', [
 export class AudioSockets {
   readonly #clients = new Set<WebSocket>();
 
-  constructor(private readonly runtime: KiwiRuntime) {}
+  constructor(private readonly runtime: Pick<ServerServices, 'config' | 'bus' | 'hub' | 'engine' | 'logger'>) {}
 
   get count(): number {
     return this.#clients.size;

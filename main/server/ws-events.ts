@@ -1,6 +1,6 @@
 import type { WebSocket, WebSocketServer } from 'ws';
 import { EventsClientMessage } from '../contract/events.ts';
-import type { KiwiRuntime } from '../app/runtime.ts';
+import type { ServerServices } from './services.ts';
 import { parseJsonOrNull } from '../platform/json.ts';
 
 /** A client this far behind (bytes queued) is too slow to follow the stream; it is dropped rather than buffered without bound. */
@@ -10,7 +10,7 @@ const MAX_BUFFERED = 1024 * 1024;
  * WebSocket /api/events: every bus event as `{event, data, timestamp, source}`. A new client
  * first gets CONNECTED with the current state; `{"type":"ping"}` answers `{"event":"pong"}`.
  */
-export function attachEventStream(wss: WebSocketServer, runtime: KiwiRuntime): void {
+export function attachEventStream(wss: WebSocketServer, runtime: Pick<ServerServices, 'engine' | 'bus' | 'logger'>): void {
   wss.on('connection', (ws: WebSocket) => {
     const send = (message: object) => {
       if (ws.bufferedAmount > MAX_BUFFERED) {

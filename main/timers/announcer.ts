@@ -41,19 +41,21 @@ export function engineAnnouncer(deps: { engine: () => Engine; hub: AudioHub; bus
       // A spoken command (the user's "stop", "what time is it"), another line or barge-in takes over
       // from the line; stopping the ringing must then not stop what took over.
       let superseded = false;
-      let interrupted = false;
+      let line: string | null = null;
       const off = deps.bus.subscribe((e) => {
         if (e.event === 'COMMAND_RECEIVED' || e.event === 'BARGE_IN' || e.event === 'SERVICE_RESTART' || e.event === 'SERVICE_SHUTDOWN') superseded = true;
-        else if (e.event === 'TTS_STARTED' && String(e.data.text).trim() !== text.trim()) superseded = true;
-        else if (e.event === 'TTS_FINISHED' && String(e.data.text).trim() === text.trim()) interrupted = e.data.interrupted === true;
+        else if (e.event === 'TTS_STARTED' && line !== null && e.data.turn_id !== line) superseded = true;
       });
       const onAbort = () => {
         if (!superseded) engine.stop();
       };
       signal.addEventListener('abort', onAbort, { once: true });
+      let interrupted = false;
       try {
-        engine.speak(text);
-        await Promise.race([engine.idle(), whenAborted(signal)]);
+        const spoken = engine.speak(text);
+        line = spoken.id;
+        const outcome = spoken.done.then((o) => (interrupted = o.interrupted));
+        await Promise.race([Promise.all([outcome, engine.idle()]), whenAborted(signal)]);
       } finally {
         off();
         signal.removeEventListener('abort', onAbort);

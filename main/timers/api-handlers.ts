@@ -4,7 +4,7 @@ import { WEEKDAYS } from './language/locale.ts';
 import { grammarFor } from './language/grammar.ts';
 import { resolveWhen } from './language/resolve.ts';
 import { KiwiError, notFound } from '../platform/errors.ts';
-import type { Handlers } from '../server/handlers.ts';
+import type { Handlers } from '../server/handler-types.ts';
 import type { Store } from '../store/store.ts';
 import type { NewItem, TimerService } from './timer-service.ts';
 import type { TimerItem, TimerKind } from './types.ts';

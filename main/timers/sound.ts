@@ -1,5 +1,6 @@
 import type { Pcm } from '../engine/stages.ts';
 import type { TimerKind } from './types.ts';
+import { SAMPLE_RATE } from '../contract/audio.ts';
 
 /**
  * The ring sounds, generated like the wake cue (main/engine/audio/cue.ts): no asset files, soft
@@ -7,7 +8,7 @@ import type { TimerKind } from './types.ts';
  * self-voice filter learns from played audio with at least a second of sound, and a beep must
  * not become part of Kiwi's voice print.
  */
-const RATE = 16000;
+const RATE = SAMPLE_RATE;
 
 function tone(hz: number, ms: number, level: number): Float32Array {
   const n = Math.round((RATE * ms) / 1000);

@@ -1,3 +1,4 @@
+import { PRIORITIES } from '../../contract/api.ts';
 import type { TurnRequest } from '../../engine/listening/turn.ts';
 import { KiwiError } from '../../platform/errors.ts';
 import { defaultMatcher, type CommandMatch, type CommandMatcher } from './matcher.ts';
@@ -55,9 +56,9 @@ export class BuiltinCommands {
       case 'enroll_owner':
         return enrollSelf(call);
       case 'enroll_friend':
-        return enrollOther(call, 1);
+        return enrollOther(call, PRIORITIES.friend);
       case 'enroll_guest':
-        return enrollOther(call, 2);
+        return enrollOther(call, PRIORITIES.guest);
       case 'block_voice':
         return manageLastVoice(call, 'block');
       case 'unblock_voice':

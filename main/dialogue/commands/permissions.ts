@@ -1,4 +1,5 @@
 import type { TurnRequest } from '../../engine/listening/turn.ts';
+import { roleOf as roleOfSpeaker } from '../../speakers/roles.ts';
 import type { CommandName } from './matcher.ts';
 import type { Refusal, Role } from './types.ts';
 
@@ -32,8 +33,7 @@ export const REQUIRED_ROLE: Record<CommandName, Role> = {
 export function roleOf(request: Pick<TurnRequest, 'speaker' | 'source'>, typedRole: Role = 'owner'): Role {
   const { speaker } = request;
   if (!speaker) return request.source === TYPED_SOURCE ? typedRole : 'unknown';
-  if (speaker.blocked || speaker.priority === 99) return 'blocked';
-  return speaker.priority === 0 ? 'owner' : speaker.priority === 1 ? 'friend' : 'guest';
+  return roleOfSpeaker(speaker);
 }
 
 export const atLeast = (role: Role, needed: Role): boolean => RANK[role] >= RANK[needed];

@@ -1,3 +1,4 @@
+import type { SpeakerRole } from '../../speakers/roles.ts';
 import type { ConfigService } from '../../config/config-service.ts';
 import type { EventBus } from '../../engine/events/event-bus.ts';
 import type { TurnAnswer, TurnRequest } from '../../engine/listening/turn.ts';
@@ -34,7 +35,7 @@ export interface CommandDeps {
 }
 
 /** What a speaker may do, from their profile's priority (owner 0, friend 1, guest 2, blocked 99). */
-export type Role = 'owner' | 'friend' | 'guest' | 'unknown' | 'blocked';
+export type Role = SpeakerRole;
 
 /** Why a command was not carried out; the spoken refusal says it in the user's language. */
 export type Refusal =

@@ -1,5 +1,7 @@
+import { PRIORITIES } from '../../contract/api.ts';
 import type { TurnRequest } from '../../engine/listening/turn.ts';
 import { toApiSpeaker } from '../../speakers/speaker-service.ts';
+import { isBlocked } from '../../speakers/roles.ts';
 import type { SpeakerRecord } from '../../store/store.ts';
 import type { CommandLocale, ReplyKey } from './locale.ts';
 import type { CommandMatch } from './matcher.ts';
@@ -27,19 +29,19 @@ export function refuse(call: CommandCall, refused: Refusal, key: ReplyKey, value
 
 export function whoIsSpeaking(call: CommandCall): CommandAnswer {
   const { speaker } = call.request;
-  return speaker && !speaker.blocked ? answer(call, 'speaker_known', { name: speaker.name }) : answer(call, 'speaker_unknown');
+  return speaker && !isBlocked(speaker) ? answer(call, 'speaker_known', { name: speaker.name }) : answer(call, 'speaker_unknown');
 }
 
 export function listVoices(call: CommandCall): CommandAnswer {
   const names = call.deps.store.speakers
     .list()
-    .filter((s) => !s.is_blocked)
+    .filter((s) => !isBlocked(s))
     .map((s) => s.name);
   if (names.length === 0) return answer(call, 'voices_none');
   return answer(call, 'voices_list', { names: formatList(names, call.locale.file.intl_locale) });
 }
 
-const ownerOf = (speakers: SpeakerRecord[]) => speakers.find((s) => s.priority === 0) ?? null;
+const ownerOf = (speakers: SpeakerRecord[]) => speakers.find((s) => s.priority === PRIORITIES.owner) ?? null;
 
 function enrollNext(call: CommandCall, intent: Omit<EnrollIntent, 'source' | 'language'>, key: ReplyKey, values?: Record<string, string>): CommandAnswer {
   const enroll: EnrollIntent = { ...intent, source: call.request.source, language: call.locale.language };
@@ -56,16 +58,16 @@ export function enrollSelf(call: CommandCall): CommandAnswer {
   const owner = ownerOf(deps.store.speakers.list());
   if (!owner) {
     const name = match.args.name ?? say(call.locale, 'owner_default_name');
-    return enrollNext(call, { speakerId: null, name, priority: 0, requestedBy: request.speaker?.id ?? null }, 'enroll_owner_listen');
+    return enrollNext(call, { speakerId: null, name, priority: PRIORITIES.owner, requestedBy: request.speaker?.id ?? null }, 'enroll_owner_listen');
   }
   const speaker = request.speaker;
   if (!speaker) return refuse(call, 'owner_exists', 'enroll_owner_exists');
-  const priority = speaker.priority === 99 ? 2 : speaker.priority;
+  const priority = speaker.priority === PRIORITIES.blocked ? PRIORITIES.guest : speaker.priority;
   return enrollNext(call, { speakerId: speaker.id, name: speaker.name, priority, requestedBy: speaker.id }, 'enroll_self_listen', { name: speaker.name });
 }
 
 /** "This is my friend Anna" (owner only): Anna's next utterance becomes her profile, or adds to it. */
-export function enrollOther(call: CommandCall, priority: 1 | 2): CommandAnswer {
+export function enrollOther(call: CommandCall, priority: typeof PRIORITIES.friend | typeof PRIORITIES.guest): CommandAnswer {
   const { request, deps, match } = call;
   if (request.source === TYPED_SOURCE) return refuse(call, 'voice_needed', 'voice_needed');
   const speakers = deps.store.speakers.list();
@@ -73,7 +75,7 @@ export function enrollOther(call: CommandCall, priority: 1 | 2): CommandAnswer {
   if (call.role !== 'owner') return refuse(call, 'owner_only', 'owner_only');
   const name = match.args.name!;
   const key = normalizeText(name, call.locale.language);
-  const existing = speakers.find((s) => s.priority !== 0 && normalizeText(s.name, call.locale.language) === key);
+  const existing = speakers.find((s) => s.priority !== PRIORITIES.owner && normalizeText(s.name, call.locale.language) === key);
   return enrollNext(call, { speakerId: existing?.id ?? null, name: existing?.name ?? name, priority, requestedBy: request.speaker?.id ?? null }, 'enroll_friend_listen', {
     name,
   });
@@ -91,10 +93,10 @@ export function manageLastVoice(call: CommandCall, action: 'block' | 'unblock' |
       memory.set(null);
       return answer(call, 'voice_forgotten');
     }
-    const blockedCount = deps.store.speakers.list().filter((s) => s.is_blocked).length;
+    const blockedCount = deps.store.speakers.list().filter((s) => isBlocked(s)).length;
     const record = deps.store.speakers.create({
       name: say(locale, 'blocked_voice_name', { number: String(blockedCount + 1) }),
-      priority: 2,
+      priority: PRIORITIES.guest,
       is_blocked: true,
       embedding: voice.embedding,
       sample_count: 1,
@@ -109,7 +111,7 @@ export function manageLastVoice(call: CommandCall, action: 'block' | 'unblock' |
     memory.set(null); // the profile was deleted elsewhere (dashboard): nothing is "that voice" any more
     return refuse(call, 'no_recent_voice', 'no_recent_voice');
   }
-  if (record.priority === 0) return refuse(call, 'voice_is_owner', 'voice_is_owner');
+  if (record.priority === PRIORITIES.owner) return refuse(call, 'voice_is_owner', 'voice_is_owner');
   if (action === 'forget') {
     deps.speakers.delete(record.id);
     memory.set(null);

@@ -1,10 +1,11 @@
 import type { Pcm } from '../stages.ts';
+import { SAMPLE_RATE } from '../../contract/audio.ts';
 
 /**
  * The "I'm listening" cue after a bare wake word: two short rising tones, generated (no asset
  * file), with soft edges so it does not click.
  */
-export function wakeCue(sampleRate = 16000): Pcm {
+export function wakeCue(sampleRate = SAMPLE_RATE): Pcm {
   const tone = (hz: number, ms: number) => {
     const n = Math.round((sampleRate * ms) / 1000);
     const fade = Math.round(sampleRate * 0.01);

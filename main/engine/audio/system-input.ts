@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { KiwiError } from '../../platform/errors.ts';
 import { findExecutable, killNow } from './processes.ts';
 import { alsaHasDevice } from './system-output.ts';
+import { SAMPLE_RATE } from '../../contract/audio.ts';
 
 /**
  * The system microphone for headless Kiwi: a recorder process writes 16 kHz mono s16le to its
@@ -17,7 +18,7 @@ import { alsaHasDevice } from './system-output.ts';
  * stdout). parec/arecord/rec against a real device, macOS and Windows were not run here.
  */
 
-export const CAPTURE_RATE = 16000;
+export const CAPTURE_RATE = SAMPLE_RATE;
 
 export interface Recorder {
   name: string;

@@ -2,6 +2,7 @@ import { KiwiError } from '../../platform/errors.ts';
 import type { Pcm } from '../stages.ts';
 import type { AudioSink } from './audio-hub.ts';
 import { resampleTo, writeWav } from './wav.ts';
+import { SAMPLE_RATE } from '../../contract/audio.ts';
 
 /**
  * A sink that records what Kiwi plays (cues and replies, in order) and writes it as one WAV
@@ -31,7 +32,7 @@ export class WavFileSink implements AudioSink {
 
   /** Everything played, joined; silence-free and empty (16 kHz) when nothing was played. */
   collected(): Pcm {
-    const rate = this.#parts.reduce((r, p) => Math.max(r, p.sampleRate), 0) || 16000;
+    const rate = this.#parts.reduce((r, p) => Math.max(r, p.sampleRate), 0) || SAMPLE_RATE;
     const same = this.#parts.map((p) => resampleTo(p, rate).samples);
     const samples = new Float32Array(same.reduce((n, p) => n + p.length, 0));
     let offset = 0;

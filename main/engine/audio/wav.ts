@@ -4,6 +4,7 @@ import { KiwiError } from '../../platform/errors.ts';
 import type { Pcm } from '../stages.ts';
 import { float32ToInt16 } from './pcm.ts';
 import { StreamResampler } from './resampler.ts';
+import { SAMPLE_RATE } from '../../contract/audio.ts';
 
 const bad = (message: string) => new KiwiError('bad_wav', message, 400);
 
@@ -101,7 +102,7 @@ export async function readWav16k(file: string): Promise<Pcm> {
     throw new KiwiError('file_unreadable', `cannot read ${file}: ${err.code ?? err.message}`, 400);
   });
   try {
-    return resampleTo(decodeWav(bytes), 16000);
+    return resampleTo(decodeWav(bytes), SAMPLE_RATE);
   } catch (err) {
     if (err instanceof KiwiError) throw new KiwiError(err.code, `${file}: ${err.message}`, err.status);
     throw err;

@@ -138,11 +138,14 @@ describe('STATE_CHANGED through the Engine', () => {
     expect(engine.state).toBe('IDLE');
   });
 
-  it('without a TTS stage, speak and stop answer 503 naming tts, and the state does not move', () => {
+  it('without a TTS stage, speak answers 503 naming tts, stop has nothing to stop, and the state does not move', () => {
     const { engine, changes } = setup({});
     engine.start();
     expect(() => engine.speak('hello')).toThrow(expect.objectContaining({ code: 'tts_unavailable', status: 503 }));
-    expect(() => engine.stop()).toThrow(expect.objectContaining({ code: 'tts_unavailable', status: 503 }));
+    // stop() is idempotent; POST /api/stop still answers 503 naming tts when nothing could ever be stopped (require).
+    expect(() => engine.require('tts')).toThrow(expect.objectContaining({ code: 'tts_unavailable', status: 503 }));
+    engine.stop();
+    engine.stop();
     expect(changes()).toEqual([]);
   });
 
@@ -150,9 +153,9 @@ describe('STATE_CHANGED through the Engine', () => {
     const audio: Pcm = { samples: new Float32Array(160), sampleRate: 16000 };
     const { engine, changes } = setup({ ...fakeListeningParts(), tts: { name: 'fake-tts', model: 'none', synthesize: async () => audio, dispose: () => undefined } });
     engine.start();
-    engine.speak('hello');
+    const spoken = engine.speak('hello');
     expect(engine.state).toBe('SPEAKING');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await spoken.done).toEqual({ interrupted: false });
     expect(engine.state).toBe('LISTENING');
     expect(changes().map((c) => `${String(c.old_state)}->${String(c.new_state)}`)).toEqual(['IDLE->LISTENING', 'LISTENING->SPEAKING', 'SPEAKING->LISTENING']);
   });

@@ -1,4 +1,5 @@
 import type { Config } from '../../contract/config.ts';
+import { SAMPLE_RATE } from '../../contract/audio.ts';
 
 export interface UtteranceSpan {
   /** Absolute sample indices (16 kHz) of the first and one-past-last speech sample. */
@@ -6,7 +7,7 @@ export interface UtteranceSpan {
   end: number;
 }
 
-const RATE = 16000;
+const RATE = SAMPLE_RATE;
 
 /**
  * Decides where an utterance ends. The VAD reports speech stretches; people pause inside a

@@ -2,8 +2,9 @@ import type { Config } from '../../contract/config.ts';
 import type { SttStream, Vad, WakeDetection, WakeWord } from '../stages.ts';
 import { Endpointer } from './endpointer.ts';
 import { RingBuffer } from './ring-buffer.ts';
+import { SAMPLE_RATE } from '../../contract/audio.ts';
 
-const RATE = 16000;
+const RATE = SAMPLE_RATE;
 /** Speech over Kiwi's own voice must last this long to count as barge-in (a cough does not). */
 const BARGE_IN_MS = 250;
 

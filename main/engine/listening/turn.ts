@@ -13,7 +13,7 @@ export interface IdentifiedSpeaker {
 /** Speaker identification as the voice loop needs it (main/speakers/identification implements it). */
 export interface SpeakerIdentifier {
   /** null: an unknown voice. `self`: Kiwi heard its own voice (echo) and the utterance is dropped. */
-  identify(audio: Pcm, signal?: AbortSignal): Promise<IdentifiedSpeaker | 'self' | null>;
+  identify(audio: Pcm, signal?: AbortSignal, turnId?: string): Promise<IdentifiedSpeaker | 'self' | null>;
 }
 
 export interface TurnRequest {
@@ -24,6 +24,8 @@ export interface TurnRequest {
   /** Where it came from: an audio source id, or 'text' for typed/API turns. */
   source: string;
   signal: AbortSignal;
+  /** The turn this request belongs to (its LLM events carry it). */
+  turn_id?: string;
 }
 
 export interface TurnAnswer {
@@ -38,6 +40,8 @@ export type TurnHandler = (request: TurnRequest) => Promise<TurnAnswer>;
 
 /** One utterance's outcome: the line `kiwi listen --json` prints, and what tests and benches read. */
 export interface TurnResult {
+  /** The turn's id: every event of this utterance carried it. */
+  turn_id: string;
   wake: boolean;
   transcript: string;
   language: string;
@@ -46,5 +50,6 @@ export interface TurnResult {
   reply: string | null;
   /** Why nothing was done, when nothing was (no wake word, blocked speaker, empty transcript...). */
   ignored?: string;
+  /** Stage → ms from the end of speech (typed turns: from their start) to that stage's end (TURN_STAGES). */
   timings_ms: Record<string, number>;
 }

@@ -37,6 +37,7 @@ describeWithModels('the voice loop on real models (Silero VAD, Whisper tiny.en, 
   }, 60_000);
   afterAll(() => {
     for (const engine of engines) engine.dispose();
+    for (const part of Object.values(textBuilt?.parts ?? {})) part.dispose(); // engines use models, they do not own them
   });
 
   function config(overrides: Partial<Config> = {}): Config {
@@ -93,6 +94,24 @@ describeWithModels('the voice loop on real models (Silero VAD, Whisper tiny.en, 
     const seconds = played.reduce((n, p) => n + p.audio.samples.length / p.audio.sampleRate, 0);
     expect(seconds).toBeGreaterThan(1); // "You said: what time is it." takes well over a second
     expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['SPEECH_STARTED', 'WAKE_WORD_DETECTED', 'SPEECH_RECOGNIZED', 'TTS_STARTED', 'TTS_FINISHED']));
+  }, 60_000);
+
+  it('an utterance is one turn: TURN_STARTED … TURN_FINISHED, every event of it carries its turn_id, timings come from its stage events', async () => {
+    const { engine, results, events } = setup(textBuilt, config());
+    await feed(engine, concat(silence(0.7), speak('Kiwi, what time is it?'), silence(1.5)));
+    const answered = results.find((r) => r.reply)!;
+    const id = answered.turn_id;
+    const ofTurn = events.filter((e) => (e.data as { turn_id?: string }).turn_id === id).map((e) => e.event);
+    expect(ofTurn[0]).toBe('TURN_STARTED');
+    expect(ofTurn.at(-1)).toBe('TURN_FINISHED');
+    for (const name of ['SPEECH_STARTED', 'SPEECH_ENDED', 'WAKE_WORD_DETECTED', 'SPEECH_RECOGNIZED', 'COMMAND_RECEIVED', 'TTS_STARTED', 'TTS_FINISHED', 'STAGE_STARTED', 'STAGE_FINISHED']) {
+      expect(ofTurn, name).toContain(name);
+    }
+    const stageEnds = events.filter((e) => e.event === 'STAGE_FINISHED' && e.data.turn_id === id).map((e) => [e.data.stage, e.data.at_ms]);
+    expect(Object.fromEntries(stageEnds)).toEqual(answered.timings_ms);
+    expect(Object.keys(answered.timings_ms)).toEqual(expect.arrayContaining(['transcript', 'command', 'first_audio', 'tts', 'total']));
+    // Nothing of this utterance went out without its id.
+    for (const e of events.filter((e) => ['SPEECH_RECOGNIZED', 'COMMAND_RECEIVED', 'TTS_STARTED', 'TTS_FINISHED'].includes(e.event))) expect(e.data.turn_id).toBe(id);
   }, 60_000);
 
   it('ignores a long stretch of other speech over noise (no wake word, no reply)', async () => {

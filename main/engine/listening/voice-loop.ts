@@ -1,12 +1,15 @@
 import type { Config } from '../../contract/config.ts';
+import type { Clock } from '../../platform/clock.ts';
 import { describeError } from '../../platform/errors.ts';
 import type { AudioHub } from '../audio/audio-hub.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Stt, Vad, WakeDetection, WakeWord } from '../stages.ts';
+import type { TurnRun } from '../turns/turn-run.ts';
 import { ListeningSession, type Utterance } from './listening-session.ts';
 import type { IdentifiedSpeaker, SpeakerIdentifier, TurnResult } from './turn.ts';
+import { SAMPLE_RATE } from '../../contract/audio.ts';
 
-const RATE = 16000;
+const RATE = SAMPLE_RATE;
 
 export type WakeMatcher = (transcript: string, wakeWord: string, language: string) => { matched: boolean; command: string };
 
@@ -15,6 +18,9 @@ export interface VoiceLoopHost {
   config(): Config;
   bus: EventBus;
   hub: AudioHub;
+  clock: Pick<Clock, 'now'>;
+  /** A new turn (run) for an utterance from this source. */
+  newTurn(sourceId: string): TurnRun;
   stt: Stt;
   makeVad(threshold: number): Vad;
   /** A wake-word detector for one more input (streams keep state), if an acoustic engine is on. */
@@ -25,11 +31,11 @@ export interface VoiceLoopHost {
   /** The user spoke over Kiwi: stop the answer. */
   bargeIn(sourceId: string): void;
   /** Hand a recognised command on; resolves when the reply has been spoken. */
-  respond(command: string, heard: Heard): Promise<Pick<TurnResult, 'command' | 'reply'> & { firstAudioMs: number | null }>;
+  respond(command: string, heard: Heard): Promise<Pick<TurnResult, 'command' | 'reply'>>;
   /** A bare wake word: Kiwi shows it is listening (cue). */
   acknowledgeWake(sourceId: string): void;
   /** Say something outside a command (the outcome of a captured utterance). */
-  announce(text: string): Promise<void>;
+  announce(text: string, turn: TurnRun): Promise<void>;
   result(result: TurnResult): void;
 }
 
@@ -38,6 +44,7 @@ export interface Heard {
   transcript: string;
   language: string;
   speaker: IdentifiedSpeaker | null;
+  turn: TurnRun;
 }
 
 /** Takes a whole utterance instead of treating it as a command (e.g. "this is my friend Anna" → Anna's voice). */
@@ -59,6 +66,8 @@ interface SourceState {
   speakingFrom: number | null;
   speakingUntil: number | null;
   bargedIn: boolean;
+  /** The turn of the utterance under way (from its first sign: speech, wake word or partial). */
+  turn: TurnRun | null;
 }
 
 /**
@@ -86,7 +95,7 @@ export class VoiceLoop {
 
   /** The next utterance from this source (within 30 s) goes to `take`, not to the command path. */
   captureNext(sourceId: string, take: UtteranceCapture): void {
-    this.#source(sourceId).capture = { take, until: Date.now() + CAPTURE_WINDOW_MS };
+    this.#source(sourceId).capture = { take, until: this.host.clock.now() + CAPTURE_WINDOW_MS };
   }
 
   /** Kiwi started or stopped speaking: echo of its voice must not count as a command. */
@@ -110,7 +119,8 @@ export class VoiceLoop {
     if (existing) return existing;
     const { host } = this;
     const voice = () => host.config().voice;
-    const state: SourceState = { session: undefined as unknown as ListeningSession, capture: null, awakeFrom: 0, awakeUntil: -1, speakingFrom: null, speakingUntil: null, bargedIn: false };
+    const state: SourceState = { session: undefined as unknown as ListeningSession, capture: null, awakeFrom: 0, awakeUntil: -1, speakingFrom: null, speakingUntil: null, bargedIn: false, turn: null };
+    const turnId = () => (state.turn ??= host.newTurn(sourceId)).id;
     state.session = new ListeningSession(
       sourceId,
       {
@@ -121,9 +131,9 @@ export class VoiceLoop {
       },
       voice,
       {
-        speechStarted: (id) => host.bus.emit('SPEECH_STARTED', { source: id }, 'engine'),
-        partial: (id, text) => host.bus.emit('SPEECH_PARTIAL', { source: id, text }, 'engine'),
-        wake: (id, detection) => this.#onWake(id, detection),
+        speechStarted: (id) => host.bus.emit('SPEECH_STARTED', { source: id, turn_id: turnId() }, 'engine'),
+        partial: (id, text) => host.bus.emit('SPEECH_PARTIAL', { source: id, text, turn_id: turnId() }, 'engine'),
+        wake: (id, detection) => this.#onWake(id, detection, turnId()),
         speaking: () => host.isSpeaking(),
         bargeIn: (id) => {
           state.bargedIn = true;
@@ -132,9 +142,12 @@ export class VoiceLoop {
           host.bargeIn(id);
         },
         utterance: (utterance) => {
-          const run = this.#turns.then(() => this.#understand(state, utterance));
+          turnId();
+          const turn = state.turn!;
+          state.turn = null; // the next utterance is a turn of its own
+          const run = this.#turns.then(() => this.#understand(state, utterance, turn));
           this.#turns = run.catch((err: unknown) => {
-            host.bus.emit('ERROR', { code: 'turn_failed', message: describeError(err) }, 'engine');
+            host.bus.emit('ERROR', { code: 'turn_failed', message: describeError(err), turn_id: turn.id }, 'engine');
           });
           return this.#turns;
         },
@@ -145,61 +158,58 @@ export class VoiceLoop {
     return state;
   }
 
-  #onWake(sourceId: string, detection: WakeDetection): void {
+  #onWake(sourceId: string, detection: WakeDetection, turnId: string): void {
     const config = this.host.config();
     this.host.bus.emit(
       'WAKE_WORD_DETECTED',
-      { source: sourceId, wake_word: config.wake_word, keyword: detection.keyword, score: detection.score, engine: config.wake_word_engine },
+      { source: sourceId, wake_word: config.wake_word, keyword: detection.keyword, score: detection.score, engine: config.wake_word_engine, turn_id: turnId },
       'engine',
     );
   }
 
-  async #understand(state: SourceState, utterance: Utterance): Promise<void> {
+  async #understand(state: SourceState, utterance: Utterance, turn: TurnRun): Promise<void> {
     const { host } = this;
     const config = host.config();
     const seconds = (utterance.end - utterance.start) / RATE;
-    host.bus.emit('SPEECH_ENDED', { source: utterance.sourceId, duration_ms: Math.round(seconds * 1000) }, 'engine');
+    // All timings count from the moment the end of speech was decided.
+    turn.countFrom(utterance.endedAt);
+    host.bus.emit('SPEECH_ENDED', { source: utterance.sourceId, duration_ms: Math.round(seconds * 1000), turn_id: turn.id }, 'engine');
     const ignore = (why: string, extra: Partial<TurnResult> = {}) =>
-      host.result({ wake: false, transcript: '', language: config.language, speaker: null, command: null, reply: null, ignored: why, timings_ms: {}, ...extra });
+      host.result({ turn_id: turn.id, wake: false, transcript: '', language: config.language, speaker: null, command: null, reply: null, ignored: why, timings_ms: turn.timings(), ...extra });
 
     // Speech that began while Kiwi spoke is its own voice coming back, unless the user barged in.
     const startedWhileSpeaking =
       state.speakingFrom !== null && utterance.start >= state.speakingFrom && (state.speakingUntil === null || utterance.start < state.speakingUntil);
     const echo = startedWhileSpeaking && !state.bargedIn;
     if (echo) return ignore('heard while Kiwi was speaking (echo), without barge-in');
-    const capture = state.capture && state.capture.until >= Date.now() ? state.capture : null;
+    const capture = state.capture && state.capture.until >= host.clock.now() ? state.capture : null;
     state.capture = null;
     if (capture) {
       const reply = await capture.take({ samples: utterance.samples, sampleRate: RATE });
-      if (reply) await host.announce(reply);
-      return host.result({ wake: false, transcript: '', language: config.language, speaker: null, command: 'capture', reply, timings_ms: {} });
+      if (reply) await host.announce(reply, turn);
+      return host.result({ turn_id: turn.id, wake: false, transcript: '', language: config.language, speaker: null, command: 'capture', reply, timings_ms: turn.timings() });
     }
     const awake = utterance.start >= state.awakeFrom && utterance.start <= state.awakeUntil;
     const acoustic = config.wake_word_engine !== 'text' && host.makeWake !== undefined;
     if (acoustic && !utterance.wake && !awake) return ignore('no wake word');
 
-    const t0 = performance.now();
-    const queued = Math.max(0, Date.now() - utterance.endedAt);
     const audio = { samples: utterance.samples, sampleRate: RATE };
-    const [heard, speaker] = await Promise.all([
-      (utterance.streamedText !== undefined
-        ? Promise.resolve({ text: utterance.streamedText, language: config.language })
-        : host.stt.transcribe(audio, { language: config.language })
-      ).then((t) => ({ ...t, ms: performance.now() - t0 })),
-      this.#identify(audio),
+    const identifier = host.identifier;
+    const [heard, who] = await Promise.all([
+      turn.stage('transcript', () =>
+        utterance.streamedText !== undefined
+          ? Promise.resolve({ text: utterance.streamedText, language: config.language })
+          : host.stt.transcribe(audio, { language: config.language }),
+      ),
+      identifier ? turn.stage('speaker', () => identifier.identify(audio, undefined, turn.id)) : null,
     ]);
-    const timings: Record<string, number> = {
-      transcript: Math.round(queued + heard.ms),
-      ...(speaker ? { speaker: Math.round(queued + speaker.ms) } : {}),
-    };
-    const who = speaker?.who ?? null;
-    const base = { transcript: heard.text, language: heard.language, timings_ms: timings };
+    const base = { turn_id: turn.id, transcript: heard.text, language: heard.language, timings_ms: turn.timings() };
     if (!heard.text.trim()) return ignore('no speech recognised', base);
 
     const match = host.matchWake(heard.text, config.wake_word, heard.language);
     const wake = Boolean(utterance.wake) || match.matched;
     if (!wake && !awake) return ignore('no wake word', base);
-    if (match.matched && !utterance.wake) this.#onWake(utterance.sourceId, { keyword: config.wake_word, score: 1, at: utterance.start });
+    if (match.matched && !utterance.wake) this.#onWake(utterance.sourceId, { keyword: config.wake_word, score: 1, at: utterance.start }, turn.id);
     if (who === 'self') return ignore("Kiwi's own voice", { ...base, wake });
     const known = who;
     const speakerView = known ? { id: known.id, name: known.name, confidence: known.confidence } : null;
@@ -215,22 +225,11 @@ export class VoiceLoop {
     }
     host.bus.emit(
       'SPEECH_RECOGNIZED',
-      { source: utterance.sourceId, text: command, transcript: heard.text, language: heard.language, speaker_id: known?.id ?? null, speaker_name: known?.name ?? null },
+      { source: utterance.sourceId, text: command, transcript: heard.text, language: heard.language, speaker_id: known?.id ?? null, speaker_name: known?.name ?? null, turn_id: turn.id },
       'engine',
     );
-    const tRespond = performance.now();
-    const answer = await host.respond(command, { sourceId: utterance.sourceId, transcript: heard.text, language: heard.language, speaker: known });
-    // All timings count from the moment the end of speech was decided.
-    if (answer.firstAudioMs !== null) timings.first_audio = Math.round(queued + tRespond - t0 + answer.firstAudioMs);
-    timings.total = Math.round(queued + performance.now() - t0);
-    host.result({ wake, ...base, speaker: speakerView, command: answer.command, reply: answer.reply });
-  }
-
-  async #identify(audio: { samples: Float32Array; sampleRate: number }) {
-    const identifier = this.host.identifier;
-    if (!identifier) return null;
-    const t0 = performance.now();
-    const who = await identifier.identify(audio);
-    return { who, ms: performance.now() - t0 };
+    const answer = await host.respond(command, { sourceId: utterance.sourceId, transcript: heard.text, language: heard.language, speaker: known, turn });
+    turn.end('total');
+    host.result({ wake, ...base, timings_ms: turn.timings(), speaker: speakerView, command: answer.command, reply: answer.reply });
   }
 }

@@ -104,7 +104,7 @@ export class OpenClawLlm implements Llm {
     this.#connecting = null;
   }
 
-  /** Same as close: for the engine, which disposes its parts on rebuild. */
+  /** Same as close: for the LLM slot, which disposes the old client when the provider changes. */
   dispose(): void {
     this.close();
   }

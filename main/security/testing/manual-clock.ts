@@ -1,6 +1,6 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../platform/clock.ts';
 
-/** A clock that only moves when told to; due timers fire in time order during advance(). */
+/** A clock that only moves when told to; due timers fire in time order during advance(), synchronously. */
 export class ManualClock implements Clock {
   #now: number;
   #next = 1;
@@ -14,14 +14,10 @@ export class ManualClock implements Clock {
     return this.#now;
   }
 
-  setTimeout(fn: () => void, ms: number): unknown {
+  setTimer(fn: () => void, ms: number): () => void {
     const id = this.#next++;
     this.#timers.set(id, { at: this.#now + Math.max(0, ms), fn });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.#timers.delete(handle as number);
+    return () => this.#timers.delete(id);
   }
 
   get pendingTimers(): number {

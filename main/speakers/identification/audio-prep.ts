@@ -1,8 +1,9 @@
 import { decodeWav, resampleTo } from '../../engine/audio/wav.ts';
 import type { Pcm } from '../../engine/stages.ts';
 import { KiwiError } from '../../platform/errors.ts';
+import { SAMPLE_RATE } from '../../contract/audio.ts';
 
-const RATE = 16000;
+const RATE = SAMPLE_RATE;
 const FRAME = 480; // 30 ms
 /** Frames quieter than this below the loudest one are silence (room noise, the VAD's pre-roll). */
 const RELATIVE_FLOOR_DB = -40;

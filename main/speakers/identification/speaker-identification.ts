@@ -7,6 +7,7 @@ import { describeError } from '../../platform/errors.ts';
 import { isoSeconds } from '../../store/sqlite-store.ts';
 import type { SpeakerRecord, Store } from '../../store/store.ts';
 import { toApiSpeaker } from '../speaker-service.ts';
+import { isBlocked } from '../roles.ts';
 import { prepareAudio } from './audio-prep.ts';
 import { GuestLearner } from './guest-learner.ts';
 import { GUEST_MIN_SECONDS, GUEST_UNKNOWN_MARGIN, MAX_UPDATE_WEIGHT, MIN_IDENTIFY_SECONDS, SELF_MIN_SECONDS, updateThreshold } from './policy.ts';
@@ -49,13 +50,14 @@ export class SpeakerIdentification implements SpeakerIdentifier {
   constructor(private readonly deps: IdentificationDeps) {}
 
   /** The voice loop's view: the speaker, 'self' for Kiwi's own voice, or null for unknown. */
-  async identify(audio: Pcm, signal?: AbortSignal): Promise<IdentifiedSpeaker | 'self' | null> {
-    const result = await this.identifyDetailed(audio, signal);
+  async identify(audio: Pcm, signal?: AbortSignal, turnId?: string): Promise<IdentifiedSpeaker | 'self' | null> {
+    const result = await this.identifyDetailed(audio, signal, turnId);
     if (result.kind === 'self') return 'self';
     return result.kind === 'speaker' ? result.speaker : null;
   }
 
-  async identifyDetailed(audio: Pcm, signal?: AbortSignal): Promise<Identification> {
+  /** `turnId`: the turn the audio belongs to (SPEAKER_IDENTIFIED and ERROR carry it). */
+  async identifyDetailed(audio: Pcm, signal?: AbortSignal, turnId?: string): Promise<Identification> {
     const embedder = this.deps.embedder();
     if (!embedder) return { kind: 'unknown', best: null, reason: 'no speaker model' };
     const prepared = prepareAudio(audio);
@@ -66,14 +68,14 @@ export class SpeakerIdentification implements SpeakerIdentifier {
     } catch (err) {
       if (signal?.aborted) throw err;
       // The utterance still gets its answer (as an unknown voice); the failure is reported.
-      this.deps.bus.emit('ERROR', { code: 'speaker_failed', message: describeError(err) }, 'speakers');
+      this.deps.bus.emit('ERROR', { code: 'speaker_failed', message: describeError(err), turn_id: turnId }, 'speakers');
       return { kind: 'unknown', best: null, reason: `speaker model failed: ${describeError(err)}` };
     }
-    return this.decide(embedding, prepared.speechSeconds, embedder);
+    return this.decide(embedding, prepared.speechSeconds, embedder, turnId);
   }
 
   /** The decision for one embedding (separate from the model, so it can be tested on its own). */
-  decide(embedding: Float32Array, speechSeconds: number, embedder: Pick<SpeakerEmbedder, 'model' | 'dimension'>): Identification {
+  decide(embedding: Float32Array, speechSeconds: number, embedder: Pick<SpeakerEmbedder, 'model' | 'dimension'>, turnId?: string): Identification {
     const { store } = this.deps;
     const voice = this.deps.config().voice;
     const threshold = voice.speaker_threshold;
@@ -86,11 +88,11 @@ export class SpeakerIdentification implements SpeakerIdentifier {
     if (selfScore !== null && selfScore >= threshold && selfScore >= (best?.score ?? -1)) {
       return { kind: 'self', confidence: round(selfScore) };
     }
-    if (best && best.score >= threshold) return this.#recognised(best, embedding, embedder.model, threshold);
+    if (best && best.score >= threshold) return this.#recognised(best, embedding, embedder.model, threshold, turnId);
 
     const clearlyUnknown = (best?.score ?? -1) < threshold - GUEST_UNKNOWN_MARGIN && (selfScore ?? -1) < threshold - GUEST_UNKNOWN_MARGIN;
     if (voice.auto_learn_guests && clearlyUnknown && speechSeconds >= GUEST_MIN_SECONDS) {
-      const learned = this.#learnGuest(embedding, embedder.model, threshold);
+      const learned = this.#learnGuest(embedding, embedder.model, threshold, turnId);
       if (learned) return learned;
     }
     this.deps.lastVoice?.set({ kind: 'unknown', embedding, heardAt: this.#now() });
@@ -131,10 +133,10 @@ export class SpeakerIdentification implements SpeakerIdentifier {
     );
   }
 
-  #recognised(best: { record: SpeakerRecord; print: Float32Array; score: number }, embedding: Float32Array, model: string, threshold: number): Identification {
+  #recognised(best: { record: SpeakerRecord; print: Float32Array; score: number }, embedding: Float32Array, model: string, threshold: number, turnId: string | undefined): Identification {
     const { record, print, score } = best;
     const changes: Parameters<Store['speakers']['update']>[1] = { last_seen: isoSeconds(new Date(this.#now())) };
-    const blocked = record.is_blocked || record.priority === 99;
+    const blocked = isBlocked(record);
     // Only a confident match of an allowed speaker teaches the profile, and only a little.
     const updated = !blocked && score >= updateThreshold(threshold);
     if (updated) {
@@ -145,11 +147,11 @@ export class SpeakerIdentification implements SpeakerIdentifier {
     if (updated) tagPrint(this.deps.store, record.id, model);
     const speaker: IdentifiedSpeaker = { id: record.id, name: record.name, priority: record.priority, confidence: round(score), blocked };
     if (blocked) this.deps.lastVoice?.set({ kind: 'profile', speakerId: record.id, heardAt: this.#now() });
-    this.#announce(speaker);
+    this.#announce(speaker, turnId);
     return { kind: 'speaker', speaker, updated, learned: false };
   }
 
-  #learnGuest(embedding: Float32Array, model: string, threshold: number): Identification | null {
+  #learnGuest(embedding: Float32Array, model: string, threshold: number, turnId: string | undefined): Identification | null {
     if (this.#guestModel !== model) {
       this.#guests.clear(); // samples of another model are not comparable
       this.#guestModel = model;
@@ -170,14 +172,14 @@ export class SpeakerIdentification implements SpeakerIdentifier {
     const view: Speaker = toApiSpeaker(saved);
     bus.emit('SPEAKER_ADDED', { speaker: view, auto_learned: true }, 'speakers');
     const speaker: IdentifiedSpeaker = { id: saved.id, name: saved.name, priority: saved.priority, confidence: round(cosine(print, embedding)), blocked: false };
-    this.#announce(speaker);
+    this.#announce(speaker, turnId);
     return { kind: 'speaker', speaker, updated: false, learned: true };
   }
 
-  #announce(s: IdentifiedSpeaker): void {
+  #announce(s: IdentifiedSpeaker, turnId: string | undefined): void {
     this.deps.bus.emit(
       'SPEAKER_IDENTIFIED',
-      { id: s.id, speaker_id: s.id, name: s.name, priority: s.priority, confidence: s.confidence, blocked: s.blocked },
+      { id: s.id, speaker_id: s.id, name: s.name, priority: s.priority, confidence: s.confidence, blocked: s.blocked, turn_id: turnId },
       'speakers',
     );
   }

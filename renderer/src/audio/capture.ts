@@ -1,7 +1,8 @@
 import { floatToInt16, levelDb, StreamingResampler } from './resampler.ts';
+import { SAMPLE_RATE } from '../../../main/contract/audio.ts';
 
 /** Kiwi's engine rate: the browser resamples to it, so the server gets exactly what it runs on. */
-export const ENGINE_RATE = 16000;
+export const ENGINE_RATE = SAMPLE_RATE;
 
 export interface Capture {
   /** The rate the browser captures at (before resampling). */

@@ -1,4 +1,5 @@
 import { int16ToFloat } from './resampler.ts';
+import { SAMPLE_RATE } from '../../../main/contract/audio.ts';
 
 /**
  * Plays Kiwi's reply audio as it streams in: each chunk is scheduled right after the previous
@@ -6,7 +7,7 @@ import { int16ToFloat } from './resampler.ts';
  */
 export class ReplyPlayer {
   #context: AudioContext | null = null;
-  #rate = 16000;
+  #rate = SAMPLE_RATE;
   #next = 0;
   #sources = new Set<AudioBufferSourceNode>();
 

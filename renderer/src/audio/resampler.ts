@@ -1,3 +1,4 @@
+import { SAMPLE_RATE } from '../../../main/contract/audio.ts';
 /**
  * Streaming resampler for microphone audio (e.g. 48 kHz → 16 kHz): a windowed-sinc low-pass
  * (so speech above the new Nyquist does not alias into the band the recogniser hears), then
@@ -16,7 +17,7 @@ export class StreamingResampler {
 
   constructor(
     readonly inRate: number,
-    readonly outRate = 16000,
+    readonly outRate = SAMPLE_RATE,
     taps = 64,
   ) {
     if (!(inRate > 0 && outRate > 0)) throw new Error(`bad sample rates ${inRate} → ${outRate}`);

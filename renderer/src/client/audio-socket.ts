@@ -1,4 +1,5 @@
 import type { AudioChannel, AudioChannelHandlers } from './kiwi-client.ts';
+import { SAMPLE_RATE } from '../../../main/contract/audio.ts';
 
 interface ServerMessage {
   type?: string;
@@ -34,7 +35,7 @@ export function openAudioSocket(url: string, sampleRate: number, handlers: Audio
     if (msg.type === 'hello_ack') {
       acknowledged = true;
       settle?.resolve();
-    } else if (msg.type === 'audio_start') handlers.onAudioStart(msg.sample_rate ?? 16000);
+    } else if (msg.type === 'audio_start') handlers.onAudioStart(msg.sample_rate ?? SAMPLE_RATE);
     else if (msg.type === 'audio_end') handlers.onAudioEnd(msg.interrupted === true);
     else if (msg.type === 'error') handlers.onError(`${msg.message ?? 'audio error'} (${msg.code ?? 'error'})`);
   };

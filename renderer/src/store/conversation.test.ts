@@ -9,8 +9,9 @@ const ev = (event: EventEnvelope['event'], data: Record<string, unknown>): Event
   timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, n++)).toISOString(),
   source: 'engine',
 });
+let turns = 0;
 const turn = (over: Record<string, unknown> = {}) =>
-  ev('TURN_FINISHED', { wake: true, transcript: 'kiwi what time is it', language: 'en', speaker: null, command: 'time', reply: "It's 10:42.", timings_ms: { transcript: 210, first_audio: 640, total: 1500 }, source: 'voice', ...over });
+  ev('TURN_FINISHED', { turn_id: `turn_${turns++}`, wake: true, transcript: 'kiwi what time is it', language: 'en', speaker: null, command: 'time', reply: "It's 10:42.", timings_ms: { transcript: 210, first_audio: 640, total: 1500 }, source: 'voice', ...over });
 const receive = (event: EventEnvelope, soul: string | null = 'default') => useConversation.getState().receive(event, soul);
 
 describe('conversation store', () => {
@@ -34,8 +35,8 @@ describe('conversation store', () => {
   });
 
   it('gives an LLM turn the first-token time, model and soul of the LLM_COMPLETE before it', () => {
-    receive(ev('LLM_COMPLETE', { text: 'Hi', model: 'm1', ms: 900, first_token_ms: 320, status: 'complete', soul: 'storyteller', speaker_id: null }));
-    receive(turn({ command: 'llm', reply: 'Hi' }), 'default');
+    receive(ev('LLM_COMPLETE', { text: 'Hi', model: 'm1', ms: 900, first_token_ms: 320, status: 'complete', soul: 'storyteller', speaker_id: null, turn_id: 'turn_llm' }));
+    receive(turn({ command: 'llm', reply: 'Hi', turn_id: 'turn_llm' }), 'default');
     const [t] = useConversation.getState().turns;
     expect(t!.llm).toMatchObject({ firstTokenMs: 320, model: 'm1' });
     expect(t!.soul).toBe('storyteller');
@@ -43,11 +44,11 @@ describe('conversation store', () => {
   });
 
   it('attaches an LLM_COMPLETE that arrives after its turn, and not to a turn of another speaker', () => {
-    receive(turn({ command: 'llm' }));
-    receive(ev('LLM_COMPLETE', { first_token_ms: 150, soul: 'default', speaker_id: null }));
+    receive(turn({ command: 'llm', turn_id: 'turn_a' }));
+    receive(ev('LLM_COMPLETE', { first_token_ms: 150, soul: 'default', speaker_id: null, turn_id: 'turn_a' }));
     expect(useConversation.getState().turns[0]!.llm?.firstTokenMs).toBe(150);
-    receive(ev('LLM_COMPLETE', { first_token_ms: 99, speaker_id: 'spk_002' }));
-    receive(turn({ command: 'llm', speaker: { id: 'spk_003', name: 'Ben', confidence: 0.8 } }));
+    receive(ev('LLM_COMPLETE', { first_token_ms: 99, speaker_id: 'spk_002', turn_id: 'turn_b' }));
+    receive(turn({ command: 'llm', speaker: { id: 'spk_003', name: 'Ben', confidence: 0.8 }, turn_id: 'turn_c' }));
     expect(useConversation.getState().turns[1]!.llm).toBeNull();
   });
 
@@ -65,19 +66,28 @@ describe('conversation store', () => {
   it('replaces a typed line with its TURN_FINISHED, whichever comes first: the event or the answer', () => {
     const { addPending, settlePending } = useConversation.getState();
     const first = addPending('what time is it');
-    receive(turn({ source: 'text', transcript: 'what time is it', wake: false }));
-    settlePending(first, { answer: { command: 'time', reply: "It's 10:42." } });
+    receive(turn({ source: 'text', transcript: 'what time is it', wake: false, turn_id: 'turn_t1' }));
+    settlePending(first, { answer: { command: 'time', reply: "It's 10:42.", turn_id: 'turn_t1' } });
     expect(useConversation.getState().pending).toEqual([]);
 
     const second = addPending('tell me a joke');
-    settlePending(second, { answer: { command: 'llm', reply: 'A joke.' } });
+    settlePending(second, { answer: { command: 'llm', reply: 'A joke.', turn_id: 'turn_t2' } });
     expect(useConversation.getState().pending).toEqual([expect.objectContaining({ status: 'answered' })]);
-    receive(turn({ source: 'text', transcript: 'tell me a joke', wake: false }));
+    receive(turn({ source: 'text', transcript: 'tell me a joke', wake: false, turn_id: 'turn_t2' }));
     expect(useConversation.getState().pending).toEqual([]);
 
     const third = addPending('fails');
     settlePending(third, { error: 'Kiwi is restarting' });
     expect(useConversation.getState().pending).toEqual([expect.objectContaining({ status: 'failed', error: 'Kiwi is restarting' })]);
+  });
+
+  it('groups by turn id: two typed turns with the same words each replace their own line', () => {
+    const { addPending, settlePending } = useConversation.getState();
+    const a = addPending('hello');
+    const b = addPending('hello');
+    settlePending(b, { answer: { command: 'llm', reply: 'Hi again.', turn_id: 'turn_b2' } });
+    receive(turn({ source: 'text', transcript: 'hello', wake: false, turn_id: 'turn_b2' }));
+    expect(useConversation.getState().pending.map((p) => p.id)).toEqual([a]);
   });
 
   it('ignores other events and malformed data without throwing', () => {

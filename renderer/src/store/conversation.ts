@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { EventEnvelope } from '../../../main/contract/events.ts';
+import { decodeEvent, type EventEnvelope } from '../../../main/contract/events.ts';
 
 /** How many turns the transcript keeps: answered turns and ignored utterances are capped apart, so noise never pushes out what was said. */
 export const TURN_LIMIT = 100;
@@ -13,6 +13,7 @@ export interface TurnSpeaker {
 
 /** What the LLM_COMPLETE of a turn adds: when its first token came (from the LLM request), the model and soul. */
 export interface LlmFacts {
+  turnId: string | null;
   firstTokenMs: number | null;
   ms: number | null;
   model: string | null;
@@ -23,6 +24,8 @@ export interface LlmFacts {
 
 /** One TURN_FINISHED, as the transcript shows it. */
 export interface Turn {
+  /** The turn's id: its events (LLM_COMPLETE, the typed line that started it) are matched by it. */
+  id: string | null;
   seq: number;
   at: string;
   source: string;
@@ -44,56 +47,45 @@ export interface PendingTyped {
   id: number;
   text: string;
   status: 'sending' | 'answered' | 'failed';
-  answer?: { command: string | null; reply: string | null };
+  /** The turn POST /api/chat ran as, once it answered. */
+  turnId?: string;
+  answer?: { command: string | null; reply: string | null; turn_id?: string };
   error?: string;
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
-function speakerOf(v: unknown): TurnSpeaker | null {
-  if (!v || typeof v !== 'object') return null;
-  const s = v as Record<string, unknown>;
-  const id = str(s.id);
-  const name = str(s.name);
-  return id && name ? { id, name, confidence: num(s.confidence) ?? 0 } : null;
-}
-
-function timingsOf(v: unknown): Record<string, number> {
-  const out: Record<string, number> = {};
-  if (v && typeof v === 'object') for (const [k, t] of Object.entries(v)) if (num(t) !== null) out[k] = t as number;
-  return out;
-}
-
-export function llmFactsOf(data: Record<string, unknown>): LlmFacts {
+/** An LLM_COMPLETE's data (checked against its schema: fields that do not match are absent). */
+export function llmFactsOf(data: unknown): LlmFacts {
+  const d = decodeEvent('LLM_COMPLETE', data);
   return {
-    firstTokenMs: num(data.first_token_ms),
-    ms: num(data.ms),
-    model: str(data.model),
-    soul: str(data.soul),
-    status: str(data.status),
-    speakerId: str(data.speaker_id),
+    turnId: d.turn_id ?? null,
+    firstTokenMs: d.first_token_ms ?? null,
+    ms: d.ms ?? null,
+    model: d.model ?? null,
+    soul: d.soul ?? null,
+    status: d.status ?? null,
+    speakerId: d.speaker_id ?? null,
   };
 }
 
-/** A TURN_FINISHED envelope as a Turn (event data is untyped on the wire: every field is checked). */
+/** A TURN_FINISHED envelope as a Turn; its data is checked against the event's schema (main/contract/events.ts). */
 export function turnFromEvent(event: EventEnvelope, seq: number, activeSoul: string | null, llm: LlmFacts | null): Turn {
-  const d = event.data;
-  const command = str(d.command);
-  const speaker = speakerOf(d.speaker);
-  const llmHere = command === 'llm' && llm && llm.speakerId === (speaker?.id ?? null) ? llm : null;
+  const d = decodeEvent('TURN_FINISHED', event.data);
+  const id = d.turn_id ?? null;
+  const command = d.command ?? null;
+  const llmHere = command === 'llm' && llm && id !== null && llm.turnId === id ? llm : null;
   return {
+    id,
     seq,
     at: event.timestamp,
-    source: str(d.source) ?? event.source,
+    source: d.source ?? event.source,
     wake: d.wake === true,
-    transcript: str(d.transcript) ?? '',
-    language: str(d.language) ?? '',
-    speaker,
+    transcript: d.transcript ?? '',
+    language: d.language ?? '',
+    speaker: d.speaker ?? null,
     command,
-    reply: str(d.reply),
-    ignored: str(d.ignored),
-    timings: timingsOf(d.timings_ms),
+    reply: d.reply ?? null,
+    ignored: d.ignored ?? null,
+    timings: d.timings_ms ?? {},
     soul: llmHere?.soul ?? activeSoul,
     llm: llmHere,
   };
@@ -118,7 +110,7 @@ export function appendTurn(turns: Turn[], turn: Turn): Turn[] {
 interface ConversationState {
   turns: Turn[];
   pending: PendingTyped[];
-  /** The LLM_COMPLETE that came before its TURN_FINISHED. */
+  /** The LLM_COMPLETE that came before its TURN_FINISHED (matched to it by turn id). */
   llm: LlmFacts | null;
   seq: number;
   receive(event: EventEnvelope, activeSoul: string | null): void;
@@ -139,26 +131,24 @@ export const useConversation = create<ConversationState>((set, get) => ({
   receive(event, activeSoul) {
     if (event.event === 'LLM_COMPLETE') {
       const facts = llmFactsOf(event.data);
-      const last = get().turns.at(-1);
+      if (facts.turnId === null) return;
       // Normally LLM_COMPLETE comes first; if its turn already ended, it belongs to that turn.
-      if (last && last.command === 'llm' && !last.llm && facts.speakerId === (last.speaker?.id ?? null)) {
-        set((s) => ({ turns: [...s.turns.slice(0, -1), { ...last, llm: facts, soul: facts.soul ?? last.soul }] }));
-      } else set({ llm: facts });
+      const index = get().turns.findIndex((t) => t.id === facts.turnId);
+      const turn = get().turns[index];
+      if (turn) set((s) => ({ turns: s.turns.map((t, i) => (i === index ? { ...turn, llm: facts, soul: facts.soul ?? turn.soul } : t)) }));
+      else set({ llm: facts });
       return;
     }
     if (event.event !== 'TURN_FINISHED') return;
     const { seq, llm } = get();
     const turn = turnFromEvent(event, seq + 1, activeSoul, llm);
-    set((s) => {
+    set((s) => ({
+      seq: seq + 1,
+      llm: turn.llm ? null : s.llm,
+      turns: appendTurn(s.turns, turn),
       // A typed turn from this page: its entry gives way to the real one.
-      const index = turn.source === 'text' ? s.pending.findIndex((p) => p.text === turn.transcript) : -1;
-      return {
-        seq: seq + 1,
-        llm: turn.llm ? null : s.llm,
-        turns: appendTurn(s.turns, turn),
-        pending: index < 0 ? s.pending : s.pending.filter((_, i) => i !== index),
-      };
-    });
+      pending: turn.id === null ? s.pending : s.pending.filter((p) => p.turnId !== turn.id),
+    }));
   },
 
   addPending(text) {
@@ -168,8 +158,12 @@ export const useConversation = create<ConversationState>((set, get) => ({
   },
 
   settlePending(id, outcome) {
+    const turnId = outcome.answer?.turn_id;
     set((s) => ({
-      pending: s.pending.map((p) => (p.id === id ? { ...p, ...outcome, status: outcome.error ? 'failed' : 'answered' } : p)),
+      pending: s.pending
+        // Its TURN_FINISHED came before the answer: the turn is shown already.
+        .filter((p) => !(p.id === id && turnId !== undefined && s.turns.some((t) => t.id === turnId)))
+        .map((p) => (p.id === id ? { ...p, ...outcome, turnId, status: outcome.error ? 'failed' : 'answered' } : p)),
     }));
   },
 

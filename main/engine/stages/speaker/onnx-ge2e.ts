@@ -6,8 +6,9 @@ import { resampleTo } from '../../audio/wav.ts';
 import type { Pcm, SpeakerEmbedder } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
 import { SerialQueue } from '../../../platform/serial-queue.ts';
+import { SAMPLE_RATE } from '../../../contract/audio.ts';
 
-const RATE = 16000;
+const RATE = SAMPLE_RATE;
 /** 1.6 s: the utterance length the GE2E encoder was trained on. */
 export const PARTIAL = 25_600;
 /** Partials overlap by half, as Resemblyzer's embed_utterance does. */

@@ -9,8 +9,9 @@ import type { Pcm, SpeakerEmbedder } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
 import { SerialQueue } from '../../../platform/serial-queue.ts';
 import { SHERPA_SPEAKER_WORKER_SOURCE } from './sherpa-speaker-worker.ts';
+import { SAMPLE_RATE } from '../../../contract/audio.ts';
 
-const RATE = 16000;
+const RATE = SAMPLE_RATE;
 const MIN_SAMPLES = 0.2 * RATE;
 
 /** sherpa-onnx's SpeakerEmbeddingExtractorConfig (one shape for 3D-Speaker, WeSpeaker and NeMo models). */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Config } from '../../../contract/config.ts';
 import { KiwiError } from '../../../platform/errors.ts';
 import type { ResolvedModel } from '../../models/resolve.ts';
+import { SAMPLE_RATE } from '../../../contract/audio.ts';
 
 /**
  * sherpa-onnx recognizer configs built from a catalog entry's `config` (snake_case keys, file
@@ -88,7 +89,7 @@ export function offlineRecognizerConfig(model: ModelEntry, options: RecognizerOp
       break;
   }
   return {
-    featConfig: { sampleRate: 16000, featureDim: numberOr(model.config.feature_dim, 80) },
+    featConfig: { sampleRate: SAMPLE_RATE, featureDim: numberOr(model.config.feature_dim, 80) },
     modelConfig: {
       ...familyConfig,
       tokens: file('tokens'),
@@ -124,7 +125,7 @@ export function onlineRecognizerConfig(model: ModelEntry, options: Pick<Recogniz
         ? { paraformer: { encoder: file('encoder'), decoder: file('decoder') } }
         : { zipformer2Ctc: { model: file('model') } };
   return {
-    featConfig: { sampleRate: 16000, featureDim: numberOr(model.config.feature_dim, 80) },
+    featConfig: { sampleRate: SAMPLE_RATE, featureDim: numberOr(model.config.feature_dim, 80) },
     modelConfig: { ...familyConfig, tokens: file('tokens'), numThreads: configuredThreads(model.config), provider: options.device, debug: 0 },
     decodingMethod: 'greedy_search',
     maxActivePaths: 4,

@@ -7,6 +7,7 @@ import type { StageFactory } from '../factory.ts';
 import { assertModelFiles, type ModelEntry, offlineFamily, type OfflineFamily, offlineRecognizerConfig, takesLanguage } from './sherpa-config.ts';
 import { SerialQueue } from '../../../platform/serial-queue.ts';
 import { heardLanguage, tidyCase } from './sherpa-text.ts';
+import { SAMPLE_RATE } from '../../../contract/audio.ts';
 
 /** The part of sherpa-onnx-node's OfflineRecognizer Kiwi uses (the package ships no types). */
 interface SherpaOfflineStream {
@@ -26,7 +27,7 @@ interface SherpaOfflineModule {
   OfflineRecognizer: { createAsync(config: unknown): Promise<SherpaOfflineRecognizer> };
 }
 
-const RATE = 16000;
+const RATE = SAMPLE_RATE;
 
 /**
  * Any offline sherpa-onnx recognizer (Whisper, SenseVoice, Moonshine, Paraformer, zipformer and

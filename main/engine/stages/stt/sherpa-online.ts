@@ -7,6 +7,7 @@ import type { StageFactory } from '../factory.ts';
 import { assertModelFiles, type ModelEntry, onlineRecognizerConfig } from './sherpa-config.ts';
 import { SerialQueue } from '../../../platform/serial-queue.ts';
 import { tidyCase } from './sherpa-text.ts';
+import { SAMPLE_RATE } from '../../../contract/audio.ts';
 
 /** The part of sherpa-onnx-node's OnlineRecognizer Kiwi uses (the package ships no types). */
 export interface SherpaOnlineStream {
@@ -23,7 +24,7 @@ interface SherpaOnlineModule {
   OnlineRecognizer: new (config: unknown) => SherpaOnlineRecognizer;
 }
 
-const RATE = 16000;
+const RATE = SAMPLE_RATE;
 /** Silence fed after the last sample so the model's right context lets it emit the final tokens. */
 const TAIL_S = 0.66;
 

@@ -1,3 +1,4 @@
+import { SAMPLE_RATE } from '../../../contract/audio.ts';
 /**
  * Whisper hears exactly 30 s at a time. Longer audio is cut into windows of at most 30 s, each
  * cut placed at the quietest 100 ms in the window's last seconds, so a word is rarely split.
@@ -11,7 +12,7 @@ export interface ChunkOptions {
   searchS: number;
 }
 
-const DEFAULTS: ChunkOptions = { rate: 16000, windowS: 30, searchS: 6 };
+const DEFAULTS: ChunkOptions = { rate: SAMPLE_RATE, windowS: 30, searchS: 6 };
 
 /** [start, end) sample ranges covering all of `samples`, each at most one window long. */
 export function chunkRanges(samples: Float32Array, options: Partial<ChunkOptions> = {}): Array<[number, number]> {

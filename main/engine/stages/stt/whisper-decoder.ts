@@ -6,8 +6,9 @@ import { describeError, KiwiError } from '../../../platform/errors.ts';
 import { chunkRanges } from './whisper-chunks.ts';
 import { argmaxAmong, endsInLoop, isNoSpeech, pickToken, probabilityOf, tokenBudget, type TokenRules } from './whisper-greedy.ts';
 import { WhisperVocabulary } from './whisper-vocabulary.ts';
+import { SAMPLE_RATE } from '../../../contract/audio.ts';
 
-export const RATE = 16000;
+export const RATE = SAMPLE_RATE;
 const WINDOW = 30 * RATE; // the encoder always takes 30 s, padded with silence
 
 export interface WhisperLoadOptions {

@@ -3,6 +3,7 @@ import type { Config } from '../../../contract/config.ts';
 import { sherpa } from '../../sherpa/sherpa-module.ts';
 import type { SpeechSegment, Vad } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
+import { SAMPLE_RATE } from '../../../contract/audio.ts';
 
 interface SherpaVad {
   acceptWaveform(samples: Float32Array): void;
@@ -43,7 +44,7 @@ export class SileroVad implements Vad {
           maxSpeechDuration: options.maxUtteranceS,
           windowSize: WINDOW,
         },
-        sampleRate: 16000,
+        sampleRate: SAMPLE_RATE,
         numThreads: 1,
         debug: false,
       },
@@ -90,7 +91,7 @@ export class SileroVad implements Vad {
     const out: SpeechSegment[] = [];
     while (!this.#vad.isEmpty()) {
       const seg = this.#vad.front(false);
-      out.push({ start: seg.start, samples: seg.samples, sampleRate: 16000 });
+      out.push({ start: seg.start, samples: seg.samples, sampleRate: SAMPLE_RATE });
       this.#vad.pop();
     }
     return out;

@@ -8,6 +8,7 @@ import type { WakeDetection, WakeWord } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
 import { keywordOfPhrase, keywordsFile, parseTokens } from './kws-tokens.ts';
 import { Refractory } from './refractory.ts';
+import { SAMPLE_RATE } from '../../../contract/audio.ts';
 
 /** The part of sherpa-onnx-node's KeywordSpotter Kiwi uses (keyword-spotter.js, 1.13.x). */
 interface KwsStream {
@@ -56,7 +57,7 @@ export function kwsOptions(modelConfig: Record<string, unknown>, wakeThreshold: 
 /** The KeywordSpotter config of sherpa-onnx-node for a streaming zipformer transducer KWS model. */
 export function kwsConfig(dir: string, files: KwsFiles, keywordsPath: string, options: KwsOptions) {
   return {
-    featConfig: { sampleRate: 16000, featureDim: 80 },
+    featConfig: { sampleRate: SAMPLE_RATE, featureDim: 80 },
     modelConfig: {
       transducer: { encoder: path.join(dir, files.encoder), decoder: path.join(dir, files.decoder), joiner: path.join(dir, files.joiner) },
       tokens: path.join(dir, files.tokens),
@@ -94,7 +95,7 @@ export class SherpaKws implements WakeWord {
 
   async accept(samples: Float32Array): Promise<WakeDetection | null> {
     const stream = this.#stream;
-    stream.acceptWaveform({ samples, sampleRate: 16000 });
+    stream.acceptWaveform({ samples, sampleRate: SAMPLE_RATE });
     this.#fed += samples.length;
     let hit: WakeDetection | null = null;
     while (this.spotter.isReady(stream)) {
