@@ -32,11 +32,12 @@ export function ConfigField({ field, value, dirty, error, disabled, onChange }: 
   } else if (field.kind === 'number') {
     input = <input type="number" inputMode="decimal" step="any" {...common} value={String(value)} onChange={(e) => onChange(e.target.value)} />;
   } else {
+    const secret = field.kind === 'string' && field.secret;
     input = (
       <input
-        type={field.secret ? 'password' : 'text'}
+        type={secret ? 'password' : 'text'}
         autoComplete="off"
-        placeholder={field.secret ? 'unchanged (never shown)' : undefined}
+        placeholder={secret ? 'unchanged (never shown)' : field.kind === 'list' ? 'comma-separated' : undefined}
         {...common}
         value={String(value)}
         onChange={(e) => onChange(e.target.value)}

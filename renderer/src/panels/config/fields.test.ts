@@ -35,6 +35,14 @@ describe('config editor fields from ConfigPatchSchema', () => {
     expect(validatePatch(patch)).toMatchObject({ ok: true, body: patch });
   });
 
+  it('edits a list as comma-separated text', () => {
+    expect(field('wyoming.allowed_clients')).toMatchObject({ kind: 'list' });
+    const patch = buildPatch(fields, { 'wyoming.allowed_clients': ' 192.168.1.20, ,::1 ' });
+    expect(patch).toEqual({ wyoming: { allowed_clients: ['192.168.1.20', '::1'] } });
+    expect(validatePatch(patch)).toMatchObject({ ok: true });
+    expect(validatePatch(buildPatch(fields, { 'wyoming.allowed_clients': 'not-an-address' }))).toMatchObject({ ok: false });
+  });
+
   it("reports the schema's errors by field path", () => {
     const result = validatePatch(buildPatch(fields, { 'voice.vad_threshold': '2', tts_speed: '', 'voice.min_speech_ms': '12.5' }));
     expect(result.ok).toBe(false);

@@ -9,7 +9,9 @@ export type FieldKind =
   | { kind: 'boolean' }
   | { kind: 'number'; min: number | null; max: number | null; int: boolean }
   | { kind: 'enum'; options: string[] }
-  | { kind: 'string'; secret: boolean; max: number | null };
+  | { kind: 'string'; secret: boolean; max: number | null }
+  /** A list of short strings (addresses), edited as comma-separated text. */
+  | { kind: 'list' };
 
 export type FieldSpec = FieldKind & { path: string; group: string | null; key: string; description: string | null };
 
@@ -25,6 +27,7 @@ function kindOf(schema: z.ZodType, path: string): FieldKind | null {
   if (s instanceof z.ZodBoolean) return { kind: 'boolean' };
   if (s instanceof z.ZodNumber) return { kind: 'number', min: s.minValue ?? null, max: s.maxValue ?? null, int: s.isInt ?? false };
   if (s instanceof z.ZodEnum) return { kind: 'enum', options: s.options.map(String) };
+  if (s instanceof z.ZodArray) return { kind: 'list' };
   if (s instanceof z.ZodString) return { kind: 'string', secret: (SECRET_PATHS as readonly string[]).includes(path), max: s.maxLength ?? null };
   if (s instanceof z.ZodUnion) {
     const members = (s.options as z.ZodType[]).map(unwrap);
@@ -71,7 +74,17 @@ export function buildPatch(fields: FieldSpec[], draft: Draft): Record<string, un
     if (!(field.path in draft)) continue;
     const raw = draft[field.path]!;
     if (field.kind === 'string' && field.secret && raw === '') continue;
-    const value = field.kind === 'number' ? (String(raw).trim() === '' ? Number.NaN : Number(raw)) : raw;
+    const value =
+      field.kind === 'number'
+        ? String(raw).trim() === ''
+          ? Number.NaN
+          : Number(raw)
+        : field.kind === 'list'
+          ? String(raw)
+              .split(',')
+              .map((item) => item.trim())
+              .filter(Boolean)
+          : raw;
     if (field.group) ((patch[field.group] ??= {}) as Record<string, unknown>)[field.key] = value;
     else patch[field.path] = value;
   }
