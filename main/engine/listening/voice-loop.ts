@@ -3,7 +3,9 @@ import { describeError } from '../../platform/errors.ts';
 import type { AudioHub } from '../audio/audio-hub.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Stt, Vad, WakeDetection, WakeWord } from '../stages.ts';
-import { ListeningSession, type Utterance } from './listening-session.ts';
+import type { Verdict } from './endpointer.ts';
+import { ListeningSession, type Speculate, type Utterance } from './listening-session.ts';
+import { judgePhrase } from './phrase-end.ts';
 import type { IdentifiedSpeaker, SpeakerIdentifier, TurnResult } from './turn.ts';
 
 const RATE = 16000;
@@ -116,6 +118,8 @@ export class VoiceLoop {
       voice,
       {
         speechStarted: (id) => host.bus.emit('SPEECH_STARTED', { source: id }, 'engine'),
+        // A streaming recognizer already has the text; otherwise transcribe early what may be a command.
+        speculate: host.stt.createStream ? undefined : (samples, utterance, signal) => this.#speculate(state, samples, utterance, signal),
         partial: (id, text) => host.bus.emit('SPEECH_PARTIAL', { source: id, text }, 'engine'),
         wake: (id, detection) => this.#onWake(id, detection),
         speaking: () => host.isSpeaking(),
@@ -147,6 +151,28 @@ export class VoiceLoop {
     );
   }
 
+  #speculate(state: SourceState, samples: Float32Array, utterance: { start: number; wake: boolean }, signal: AbortSignal): ReturnType<Speculate> {
+    const { host } = this;
+    const config = host.config();
+    const acoustic = config.wake_word_engine !== 'text' && host.makeWake !== undefined;
+    if (acoustic && !utterance.wake && utterance.start > state.awakeUntil) return null; // not for Kiwi: not worth the CPU
+    return host.stt.transcribe({ samples, sampleRate: RATE }, { language: config.language, signal }).then((heard) => ({
+      ...heard,
+      verdict: this.#judge(heard.text, heard.language),
+    }));
+  }
+
+  /**
+   * Complete words, or a phrase still going on ("set a timer for…"). The wake word alone is left
+   * to the silence limit: after a real pause it gets its cue, as it always did.
+   */
+  #judge(text: string, language: string): Verdict | null {
+    const config = this.host.config();
+    const match = this.host.matchWake(text, config.wake_word, language);
+    if (match.matched && !match.command.trim()) return null;
+    return judgePhrase(match.matched ? match.command : text, language);
+  }
+
   async #understand(state: SourceState, utterance: Utterance): Promise<void> {
     const { host } = this;
     const config = host.config();
@@ -171,19 +197,16 @@ export class VoiceLoop {
     const acoustic = config.wake_word_engine !== 'text' && host.makeWake !== undefined;
     if (acoustic && !utterance.wake && !awake) return ignore('no wake word');
 
-    const t0 = performance.now();
-    const queued = Math.max(0, Date.now() - utterance.endedAt);
+    // Voice timings count from the arrival of the last voiced frame (what the user feels).
+    const origin = utterance.lastVoicedAt;
+    const since = (at: number) => Math.round(at - origin);
     const audio = { samples: utterance.samples, sampleRate: RATE };
-    const [heard, speaker] = await Promise.all([
-      (utterance.streamedText !== undefined
-        ? Promise.resolve({ text: utterance.streamedText, language: config.language })
-        : host.stt.transcribe(audio, { language: config.language })
-      ).then((t) => ({ ...t, ms: performance.now() - t0 })),
-      this.#identify(audio),
-    ]);
+    const [heard, speaker] = await Promise.all([this.#transcript(utterance, audio), this.#identify(audio)]);
     const timings: Record<string, number> = {
-      transcript: Math.round(queued + heard.ms),
-      ...(speaker ? { speaker: Math.round(queued + speaker.ms) } : {}),
+      ...(utterance.early?.doneAt !== undefined ? { speculative: since(utterance.early.doneAt) } : {}),
+      endpoint: since(utterance.endpointAt),
+      transcript: since(heard.at),
+      ...(speaker ? { speaker: since(speaker.at) } : {}),
     };
     const who = speaker?.who ?? null;
     const base = { transcript: heard.text, language: heard.language, timings_ms: timings };
@@ -212,17 +235,25 @@ export class VoiceLoop {
     );
     const tRespond = performance.now();
     const answer = await host.respond(command, { sourceId: utterance.sourceId, transcript: heard.text, language: heard.language, speaker: known });
-    // All timings count from the moment the end of speech was decided.
-    if (answer.firstAudioMs !== null) timings.first_audio = Math.round(queued + tRespond - t0 + answer.firstAudioMs);
-    timings.total = Math.round(queued + performance.now() - t0);
+    if (answer.firstAudioMs !== null) timings.first_audio = since(tRespond + answer.firstAudioMs);
+    timings.total = since(performance.now());
     host.result({ wake, ...base, speaker: speakerView, command: answer.command, reply: answer.reply });
+  }
+
+  /** The utterance's text: from the streaming recognizer, the early transcript of these same samples, or transcribed now. */
+  async #transcript(utterance: Utterance, audio: { samples: Float32Array; sampleRate: number }) {
+    const { language } = this.host.config();
+    let heard: { text: string; language: string };
+    if (utterance.streamedText !== undefined) heard = { text: utterance.streamedText, language };
+    else if (utterance.early) heard = await utterance.early.result.catch(() => this.host.stt.transcribe(audio, { language }));
+    else heard = await this.host.stt.transcribe(audio, { language });
+    return { text: heard.text, language: heard.language, at: performance.now() };
   }
 
   async #identify(audio: { samples: Float32Array; sampleRate: number }) {
     const identifier = this.host.identifier;
     if (!identifier) return null;
-    const t0 = performance.now();
     const who = await identifier.identify(audio);
-    return { who, ms: performance.now() - t0 };
+    return { who, at: performance.now() };
   }
 }
