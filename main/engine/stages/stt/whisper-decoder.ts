@@ -16,8 +16,12 @@ const STATE_SAMPLES = 320;
  * lets the model hear a final consonant out (measured: no worse than 0 or 500 ms on the bench phrases).
  */
 const TAIL_SAMPLES = 0.3 * RATE;
-/** A single short word is heard better with 2 s of context ("pause", not "cause"); 100 states cost little. */
-const MIN_SAMPLES = 2 * RATE;
+/**
+ * Commands are encoded on at least 5 s: with less, tiny.en misheard the wake word in pipeline
+ * audio ("He will tell me a story" at 2–3 s, "Kiwi, tell me a story" at 5 s and padded); 250
+ * states still cost a sixth of 1,500.
+ */
+const MIN_SAMPLES = 5 * RATE;
 /** Up to this length speech is a command: encoded on its own frames, not padded to 30 s. */
 const SHORT_WINDOW = 10 * RATE;
 
