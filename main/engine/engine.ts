@@ -81,6 +81,7 @@ export class Engine {
       );
     }
     this.applyListening(this.options.config().listening);
+    this.#warmVoice();
     this.options.bus.emit('ENGINE_READY', { missing: this.missing }, 'engine');
   }
 
@@ -159,6 +160,14 @@ export class Engine {
     for (const off of this.#cleanup) off();
     for (const resolve of this.#idleWaiters.splice(0)) resolve();
     for (const part of Object.values(this.parts)) (part as { dispose?: () => void }).dispose?.();
+  }
+
+  /** A first synthesis in the background, so the first reply does not pay the voice's first-call costs. */
+  #warmVoice(): void {
+    const { tts } = this.parts;
+    if (!tts) return;
+    const config = this.options.config();
+    tts.synthesize('Ready.', { voice: config.tts_voice, speed: config.tts_speed, language: config.language }).catch((err: unknown) => this.#error('tts_failed', err));
   }
 
   #canListen(): boolean {
