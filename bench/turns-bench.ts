@@ -114,7 +114,9 @@ class Client {
     await send(c.audio);
     let gotIt = false;
     void finished.then(() => (gotIt = true));
-    for (let waited = 0; !gotIt && waited < 20_000; waited += 100) await send(silence(0.1));
+    // Until the turn is over (a loaded machine's old way took 30 s): a turn left running would
+    // overlap the next one and its late reply audio would be counted for the wrong turn.
+    for (let waited = 0; !gotIt && waited < 120_000; waited += 100) await send(silence(0.1));
     await send(silence(0.3));
     return { firstAudioMs: this.firstAudioAt === null ? null : Math.round(this.firstAudioAt - lastVoicedAt), result: this.finished[done] };
   }
