@@ -43,7 +43,7 @@ export class DecodeAborted extends Error {
 
 /**
  * Whisper as two ONNX graphs on onnxruntime (the layout of scripts/models-whisper-ct2-to-onnx.py:
- * encoder `audio` [1, 480000] → `states`; decoder `tokens` [1, n] + `states` → `logits` of the last
+ * encoder `audio` [1, samples ≤ 480000] → `states` (older graphs: exactly 480000); decoder `tokens` [1, n] + `states` → `logits` of the last
  * position), decoded greedily without timestamps.
  *
  * onnxruntime-node's session.run() is synchronous underneath (it only defers the call with
