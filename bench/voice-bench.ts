@@ -186,7 +186,7 @@ async function fullTurn(built: BuiltParts, config: Config) {
     event_loop_lag_ms_max: round(lag.max / 1e6),
     waterfall_ms_median: { transcript: percentile(pick('transcript'), 50), first_audio: percentile(pick('first_audio'), 50) },
     waterfall_ms_p90: { transcript: percentile(pick('transcript'), 90), first_audio: percentile(pick('first_audio'), 90) },
-    note: 'measured from the moment the end of speech is decided; the answer comes from an instant stand-in for the conversation layer (no LLM), and the end-of-speech silence itself (voice.min_silence_ms) comes before it',
+    note: 'measured from the arrival of the frame with the last voiced sample (frames pushed faster than real time here: the turns suite measures at real-time pace); the answer comes from an instant stand-in for the conversation layer (no LLM)',
   };
 }
 

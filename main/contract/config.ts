@@ -83,6 +83,9 @@ const groups = {
       auto_learn_guests: z.boolean(),
       barge_in: z.boolean(),
       barge_in_threshold: z.number().min(0.05).max(0.99).describe('VAD threshold while Kiwi speaks (echo-aware: higher)'),
+      speculative_ms: z.number().int().min(0).max(1000).describe('silence after which the utterance is transcribed ahead of the endpoint (0: off)'),
+      smart_endpoint: z.boolean().describe('a complete command ends at its early transcript; an unfinished phrase waits longer'),
+      unfinished_silence_ms: z.number().int().min(100).max(5000).describe('silence an unfinished phrase ("set a timer for…") gets before the turn ends'),
     })
     .strict(),
   /** Clock for timers, alarms and reminders: 'system' follows the machine's time zone. */
@@ -174,6 +177,7 @@ const flat = {
   tts_default_style: z.string().max(32),
   stt_model: z.string().min(1).max(128),
   stt_device: z.enum(['cpu', 'cuda', 'coreml']),
+  stt_full_window: z.boolean().describe('Whisper: pad every utterance to 30 s (slower; only to compare with the old way)'),
   auto_download_models: z.boolean().describe('download the models a stage needs on first use (verified by sha256)'),
 };
 
@@ -191,6 +195,7 @@ export const DEFAULT_CONFIG: Config = {
   tts_default_style: 'neutral',
   stt_model: 'auto',
   stt_device: 'cpu',
+  stt_full_window: false,
   auto_download_models: true,
   llm: { provider: 'none', base_url: '', model: '', api_key: '', timeout_s: 60 },
   homeassistant: { enabled: false, url: '', token: '', language: '' },
@@ -212,6 +217,9 @@ export const DEFAULT_CONFIG: Config = {
     auto_learn_guests: true,
     barge_in: true,
     barge_in_threshold: 0.8,
+    speculative_ms: 180,
+    smart_endpoint: true,
+    unfinished_silence_ms: 2000,
   },
   clock: { time_zone: 'system' },
   security: { approval_timeout_s: 120, max_pending: 10, audit_max_entries: 10_000 },

@@ -23,11 +23,13 @@ export type TurnKind = z.infer<typeof TurnKind>;
 
 /**
  * The stages of a turn, as data: each is bracketed by STAGE_STARTED / STAGE_FINISHED and its end,
- * counted from the turn's origin (for a voice turn the end of speech, else the turn's start), is
- * `timings_ms[stage]` in TURN_FINISHED. New stages are added here (and only here).
+ * counted from the turn's origin (for a voice turn the arrival of the last voiced frame, else the
+ * turn's start), is `timings_ms[stage]` in TURN_FINISHED. New stages are added here (and only here).
  */
 export const TURN_STAGES = {
-  transcript: 'speech to text (from the end of speech)',
+  speculative: 'the early transcript, begun after a short silence before the endpoint (voice turns)',
+  endpoint: 'the end of speech decided (voice turns)',
+  transcript: 'speech to text, final',
   speaker: 'speaker identification',
   command: 'the command, Home Assistant or the LLM deciding the answer (until its first sentence)',
   first_audio: 'from the answer being asked for until its first audio plays',

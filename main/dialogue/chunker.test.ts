@@ -50,6 +50,18 @@ describe('SentenceChunker', () => {
     expect(run(ragged(text), { language }), 'tokens split mid-word').toEqual(expected);
   });
 
+  it('starts speaking at the first clause when it is long enough, while the sentence is still being written', () => {
+    const chunker = new SentenceChunker({ language: 'en' });
+    expect(chunker.push('Sure, I can')).toEqual([]); // "Sure," alone is too short to sound natural
+    expect(chunker.push(' help. Penguins live in the far south of the world,')).toEqual(['Sure, I can help.']);
+    expect(chunker.push(' far from')).toEqual([]); // the first chunk was a sentence: later ones wait for their end
+    const first = new SentenceChunker({ language: 'en' });
+    expect(first.push('Penguins live in the far south of the world, far')).toEqual(['Penguins live in the far south of the world,']);
+    expect(first.push(' from the bears. They')).toEqual(['far from the bears.']);
+    expect(new SentenceChunker({ language: 'en', firstClauseChars: 0 }).push('Penguins live in the far south of the world, far')).toEqual([]);
+    expect(new SentenceChunker({ language: 'en' }).push('It costs 1,000,000 dollars in total, more')).toEqual(['It costs 1,000,000 dollars in total,']);
+  });
+
   it('releases a sentence as soon as the next word starts, before the stream ends', () => {
     const chunker = new SentenceChunker({ language: 'en' });
     expect(chunker.push('Sure, I can help with that.')).toEqual([]); // a period alone could be "Mr."

@@ -1,6 +1,7 @@
 /**
  * Turns an LLM token stream into speakable chunks as soon as each sentence is complete, so the
- * first sentence is synthesized while the rest is still being written.
+ * first sentence is synthesized while the rest is still being written. The first chunk may even
+ * end at its first clause (`firstClauseChars`), so speech starts before the first full stop.
  *
  * A sentence ends at . ! ? … (followed by a space) or at 。！？ । ॥ ؟ ۔ (no space needed), after any
  * closing quotes or brackets, and at a line break (markdown headings and list items have no final
@@ -21,6 +22,11 @@ export interface ChunkerOptions {
   minChars?: number;
   maxChars?: number;
   firstMaxChars?: number;
+  /**
+   * The first chunk may end at a clause (a comma, semicolon, colon or dash before a space) once
+   * it is this long, so speech starts before the first whole sentence is written; 0 turns it off.
+   */
+  firstClauseChars?: number;
 }
 
 const ABBREVIATIONS: Record<string, string[]> = {
@@ -73,6 +79,7 @@ export class SentenceChunker {
   readonly #min: number;
   readonly #max: number;
   readonly #firstMax: number;
+  readonly #firstClause: number;
   #buffer = '';
   #emitted = 0;
   /** The buffer starts at the beginning of a line (for list numbers like "1."). */
@@ -85,6 +92,7 @@ export class SentenceChunker {
     this.#min = options.minChars ?? 12;
     this.#max = options.maxChars ?? 180;
     this.#firstMax = Math.min(options.firstMaxChars ?? 90, this.#max);
+    this.#firstClause = options.firstClauseChars ?? 30;
   }
 
   /** Add streamed text; returns the chunks it completed. */
@@ -107,6 +115,11 @@ export class SentenceChunker {
       if (end !== undefined) {
         this.#hardCutting = false;
         this.#take(weight(this.#buffer.slice(0, end)) <= limit ? end : (this.#splitPoint(end, limit, ends) ?? end), out);
+        continue;
+      }
+      const clause = this.#emitted === 0 && !final ? this.#clauseEnd() : null;
+      if (clause !== null) {
+        this.#take(clause, out);
         continue;
       }
       if (weight(this.#buffer) > limit) {
@@ -135,6 +148,18 @@ export class SentenceChunker {
       out.push(chunk);
       this.#emitted++;
     }
+  }
+
+  /** Just after the first clause mark (followed by a space, or a CJK one) that ends a long enough first chunk. */
+  #clauseEnd(): number | null {
+    if (this.#firstClause <= 0) return null;
+    const text = this.#buffer;
+    for (let i = 0; i < text.length - 1; i++) {
+      const c = text[i]!;
+      const mark = SOFT_TIGHT.has(c) || (SOFT.has(c) && isSpace(text[i + 1]));
+      if (mark && weight(text.slice(0, i + 1)) >= this.#firstClause) return i + 1;
+    }
+    return null;
   }
 
   /** The indices just after every sentence end in the buffer that can be decided now. */

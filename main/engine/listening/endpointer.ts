@@ -9,14 +9,21 @@ export interface UtteranceSpan {
 
 const RATE = SAMPLE_RATE;
 
+/** What an early transcript said about the words so far: complete, or a phrase still going on. */
+export type Verdict = 'complete' | 'unfinished';
+
 /**
  * Decides where an utterance ends. The VAD reports speech stretches; people pause inside a
  * sentence, so stretches closer than the silence limit belong together. The limit adapts:
  * short commands end quickly, longer speech gets more room to pause, and a noisy room
- * (high noise floor, where the VAD flickers) a little more.
+ * (high noise floor, where the VAD flickers) a little more. An early transcript of the words
+ * so far refines it (`judge`): complete words end the utterance at once, an unfinished phrase
+ * ("set a timer for…") gets `unfinished_silence_ms`, so a slow talker's next words join it.
  */
 export class Endpointer {
   #open: UtteranceSpan | null = null;
+  /** The verdict on the open utterance as it ended at `end` (void once more speech arrives). */
+  #verdict: { end: number; verdict: Verdict } | null = null;
   /** Noise floor in dBFS, tracked from audio the VAD called silence. */
   #noiseDb = -70;
 
@@ -26,13 +33,24 @@ export class Endpointer {
     return this.#noiseDb;
   }
 
+  /** The utterance still open (speech heard, its end not decided yet). */
+  get open(): Readonly<UtteranceSpan> | null {
+    return this.#open;
+  }
+
   /** Silence (in samples) that ends the utterance open now. */
   silenceLimit(span: UtteranceSpan): number {
-    const { min_silence_ms, max_silence_ms } = this.voice();
+    const { min_silence_ms, max_silence_ms, unfinished_silence_ms } = this.voice();
     const speechS = (span.end - span.start) / RATE;
     const noisy = this.#noiseDb > -45 ? 150 : 0;
-    const ms = Math.min(max_silence_ms, min_silence_ms + 100 * speechS + noisy);
+    let ms = Math.min(max_silence_ms, min_silence_ms + 100 * speechS + noisy);
+    if (this.#verdictOn(span) === 'unfinished') ms = Math.max(ms, unfinished_silence_ms);
     return Math.round((ms * RATE) / 1000);
+  }
+
+  /** An early transcript of the open utterance, as it ended at `end`, judged its words. */
+  judge(end: number, verdict: Verdict): void {
+    if (this.#open?.end === end) this.#verdict = { end, verdict };
   }
 
   /** Feed a finished VAD stretch; returns an utterance that it closes, if any. */
@@ -57,6 +75,7 @@ export class Endpointer {
     }
     const open = this.#open;
     if (!open || speaking) return null;
+    if (this.#verdictOn(open) === 'complete') return this.#close();
     return now - open.end >= this.silenceLimit(open) ? this.#close() : null;
   }
 
@@ -66,7 +85,11 @@ export class Endpointer {
   }
 
   reset(): void {
-    this.#open = null;
+    this.#close();
+  }
+
+  #verdictOn(span: UtteranceSpan): Verdict | null {
+    return this.#verdict && this.#verdict.end === span.end && this.#open === span ? this.#verdict.verdict : null;
   }
 
   #tooLong(span: UtteranceSpan): boolean {
@@ -76,6 +99,7 @@ export class Endpointer {
   #close(): UtteranceSpan | null {
     const open = this.#open;
     this.#open = null;
+    this.#verdict = null;
     return open;
   }
 }

@@ -73,3 +73,89 @@ describe('ListeningSession', () => {
     expect(partials.length).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('ListeningSession: early transcripts and the endpoint', () => {
+  /** A session whose early transcripts come from `speculate`; it records every call and whether it was thrown away. */
+  function setup(speculate: (samples: Float32Array) => Promise<string>, voiceOverrides: Partial<typeof DEFAULT_CONFIG.voice> = {}, awaitTurns = true) {
+    const utterances: Utterance[] = [];
+    const calls: Array<{ samples: number; signal: AbortSignal }> = [];
+    const voice = { ...DEFAULT_CONFIG.voice, preroll_ms: 0, min_silence_ms: 800, max_silence_ms: 800, speculative_ms: 200, unfinished_silence_ms: 2000, ...voiceOverrides };
+    const session = new ListeningSession(
+      'test',
+      { vad: new EnergyVad() },
+      () => voice,
+      {
+        speechStarted: () => undefined,
+        wake: () => undefined,
+        utterance: (u) => void utterances.push(u),
+        bargeIn: () => undefined,
+        speaking: () => false,
+        speculate: (samples, _utterance, signal) => {
+          calls.push({ samples: samples.length, signal });
+          return speculate(samples).then((text) => ({ text, language: 'en', verdict: text.endsWith('for') ? ('unfinished' as const) : ('complete' as const) }));
+        },
+      },
+      { awaitTurns },
+    );
+    const play = async (frames: number[]) => {
+      for (const v of frames) await session.push(frame(v));
+    };
+    return { session, utterances, calls, play };
+  }
+  const speech = (n: number) => Array<number>(n).fill(0.5);
+  const quiet = (n: number) => Array<number>(n).fill(0);
+
+  it('ends complete words at the early transcript, long before the silence limit, and reuses it', async () => {
+    const { utterances, calls, play } = setup(async () => 'what time is it');
+    await play([...quiet(2), ...speech(5), ...quiet(4)]);
+    expect(utterances).toHaveLength(1);
+    expect(calls).toHaveLength(1);
+    // Speech ended at frame 7 (11200); 200 ms later the transcript said "complete": ended then, not after 800 ms.
+    expect(utterances[0]!.end).toBe(11200);
+    expect(await utterances[0]!.early!.result).toMatchObject({ text: 'what time is it' });
+    expect(utterances[0]!.early!.doneAt).toBeGreaterThan(0);
+  });
+
+  it('gives an unfinished phrase unfinished_silence_ms, so the rest of it joins', async () => {
+    const { utterances, calls, play } = setup(async (samples) => (samples.length <= 8000 ? 'set a timer for' : 'set a timer for ten minutes'));
+    // "set a timer for" … 1.2 s (longer than the 800 ms limit) … "ten minutes"
+    await play([...speech(5), ...quiet(12), ...speech(4), ...quiet(4)]);
+    expect(utterances).toHaveLength(1);
+    expect(utterances[0]).toMatchObject({ start: 0, end: (5 + 12 + 4) * 1600 });
+    expect(calls.length).toBe(2);
+    expect(calls[0]!.signal.aborted).toBe(true); // speech resumed: the first early transcript was thrown away
+    expect(await utterances[0]!.early!.result).toMatchObject({ text: 'set a timer for ten minutes' });
+  });
+
+  it('without smart_endpoint the silence limit alone decides (the old way): the phrase is cut', async () => {
+    const { utterances, play } = setup(async (samples) => (samples.length <= 8000 ? 'set a timer for' : 'ten minutes'), { smart_endpoint: false });
+    await play([...speech(5), ...quiet(12), ...speech(4), ...quiet(10)]);
+    expect(utterances.map((u) => [u.start, u.end])).toEqual([
+      [0, 8000],
+      [17 * 1600, 21 * 1600],
+    ]);
+  });
+
+  it('throws the early transcript away when speech resumes before it is done (live input)', async () => {
+    let release: () => void = () => undefined;
+    const { utterances, calls, play } = setup(() => new Promise((resolve) => (release = () => resolve('what time'))), {}, false);
+    await play([...speech(5), ...quiet(3)]); // early transcript asked for, still running
+    expect(calls).toHaveLength(1);
+    await play(speech(3)); // "…is it"
+    expect(calls[0]!.signal.aborted).toBe(true);
+    release();
+    await play(quiet(11));
+    expect(utterances).toHaveLength(1);
+    expect(utterances[0]!.end).toBe(11 * 1600);
+    expect(utterances[0]!.early).not.toBe(undefined);
+    expect(calls).toHaveLength(2); // asked again for the whole utterance
+  });
+
+  it('speculative_ms 0 turns early transcripts off', async () => {
+    const { utterances, calls, play } = setup(async () => 'what time is it', { speculative_ms: 0 });
+    await play([...speech(5), ...quiet(8)]);
+    expect(calls).toHaveLength(0);
+    expect(utterances).toHaveLength(1);
+    expect(utterances[0]!.early).toBeUndefined();
+  });
+});

@@ -1,6 +1,6 @@
 import type { Config } from '../../contract/config.ts';
 import type { SttStream, Vad, WakeDetection, WakeWord } from '../stages.ts';
-import { Endpointer } from './endpointer.ts';
+import { Endpointer, type Verdict } from './endpointer.ts';
 import { RingBuffer } from './ring-buffer.ts';
 import { SAMPLE_RATE } from '../../contract/audio.ts';
 
@@ -18,9 +18,29 @@ export interface Utterance {
   wake: WakeDetection | null;
   /** Wall-clock time the end of speech was decided (for the latency waterfall). */
   endedAt: number;
+  /** performance.now() when the frame with the last voiced sample arrived (the waterfall's origin). */
+  lastVoicedAt: number;
+  /** performance.now() when the end of speech was decided. */
+  endpointAt: number;
   /** The final text of a streaming recognizer that followed this utterance live, if one did. */
   streamedText?: string;
+  /** The transcript begun ahead of the endpoint on exactly these samples (running or done). */
+  early?: EarlyTranscript;
 }
+
+/** A transcript the session asked for after a short silence, before the endpoint. */
+export interface EarlyTranscript {
+  result: Promise<{ text: string; language: string }>;
+  /** performance.now() when it was ready (undefined while running). */
+  doneAt?: number;
+}
+
+/** Early transcription (voice loop): the text of samples, and what it says about the phrase. */
+export type Speculate = (
+  samples: Float32Array,
+  utterance: { start: number; wake: boolean },
+  signal: AbortSignal,
+) => Promise<{ text: string; language: string; verdict: Verdict | null }> | null;
 
 export interface SessionHooks {
   speechStarted(sourceId: string): void;
@@ -32,6 +52,8 @@ export interface SessionHooks {
   speaking(): boolean;
   /** Streaming recognition: partial text of the utterance in progress. */
   partial?(sourceId: string, text: string): void;
+  /** Transcribe the words so far after a short silence (voice.speculative_ms), before the endpoint. */
+  speculate?: Speculate;
 }
 
 export interface SessionParts {
@@ -58,6 +80,10 @@ export class ListeningSession {
   #bargeInSamples = 0;
   #stream: SttStream | null = null;
   #closed = false;
+  /** The early transcript of the open utterance as it ended at `end`. */
+  #early: { end: number; controller: AbortController; transcript: EarlyTranscript } | null = null;
+  /** When recent frames arrived: [session clock after the frame, performance.now()], oldest first. */
+  readonly #arrivals: Array<[number, number]> = [];
 
   constructor(
     readonly sourceId: string,
@@ -76,8 +102,13 @@ export class ListeningSession {
   }
 
   push(samples: Float32Array): Promise<void> {
-    const run = this.#queue.then(() => this.#process(samples));
-    this.#queue = run.catch(() => undefined); // the caller sees the failure; later frames still run
+    return this.#enqueue(() => this.#process(samples));
+  }
+
+  /** Work on this session runs strictly in order; the caller sees a failure, later work still runs. */
+  #enqueue(work: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(work);
+    this.#queue = run.catch(() => undefined);
     return run;
   }
 
@@ -100,6 +131,8 @@ export class ListeningSession {
   async #process(samples: Float32Array): Promise<void> {
     if (this.#closed) return;
     this.#ring.push(samples);
+    this.#arrivals.push([this.#ring.end, performance.now()]);
+    if (this.#arrivals.length > 4096) this.#arrivals.splice(0, 1024);
     const { vad, wake } = this.parts;
     const finished = vad.accept(samples);
     if (vad.speaking && !this.#wasSpeaking) this.hooks.speechStarted(this.sourceId);
@@ -114,7 +147,66 @@ export class ListeningSession {
       }
     }
     for (const s of finished) await this.#finish(this.#endpointer.addSpeech({ start: s.start, end: s.start + s.samples.length }));
-    await this.#finish(this.#endpointer.tick(this.#ring.end, vad.speaking, rms(samples)));
+    const ended = this.#endpointer.tick(this.#ring.end, vad.speaking, rms(samples));
+    if (ended) await this.#finish(ended);
+    else await this.#speculate(vad.speaking);
+  }
+
+  /**
+   * After `speculative_ms` of silence, transcribe the utterance so far; if speech resumes, the
+   * result is thrown away. Its verdict (complete words or an unfinished phrase) moves the
+   * endpoint. Live inputs do not wait for it; with `awaitTurns` (deterministic runs) it is
+   * awaited, as if decoding took no audio time.
+   */
+  async #speculate(speaking: boolean): Promise<void> {
+    const open = this.#endpointer.open;
+    if (this.#early && (speaking || open?.end !== this.#early.end)) {
+      this.#early.controller.abort(); // speech resumed: the early transcript is thrown away
+      this.#early = null;
+    }
+    const { speculative_ms, smart_endpoint } = this.voice();
+    const speculate = this.hooks.speculate;
+    if (!speculate || !open || speaking || this.#early || speculative_ms <= 0) return;
+    if (this.#ring.end - open.end < (speculative_ms * RATE) / 1000) return;
+    const controller = new AbortController();
+    const pending = speculate(this.#utteranceSamples(open), { start: open.start, wake: this.#wakeFor(open) !== null }, controller.signal);
+    if (!pending) return; // not worth transcribing early (no wake word for it): asked again when the utterance grows
+    const early: EarlyTranscript = {
+      result: pending.then((heard) => {
+        early.doneAt = performance.now();
+        if (smart_endpoint && heard.verdict && !controller.signal.aborted) {
+          this.#endpointer.judge(open.end, heard.verdict);
+          // Complete words end the turn now, not at the next frame (live inputs are not awaited).
+          if (heard.verdict === 'complete' && !this.options.awaitTurns) void this.#enqueue(() => this.#tickNow()).catch(() => undefined);
+        }
+        return heard;
+      }),
+    };
+    early.result.catch(() => undefined); // a discarded guess fails with AbortError; a used one is awaited by the voice loop
+    this.#early = { end: open.end, controller, transcript: early };
+    if (this.options.awaitTurns) await early.result.catch(() => undefined);
+  }
+
+  async #tickNow(): Promise<void> {
+    if (this.#closed) return;
+    await this.#finish(this.#endpointer.tick(this.#ring.end, this.parts.vad.speaking, 0));
+  }
+
+  /** The wake word belongs to an utterance if it fired during it or during its pre-roll. */
+  #wakeFor(span: { start: number; end: number }): WakeDetection | null {
+    const from = Math.max(0, span.start - Math.round((this.voice().preroll_ms * RATE) / 1000));
+    const wake = this.#lastWake;
+    return wake && wake.at >= from - RATE && wake.at <= span.end + RATE / 2 ? wake : null;
+  }
+
+  /** When the frame holding sample `at` arrived (a live input delivers a frame when its last sample is captured). */
+  #arrivalOf(at: number, fallback: number): number {
+    return this.#arrivals.find(([end]) => end >= at)?.[1] ?? fallback;
+  }
+
+  #utteranceSamples(span: { start: number; end: number }): Float32Array {
+    const preroll = Math.round((this.voice().preroll_ms * RATE) / 1000);
+    return this.#ring.slice(Math.max(0, span.start - preroll), span.end);
   }
 
   /** Feed the streaming recognizer from the start of speech (with pre-roll) to the utterance end. */
@@ -148,20 +240,24 @@ export class ListeningSession {
 
   async #finish(span: { start: number; end: number } | null): Promise<void> {
     if (!span) return;
-    const preroll = Math.round((this.voice().preroll_ms * RATE) / 1000);
-    const from = Math.max(0, span.start - preroll);
-    // The wake word belongs to this utterance if it fired during it or during its pre-roll.
-    const wake = this.#lastWake && this.#lastWake.at >= from - RATE && this.#lastWake.at <= span.end + RATE / 2 ? this.#lastWake : null;
+    const wake = this.#wakeFor(span);
     if (wake) this.#lastWake = null;
     const stream = this.#stream;
     this.#stream = null;
+    const early = this.#early?.end === span.end ? this.#early.transcript : undefined;
+    if (!early) this.#early?.controller.abort();
+    this.#early = null;
+    const endpointAt = performance.now();
     const utterance: Utterance = {
       sourceId: this.sourceId,
-      samples: this.#ring.slice(from, span.end),
+      samples: this.#utteranceSamples(span),
       start: span.start,
       end: span.end,
       wake,
       endedAt: Date.now(),
+      endpointAt,
+      lastVoicedAt: this.#arrivalOf(span.end, endpointAt),
+      ...(early ? { early } : {}),
       ...(stream ? { streamedText: await stream.finish() } : {}),
     };
     const handled = this.hooks.utterance(utterance);

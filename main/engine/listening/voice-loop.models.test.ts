@@ -114,6 +114,24 @@ describeWithModels('the voice loop on real models (Silero VAD, Whisper tiny.en, 
     for (const e of events.filter((e) => ['SPEECH_RECOGNIZED', 'COMMAND_RECEIVED', 'TTS_STARTED', 'TTS_FINISHED'].includes(e.event))) expect(e.data.turn_id).toBe(id);
   }, 60_000);
 
+  it('waits for the rest of an unfinished phrase ("turn on the" … "kitchen lights"), which the old fixed silence cut in two', async () => {
+    // ("set a timer for" would read better, but tiny.en hears espeak's version as "set a timer for it.")
+    const audio = concat(silence(0.5), speak('Kiwi, turn on the'), silence(1.1), speak('kitchen lights.'), silence(2.5));
+    const smart = setup(textBuilt, config());
+    await feed(smart.engine, audio);
+    // One utterance with the whole phrase (whether tiny.en also heard "Kiwi" is not this test's business).
+    expect(smart.results, JSON.stringify(smart.results)).toHaveLength(1);
+    const [turn] = smart.results;
+    expect(turn!.transcript.toLowerCase()).toMatch(/turn on the kitchen lights/);
+    // The early transcript of the whole phrase was the transcript (no second pass), and the waterfall says when.
+    expect(turn!.timings_ms.speculative).toBeLessThanOrEqual(turn!.timings_ms.transcript!);
+    expect(turn!.timings_ms.endpoint).toBeDefined();
+
+    const old = setup(textBuilt, config({ voice: { ...DEFAULT_CONFIG.voice, smart_endpoint: false, speculative_ms: 0 } }));
+    await feed(old.engine, audio);
+    expect(old.results, JSON.stringify(old.results)).toHaveLength(2);
+  }, 90_000);
+
   it('ignores a long stretch of other speech over noise (no wake word, no reply)', async () => {
     const { engine, results, events } = setup(textBuilt, config());
     const chatter = [

@@ -5,7 +5,9 @@ import type { AudioHub } from '../audio/audio-hub.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Stt, Vad, WakeDetection, WakeWord } from '../stages.ts';
 import type { TurnRun } from '../turns/turn-run.ts';
-import { ListeningSession, type Utterance } from './listening-session.ts';
+import type { Verdict } from './endpointer.ts';
+import { ListeningSession, type Speculate, type Utterance } from './listening-session.ts';
+import { judgePhrase } from './phrase-end.ts';
 import type { IdentifiedSpeaker, SpeakerIdentifier, TurnResult } from './turn.ts';
 import { SAMPLE_RATE } from '../../contract/audio.ts';
 
@@ -132,6 +134,8 @@ export class VoiceLoop {
       voice,
       {
         speechStarted: (id) => host.bus.emit('SPEECH_STARTED', { source: id, turn_id: turnId() }, 'engine'),
+        // A streaming recognizer already has the text; otherwise transcribe early what may be a command.
+        speculate: host.stt.createStream ? undefined : (samples, utterance, signal) => this.#speculate(state, samples, utterance, signal),
         partial: (id, text) => host.bus.emit('SPEECH_PARTIAL', { source: id, text, turn_id: turnId() }, 'engine'),
         wake: (id, detection) => this.#onWake(id, detection, turnId()),
         speaking: () => host.isSpeaking(),
@@ -167,12 +171,34 @@ export class VoiceLoop {
     );
   }
 
+  #speculate(state: SourceState, samples: Float32Array, utterance: { start: number; wake: boolean }, signal: AbortSignal): ReturnType<Speculate> {
+    const { host } = this;
+    const config = host.config();
+    const acoustic = config.wake_word_engine !== 'text' && host.makeWake !== undefined;
+    if (acoustic && !utterance.wake && !this.#awake(state, utterance.start)) return null; // not for Kiwi: not worth the CPU
+    return host.stt.transcribe({ samples, sampleRate: RATE }, { language: config.language, signal }).then((heard) => ({
+      ...heard,
+      verdict: this.#judge(heard.text, heard.language),
+    }));
+  }
+
+  /**
+   * Complete words, or a phrase still going on ("set a timer for…"). The wake word alone is left
+   * to the silence limit: after a real pause it gets its cue, as it always did.
+   */
+  #judge(text: string, language: string): Verdict | null {
+    const config = this.host.config();
+    const match = this.host.matchWake(text, config.wake_word, language);
+    if (match.matched && !match.command.trim()) return null;
+    return judgePhrase(match.matched ? match.command : text, language);
+  }
+
   async #understand(state: SourceState, utterance: Utterance, turn: TurnRun): Promise<void> {
     const { host } = this;
     const config = host.config();
     const seconds = (utterance.end - utterance.start) / RATE;
-    // All timings count from the moment the end of speech was decided.
-    turn.countFrom(utterance.endedAt);
+    // Voice timings count from the arrival of the last voiced frame (what the user feels).
+    turn.countFrom(this.#onClock(utterance.lastVoicedAt));
     host.bus.emit('SPEECH_ENDED', { source: utterance.sourceId, duration_ms: Math.round(seconds * 1000), turn_id: turn.id }, 'engine');
     const ignore = (why: string, extra: Partial<TurnResult> = {}) =>
       host.result({ turn_id: turn.id, wake: false, transcript: '', language: config.language, speaker: null, command: null, reply: null, ignored: why, timings_ms: turn.timings(), ...extra });
@@ -189,18 +215,17 @@ export class VoiceLoop {
       if (reply) await host.announce(reply, turn);
       return host.result({ turn_id: turn.id, wake: false, transcript: '', language: config.language, speaker: null, command: 'capture', reply, timings_ms: turn.timings() });
     }
-    const awake = utterance.start >= state.awakeFrom && utterance.start <= state.awakeUntil;
+    const awake = this.#awake(state, utterance.start);
     const acoustic = config.wake_word_engine !== 'text' && host.makeWake !== undefined;
     if (acoustic && !utterance.wake && !awake) return ignore('no wake word');
 
     const audio = { samples: utterance.samples, sampleRate: RATE };
+    // Stages decided while listening, on the turn's clock: the early transcript and the endpoint.
+    if (utterance.early?.doneAt !== undefined) turn.endAt('speculative', this.#onClock(utterance.early.doneAt));
+    turn.endAt('endpoint', this.#onClock(utterance.endpointAt));
     const identifier = host.identifier;
     const [heard, who] = await Promise.all([
-      turn.stage('transcript', () =>
-        utterance.streamedText !== undefined
-          ? Promise.resolve({ text: utterance.streamedText, language: config.language })
-          : host.stt.transcribe(audio, { language: config.language }),
-      ),
+      turn.stage('transcript', () => this.#transcript(utterance, audio)),
       identifier ? turn.stage('speaker', () => identifier.identify(audio, undefined, turn.id)) : null,
     ]);
     const base = { turn_id: turn.id, transcript: heard.text, language: heard.language, timings_ms: turn.timings() };
@@ -231,5 +256,23 @@ export class VoiceLoop {
     const answer = await host.respond(command, { sourceId: utterance.sourceId, transcript: heard.text, language: heard.language, speaker: known, turn });
     turn.end('total');
     host.result({ wake, ...base, timings_ms: turn.timings(), speaker: speakerView, command: answer.command, reply: answer.reply });
+  }
+
+  /** The utterance's text: from the streaming recognizer, the early transcript of these same samples, or transcribed now. */
+  async #transcript(utterance: Utterance, audio: { samples: Float32Array; sampleRate: number }): Promise<{ text: string; language: string }> {
+    const { language } = this.host.config();
+    if (utterance.streamedText !== undefined) return { text: utterance.streamedText, language };
+    if (utterance.early) return utterance.early.result.catch(() => this.host.stt.transcribe(audio, { language }));
+    return this.host.stt.transcribe(audio, { language });
+  }
+
+  /** Speech starting at `start` (session samples) falls in the follow-up window. */
+  #awake(state: SourceState, start: number): boolean {
+    return start >= state.awakeFrom && start <= state.awakeUntil;
+  }
+
+  /** A performance.now() instant of the listening session on the turn's clock. */
+  #onClock(perfMs: number): number {
+    return this.host.clock.now() - (performance.now() - perfMs);
   }
 }

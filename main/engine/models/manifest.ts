@@ -20,6 +20,8 @@ export const InstallManifestSchema = z.object({
   catalog_files: z.array(z.object({ url: z.string(), sha256: z.string().nullable() })),
   /** Fixture provenance (registry packages and their archive hashes) when source is `fixture`. */
   fixture: z.array(z.object({ package: z.string(), version: z.string(), archive_sha256: z.string() })).optional(),
+  /** sha256 of the script that converted the fixture (a changed script rebuilds it). */
+  converter_sha256: z.string().optional(),
   /** A fixture standing in for a catalog model of another format: how to run it. */
   substitute: z
     .object({

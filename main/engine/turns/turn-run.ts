@@ -44,7 +44,11 @@ export class TurnRun {
 
   /** End a stage; one never started counts from the turn's origin. */
   end(stage: TurnStage, error?: unknown): void {
-    const now = this.deps.clock.now();
+    this.endAt(stage, this.deps.clock.now(), error);
+  }
+
+  /** A stage that ended at `now` (clock ms), before the turn could say so (e.g. the endpoint, decided while listening). */
+  endAt(stage: TurnStage, now: number, error?: unknown): void {
     const began = this.#open.get(stage) ?? this.#origin;
     this.#open.delete(stage);
     const data: EventData<'STAGE_FINISHED'> = { turn_id: this.id, stage, ms: Math.round(now - began), at_ms: Math.round(now - this.#origin) };

@@ -123,4 +123,4 @@ function revive(error: SerializedError): KiwiError | Error {
 }
 
 export const createOnnxWhisper: StageFactory<Stt> = async (model, ctx) =>
-  OnnxWhisper.load(model, { threads: configuredThreads(model.config), device: ctx.config.stt_device });
+  OnnxWhisper.load(model, { threads: configuredThreads(model.config), device: ctx.config.stt_device, fullWindow: ctx.config.stt_full_window });

@@ -1,6 +1,6 @@
 import { SAMPLE_RATE } from '../../../contract/audio.ts';
 /**
- * Whisper hears exactly 30 s at a time. Longer audio is cut into windows of at most 30 s, each
+ * Whisper hears at most 30 s at a time. Longer audio is cut into windows of at most 30 s, each
  * cut placed at the quietest 100 ms in the window's last seconds, so a word is rarely split.
  */
 

@@ -4,17 +4,34 @@ import ort from 'onnxruntime-node';
 import type { Config } from '../../../contract/config.ts';
 import { describeError, KiwiError } from '../../../platform/errors.ts';
 import { chunkRanges } from './whisper-chunks.ts';
-import { argmaxAmong, endsInLoop, isNoSpeech, pickToken, probabilityOf, tokenBudget, type TokenRules } from './whisper-greedy.ts';
+import { argmaxAmong, endsInLoop, isNoSpeech, pickToken, plainWords, probabilityOf, restartsAt, tokenBudget, type TokenRules } from './whisper-greedy.ts';
 import { WhisperVocabulary } from './whisper-vocabulary.ts';
 import { SAMPLE_RATE } from '../../../contract/audio.ts';
 
 export const RATE = SAMPLE_RATE;
-const WINDOW = 30 * RATE; // the encoder always takes 30 s, padded with silence
+const WINDOW = 30 * RATE; // Whisper's window; older graphs take exactly this, padded with silence
+/** Encoder input granularity: two mel frames (10 ms each) make one encoder state. */
+const STATE_SAMPLES = 320;
+/**
+ * Silence after the speech: the endpointer cuts at the last voiced sample, and a short quiet tail
+ * lets the model hear a final consonant out (measured: no worse than 0 or 500 ms on the bench phrases).
+ */
+const TAIL_SAMPLES = 0.3 * RATE;
+/**
+ * Commands are encoded on at least 5 s: with less, tiny.en misheard the wake word in pipeline
+ * audio ("He will tell me a story" at 2–3 s, "Kiwi, tell me a story" at 5 s and padded); 250
+ * states still cost a sixth of 1,500.
+ */
+const MIN_SAMPLES = 5 * RATE;
+/** Up to this length speech is a command: encoded on its own frames, not padded to 30 s. */
+const SHORT_WINDOW = 10 * RATE;
 
 export interface WhisperLoadOptions {
   /** onnxruntime intra-op threads per session: 1 or 2 leave a core to the VAD and the loop. */
   threads: number;
   device: Config['stt_device'];
+  /** Pad every window to 30 s even when the encoder takes any length (the old, slower way). */
+  fullWindow?: boolean;
 }
 
 /** Thrown between decoder steps when the caller gave up on the transcript. */
@@ -27,7 +44,7 @@ export class DecodeAborted extends Error {
 
 /**
  * Whisper as two ONNX graphs on onnxruntime (the layout of scripts/models-whisper-ct2-to-onnx.py:
- * encoder `audio` [1, 480000] → `states`; decoder `tokens` [1, n] + `states` → `logits` of the last
+ * encoder `audio` [1, samples ≤ 480000] → `states` (older graphs: exactly 480000); decoder `tokens` [1, n] + `states` → `logits` of the last
  * position), decoded greedily without timestamps.
  *
  * onnxruntime-node's session.run() is synchronous underneath (it only defers the call with
@@ -40,6 +57,8 @@ export class WhisperDecoder {
     private readonly decoder: ort.InferenceSession,
     readonly vocabulary: WhisperVocabulary,
     private readonly rules: TokenRules,
+    /** The encoder takes only 30 s windows (graphs converted before dynamic lengths), or is told to. */
+    private readonly fullWindow: boolean,
   ) {}
 
   static async load(dir: string, config: Record<string, unknown>, options: WhisperLoadOptions): Promise<WhisperDecoder> {
@@ -58,7 +77,7 @@ export class WhisperDecoder {
       decoder = await createSession(file('decoder', 'decoder.onnx'), options);
       expectNames(encoder, ['audio'], ['states']);
       expectNames(decoder, ['tokens', 'states'], ['logits']);
-      return new WhisperDecoder(encoder, decoder, vocabulary, rules);
+      return new WhisperDecoder(encoder, decoder, vocabulary, rules, Boolean(options.fullWindow) || !takesAnyLength(encoder));
     } catch (err) {
       await Promise.all([encoder.release(), decoder?.release()]);
       throw err;
@@ -94,9 +113,14 @@ export class WhisperDecoder {
       if (aborted()) throw new DecodeAborted();
     };
     check();
-    const padded = new Float32Array(WINDOW);
-    padded.set(samples.subarray(0, WINDOW));
-    const { states } = await this.encoder.run({ audio: new ort.Tensor('float32', padded, [1, WINDOW]) });
+    // A command is encoded on its own frames (plus a short tail); longer speech keeps the 30 s
+    // window, where the padding measurably helps (unpadded, 27 s of dictation ended in its last
+    // sentence said over and over) and costs little. Older graphs take only 30 s.
+    const whole = this.fullWindow || samples.length > SHORT_WINDOW;
+    const length = whole ? WINDOW : Math.ceil(Math.max(MIN_SAMPLES, samples.length + TAIL_SAMPLES) / STATE_SAMPLES) * STATE_SAMPLES;
+    const padded = new Float32Array(length);
+    padded.set(samples.subarray(0, length));
+    const { states } = await this.encoder.run({ audio: new ort.Tensor('float32', padded, [1, length]) });
     if (!states) throw new KiwiError('model_invalid', 'Whisper encoder gave no states', 500);
     check();
 
@@ -114,6 +138,7 @@ export class WhisperDecoder {
     const text: number[] = [];
     let logprobSum = 0;
     const budget = tokenBudget(samples.length / RATE);
+    const short = length < WINDOW; // without padding it may say its words again
     for (let step = 0; step < budget; step += 1) {
       check();
       const next = pickToken(await this.#step(tokens, states), this.rules, step === 0);
@@ -122,6 +147,11 @@ export class WhisperDecoder {
       tokens.push(next.id);
       text.push(next.id);
       if (endsInLoop(text)) break;
+      const restart = short ? restartsAt(plainWords(this.vocabulary.decode(text))) : null;
+      if (restart !== null) {
+        text.splice(wordsEnd(text, restart, (ids) => plainWords(this.vocabulary.decode(ids)).length));
+        break;
+      }
     }
     const avgLogprob = logprobSum / Math.max(1, text.length + 1);
     if (isNoSpeech(noSpeechProb, avgLogprob)) return { text: '', language };
@@ -142,6 +172,13 @@ export class WhisperDecoder {
   }
 }
 
+/** How many of `ids` it takes to write `count` words (the first token of the next word is left out). */
+function wordsEnd(ids: number[], count: number, wordsIn: (ids: number[]) => number): number {
+  let end = 1;
+  while (end < ids.length && wordsIn(ids.slice(0, end + 1)) <= count) end += 1;
+  return end;
+}
+
 async function readText(file: string): Promise<string> {
   return fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new KiwiError('model_invalid', `Whisper model file ${file} cannot be read (${err.code ?? err.message})`, 500);
@@ -156,6 +193,8 @@ async function createSession(file: string, options: WhisperLoadOptions): Promise
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    // No arena: with inputs of every length it kept its peak (+110 MB after one 30 s window, measured); freed after each run instead.
+    enableCpuMemArena: false,
   };
   const provider = PROVIDERS[options.device];
   try {
@@ -166,6 +205,12 @@ async function createSession(file: string, options: WhisperLoadOptions): Promise
     process.emitWarning(`Whisper on ${provider} is not available (${describeError(err)}); using the CPU`);
     return createSession(file, { ...options, device: 'cpu' });
   }
+}
+
+/** Whether the encoder's `audio` input has a free length (scripts/models-whisper-ct2-to-onnx.py since dynamic frames). */
+function takesAnyLength(encoder: ort.InferenceSession): boolean {
+  const audio = encoder.inputMetadata.find((m) => m.name === 'audio');
+  return audio !== undefined && audio.isTensor && typeof audio.shape[1] === 'string';
 }
 
 function expectNames(session: ort.InferenceSession, inputs: string[], outputs: string[]): void {

@@ -89,3 +89,34 @@ export function isNoSpeech(noSpeechProb: number, avgLogprob: number): boolean {
 export function tokenBudget(seconds: number): number {
   return Math.min(224, 16 + Math.ceil(seconds * 10));
 }
+
+/**
+ * Where the text starts repeating itself: Whisper on a window without its 30 s of padding (no
+ * silence after the speech to tell it the utterance is over) tends to say the words again
+ * ("tell me a joke. Tell me a joke.", "Stop! Stop! Stop!"). Returns how many words to keep when
+ * `words` (lower case, no punctuation) end with at least three words that repeat the opening
+ * (the text starts over), or with words said twice in a row; else null. Meant for command-length
+ * windows only: "stop stop" becomes "stop" there, a fair price for never hearing "Kiwi Kiwi Kiwi".
+ */
+export function restartsAt(words: readonly string[]): number | null {
+  const same = (a: number, b: number, length: number) => {
+    for (let i = 0; i < length; i += 1) if (words[a + i] !== words[b + i]) return false;
+    return true;
+  };
+  for (let period = 3; words.length - period >= 3; period += 1) {
+    if (same(0, period, Math.min(period, words.length - period)) && words.length - period <= period) return period;
+  }
+  for (let period = 1; 2 * period <= words.length; period += 1) {
+    if (same(words.length - 2 * period, words.length - period, period)) return words.length - period;
+  }
+  return null;
+}
+
+/** Words of a transcript for comparing them: lower case, no punctuation. */
+export function plainWords(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}']+/gu, ' ')
+    .split(' ')
+    .filter(Boolean);
+}

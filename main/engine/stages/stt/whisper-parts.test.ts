@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chunkRanges } from './whisper-chunks.ts';
-import { argmaxAmong, endsInLoop, isNoSpeech, pickToken, probabilityOf, tokenBudget } from './whisper-greedy.ts';
+import { argmaxAmong, endsInLoop, isNoSpeech, pickToken, plainWords, probabilityOf, restartsAt, tokenBudget } from './whisper-greedy.ts';
 import { decodeByteLevel, WhisperVocabulary } from './whisper-vocabulary.ts';
 
 /** A vocabulary laid out like Whisper's: text tokens, then the specials, padded to `size`. */
@@ -108,5 +108,34 @@ describe('chunkRanges', () => {
     expect(ranges[2]![1]).toBe(samples.length);
     for (let i = 1; i < ranges.length; i += 1) expect(ranges[i]![0]).toBe(ranges[i - 1]![1]);
     for (const [from, to] of ranges) expect(to - from).toBeLessThanOrEqual(30 * RATE);
+  });
+});
+
+describe('restartsAt: Whisper saying a short utterance again', () => {
+  it('finds where the text starts over once three words repeat the opening', () => {
+    expect(restartsAt(plainWords('Tell me a joke. Tell me a'))).toBe(4);
+    expect(restartsAt(plainWords('turn on the kitchen lights turn on the'))).toBe(5);
+    expect(restartsAt(plainWords('Tell me a joke. Tell me'))).toBeNull(); // two words are not yet a repeat
+  });
+
+  it('finds a run of words said twice in a row at the end', () => {
+    expect(restartsAt(plainWords('Kiwi, what time is it? What time is it?'))).toBe(5);
+    expect(restartsAt(plainWords('the weather today play some music play some music'))).toBe(6);
+  });
+
+  it('finds a word said again at once ("Kiwi Kiwi", "Stop! Stop!")', () => {
+    expect(restartsAt(plainWords('Kiwi Kiwi'))).toBe(1);
+    expect(restartsAt(plainWords('Stop! Stop!'))).toBe(1);
+    expect(restartsAt(plainWords('Key we stop stop'))).toBe(3);
+  });
+
+  it('leaves text without a repeat alone', () => {
+    for (const text of ['what is what', 'set a timer for ten minutes', 'I said what I said', 'turn it on and turn it off']) {
+      expect(restartsAt(plainWords(text)), text).toBeNull();
+    }
+  });
+
+  it('compares words, not punctuation or case', () => {
+    expect(plainWords('Kiwi, what\'s the time?')).toEqual(['kiwi', "what's", 'the', 'time']);
   });
 });

@@ -21,7 +21,9 @@ function serialize(err: unknown): SerializedError {
 
 let decoder: WhisperDecoder | undefined;
 try {
-  decoder = await WhisperDecoder.load(init.dir, init.config, { threads: init.threads, device: init.device });
+  decoder = await WhisperDecoder.load(init.dir, init.config, { threads: init.threads, device: init.device, fullWindow: init.fullWindow });
+  // One pass on silence first: onnxruntime's first run (allocations, kernel choice) is not the user's first command.
+  await decoder.transcribe(new Float32Array(16000), decoder.languages[0] ?? 'en', () => false);
   post({ type: 'ready', languages: decoder.languages });
 } catch (err) {
   post({ type: 'failed', error: serialize(err) });

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { formatMs, waterfall } from './waterfall.ts';
 
 describe('latency waterfall', () => {
-  it('lays a voice LLM turn out from the end of speech: transcript, first token after it, first audio, done', () => {
+  it('lays a voice LLM turn out from the last voiced frame: transcript, first token after it, first audio, done', () => {
     const chart = waterfall({ transcript: 200, speaker: 150, first_audio: 900, total: 2400 }, 350, true)!;
-    expect(chart.origin).toBe('end of speech');
+    expect(chart.origin).toBe('the last voiced frame');
     expect(chart.span).toBe(2400);
     expect(chart.rows.map((r) => [r.key, r.start, r.end])).toEqual([
       ['transcript', 0, 200],
@@ -14,6 +14,20 @@ describe('latency waterfall', () => {
       ['total', 900, 2400],
     ]);
     expect(chart.rows.find((r) => r.key === 'first_token')!.approximate).toBe(true);
+  });
+
+  it('shows the early transcript and the endpoint decision; without an early one, transcription starts at the endpoint', () => {
+    const early = waterfall({ speculative: 380, endpoint: 390, transcript: 392, first_audio: 470, total: 2100 }, null, true)!;
+    expect(early.rows.slice(0, 3).map((r) => [r.key, r.start, r.end])).toEqual([
+      ['speculative', 0, 380],
+      ['endpoint', 0, 390],
+      ['transcript', 0, 392],
+    ]);
+    const late = waterfall({ endpoint: 700, transcript: 1100 }, null, true)!;
+    expect(late.rows.map((r) => [r.key, r.start, r.end])).toEqual([
+      ['endpoint', 0, 700],
+      ['transcript', 700, 1100],
+    ]);
   });
 
   it('starts a typed turn at the request and leaves out what it does not have', () => {

@@ -1,12 +1,13 @@
 /**
- * A turn's latency as waterfall rows. Voice turns count from the moment the end of speech was
- * decided (the voice loop's timings_ms); typed turns from the request. The first LLM token is
+ * A turn's latency as waterfall rows. Voice turns count from the last voiced frame of the user's
+ * speech (the voice loop's timings_ms: the early transcript, the endpoint decision, the final
+ * transcript, first audio); typed turns from the request. The first LLM token is
  * counted by LLM_COMPLETE from the LLM request, which starts after the transcript: placing it at
  * transcript + first_token_ms is a slight underestimate (routing time is not in it), so it is
  * marked as approximate.
  */
 export interface WaterfallRow {
-  key: 'transcript' | 'speaker' | 'first_token' | 'first_audio' | 'total';
+  key: 'speculative' | 'endpoint' | 'transcript' | 'speaker' | 'first_token' | 'first_audio' | 'total';
   label: string;
   start: number;
   end: number;
@@ -22,10 +23,14 @@ export interface Waterfall {
 
 export function waterfall(timings: Record<string, number>, firstTokenMs: number | null, voice: boolean): Waterfall | null {
   const rows: WaterfallRow[] = [];
-  const { transcript, speaker, first_audio: firstAudio, total } = timings;
+  const { speculative, endpoint, transcript, speaker, first_audio: firstAudio, total } = timings;
   let cursor = 0;
+  if (speculative !== undefined) rows.push({ key: 'speculative', label: 'Early transcript', start: 0, end: speculative });
+  if (endpoint !== undefined) rows.push({ key: 'endpoint', label: 'End of speech decided', start: 0, end: endpoint });
   if (transcript !== undefined) {
-    rows.push({ key: 'transcript', label: 'Transcript', start: 0, end: transcript });
+    // Without an early transcript, transcription starts at the endpoint.
+    const from = speculative === undefined && endpoint !== undefined ? Math.min(endpoint, transcript) : 0;
+    rows.push({ key: 'transcript', label: 'Transcript', start: from, end: transcript });
     cursor = transcript;
   }
   if (speaker !== undefined) rows.push({ key: 'speaker', label: 'Speaker identified', start: 0, end: speaker });
@@ -40,7 +45,7 @@ export function waterfall(timings: Record<string, number>, firstTokenMs: number 
   if (total !== undefined) rows.push({ key: 'total', label: 'Turn done', start: Math.min(cursor, total), end: total });
   if (rows.length === 0) return null;
   const span = Math.max(...rows.map((r) => r.end), 1);
-  return { origin: voice ? 'end of speech' : 'the request', rows, span };
+  return { origin: voice ? 'the last voiced frame' : 'the request', rows, span };
 }
 
 /** 840 → "840 ms", 1530 → "1.53 s". */
