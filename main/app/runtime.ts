@@ -244,6 +244,13 @@ export class KiwiRuntime {
     };
   }
 
+  /** Resolves once the rebuilds under way are done, or after `timeoutMs`, whichever is first. */
+  async settled(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#rebuilds, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
   /** `part: reason` for every audio stage and the LLM that is not available. */
   get missing(): string[] {
     const llm = this.llm.missing;
@@ -290,6 +297,7 @@ export class KiwiRuntime {
    */
   #rebuild(stages: readonly PartName[], reason: string, before?: () => Promise<void>): Promise<void> {
     const next = this.#rebuilds.then(async () => {
+      await before?.();
       if (stages.length > 0) {
         const kept = { ...this.#built, parts: { ...this.#built.parts }, missing: { ...this.#built.missing } };
         for (const stage of stages) {
@@ -300,7 +308,6 @@ export class KiwiRuntime {
         this.#disposeParts(stages);
         this.#built = kept;
       }
-      await before?.();
       await this.#startEngine(stages);
     });
     this.#rebuilds = next.catch(() => undefined); // a failed rebuild must not block later ones; callers see it
@@ -387,11 +394,10 @@ export class KiwiRuntime {
     const stages = stagesTouchedBy(changed);
     if (stages.length > 0 || changed.some((p) => LISTENING_KEYS.has(p))) {
       // A turn that changed config (e.g. "speak German") finishes its reply first, within reason.
-      const settled = Promise.race([this.#engine.idle(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
+      const settled = async () => void (await Promise.race([this.#engine.idle(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]));
       const why = `${changed.filter((p) => stages.some((s) => STAGE_INPUTS[s].includes(p))).join(', ') || 'config'} changed`;
-      void settled
-        .then(() => this.#rebuild(stages, why))
-        .catch((err: unknown) => this.logger.error({ err }, 'engine rebuild after a config change failed'));
+      // Queued at once, so a request right after the change can wait for it (settled()).
+      this.#rebuild(stages, why, settled).catch((err: unknown) => this.logger.error({ err }, 'engine rebuild after a config change failed'));
     }
   }
 }

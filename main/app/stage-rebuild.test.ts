@@ -68,6 +68,15 @@ describe('config changes and the engine', () => {
     expect(status.json).toMatchObject({ rebuilding: [] });
   });
 
+  it('a request that needs the voice right after a change waits for the rebuild instead of failing', async () => {
+    const engines = nextEngines(2);
+    await k.request('PATCH', '/api/config', { body: { tts_provider: 'kokoro' } });
+    const res = await k.request('POST', '/api/tts/test', { body: { text: 'Still here.' } });
+    expect(res.status, res.text).toBe(200);
+    const [during] = await engines;
+    expect(during!.ready.missing).toContain('tts: rebuilding (tts_provider changed)');
+  });
+
   it('a listening key makes a new voice loop over the same models', async () => {
     const runtime = k.kiwi.runtime;
     const tts = runtime.engine.parts.tts;

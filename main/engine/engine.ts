@@ -62,6 +62,7 @@ export class Engine {
   #idleWaiters: Array<() => void> = [];
   #activeSpeaker: string | null = null;
   #disposed = false;
+  readonly #clock: Clock;
 
   constructor(private readonly options: EngineOptions) {
     this.parts = options.built.parts;
@@ -75,8 +76,6 @@ export class Engine {
     this.#clock = options.clock ?? systemClock;
     this.#voice = this.#canListen() ? this.#makeVoiceLoop() : null;
   }
-
-  readonly #clock: Clock;
 
   get state(): EngineState {
     return this.machine.state;

@@ -20,6 +20,8 @@ export interface HandlerDeps {
 }
 
 const DEFAULT_TEST_PHRASE = 'Hello, I am Kiwi!';
+/** How long a request that needs the voice waits for a stage rebuild (after a config change) before it answers 503 rebuilding. */
+const REBUILD_WAIT_MS = 10_000;
 
 /** Base64 WAV clips from an enrolment body as audio; a bad clip is a 400 naming it (audio[i]). */
 function wavClips(audio: string[]) {
@@ -130,8 +132,9 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
       return { soul: id, name, nsfw, model };
     },
 
-    ttsTest: ({ body }) => {
+    ttsTest: async ({ body }) => {
       const text = body.text ?? DEFAULT_TEST_PHRASE;
+      await runtime.settled(REBUILD_WAIT_MS);
       runtime.engine.speak(text);
       return { status: 'speaking' as const, text };
     },
@@ -169,7 +172,10 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
       return runtime.homeassistant.command(body.text, body.language ?? (cfg.homeassistant.language || cfg.language));
     },
 
-    chat: ({ body }) => runtime.engine.chat(body.text, { language: body.language, speak: body.speak ?? true }).done,
+    chat: async ({ body }) => {
+      await runtime.settled(REBUILD_WAIT_MS);
+      return runtime.engine.chat(body.text, { language: body.language, speak: body.speak ?? true }).done;
+    },
 
     listModels: async () => ({ models: await models.list() }),
     downloadModel: async ({ params, body }) => {

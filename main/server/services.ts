@@ -49,6 +49,8 @@ export interface VoiceServices {
   hub: Pick<AudioHub, 'addSink' | 'pushFrame' | 'endSource'>;
   status(webAudioClients: number): Status;
   restart(): Promise<void>;
+  /** Resolves when the stage rebuilds under way are done (or after `timeoutMs`): a request right after a config change waits for its voice. */
+  settled(timeoutMs: number): Promise<void>;
 }
 
 export interface SoulServices {
