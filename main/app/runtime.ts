@@ -32,6 +32,8 @@ import type { Store } from '../store/store.ts';
 import { SecurityService } from '../security/security-service.ts';
 import { openClawExecApprovals } from '../security/openclaw-exec.ts';
 import type { ApprovalCallbacks } from '../llm/openclaw/approvals.ts';
+import { openClawLink, openClawPairing } from '../llm/openclaw/link.ts';
+import type { OpenClawOptions } from '../llm/openclaw/openclaw-llm.ts';
 
 /** Config keys that choose or shape a stage: changing one (or any voice.* threshold) rebuilds the engine. */
 const STAGE_KEYS = new Set([
@@ -71,6 +73,8 @@ export class KiwiRuntime {
   readonly security: SecurityService;
   /** OpenClaw's exec-approval requests, routed into the owner's approvals (given to every OpenClaw client built). */
   readonly #openclawApprovals: ApprovalCallbacks;
+  /** OpenClaw's device identity (<data>/openclaw), token discovery and pairing events. */
+  readonly #openclawLink: OpenClawOptions;
   /** Engine rebuilds run one after another, so overlapping restarts never leave two engines alive. */
   #rebuilds: Promise<void> = Promise.resolve();
 
@@ -106,6 +110,7 @@ export class KiwiRuntime {
       llm: () => this.#engine?.parts.llm,
       onError: (message) => bus.emit('ERROR', { code: 'openclaw_approval_failed', message }, 'security'),
     });
+    this.#openclawLink = openClawLink({ dataDir: paths.data, bus, logger });
     const routing: RouterDeps = {
       commands: [
         this.#timerVoice.ringing, // while something rings, "stop" / "snooze" go to it before the built-in stop
@@ -238,6 +243,7 @@ export class KiwiRuntime {
       listening: cfg.listening,
       web_audio_clients: webAudioClients,
       missing: this.#engine.missing,
+      openclaw: openClawPairing(this.#engine.parts.llm),
     };
   }
 
@@ -285,7 +291,7 @@ export class KiwiRuntime {
     const built = await buildParts({
       config: this.config.current,
       liveConfig: () => this.config.current,
-      llmOptions: { openclaw: this.#openclawApprovals },
+      llmOptions: { openclaw: { ...this.#openclawApprovals, ...this.#openclawLink } },
       modelsDir: this.paths.models,
       catalog: await loadCatalog(this.paths.catalog),
     });

@@ -24,6 +24,19 @@ export const Status = z.object({
   listening: z.boolean(),
   web_audio_clients: z.number().int(),
   missing: z.array(z.string()).describe('engine parts that are not available, with the reason'),
+  openclaw: z
+    .object({
+      state: z.enum(['idle', 'connecting', 'connected', 'pairing_required', 'refused', 'unreachable']).describe('pairing_required: approve Kiwi on the OpenClaw gateway'),
+      gateway: z.string().nullable(),
+      device_id: z.string().nullable().describe("Kiwi's device id, as `openclaw devices list` shows it"),
+      request_id: z.string().nullable().describe('the pending pairing request: `openclaw devices approve <request_id>`'),
+      scopes: z.array(z.string()),
+      message: z.string().nullable(),
+      since: z.string(),
+    })
+    .nullable()
+    .optional()
+    .describe('llm.provider openclaw only: where Kiwi stands with the gateway'),
 });
 export type Status = z.infer<typeof Status>;
 

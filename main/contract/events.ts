@@ -42,6 +42,8 @@ export const EVENT_NAMES = [
   'HA_CONNECTION_CHANGED',
   'HA_COMMAND_SENT',
   'HA_COMMAND_RESPONSE',
+  // OpenClaw gateway pairing: {state, gateway, device_id, request_id, message}; pairing_required = approve Kiwi in OpenClaw.
+  'OPENCLAW_PAIRING',
   'WEB_CLIENT_CONNECTED',
   'WEB_CLIENT_DISCONNECTED',
   'AUDIO_ERROR',

@@ -35,7 +35,8 @@ describe('OpenClawLlm against an OpenClaw gateway stand-in', () => {
     expect(connect).toMatchObject({
       minProtocol: 3,
       maxProtocol: 4,
-      client: { id: 'gateway-client', mode: 'backend' },
+      client: { id: 'gateway-client', mode: 'ui' },
+      caps: ['exec-approvals'],
       role: 'operator',
       scopes: ['operator.read', 'operator.write', 'operator.approvals'],
       auth: { token: 'gw-token' },
@@ -121,7 +122,8 @@ describe('OpenClawLlm against an OpenClaw gateway stand-in', () => {
     expect(performance.now() - abortedAt).toBeLessThan(300); // at once, with room for a loaded CI machine
     await new Promise((r) => setTimeout(r, 50));
     const [send] = gateway.calls('chat.send');
-    expect(gateway.calls('chat.abort')).toEqual([{ sessionKey: send!.sessionKey, runId: send!.idempotencyKey }]);
+    // The run id is the one the gateway acknowledged chat.send with (its own, not the idempotency key).
+    expect(gateway.calls('chat.abort')).toEqual([{ sessionKey: send!.sessionKey, runId: gateway.runIds[0] }]);
   });
 
   it('surfaces exec-approval requests; the stream goes on once resolveApproval answers', async () => {
@@ -185,7 +187,7 @@ describe('OpenClawLlm against an OpenClaw gateway stand-in', () => {
   });
 
   it('session keys: one per conversation, safe characters, no collisions between odd names', () => {
-    const client = new OpenClawLlm(llmConfig({ provider: 'openclaw' }), { agentId: 'home' });
+    const client = new OpenClawLlm(llmConfig({ provider: 'openclaw', openclaw: { agent: 'home', session: 'kiwi', nsfw_agent: '', nsfw_session: '' } }));
     expect(client.sessionKeyFor('spk_001')).toBe('agent:home:kiwi-spk_001');
     expect(client.sessionKeyFor('spk_001:nsfw')).toBe('agent:home:kiwi-spk_001-nsfw');
     expect(client.sessionKeyFor()).toBe('agent:home:kiwi-default');

@@ -4,12 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /**
- * A loopback stand-in for the OpenClaw gateway's WebSocket protocol, as its docs and TypeBox
- * schemas describe it: `connect.challenge` → `connect` → `hello-ok`; `chat.send` answered with
- * `{runId, status:"started"}` and then `chat` events (`delta` with the cumulative
- * `message.content`, or with `deltaText` as newer gateways send, then `final` | `error` |
- * `aborted`); `chat.abort`; `sessions.reset`; `exec.approval.requested` broadcasts resolved by
- * `exec.approval.resolve` (→ `exec.approval.resolved`). Every request frame is recorded.
+ * A loopback stand-in for the OpenClaw gateway's WebSocket protocol, as the real gateway
+ * (openclaw 2026.9, see openclaw-real-gateway.test.ts) speaks it: `connect.challenge` → `connect`
+ * → `hello-ok`; `chat.send` answered with `{runId, status:"started"}` (a run id of the gateway's
+ * own, not the idempotency key), then a `chat` `status` event, `agent` lifecycle `start`, `chat`
+ * events (`delta` with the cumulative `message.content`, or only `deltaText`), `agent` lifecycle
+ * `end`, and last `final` | `error` | `aborted`; `chat.abort`; `sessions.reset`;
+ * `exec.approval.requested` sent only to clients that advertise the `exec-approvals` capability
+ * (with none, the gateway denies the command), resolved by `exec.approval.resolve`
+ * (→ `exec.approval.resolved`). Every request frame is recorded.
  */
 
 export interface ChatScript {
@@ -34,6 +37,9 @@ export interface GatewayStandinOptions {
 
 interface Run {
   runId: string;
+  idempotencyKey: string;
+  /** Whether the client that started the run takes exec approvals (caps: exec-approvals). */
+  approvalClient: boolean;
   sessionKey: string;
   aborted: boolean;
   approval?: { id: string; decided: (decision: string) => void };
@@ -42,6 +48,8 @@ interface Run {
 export class OpenClawGatewayStandin {
   readonly requests: Array<{ method: string; params: Record<string, unknown> }> = [];
   readonly approvals: Array<{ id: string; decision: string }> = [];
+  /** The run ids chat.send was answered with, in order. */
+  readonly runIds: string[] = [];
   connections = 0;
   readonly #scripts: ChatScript[] = [];
   readonly #sockets = new Set<WebSocket>();
@@ -94,6 +102,7 @@ export class OpenClawGatewayStandin {
     socket.on('close', () => this.#sockets.delete(socket));
     let seq = 0;
     let connected = false;
+    let approvalClient = false;
     const send = (frame: unknown) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(frame));
     const event = (name: string, payload: unknown) => send({ type: 'event', event: name, payload, seq: seq++ });
     const ok = (id: string, payload: unknown) => send({ type: 'res', id, ok: true, payload });
@@ -119,6 +128,7 @@ export class OpenClawGatewayStandin {
           return socket.close(1008, 'unauthorized');
         }
         connected = true;
+        approvalClient = Array.isArray(params.caps) && params.caps.includes('exec-approvals');
         return ok(id, {
           type: 'hello-ok',
           protocol,
@@ -135,8 +145,9 @@ export class OpenClawGatewayStandin {
           if (typeof sessionKey !== 'string' || !sessionKey || typeof message !== 'string' || typeof idempotencyKey !== 'string' || !idempotencyKey) {
             return fail(id, 'INVALID_REQUEST', 'invalid chat.send params');
           }
-          const run: Run = { runId: idempotencyKey, sessionKey, aborted: false };
+          const run: Run = { runId: randomUUID(), idempotencyKey, sessionKey, aborted: false, approvalClient };
           this.#runs.set(run.runId, run);
+          this.runIds.push(run.runId);
           ok(id, { runId: run.runId, status: 'started' });
           void this.#stream(run, this.#scripts.shift() ?? { deltas: ['Hello.'] }, event);
           return;
@@ -175,8 +186,14 @@ export class OpenClawGatewayStandin {
     const message = (text: string) => ({ role: 'assistant', content: [{ type: 'text', text }], timestamp: Date.now() });
     let text = '';
     let seq = 0;
+    const lifecycle = (phase: 'start' | 'end') => event('agent', { ...base, stream: 'lifecycle', data: { phase }, seq: seq++, ts: Date.now() });
+    event('chat', { ...base, seq: seq++, state: 'status', phase: 'preparing_context' });
+    lifecycle('start');
     for (let i = 0; i < script.deltas.length; i++) {
-      if (script.approval && script.approval.after === i) {
+      if (script.approval && script.approval.after === i && !run.approvalClient) {
+        // No client can answer: the gateway denies the command and the agent carries on without it.
+        event('agent', { ...base, stream: 'item', data: { kind: 'tool', name: 'exec', phase: 'end', status: 'failed', error: 'exec denied: no approval client' }, seq: seq++, ts: Date.now() });
+      } else if (script.approval && script.approval.after === i) {
         const approvalId = randomUUID();
         const decided = new Promise<string>((resolve) => (run.approval = { id: approvalId, decided: resolve }));
         event('exec.approval.requested', { id: approvalId, request: { command: script.approval.command, cwd: '/tmp', host: 'gateway', sessionKey: run.sessionKey, agentId: 'main' }, createdAtMs: Date.now(), expiresAtMs: Date.now() + 120_000 });
@@ -191,6 +208,7 @@ export class OpenClawGatewayStandin {
     }
     if (run.aborted) return;
     const end = script.end ?? 'final';
+    if (end !== 'none') lifecycle('end');
     if (end === 'final') event('chat', { ...base, seq, state: 'final', message: message(text), stopReason: 'end_turn' });
     else if (end === 'error') event('chat', { ...base, seq, state: 'error', errorMessage: script.errorMessage ?? 'model failed', errorKind: script.errorKind ?? 'unknown' });
     else if (end === 'aborted') event('chat', { ...base, seq, state: 'aborted', stopReason: 'stopped elsewhere' });

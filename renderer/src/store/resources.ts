@@ -49,6 +49,7 @@ const STALE_AFTER: Partial<Record<EventEnvelope['event'], ResourceName[]>> = {
   SPEAKER_UNBLOCKED: ['speakers'],
   SPEAKER_IDENTIFIED: ['speakers', 'status'],
   HA_CONNECTION_CHANGED: ['ha', 'status'],
+  OPENCLAW_PAIRING: ['status'],
   WEB_CLIENT_CONNECTED: ['status'],
   WEB_CLIENT_DISCONNECTED: ['status'],
   MODEL_DOWNLOAD_STARTED: ['models'],
