@@ -1,3 +1,6 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenClawGatewayStandin } from '../../testing/llm-standins.ts';
 import { closedPort, collect, failure, llmConfig } from '../testing/collect.ts';
@@ -71,6 +74,29 @@ describe('OpenClawLlm against an OpenClaw gateway stand-in', () => {
     gateway.chat({ deltas: ['Один, ', 'два, ', 'три.'], style: 'deltaText' });
     llm = new OpenClawLlm(config(), fast);
     expect((await collect(llm.chat(turn('count'), { model: '' }))).join('')).toBe('Один, два, три.');
+  });
+
+  it('with a data dir, connects with a signed device identity the gateway verifies', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-oc-'));
+    try {
+      llm = new OpenClawLlm(config(), { ...fast, identityDir: dir });
+      expect(await collect(llm.chat(turn('hi'), { model: '' }))).toEqual(['Hello.']);
+      const [connect] = gateway.calls('connect');
+      expect(connect!.device).toMatchObject({ id: llm.pairing.device_id, publicKey: expect.any(String), signature: expect.any(String) });
+      expect(llm.pairing).toMatchObject({ state: 'connected', scopes: ['operator.read', 'operator.write', 'operator.approvals'] });
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a run with a part before a tool: the part is spoken once, then the answer; the run ends at lifecycle end', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
+    gateway.chat({ preamble: 'Let me check.', deltas: ['It is ', 'sunny.'], style: 'deltaText' });
+    llm = new OpenClawLlm(config(), fast);
+    const tokens = await collect(llm.chat(turn('weather?'), { model: '' }));
+    expect(tokens.join('')).toBe('Let me check. It is sunny.');
+    expect(tokens[0]).toBe('Let me check. ');
   });
 
   it('a wrong token is llm_unauthorized, not retried', async () => {

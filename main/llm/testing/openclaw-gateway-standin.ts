@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, createPublicKey, randomUUID, verify } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -23,6 +23,8 @@ export interface ChatScript {
   end?: 'final' | 'error' | 'aborted' | 'none';
   errorMessage?: string;
   errorKind?: 'refusal' | 'timeout' | 'rate_limit' | 'context_length' | 'unknown';
+  /** What the agent says before it runs a tool ("Let me check."): sent as a preamble item, not as chat text. */
+  preamble?: string;
   /** Broadcast an exec approval request after this many deltas and wait for its resolution. */
   approval?: { after: number; command: string };
 }
@@ -107,7 +109,8 @@ export class OpenClawGatewayStandin {
     const event = (name: string, payload: unknown) => send({ type: 'event', event: name, payload, seq: seq++ });
     const ok = (id: string, payload: unknown) => send({ type: 'res', id, ok: true, payload });
     const fail = (id: string, code: string, message: string, details?: unknown) => send({ type: 'res', id, ok: false, error: { code, message, ...(details ? { details } : {}) } });
-    if (this.options.challenge !== false) event('connect.challenge', { nonce: randomUUID(), ts: Date.now() });
+    const challenge = { nonce: randomUUID(), ts: Date.now() };
+    if (this.options.challenge !== false) event('connect.challenge', challenge);
 
     socket.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as { type?: string; id?: string; method?: string; params?: Record<string, unknown> };
@@ -126,6 +129,11 @@ export class OpenClawGatewayStandin {
         if (this.options.token && token !== this.options.token) {
           fail(id, 'INVALID_REQUEST', 'unauthorized: gateway token mismatch', { code: 'AUTH_TOKEN_MISMATCH', recommendedNextStep: 'update_auth_credentials' });
           return socket.close(1008, 'unauthorized');
+        }
+        const deviceError = this.options.challenge !== false && params.device ? checkDevice(params, challenge, token ?? '') : null;
+        if (deviceError) {
+          fail(id, 'INVALID_REQUEST', deviceError.message, { code: deviceError.code });
+          return socket.close(1008, deviceError.message);
         }
         connected = true;
         approvalClient = Array.isArray(params.caps) && params.caps.includes('exec-approvals');
@@ -189,6 +197,10 @@ export class OpenClawGatewayStandin {
     const lifecycle = (phase: 'start' | 'end') => event('agent', { ...base, stream: 'lifecycle', data: { phase }, seq: seq++, ts: Date.now() });
     event('chat', { ...base, seq: seq++, state: 'status', phase: 'preparing_context' });
     lifecycle('start');
+    if (script.preamble) {
+      const itemId = `commentary-${randomUUID()}`;
+      for (const phase of ['update', 'end', 'end']) event('agent', { ...base, stream: 'item', data: { kind: 'preamble', phase, progressText: script.preamble, itemId }, seq: seq++, ts: Date.now() });
+    }
     for (let i = 0; i < script.deltas.length; i++) {
       if (script.approval && script.approval.after === i && !run.approvalClient) {
         // No client can answer: the gateway denies the command and the agent carries on without it.
@@ -214,4 +226,18 @@ export class OpenClawGatewayStandin {
     else if (end === 'aborted') event('chat', { ...base, seq, state: 'aborted', stopReason: 'stopped elsewhere' });
     this.#runs.delete(run.runId);
   }
+}
+
+/** The gateway's device check: the id is the key's fingerprint and the v3 payload is signed over this challenge. */
+function checkDevice(params: Record<string, unknown>, challenge: { nonce: string; ts: number }, token: string): { code: string; message: string } | null {
+  const device = params.device as { id?: string; publicKey?: string; signature?: string; signedAt?: number; nonce?: string };
+  const client = (params.client ?? {}) as { id?: string; mode?: string; platform?: string };
+  if (device.nonce !== challenge.nonce) return { code: 'DEVICE_AUTH_NONCE_MISMATCH', message: 'device nonce mismatch' };
+  const raw = Buffer.from(device.publicKey ?? '', 'base64url');
+  if (raw.length !== 32) return { code: 'DEVICE_AUTH_PUBLIC_KEY_INVALID', message: 'device public key invalid' };
+  if (createHash('sha256').update(raw).digest('hex') !== device.id) return { code: 'DEVICE_AUTH_DEVICE_ID_MISMATCH', message: 'device identity mismatch' };
+  const scopes = Array.isArray(params.scopes) ? params.scopes.join(',') : '';
+  const payload = ['v3', device.id, client.id, client.mode, params.role, scopes, String(device.signedAt), token, device.nonce, (client.platform ?? '').toLowerCase(), ''].join('|');
+  const key = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]), format: 'der', type: 'spki' });
+  return verify(null, Buffer.from(payload), key, Buffer.from(device.signature ?? '', 'base64url')) ? null : { code: 'DEVICE_AUTH_SIGNATURE_INVALID', message: 'device signature invalid' };
 }
