@@ -99,6 +99,14 @@ describe('OpenClawLlm against an OpenClaw gateway stand-in', () => {
     expect(tokens[0]).toBe('Let me check. ');
   });
 
+  it('a run the agent ends silently (NO_REPLY) is an empty answer, not an error; a real error still is one', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
+    gateway.chat({ deltas: [], end: 'silent' }, { deltas: [], end: 'error', errorMessage: 'model failed' });
+    llm = new OpenClawLlm(config(), fast);
+    expect(await collect(llm.chat(turn('say nothing'), { model: '' }))).toEqual([]);
+    expect((await failure(llm.chat(turn('fail'), { model: '' }))).error).toMatchObject({ code: 'llm_bad_response' });
+  });
+
   it('a wrong token is llm_unauthorized, not retried', async () => {
     gateway = await OpenClawGatewayStandin.start({ token: 'other-token' });
     llm = new OpenClawLlm(config(), fast);

@@ -39,6 +39,8 @@ interface ActiveRun {
   /** The agent announced its lifecycle for this run: the run is over at lifecycle `end`, not at the first `final`. */
   lifecycle: boolean;
   ended: boolean;
+  /** The gateway ended the run with nothing to say (terminal reply `silent`, e.g. the agent answered NO_REPLY). */
+  silent: boolean;
   /** Preamble items already spoken (the gateway may repeat an item's end). */
   parts: Set<string>;
   sessionKey: string;
@@ -165,7 +167,7 @@ export class OpenClawLlm implements Llm {
     const connection = await this.#connect(signal);
     alive();
     await this.#useModel(connection, turn, signal);
-    const run: ActiveRun = { connection, lifecycle: false, ended: false, parts: new Set(), sessionKey: turn.sessionKey, runIds: new Set([turn.idempotencyKey]), acked: false, events: new AsyncQueue(), alive, approvals: new Set() };
+    const run: ActiveRun = { connection, lifecycle: false, ended: false, silent: false, parts: new Set(), sessionKey: turn.sessionKey, runIds: new Set([turn.idempotencyKey]), acked: false, events: new AsyncQueue(), alive, approvals: new Set() };
     this.#runs.add(run);
     let finished = false;
     const onAbort = () => {
@@ -220,6 +222,10 @@ export class OpenClawLlm implements Llm {
               return;
             }
           }
+        } else if ((state === 'error' || state === 'aborted') && run.silent && !spoken && !text) {
+          // The agent had nothing to say: an empty answer (Kiwi says so), not a failure.
+          finished = true;
+          return;
         } else if (state === 'error') {
           finished = true;
           throw chatError(payload);
@@ -332,6 +338,7 @@ export class OpenClawLlm implements Llm {
     if (payload.stream === 'lifecycle' && data.phase === 'start') run.lifecycle = true;
     if (payload.stream === 'lifecycle' && (data.phase === 'end' || data.phase === 'error')) {
       run.ended = true;
+      run.silent = (data.terminalReply as { disposition?: unknown } | undefined)?.disposition === 'silent';
       run.events.push({ state: 'ended' });
     }
     if (payload.stream === 'item' && data.kind === 'preamble' && data.phase === 'end' && typeof data.progressText === 'string') {

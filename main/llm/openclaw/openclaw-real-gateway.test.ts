@@ -35,10 +35,13 @@ describe('OpenClawLlm against the real OpenClaw gateway', { timeout: 240_000 }, 
   const answer = (question: string, reply: StandinReply) => answers.set(question, reply);
   const replyFor = (body: unknown): StandinReply | undefined => {
     const messages = (body as { messages?: Array<{ role: string; content: unknown }> }).messages ?? [];
-    const last = messages.at(-1);
-    if (last?.role === 'tool') return answers.get('<tool result>');
-    const text = JSON.stringify(last?.content ?? '');
-    for (const [question, reply] of answers) if (text.includes(question)) return reply;
+    // The newest turn decides: a tool's result, else the newest user message that asks a known question.
+    for (const message of [...messages].reverse()) {
+      if (message.role === 'tool') return answers.get('<tool result>');
+      if (message.role !== 'user') continue;
+      const text = JSON.stringify(message.content);
+      for (const [question, reply] of answers) if (text.includes(question)) return reply;
+    }
     return undefined;
   };
 
@@ -106,7 +109,7 @@ describe('OpenClawLlm against the real OpenClaw gateway', { timeout: 240_000 }, 
     // The soul's prompt reached the agent with the user's words, in Carol's own session.
     expect(said(modelRequestWith('Tell me about kiwis'))).toContain(registry.composePrompt(soul, { speakerName: 'Carol', language: 'en' }).slice(0, 40));
 
-    // An agent with nothing to say answers NO_REPLY, which the gateway keeps to itself.
+    // An agent with nothing to say answers NO_REPLY: the gateway ends the run silently (after one retry).
     answer('Say nothing', { kind: 'stream', tokens: ['NO_', 'REPLY'] });
     const empty = await turn(request('Say nothing'), soul);
     expect(await collect(empty.reply as AsyncIterable<string>)).toEqual(['I got no answer this time. Please ask again.']);

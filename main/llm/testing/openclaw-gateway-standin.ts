@@ -20,7 +20,8 @@ export interface ChatScript {
   /** `cumulative`: delta events carry the whole text so far; `deltaText`: only the new piece. */
   style?: 'cumulative' | 'deltaText';
   delayMs?: number;
-  end?: 'final' | 'error' | 'aborted' | 'none';
+  /** silent: the agent had nothing to say (NO_REPLY): lifecycle error with a silent terminal reply, then chat aborted + error. */
+  end?: 'final' | 'error' | 'aborted' | 'silent' | 'none';
   errorMessage?: string;
   errorKind?: 'refusal' | 'timeout' | 'rate_limit' | 'context_length' | 'unknown';
   /** What the agent says before it runs a tool ("Let me check."): sent as a preamble item, not as chat text. */
@@ -220,7 +221,12 @@ export class OpenClawGatewayStandin {
     }
     if (run.aborted) return;
     const end = script.end ?? 'final';
-    if (end !== 'none') lifecycle('end');
+    if (end === 'silent') {
+      const error = "⚠️ Agent couldn't generate a response. Please try again.";
+      event('agent', { ...base, stream: 'lifecycle', data: { phase: 'error', error, terminalReply: { disposition: 'silent' } }, seq: seq++, ts: Date.now() });
+      event('chat', { ...base, seq: seq++, state: 'aborted', stopReason: 'stop' });
+      event('chat', { ...base, seq: seq++, state: 'error', errorMessage: error });
+    } else if (end !== 'none') lifecycle('end');
     if (end === 'final') event('chat', { ...base, seq, state: 'final', message: message(text), stopReason: 'end_turn' });
     else if (end === 'error') event('chat', { ...base, seq, state: 'error', errorMessage: script.errorMessage ?? 'model failed', errorKind: script.errorKind ?? 'unknown' });
     else if (end === 'aborted') event('chat', { ...base, seq, state: 'aborted', stopReason: 'stopped elsewhere' });

@@ -85,7 +85,8 @@ export class RealOpenClawGateway {
 
   async close(): Promise<void> {
     await this.#stop();
-    await fs.rm(this.dir, { recursive: true, force: true });
+    // Its helper processes may still be finishing their last writes into the state folder.
+    await fs.rm(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 
   #config(options: RealGatewayOptions): Record<string, unknown> {
