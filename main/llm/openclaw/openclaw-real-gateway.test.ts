@@ -23,7 +23,7 @@ import { OpenClawLlm } from './openclaw-llm.ts';
 // (autoApproveLocal: false), as a remote gateway requires it, and every host command asks first.
 // One gateway serves the whole file (it takes up to a minute to start on a loaded machine); the
 // tests run in order and build on each other like one user's first session.
-describe('OpenClawLlm against the real OpenClaw gateway', { timeout: 240_000 }, () => {
+describe('OpenClawLlm against the real OpenClaw gateway', { timeout: 480_000 }, () => {
   let model: LlmStandin;
   let gateway: RealOpenClawGateway;
   let kiwiData: string;
@@ -141,7 +141,7 @@ describe('OpenClawLlm against the real OpenClaw gateway', { timeout: 240_000 }, 
     expect(said(modelRequestWith('run the echo'))).toContain('kiwi-was-here');
   });
 
-  it('the conversation goes on after the gateway restarts in the middle of it', { timeout: 480_000 }, async () => {
+  it('the conversation goes on after the gateway restarts in the middle of it', { timeout: 600_000 }, async () => {
     const client = kiwi();
     answer('What is your favourite colour?', { kind: 'stream', tokens: ['My favourite colour is green.'] });
     await ask(client, 'What is your favourite colour?', 'dave');
