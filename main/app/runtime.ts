@@ -36,6 +36,8 @@ import { SecurityService } from '../security/security-service.ts';
 import { openClawExecApprovals } from '../security/openclaw-exec.ts';
 import type { ApprovalCallbacks } from '../llm/openclaw/approvals.ts';
 import { Integrations, runtimeControl, runtimeStages } from '../integrations/index.ts';
+import { openClawLink, openClawPairing } from '../llm/openclaw/link.ts';
+import type { OpenClawOptions } from '../llm/openclaw/openclaw-llm.ts';
 
 export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
@@ -66,6 +68,8 @@ export class KiwiRuntime {
   readonly #openclawApprovals: ApprovalCallbacks;
   /** Home Assistant's ways in: MQTT discovery and the Wyoming service (main/integrations). */
   readonly integrations: Integrations;
+  /** OpenClaw's device identity (<data>/openclaw), token discovery and pairing events. */
+  readonly #openclawLink: OpenClawOptions;
   /** Engine rebuilds run one after another, so overlapping restarts never leave two engines alive. */
   #rebuilds: Promise<void> = Promise.resolve();
   /** The audio models the engines run on: owned here, so a new engine keeps the ones that did not change. */
@@ -105,6 +109,8 @@ export class KiwiRuntime {
       llm: () => this.llm.client,
       onError: (message) => bus.emit('ERROR', { code: 'openclaw_approval_failed', message }, 'security'),
     });
+    this.#openclawLink = openClawLink({ dataDir: paths.data, bus, logger });
+    this.#openclawLink = openClawLink({ dataDir: paths.data, bus, logger });
     const routing: RouterDeps = {
       commands: [
         this.#timerVoice.ringing, // while something rings, "stop" / "snooze" go to it before the built-in stop
@@ -135,7 +141,7 @@ export class KiwiRuntime {
       phrases,
       bus,
     };
-    this.llm = new LlmSlot(() => config.current.llm, { openclaw: this.#openclawApprovals });
+    this.llm = new LlmSlot(() => config.current.llm, { openclaw: { ...this.#openclawApprovals, ...this.#openclawLink } });
     this.#router = createRouter(routing);
     pastGate = createRouter({ ...routing, commands: [], gate: undefined });
     this.integrations = new Integrations({ config: () => config.current, control: runtimeControl(this), stages: runtimeStages(this), emit: bus.emit.bind(bus), logger });
@@ -241,6 +247,7 @@ export class KiwiRuntime {
       web_audio_clients: webAudioClients,
       missing: this.missing,
       rebuilding: this.#engine.rebuilding,
+      openclaw: openClawPairing(this.llm.client),
     };
   }
 

@@ -10,6 +10,9 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
+/** Where Kiwi stands with its OpenClaw gateway; pairing_required: approve Kiwi on the gateway. */
+export const OpenClawPairingState = z.enum(['idle', 'connecting', 'connected', 'pairing_required', 'refused', 'unreachable']);
+
 export const Status = z.object({
   state: EngineState,
   language: LanguageCode,
@@ -25,6 +28,19 @@ export const Status = z.object({
   web_audio_clients: z.number().int(),
   missing: z.array(z.string()).describe('engine parts that are not available, with the reason'),
   rebuilding: z.array(z.string()).describe('stages being rebuilt after a config change (`stage: why`); requests that need one answer 503 rebuilding meanwhile'),
+  openclaw: z
+    .object({
+      state: OpenClawPairingState,
+      gateway: z.string().nullable(),
+      device_id: z.string().nullable().describe("Kiwi's device id, as `openclaw devices list` shows it"),
+      request_id: z.string().nullable().describe('the pending pairing request: `openclaw devices approve <request_id>`'),
+      scopes: z.array(z.string()),
+      message: z.string().nullable(),
+      since: z.string(),
+    })
+    .nullable()
+    .optional()
+    .describe('llm.provider openclaw only: where Kiwi stands with the gateway'),
 });
 export type Status = z.infer<typeof Status>;
 

@@ -45,6 +45,17 @@ export const ApiToken = z
   })
   .strict();
 
+/** OpenClaw only: the agent and session Kiwi talks to; an nsfw soul's conversations go to their own (empty: the same). */
+const OpenClawName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _');
+const OpenClawTarget = z
+  .object({
+    agent: OpenClawName,
+    session: OpenClawName.describe('session key prefix: agent:<agent>:<session>-<speaker>'),
+    nsfw_agent: z.union([OpenClawName, z.literal('')]),
+    nsfw_session: z.union([OpenClawName, z.literal('')]),
+  })
+  .strict();
+
 const groups = {
   llm: z
     .object({
@@ -53,6 +64,7 @@ const groups = {
       model: z.string().max(128),
       api_key: z.string().max(512),
       timeout_s: z.number().min(1).max(600),
+      openclaw: OpenClawTarget,
     })
     .strict(),
   homeassistant: z
@@ -197,7 +209,7 @@ export const DEFAULT_CONFIG: Config = {
   stt_device: 'cpu',
   stt_full_window: false,
   auto_download_models: true,
-  llm: { provider: 'none', base_url: '', model: '', api_key: '', timeout_s: 60 },
+  llm: { provider: 'none', base_url: '', model: '', api_key: '', timeout_s: 60, openclaw: { agent: 'main', session: 'kiwi', nsfw_agent: '', nsfw_session: '' } },
   homeassistant: { enabled: false, url: '', token: '', language: '' },
   souls: { default: 'default', allow_nsfw: false },
   voice: {
@@ -263,7 +275,7 @@ export const ConfigPatchSchema = z
   .object(flat)
   .partial()
   .extend({
-    llm: groups.llm.partial().strict().optional(),
+    llm: groups.llm.partial().extend({ openclaw: OpenClawTarget.partial().strict().optional() }).strict().optional(),
     homeassistant: groups.homeassistant.partial().strict().optional(),
     souls: groups.souls.partial().strict().optional(),
     voice: groups.voice.partial().strict().optional(),

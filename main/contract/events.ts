@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Approval, Priority, Speaker, TimerItem } from './api.ts';
+import { Approval, OpenClawPairingState, Priority, Speaker, TimerItem } from './api.ts';
 import { EngineState } from './state.ts';
 
 export { STATES, EngineState } from './state.ts';
@@ -102,6 +102,8 @@ export const EVENT_NAMES = [
   'HA_COMMAND_RESPONSE',
   // Kiwi as a Home Assistant device over MQTT (main/integrations/mqtt): data {connected, broker, error}.
   'MQTT_CONNECTION_CHANGED',
+  // OpenClaw gateway pairing: {state, gateway, device_id, request_id, message}; pairing_required = approve Kiwi in OpenClaw.
+  'OPENCLAW_PAIRING',
   'WEB_CLIENT_CONNECTED',
   'WEB_CLIENT_DISCONNECTED',
   'AUDIO_ERROR',
@@ -215,6 +217,13 @@ export const EVENT_SCHEMAS = {
   APPROVAL_REQUESTED: z.object({ approval: Approval }),
   APPROVAL_RESOLVED: z.object({ approval: Approval, outcome: Approval.shape.status }),
   HA_CONNECTION_CHANGED: z.object({ connected: z.boolean(), error: z.string().nullable() }),
+  OPENCLAW_PAIRING: z.object({
+    state: OpenClawPairingState,
+    gateway: z.string().nullable(),
+    device_id: z.string().nullable(),
+    request_id: z.string().nullable().describe('approve with `openclaw devices approve <request_id>`'),
+    message: z.string().nullable(),
+  }),
   MQTT_CONNECTION_CHANGED: z.object({ connected: z.boolean(), broker: z.string().nullable().describe('host:port, never credentials'), error: z.string().nullable() }),
   HA_COMMAND_SENT: z.object({ command: z.string(), language: z.string() }),
   HA_COMMAND_RESPONSE: z.object({ command: z.string(), response: z.string() }),

@@ -128,6 +128,17 @@ describe('createLlmTurn', () => {
     expect(await collect(answer.reply as AsyncIterable<string>)).toEqual([(await phrases.get('ja')).unauthorized]);
   });
 
+  it('an answer with nothing to say aloud says so, in the speaker\'s language, instead of silence', async () => {
+    server.reply({ kind: 'stream', tokens: [] }, { kind: 'stream', tokens: ['```\nls -la\n```'] });
+    const tr = await phrases.get('tr');
+    const empty = await turn()(request('hmm', { language: 'tr' }), registry.get('default')!);
+    expect(await collect(empty.reply as AsyncIterable<string>)).toEqual([tr.no_answer]);
+    expect(named('LLM_COMPLETE')[0]!.data).toMatchObject({ status: 'complete', text: '' });
+    // A reply that is only code is not "no answer": the code is mentioned instead.
+    const code = await turn()(request('show me', { language: 'tr' }), registry.get('default')!);
+    expect(await collect(code.reply as AsyncIterable<string>)).toEqual([tr.code]);
+  });
+
   it('a failure after sentences were spoken says the connection was lost; nothing is stored', async () => {
     server.reply({ kind: 'stream', tokens: ['Here is the first part of it. ', 'And then the'], cut: true, chunkBytes: [500] });
     const answer = await turn()(request('explain'), registry.get('default')!);

@@ -58,7 +58,8 @@ export function contextKey(request: Pick<TurnRequest, 'speaker'>, soul: Pick<Sou
  * playback, so Kiwi cannot know how much of it the user heard, and a half-told answer in the
  * history would make the model continue a thought the user never got. A failed answer is not
  * stored either. When the backend fails, a localized sentence saying what went wrong is spoken
- * instead of silence (or, after part of the answer was spoken, that the connection was lost).
+ * instead of silence (or, after part of the answer was spoken, that the connection was lost); an
+ * answer with nothing speakable in it gets a localized "no answer" sentence.
  */
 export function createLlmTurn(deps: LlmTurnDeps): LlmTurn {
   const phrases = deps.phrases ?? new LlmPhraseBook();
@@ -111,6 +112,8 @@ export function createLlmTurn(deps: LlmTurnDeps): LlmTurn {
           say(chunker.push(token));
         }
         say(chunker.flush());
+        // An answer with nothing to say aloud would leave the user waiting in silence.
+        if (spoken === 0) sentences.push(book.no_answer);
         complete('complete');
         deps.context.append(key, { role: 'user', content: request.text });
         deps.context.append(key, { role: 'assistant', content: text });

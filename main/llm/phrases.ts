@@ -9,6 +9,8 @@ export const LlmPhrases = z
     unauthorized: z.string().min(1),
     timeout: z.string().min(1),
     bad_response: z.string().min(1),
+    /** The model finished without a word (an empty answer): said instead of silence. */
+    no_answer: z.string().min(1),
     /** After part of an answer was already spoken. */
     interrupted: z.string().min(1),
     /** Said in place of a code block. */

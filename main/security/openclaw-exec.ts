@@ -15,9 +15,6 @@ export interface OpenClawExecDeps {
   onError: (message: string) => void;
 }
 
-/** Sessions Kiwi opened (OpenClawLlm.sessionKeyFor): approvals for other clients' sessions are theirs to answer. */
-const KIWI_SESSION = /^agent:[^:]+:kiwi-/u;
-
 /** Kiwi's approval ends this long before the gateway's deadline, so the answer arrives in time. */
 export const GATEWAY_DEADLINE_MARGIN_MS = 2000;
 
@@ -41,7 +38,9 @@ export function openClawExecApprovals(deps: OpenClawExecDeps): Required<Approval
   return {
     onApprovalRequest(request: ExecApprovalRequest) {
       // A request without a session cannot be told apart; OpenClawLlm counts it as Kiwi's too.
-      if (request.sessionKey && !KIWI_SESSION.test(request.sessionKey)) return;
+      // Approvals for other clients' sessions are theirs to answer.
+      const llm = deps.llm();
+      if (request.sessionKey && !(llm instanceof OpenClawLlm && llm.ownsSession(request.sessionKey))) return;
       const exec: ExecDetails = {
         requester: OPENCLAW_REQUESTER,
         externalId: request.id,

@@ -51,6 +51,7 @@ export class LlmStandin {
   readonly #replies: StandinReply[] = [];
   /** Per request index: resolves when its response closes (finished, or the client left). */
   readonly #closed: Array<{ promise: Promise<RecordedRequest>; resolve: (record: RecordedRequest) => void }> = [];
+  #responder: ((body: unknown) => StandinReply | undefined) | null = null;
 
   private constructor(
     readonly kind: StandinKind,
@@ -67,6 +68,15 @@ export class LlmStandin {
   /** The base_url to configure: http://127.0.0.1:<port>/v1 for openai, http://127.0.0.1:<port> for anthropic. */
   get baseUrl(): string {
     return this.kind === 'openai' ? `${this.server.url}/v1` : this.server.url;
+  }
+
+  /**
+   * Answer by what a request says instead of by order (for a peer such as an agent gateway that
+   * makes model calls of its own): `undefined` falls back to the queue.
+   */
+  respond(by: (body: unknown) => StandinReply | undefined): this {
+    this.#responder = by;
+    return this;
   }
 
   /** Queue replies for the next requests, in order; with none queued a request gets "Hello." */
@@ -114,7 +124,7 @@ export class LlmStandin {
       }
       slot.resolve(record);
     });
-    const reply = this.#replies.shift() ?? { kind: 'stream', tokens: ['Hello.'] };
+    const reply = this.#responder?.(body) ?? this.#replies.shift() ?? { kind: 'stream', tokens: ['Hello.'] };
     switch (reply.kind) {
       case 'reset':
         req.socket.destroy();
@@ -166,6 +176,15 @@ export function openAiStream(tokens: string[], model: string, complete = true): 
   for (const token of tokens) out += sse({ ...base, choices: [{ index: 0, delta: { content: token }, finish_reason: null }] });
   if (complete) out += sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }) + 'data: [DONE]\n\n';
   return out;
+}
+
+/** An OpenAI stream where the model says `tokens` and then calls one tool (finish_reason tool_calls): what an agent's model sends to run a command. */
+export function openAiToolCallStream(tokens: string[], tool: { name: string; arguments: Record<string, unknown> }, model = 'standin-model'): string {
+  const base = { id: 'chatcmpl-standin', object: 'chat.completion.chunk', created: 1_700_000_000, model };
+  let out = openAiStream(tokens, model, false);
+  const call = { index: 0, id: 'call_standin_1', type: 'function', function: { name: tool.name, arguments: JSON.stringify(tool.arguments) } };
+  out += sse({ ...base, choices: [{ index: 0, delta: { tool_calls: [call] }, finish_reason: null }] });
+  return out + sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }) + 'data: [DONE]\n\n';
 }
 
 /** An Anthropic Messages stream with a ping and a comment line, as the API sends them. */

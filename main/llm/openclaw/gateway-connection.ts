@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { excerpt, LlmError, networkError } from '../errors.ts';
+import type { DeviceIdentity } from './device-identity.ts';
 
 /**
  * One WebSocket to an OpenClaw gateway, speaking its frame protocol (protocol 3–4):
@@ -8,8 +9,9 @@ import { excerpt, LlmError, networkError } from '../errors.ts';
  *   response {type:"res", id, ok, payload | error:{code, message, details?, retryable?, retryAfterMs?}}
  *   event    {type:"event", event, payload, seq?}
  * Handshake: the gateway sends `connect.challenge {nonce, ts}`; the first request must be
- * `connect`, answered by a `hello-ok` payload. Kiwi connects as a trusted local backend client
- * (`gateway-client` / `backend`) authenticated with the shared gateway token.
+ * `connect`, answered by a `hello-ok` payload. Kiwi connects as an operator client
+ * (`gateway-client` / `ui`) with the shared gateway token (or its device token) and its device
+ * identity signing the challenge: without a signed identity a gateway clears the requested scopes.
  */
 
 export const SERVICE = 'the OpenClaw gateway';
@@ -17,6 +19,7 @@ export const MIN_PROTOCOL = 3;
 export const MAX_PROTOCOL = 4;
 /** Operator scopes: read/write for chat, approvals to answer exec-approval requests. */
 export const SCOPES = ['operator.read', 'operator.write', 'operator.approvals'];
+export const CLIENT = { id: 'gateway-client', mode: 'ui', role: 'operator' } as const;
 
 export interface GatewayEvent {
   event: string;
@@ -25,7 +28,10 @@ export interface GatewayEvent {
 
 export interface ConnectionOptions {
   url: string;
+  /** The shared gateway token, else the device token this gateway issued, else ''. */
   token: string;
+  /** Kiwi's device identity; signs the challenge. */
+  device?: DeviceIdentity;
   /** How long to wait for the socket, the challenge and hello-ok together. */
   handshakeTimeoutMs: number;
   /** Per request (not the chat stream, which is watched by its own silence timeout). */
@@ -33,6 +39,12 @@ export interface ConnectionOptions {
   clientVersion: string;
   onEvent: (event: GatewayEvent) => void;
   onClose: (reason: LlmError) => void;
+}
+
+interface Challenge {
+  nonce: string;
+  /** The gateway's clock: signed as the device's signedAt. */
+  ts: number;
 }
 
 interface Pending {
@@ -84,10 +96,10 @@ export class GatewayConnection {
       }
       this.#socket = socket;
       let sentConnect = false;
-      const sendConnect = (nonce?: string) => {
+      const sendConnect = (challenge?: Challenge) => {
         if (sentConnect) return;
         sentConnect = true;
-        this.#request('connect', this.#connectParams(nonce), this.options.handshakeTimeoutMs).then(
+        this.#request('connect', this.#connectParams(challenge), this.options.handshakeTimeoutMs).then(
           (payload) => {
             const hello = (payload ?? {}) as Record<string, unknown>;
             if (hello.type !== 'hello-ok') return fail(new LlmError('llm_bad_response', `${SERVICE} answered connect without hello-ok`));
@@ -104,8 +116,11 @@ export class GatewayConnection {
         const frame = this.#parse(data);
         if (!frame) return;
         if (frame.type === 'event' && frame.event === 'connect.challenge') {
-          const nonce = (frame.payload as { nonce?: unknown } | undefined)?.nonce;
-          sendConnect(typeof nonce === 'string' ? nonce : undefined);
+          const { nonce, ts } = (frame.payload ?? {}) as { nonce?: unknown; ts?: unknown };
+          if (typeof nonce !== 'string' || !nonce || typeof ts !== 'number' || !Number.isInteger(ts) || ts < 0) {
+            return fail(new LlmError('llm_bad_response', `${SERVICE} sent a connect.challenge without a usable nonce and ts`));
+          }
+          sendConnect({ nonce, ts });
           return;
         }
         this.#dispatch(frame);
@@ -139,17 +154,23 @@ export class GatewayConnection {
     this.#socket?.close(1000, 'client closing');
   }
 
-  #connectParams(nonce: string | undefined): Record<string, unknown> {
-    // The nonce is only signed by paired devices; a token-authenticated loopback backend has none to sign.
-    void nonce;
+  #connectParams(challenge: Challenge | undefined): Record<string, unknown> {
+    const { device, token } = this.options;
+    // A gateway from before the challenge has nothing to sign: the identity goes without a device block.
+    const signed =
+      device && challenge
+        ? device.sign({ clientId: CLIENT.id, clientMode: CLIENT.mode, role: CLIENT.role, scopes: SCOPES, signedAtMs: challenge.ts, token, nonce: challenge.nonce, platform: process.platform })
+        : undefined;
     return {
       minProtocol: MIN_PROTOCOL,
       maxProtocol: MAX_PROTOCOL,
-      client: { id: 'gateway-client', displayName: 'Kiwi', version: this.options.clientVersion, platform: process.platform, mode: 'backend' },
-      role: 'operator',
+      client: { id: CLIENT.id, displayName: 'Kiwi', version: this.options.clientVersion, platform: process.platform, mode: CLIENT.mode },
+      role: CLIENT.role,
       scopes: SCOPES,
-      caps: [],
-      ...(this.options.token ? { auth: { token: this.options.token } } : {}),
+      // Without this capability the gateway counts no approval client and denies every exec that needs one.
+      caps: ['exec-approvals'],
+      ...(token ? { auth: { token } } : {}),
+      ...(signed ? { device: signed } : {}),
       userAgent: `kiwi/${this.options.clientVersion}`,
     };
   }
@@ -211,18 +232,40 @@ export class GatewayConnection {
   }
 }
 
+/** An error the gateway answered with; `detail` is its `details.code` (e.g. PAIRING_REQUIRED, AUTH_TOKEN_MISMATCH). */
+export class GatewayRpcError extends LlmError {
+  constructor(
+    code: ConstructorParameters<typeof LlmError>[0],
+    message: string,
+    readonly gatewayCode: string,
+    readonly detail: string,
+    /** The pending pairing request the owner approves (`openclaw devices approve <id>`). */
+    readonly requestId: string | null,
+    retryable = false,
+    retryAfterMs?: number,
+  ) {
+    super(code, message, retryable, retryAfterMs);
+  }
+
+  get pairingRequired(): boolean {
+    return this.gatewayCode === 'NOT_PAIRED' || this.detail === 'PAIRING_REQUIRED';
+  }
+}
+
 /** A gateway error shape → LlmError: auth and pairing → unauthorized, UNAVAILABLE → retryable. */
-export function gatewayError(raw: unknown): LlmError {
-  const error = (raw ?? {}) as { code?: unknown; message?: unknown; details?: { code?: unknown }; retryable?: unknown; retryAfterMs?: unknown };
+export function gatewayError(raw: unknown): GatewayRpcError {
+  const error = (raw ?? {}) as { code?: unknown; message?: unknown; details?: { code?: unknown; requestId?: unknown }; retryable?: unknown; retryAfterMs?: unknown };
   const code = String(error.code ?? 'UNKNOWN');
   const detail = typeof error.details?.code === 'string' ? error.details.code : '';
+  const requestId = typeof error.details?.requestId === 'string' ? error.details.requestId : null;
   const message = `${SERVICE}: ${code}${detail ? `/${detail}` : ''} ${typeof error.message === 'string' ? excerpt(error.message) : ''}`.trim();
   const retryAfterMs = typeof error.retryAfterMs === 'number' ? error.retryAfterMs : undefined;
   const said = typeof error.message === 'string' ? error.message : '';
-  if (/^(NOT_PAIRED|FORBIDDEN|UNAUTHORIZED|PAIRING_REQUIRED)$/.test(code) || /^(AUTH_|DEVICE_AUTH_)/.test(detail) || /unauthori[sz]ed|token mismatch|pairing required/i.test(said)) {
-    return new LlmError('llm_unauthorized', message);
+  const make = (llmCode: ConstructorParameters<typeof LlmError>[0], retryable = false) => new GatewayRpcError(llmCode, message, code, detail, requestId, retryable, retryAfterMs);
+  if (/^(NOT_PAIRED|FORBIDDEN|UNAUTHORIZED|PAIRING_REQUIRED)$/.test(code) || /^(AUTH_|DEVICE_AUTH_|PAIRING_)/.test(detail) || /unauthori[sz]ed|token mismatch|pairing required|missing scope/i.test(said)) {
+    return make('llm_unauthorized');
   }
-  if (code === 'AGENT_TIMEOUT') return new LlmError('llm_timeout', message);
-  if (code === 'UNAVAILABLE' || error.retryable === true) return new LlmError('llm_unreachable', message, true, retryAfterMs);
-  return new LlmError('llm_bad_response', message);
+  if (code === 'AGENT_TIMEOUT') return make('llm_timeout');
+  if (code === 'UNAVAILABLE' || error.retryable === true) return make('llm_unreachable', true);
+  return make('llm_bad_response');
 }

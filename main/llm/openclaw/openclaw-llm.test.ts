@@ -1,3 +1,6 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenClawGatewayStandin } from '../../testing/llm-standins.ts';
 import { closedPort, collect, failure, llmConfig } from '../testing/collect.ts';
@@ -35,7 +38,8 @@ describe('OpenClawLlm against an OpenClaw gateway stand-in', () => {
     expect(connect).toMatchObject({
       minProtocol: 3,
       maxProtocol: 4,
-      client: { id: 'gateway-client', mode: 'backend' },
+      client: { id: 'gateway-client', mode: 'ui' },
+      caps: ['exec-approvals'],
       role: 'operator',
       scopes: ['operator.read', 'operator.write', 'operator.approvals'],
       auth: { token: 'gw-token' },
@@ -70,6 +74,37 @@ describe('OpenClawLlm against an OpenClaw gateway stand-in', () => {
     gateway.chat({ deltas: ['Один, ', 'два, ', 'три.'], style: 'deltaText' });
     llm = new OpenClawLlm(config(), fast);
     expect((await collect(llm.chat(turn('count'), { model: '' }))).join('')).toBe('Один, два, три.');
+  });
+
+  it('with a data dir, connects with a signed device identity the gateway verifies', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-oc-'));
+    try {
+      llm = new OpenClawLlm(config(), { ...fast, identityDir: dir });
+      expect(await collect(llm.chat(turn('hi'), { model: '' }))).toEqual(['Hello.']);
+      const [connect] = gateway.calls('connect');
+      expect(connect!.device).toMatchObject({ id: llm.pairing.device_id, publicKey: expect.any(String), signature: expect.any(String) });
+      expect(llm.pairing).toMatchObject({ state: 'connected', scopes: ['operator.read', 'operator.write', 'operator.approvals'] });
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a run with a part before a tool: the part is spoken once, then the answer; the run ends at lifecycle end', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
+    gateway.chat({ preamble: 'Let me check.', deltas: ['It is ', 'sunny.'], style: 'deltaText' });
+    llm = new OpenClawLlm(config(), fast);
+    const tokens = await collect(llm.chat(turn('weather?'), { model: '' }));
+    expect(tokens.join('')).toBe('Let me check. It is sunny.');
+    expect(tokens[0]).toBe('Let me check. ');
+  });
+
+  it('a run the agent ends silently (NO_REPLY) is an empty answer, not an error; a real error still is one', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
+    gateway.chat({ deltas: [], end: 'silent' }, { deltas: [], end: 'error', errorMessage: 'model failed' });
+    llm = new OpenClawLlm(config(), fast);
+    expect(await collect(llm.chat(turn('say nothing'), { model: '' }))).toEqual([]);
+    expect((await failure(llm.chat(turn('fail'), { model: '' }))).error).toMatchObject({ code: 'llm_bad_response' });
   });
 
   it('a wrong token is llm_unauthorized, not retried', async () => {
@@ -121,7 +156,8 @@ describe('OpenClawLlm against an OpenClaw gateway stand-in', () => {
     expect(performance.now() - abortedAt).toBeLessThan(300); // at once, with room for a loaded CI machine
     await new Promise((r) => setTimeout(r, 50));
     const [send] = gateway.calls('chat.send');
-    expect(gateway.calls('chat.abort')).toEqual([{ sessionKey: send!.sessionKey, runId: send!.idempotencyKey }]);
+    // The run id is the one the gateway acknowledged chat.send with (its own, not the idempotency key).
+    expect(gateway.calls('chat.abort')).toEqual([{ sessionKey: send!.sessionKey, runId: gateway.runIds[0] }]);
   });
 
   it('surfaces exec-approval requests; the stream goes on once resolveApproval answers', async () => {
@@ -185,7 +221,7 @@ describe('OpenClawLlm against an OpenClaw gateway stand-in', () => {
   });
 
   it('session keys: one per conversation, safe characters, no collisions between odd names', () => {
-    const client = new OpenClawLlm(llmConfig({ provider: 'openclaw' }), { agentId: 'home' });
+    const client = new OpenClawLlm(llmConfig({ provider: 'openclaw', openclaw: { agent: 'home', session: 'kiwi', nsfw_agent: '', nsfw_session: '' } }));
     expect(client.sessionKeyFor('spk_001')).toBe('agent:home:kiwi-spk_001');
     expect(client.sessionKeyFor('spk_001:nsfw')).toBe('agent:home:kiwi-spk_001-nsfw');
     expect(client.sessionKeyFor()).toBe('agent:home:kiwi-default');

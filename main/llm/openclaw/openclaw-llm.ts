@@ -4,13 +4,21 @@ import { LlmError } from '../errors.ts';
 import { DEFAULT_RESILIENCE, resilientStream } from '../resilient-stream.ts';
 import { readConfig, type ChatMessage, type ChatOptions, type Llm, type LlmConfigSource } from '../types.ts';
 import { parseApprovalRequest, parseApprovalResolved, type ApprovalCallbacks, type ExecApprovalDecision } from './approvals.ts';
-import { GatewayConnection, SERVICE, type GatewayEvent } from './gateway-connection.ts';
+import { DeviceIdentity, DeviceTokenStore } from './device-identity.ts';
+import { GatewayConnection, GatewayRpcError, SERVICE, type GatewayEvent } from './gateway-connection.ts';
+import { PairingTracker, type OpenClawPairing } from './pairing.ts';
 
 export const OPENCLAW_DEFAULT_URL = 'ws://127.0.0.1:18789';
 
 export interface OpenClawOptions extends ApprovalCallbacks {
-  /** The OpenClaw agent Kiwi's sessions belong to. */
-  agentId?: string;
+  /** Where Kiwi's device identity and device tokens live (<data>/openclaw); none: connect without one. */
+  identityDir?: string;
+  /** The gateway token when llm.api_key is empty (OPENCLAW_GATEWAY_TOKEN, ~/.openclaw/openclaw.json). */
+  discoverToken?: () => string;
+  /** The pairing state changed (connected, waiting for approval, refused…). */
+  onPairing?: (pairing: OpenClawPairing) => void;
+  /** The gateway refused something Kiwi could do without (a soul's model): the answer comes anyway. */
+  onNotice?: (message: string) => void;
   retries?: number;
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -19,6 +27,8 @@ export interface OpenClawOptions extends ApprovalCallbacks {
 
 interface Turn {
   sessionKey: string;
+  /** The soul's model ('' = the agent's own). */
+  model: string;
   message: string;
   idempotencyKey: string;
   timeoutMs: number;
@@ -26,6 +36,13 @@ interface Turn {
 
 interface ActiveRun {
   connection: GatewayConnection;
+  /** The agent announced its lifecycle for this run: the run is over at lifecycle `end`, not at the first `final`. */
+  lifecycle: boolean;
+  ended: boolean;
+  /** The gateway ended the run with nothing to say (terminal reply `silent`, e.g. the agent answered NO_REPLY). */
+  silent: boolean;
+  /** Preamble items already spoken (the gateway may repeat an item's end). */
+  parts: Set<string>;
   sessionKey: string;
   runIds: Set<string>;
   acked: boolean;
@@ -53,33 +70,59 @@ export class OpenClawLlm implements Llm {
   readonly #runs = new Set<ActiveRun>();
   /** sessionKey → the system prompt the session was last given. */
   readonly #primed = new Map<string, string>();
+  /** sessionKey → the model the session was switched to. */
+  readonly #models = new Map<string, string>();
+  readonly #pairing: PairingTracker;
+  #identity: Promise<DeviceIdentity> | null = null;
 
   constructor(
     private readonly config: LlmConfigSource,
     private readonly options: OpenClawOptions = {},
-  ) {}
+  ) {
+    this.#pairing = new PairingTracker((pairing) => this.options.onPairing?.(pairing));
+  }
 
-  /** The gateway session for a Kiwi conversation (a speaker, or a speaker's nsfw context). */
+  /** Where Kiwi stands with the gateway: connected, waiting for the owner's approval, refused… */
+  get pairing(): OpenClawPairing {
+    return this.#pairing.current;
+  }
+
+  /**
+   * The gateway session for a Kiwi conversation (a speaker, or `<speaker>:nsfw` for an nsfw soul):
+   * `agent:<agent>:<session>-<speaker>`, with llm.openclaw's nsfw agent and session for nsfw ones.
+   */
   sessionKeyFor(conversation = 'default'): string {
+    const target = readConfig(this.config).openclaw;
+    const nsfw = conversation.endsWith(':nsfw');
+    const agent = (nsfw && target.nsfw_agent) || target.agent;
+    const session = (nsfw && target.nsfw_session) || target.session;
     let slug = conversation.toLowerCase().replace(/:/g, '-');
     if (!/^[a-z0-9_-]{1,120}$/.test(slug)) {
       // Anything else is made safe, and a hash keeps two such names from sharing a session.
       const hash = createHash('sha256').update(conversation).digest('hex').slice(0, 10);
       slug = `${slug.replace(/[^a-z0-9_-]+/g, '-').slice(0, 80)}-${hash}`;
     }
-    return `agent:${this.options.agentId ?? 'main'}:kiwi-${slug}`;
+    return `agent:${agent}:${session}-${slug}`;
+  }
+
+  /** Whether a gateway session is one of Kiwi's (`agent:*:<session>-…`): its exec approvals are Kiwi's to answer. */
+  ownsSession(sessionKey: string): boolean {
+    const { session, nsfw_session } = readConfig(this.config).openclaw;
+    const name = sessionKey.split(':')[2] ?? '';
+    return sessionKey.startsWith('agent:') && [session, nsfw_session].some((prefix) => prefix && name.startsWith(`${prefix}-`));
   }
 
   chat(messages: ChatMessage[], options: ChatOptions): AsyncIterable<string> {
     const cfg = readConfig(this.config);
     const sessionKey = this.sessionKeyFor(options.conversation);
+    const model = options.model;
     const system = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
     const user = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
     const message = system && this.#primed.get(sessionKey) !== system ? `${system}\n\n---\n\n${user}` : user;
     // One idempotency key for every retry of this turn: the gateway runs it at most once.
     const idempotencyKey = randomUUID();
     const timeoutMs = cfg.timeout_s * 1000;
-    const attempt = (signal: AbortSignal, alive: () => void) => this.#turn({ sessionKey, message, idempotencyKey, timeoutMs }, system, signal, alive);
+    const attempt = (signal: AbortSignal, alive: () => void) => this.#turn({ sessionKey, message, idempotencyKey, timeoutMs, model }, system, signal, alive);
     return resilientStream(attempt, { ...DEFAULT_RESILIENCE, ...this.options, signal: options.signal, timeoutMs, service: SERVICE });
   }
 
@@ -95,6 +138,7 @@ export class OpenClawLlm implements Llm {
     const connection = await this.#connect(signal);
     await connection.request('sessions.reset', { key });
     this.#primed.delete(key);
+    this.#models.delete(key);
   }
 
   /** Close the gateway connection (a later chat reconnects). */
@@ -122,7 +166,8 @@ export class OpenClawLlm implements Llm {
   ): AsyncGenerator<string> {
     const connection = await this.#connect(signal);
     alive();
-    const run: ActiveRun = { connection, sessionKey: turn.sessionKey, runIds: new Set([turn.idempotencyKey]), acked: false, events: new AsyncQueue(), alive, approvals: new Set() };
+    await this.#useModel(connection, turn, signal);
+    const run: ActiveRun = { connection, lifecycle: false, ended: false, silent: false, parts: new Set(), sessionKey: turn.sessionKey, runIds: new Set([turn.idempotencyKey]), acked: false, events: new AsyncQueue(), alive, approvals: new Set() };
     this.#runs.add(run);
     let finished = false;
     const onAbort = () => {
@@ -147,9 +192,20 @@ export class OpenClawLlm implements Llm {
       alive();
       let text = ''; // the answer so far, as the gateway has it
       let spoken = ''; // what was handed on (a rewrite of already-handed text cannot be taken back)
+      let final = false;
       for await (const payload of run.events) {
         const state = payload.state;
-        if (state === 'delta' || state === 'final') {
+        if (state === 'part') {
+          // A part the agent said before a tool ran ("Let me check."): spoken now; the answer text starts afresh.
+          const part = typeof payload.text === 'string' ? payload.text.trim() : '';
+          if (part) yield spoken || text ? ` ${part} ` : `${part} `;
+          text = spoken = '';
+        } else if (state === 'ended') {
+          if (final) {
+            finished = true;
+            return;
+          }
+        } else if (state === 'delta' || state === 'final') {
           text = nextText(text, payload);
           if (text.startsWith(spoken) && text.length > spoken.length) {
             const piece = text.slice(spoken.length);
@@ -158,10 +214,18 @@ export class OpenClawLlm implements Llm {
           } else if (!text.startsWith(spoken)) {
             spoken = text;
           }
+          // A run can have several parts: with lifecycle events it is over only at lifecycle end.
           if (state === 'final') {
-            finished = true;
-            return;
+            final = true;
+            if (!run.lifecycle || run.ended) {
+              finished = true;
+              return;
+            }
           }
+        } else if ((state === 'error' || state === 'aborted') && run.silent && !spoken && !text) {
+          // The agent had nothing to say: an empty answer (Kiwi says so), not a failure.
+          finished = true;
+          return;
         } else if (state === 'error') {
           finished = true;
           throw chatError(payload);
@@ -180,19 +244,34 @@ export class OpenClawLlm implements Llm {
   async #connect(signal?: AbortSignal): Promise<GatewayConnection> {
     const cfg = readConfig(this.config);
     const url = gatewayUrl(cfg.base_url);
-    const target = `${url}\n${cfg.api_key}`;
+    const shared = cfg.api_key || this.options.discoverToken?.() || '';
+    const target = `${url}\n${shared}`;
     if (this.#connectedTo !== target) {
       // The URL or token changed in config: the old connection belongs to another gateway.
       this.close();
       this.#connectedTo = target;
     }
     if (this.#connection?.isOpen) return this.#connection;
-    if (!this.#connecting) {
+    this.#connecting ??= this.#open(url, shared, cfg.timeout_s);
+    return raceAbort(this.#connecting, signal);
+  }
+
+  async #open(url: string, shared: string, timeoutS: number): Promise<GatewayConnection> {
+    const settle = () => (this.#connecting = null);
+    try {
+      const dir = this.options.identityDir;
+      const device = dir ? await (this.#identity ??= DeviceIdentity.loadOrCreate(dir)) : undefined;
+      const tokens = dir ? DeviceTokenStore.in(dir) : null;
+      // The shared token when there is one; else the device token this gateway issued after pairing.
+      const stored = tokens ? await tokens.get(url) : null;
+      const token = shared || stored?.token || '';
+      this.#pairing.set({ state: 'connecting', gateway: url, device_id: device?.deviceId ?? null });
       const connection = new GatewayConnection({
         url,
-        token: cfg.api_key,
-        handshakeTimeoutMs: Math.min(cfg.timeout_s * 1000, 15_000),
-        requestTimeoutMs: Math.min(cfg.timeout_s * 1000, 30_000),
+        token,
+        device,
+        handshakeTimeoutMs: Math.min(timeoutS * 1000, 15_000),
+        requestTimeoutMs: Math.min(timeoutS * 1000, 30_000),
         clientVersion: this.options.clientVersion ?? '0.1.0',
         onEvent: (event) => this.#onEvent(event),
         onClose: (reason) => {
@@ -201,14 +280,31 @@ export class OpenClawLlm implements Llm {
         },
       });
       this.#connection = connection;
-      const connecting = connection.open().then(() => connection);
-      this.#connecting = connecting;
-      const settle = () => {
-        if (this.#connecting === connecting) this.#connecting = null;
-      };
-      connecting.then(settle, settle);
+      let hello: Record<string, unknown>;
+      try {
+        hello = await connection.open();
+      } catch (err) {
+        if (err instanceof GatewayRpcError && err.pairingRequired) {
+          this.#pairing.set({ state: 'pairing_required', request_id: err.requestId, message: err.message });
+        } else if (err instanceof GatewayRpcError && err.code === 'llm_unauthorized') {
+          // A device token the gateway no longer knows (revoked, gateway reset) is dropped; pairing starts over.
+          if (!shared && stored && tokens) await tokens.set(url, null);
+          this.#pairing.set({ state: 'refused', request_id: null, message: err.message });
+        } else {
+          this.#pairing.set({ state: 'unreachable', request_id: null, message: err instanceof Error ? err.message : String(err) });
+        }
+        throw err;
+      }
+      const auth = (hello.auth ?? {}) as { deviceToken?: unknown; role?: unknown; scopes?: unknown };
+      const scopes = Array.isArray(auth.scopes) ? auth.scopes.filter((x): x is string => typeof x === 'string') : [];
+      if (tokens && typeof auth.deviceToken === 'string' && auth.deviceToken !== stored?.token) {
+        await tokens.set(url, { token: auth.deviceToken, role: typeof auth.role === 'string' ? auth.role : 'operator', scopes, issued_at: new Date().toISOString() });
+      }
+      this.#pairing.set({ state: 'connected', request_id: null, message: null, scopes });
+      return connection;
+    } finally {
+      settle();
     }
-    return raceAbort(this.#connecting, signal);
   }
 
   #onEvent({ event, payload }: GatewayEvent): void {
@@ -219,7 +315,7 @@ export class OpenClawLlm implements Llm {
         if (sessionKey !== run.sessionKey) continue;
         if (run.acked && runId && !run.runIds.has(runId)) continue; // another client's run in the same session
         if (event === 'chat') run.events.push(payload);
-        else run.alive(); // tool and lifecycle activity: the agent is working
+        else this.#onAgentEvent(run, payload);
       }
     } else if (event === 'exec.approval.requested') {
       const request = parseApprovalRequest(payload);
@@ -232,6 +328,37 @@ export class OpenClawLlm implements Llm {
       if (!resolved) return;
       this.#settle(resolved.id);
       this.options.onApprovalResolved?.(resolved);
+    }
+  }
+
+  /** Agent activity: tool and status events keep the run alive; lifecycle and preamble items shape it. */
+  #onAgentEvent(run: ActiveRun, payload: Record<string, unknown>): void {
+    run.alive();
+    const data = (payload.data ?? {}) as Record<string, unknown>;
+    if (payload.stream === 'lifecycle' && data.phase === 'start') run.lifecycle = true;
+    if (payload.stream === 'lifecycle' && (data.phase === 'end' || data.phase === 'error')) {
+      run.ended = true;
+      run.silent = (data.terminalReply as { disposition?: unknown } | undefined)?.disposition === 'silent';
+      run.events.push({ state: 'ended' });
+    }
+    if (payload.stream === 'item' && data.kind === 'preamble' && data.phase === 'end' && typeof data.progressText === 'string') {
+      const item = typeof data.itemId === 'string' ? data.itemId : data.progressText;
+      if (run.parts.has(item)) return;
+      run.parts.add(item);
+      run.events.push({ state: 'part', text: data.progressText });
+    }
+  }
+
+  /** A soul's own model: the session is switched to it once (sessions.patch); a refusal keeps the agent's model. */
+  async #useModel(connection: GatewayConnection, turn: Turn, signal: AbortSignal): Promise<void> {
+    if (!turn.model || this.#models.get(turn.sessionKey) === turn.model) return;
+    try {
+      await raceAbort(connection.request('sessions.patch', { key: turn.sessionKey, model: turn.model }), signal);
+      this.#models.set(turn.sessionKey, turn.model);
+    } catch (err) {
+      if (signal.aborted || !(err instanceof GatewayRpcError)) throw err;
+      this.#models.set(turn.sessionKey, turn.model); // asked once; the agent's model answers
+      this.options.onNotice?.(`${SERVICE} did not switch ${turn.sessionKey} to model '${turn.model}': ${err.message}`);
     }
   }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_CONFIG } from '../../contract/config.ts';
 import type { LlmConfig } from '../types.ts';
 
 /** Everything an async iterable yields, in order. */
@@ -19,7 +20,7 @@ export async function failure(iterable: AsyncIterable<unknown>): Promise<{ error
 }
 
 export function llmConfig(over: Partial<LlmConfig>): LlmConfig {
-  return { provider: 'openai', base_url: '', model: 'test-model', api_key: '', timeout_s: 5, ...over };
+  return { provider: 'openai', base_url: '', model: 'test-model', api_key: '', timeout_s: 5, openclaw: DEFAULT_CONFIG.llm.openclaw, ...over };
 }
 
 /** A loopback port with nothing listening (bound, then released). */

@@ -52,6 +52,7 @@ const STALE_AFTER: Partial<Record<EventEnvelope['event'], ResourceName[]>> = {
   SPEAKER_IDENTIFIED: ['speakers', 'status'],
   HA_CONNECTION_CHANGED: ['ha', 'status'],
   MQTT_CONNECTION_CHANGED: ['integrations'],
+  OPENCLAW_PAIRING: ['status'],
   WEB_CLIENT_CONNECTED: ['status'],
   WEB_CLIENT_DISCONNECTED: ['status'],
   MODEL_DOWNLOAD_STARTED: ['models'],

@@ -1,3 +1,4 @@
+import type { Status } from '../../../../main/contract/api.ts';
 import { useDashboard } from '../../store/dashboard.ts';
 import { Panel } from '../../ui/Panel.tsx';
 
@@ -20,6 +21,14 @@ export function StatusPanel() {
         <dd>{status.tts_provider}</dd>
         <dt>Home Assistant</dt>
         <dd>{status.homeassistant_connected ? 'connected' : 'not connected'}</dd>
+        {status.openclaw && (
+          <>
+            <dt>OpenClaw</dt>
+            <dd data-testid="status-openclaw">
+              <OpenClawLine pairing={status.openclaw} />
+            </dd>
+          </>
+        )}
         <dt>Browser microphones</dt>
         <dd data-testid="status-web-audio">{status.web_audio_clients}</dd>
         <dt>Up for</dt>
@@ -36,5 +45,25 @@ export function StatusPanel() {
         </details>
       )}
     </Panel>
+  );
+}
+
+const OPENCLAW_STATES: Record<NonNullable<Status['openclaw']>['state'], string> = {
+  idle: 'not connected yet',
+  connecting: 'connecting…',
+  connected: 'connected',
+  pairing_required: 'waiting for approval',
+  refused: 'refused (check the gateway token)',
+  unreachable: 'unreachable',
+};
+
+/** The gateway link; when the gateway waits for the owner, how to approve Kiwi there. */
+function OpenClawLine({ pairing }: { pairing: NonNullable<Status['openclaw']> }) {
+  if (pairing.state !== 'pairing_required') return <>{OPENCLAW_STATES[pairing.state]}</>;
+  return (
+    <>
+      <strong>Approve Kiwi in OpenClaw</strong>: on the gateway host run <code>openclaw devices approve {pairing.request_id ?? '--latest'}</code>, or approve device{' '}
+      <code title={pairing.device_id ?? ''}>{pairing.device_id?.slice(0, 12) ?? 'Kiwi'}</code> on the Control UI&apos;s Devices page.
+    </>
   );
 }
