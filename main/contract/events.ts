@@ -45,6 +45,9 @@ export const EVENT_NAMES = [
   'WEB_CLIENT_CONNECTED',
   'WEB_CLIENT_DISCONNECTED',
   'AUDIO_ERROR',
+  // Hardening (issue 14): an input faster than real time or behind its backlog lost audio; the system microphone came back.
+  'AUDIO_OVERRUN',
+  'AUDIO_RECOVERED',
   'MODEL_DOWNLOAD_STARTED',
   'MODEL_DOWNLOAD_PROGRESS',
   'MODEL_DOWNLOAD_COMPLETED',

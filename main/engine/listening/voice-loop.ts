@@ -54,6 +54,8 @@ interface SourceState {
   speakingFrom: number | null;
   speakingUntil: number | null;
   bargedIn: boolean;
+  /** The source left: its pending utterances are not understood any more. */
+  cancelled?: boolean;
 }
 
 /**
@@ -77,6 +79,18 @@ export class VoiceLoop {
     if (!state) return Promise.resolve();
     this.#sources.delete(sourceId);
     return state.session.end();
+  }
+
+  /**
+   * The source left (socket closed, microphone gone): queued frames and its utterances not yet
+   * understood are dropped; the end() of the session still runs to free its detectors.
+   */
+  cancelSource(sourceId: string): Promise<void> {
+    const state = this.#sources.get(sourceId);
+    if (!state) return Promise.resolve();
+    state.cancelled = true;
+    state.session.cancel();
+    return this.endSource(sourceId);
   }
 
   /** The next utterance from this source (within 30 s) goes to `take`, not to the command path. */
@@ -149,6 +163,7 @@ export class VoiceLoop {
 
   async #understand(state: SourceState, utterance: Utterance): Promise<void> {
     const { host } = this;
+    if (state.cancelled) return;
     const config = host.config();
     const seconds = (utterance.end - utterance.start) / RATE;
     host.bus.emit('SPEECH_ENDED', { source: utterance.sourceId, duration_ms: Math.round(seconds * 1000) }, 'engine');
@@ -188,6 +203,7 @@ export class VoiceLoop {
     const who = speaker?.who ?? null;
     const base = { transcript: heard.text, language: heard.language, timings_ms: timings };
     if (!heard.text.trim()) return ignore('no speech recognised', base);
+    if (state.cancelled) return ignore('the source left', base);
 
     const match = host.matchWake(heard.text, config.wake_word, heard.language);
     const wake = Boolean(utterance.wake) || match.matched;
