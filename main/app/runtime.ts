@@ -18,6 +18,7 @@ import { buildParts } from '../engine/parts.ts';
 import { HomeAssistantClient } from '../homeassistant/ha-client.ts';
 import type { Logger } from '../platform/logger.ts';
 import { configPath, dataDir, modelsDir, resourcesDir } from '../platform/paths.ts';
+import { preparePrivateDir, preparePrivateFile } from '../platform/private-files.ts';
 import { createMemoryCommands, memoryPrompt, SpeakerMemory, storedConversations } from '../memory/index.ts';
 import { SoulRegistry } from '../souls/soul-registry.ts';
 import { SoulService } from '../souls/soul-service.ts';
@@ -143,12 +144,23 @@ export class KiwiRuntime {
   static async create({ env = process.env, logger }: RuntimeOptions): Promise<KiwiRuntime> {
     const data = dataDir(env);
     const paths = { data, models: modelsDir(env), userSouls: path.join(data, 'souls'), catalog: catalogFile(env) };
+    preparePrivateDir(data);
+    preparePrivateFile(configPath(env), { create: false });
     const config = await ConfigService.load(configPath(env), env);
-    const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
-    const store = openSqliteStore(path.join(data, 'kiwi.db'));
-    const current = () => config.current;
     const registry = await loadSouls(paths.userSouls, logger);
-    const runtime = new KiwiRuntime(
+    let runtime: KiwiRuntime | undefined;
+    // Ids in the config must name a catalog model and an existing soul (checked now, and on every PATCH).
+    await config.useKnownIds(async () => ({
+      models: (await loadCatalog(paths.catalog)).models,
+      souls: (runtime?.souls.list() ?? registry.list()).map((soul) => soul.id),
+    }));
+    const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
+    const dbFile = path.join(data, 'kiwi.db');
+    preparePrivateFile(dbFile, { create: true });
+    for (const side of ['-wal', '-shm']) preparePrivateFile(dbFile + side, { create: false });
+    const store = openSqliteStore(dbFile);
+    const current = () => config.current;
+    runtime = new KiwiRuntime(
       config,
       bus,
       store,

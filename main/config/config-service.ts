@@ -12,6 +12,7 @@ import {
 import { writeFileAtomic } from '../platform/atomic-write.ts';
 import { KiwiError, conflict } from '../platform/errors.ts';
 import { describeIssues, parseOrThrow } from '../platform/validate.ts';
+import { configProblems, describeProblems, type KnownIds } from './config-meaning.ts';
 import { readEnvLayer, type EnvLayer } from './env.ts';
 import { deepMerge, isPlainObject, leafPaths, type Plain } from './merge.ts';
 
@@ -29,6 +30,7 @@ export class ConfigService {
   #file: Config;
   #effective: Config;
   readonly #listeners = new Set<ConfigListener>();
+  #known: (() => Promise<KnownIds>) | null = null;
 
   private constructor(
     readonly path: string,
@@ -52,6 +54,19 @@ export class ConfigService {
     return this.#effective;
   }
 
+  /**
+   * Once the catalog and souls are loaded: from now on ids must name something that exists, and
+   * the config as it is now is checked (start-up: a clear error naming the file and the key).
+   */
+  async useKnownIds(known: () => Promise<KnownIds>): Promise<void> {
+    this.#known = known;
+    const problems = configProblems(this.#effective, await known());
+    if (problems.length > 0) {
+      const where = (p: string) => (this.env.sources.has(p) ? `${p} (set by ${this.env.sources.get(p)})` : p);
+      throw new KiwiError('invalid_config', `${this.path}: ${problems.map((p) => `${where(p.path)}: ${p.message}`).join('; ')}`);
+    }
+  }
+
   /** What GET /api/config shows: everything but secrets. */
   view(): ConfigView {
     const { llm, homeassistant, api, telegram, ...flat } = this.#effective;
@@ -71,7 +86,9 @@ export class ConfigService {
       const variable = this.env.sources.get(p);
       if (variable) throw conflict(`${p} is set by the environment variable ${variable}; unset it to change ${p} here`);
     }
-    const next = validate(deepMerge(this.#file, patch), this.path);
+    const next = parseOrThrow(ConfigSchema, deepMerge(this.#file, patch), 'config patch');
+    const problems = configProblems(next, await this.#known?.()).filter((p) => paths.some((changed) => relates(changed, p.path)));
+    if (problems.length > 0) throw new KiwiError('invalid_request', `Invalid config patch: ${describeProblems(problems)}`, 400);
     const before = this.#file;
     this.#file = next;
     try {
@@ -105,6 +122,7 @@ export class ConfigService {
   }
 
   async #persist(): Promise<void> {
+    await refuseReadOnly(this.path);
     await writeFileAtomic(this.path, HEADER + YAML.stringify(this.#file), 0o600);
   }
 }
@@ -127,7 +145,32 @@ async function readYaml(path: string): Promise<unknown> {
 function validate(value: unknown, path: string): Config {
   const result = ConfigSchema.safeParse(value);
   if (!result.success) throw new KiwiError('invalid_config', `${path}: ${describeIssues(result.error)}`);
+  const problems = configProblems(result.data);
+  if (problems.length > 0) throw new KiwiError('invalid_config', `${path}: ${describeProblems(problems)}`);
   return result.data;
+}
+
+/** A problem belongs to a patch when the patch changed that key or one it depends on (min/max silence go together). */
+function relates(changed: string, problem: string): boolean {
+  return changed === problem || (changed.startsWith('voice.') && changed.endsWith('_silence_ms') && problem === 'voice.min_silence_ms');
+}
+
+/**
+ * The user made the config file read-only (chmod a-w): PATCH must not quietly replace it (an
+ * atomic write renames over it, which a read-only file does not prevent). Mode bits, not
+ * access(2): root may write anything, and the user's intent is what counts.
+ */
+async function refuseReadOnly(path: string): Promise<void> {
+  let mode: number;
+  try {
+    mode = (await fs.stat(path)).mode;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (process.platform !== 'win32' && (mode & 0o200) === 0) {
+    throw new KiwiError('config_read_only', `${path} is read-only, so Kiwi will not change it; make it writable (chmod u+w) to change settings here`, 409);
+  }
 }
 
 function redact(patch: ConfigPatch): Plain {

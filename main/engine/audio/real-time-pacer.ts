@@ -12,6 +12,9 @@
  * Frames over the speed budget are refused (the caller decides: /api/audio closes the socket,
  * other inputs just lose the frame). Time comes from an injected clock, so tests do not sleep.
  */
+import { TokenBucket, type Clock } from '../../platform/token-bucket.ts';
+
+export type { Clock };
 
 export const PACER_RATE = 16000;
 
@@ -23,33 +26,10 @@ export interface PacerLimits {
 
 export const REAL_TIME_LIMITS: PacerLimits = { maxSpeed: 1.5, burstSeconds: 2, backlogSeconds: 2 };
 
-/** Milliseconds from any fixed origin. */
-export type Clock = () => number;
-
 /** A token bucket over audio samples: `take` says whether a frame fits the source's speed budget. */
-export class SpeedBudget {
-  #tokens: number;
-  #at: number;
-
-  constructor(
-    private readonly clock: Clock,
-    private readonly limits: Pick<PacerLimits, 'maxSpeed' | 'burstSeconds'> = REAL_TIME_LIMITS,
-  ) {
-    this.#tokens = this.#capacity;
-    this.#at = clock();
-  }
-
-  get #capacity(): number {
-    return this.limits.burstSeconds * PACER_RATE;
-  }
-
-  take(samples: number): boolean {
-    const now = this.clock();
-    this.#tokens = Math.min(this.#capacity, this.#tokens + ((now - this.#at) / 1000) * PACER_RATE * this.limits.maxSpeed);
-    this.#at = now;
-    if (samples > this.#tokens) return false;
-    this.#tokens -= samples;
-    return true;
+export class SpeedBudget extends TokenBucket {
+  constructor(clock: Clock, limits: Pick<PacerLimits, 'maxSpeed' | 'burstSeconds'> = REAL_TIME_LIMITS) {
+    super(clock, limits.burstSeconds * PACER_RATE, limits.maxSpeed * PACER_RATE);
   }
 }
 
