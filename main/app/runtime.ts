@@ -3,6 +3,7 @@ import type { Status } from '../contract/api.ts';
 import { ConfigService } from '../config/config-service.ts';
 import { ConversationContext } from '../dialogue/conversation-context.ts';
 import { AudioHub } from '../engine/audio/audio-hub.ts';
+import type { MicrophoneStatus } from '../engine/audio/microphone-supervisor.ts';
 import { Engine } from '../engine/engine.ts';
 import { EventBus } from '../engine/events/event-bus.ts';
 import { BuiltinCommands, LastVoiceSlot, type EnrollIntent } from '../dialogue/commands/index.ts';
@@ -72,6 +73,8 @@ export class KiwiRuntime {
   readonly security: SecurityService;
   /** OpenClaw's exec-approval requests, routed into the owner's approvals (given to every OpenClaw client built). */
   readonly #openclawApprovals: ApprovalCallbacks;
+  /** The headless microphone's state for /api/status, while one is attached (main/app/system-audio.ts). */
+  systemMicrophone: (() => MicrophoneStatus) | null = null;
   /** Engine rebuilds run one after another, so overlapping restarts never leave two engines alive. */
   #rebuilds: Promise<void> = Promise.resolve();
 
@@ -148,11 +151,11 @@ export class KiwiRuntime {
     preparePrivateFile(configPath(env), { create: false });
     const config = await ConfigService.load(configPath(env), env);
     const registry = await loadSouls(paths.userSouls, logger);
-    let runtime: KiwiRuntime | undefined;
+    const live: { runtime?: KiwiRuntime } = {};
     // Ids in the config must name a catalog model and an existing soul (checked now, and on every PATCH).
     await config.useKnownIds(async () => ({
       models: (await loadCatalog(paths.catalog)).models,
-      souls: (runtime?.souls.list() ?? registry.list()).map((soul) => soul.id),
+      souls: (live.runtime?.souls.list() ?? registry.list()).map((soul) => soul.id),
     }));
     const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
     const dbFile = path.join(data, 'kiwi.db');
@@ -160,7 +163,7 @@ export class KiwiRuntime {
     for (const side of ['-wal', '-shm']) preparePrivateFile(dbFile + side, { create: false });
     const store = openSqliteStore(dbFile);
     const current = () => config.current;
-    runtime = new KiwiRuntime(
+    const runtime = new KiwiRuntime(
       config,
       bus,
       store,
@@ -172,6 +175,7 @@ export class KiwiRuntime {
       logger,
       paths,
     );
+    live.runtime = runtime;
     config.onChange((_cfg, updated, changed) => runtime.#onConfigChanged(updated, changed));
     // Kiwi learns its own voice from what it plays, so the listening pipeline can ignore its echo.
     runtime.hub.onPlay((audio) => runtime.identification.hearOwnVoice(audio));
@@ -250,6 +254,7 @@ export class KiwiRuntime {
       listening: cfg.listening,
       web_audio_clients: webAudioClients,
       missing: this.#engine.missing,
+      system_microphone: this.systemMicrophone?.() ?? null,
     };
   }
 

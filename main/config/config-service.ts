@@ -11,6 +11,7 @@ import {
 } from '../contract/config.ts';
 import { writeFileAtomic } from '../platform/atomic-write.ts';
 import { KiwiError, conflict } from '../platform/errors.ts';
+import { SerialQueue } from '../platform/serial-queue.ts';
 import { describeIssues, parseOrThrow } from '../platform/validate.ts';
 import { configProblems, describeProblems, type KnownIds } from './config-meaning.ts';
 import { readEnvLayer, type EnvLayer } from './env.ts';
@@ -31,6 +32,7 @@ export class ConfigService {
   #effective: Config;
   readonly #listeners = new Set<ConfigListener>();
   #known: (() => Promise<KnownIds>) | null = null;
+  readonly #patches = new SerialQueue();
 
   private constructor(
     readonly path: string,
@@ -77,8 +79,12 @@ export class ConfigService {
     return { ...flat, tts_qwen_backend: 'local', llm: safeLlm, homeassistant: safeHa, telegram: safeTelegram, api: { ...safeApi, auth: { enabled: auth.enabled } } };
   }
 
-  /** Apply a PATCH body; returns what changed with secrets masked. */
-  async patch(body: unknown): Promise<Plain> {
+  /** Apply a PATCH body; returns what changed with secrets masked. Patches run one after another. */
+  patch(body: unknown): Promise<Plain> {
+    return this.#patches.run(() => this.#patch(body));
+  }
+
+  async #patch(body: unknown): Promise<Plain> {
     const patch = parseOrThrow(ConfigPatchSchema, body, 'config patch');
     const paths = leafPaths(patch);
     if (paths.length === 0) throw new KiwiError('invalid_request', 'Invalid config patch: nothing to change', 400);
