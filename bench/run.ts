@@ -2,11 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runApiBench } from './api-bench.ts';
 import { runConversationBench } from './conversation-bench.ts';
-import { runVoiceBench } from './voice-bench.ts';
+import { runSoak } from './soak.ts';
+import { fixturesDir, runVoiceBench } from './voice-bench.ts';
 import { machine } from './kiwi-process.ts';
 
 /** `npm run bench`: runs every suite and writes bench/results/<suite>.json (committed with the code). */
-const suites: Record<string, () => Promise<object>> = { api: runApiBench, voice: runVoiceBench, conversation: runConversationBench };
+/** The soak runs KIWI_SOAK_MINUTES (default 30) of three real-time microphones, commands and API traffic. */
+const soak = () => runSoak({ minutes: Number(process.env.KIWI_SOAK_MINUTES ?? 30), modelsDir: fixturesDir() });
+const suites: Record<string, () => Promise<object>> = { api: runApiBench, voice: runVoiceBench, conversation: runConversationBench, soak };
 
 const only = process.argv.slice(2);
 for (const [name, run] of Object.entries(suites)) {

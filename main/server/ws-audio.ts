@@ -18,6 +18,12 @@ const OUT_CHUNK_SECONDS = 0.1;
 const MAX_BUFFERED = 1024 * 1024;
 /** Close code for a client sending audio faster than real time allows (4000-4999: application codes). */
 export const CLOSE_TOO_FAST = 4429;
+/**
+ * A client is closed when it is this far ahead of 1.5x real time: a flood, not jitter. A stalled
+ * event loop reads seconds of a live microphone's frames at once; those stay within this, and
+ * the engine's pacer bounds what is queued anyway (2 s, oldest dropped).
+ */
+const FLOOD_BURST_SECONDS = 10;
 
 const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), sample_rate: z.union(INPUT_RATES.map((r) => z.literal(r)) as [z.ZodLiteral<8000>, ...z.ZodLiteral<number>[]]) }),
@@ -54,7 +60,7 @@ export class AudioSockets {
     let rate = ENGINE_RATE;
     let resampler = new StreamResampler(rate, ENGINE_RATE);
     let muted = false;
-    const budget = new SpeedBudget(() => performance.now());
+    const budget = new SpeedBudget(() => performance.now(), { maxSpeed: REAL_TIME_LIMITS.maxSpeed, burstSeconds: FLOOD_BURST_SECONDS });
     this.#clients.add(ws);
     const removeSink = runtime.hub.addSink({ id: `web:${sessionId}`, play: (audio, signal) => sendAudio(ws, audio, signal) });
     runtime.bus.emit('WEB_CLIENT_CONNECTED', { client_id: sessionId }, 'audio');
@@ -92,7 +98,7 @@ export class AudioSockets {
       const frame = resampler.resample(int16ToFloat32(bytesToInt16(raw)));
       if (!budget.take(frame.length)) {
         // A live microphone never runs ahead of the clock; a replayed file or a script does. Its backlog would keep Kiwi busy long after it left.
-        const message = `Audio arrives faster than ${REAL_TIME_LIMITS.maxSpeed}x real time (burst ${REAL_TIME_LIMITS.burstSeconds} s): send it at the pace it was recorded`;
+        const message = `Audio arrives faster than ${REAL_TIME_LIMITS.maxSpeed}x real time (more than ${FLOOD_BURST_SECONDS} s ahead): send it at the pace it was recorded`;
         fail('audio_too_fast', message);
         ws.close(CLOSE_TOO_FAST, 'audio_too_fast');
         return;
