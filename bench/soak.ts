@@ -48,11 +48,15 @@ export async function runSoak(options: SoakOptions) {
   const missing = kiwi.runtime.engine.missing.filter((m) => /^(vad|stt|tts):/.test(m));
   if (missing.length > 0) throw new Error(`soak needs vad, stt and tts: ${missing.join('; ')}`);
 
-  const counts = { turns_answered: 0, turns_ignored: 0, chats: 0, chat_errors: 0, api_errors: 0, audio_overruns: 0, streams_closed: 0, reply_audio_bytes: 0 };
+  const counts = { voice_commands: 0, turns_answered: 0, turns_ignored: 0, chats: 0, chat_errors: 0, api_errors: 0, audio_overruns: 0, streams_closed: 0, reply_audio_bytes: 0 };
   const offResult = kiwi.runtime.engine.onResult((r) => (r.reply ? counts.turns_answered++ : counts.turns_ignored++));
   const offEvents = kiwi.runtime.bus.subscribe((e) => {
     if (e.event === 'AUDIO_OVERRUN') counts.audio_overruns++;
+    if (e.event === 'SPEECH_RECOGNIZED' && e.data.source !== 'text') counts.voice_commands++;
   });
+  // The clips are synthesised (espeak, synchronously) before anything is measured.
+  const every = options.speakEverySeconds ?? 15;
+  const clips = PHRASES.map((phrase, i) => concat(silence(0.5 + i), speak(phrase), silence(Math.max(1, every - 2.5 - i))));
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   const statusMs: number[] = [];
@@ -61,10 +65,15 @@ export async function runSoak(options: SoakOptions) {
   const t0 = performance.now();
   const minute = () => (performance.now() - t0) / 60_000;
   const loadStart = os.loadavg();
-
-  const every = options.speakEverySeconds ?? 15;
-  const streams = PHRASES.map((phrase, i) => streamSpeech(kiwi, concat(silence(0.5 + i), speak(phrase), silence(Math.max(1, every - 2.5 - i))), counts));
+  const streams = clips.map((clip) => streamSpeech(kiwi, clip, counts));
   const timers: NodeJS.Timeout[] = [];
+  /** What failed, by request and status or error (so a soak failure says what it was). */
+  const failures: Record<string, number> = {};
+  const failed = (counter: 'api_errors' | 'chat_errors', what: string, why: unknown) => {
+    counts[counter]++;
+    const key = `${what}: ${typeof why === 'number' || typeof why === 'string' ? why : (why as Error).message}`;
+    failures[key] = (failures[key] ?? 0) + 1;
+  };
   const api = (method: string, p: string, body?: object) =>
     fetch(`${kiwi.server.url}${p}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
   timers.push(
@@ -73,25 +82,29 @@ export async function runSoak(options: SoakOptions) {
       void api('GET', '/api/status')
         .then(async (res) => {
           await res.arrayBuffer();
-          if (!res.ok) counts.api_errors++;
+          if (!res.ok) failed('api_errors', 'GET /api/status', res.status);
           statusMs.push(performance.now() - start);
         })
-        .catch(() => counts.api_errors++);
+        .catch((err: unknown) => failed('api_errors', 'GET /api/status', err));
     }, 1000),
     setInterval(() => {
       for (const p of ['/api/config', '/api/speakers']) {
         void api('GET', p)
           .then(async (res) => {
             await res.arrayBuffer();
-            if (!res.ok) counts.api_errors++;
+            if (!res.ok) failed('api_errors', `GET ${p}`, res.status);
           })
-          .catch(() => counts.api_errors++);
+          .catch((err: unknown) => failed('api_errors', `GET ${p}`, err));
       }
     }, 5000),
     setInterval(() => {
       void api('POST', '/api/chat', { text: 'what time is it', speak: false })
-        .then((res) => (res.ok ? counts.chats++ : counts.chat_errors++))
-        .catch(() => counts.chat_errors++);
+        .then(async (res) => {
+          const body = await res.text();
+          if (res.ok) counts.chats++;
+          else failed('chat_errors', 'POST /api/chat', `${res.status} ${body.slice(0, 200)}`);
+        })
+        .catch((err: unknown) => failed('chat_errors', 'POST /api/chat', err));
     }, 10_000),
     setInterval(() => {
       rss.push({ minute: Math.round(minute() * 10) / 10, mib: mib() });
@@ -109,7 +122,8 @@ export async function runSoak(options: SoakOptions) {
       lagAfter2.enable();
       log(`soak: minute ${minute().toFixed(1)}, RSS ${rssAt2} MiB`);
     }
-    if (Math.floor(minute()) % 5 === 0 && performance.now() - t0 > 60_000) log(`soak: minute ${minute().toFixed(1)}, RSS ${mib()} MiB, ${JSON.stringify(counts)}`);
+    const m = minute();
+    if (m >= 5 && m % 5 < 5 / 60) log(`soak: minute ${minute().toFixed(1)}, RSS ${mib()} MiB, ${JSON.stringify(counts)}`);
   }
   const rssEnd = mib();
   for (const t of timers) clearInterval(t);
@@ -132,6 +146,7 @@ export async function runSoak(options: SoakOptions) {
     event_loop_lag_ms: { p50: ms(lag, 50), p99: ms(lag, 99), max: ms(lag, 100), p99_after_minute_2: ms(lagAfter2, 99) },
     status_ms: { n: sorted.length, p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? NaN) },
     counts,
+    failures,
     loadavg: { start: loadStart.map(round2), end: loadEnd.map(round2) },
   };
 }

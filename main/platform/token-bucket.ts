@@ -9,10 +9,16 @@ export class TokenBucket {
   #tokens: number;
   #at: number;
 
+  /**
+   * `creditIdle`: a long gap since the last call refills up to what the gap earned, beyond
+   * `capacity`. For audio: after the event loop stalled for 10 s, a live microphone's 10 s of
+   * queued frames arrive at once and are not a flood (the pacer's backlog bound trims them).
+   */
   constructor(
     private readonly clock: Clock,
     private readonly capacity: number,
     private readonly perSecond: number,
+    private readonly creditIdle = false,
   ) {
     this.#tokens = capacity;
     this.#at = clock();
@@ -45,7 +51,9 @@ export class TokenBucket {
 
   #refill(): void {
     const now = this.clock();
-    this.#tokens = Math.min(this.capacity, this.#tokens + ((now - this.#at) / 1000) * this.perSecond);
+    const earned = ((now - this.#at) / 1000) * this.perSecond;
+    const cap = this.creditIdle ? Math.max(this.capacity, earned) : this.capacity;
+    this.#tokens = Math.min(Math.max(cap, this.#tokens), this.#tokens + earned); // a credit already given is not taken back
     this.#at = now;
   }
 }

@@ -44,6 +44,17 @@ describe('SpeedBudget', () => {
     expect(burst).toBeLessThanOrEqual(2100);
   });
 
+  it('a stalled event loop reading 10 s of queued live frames at once is not a flood', () => {
+    const clock = manualClock();
+    const budget = new SpeedBudget(clock.now);
+    clock.advance(10_000); // nothing was read for 10 s
+    for (let ms = 0; ms < 10_000; ms += FRAME_MS) expect(budget.take(frame().length)).toBe(true);
+    // …but a sender that stays ahead of the clock afterwards runs out (the gap earned 15 s at 1.5x, 10 were used)
+    let accepted = 0;
+    for (let i = 0; i < 400; i++) if (budget.take(frame().length)) accepted += FRAME_MS;
+    expect(accepted).toBeLessThanOrEqual(5000);
+  });
+
   it('refuses what goes beyond 1.5x real time on average', () => {
     const clock = manualClock();
     const budget = new SpeedBudget(clock.now);

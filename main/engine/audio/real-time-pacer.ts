@@ -26,10 +26,14 @@ export interface PacerLimits {
 
 export const REAL_TIME_LIMITS: PacerLimits = { maxSpeed: 1.5, burstSeconds: 2, backlogSeconds: 2 };
 
-/** A token bucket over audio samples: `take` says whether a frame fits the source's speed budget. */
+/**
+ * A token bucket over audio samples: `take` says whether a frame fits the source's speed budget.
+ * Time the source was not heard from counts in its favour (a stalled event loop reads a live
+ * microphone's queued frames at once); a sender that keeps ahead of the clock runs out.
+ */
 export class SpeedBudget extends TokenBucket {
   constructor(clock: Clock, limits: Pick<PacerLimits, 'maxSpeed' | 'burstSeconds'> = REAL_TIME_LIMITS) {
-    super(clock, limits.burstSeconds * PACER_RATE, limits.maxSpeed * PACER_RATE);
+    super(clock, limits.burstSeconds * PACER_RATE, limits.maxSpeed * PACER_RATE, true);
   }
 }
 
