@@ -5,10 +5,13 @@ import { runConversationBench } from './conversation-bench.ts';
 import { runTextBench } from './text-bench.ts';
 import { runSpeakerBench } from './speaker-bench.ts';
 import { runTurnsBench } from './turns-bench.ts';
-import { runVoiceBench } from './voice-bench.ts';
+import { runSoak } from './soak.ts';
+import { fixturesDir, runVoiceBench } from './voice-bench.ts';
 import { machine } from './kiwi-process.ts';
 
 /** `npm run bench`: runs every suite and writes bench/results/<suite>.json (committed with the code). */
+/** The soak runs KIWI_SOAK_MINUTES (default 30) of three real-time microphones, commands and API traffic. */
+const soak = () => runSoak({ minutes: Number(process.env.KIWI_SOAK_MINUTES ?? 30), modelsDir: fixturesDir() });
 const suites: Record<string, () => Promise<object>> = {
   api: runApiBench,
   voice: runVoiceBench,
@@ -16,6 +19,7 @@ const suites: Record<string, () => Promise<object>> = {
   text: runTextBench,
   speaker: runSpeakerBench,
   turns: runTurnsBench,
+  soak,
 };
 
 const only = process.argv.slice(2);

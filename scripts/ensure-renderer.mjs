@@ -17,8 +17,13 @@ function newest(dir) {
   return latest;
 }
 
-const sources = Math.max(newest(path.join(root, 'renderer')), newest(path.join(root, 'main', 'contract')));
-if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources) process.exit(0);
-console.log('Building the dashboard…');
-const result = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-process.exit(result.status ?? 1);
+/** Build when needed; returns the exit status (0: the dashboard is current). */
+export function ensureRenderer() {
+  const sources = Math.max(newest(path.join(root, 'renderer')), newest(path.join(root, 'main', 'contract')));
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources) return 0;
+  console.log('Building the dashboard…');
+  const result = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  return result.status ?? 1;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exit(ensureRenderer());

@@ -4,6 +4,7 @@ import type { Status } from '../contract/api.ts';
 import { ConfigService } from '../config/config-service.ts';
 import { ConversationContext } from '../dialogue/conversation-context.ts';
 import { AudioHub } from '../engine/audio/audio-hub.ts';
+import type { MicrophoneStatus } from '../engine/audio/microphone-supervisor.ts';
 import { Engine } from '../engine/engine.ts';
 import { EventBus } from '../engine/events/event-bus.ts';
 import { BuiltinCommands, LastVoiceSlot, type EnrollIntent } from '../dialogue/commands/index.ts';
@@ -21,6 +22,7 @@ import { LlmSlot } from '../llm/llm-slot.ts';
 import { HomeAssistantClient } from '../homeassistant/ha-client.ts';
 import type { Logger } from '../platform/logger.ts';
 import { configPath, dataDir, modelsDir, resourcesDir } from '../platform/paths.ts';
+import { preparePrivateDir, preparePrivateFile } from '../platform/private-files.ts';
 import { createMemoryCommands, memoryPrompt, SpeakerMemory, storedConversations } from '../memory/index.ts';
 import { SoulRegistry } from '../souls/soul-registry.ts';
 import { SoulService } from '../souls/soul-service.ts';
@@ -70,6 +72,8 @@ export class KiwiRuntime {
   readonly integrations: Integrations;
   /** OpenClaw's device identity (<data>/openclaw), token discovery and pairing events. */
   readonly #openclawLink: OpenClawOptions;
+  /** The headless microphone's state for /api/status, while one is attached (main/app/system-audio.ts). */
+  systemMicrophone: (() => MicrophoneStatus) | null = null;
   /** Engine rebuilds run one after another, so overlapping restarts never leave two engines alive. */
   #rebuilds: Promise<void> = Promise.resolve();
   /** The audio models the engines run on: owned here, so a new engine keeps the ones that did not change. */
@@ -150,11 +154,22 @@ export class KiwiRuntime {
   static async create({ env = process.env, logger }: RuntimeOptions): Promise<KiwiRuntime> {
     const data = dataDir(env);
     const paths = { data, models: modelsDir(env), userSouls: path.join(data, 'souls'), catalog: catalogFile(env) };
+    preparePrivateDir(data);
+    preparePrivateFile(configPath(env), { create: false });
     const config = await ConfigService.load(configPath(env), env);
-    const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
-    const store = openSqliteStore(path.join(data, 'kiwi.db'));
-    const current = () => config.current;
     const registry = await loadSouls(paths.userSouls, logger);
+    const live: { runtime?: KiwiRuntime } = {};
+    // Ids in the config must name a catalog model and an existing soul (checked now, and on every PATCH).
+    await config.useKnownIds(async () => ({
+      models: (await loadCatalog(paths.catalog)).models,
+      souls: (live.runtime?.souls.list() ?? registry.list()).map((soul) => soul.id),
+    }));
+    const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
+    const dbFile = path.join(data, 'kiwi.db');
+    preparePrivateFile(dbFile, { create: true });
+    for (const side of ['-wal', '-shm']) preparePrivateFile(dbFile + side, { create: false });
+    const store = openSqliteStore(dbFile);
+    const current = () => config.current;
     const runtime = new KiwiRuntime(
       config,
       bus,
@@ -167,6 +182,7 @@ export class KiwiRuntime {
       logger,
       paths,
     );
+    live.runtime = runtime;
     config.onChange((_cfg, updated, changed) => runtime.#onConfigChanged(updated, changed));
     // Kiwi learns its own voice from what it plays, so the listening pipeline can ignore its echo.
     runtime.hub.onPlay((audio) => runtime.identification.hearOwnVoice(audio));
@@ -248,6 +264,7 @@ export class KiwiRuntime {
       missing: this.missing,
       rebuilding: this.#engine.rebuilding,
       openclaw: openClawPairing(this.llm.client),
+      system_microphone: this.systemMicrophone?.() ?? null,
     };
   }
 

@@ -1,4 +1,5 @@
-import { findMicrophone, SystemMicrophone } from '../engine/audio/system-input.ts';
+import { MicrophoneSupervisor } from '../engine/audio/microphone-supervisor.ts';
+import { findMicrophone } from '../engine/audio/system-input.ts';
 import { findSpeaker, SystemSpeakerSink } from '../engine/audio/system-output.ts';
 import type { KiwiRuntime } from './runtime.ts';
 
@@ -28,15 +29,22 @@ export async function attachSystemAudio(runtime: KiwiRuntime): Promise<() => Pro
   if (audio.input !== 'none') {
     const recorder = await findMicrophone();
     if (recorder) {
-      const mic = new SystemMicrophone(recorder, {
+      const mic = new MicrophoneSupervisor(recorder, {
         onFrame: (samples) => hub.pushFrame(MIC_SOURCE, samples),
-        onEnd: (err) => {
+        failed: ({ code, message }, retryInMs) => {
           hub.endSource(MIC_SOURCE);
-          if (err) logger.error({ err }, 'the system microphone stopped');
+          logger.error({ code, retry_in_ms: retryInMs }, `the system microphone stopped: ${message}; restarting in ${retryInMs} ms`);
+          runtime.bus.emit('AUDIO_ERROR', { source: MIC_SOURCE, code, message, retry_in_ms: retryInMs }, 'audio');
+        },
+        recovered: (restarts) => {
+          logger.info(`the system microphone is back (${recorder.name}, restart ${restarts})`);
+          runtime.bus.emit('AUDIO_RECOVERED', { source: MIC_SOURCE, recorder: recorder.name, restarts }, 'audio');
         },
       });
       mic.start();
+      runtime.systemMicrophone = () => mic.status;
       stops.push(async () => {
+        runtime.systemMicrophone = null;
         await mic.stop();
         hub.endSource(MIC_SOURCE);
       });

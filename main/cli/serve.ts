@@ -1,5 +1,6 @@
 import { startKiwi } from '../app/start.ts';
 import { createLogger } from '../platform/logger.ts';
+import { startedByNpm, watchParent } from '../platform/parent-watch.ts';
 import type { CliCommand } from './command.ts';
 
 export const serveCommand: CliCommand = {
@@ -12,9 +13,16 @@ export const serveCommand: CliCommand = {
     'KIWI_MODELS_DIR, KIWI_API_TOKEN, KIWI_LOG_LEVEL. SIGINT/SIGTERM stop it gracefully.',
   ].join('\n'),
   async run() {
+    // Watch for signals and the launcher's exit from the start: one may come while Kiwi is still starting.
+    let requested: string | null = null;
+    let stop = (reason: string) => void (requested ??= reason);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop(signal)); // a repeated signal must not kill it mid-stop
+    const unwatch = startedByNpm() ? watchParent(() => stop('parent process exited')) : () => undefined;
     const kiwi = await startKiwi({ logger: createLogger() });
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void kiwi.stop(signal));
+    stop = (reason) => void kiwi.stop(reason);
+    if (requested) stop(requested);
     await kiwi.stopped;
+    unwatch();
     return 0;
   },
 };

@@ -96,6 +96,10 @@ describe('ConfigService', () => {
     ['homeassistant:\n  url: ftp://ha.local\n', 'homeassistant.url'],
     ['api:\n  auth:\n    enabled: true\n    tokens:\n      - name: short\n        token: abc\n        scopes: [read]\n', 'api.auth.tokens.0.token'],
     ['no_such_key: 1\n', 'no_such_key'],
+    ['voice:\n  min_silence_ms: 3000\n  max_silence_ms: 100\n', 'voice.min_silence_ms'],
+    ['wake_word: "ki\\0wi"\n', 'wake_word'],
+    ['stt_model: ../../../etc\n', 'stt_model'],
+    ['voice:\n  speaker_model: /etc/passwd\n', 'voice.speaker_model'],
   ])('invalid value %j is a clear error naming the file and %s', async (yaml, key) => {
     await fs.writeFile(file, yaml);
     const err = await loadError();
@@ -178,5 +182,71 @@ describe('ConfigService', () => {
     const text = JSON.stringify(config.view());
     expect(text).not.toContain('token-value-0123456789');
     expect(config.view().api.auth).toEqual({ enabled: true });
+  });
+  describe('meaning, not just shape (issue 14)', () => {
+    const known = async () => ({
+      models: [
+        { id: 'stt-whisper-tiny', task: 'stt' },
+        { id: 'silero-vad', task: 'vad' },
+      ],
+      souls: ['default', 'pirate'],
+    });
+    async function patchError(config: ConfigService, body: unknown): Promise<KiwiError> {
+      const err: unknown = await config.patch(body).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(KiwiError);
+      return err as KiwiError;
+    }
+
+    it.each([
+      [{ stt_model: '../../../etc' }, 'stt_model', /not a model id/],
+      [{ stt_model: 'silero-vad' }, 'stt_model', /no stt model 'silero-vad'.*stt-whisper-tiny/],
+      [{ voice: { min_silence_ms: 3000, max_silence_ms: 100 } }, 'voice.min_silence_ms', /more than voice.max_silence_ms \(100\)/],
+      [{ voice: { max_silence_ms: 200 } }, 'voice.min_silence_ms', /500 is more than/],
+      [{ wake_word: 'ki\u0000wi' }, 'wake_word', /control characters/],
+      [{ souls: { default: 'nobody' } }, 'souls.default', /no soul 'nobody' \(one of: default, pirate\)/],
+    ])('PATCH %j is a 400 naming %s, and nothing is written', async (body, key, why) => {
+      const config = await ConfigService.load(file, {});
+      await config.useKnownIds(known);
+      const before = await fs.readFile(file, 'utf8');
+      const err = await patchError(config, body);
+      expect(err.status).toBe(400);
+      expect(err.message).toContain(`${key}: `);
+      expect(err.message).toMatch(why);
+      expect(await fs.readFile(file, 'utf8')).toBe(before);
+      expect(config.current).toEqual(DEFAULT_CONFIG);
+    });
+
+    it('accepts ids that exist and a printable wake word in any script', async () => {
+      const config = await ConfigService.load(file, {});
+      await config.useKnownIds(known);
+      await config.patch({ stt_model: 'stt-whisper-tiny', wake_word: 'キウイ', souls: { default: 'pirate' } });
+      expect(config.current).toMatchObject({ stt_model: 'stt-whisper-tiny', wake_word: 'キウイ', souls: { default: 'pirate' } });
+    });
+
+    it('at start-up, an id naming nothing is a clear error naming the file and key (or the variable that set it)', async () => {
+      await fs.writeFile(file, 'souls:\n  default: nobody\n');
+      const config = await ConfigService.load(file, {});
+      const err: unknown = await config.useKnownIds(known).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'invalid_config', message: expect.stringContaining(`${file}: souls.default: no soul 'nobody'`) });
+      await fs.writeFile(file, '');
+      const fromEnv = await ConfigService.load(file, { KIWI_STT_MODEL: 'stt-nope' });
+      const envErr: unknown = await fromEnv.useKnownIds(known).catch((e: unknown) => e);
+      expect(envErr).toMatchObject({ message: expect.stringContaining('stt_model (set by KIWI_STT_MODEL)') });
+    });
+
+    it('a read-only config file is not replaced by PATCH: 409 config_read_only naming it', async () => {
+      const config = await ConfigService.load(file, {});
+      await fs.chmod(file, 0o400);
+      const before = await fs.readFile(file, 'utf8');
+      const err = await patchError(config, { wake_word: 'computer' });
+      expect(err).toMatchObject({ code: 'config_read_only', status: 409 });
+      expect(err.message).toContain(file);
+      expect(await fs.readFile(file, 'utf8')).toBe(before);
+      expect((await fs.stat(file)).mode & 0o777).toBe(0o400);
+      expect(config.current.wake_word).toBe('kiwi');
+    });
   });
 });

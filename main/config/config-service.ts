@@ -11,7 +11,9 @@ import {
 } from '../contract/config.ts';
 import { writeFileAtomic } from '../platform/atomic-write.ts';
 import { KiwiError, conflict } from '../platform/errors.ts';
+import { SerialQueue } from '../platform/serial-queue.ts';
 import { describeIssues, parseOrThrow } from '../platform/validate.ts';
+import { configProblems, describeProblems, type KnownIds } from './config-meaning.ts';
 import { readEnvLayer, type EnvLayer } from './env.ts';
 import { deepMerge, isPlainObject, leafPaths, type Plain } from './merge.ts';
 
@@ -29,6 +31,8 @@ export class ConfigService {
   #file: Config;
   #effective: Config;
   readonly #listeners = new Set<ConfigListener>();
+  #known: (() => Promise<KnownIds>) | null = null;
+  readonly #patches = new SerialQueue();
 
   private constructor(
     readonly path: string,
@@ -52,6 +56,19 @@ export class ConfigService {
     return this.#effective;
   }
 
+  /**
+   * Once the catalog and souls are loaded: from now on ids must name something that exists, and
+   * the config as it is now is checked (start-up: a clear error naming the file and the key).
+   */
+  async useKnownIds(known: () => Promise<KnownIds>): Promise<void> {
+    this.#known = known;
+    const problems = configProblems(this.#effective, await known());
+    if (problems.length > 0) {
+      const where = (p: string) => (this.env.sources.has(p) ? `${p} (set by ${this.env.sources.get(p)})` : p);
+      throw new KiwiError('invalid_config', `${this.path}: ${problems.map((p) => `${where(p.path)}: ${p.message}`).join('; ')}`);
+    }
+  }
+
   /** What GET /api/config shows: everything but secrets. */
   view(): ConfigView {
     const { llm, homeassistant, api, telegram, mqtt, ...flat } = this.#effective;
@@ -63,8 +80,12 @@ export class ConfigService {
     return { ...flat, tts_qwen_backend: 'local', llm: safeLlm, homeassistant: safeHa, telegram: safeTelegram, mqtt: safeMqtt, api: { ...safeApi, auth: { enabled: auth.enabled } } };
   }
 
-  /** Apply a PATCH body; returns what changed with secrets masked. */
-  async patch(body: unknown): Promise<Plain> {
+  /** Apply a PATCH body; returns what changed with secrets masked. Patches run one after another. */
+  patch(body: unknown): Promise<Plain> {
+    return this.#patches.run(() => this.#patch(body));
+  }
+
+  async #patch(body: unknown): Promise<Plain> {
     const patch = parseOrThrow(ConfigPatchSchema, body, 'config patch');
     const paths = leafPaths(patch);
     if (paths.length === 0) throw new KiwiError('invalid_request', 'Invalid config patch: nothing to change', 400);
@@ -72,7 +93,9 @@ export class ConfigService {
       const variable = this.env.sources.get(p);
       if (variable) throw conflict(`${p} is set by the environment variable ${variable}; unset it to change ${p} here`);
     }
-    const next = validate(deepMerge(this.#file, patch), this.path);
+    const next = parseOrThrow(ConfigSchema, deepMerge(this.#file, patch), 'config patch');
+    const problems = configProblems(next, await this.#known?.()).filter((p) => paths.some((changed) => relates(changed, p.path)));
+    if (problems.length > 0) throw new KiwiError('invalid_request', `Invalid config patch: ${describeProblems(problems)}`, 400);
     const before = this.#file;
     this.#file = next;
     try {
@@ -106,6 +129,7 @@ export class ConfigService {
   }
 
   async #persist(): Promise<void> {
+    await refuseReadOnly(this.path);
     await writeFileAtomic(this.path, HEADER + YAML.stringify(this.#file), 0o600);
   }
 }
@@ -128,7 +152,32 @@ async function readYaml(path: string): Promise<unknown> {
 function validate(value: unknown, path: string): Config {
   const result = ConfigSchema.safeParse(value);
   if (!result.success) throw new KiwiError('invalid_config', `${path}: ${describeIssues(result.error)}`);
+  const problems = configProblems(result.data);
+  if (problems.length > 0) throw new KiwiError('invalid_config', `${path}: ${describeProblems(problems)}`);
   return result.data;
+}
+
+/** A problem belongs to a patch when the patch changed that key or one it depends on (min/max silence go together). */
+function relates(changed: string, problem: string): boolean {
+  return changed === problem || (changed.startsWith('voice.') && changed.endsWith('_silence_ms') && problem === 'voice.min_silence_ms');
+}
+
+/**
+ * The user made the config file read-only (chmod a-w): PATCH must not quietly replace it (an
+ * atomic write renames over it, which a read-only file does not prevent). Mode bits, not
+ * access(2): root may write anything, and the user's intent is what counts.
+ */
+async function refuseReadOnly(path: string): Promise<void> {
+  let mode: number;
+  try {
+    mode = (await fs.stat(path)).mode;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (process.platform !== 'win32' && (mode & 0o200) === 0) {
+    throw new KiwiError('config_read_only', `${path} is read-only, so Kiwi will not change it; make it writable (chmod u+w) to change settings here`, 409);
+  }
 }
 
 function redact(patch: ConfigPatch): Plain {

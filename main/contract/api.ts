@@ -41,6 +41,16 @@ export const Status = z.object({
     .nullable()
     .optional()
     .describe('llm.provider openclaw only: where Kiwi stands with the gateway'),
+  system_microphone: z
+    .object({
+      state: z.enum(['listening', 'restarting', 'stopped']),
+      recorder: z.string().describe('parec, arecord, rec or ffmpeg-dshow'),
+      restarts: z.number().int().describe('times the recorder was started again after it died'),
+      last_error: z.string().nullable(),
+    })
+    .nullable()
+    .optional()
+    .describe('the headless server\'s own microphone (null when none is used); it restarts itself with backoff when its recorder dies'),
 });
 export type Status = z.infer<typeof Status>;
 

@@ -174,6 +174,15 @@ const groups = {
       auth: z.object({ enabled: z.boolean(), tokens: z.array(ApiToken).max(64) }).strict(),
       allowed_hosts: z.array(z.string().min(1).max(255)).max(32),
       max_audio_clients: z.number().int().min(0).max(32),
+      /** Requests per client address and route class (token buckets: a whole minute's worth may come at once). */
+      rate_limits: z
+        .object({
+          enabled: z.boolean(),
+          auth_failures_per_minute: z.number().int().min(1).max(10_000).describe('wrong tokens and logins; past it, credentials are refused for a while'),
+          commands_per_minute: z.number().int().min(1).max(100_000).describe('chat, TTS test, enrolment, Home Assistant commands, model downloads'),
+          requests_per_minute: z.number().int().min(1).max(1_000_000).describe('every other API request (status, reads, settings)'),
+        })
+        .strict(),
     })
     .strict(),
 };
@@ -264,6 +273,7 @@ export const DEFAULT_CONFIG: Config = {
     auth: { enabled: false, tokens: [] },
     allowed_hosts: [],
     max_audio_clients: 3,
+    rate_limits: { enabled: true, auth_failures_per_minute: 10, commands_per_minute: 60, requests_per_minute: 1200 },
   },
 };
 

@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../platform/clock.ts';
 import { KiwiError, describeError, unavailable } from '../platform/errors.ts';
 import type { AudioHub } from './audio/audio-hub.ts';
 import { wakeCue } from './audio/cue.ts';
+import { RealTimePacer } from './audio/real-time-pacer.ts';
 import { StateMachine } from './dialogue/state-machine.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { ListeningSession } from './listening/listening-session.ts';
@@ -40,7 +41,7 @@ export interface EngineOptions {
   identifier?: SpeakerIdentifier;
   /** Finds the wake word in a transcript (the `text` engine, and stripping it from commands); default: the locale-aware matcher. */
   matchWake?: WakeMatcher;
-  /** Turn timings and the capture window; default: the system clock. */
+  /** Turn timings, the capture window and the audio inputs' real-time pacing; default: the system clock (tests inject a manual one). */
   clock?: Clock;
 }
 
@@ -101,12 +102,24 @@ export class Engine {
     const { hub } = this.options;
     if (this.#voice) {
       const voice = this.#voice;
+      // Live inputs go through the pacer: at most ~1.5x real time, a bounded backlog, cancelled when they leave.
+      const pacer = new RealTimePacer(
+        {
+          feed: (source, samples) => voice.session(source).push(samples),
+          failed: (_source, err) => this.#error('audio_failed', err),
+          dropped: (source, reason, droppedMs) => this.options.bus.emit('AUDIO_OVERRUN', { source, reason, dropped_ms: droppedMs }, 'engine'),
+        },
+        this.options.clock,
+      );
       this.#cleanup.push(
         hub.onFrame((source, samples) => {
           if (this.state === 'IDLE') return; // listening is off: frames are dropped, not queued
-          voice.session(source).push(samples).catch((err: unknown) => this.#error('audio_failed', err));
+          pacer.push(source, samples);
         }),
-        hub.onSourceEnd((source) => void voice.endSource(source).catch((err: unknown) => this.#error('audio_failed', err))),
+        hub.onSourceEnd((source) => {
+          pacer.end(source);
+          voice.cancelSource(source).catch((err: unknown) => this.#error('audio_failed', err));
+        }),
       );
     }
     this.applyListening(this.options.config().listening);

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { KiwiError } from '../platform/errors.ts';
+import { JsonDepthGuard } from './json-depth.ts';
 
 export const JSON_LIMIT_BYTES = 64 * 1024;
 
@@ -10,7 +11,8 @@ export function hasBody(req: IncomingMessage): boolean {
 
 /**
  * Read a JSON body: only `application/json` (a cross-site form or text/plain post is refused),
- * at most 64 KiB (counted while streaming, not trusted from Content-Length), parsed strictly.
+ * at most 64 KiB (counted while streaming, not trusted from Content-Length), nested at most
+ * JSON_MAX_DEPTH levels (checked while streaming, before parsing), parsed strictly.
  * No body at all gives `undefined`.
  */
 export async function readJsonBody(req: IncomingMessage, limit = JSON_LIMIT_BYTES): Promise<unknown> {
@@ -22,10 +24,12 @@ export async function readJsonBody(req: IncomingMessage, limit = JSON_LIMIT_BYTE
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
+  const depth = new JsonDepthGuard();
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > limit) throw tooLarge(limit);
+    depth.feed(chunk);
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');

@@ -12,10 +12,11 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'Conflicts with the current state',
   413: 'Body larger than 64 KiB',
   415: 'Body is not application/json',
+  429: 'Rate limited (config api.rate_limits): wait the Retry-After seconds',
   502: 'The peer answered badly',
   503: 'A needed part is not available (the message names it)',
 };
-const COMMON_ERRORS = [400, 401, 403, 413, 415];
+const COMMON_ERRORS = [400, 401, 403, 413, 415, 429];
 
 /** The OpenAPI 3.1 document of the whole API, generated from the contract's zod schemas. */
 export function buildOpenApiDocument(version: string): object {

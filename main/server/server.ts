@@ -10,6 +10,7 @@ import { errorBody, errorMiddleware } from './errors-middleware.ts';
 import { allowedHostHeaders, isLoopbackHost } from './guards.ts';
 import { createHandlers } from './handlers.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import { rateLimitMiddleware } from './rate-limit.ts';
 import { checkHostAndOrigin, guardMiddleware } from './request-guards.ts';
 import { securityHeaders, serveDashboard } from './static-files.ts';
 import { AudioSockets } from './ws-audio.ts';
@@ -36,10 +37,8 @@ export async function startServer(runtime: ServerServices, options: ServerOption
   const config = () => runtime.config.current;
   const auth = new AuthService(config, isLoopbackHost(options.host));
   if (auth.required && config().api.auth.tokens.length === 0) {
-    throw new KiwiError(
-      'auth_needs_token',
-      `Listening on ${options.host} (beyond loopback) needs API tokens: set KIWI_API_TOKEN or api.auth.tokens in the config file`,
-    );
+    const why = isLoopbackHost(options.host) ? 'api.auth.enabled is true' : `Listening on ${options.host} (beyond loopback)`;
+    throw new KiwiError('auth_needs_token', `${why}, so Kiwi needs API tokens: set KIWI_API_TOKEN or api.auth.tokens in the config file`);
   }
   let port = options.port;
   const allowedHosts = () => allowedHostHeaders(options.host, port, config().api.allowed_hosts);
@@ -52,6 +51,7 @@ export async function startServer(runtime: ServerServices, options: ServerOption
   app.use(errorMiddleware(runtime.logger));
   app.use(securityHeaders());
   app.use(guardMiddleware(allowedHosts));
+  app.use(rateLimitMiddleware(() => config().api.rate_limits));
   app.use(async (ctx, next) => {
     if (ctx.method === 'GET' && ctx.path === '/api/openapi.json') ctx.body = openapi;
     else await next();

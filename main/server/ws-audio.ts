@@ -8,6 +8,7 @@ import { StreamResampler } from '../engine/audio/resampler.ts';
 import type { Pcm } from '../engine/stages.ts';
 import { describeError } from '../platform/errors.ts';
 import { SAMPLE_RATE } from '../contract/audio.ts';
+import { REAL_TIME_LIMITS, SpeedBudget } from '../engine/audio/real-time-pacer.ts';
 
 export const INPUT_RATES = [8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000] as const;
 const ENGINE_RATE = SAMPLE_RATE;
@@ -16,6 +17,14 @@ const MAX_FRAME_SECONDS = 0.25;
 /** Reply audio goes out in 100 ms messages so a stop takes effect between them. */
 const OUT_CHUNK_SECONDS = 0.1;
 const MAX_BUFFERED = 1024 * 1024;
+/** Close code for a client sending audio faster than real time allows (4000-4999: application codes). */
+export const CLOSE_TOO_FAST = 4429;
+/**
+ * A client is closed when it is this far ahead of 1.5x real time: a flood, not jitter. A stalled
+ * event loop reads seconds of a live microphone's frames at once; those stay within this, and
+ * the engine's pacer bounds what is queued anyway (2 s, oldest dropped).
+ */
+const FLOOD_BURST_SECONDS = 10;
 
 const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), sample_rate: z.union(INPUT_RATES.map((r) => z.literal(r)) as [z.ZodLiteral<8000>, ...z.ZodLiteral<number>[]]) }),
@@ -52,6 +61,7 @@ export class AudioSockets {
     let rate = ENGINE_RATE;
     let resampler = new StreamResampler(rate, ENGINE_RATE);
     let muted = false;
+    const budget = new SpeedBudget({ now: () => performance.now() }, { maxSpeed: REAL_TIME_LIMITS.maxSpeed, burstSeconds: FLOOD_BURST_SECONDS });
     this.#clients.add(ws);
     const removeSink = runtime.hub.addSink({ id: `web:${sessionId}`, play: (audio, signal) => sendAudio(ws, audio, signal) });
     runtime.bus.emit('WEB_CLIENT_CONNECTED', { client_id: sessionId }, 'audio');
@@ -85,8 +95,16 @@ export class AudioSockets {
       if (raw.byteLength / 2 > rate * MAX_FRAME_SECONDS) {
         return fail('frame_too_large', `A frame may hold at most ${MAX_FRAME_SECONDS * 1000} ms (${rate * MAX_FRAME_SECONDS} samples at ${rate} Hz)`);
       }
-      if (muted || raw.byteLength === 0) return;
-      runtime.hub.pushFrame(sessionId, resampler.resample(int16ToFloat32(bytesToInt16(raw))));
+      if (muted || raw.byteLength === 0 || ws.readyState !== ws.OPEN) return;
+      const frame = resampler.resample(int16ToFloat32(bytesToInt16(raw)));
+      if (!budget.take(frame.length)) {
+        // A live microphone never runs ahead of the clock; a replayed file or a script does. Its backlog would keep Kiwi busy long after it left.
+        const message = `Audio arrives faster than ${REAL_TIME_LIMITS.maxSpeed}x real time (more than ${FLOOD_BURST_SECONDS} s ahead): send it at the pace it was recorded`;
+        fail('audio_too_fast', message);
+        ws.close(CLOSE_TOO_FAST, 'audio_too_fast');
+        return;
+      }
+      runtime.hub.pushFrame(sessionId, frame);
     });
     ws.on('close', () => {
       this.#clients.delete(ws);

@@ -112,20 +112,30 @@ export class ListeningSession {
     return run;
   }
 
+  /** The source left: frames still queued are skipped and no utterance is handed on (no flush). */
+  cancel(): void {
+    this.#closed = true;
+  }
+
   /** End of input: the open utterance (if any) is handled. */
   end(): Promise<void> {
     const run = this.#queue.then(async () => {
+      if (this.#closed) return this.#dispose();
       const spans = this.parts.vad.flush();
       for (const s of spans) await this.#finish(this.#endpointer.addSpeech({ start: s.start, end: s.start + s.samples.length }));
       await this.#finish(this.#endpointer.flush());
       this.#closed = true;
-      // The session's own detectors (forks of the engine's models) go with it.
-      this.parts.vad.dispose();
-      this.parts.bargeInVad?.dispose();
-      this.parts.wake?.dispose();
+      this.#dispose();
     });
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** The session's own detectors (forks of the engine's models) go with it. */
+  #dispose(): void {
+    this.parts.vad.dispose();
+    this.parts.bargeInVad?.dispose();
+    this.parts.wake?.dispose();
   }
 
   async #process(samples: Float32Array): Promise<void> {
@@ -260,6 +270,7 @@ export class ListeningSession {
       ...(early ? { early } : {}),
       ...(stream ? { streamedText: await stream.finish() } : {}),
     };
+    if (this.#closed) return; // cancelled while the recognizer finished
     const handled = this.hooks.utterance(utterance);
     if (this.options.awaitTurns) await handled;
   }

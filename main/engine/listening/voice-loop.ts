@@ -70,6 +70,8 @@ interface SourceState {
   bargedIn: boolean;
   /** The turn of the utterance under way (from its first sign: speech, wake word or partial). */
   turn: TurnRun | null;
+  /** The source left: its pending utterances are not understood any more. */
+  cancelled?: boolean;
 }
 
 /**
@@ -93,6 +95,18 @@ export class VoiceLoop {
     if (!state) return Promise.resolve();
     this.#sources.delete(sourceId);
     return state.session.end();
+  }
+
+  /**
+   * The source left (socket closed, microphone gone): queued frames and its utterances not yet
+   * understood are dropped; the end() of the session still runs to free its detectors.
+   */
+  cancelSource(sourceId: string): Promise<void> {
+    const state = this.#sources.get(sourceId);
+    if (!state) return Promise.resolve();
+    state.cancelled = true;
+    state.session.cancel();
+    return this.endSource(sourceId);
   }
 
   /** The next utterance from this source (within 30 s) goes to `take`, not to the command path. */
@@ -195,6 +209,7 @@ export class VoiceLoop {
 
   async #understand(state: SourceState, utterance: Utterance, turn: TurnRun): Promise<void> {
     const { host } = this;
+    if (state.cancelled) return;
     const config = host.config();
     const seconds = (utterance.end - utterance.start) / RATE;
     // Voice timings count from the arrival of the last voiced frame (what the user feels).
@@ -230,6 +245,7 @@ export class VoiceLoop {
     ]);
     const base = { turn_id: turn.id, transcript: heard.text, language: heard.language, timings_ms: turn.timings() };
     if (!heard.text.trim()) return ignore('no speech recognised', base);
+    if (state.cancelled) return ignore('the source left', base);
 
     const match = host.matchWake(heard.text, config.wake_word, heard.language);
     const wake = Boolean(utterance.wake) || match.matched;

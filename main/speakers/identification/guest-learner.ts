@@ -7,9 +7,11 @@ export interface GuestLearnerOptions {
   windowMs: number;
   /** Unknown voices followed at once; the stalest is dropped first. */
   maxVoices: number;
+  /** Samples of one voice closer together than this count once (a burst of commands is one occasion, not three). */
+  minGapMs: number;
 }
 
-export const GUEST_LEARNING: GuestLearnerOptions = { samples: 3, windowMs: 30 * 60_000, maxVoices: 8 };
+export const GUEST_LEARNING: GuestLearnerOptions = { samples: 3, windowMs: 30 * 60_000, maxVoices: 8, minGapMs: 20_000 };
 
 interface Candidate {
   samples: Float32Array[];
@@ -27,10 +29,12 @@ export class GuestLearner {
   constructor(private readonly options: GuestLearnerOptions = GUEST_LEARNING) {}
 
   /**
-   * Offer one confident unknown sample. Returns the samples of a voice that has just reached
-   * the count (and forgets it), or null while it is still collecting.
+   * Offer one confident unknown sample of `seconds` of speech. Returns the samples of a voice that
+   * has just reached the count (and forgets it), or null while it is still collecting. A sample
+   * that arrives sooner after the voice's previous one than it takes to say is a flood (a replayed
+   * recording, a script): the voice is forgotten, so a flood never becomes a guest.
    */
-  offer(embedding: Float32Array, threshold: number, now = Date.now()): Float32Array[] | null {
+  offer(embedding: Float32Array, threshold: number, now = Date.now(), seconds = 0): Float32Array[] | null {
     this.#expire(now);
     let home: Candidate | undefined;
     let homeScore = -Infinity;
@@ -39,6 +43,14 @@ export class GuestLearner {
       if (scores.some((s) => s < threshold)) continue; // consistent with every sample, or not this voice
       const score = cosine(meanOfUnits(candidate.samples), embedding);
       if (score > homeScore) [home, homeScore] = [candidate, score];
+    }
+    const last = home?.seenAt.at(-1);
+    if (home && last !== undefined) {
+      if (now - last < seconds * 1000) {
+        this.#candidates = this.#candidates.filter((c) => c !== home);
+        return null;
+      }
+      if (now - last < this.options.minGapMs) return null;
     }
     if (!home) {
       if (this.#candidates.length >= this.options.maxVoices) this.#dropStalest();

@@ -81,7 +81,9 @@ describeWithModels('speaker identification (real GE2E model, espeak-ng and Piper
     bus.subscribe((e) => events.push(e));
     config = structuredClone(DEFAULT_CONFIG);
     config.voice.speaker_threshold = THRESHOLD;
-    const deps = { store, bus, config: () => config, embedder: () => embedder };
+    // Utterances spaced as a person speaks now and then (guest learning ignores samples faster than speech).
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const deps = { store, bus, config: () => config, embedder: () => embedder, now: () => (clock += 30_000) };
     ident = new SpeakerIdentification(deps);
     enrollment = new Enrollment(deps);
   }, 120_000);

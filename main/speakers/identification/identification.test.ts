@@ -43,7 +43,9 @@ describe('speaker identification decisions', () => {
     bus.subscribe((e) => events.push(e));
     config = structuredClone(DEFAULT_CONFIG);
     config.voice.speaker_threshold = 0.8;
-    id = new SpeakerIdentification({ store, bus, config: () => config, embedder: () => undefined });
+    // Each reading of the clock is 30 s later: utterances spaced like a person speaking now and then.
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    id = new SpeakerIdentification({ store, bus, config: () => config, embedder: () => undefined, now: () => (clock += 30_000) });
   });
 
   const enrol = (name: string, priority: 0 | 1 | 2 | 99, print: Float32Array, extra: { is_blocked?: boolean; sample_count?: number } = {}) => {
@@ -155,7 +157,7 @@ describe('self voice prints', () => {
 
 describe('guest learner', () => {
   it('keeps different unknown voices apart and forgets old samples', () => {
-    const learner = new GuestLearner({ samples: 3, windowMs: 1000, maxVoices: 2 });
+    const learner = new GuestLearner({ samples: 3, windowMs: 1000, maxVoices: 2, minGapMs: 0 });
     expect(learner.offer(axis(0), 0.8, 0)).toBeNull();
     expect(learner.offer(axis(1), 0.8, 10)).toBeNull();
     expect(learner.pending).toBe(2);
@@ -167,11 +169,30 @@ describe('guest learner', () => {
     expect(learner.offer(near(0, 0.93), 0.8, 1700)).toHaveLength(3);
     expect(learner.pending).toBe(0);
     // A sample consistent with only some of a candidate's samples starts its own candidate.
-    const l2 = new GuestLearner({ samples: 3, windowMs: 60_000, maxVoices: 4 });
+    const l2 = new GuestLearner({ samples: 3, windowMs: 60_000, maxVoices: 4, minGapMs: 0 });
     l2.offer(axis(0, 1, 0.3), 0.8, 0);
     l2.offer(axis(0, 2, 0.3), 0.8, 1);
     expect(l2.offer(axis(1, 0, 0.9), 0.8, 2)).toBeNull();
     expect(l2.pending).toBe(2);
+  });
+});
+
+describe('guest learner under a flood', () => {
+  const options = { samples: 3, windowMs: 30 * 60_000, maxVoices: 8, minGapMs: 20_000 };
+
+  it('never learns a voice whose samples come faster than they can be spoken (a replayed recording)', () => {
+    const learner = new GuestLearner(options);
+    // 300 s of 3 s commands in one voice, arriving every second (3x real time)
+    for (let t = 0; t < 300; t++) expect(learner.offer(near(0, 0.95 + (t % 3) * 0.01), 0.8, t * 1000, 3)).toBeNull();
+  });
+
+  it('counts a burst of commands as one occasion; the same voice over minutes is learned', () => {
+    const learner = new GuestLearner(options);
+    expect(learner.offer(near(0, 0.95), 0.8, 0, 2)).toBeNull();
+    expect(learner.offer(near(0, 0.96), 0.8, 5_000, 2)).toBeNull(); // 5 s later: same occasion, not counted
+    expect(learner.offer(near(0, 0.97), 0.8, 10_000, 2)).toBeNull();
+    expect(learner.offer(near(0, 0.96), 0.8, 30_000, 2)).toBeNull();
+    expect(learner.offer(near(0, 0.95), 0.8, 60_000, 2)).toHaveLength(3);
   });
 });
 

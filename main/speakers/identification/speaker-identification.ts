@@ -92,7 +92,7 @@ export class SpeakerIdentification implements SpeakerIdentifier {
 
     const clearlyUnknown = (best?.score ?? -1) < threshold - GUEST_UNKNOWN_MARGIN && (selfScore ?? -1) < threshold - GUEST_UNKNOWN_MARGIN;
     if (voice.auto_learn_guests && clearlyUnknown && speechSeconds >= GUEST_MIN_SECONDS) {
-      const learned = this.#learnGuest(embedding, embedder.model, threshold, turnId);
+      const learned = this.#learnGuest(embedding, embedder.model, threshold, speechSeconds, turnId);
       if (learned) return learned;
     }
     this.deps.lastVoice?.set({ kind: 'unknown', embedding, heardAt: this.#now() });
@@ -151,12 +151,12 @@ export class SpeakerIdentification implements SpeakerIdentifier {
     return { kind: 'speaker', speaker, updated, learned: false };
   }
 
-  #learnGuest(embedding: Float32Array, model: string, threshold: number, turnId: string | undefined): Identification | null {
+  #learnGuest(embedding: Float32Array, model: string, threshold: number, seconds: number, turnId: string | undefined): Identification | null {
     if (this.#guestModel !== model) {
       this.#guests.clear(); // samples of another model are not comparable
       this.#guestModel = model;
     }
-    const samples = this.#guests.offer(embedding, threshold, this.#now());
+    const samples = this.#guests.offer(embedding, threshold, this.#now(), seconds);
     if (!samples) return null;
     const { store, bus } = this.deps;
     const print = meanOfUnits(samples);

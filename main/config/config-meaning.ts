@@ -1,0 +1,64 @@
+import type { Config } from '../contract/config.ts';
+
+/** What exists in this installation, for checks the schema alone cannot make. */
+export interface KnownIds {
+  /** Catalog models with the task each serves. */
+  models: ReadonlyArray<{ id: string; task: string }>;
+  souls: readonly string[];
+}
+
+export interface ConfigProblem {
+  /** Dotted key path: `voice.min_silence_ms`. */
+  path: string;
+  message: string;
+}
+
+/** Model keys and the catalog task their id must have. */
+const MODEL_KEYS: ReadonlyArray<{ path: string; task: string; get: (c: Config) => string }> = [
+  { path: 'stt_model', task: 'stt', get: (c) => c.stt_model },
+  { path: 'voice.vad_model', task: 'vad', get: (c) => c.voice.vad_model },
+  { path: 'voice.wake_model', task: 'wake', get: (c) => c.voice.wake_model },
+  { path: 'voice.speaker_model', task: 'speaker', get: (c) => c.voice.speaker_model },
+];
+
+/** Model ids are catalog names: lowercase letters, digits, dots, dashes, underscores; never a path. */
+const MODEL_ID = /^[a-z0-9][a-z0-9._-]{0,127}$/;
+/** Control characters (NUL, newlines, escapes), surrogates, private-use and unassigned code points. */
+const UNPRINTABLE = /[\p{Cc}\p{Cs}\p{Co}\p{Cn}]/u;
+
+/**
+ * Checks of meaning on a config that already has the right shape: values each fine alone but
+ * wrong together (min > max silence), a wake word nobody can say, ids naming nothing (a model
+ * not in the catalog, a soul that does not exist) and ids that are paths. `known` adds the
+ * existence checks (left out where the catalog and souls are not loaded yet).
+ */
+export function configProblems(config: Config, known?: KnownIds): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const { voice } = config;
+  if (voice.min_silence_ms > voice.max_silence_ms) {
+    problems.push({ path: 'voice.min_silence_ms', message: `${voice.min_silence_ms} is more than voice.max_silence_ms (${voice.max_silence_ms})` });
+  }
+  if (UNPRINTABLE.test(config.wake_word)) {
+    problems.push({ path: 'wake_word', message: 'a wake word is printable text: no control characters (NUL, newlines, escapes)' });
+  }
+  for (const { path, task, get } of MODEL_KEYS) {
+    const id = get(config);
+    if (id === 'auto') continue;
+    if (!MODEL_ID.test(id) || id.includes('..')) {
+      problems.push({ path, message: `'${id}' is not a model id ('auto' or a catalog id such as those from GET /api/models); paths are not accepted` });
+    } else if (known && !known.models.some((m) => m.id === id && m.task === task)) {
+      problems.push({ path, message: `no ${task} model '${id}' in the catalog ('auto' or one of: ${ids(known.models.filter((m) => m.task === task))})` });
+    }
+  }
+  if (known && !known.souls.includes(config.souls.default)) {
+    problems.push({ path: 'souls.default', message: `no soul '${config.souls.default}' (one of: ${known.souls.join(', ')})` });
+  }
+  return problems;
+}
+
+function ids(models: ReadonlyArray<{ id: string }>): string {
+  const list = models.slice(0, 8).map((m) => m.id);
+  return models.length > 8 ? `${list.join(', ')}, …` : list.join(', ');
+}
+
+export const describeProblems = (problems: ConfigProblem[]) => problems.map((p) => `${p.path}: ${p.message}`).join('; ');
