@@ -87,8 +87,9 @@ export async function positives(piper: Tts | null): Promise<Clip[]> {
       if (!fs.existsSync(file)) sox(raw, file, VARIATIONS[variation]!);
       clips.push({ text, voice, group, variation, samples: lead(resampleFile(file, RATE)) });
     }
-    const clean = clips.at(-2)!.samples;
-    clips.push({ text, voice, group, variation: 'noise-10dB', samples: addNoise(clean, 10, n) });
+    if (process.env.KIWI_WAKE_BENCH_NOISE === '1') {
+      clips.push({ text, voice, group, variation: 'noise-10dB', samples: addNoise(clips.at(-2)!.samples, 10, n) });
+    }
   };
   for (const [group, voices] of Object.entries(ESPEAK_VOICES) as Array<[Clip['group'], string[]]>) {
     for (const voice of voices) {

@@ -238,6 +238,8 @@ export class KiwiRuntime {
       listening: cfg.listening,
       web_audio_clients: webAudioClients,
       missing: this.#engine.missing,
+      wake_word_engine: this.#engine.wakeEngine,
+      fallbacks: this.#engine.fallbacks,
     };
   }
 
