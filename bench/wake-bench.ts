@@ -14,11 +14,13 @@ import { negativeBlocks, positives, RATE, type Clip } from './wake-corpus.ts';
 
 /**
  * Wake-word accuracy of the sherpa keyword spotter on the real GigaSpeech KWS model:
- * misses on commands that start with "Kiwi" (many voices, sox variations, noise) and false wakes
- * per hour on long speech without the word, for several keyword settings; then for the chosen
- * setting, the two-stage wake (spotter proposes, Whisper's transcript confirms) against the
- * spotter alone, and the transcript alone. Run: `npm run bench wake` (needs KIWI_TEST_MODELS_DIR).
- * KIWI_WAKE_BENCH_HOURS sets the hours of speech without the wake word (default 3).
+ * misses on commands that start with "Kiwi" (many voices, sox variations) and false wakes per
+ * hour on long speech without the word, for several keyword settings; and the two-stage wake
+ * (spotter proposes, Whisper's transcript confirms) against the spotter alone and the transcript
+ * alone. Needs KIWI_TEST_MODELS_DIR. Run (the two parts may run at the same time):
+ *   KIWI_WAKE_BENCH_ROUND=1 npx tsx bench/wake-bench.ts commands
+ *   KIWI_WAKE_BENCH_ROUND=1 KIWI_WAKE_BENCH_HOURS=1 npx tsx bench/wake-bench.ts speech
+ *   npx tsx bench/wake-bench.ts merge        # → bench/results/wake.json
  */
 interface Setting {
   name: string;
