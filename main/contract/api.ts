@@ -51,6 +51,19 @@ export const Status = z.object({
     .nullable()
     .optional()
     .describe('the headless server\'s own microphone (null when none is used); it restarts itself with backoff when its recorder dies'),
+  wake_word_engine: z
+    .enum(['kws', 'openwakeword', 'text'])
+    .describe('the wake engine listening now: the configured one, or text (the transcript) when it has no usable model'),
+  fallbacks: z
+    .array(
+      z.object({
+        stage: z.string().describe('engine part: wake, tts, …'),
+        configured: z.string().describe('what config asks for'),
+        used: z.string().describe('what runs instead'),
+        reason: z.string(),
+      }),
+    )
+    .describe('engine parts running on their usable alternative instead of the configured one, and why'),
 });
 export type Status = z.infer<typeof Status>;
 

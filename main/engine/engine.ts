@@ -10,7 +10,7 @@ import type { EventBus } from './events/event-bus.ts';
 import type { ListeningSession } from './listening/listening-session.ts';
 import type { SpeakerIdentifier, TurnHandler, TurnResult } from './listening/turn.ts';
 import { VoiceLoop, type Heard, type UtteranceCapture, type WakeMatcher } from './listening/voice-loop.ts';
-import type { BuiltParts } from './parts.ts';
+import type { BuiltParts, Fallback } from './parts.ts';
 import { speakSentences } from './speech/sentence-speaker.ts';
 import type { EngineParts, PartName } from './stages.ts';
 import { matchWakeWord } from './stages/wake/text-match.ts';
@@ -95,6 +95,16 @@ export class Engine {
   /** `stage: reason` for every stage being rebuilt now. */
   get rebuilding(): string[] {
     return Object.entries(this.options.rebuilding ?? {}).map(([stage, reason]) => `${stage}: ${reason}`);
+  }
+
+  /** Stages running on their usable alternative, and why (for /api/status). */
+  get fallbacks(): Fallback[] {
+    return this.options.built.fallbacks ?? [];
+  }
+
+  /** The wake engine listening now: the configured one, or the transcript when it has no usable model. */
+  get wakeEngine(): Config['wake_word_engine'] {
+    return this.parts.wake ? this.options.config().wake_word_engine : 'text';
   }
 
   /** Begin listening when config says so and the listening stages exist; otherwise stay IDLE. */
@@ -233,9 +243,9 @@ export class Engine {
   }
 
   #canListen(): boolean {
-    const { vad, stt, wake } = this.parts;
-    const wakeReady = this.options.config().wake_word_engine === 'text' || wake !== undefined;
-    return Boolean(vad && stt && wakeReady);
+    // Without its wake stage, the voice loop finds the wake word in the transcript (a fallback, see parts.ts).
+    const { vad, stt } = this.parts;
+    return Boolean(vad && stt);
   }
 
   #makeVoiceLoop(): VoiceLoop {

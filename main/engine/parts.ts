@@ -35,10 +35,20 @@ export function stagesTouchedBy(changed: readonly string[]): PartName[] {
   return PART_NAMES.filter((stage) => STAGE_INPUTS[stage].some((key) => changed.includes(key)));
 }
 
+/** A stage running on another engine than config asks for, because that one cannot run here. */
+export interface Fallback {
+  stage: PartName;
+  configured: string;
+  used: string;
+  reason: string;
+}
+
 export interface BuiltParts {
   parts: EngineParts;
   /** Stage → why it is not available. */
   missing: Partial<Record<PartName, string>>;
+  /** Stages that run on their usable alternative (the wake word by transcript, the system voice). */
+  fallbacks?: Fallback[];
   /** What was chosen instead of what config asked for (e.g. the system voice for a missing TTS model). */
   notes: string[];
   /** Catalog models that would make a missing stage (or the system-voice fallback) work, to install on first use. */
@@ -53,7 +63,7 @@ export interface BuiltParts {
  */
 export async function buildParts(ctx: PartContext, only: readonly PartName[] = PART_NAMES): Promise<BuiltParts> {
   const { config } = ctx;
-  const built: BuiltParts = { parts: {}, missing: {}, notes: [], wanted: [] };
+  const built: BuiltParts & { fallbacks: Fallback[] } = { parts: {}, missing: {}, fallbacks: [], notes: [], wanted: [] };
   const want = (err: unknown) => {
     const install = err instanceof KiwiError ? (err.details as { install?: string } | undefined)?.install : undefined;
     if (install && !built.wanted.includes(install)) built.wanted.push(install);
@@ -82,6 +92,13 @@ export async function buildParts(ctx: PartContext, only: readonly PartName[] = P
   if (config.wake_word_engine !== 'text') {
     const engine = config.wake_word_engine === 'kws' ? 'sherpa-kws' : 'openwakeword';
     await attempt('wake', load('wake', wakeModelFor(config), WAKE_ENGINES, [engine]));
+    // No model for this language or wake word, or it is not installed: the transcript still finds the wake word.
+    const reason = built.missing.wake;
+    if (reason !== undefined) {
+      delete built.missing.wake;
+      built.fallbacks.push({ stage: 'wake', configured: config.wake_word_engine, used: 'text', reason });
+      built.notes.push(`wake: ${config.wake_word_engine} is not usable (${reason}); listening for the wake word in the transcript`);
+    }
   }
   await attempt('stt', load('stt', config.stt_model, STT_ENGINES));
   await attempt('speaker', load('speaker', config.voice.speaker_model, SPEAKER_ENGINES));
@@ -91,6 +108,7 @@ export async function buildParts(ctx: PartContext, only: readonly PartName[] = P
       return await load('tts', 'auto', TTS_ENGINES, [TTS_PROVIDER_ENGINES[config.tts_provider]])();
     } catch (err) {
       want(err);
+      built.fallbacks.push({ stage: 'tts', configured: config.tts_provider, used: 'system', reason: describeError(err) });
       built.notes.push(`tts: ${config.tts_provider} is not usable (${describeError(err)}); speaking with the system voice`);
       return createSystemVoice(ctx);
     }

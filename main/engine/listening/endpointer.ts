@@ -60,6 +60,8 @@ export class Endpointer {
       open.end = Math.max(open.end, span.end);
       return this.#tooLong(open) ? this.#close() : null;
     }
+    // Too short to start an utterance (a click, a breath); tick() closes the open one when its silence runs out.
+    if (span.end - span.start < (this.voice().min_speech_ms * RATE) / 1000) return null;
     this.#open = { ...span };
     return open;
   }

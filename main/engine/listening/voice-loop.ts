@@ -53,6 +53,18 @@ export interface Heard {
 export type UtteranceCapture = (audio: { samples: Float32Array; sampleRate: number }) => Promise<string | null>;
 
 const CAPTURE_WINDOW_MS = 30_000;
+/** How long after Kiwi's playback its voice can still reach the microphone (room echo, output latency). */
+const ECHO_TAIL = 0.7 * RATE;
+
+/**
+ * Whether an utterance overlaps Kiwi's playback or its echo tail: only then may it be Kiwi's own
+ * voice. A voice print that merely resembles Kiwi's (synthetic voices sound alike to the speaker
+ * model) must not silence a user who speaks after Kiwi has finished.
+ */
+function overlapsKiwi(state: { speakingFrom: number | null; speakingUntil: number | null }, utterance: Utterance): boolean {
+  if (state.speakingFrom === null || utterance.end <= state.speakingFrom) return false;
+  return state.speakingUntil === null || utterance.start < state.speakingUntil + ECHO_TAIL;
+}
 
 interface SourceState {
   session: ListeningSession;
@@ -180,7 +192,7 @@ export class VoiceLoop {
     const config = this.host.config();
     this.host.bus.emit(
       'WAKE_WORD_DETECTED',
-      { source: sourceId, wake_word: config.wake_word, keyword: detection.keyword, score: detection.score, engine: config.wake_word_engine, turn_id: turnId },
+      { source: sourceId, wake_word: config.wake_word, keyword: detection.keyword, score: detection.score, engine: this.host.makeWake ? config.wake_word_engine : 'text', turn_id: turnId },
       'engine',
     );
   }
@@ -251,8 +263,8 @@ export class VoiceLoop {
     const wake = Boolean(utterance.wake) || match.matched;
     if (!wake && !awake) return ignore('no wake word', base);
     if (match.matched && !utterance.wake) this.#onWake(utterance.sourceId, { keyword: config.wake_word, score: 1, at: utterance.start }, turn.id);
-    if (who === 'self') return ignore("Kiwi's own voice", { ...base, wake });
-    const known = who;
+    if (who === 'self' && overlapsKiwi(state, utterance)) return ignore("Kiwi's own voice", { ...base, wake });
+    const known = who === 'self' ? null : who;
     const speakerView = known ? { id: known.id, name: known.name, confidence: known.confidence } : null;
     if (known?.blocked) return ignore('blocked speaker', { ...base, wake, speaker: speakerView });
 

@@ -105,8 +105,15 @@ function concat(a: Float32Array, b: Float32Array): Float32Array {
   return out;
 }
 
+/**
+ * The VAD reports stretches from three Silero windows (96 ms) on: a short word after a pause
+ * ("Kiwi, … stop.") must reach the endpointer, which applies min_speech_ms only to stretches
+ * that would start an utterance (see Endpointer.addSpeech).
+ */
+const SHORT_WORD_MS = 96;
+
 export function sileroOptions(voice: Config['voice'], threshold = voice.vad_threshold) {
-  return { threshold, minSpeechMs: voice.min_speech_ms, maxUtteranceS: voice.max_utterance_s };
+  return { threshold, minSpeechMs: Math.min(voice.min_speech_ms, SHORT_WORD_MS), maxUtteranceS: voice.max_utterance_s };
 }
 
 export const createSileroVad: StageFactory<Vad> = async (model, ctx) =>

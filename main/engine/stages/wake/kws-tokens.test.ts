@@ -49,6 +49,10 @@ const expectKiwiError = (fn: () => unknown, code: string, text?: RegExp) => {
 
 describe('keyword → BPE pieces (GigaSpeech-style tokens.txt)', () => {
   const table = parseTokens(GIGASPEECH_LIKE);
+  // The real pieces come from the model's bpe.model (kws-tokens.models.test.ts); here a fixed
+  // encoder stands in for it to show what Kiwi does around the pieces it returns.
+  const pieces: Record<string, string[]> = { KIWI: ['▁K', 'I', 'W', 'I'], HEY: ['▁HE', 'Y'], KIWÉ: ['▁K', 'I', 'W', 'É'], KI: ['▁KI'], WI: ['▁', 'WI'] };
+  const bpe = { encode: (word: string) => pieces[word] ?? [] };
 
   it('reads the table and tells BPE pieces in upper case', () => {
     expect(table.kind).toBe('bpe');
@@ -56,39 +60,33 @@ describe('keyword → BPE pieces (GigaSpeech-style tokens.txt)', () => {
     expect(table.ids.get('▁KI')).toBe(9);
   });
 
-  it('splits words into the fewest pieces, the more frequent (lower id) pieces on a tie', () => {
-    expect(keywordTokens('kiwi', table)).toEqual(['▁KI', 'WI']);
-    expect(keywordTokens('Kiwi!', table)).toEqual(['▁KI', 'WI']);
-    // "▁HE Y" (ids 7 + 6) and "▁H EY" (40 + 41) both take two pieces.
-    expect(keywordTokens('hey kiwi', table)).toEqual(['▁HE', 'Y', '▁KI', 'WI']);
-    expect(keywordTokens('computer', table)).toEqual(['▁CO', 'MP', 'U', 'TER']);
-  });
-
-  it('spells digits out as words', () => {
-    expect(keywordTokens('r2d2', table)).toEqual(['▁R', '▁TWO', '▁D', '▁TWO']);
+  it('writes each word with the model\'s sentencepiece pieces, in the vocabulary\'s letter case', () => {
+    expect(keywordTokens('kiwi', table, bpe)).toEqual(['▁K', 'I', 'W', 'I']);
+    expect(keywordTokens('Hey, Kiwi!', table, bpe)).toEqual(['▁HE', 'Y', '▁K', 'I', 'W', 'I']);
   });
 
   it('names what the model cannot write', () => {
-    expectKiwiError(() => keywordTokens('kiwé', table), 'wake_word_unsupported', /"kiwé".*"É"/);
-    expectKiwiError(() => keywordTokens('  ', table), 'wake_word_invalid');
-    expectKiwiError(() => keywordTokens('!!', table), 'wake_word_invalid');
+    expectKiwiError(() => keywordTokens('kiwé', table, bpe), 'wake_word_unsupported', /"kiwé".*"É"/);
+    expectKiwiError(() => keywordTokens('ki wi', table, bpe), 'wake_word_unsupported', /"ki wi".*"▁"/);
+    expectKiwiError(() => keywordTokens('  ', table, bpe), 'wake_word_invalid');
+    expectKiwiError(() => keywordTokens('!!', table, bpe), 'wake_word_invalid');
   });
 
-  it('follows the vocabulary\'s letter case', () => {
-    const lower = parseTokens('<blk> 0\n▁ki 1\nwi 2\n');
-    expect(lower.upper).toBe(false);
-    expect(keywordTokens('KIWI', lower)).toEqual(['▁ki', 'wi']);
+  it('refuses a BPE model that came without its bpe.model', () => {
+    expectKiwiError(() => keywordTokens('kiwi', table), 'model_invalid', /bpe\.model/);
   });
 
-  it('writes sherpa\'s keywords file: tokens, :boost, #threshold, @phrase without spaces', () => {
+  it('writes sherpa\'s keywords file: tokens, :boost, #threshold, @phrase without spaces; a sound-alike under the keyword\'s phrase', () => {
     const text = keywordsFile(
       [
         { keyword: 'kiwi', boost: 1.5, threshold: 0.25 },
         { keyword: 'Hey  Kiwi', boost: 2, threshold: 0.123456 },
+        { keyword: 'kiwi', spelling: 'ki', boost: 4, threshold: 0.02 },
       ],
       table,
+      bpe,
     );
-    expect(text).toBe('▁KI WI :1.5 #0.25 @kiwi\n▁HE Y ▁KI WI :2 #0.123 @hey_kiwi\n');
+    expect(text).toBe('▁K I W I :1.5 #0.25 @kiwi\n▁HE Y ▁K I W I :2 #0.123 @hey_kiwi\n▁KI :4 #0.02 @kiwi\n');
   });
 
   it('rejects a tokens.txt that is not "symbol id" lines', () => {

@@ -1,5 +1,6 @@
 import { KiwiError } from '../../../platform/errors.ts';
 import { pinyinTokens } from './pinyin.ts';
+import type { PieceEncoder } from './sentencepiece.ts';
 
 /**
  * Text → the token sequences sherpa's keyword spotter matches. A KWS model is a tiny streaming
@@ -7,7 +8,8 @@ import { pinyinTokens } from './pinyin.ts';
  * sherpa's keywords-file format: `TOKENS :boost #threshold @phrase`.
  *
  * Which units a model uses is read from its tokens.txt:
- * - `bpe`: sentencepiece pieces with "▁" marking a word start (the GigaSpeech zipformer, upper case);
+ * - `bpe`: sentencepiece pieces with "▁" marking a word start (the GigaSpeech zipformer, upper case),
+ *   written by the model's own bpe.model through a real SentencePiece encoder;
  * - `ppinyin`: pinyin initials and toned finals ("x iǎo ài"), the WenetSpeech models;
  * - `cjkchar`: one token per Chinese character (Latin words as BPE pieces where the model has them).
  * A model that ships a lexicon (word → units) is served from it first.
@@ -69,7 +71,7 @@ function parseLexicon(text: string): Map<string, string[]> {
 const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
 /** The model tokens for a keyword; a KiwiError names what this model cannot write. */
-export function keywordTokens(keyword: string, table: TokenTable): string[] {
+export function keywordTokens(keyword: string, table: TokenTable, bpe?: PieceEncoder): string[] {
   const text = keyword.normalize('NFKC').trim();
   if (!text) throw new KiwiError('wake_word_invalid', 'The wake word is empty');
   const all = words(text);
@@ -83,7 +85,7 @@ export function keywordTokens(keyword: string, table: TokenTable): string[] {
     const fromLexicon = table.lexicon?.get(word.toUpperCase());
     if (fromLexicon) out.push(...fromLexicon);
     else if (HAN.test(word)) out.push(...[...word].filter((c) => c.trim()));
-    else out.push(...bpeWord(word, table, keyword));
+    else out.push(...bpeWord(word, table, keyword, bpe));
   }
   return checked(out, table, keyword);
 }
@@ -100,37 +102,15 @@ function words(text: string): string[] {
   return out;
 }
 
-/**
- * A word as sentencepiece pieces, without the sentencepiece model (only tokens.txt ships with a
- * KWS model): the segmentation with the fewest pieces, ties broken by the lower sum of ids.
- * sentencepiece numbers a unigram vocabulary by falling piece score, so lower ids are the more
- * likely pieces, and the fewest-pieces segmentation is what its Viterbi search picks for short
- * words ("▁HE Y ▁S I RI" style splits come out the same way).
- */
-function bpeWord(word: string, table: TokenTable, keyword: string): string[] {
-  const text = WORD_START + (table.upper ? word.toUpperCase() : word.toLowerCase());
-  const chars = [...text];
-  const n = chars.length;
-  // best[i]: cheapest segmentation of chars[0..i); cost compared as [pieces, id sum].
-  const best: Array<{ pieces: number; idSum: number; from: number; piece: string } | undefined> = [{ pieces: 0, idSum: 0, from: -1, piece: '' }];
-  for (let end = 1; end <= n; end += 1) {
-    for (let start = Math.max(0, end - 24); start < end; start += 1) {
-      const prev = best[start];
-      if (!prev) continue;
-      const piece = chars.slice(start, end).join('');
-      const id = table.ids.get(piece);
-      if (id === undefined) continue;
-      const cand = { pieces: prev.pieces + 1, idSum: prev.idSum + id, from: start, piece };
-      const cur = best[end];
-      if (!cur || cand.pieces < cur.pieces || (cand.pieces === cur.pieces && cand.idSum < cur.idSum)) best[end] = cand;
-    }
+/** A word as the model's sentencepiece pieces; a BPE model without its bpe.model cannot write keywords. */
+function bpeWord(word: string, table: TokenTable, keyword: string, bpe: PieceEncoder | undefined): string[] {
+  if (!bpe) throw new KiwiError('model_invalid', `The keyword model has BPE tokens but no bpe.model to write "${keyword}" with`, 500);
+  const pieces = bpe.encode(table.upper ? word.toUpperCase() : word.toLowerCase());
+  const unknown = pieces.find((p) => !table.ids.has(p));
+  if (unknown !== undefined) {
+    const letter = [...unknown.replace(WORD_START, '')].find((c) => !table.ids.has(c)) ?? unknown;
+    throw new KiwiError('wake_word_unsupported', `The wake word "${keyword}" cannot be written in this keyword model's tokens (no piece for "${letter}")`);
   }
-  if (!best[n]) {
-    const missing = chars.find((c, i) => i > 0 && !table.ids.has(c) && !table.ids.has(WORD_START + c)) ?? word;
-    throw new KiwiError('wake_word_unsupported', `The wake word "${keyword}" cannot be written in this keyword model's tokens (no piece for "${missing}")`);
-  }
-  const pieces: string[] = [];
-  for (let at = n; at > 0; at = best[at]!.from) pieces.unshift(best[at]!.piece);
   return pieces;
 }
 
@@ -145,6 +125,8 @@ function checked(tokens: string[], table: TokenTable, keyword: string): string[]
 
 export interface KeywordLine {
   keyword: string;
+  /** How to write it when not as the keyword itself: a sound-alike spelling ("kee wee") reported as the keyword. */
+  spelling?: string;
   /** Boosting score: how strongly beam search keeps paths that are on their way to the keyword. */
   boost: number;
   /** Trigger threshold: the keyword's minimum acoustic probability (0..1). */
@@ -156,10 +138,10 @@ export const phraseOf = (keyword: string) => keyword.trim().toLowerCase().replac
 export const keywordOfPhrase = (phrase: string) => phrase.replace(/_/g, ' ');
 
 /** A keywords file for sherpa: one line per keyword. */
-export function keywordsFile(lines: KeywordLine[], table: TokenTable): string {
+export function keywordsFile(lines: KeywordLine[], table: TokenTable, bpe?: PieceEncoder): string {
   return lines
-    .map(({ keyword, boost, threshold }) => {
-      const tokens = keywordTokens(keyword, table);
+    .map(({ keyword, spelling, boost, threshold }) => {
+      const tokens = keywordTokens(spelling ?? keyword, table, bpe);
       return `${tokens.join(' ')} :${round(boost)} #${round(threshold)} @${phraseOf(keyword)}`;
     })
     .join('\n')

@@ -8,8 +8,8 @@ import type { ResolvedModel } from '../../models/resolve.ts';
 import { SherpaKws, createSherpaKws, kwsConfig, kwsOptions } from './sherpa-kws.ts';
 import { WAKE_ENGINES } from './index.ts';
 
-// No sherpa KWS model can be downloaded here: these tests cover what Kiwi builds around it
-// (options, config, keywords, errors, the decode loop); the adapter has not run on a real model.
+// What Kiwi builds around sherpa's spotter (options, config, keywords, errors, the decode loop);
+// the adapter on the real GigaSpeech KWS model: main/engine/models/kws.models.test.ts.
 
 const FILES = {
   encoder: 'encoder-epoch-12-avg-2-chunk-16-left-64.int8.onnx',
@@ -49,8 +49,9 @@ describe('sherpa KWS options and config', () => {
 describe('createSherpaKws', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiwi-kws-test-'));
   fs.writeFileSync(path.join(dir, 'tokens.txt'), '<blk> 0\n<sos/eos> 1\n<unk> 2\n▁KI 3\nWI 4\n▁HE 5\nY 6\n');
+  fs.writeFileSync(path.join(dir, 'lexicon.txt'), 'hey ▁HE Y\nkiwi ▁KI WI\n');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const model: ResolvedModel = { id: 'kws-test', dir, task: 'wake', engine: 'sherpa-kws', languages: ['en'], config: FILES };
+  const model: ResolvedModel = { id: 'kws-test', dir, task: 'wake', engine: 'sherpa-kws', languages: ['en'], config: { ...FILES, lexicon: 'lexicon.txt' } };
   const ctx = (wake_word: string) => ({ config: { ...DEFAULT_CONFIG, wake_word } as Config, modelsDir: dir });
   const kiwiTemp = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('kiwi-kws-') && !f.startsWith('kiwi-kws-test-'));
 
@@ -58,8 +59,8 @@ describe('createSherpaKws', () => {
     expect(WAKE_ENGINES['sherpa-kws']).toBe(createSherpaKws);
   });
 
-  it('refuses a wake word the model cannot write, before loading anything', async () => {
-    await expect(createSherpaKws(model, ctx('jarvis'))).rejects.toMatchObject({ code: 'wake_word_unsupported' });
+  it('refuses a wake word it cannot write (not in the lexicon, and no bpe.model), before loading anything', async () => {
+    await expect(createSherpaKws(model, ctx('jarvis'))).rejects.toMatchObject({ code: 'model_invalid', message: expect.stringMatching(/bpe\.model/) });
   });
 
   it('passes its config to the native spotter, which checks the model files (missing here)', async () => {

@@ -6,7 +6,10 @@ import { KiwiError, describeError } from '../../../platform/errors.ts';
 import { sherpa } from '../../sherpa/sherpa-module.ts';
 import type { WakeDetection, WakeWord } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
-import { keywordOfPhrase, keywordsFile, parseTokens } from './kws-tokens.ts';
+import type { ResolvedModel } from '../../models/resolve.ts';
+import { keywordOfPhrase, keywordsFile, parseTokens, type TokenTable } from './kws-tokens.ts';
+import { wakeKeywordLines } from './kws-spellings.ts';
+import { loadSentencePiece, type PieceEncoder } from './sentencepiece.ts';
 import { Refractory } from './refractory.ts';
 import { SAMPLE_RATE } from '../../../contract/audio.ts';
 
@@ -14,14 +17,14 @@ import { SAMPLE_RATE } from '../../../contract/audio.ts';
 interface KwsStream {
   acceptWaveform(input: { samples: Float32Array; sampleRate: number }): void;
 }
-interface KeywordSpotter {
+export interface KeywordSpotter {
   createStream(): KwsStream;
   isReady(stream: KwsStream): boolean;
   decode(stream: KwsStream): void;
   reset(stream: KwsStream): void;
   getResult(stream: KwsStream): { keyword: string; start_time?: number; tokens?: string[] };
 }
-type KeywordSpotterClass = new (config: unknown) => KeywordSpotter;
+export type KeywordSpotterClass = new (config: unknown) => KeywordSpotter;
 
 export interface KwsFiles {
   encoder: string;
@@ -143,26 +146,37 @@ async function readModelText(file: string): Promise<string> {
   });
 }
 
-export const createSherpaKws: StageFactory<WakeWord> = async (model, ctx) => {
-  const files = filesOf(model.config, model.id);
-  const lexicon = typeof model.config.lexicon === 'string' ? await readModelText(path.join(model.dir, model.config.lexicon)) : undefined;
-  const table = parseTokens(await readModelText(path.join(model.dir, files.tokens)), lexicon);
-  const options = kwsOptions(model.config, ctx.config.voice.wake_threshold);
-  const keywords = keywordsFile([{ keyword: ctx.config.wake_word, boost: options.boost, threshold: options.threshold }], table);
-  // sherpa reads keywords from a file when the spotter is created; the file is not kept.
+/** A sherpa KeywordSpotter for a keywords file's text (sherpa reads it from a file when created; the file is not kept). */
+export async function loadSpotter(dir: string, id: string, files: KwsFiles, keywords: string, options: KwsOptions): Promise<KeywordSpotter> {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-kws-'));
   try {
     const keywordsPath = path.join(tmp, 'keywords.txt');
     await fs.writeFile(keywordsPath, keywords, 'utf8');
     const { KeywordSpotter: Spotter } = sherpa<{ KeywordSpotter: KeywordSpotterClass }>();
-    let spotter: KeywordSpotter;
     try {
-      spotter = new Spotter(kwsConfig(model.dir, files, keywordsPath, options));
+      return new Spotter(kwsConfig(dir, files, keywordsPath, options));
     } catch (err) {
-      throw new KiwiError('model_invalid', `sherpa could not load the keyword model '${model.id}': ${describeError(err)}`, 500);
+      throw new KiwiError('model_invalid', `sherpa could not load the keyword model '${id}': ${describeError(err)}`, 500);
     }
-    return new SherpaKws(spotter, options.threshold);
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** What a keyword model needs to write keywords: its token table and, for BPE models, its bpe.model. */
+export async function keywordWriter(model: Pick<ResolvedModel, 'dir' | 'config' | 'id'>): Promise<{ table: TokenTable; bpe?: PieceEncoder }> {
+  const files = filesOf(model.config, model.id);
+  const lexicon = typeof model.config.lexicon === 'string' ? await readModelText(path.join(model.dir, model.config.lexicon)) : undefined;
+  const table = parseTokens(await readModelText(path.join(model.dir, files.tokens)), lexicon);
+  const bpeModel = model.config.bpe_model;
+  if (typeof bpeModel !== 'string') return { table };
+  return { table, bpe: await loadSentencePiece(path.join(model.dir, bpeModel)) };
+}
+
+export const createSherpaKws: StageFactory<WakeWord> = async (model, ctx) => {
+  const files = filesOf(model.config, model.id);
+  const { table, bpe } = await keywordWriter(model);
+  const options = kwsOptions(model.config, ctx.config.voice.wake_threshold);
+  const keywords = keywordsFile(wakeKeywordLines(ctx.config.wake_word, options), table, bpe);
+  return new SherpaKws(await loadSpotter(model.dir, model.id, files, keywords, options), options.threshold);
 };
