@@ -6,6 +6,8 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // expect.poll waits for an event's effect; on a loaded 2-core machine that can take seconds.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
   },
 });

@@ -54,5 +54,7 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export function machine() {
-  return { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? 'unknown', memory_gib: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  // The load when the suite started: a figure from a busy machine reads differently from an idle one.
+  const loadavg_1m = Math.round(os.loadavg()[0]! * 100) / 100;
+  return { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? 'unknown', memory_gib: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadavg_1m };
 }

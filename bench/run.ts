@@ -2,11 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runApiBench } from './api-bench.ts';
 import { runConversationBench } from './conversation-bench.ts';
+import { runTextBench } from './text-bench.ts';
+import { runSpeakerBench } from './speaker-bench.ts';
 import { runVoiceBench } from './voice-bench.ts';
 import { machine } from './kiwi-process.ts';
 
 /** `npm run bench`: runs every suite and writes bench/results/<suite>.json (committed with the code). */
-const suites: Record<string, () => Promise<object>> = { api: runApiBench, voice: runVoiceBench, conversation: runConversationBench };
+const suites: Record<string, () => Promise<object>> = {
+  api: runApiBench,
+  voice: runVoiceBench,
+  conversation: runConversationBench,
+  text: runTextBench,
+  speaker: runSpeakerBench,
+};
 
 const only = process.argv.slice(2);
 for (const [name, run] of Object.entries(suites)) {

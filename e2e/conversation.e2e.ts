@@ -20,10 +20,10 @@ const MODELS = process.env.KIWI_TEST_MODELS_DIR ?? path.join(appRoot, '.kiwi-tes
 type Json = Record<string, unknown>;
 type Memory = { facts: Array<{ id: string; text: string }> };
 
-/** "Computer, what time is it?" then a sentence without the wake word; the fake microphone loops it. */
+/** "Computer, what time is it?" then a sentence without the wake word (one Whisper tiny hears word for word); the fake microphone loops it. */
 function conversationWav(): string {
   const a = speechWav('conversation-a', 'Computer, what time is it?');
-  const b = speechWav('conversation-b', 'The weather is nice today.');
+  const b = speechWav('conversation-b', 'Please close the kitchen window.');
   const out = path.join(OUTPUT_DIR, 'conversation.wav');
   execFileSync('sox', [a, b, out]);
   return out;
@@ -152,20 +152,26 @@ describe('conversation, memory and souls editor', () => {
     await page.getByRole('button', { name: 'Stop microphone', pressed: true }).waitFor({ timeout: 15_000 });
     await openView(page, 'Conversation');
     // The microphone keeps streaming while another view is shown; the fake microphone loops both sentences.
+    // Whisper on a loaded 2-core machine can take a while per utterance: the waits are long, the checks exact.
     const voiceTurn = page.locator('[data-testid=turn]:not([data-source=text])').filter({ hasText: /what time/i });
-    await voiceTurn.first().waitFor({ timeout: 60_000 });
+    await voiceTurn.first().waitFor({ timeout: 90_000 });
     const first = voiceTurn.first();
-    expect((await first.getByTestId('turn-reply').textContent())!.length).toBeGreaterThan(0);
+    // "Computer, what time is it?" is the time command, answered with the time (as the typed turn is).
+    expect(await first.getAttribute('data-command')).toBe('time');
+    expect(await first.getByTestId('turn-reply').textContent()).toMatch(/\d/);
     const steps = await first.getByTestId('waterfall').locator('li').evaluateAll((items) => items.map((li) => li.getAttribute('data-step')));
     expect(steps).toContain('transcript');
     expect(steps).toContain('total');
 
-    const ignored = page.getByTestId('ignored-group').filter({ hasText: /ignored utterance/ });
-    await ignored.first().waitFor({ timeout: 60_000 });
-    await ignored.first().locator('summary').click();
-    const line = ignored.first().getByTestId('ignored-turn').first();
+    // The sentence without the wake word is ignored for exactly that reason. (A repetition that began while Kiwi
+    // was still speaking is ignored as echo instead; that one proves nothing about the wake word, so it does not count.)
+    const noWake = page.getByTestId('ignored-turn').filter({ hasText: /kitchen window/i }).filter({ hasText: 'ignored: no wake word' });
+    await noWake.first().waitFor({ state: 'attached', timeout: 90_000 });
+    const group = page.getByTestId('ignored-group').filter({ has: noWake.first() }).first();
+    await group.locator('summary').click();
+    const line = group.getByTestId('ignored-turn').filter({ hasText: 'ignored: no wake word' }).first();
     await line.scrollIntoViewIfNeeded();
-    expect(await line.textContent()).toMatch(/ignored: (no wake word|heard while Kiwi was speaking)/);
+    expect(await line.textContent()).toMatch(/kitchen window.*ignored: no wake word/i);
     await screenshot(page, 'conversation');
     await ui.page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'conversation-dark');
@@ -174,7 +180,7 @@ describe('conversation, memory and souls editor', () => {
     await openView(page, 'Overview');
     await page.getByRole('button', { name: 'Stop microphone' }).click();
     await page.getByRole('button', { name: 'Start microphone' }).waitFor();
-  });
+  }, 240_000);
 
   it('memory: shows a speaker’s facts, deletes one, follows a deletion through the API, forgets everything', async () => {
     const { page } = ui;

@@ -32,8 +32,8 @@ describe('models and Home Assistant panels', () => {
       config: { audio: { input: 'none', output: 'none' }, homeassistant: { enabled: true, url: ha.url, token: HA_TOKEN } },
       env: { KIWI_MODELS_DIR: modelsDir },
     });
-    // The test makes Home Assistant fail on purpose; Chromium logs that answer (502) as a console error.
-    ui = await openDashboard(kiwi.url, { expectedErrors: [/status of 502/] });
+    // The test makes Home Assistant fail and go away on purpose; Chromium logs those answers (502, 503) as console errors.
+    ui = await openDashboard(kiwi.url, { expectedErrors: [/status of 502/, /status of 503/] });
   });
   afterAll(async () => {
     await ui?.close();
@@ -81,12 +81,21 @@ describe('models and Home Assistant panels', () => {
     expect(sent?.body).toMatchObject({ text: 'turn on the bedroom lights' });
     await screenshot(page, 'homeassistant');
 
-    // Home Assistant goes away: the status follows, and a command shows the error.
+    // Home Assistant fails: the command shows its error, naming what Home Assistant answered.
     ha.mode = 'error';
     await page.getByLabel('Test command').fill('turn off the lights');
     await page.getByRole('button', { name: 'Send' }).click();
-    await page.getByRole('alert').first().waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Home Assistant answered 500' }).waitFor();
     ha.mode = 'ok';
+
+    // Home Assistant goes away: a command says it cannot be reached, the status follows at once, and comes back with it.
+    await ha.stop();
+    await page.getByLabel('Test command').fill('turn off the lights');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('alert').filter({ hasText: /could not be reached/ }).waitFor();
+    await page.getByTestId('ha-connected').filter({ hasText: /^not connected$/ }).waitFor({ timeout: 15_000 });
+    await ha.start(); // on the same port
+    await page.getByTestId('ha-connected').filter({ hasText: /^connected$/ }).waitFor({ timeout: 30_000 });
   });
 
   it('logged no errors or CSP violations', () => {

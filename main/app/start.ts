@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { KiwiError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import { appRoot } from '../platform/paths.ts';
+import { VERSION } from '../platform/version.ts';
 import { startServer, type KiwiServer } from '../server/server.ts';
 import { KiwiRuntime } from './runtime.ts';
 import { attachSystemAudio } from './system-audio.ts';
@@ -15,7 +15,7 @@ export interface RunningKiwi {
   stop(reason: string): Promise<void>;
 }
 
-export const VERSION = (JSON.parse(fs.readFileSync(path.join(appRoot, 'package.json'), 'utf8')) as { version: string }).version;
+export { VERSION };
 
 /** Engine + API + dashboard in this process: what `kiwi serve` and the desktop shell both run. */
 export async function startKiwi(options: { env?: NodeJS.ProcessEnv; logger: Logger }): Promise<RunningKiwi> {

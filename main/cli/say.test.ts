@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeWav } from '../engine/audio/wav.ts';
+import { describeWithModels } from '../engine/models/testing/model-env.ts';
 import { sayCommand } from './say.ts';
 
 /** `kiwi say` in-process, with its own data folder and the env it reads. */
@@ -52,12 +53,22 @@ describe('kiwi say', () => {
     await expect(say(['Hi', '--speed', '9'], env)).rejects.toThrow(/--speed/);
     await expect(say(['--output', output], env)).rejects.toThrow(/text to say is required/);
   });
+});
 
-  it.runIf(Boolean(process.env.KIWI_TEST_MODELS_DIR))('speaks with the Piper fixture when tts_provider is piper', async () => {
+describeWithModels('kiwi say on the model fixtures', (modelsDir) => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'kiwi-say-'));
+  });
+  afterEach(async () => {
+    await fsp.rm(dir, { recursive: true, force: true });
+  });
+
+  it('speaks with the Piper fixture when tts_provider is piper', async () => {
     const output = path.join(dir, 'piper.wav');
     const { out } = await say(['Hello, I am Kiwi. How can I help you today?', '--output', output], {
       KIWI_DATA_DIR: dir,
-      KIWI_MODELS_DIR: process.env.KIWI_TEST_MODELS_DIR!,
+      KIWI_MODELS_DIR: modelsDir,
       KIWI_TTS_PROVIDER: 'piper',
     });
     expect(out).toMatchObject({ engine: 'sherpa-vits', model: 'tts-piper-en-us-joe-medium', sample_rate: 22050 });

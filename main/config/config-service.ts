@@ -54,12 +54,13 @@ export class ConfigService {
 
   /** What GET /api/config shows: everything but secrets. */
   view(): ConfigView {
-    const { llm, homeassistant, api, telegram, ...flat } = this.#effective;
+    const { llm, homeassistant, api, telegram, mqtt, ...flat } = this.#effective;
     const { api_key: _key, ...safeLlm } = llm;
     const { token: _token, ...safeHa } = homeassistant;
     const { bot_token: _botToken, ...safeTelegram } = telegram;
+    const { password: _password, ...safeMqtt } = mqtt;
     const { auth, ...safeApi } = api;
-    return { ...flat, tts_qwen_backend: 'local', llm: safeLlm, homeassistant: safeHa, telegram: safeTelegram, api: { ...safeApi, auth: { enabled: auth.enabled } } };
+    return { ...flat, tts_qwen_backend: 'local', llm: safeLlm, homeassistant: safeHa, telegram: safeTelegram, mqtt: safeMqtt, api: { ...safeApi, auth: { enabled: auth.enabled } } };
   }
 
   /** Apply a PATCH body; returns what changed with secrets masked. */

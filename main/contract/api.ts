@@ -149,6 +149,24 @@ export const HaStatus = z.object({
   connected: z.boolean(),
   last_error: z.string().nullable(),
 });
+/** GET /api/integrations: Home Assistant's ways into Kiwi (MQTT discovery, the Wyoming service). */
+export const IntegrationsStatus = z.object({
+  mqtt: z.object({
+    enabled: z.boolean(),
+    connected: z.boolean(),
+    broker: z.string().nullable().describe('the broker URL, without credentials'),
+    entities: z.number().int().describe('discovery configs published on the current connection'),
+    error: z.string().nullable(),
+  }),
+  wyoming: z.object({
+    enabled: z.boolean(),
+    listening: z.boolean(),
+    host: z.string(),
+    port: z.number().int(),
+    clients: z.number().int().describe('Wyoming connections open now'),
+    error: z.string().nullable(),
+  }),
+});
 export const HaCommandBody = z
   .object({ text: z.string().trim().min(1).max(1000), language: LanguageCode.optional() })
   .strict();

@@ -25,6 +25,9 @@ function isTimeZone(name: string): boolean {
   }
 }
 
+/** An MQTT topic prefix: no wildcards, no empty levels. */
+const mqttTopic = z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'letters, digits, _ and - in levels separated by /').max(128);
+
 const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
 
 /** Voice security's policy: for each speaker role and command severity, allow, ask the owner (approve) or refuse. */
@@ -126,6 +129,29 @@ const groups = {
       output: z.enum(['auto', 'system', 'none']).describe('headless speaker for replies'),
     })
     .strict(),
+  /** Home Assistant sees and controls Kiwi through MQTT discovery (main/integrations/mqtt). */
+  mqtt: z
+    .object({
+      enabled: z.boolean(),
+      url: z.union([z.string().regex(/^(mqtts?|wss?):\/\/[^\s]+$/, 'must be an mqtt://, mqtts://, ws:// or wss:// URL'), z.literal('')]).describe('the broker, e.g. mqtt://homeassistant.local:1883'),
+      username: z.string().max(256),
+      password: z.string().max(1024),
+      discovery_prefix: mqttTopic.describe("Home Assistant's discovery prefix (homeassistant unless changed in HA)"),
+      base_topic: mqttTopic.describe("Kiwi's own state and command topics start with this"),
+    })
+    .strict(),
+  /** Kiwi's STT, voices and wake words as a Wyoming service for Home Assistant's voice pipeline (main/integrations/wyoming). */
+  wyoming: z
+    .object({
+      enabled: z.boolean(),
+      host: z.string().min(1).max(255),
+      port: z.number().int().min(0).max(65535),
+      allowed_clients: z
+        .array(z.union([z.ipv4(), z.ipv6()]))
+        .max(32)
+        .describe('addresses (besides loopback) that may connect; Wyoming has no credentials, so binding beyond loopback needs this list'),
+    })
+    .strict(),
   api: z
     .object({
       host: z.string().min(1).max(255),
@@ -210,6 +236,8 @@ export const DEFAULT_CONFIG: Config = {
   },
   telegram: { enabled: false, bot_token: '', chat_id: '', owner_user_id: '', api_base_url: 'https://api.telegram.org' },
   audio: { input: 'auto', output: 'auto' },
+  mqtt: { enabled: false, url: '', username: '', password: '', discovery_prefix: 'homeassistant', base_topic: 'kiwi' },
+  wyoming: { enabled: false, host: '127.0.0.1', port: 10700, allowed_clients: [] },
   api: {
     host: '127.0.0.1',
     port: 7789,
@@ -220,7 +248,7 @@ export const DEFAULT_CONFIG: Config = {
 };
 
 /** Keys whose values never leave the process through GET, events or PATCH answers. */
-export const SECRET_PATHS = ['llm.api_key', 'homeassistant.token', 'api.auth.tokens', 'telegram.bot_token'] as const;
+export const SECRET_PATHS = ['llm.api_key', 'homeassistant.token', 'api.auth.tokens', 'telegram.bot_token', 'mqtt.password'] as const;
 
 /** PATCH body: any subset of keys, nested groups partial too; `api` is file-only. */
 export const ConfigPatchSchema = z
@@ -236,6 +264,8 @@ export const ConfigPatchSchema = z
     policy: groups.policy.partial().strict().optional(),
     telegram: groups.telegram.partial().strict().optional(),
     audio: groups.audio.partial().strict().optional(),
+    mqtt: groups.mqtt.partial().strict().optional(),
+    wyoming: groups.wyoming.partial().strict().optional(),
     api: z
       .unknown()
       .refine((v) => v === undefined, 'the api group (host, port, auth) can only be changed in the config file')
@@ -258,6 +288,8 @@ export const ConfigView = z
     policy: groups.policy,
     telegram: groups.telegram.omit({ bot_token: true }),
     audio: groups.audio,
+    mqtt: groups.mqtt.omit({ password: true }),
+    wyoming: groups.wyoming,
     api: groups.api.omit({ auth: true }).extend({ auth: z.object({ enabled: z.boolean() }) }),
   });
 export type ConfigView = z.infer<typeof ConfigView>;

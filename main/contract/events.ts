@@ -42,6 +42,8 @@ export const EVENT_NAMES = [
   'HA_CONNECTION_CHANGED',
   'HA_COMMAND_SENT',
   'HA_COMMAND_RESPONSE',
+  // Kiwi as a Home Assistant device over MQTT (main/integrations/mqtt): data {connected, broker, error}.
+  'MQTT_CONNECTION_CHANGED',
   'WEB_CLIENT_CONNECTED',
   'WEB_CLIENT_DISCONNECTED',
   'AUDIO_ERROR',

@@ -208,6 +208,14 @@ export const routes = {
   }),
   restart: route({ method: 'post', path: '/api/restart', scope: 'admin', summary: 'Rebuild the engine in-process; the API keeps serving', response: api.StatusWord('restarting'), errors: [] }),
   shutdown: route({ method: 'post', path: '/api/shutdown', scope: 'admin', summary: 'Flush stores, close sockets and exit', response: api.StatusWord('shutting_down'), errors: [] }),
+  integrations: route({
+    method: 'get',
+    path: '/api/integrations',
+    scope: 'read',
+    summary: 'Home Assistant integrations: MQTT discovery and the Wyoming service',
+    response: api.IntegrationsStatus,
+    errors: [],
+  }),
   haStatus: route({ method: 'get', path: '/api/homeassistant/status', scope: 'read', summary: 'Home Assistant connection', response: api.HaStatus, errors: [] }),
   haCommand: route({
     method: 'post',

@@ -223,10 +223,5 @@ describe('severity classifier', () => {
     }
   });
 
-  it('is fast enough to run on every turn', () => {
-    classify('warm up', 'en');
-    const started = performance.now();
-    for (let i = 0; i < 200; i++) classify('Kiwi, what is the weather like in Berlin tomorrow afternoon?', 'de');
-    expect((performance.now() - started) / 200).toBeLessThan(5);
-  });
+  // How long it takes per turn is measured in `npm run bench` (bench/text-bench.ts), not asserted here.
 });

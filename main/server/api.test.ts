@@ -72,7 +72,16 @@ describe('REST API (seed endpoints)', () => {
         web_audio_clients: 0,
       });
       expect(status.state).toBe(k.kiwi.runtime.engine.machine.state);
-      expect(status.uptime_seconds).toBeGreaterThanOrEqual(0);
+      // Uptime counts seconds since start: with the clock held, then moved on by 5 s (nothing slept), it is exactly 5 more.
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+      try {
+        const before = expectOk(await k.request('GET', '/api/status'), routes.status.response).uptime_seconds;
+        vi.setSystemTime(Date.now() + 5000);
+        const after = expectOk(await k.request('GET', '/api/status'), routes.status.response).uptime_seconds;
+        expect(after - before).toBe(5);
+      } finally {
+        vi.useRealTimers();
+      }
       for (const stage of ['vad', 'wake', 'stt']) {
         expect(status.missing.some((line) => line.startsWith(`${stage}: `)), `missing names ${stage}`).toBe(true);
       }
@@ -312,10 +321,20 @@ describe('REST API (seed endpoints)', () => {
     });
 
     it('POST /api/stop stops what Kiwi is saying', async () => {
-      const from = events.mark();
-      await k.request('POST', '/api/tts/test', { body: { text: 'This sentence is long enough to still be playing when the stop request arrives.' } });
-      expect(expectOk(await k.request('POST', '/api/stop'), routes.stop.response)).toEqual({ status: 'stopped' });
-      expect((await events.waitForEvent('TTS_FINISHED', from)).data as object).toMatchObject({ interrupted: true });
+      // A speaker that plays until it is stopped: Kiwi is surely still speaking when the stop arrives.
+      const removeSink = k.kiwi.runtime.hub.addSink({
+        id: 'held-speaker',
+        play: (_audio, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })),
+      });
+      try {
+        const from = events.mark();
+        await k.request('POST', '/api/tts/test', { body: { text: 'This sentence is still playing when the stop request arrives.' } });
+        await events.waitForEvent('TTS_STARTED', from);
+        expect(expectOk(await k.request('POST', '/api/stop'), routes.stop.response)).toEqual({ status: 'stopped' });
+        expect((await events.waitForEvent('TTS_FINISHED', from)).data as object).toMatchObject({ interrupted: true });
+      } finally {
+        removeSink();
+      }
     });
 
     it('POST /api/reset-context answers {"status":"context_reset"} and emits CONTEXT_RESET', async () => {

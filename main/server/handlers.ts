@@ -170,6 +170,7 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
     },
 
     haStatus: () => runtime.homeassistant.status(),
+    integrations: () => runtime.integrations.status(),
     haCommand: ({ body }) => {
       const cfg = runtime.config.current;
       return runtime.homeassistant.command(body.text, body.language ?? (cfg.homeassistant.language || cfg.language));

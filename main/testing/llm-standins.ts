@@ -49,6 +49,8 @@ export type StandinKind = 'openai' | 'anthropic';
 export class LlmStandin {
   readonly requests: RecordedRequest[] = [];
   readonly #replies: StandinReply[] = [];
+  /** Per request index: resolves when its response closes (finished, or the client left). */
+  readonly #closed: Array<{ promise: Promise<RecordedRequest>; resolve: (record: RecordedRequest) => void }> = [];
 
   private constructor(
     readonly kind: StandinKind,
@@ -73,8 +75,22 @@ export class LlmStandin {
     return this;
   }
 
+  /** Resolves when request `index` (0-based, it may not have arrived yet) is over: answered, or closed early by the client. */
+  whenClosed(index: number): Promise<RecordedRequest> {
+    return this.#closeSlot(index).promise;
+  }
+
   close(): Promise<void> {
     return this.server.close();
+  }
+
+  #closeSlot(index: number) {
+    while (this.#closed.length <= index) {
+      let resolve!: (record: RecordedRequest) => void;
+      const promise = new Promise<RecordedRequest>((r) => (resolve = r));
+      this.#closed.push({ promise, resolve });
+    }
+    return this.#closed[index]!;
   }
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -89,12 +105,14 @@ export class LlmStandin {
       // recorded as text: a test asserting on the body will show what arrived
     }
     const record: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, closedEarly: false };
+    const slot = this.#closeSlot(this.requests.length);
     this.requests.push(record);
     res.on('close', () => {
       if (!res.writableFinished) {
         record.closedEarly = true;
         record.closedAfterMs = performance.now() - started;
       }
+      slot.resolve(record);
     });
     const reply = this.#replies.shift() ?? { kind: 'stream', tokens: ['Hello.'] };
     switch (reply.kind) {

@@ -84,7 +84,7 @@ export class TelegramStandin {
   }
 
   /** Resolves once `predicate` holds, polling the recorded traffic. */
-  async waitFor(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  async waitFor(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate()) {
       if (Date.now() > deadline) throw new Error(`Telegram stand-in: timed out waiting for ${what}`);

@@ -5,6 +5,7 @@ import { ConfigEditor } from './panels/config/ConfigEditor.tsx';
 import { ConversationPanel } from './panels/conversation/ConversationPanel.tsx';
 import { EventLog } from './panels/event-log/EventLog.tsx';
 import { HomeAssistantPanel } from './panels/homeassistant/HomeAssistantPanel.tsx';
+import { IntegrationsPanel } from './panels/integrations/IntegrationsPanel.tsx';
 import { LanguagePanel } from './panels/language/LanguagePanel.tsx';
 import { MemoryPanel } from './panels/memory/MemoryPanel.tsx';
 import { MicrophonePanel } from './panels/microphone/MicrophonePanel.tsx';
@@ -32,7 +33,7 @@ const VIEWS: Array<{ id: string; title: string; render: (desktop: boolean) => Re
   { id: 'memory', title: 'Memory', render: () => <MemoryPanel /> },
   { id: 'models', title: 'Models', render: () => <ModelsPanel /> },
   { id: 'settings', title: 'Settings', render: () => (<><LanguagePanel /><ConfigEditor /></>) },
-  { id: 'homeassistant', title: 'Home Assistant', render: () => <HomeAssistantPanel /> },
+  { id: 'homeassistant', title: 'Home Assistant', render: () => (<><HomeAssistantPanel /><IntegrationsPanel /></>) },
 ];
 
 /** The signed-in dashboard: loads every panel's data, follows the event stream, shows one view at a time. */

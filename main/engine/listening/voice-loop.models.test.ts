@@ -130,6 +130,25 @@ describeWithModels('the voice loop on real models (Silero VAD, Whisper tiny.en, 
     expect(results.map((r) => r.ignored ?? 'answered')).toEqual(['answered', 'answered', 'no wake word']);
   }, 60_000);
 
+  it('speech from before the reply, still queued behind a slow turn, is no follow-up', async () => {
+    // A live input does not wait for turns: the second sentence ends and queues while the first is still being answered.
+    let fed!: () => void;
+    const allFed = new Promise<void>((resolve) => (fed = resolve));
+    const slow: TurnHandler = async (request) => {
+      await allFed;
+      return echoHandler(request);
+    };
+    const { engine, results } = setup(textBuilt, config({ voice: { ...DEFAULT_CONFIG.voice, follow_up_s: 4 } }), slow);
+    const session = engine.listen('live', { awaitTurns: false });
+    const audio = concat(silence(0.5), speak('Kiwi, what time is it?'), silence(1.5), speak('Nice weather today.'), silence(1.5));
+    for (let at = 0; at < audio.length; at += 1600) await session.push(audio.subarray(at, at + 1600));
+    fed();
+    // The input stays open (a live microphone): Kiwi answers the first, then judges the second.
+    for (let waited = 0; results.length < 2 && waited < 60_000; waited += 50) await sleep(50);
+    await engine.endSource('live');
+    expect(results.map((r) => r.ignored ?? 'answered'), JSON.stringify(results)).toEqual(['answered', 'no wake word']);
+  }, 90_000);
+
   it('with openWakeWord ("hey jarvis") it transcribes only utterances that carry the wake word', async () => {
     const cfg = config({ wake_word_engine: 'openwakeword', wake_word: 'hey jarvis' });
     const built = await buildParts({ config: cfg, modelsDir, catalog: await loadCatalog() });

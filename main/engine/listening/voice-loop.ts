@@ -48,7 +48,12 @@ const CAPTURE_WINDOW_MS = 30_000;
 interface SourceState {
   session: ListeningSession;
   capture: { take: UtteranceCapture; until: number } | null;
-  /** Session clock (samples) until which no wake word is needed (follow-up window). */
+  /**
+   * Session clock (samples) of the follow-up window: speech that starts in it needs no wake word.
+   * It opens when Kiwi stops speaking (or hears a bare wake word), so speech from before that,
+   * still queued behind a slow turn, is not mistaken for a follow-up.
+   */
+  awakeFrom: number;
   awakeUntil: number;
   /** Session clock when Kiwi last started and stopped speaking (null while it speaks), and whether the user barged in since. */
   speakingFrom: number | null;
@@ -94,6 +99,7 @@ export class VoiceLoop {
       } else {
         // After an answer the next utterance needs no wake word for a while.
         state.speakingUntil = state.session.now;
+        state.awakeFrom = state.session.now;
         state.awakeUntil = state.session.now + this.host.config().voice.follow_up_s * RATE;
       }
     }
@@ -104,7 +110,7 @@ export class VoiceLoop {
     if (existing) return existing;
     const { host } = this;
     const voice = () => host.config().voice;
-    const state: SourceState = { session: undefined as unknown as ListeningSession, capture: null, awakeUntil: -1, speakingFrom: null, speakingUntil: null, bargedIn: false };
+    const state: SourceState = { session: undefined as unknown as ListeningSession, capture: null, awakeFrom: 0, awakeUntil: -1, speakingFrom: null, speakingUntil: null, bargedIn: false };
     state.session = new ListeningSession(
       sourceId,
       {
@@ -121,6 +127,7 @@ export class VoiceLoop {
         speaking: () => host.isSpeaking(),
         bargeIn: (id) => {
           state.bargedIn = true;
+          state.awakeFrom = state.speakingFrom ?? state.session.now; // the words that barged in are for Kiwi
           state.awakeUntil = state.session.now + voice().follow_up_s * RATE;
           host.bargeIn(id);
         },
@@ -167,7 +174,7 @@ export class VoiceLoop {
       if (reply) await host.announce(reply);
       return host.result({ wake: false, transcript: '', language: config.language, speaker: null, command: 'capture', reply, timings_ms: {} });
     }
-    const awake = utterance.start <= state.awakeUntil;
+    const awake = utterance.start >= state.awakeFrom && utterance.start <= state.awakeUntil;
     const acoustic = config.wake_word_engine !== 'text' && host.makeWake !== undefined;
     if (acoustic && !utterance.wake && !awake) return ignore('no wake word');
 
@@ -201,6 +208,7 @@ export class VoiceLoop {
     const command = (match.matched ? match.command : heard.text).trim();
     if (!command) {
       // "Kiwi" alone: listen for the command without another wake word.
+      state.awakeFrom = utterance.end;
       state.awakeUntil = state.session.now + config.voice.follow_up_s * RATE;
       host.acknowledgeWake(utterance.sourceId);
       return host.result({ wake, ...base, speaker: speakerView, command: null, reply: null });

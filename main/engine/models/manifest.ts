@@ -22,7 +22,16 @@ export const InstallManifestSchema = z.object({
   fixture: z.array(z.object({ package: z.string(), version: z.string(), archive_sha256: z.string() })).optional(),
   /** A fixture standing in for a catalog model of another format: how to run it. */
   substitute: z
-    .object({ for: z.string(), task: z.enum(MODEL_TASKS), engine: z.enum(MODEL_ENGINES), languages: z.array(z.string()) })
+    .object({
+      for: z.string(),
+      task: z.enum(MODEL_TASKS),
+      engine: z.enum(MODEL_ENGINES),
+      languages: z.array(z.string()),
+      /** Engine settings (a catalog entry's `config`) when the engine needs file names. */
+      config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+      /** Where it is the default; absent: wherever the model it stands for is. */
+      default_for: z.array(z.string()).optional(),
+    })
     .optional(),
   files: z.record(z.string(), z.object({ sha256: z.string(), size: z.number() })),
 });

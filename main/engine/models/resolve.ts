@@ -102,9 +102,9 @@ async function installedModels(modelsDir: string, catalog: Catalog): Promise<Can
       task: sub.task,
       engine: sub.engine,
       languages: sub.languages,
-      config: {},
-      // A stand-in is the default wherever the model it stands for would be.
-      default_for: stands?.default_for ?? [],
+      config: sub.config ?? {},
+      // A stand-in is the default wherever the model it stands for would be, unless it says otherwise.
+      default_for: sub.default_for ?? stands?.default_for ?? [],
     });
   }
   return out;

@@ -36,8 +36,6 @@ async function held(text: string) {
   return { approval, message };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
-
 describe('Telegram approvals (Bot API stand-in)', () => {
   it("sends each request to the owner's chat with Approve / Deny buttons", async () => {
     const { approval, message } = await held('buy me a new phone');
@@ -89,14 +87,12 @@ describe('Telegram approvals (Bot API stand-in)', () => {
     ];
     for (const press of forgeries) telegram.pressButton(press);
     telegram.sendText(OWNER, CHAT, `/approve ${approval.id}`);
-    await telegram.waitFor(() => telegram.queued === 0, 'the forged updates to be read and confirmed');
-    await settle();
-    expect(h.security.approvals.pending().map((a) => a.id)).toEqual([approval.id, other.approval.id]);
-    expect(h.resumed).toEqual([]);
-    expect(telegram.answers).toEqual([]); // ignored, not even answered
-    // The real owner's press still works afterwards.
+    // Updates are handled in order: once the real owner's press (sent last) has run its request, every forgery was seen before it.
     telegram.pressButton({ from: { id: OWNER }, chatId: CHAT, messageId: message.message_id, data: `a:${approval.id}` });
-    await telegram.waitFor(() => h.resumed.length === 1, 'the approved request to run');
+    await telegram.waitFor(() => h.resumed.length === 1 && telegram.answers.length === 1, 'the real press to run its request and be answered');
+    expect(h.resumed.map((r) => r.request.text)).toEqual(['buy me a new phone']);
+    expect(h.security.approvals.pending().map((a) => a.id)).toEqual([other.approval.id]);
+    expect(telegram.answers).toEqual([{ callback_query_id: expect.any(String), text: 'Approved in Telegram.' }]); // the forgeries: ignored, not even answered
   });
 
   it("tells the owner when the request was already answered by voice, and marks the message", async () => {
@@ -105,8 +101,13 @@ describe('Telegram approvals (Bot API stand-in)', () => {
     await telegram.waitFor(() => telegram.edits.length === 1, 'the message edit');
     expect(telegram.edits[0]!.text).toBe('number 1, buy me a new phone\nDenied by voice.');
     telegram.pressButton({ from: { id: OWNER }, chatId: CHAT, messageId: message.message_id, data: `a:${approval.id}` });
-    await settle();
-    expect(h.resumed).toEqual([]); // a late press after the voice answer does nothing; its message was edited already, so it is not ours any more
+    // A later request approved by a later press: once it has run, the late press before it was handled.
+    const later = await held('order a pizza');
+    telegram.pressButton({ from: { id: OWNER }, chatId: CHAT, messageId: later.message.message_id, data: `a:${later.approval.id}` });
+    await telegram.waitFor(() => h.resumed.length === 1, 'the later request to run');
+    // The late press after the voice answer did nothing; its message was edited already, so it is not ours any more.
+    expect(h.resumed.map((r) => r.request.text)).toEqual(['order a pizza']);
+    expect(approval.status).toBe('denied');
   });
 
   it('marks expired requests in the chat', async () => {
@@ -130,14 +131,21 @@ describe('Telegram approvals (Bot API stand-in)', () => {
 
   it('does not start without a chat and an owner id', async () => {
     await h.close();
-    h = makeSecurityHarness((c) => {
-      c.telegram = { enabled: true, bot_token: telegram.token, chat_id: '', owner_user_id: '', api_base_url: telegram.baseUrl };
-    });
-    const before = telegram.requests.length;
+    // Every request the service would make goes through this fetch: a started bot polls at once.
+    const requested: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      requested.push(String(input));
+      return fetch(input, init);
+    };
+    h = makeSecurityHarness(
+      (c) => {
+        c.telegram = { enabled: true, bot_token: telegram.token, chat_id: '', owner_user_id: '', api_base_url: telegram.baseUrl };
+      },
+      { fetch: counting },
+    );
     await h.security.startTelegram();
     expect(h.events.find((e) => e.event === 'ERROR')?.data).toMatchObject({ code: 'telegram_not_configured' });
-    await settle();
-    expect(telegram.requests.length).toBe(before);
+    expect(requested).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@ import { conflict, KiwiError, notFound, unavailable } from '../../platform/error
 import type { SpeakerRecord } from '../../store/store.ts';
 import { toApiSpeaker } from '../speaker-service.ts';
 import { enrolmentClip } from './audio-prep.ts';
-import { CONSISTENCY_SLACK } from './policy.ts';
+import { CONSISTENCY_SLACK, DUPLICATE_SLACK } from './policy.ts';
 import type { IdentificationDeps } from './speaker-identification.ts';
 import { cosine, dot, meanOfUnits, normalize } from './vectors.ts';
 import { comparable, comparableProfiles, tagPrint } from './voice-prints.ts';
@@ -53,9 +53,9 @@ export class Enrollment {
     const print = meanOfUnits(embeddings);
 
     // The same voice under another profile would make identification a coin toss between them.
-    const match = this.#closest(embedder, print);
+    const match = this.#sameVoice(embedder, embeddings, print);
     let record: SpeakerRecord;
-    if (match && match.score >= this.#threshold()) {
+    if (match) {
       if (!match.record.auto_learned) {
         throw new KiwiError(
           'voice_already_enrolled',
@@ -128,13 +128,23 @@ export class Enrollment {
     );
   }
 
-  #closest(embedder: SpeakerEmbedder, print: Float32Array): { record: SpeakerRecord; score: number } | null {
-    let best: { record: SpeakerRecord; score: number } | null = null;
+  /**
+   * The profile these clips are already the voice of, if any: the closest one above the
+   * threshold, when the clips match it about as well as they match each other (DUPLICATE_SLACK).
+   * A similar but different voice matches its own clips clearly better than the other profile.
+   * One clip has nothing to compare with: then the threshold alone decides.
+   */
+  #sameVoice(embedder: SpeakerEmbedder, embeddings: Float32Array[], print: Float32Array): { record: SpeakerRecord; score: number } | null {
+    let best: { record: SpeakerRecord; print: Float32Array; score: number } | null = null;
     for (const p of comparableProfiles(this.deps.store, embedder)) {
       const score = dot(p.print, print);
-      if (!best || score > best.score) best = { record: p.record, score };
+      if (!best || score > best.score) best = { ...p, score };
     }
-    return best;
+    if (!best || best.score < this.#threshold()) return null;
+    if (embeddings.length < 2) return best;
+    const toProfile = mean(embeddings.map((e) => cosine(best.print, e)));
+    const toEachOther = mean(embeddings.map((e, i) => cosine(meanOfUnits(embeddings.filter((_, j) => j !== i)), e)));
+    return toProfile >= toEachOther - DUPLICATE_SLACK ? best : null;
   }
 
   #embedder(): SpeakerEmbedder {
@@ -177,6 +187,8 @@ function checkConsistent(embeddings: Float32Array[], labels: string[], threshold
     }
   });
 }
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 const clipLabels = (clips: Pcm[], names?: string[]) => clips.map((_, i) => names?.[i] ?? `audio[${i}]`);
 

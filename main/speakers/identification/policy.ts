@@ -32,5 +32,14 @@ export const GUEST_UNKNOWN_MARGIN = 0.1;
  */
 export const CONSISTENCY_SLACK = 0.05;
 
+/**
+ * Enrolling a voice that sounds like an existing profile: it is that person (refused as a
+ * duplicate) when its clips match the profile at least this close to how well they match each
+ * other. Another voice can score above the threshold against a profile (GE2E puts the profiles of
+ * two of the five Kokoro voices at 0.88), yet its clips agree with each other clearly better
+ * (about 0.90 against 0.85): bench/results/speaker.json, enrolment.
+ */
+export const DUPLICATE_SLACK = 0.02;
+
 /** Self-voice: reply audio with less voice than this (the wake cue, "OK") is not learned from. */
 export const SELF_MIN_SECONDS = 1;

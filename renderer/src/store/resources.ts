@@ -10,12 +10,13 @@ export interface Resources {
   languages: Answer<'languages'>;
   models: Answer<'listModels'>;
   ha: Answer<'haStatus'>;
+  integrations: Answer<'integrations'>;
   timers: Answer<'listTimers'>;
   approvals: Answer<'listApprovals'>;
 }
 export type ResourceName = keyof Resources;
 
-export const RESOURCE_NAMES: ResourceName[] = ['status', 'souls', 'config', 'speakers', 'languages', 'models', 'ha', 'timers', 'approvals'];
+export const RESOURCE_NAMES: ResourceName[] = ['status', 'souls', 'config', 'speakers', 'languages', 'models', 'ha', 'integrations', 'timers', 'approvals'];
 
 export const loaders: { [K in ResourceName]: (client: KiwiClient) => Promise<Resources[K]> } = {
   status: (c) => c.call('status'),
@@ -25,6 +26,7 @@ export const loaders: { [K in ResourceName]: (client: KiwiClient) => Promise<Res
   languages: (c) => c.call('languages'),
   models: (c) => c.call('listModels'),
   ha: (c) => c.call('haStatus'),
+  integrations: (c) => c.call('integrations'),
   timers: (c) => c.call('listTimers'),
   approvals: (c) => c.call('listApprovals'),
 };
@@ -40,7 +42,7 @@ const STALE_AFTER: Partial<Record<EventEnvelope['event'], ResourceName[]>> = {
   ENGINE_READY: ['status'],
   STATE_CHANGED: ['status'],
   SOUL_CHANGED: ['souls', 'status'],
-  CONFIG_CHANGED: ['config', 'status', 'souls', 'ha', 'timers'],
+  CONFIG_CHANGED: ['config', 'status', 'souls', 'ha', 'integrations', 'timers'],
   LANGUAGE_CHANGED: ['languages', 'status'],
   SPEAKER_ADDED: ['speakers'],
   SPEAKER_UPDATED: ['speakers'],
@@ -49,6 +51,7 @@ const STALE_AFTER: Partial<Record<EventEnvelope['event'], ResourceName[]>> = {
   SPEAKER_UNBLOCKED: ['speakers'],
   SPEAKER_IDENTIFIED: ['speakers', 'status'],
   HA_CONNECTION_CHANGED: ['ha', 'status'],
+  MQTT_CONNECTION_CHANGED: ['integrations'],
   WEB_CLIENT_CONNECTED: ['status'],
   WEB_CLIENT_DISCONNECTED: ['status'],
   MODEL_DOWNLOAD_STARTED: ['models'],

@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { PARTIAL, partials } from './onnx-ge2e.ts';
+import { PARTIAL, partials, SHORT_LOOPS } from './onnx-ge2e.ts';
 
 describe('GE2E partial windows', () => {
-  it('repeats an utterance shorter than one window to fill it (no trailing silence)', () => {
-    const short = Float32Array.from({ length: 10_000 }, (_, i) => (i % 100) / 100 + 0.01);
-    const [only, ...rest] = partials(short);
-    expect(rest).toHaveLength(0);
-    expect(only).toHaveLength(PARTIAL);
-    expect(only!.every((v) => v > 0)).toBe(true);
-    expect(only![10_000 + 123]).toBe(short[123]);
-    expect(only![PARTIAL - 1]).toBe(short[(PARTIAL - 1) % 10_000]);
+  it('repeats an utterance shorter than one window to fill it (no trailing silence), looped from several starting points', () => {
+    const short = Float32Array.from({ length: 10_000 }, (_, i) => (i % 100) / 100 + 0.01 + i / 1e6);
+    const windows = partials(short);
+    expect(windows).toHaveLength(SHORT_LOOPS);
+    const [first] = windows;
+    expect(first![0]).toBe(short[0]);
+    expect(first![10_000 + 123]).toBe(short[123]);
+    expect(first![PARTIAL - 1]).toBe(short[(PARTIAL - 1) % 10_000]);
+    windows.forEach((w, k) => {
+      const start = (k * 10_000) / SHORT_LOOPS;
+      expect(w).toHaveLength(PARTIAL);
+      expect(w.every((v) => v > 0)).toBe(true);
+      expect(w[0]).toBe(short[start]);
+      expect(w[10_000 - start]).toBe(short[0]); // wrapped round to the beginning
+    });
   });
 
   it('cuts a long utterance into windows overlapping by half, the last one reaching the end', () => {

@@ -70,6 +70,8 @@ describe('sherpa-online-stt file checks', () => {
 /** A scripted stand-in for sherpa's OnlineRecognizer: each 0.32 s chunk "decodes" to the next word of a script. */
 class ScriptedOnline implements SherpaOnlineRecognizer {
   decodes = 0;
+  /** Called after each decode with the running count (a test aborts from here, at an exact chunk). */
+  onDecode: (count: number) => void = () => undefined;
   constructor(private readonly words: string[]) {}
   createStream(): SherpaOnlineStream & { samples: number; finished: boolean; decoded: number } {
     return {
@@ -91,6 +93,7 @@ class ScriptedOnline implements SherpaOnlineRecognizer {
   decode(stream: SherpaOnlineStream): void {
     this.decodes += 1;
     (stream as ReturnType<ScriptedOnline['createStream']>).decoded += 1;
+    this.onDecode(this.decodes);
   }
   getResult(stream: SherpaOnlineStream): { text: string } {
     return { text: this.words.slice(0, (stream as ReturnType<ScriptedOnline['createStream']>).decoded).join(' ').toUpperCase() };
@@ -111,17 +114,24 @@ describe('the streaming adapter logic', () => {
     await expect(stream.accept(new Float32Array(10))).rejects.toMatchObject({ code: 'stt_stream_finished' });
   });
 
-  it('yields to the event loop between chunks and stops on abort', async () => {
+  it('yields to the event loop between chunks and stops at the next chunk once aborted', async () => {
     const recognizer = new ScriptedOnline(Array.from({ length: 50 }, (_, i) => `w${i}`));
     const stt = new SherpaOnlineStt('scripted', recognizer, 'en');
-    let ticks = 0;
-    const timer = setInterval(() => (ticks += 1), 0);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 5);
-    await expect(stt.transcribe({ samples: new Float32Array(5120 * 40000), sampleRate: 16000 }, { language: 'en', signal: controller.signal })).rejects.toThrow(/abort/i);
-    clearInterval(timer);
-    expect(ticks).toBeGreaterThan(0);
-    expect(recognizer.decodes).toBeLessThan(40000);
+    // A task queued on the event loop before decoding starts must run between two chunks.
+    let queuedTaskRan = false;
+    setImmediate(() => (queuedTaskRan = true));
+    const ranBefore: boolean[] = [];
+    recognizer.onDecode = (count) => {
+      ranBefore.push(queuedTaskRan);
+      if (count === 3) controller.abort();
+    };
+    // 40 chunks of audio: an adapter that ignored the signal would decode all 40.
+    const audio = { samples: new Float32Array(5120 * 40), sampleRate: 16000 };
+    await expect(stt.transcribe(audio, { language: 'en', signal: controller.signal })).rejects.toThrow(/abort/i);
+    expect(recognizer.decodes).toBe(3);
+    expect(ranBefore).toEqual([false, true, true]);
+    recognizer.onDecode = () => undefined;
     const whole = await stt.transcribe({ samples: new Float32Array(5120 * 3), sampleRate: 16000 }, { language: 'en' });
     expect(whole).toEqual({ text: 'w0 w1 w2 w3 w4', language: 'en' });
   });

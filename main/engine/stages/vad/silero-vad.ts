@@ -56,11 +56,13 @@ export class SileroVad implements Vad {
   }
 
   accept(samples: Float32Array): SpeechSegment[] {
-    // Whole windows only: sherpa buffers partial ones too, but keeping the remainder here
-    // makes `speaking` reflect exactly the audio fed so far.
+    // Whole windows only, one per call: sherpa decides start and end of speech once per call
+    // (a longer buffer counts as speech if any window in it is), so a 100 ms frame or a whole
+    // file fed at once would blur the segments. Keeping the remainder here makes `speaking`
+    // reflect exactly the audio fed so far.
     const all = this.#pending.length ? concat(this.#pending, samples) : samples;
     const whole = all.length - (all.length % WINDOW);
-    if (whole > 0) this.#vad.acceptWaveform(all.subarray(0, whole));
+    for (let at = 0; at < whole; at += WINDOW) this.#vad.acceptWaveform(all.subarray(at, at + WINDOW));
     this.#pending = all.slice(whole);
     return this.#drain();
   }

@@ -1,0 +1,128 @@
+import type { Config } from '../contract/config.ts';
+import type { EventName } from '../contract/events.ts';
+import { describeError } from '../platform/errors.ts';
+import type { Logger } from '../platform/logger.ts';
+import { VERSION } from '../platform/version.ts';
+import type { KiwiControl } from './control.ts';
+import type { MqttBridge, MqttStatus } from './mqtt/mqtt-bridge.ts';
+import { redactUrl } from './mqtt/topics.ts';
+import { WyomingServer, type WyomingStatus } from './wyoming/server.ts';
+import type { WyomingStages } from './wyoming/stages.ts';
+
+export interface IntegrationsStatus {
+  mqtt: MqttStatus;
+  wyoming: WyomingStatus;
+}
+
+export interface IntegrationsDeps {
+  config: () => Config;
+  control: KiwiControl;
+  stages: WyomingStages;
+  emit: (event: EventName, data: Record<string, unknown>, source: string) => void;
+  logger: Logger;
+}
+
+/**
+ * Home Assistant's two ways in (MQTT discovery, Wyoming), started, replaced and stopped as
+ * their config groups change. Changes are applied one after another.
+ */
+export class Integrations {
+  #mqtt: MqttBridge | null = null;
+  /** The settings the running bridge was made with. */
+  #mqttSettings: Config['mqtt'] | null = null;
+  #wyoming: WyomingServer | null = null;
+  #wyomingError: string | null = null;
+  #work: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: IntegrationsDeps) {}
+
+  start(): Promise<void> {
+    return this.#enqueue(async () => {
+      await this.#startMqtt();
+      await this.#startWyoming();
+    });
+  }
+
+  /** After a config PATCH: restart what the changed keys belong to. */
+  configChanged(changed: string[]): Promise<void> {
+    const mqtt = changed.some((p) => p.startsWith('mqtt.'));
+    const wyoming = changed.some((p) => p.startsWith('wyoming.'));
+    if (!mqtt && !wyoming) return Promise.resolve();
+    return this.#enqueue(async () => {
+      if (mqtt) {
+        // Disabled, or moved to other topics: HA must forget the device published under the old ones.
+        const before = this.#mqttSettings;
+        const now = this.deps.config().mqtt;
+        const gone = !now.enabled || before?.discovery_prefix !== now.discovery_prefix || before?.base_topic !== now.base_topic;
+        const old = this.#mqtt;
+        this.#mqtt = null;
+        await old?.close({ clear: gone });
+        await this.#startMqtt();
+      }
+      if (wyoming) {
+        const old = this.#wyoming;
+        this.#wyoming = null;
+        await old?.close();
+        await this.#startWyoming();
+      }
+    });
+  }
+
+  status(): IntegrationsStatus {
+    const { mqtt, wyoming } = this.deps.config();
+    return {
+      mqtt: this.#mqtt?.status() ?? { enabled: mqtt.enabled, connected: false, broker: mqtt.url ? redactUrl(mqtt.url) : null, entities: 0, error: null },
+      wyoming: this.#wyoming?.status() ?? { enabled: wyoming.enabled, listening: false, host: wyoming.host, port: wyoming.port, clients: 0, error: this.#wyomingError },
+    };
+  }
+
+  /** Kiwi is shutting down: HA keeps the device (marked offline), Wyoming clients are disconnected. */
+  close(): Promise<void> {
+    return this.#enqueue(async () => {
+      await this.#mqtt?.close({ clear: false });
+      await this.#wyoming?.close();
+      this.#mqtt = null;
+      this.#wyoming = null;
+    });
+  }
+
+  #enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.#work.then(task);
+    this.#work = next.catch((err: unknown) => this.deps.logger.error({ err }, 'Home Assistant integrations failed to apply a change'));
+    return this.#work;
+  }
+
+  async #startMqtt(): Promise<void> {
+    const settings = this.deps.config().mqtt;
+    this.#mqttSettings = settings;
+    if (!settings.enabled || !settings.url) return;
+    // Loaded only when used: the MQTT client costs a noticeable share of start-up time.
+    const { MqttBridge } = await import('./mqtt/mqtt-bridge.ts');
+    this.#mqtt = new MqttBridge({
+      settings,
+      control: this.deps.control,
+      version: VERSION,
+      onStatus: ({ connected, broker, error }) => {
+        this.deps.emit('MQTT_CONNECTION_CHANGED', { connected, broker, error }, 'mqtt');
+        if (error) this.deps.logger.warn(`mqtt: ${error}`);
+      },
+      onCommandError: (command, err) => this.deps.emit('ERROR', { code: 'mqtt_command_failed', message: `${command}: ${describeError(err)}` }, 'mqtt'),
+    });
+  }
+
+  async #startWyoming(): Promise<void> {
+    const settings = this.deps.config().wyoming;
+    this.#wyomingError = null;
+    if (!settings.enabled) return;
+    try {
+      this.#wyoming = await WyomingServer.start(settings, this.deps.stages, (message) =>
+        this.deps.emit('ERROR', { code: 'wyoming_request_failed', message }, 'wyoming'),
+      );
+      this.deps.logger.info(`Wyoming service on ${settings.host}:${this.#wyoming.status().port}`);
+    } catch (err) {
+      this.#wyomingError = describeError(err);
+      this.deps.emit('ERROR', { code: 'wyoming_unavailable', message: this.#wyomingError }, 'wyoming');
+      this.deps.logger.error(`wyoming: ${this.#wyomingError}`);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import type { KiwiRuntime } from '../app/runtime.ts';
+import type { Config } from '../contract/config.ts';
+import { LanguageCode } from '../contract/languages.ts';
+import { KiwiError } from '../platform/errors.ts';
+import type { KiwiControl } from './control.ts';
+import type { WyomingStages } from './wyoming/stages.ts';
+
+/** The runtime as Home Assistant may drive it: the REST API's control-scope actions, through the same services. */
+export function runtimeControl(runtime: KiwiRuntime): KiwiControl {
+  const allowed = () => {
+    const nsfw = runtime.config.current.souls.allow_nsfw;
+    return runtime.souls.list().filter((s) => nsfw || !s.nsfw);
+  };
+  return {
+    subscribe: (listener) => runtime.bus.subscribe(listener),
+    snapshot: () => {
+      const cfg = runtime.config.current;
+      const active = runtime.souls.active;
+      const next = runtime.timers
+        .list()
+        .filter((item) => item.state !== 'ringing')
+        .reduce<number | null>((soonest, item) => (soonest === null || item.next_at < soonest ? item.next_at : soonest), null);
+      return {
+        state: runtime.engine.state,
+        active_speaker: runtime.engine.activeSpeaker,
+        language: cfg.language,
+        listening: cfg.listening,
+        soul: { id: active.id, name: active.name },
+        souls: allowed().map((s) => ({ id: s.id, name: s.name })),
+        next_timer: next === null ? null : new Date(next).toISOString(),
+      };
+    },
+    say: (text) => runtime.engine.speak(text),
+    stop: () => {
+      // As the API's stop: a ringing timer is silenced too.
+      const rang = runtime.timers.stopRinging('api').length > 0;
+      if (!rang || runtime.engine.parts.tts) runtime.engine.stop();
+    },
+    resetContext: () => runtime.context.reset(),
+    switchSoul: (id) => void runtime.souls.switchTo(id),
+    setLanguage: async (language) => {
+      const parsed = LanguageCode.safeParse(language);
+      if (!parsed.success) throw new KiwiError('invalid_language', `'${language.slice(0, 16)}' is not one of Kiwi's languages`);
+      await runtime.config.patch({ language: parsed.data });
+    },
+    setListening: async (on) => {
+      await runtime.config.patch({ listening: on });
+    },
+  };
+}
+
+/** The engine's current stages for the Wyoming server (read per request: a rebuild replaces them). */
+export function runtimeStages(runtime: KiwiRuntime): WyomingStages {
+  const cfg = (): Config => runtime.config.current;
+  return {
+    stt: () => runtime.engine.parts.stt,
+    tts: () => runtime.engine.parts.tts,
+    wake: () => runtime.engine.parts.wake?.fork(),
+    settings: () => ({ language: cfg().language, voice: cfg().tts_voice, speed: cfg().tts_speed, wakeWord: cfg().wake_word }),
+    models: async () => {
+      const { stt, tts, wake } = runtime.engine.parts;
+      const installed = new Map((await runtime.models.list()).filter((m) => m.installed).map((m) => [m.id, m.languages]));
+      const languagesOf = (id: string) => (installed.get(id) ?? [cfg().language]).filter((l) => l !== 'multi');
+      return {
+        stt: stt && { id: stt.model, languages: languagesOf(stt.model) },
+        tts: tts && { id: tts.model, languages: languagesOf(tts.model), voices: [] },
+        wake: wake && { id: cfg().wake_word, languages: [cfg().language] },
+      };
+    },
+  };
+}

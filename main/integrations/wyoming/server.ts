@@ -1,0 +1,86 @@
+import net from 'node:net';
+import type { Config } from '../../contract/config.ts';
+import { KiwiError } from '../../platform/errors.ts';
+import { WyomingConnection } from './connection.ts';
+import type { WyomingStages } from './stages.ts';
+
+export interface WyomingStatus {
+  enabled: boolean;
+  listening: boolean;
+  host: string;
+  port: number;
+  /** Connections open now. */
+  clients: number;
+  error: string | null;
+}
+
+/** Connections at once: HA opens a few (STT, TTS, wake); more is a misbehaving peer. */
+const MAX_CLIENTS = 16;
+/** A connection that sends nothing for this long is closed. */
+const IDLE_MS = 5 * 60_000;
+
+const isLoopback = (address: string) => address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+const plainAddress = (address: string) => address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+
+/**
+ * Kiwi's STT, voices and wake word as a Wyoming TCP service. Wyoming carries no credentials,
+ * so beyond loopback only the addresses in wyoming.allowed_clients may connect, and Kiwi refuses
+ * to bind beyond loopback while that list is empty (as the API refuses without tokens).
+ */
+export class WyomingServer {
+  readonly #server: net.Server;
+  readonly #sockets = new Set<net.Socket>();
+  #status: WyomingStatus;
+
+  private constructor(
+    private readonly settings: Config['wyoming'],
+    private readonly stages: WyomingStages,
+    private readonly onFailure: (message: string) => void,
+  ) {
+    this.#status = { enabled: true, listening: false, host: settings.host, port: settings.port, clients: 0, error: null };
+    this.#server = net.createServer((socket) => this.#accept(socket));
+    this.#server.maxConnections = MAX_CLIENTS;
+  }
+
+  static async start(settings: Config['wyoming'], stages: WyomingStages, onFailure: (message: string) => void): Promise<WyomingServer> {
+    const server = new WyomingServer(settings, stages, onFailure);
+    if (!isLoopback(settings.host) && settings.host !== 'localhost' && settings.allowed_clients.length === 0) {
+      throw new KiwiError(
+        'wyoming_unsafe_bind',
+        `Wyoming on ${settings.host} (beyond loopback) needs wyoming.allowed_clients: the addresses of your Home Assistant hosts (Wyoming has no credentials)`,
+      );
+    }
+    await new Promise<void>((resolve, reject) => {
+      server.#server.once('error', reject);
+      server.#server.listen(settings.port, settings.host, () => {
+        server.#server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.#server.address() as net.AddressInfo;
+    server.#status = { ...server.#status, listening: true, port: address.port };
+    return server;
+  }
+
+  status(): WyomingStatus {
+    return { ...this.#status, clients: this.#sockets.size };
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  #accept(socket: net.Socket): void {
+    const remote = plainAddress(socket.remoteAddress ?? '');
+    if (!isLoopback(remote) && !this.settings.allowed_clients.includes(remote)) {
+      socket.destroy();
+      return;
+    }
+    this.#sockets.add(socket);
+    socket.on('close', () => this.#sockets.delete(socket));
+    socket.setTimeout(IDLE_MS, () => socket.destroy());
+    socket.setNoDelay(true);
+    new WyomingConnection(socket, this.stages, this.onFailure);
+  }
+}
