@@ -4,6 +4,7 @@ import { runApiBench } from './api-bench.ts';
 import { runConversationBench } from './conversation-bench.ts';
 import { runTextBench } from './text-bench.ts';
 import { runSpeakerBench } from './speaker-bench.ts';
+import { runSttLanguagesBench } from './stt-languages-bench.ts';
 import { runVoiceBench } from './voice-bench.ts';
 import { machine } from './kiwi-process.ts';
 
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<object>> = {
   conversation: runConversationBench,
   text: runTextBench,
   speaker: runSpeakerBench,
+  'stt-languages': runSttLanguagesBench,
 };
 
 const only = process.argv.slice(2);
