@@ -30,8 +30,9 @@ const RATE = 16000;
  * Only Spanish so far. Whisper base, decoded greedily, does not understand espeak-ng's short
  * commands in German, Russian, French or Chinese ("Kiwi, wie viel Uhr ist es?" → "Kimi, Kimi,
  * Kimi, U-Test."; CTranslate2's own greedy decoder writes the same, so it is the model on this
- * voice, not Kiwi's conversion): bench/results/stt-languages.json has the word error rates. Those
- * languages need natural (neural) test voices; see docs/models.md.
+ * voice, not Kiwi's conversion): bench/results/stt-languages.json has the word error rates. The
+ * Kokoro fixture's voices did not help ("Kiwi, wie spät ist es?" → "Kiwi-Wy-Spet ist ease."):
+ * those languages need a stronger model or better test speech; see docs/models.md.
  */
 const CASES: Array<{ language: LanguageCode; voice: string; spoken: string }> = [{ language: 'es', voice: 'es-419', spoken: 'Kiwi, dime la hora, por favor.' }];
 
