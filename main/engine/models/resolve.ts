@@ -1,7 +1,7 @@
 import fsp from 'node:fs/promises';
 import { KiwiError } from '../../platform/errors.ts';
 import type { Catalog, CatalogModel, ModelTask } from './catalog-schema.ts';
-import { readManifest } from './manifest.ts';
+import { readManifest, type InstallManifest } from './manifest.ts';
 import { requireVerifiedModel } from './require.ts';
 import { modelPath } from './verify.ts';
 
@@ -80,14 +80,25 @@ async function installedModels(modelsDir: string, catalog: Catalog): Promise<Can
     if (err.code === 'ENOENT') return [];
     throw err;
   });
+  // Stand-ins in the catalog order of the models they stand for (then by name), not in the
+  // file system's order: with tiny.en and a multilingual stand-in both installed, English must
+  // get the same one on every machine.
+  const rank = (id: string) => {
+    const at = catalog.models.findIndex((m) => m.id === id);
+    return at < 0 ? catalog.models.length : at;
+  };
+  const substitutes: Array<{ name: string; sub: NonNullable<InstallManifest['substitute']> }> = [];
   for (const entry of entries) {
     if (!entry.isDirectory() || entry.name.startsWith('.') || catalog.models.some((m) => m.id === entry.name)) continue;
     const read = await readManifest(modelPath(entry.name, { modelsDir }));
     const sub = 'manifest' in read ? read.manifest.substitute : undefined;
-    if (!sub) continue;
+    if (sub) substitutes.push({ name: entry.name, sub });
+  }
+  substitutes.sort((a, b) => rank(a.sub.for) - rank(b.sub.for) || a.name.localeCompare(b.name));
+  for (const { name, sub } of substitutes) {
     const stands = catalog.models.find((m) => m.id === sub.for);
     out.push({
-      id: entry.name,
+      id: name,
       task: sub.task,
       engine: sub.engine,
       languages: sub.languages,
