@@ -1,32 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../contract/config.ts';
-import type { SpeechSegment, SttStream, Vad } from '../stages.ts';
+import type { SttStream } from '../stages.ts';
 import { ListeningSession, type Utterance } from './listening-session.ts';
+import { EnergyVad } from './testing/energy-vad.ts';
 
 /**
  * The session's own logic (pre-roll, streaming partials, ordering) with a scripted energy VAD and
  * a scripted streaming recognizer. The real VAD and recognizers are tested on real models elsewhere.
  */
-class EnergyVad implements Vad {
-  readonly name = 'energy';
-  speaking = false;
-  #at = 0;
-  #start = -1;
-  accept(samples: Float32Array): SpeechSegment[] {
-    const loud = samples.some((s) => Math.abs(s) > 0.1);
-    const out: SpeechSegment[] = [];
-    if (loud && !this.speaking) this.#start = this.#at;
-    if (!loud && this.speaking) out.push({ start: this.#start, samples: new Float32Array(this.#at - this.#start), sampleRate: 16000 });
-    this.speaking = loud;
-    this.#at += samples.length;
-    return out;
-  }
-  flush = () => [];
-  reset = () => undefined;
-  dispose = () => undefined;
-  fork = () => new EnergyVad();
-}
-
 class ScriptedStream implements SttStream {
   fed = 0;
   async accept(samples: Float32Array): Promise<string | null> {

@@ -2,37 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type Config } from '../../contract/config.ts';
 import { AudioHub } from '../audio/audio-hub.ts';
 import { EventBus } from '../events/event-bus.ts';
-import type { SpeechSegment, Stt, Transcript, Vad } from '../stages.ts';
+import type { Stt, Transcript } from '../stages.ts';
 import type { TurnResult } from './turn.ts';
 import { VoiceLoop } from './voice-loop.ts';
 import { systemClock } from '../../platform/clock.ts';
 import { TurnRun } from '../turns/turn-run.ts';
+import { EnergyVad } from './testing/energy-vad.ts';
 
 /**
  * A source that leaves (socket closed, microphone unplugged) takes its pending work with it:
  * utterances it queued are not transcribed or answered afterwards. Stand-ins: a loudness VAD and
  * a recognizer the test releases by hand (the real stages are tested on real models elsewhere).
  */
-class LoudnessVad implements Vad {
-  readonly name = 'loudness';
-  speaking = false;
-  #at = 0;
-  #start = 0;
-  accept(samples: Float32Array): SpeechSegment[] {
-    const loud = samples[0]! > 0.1;
-    const out: SpeechSegment[] = [];
-    if (loud && !this.speaking) this.#start = this.#at;
-    if (!loud && this.speaking) out.push({ start: this.#start, samples: new Float32Array(this.#at - this.#start), sampleRate: 16000 });
-    this.speaking = loud;
-    this.#at += samples.length;
-    return out;
-  }
-  flush = () => [];
-  reset = () => undefined;
-  dispose = () => undefined;
-  fork = () => new LoudnessVad();
-}
-
 class HeldStt implements Stt {
   readonly name = 'held';
   readonly model = 'held';
@@ -57,7 +38,7 @@ describe('VoiceLoop.cancelSource', () => {
       newTurn: (source) => new TurnRun({ bus, clock: systemClock }, 'voice', source),
       hub: new AudioHub(),
       stt,
-      makeVad: () => new LoudnessVad(),
+      makeVad: () => new EnergyVad(),
       matchWake: (text) => ({ matched: true, command: text }),
       isSpeaking: () => false,
       bargeIn: () => undefined,
