@@ -98,7 +98,7 @@ describe('memory per person (LLM stand-in, two speakers, restart, delete)', () =
 
   it('a typed turn has no speaker, so it gets no memory', async () => {
     const res = await k.request('POST', '/api/chat', { body: { text: "Remember that I'm the boss.", speak: false }, headers: bearer(tokens.control) });
-    expect(res.json).toEqual({ command: 'memory_remember', reply: 'I only remember things for people whose voice I know.' });
+    expect(res.json).toEqual({ command: 'memory_remember', reply: 'I only remember things for people whose voice I know.', turn_id: expect.stringMatching(/^turn_/) });
   });
 
   it('GET /api/speakers/{id}/memory shows one speaker\u2019s facts and conversation, to admin tokens only', async () => {

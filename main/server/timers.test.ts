@@ -131,7 +131,7 @@ describe('timers over REST and events', () => {
   it('typed commands set and cancel timers through the same handler as voice', async () => {
     const from = events.mark();
     const set = ok(await k.request('POST', '/api/chat', { body: { text: 'Kiwi, set a timer for 10 minutes for the pasta', speak: false } }), api.ChatResult);
-    expect(set).toEqual({ command: 'timer_set', reply: 'Okay, pasta timer for 10 minutes.' });
+    expect(set).toEqual({ command: 'timer_set', reply: 'Okay, pasta timer for 10 minutes.', turn_id: expect.stringMatching(/^turn_/) });
     const [item] = (await list()).items;
     await eventOf('TIMER_SET', item!.id, from);
     const cancel = ok(await k.request('POST', '/api/chat', { body: { text: 'cancel the pasta timer', speak: false } }), api.ChatResult);
