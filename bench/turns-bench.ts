@@ -25,7 +25,7 @@ const FIRST_CLAUSE_WORDS = ANSWER.split(',')[0]!.trim().split(/\s+/).length;
 const WORD_MS = 75;
 
 const MODES = {
-  fast: {},
+  fast: { stt_full_window: false },
   old: { stt_full_window: true, voice: { speculative_ms: 0, smart_endpoint: false } },
 } as const;
 

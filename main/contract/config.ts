@@ -198,7 +198,7 @@ const flat = {
   tts_default_style: z.string().max(32),
   stt_model: z.string().min(1).max(128),
   stt_device: z.enum(['cpu', 'cuda', 'coreml']),
-  stt_full_window: z.boolean().describe('Whisper: pad every utterance to 30 s (slower; only to compare with the old way)'),
+  stt_full_window: z.boolean().describe('Whisper: pad every utterance to 30 s (the default: slower, but short commands are heard as the tests expect; false encodes a command on its own length, see the README performance section)'),
   auto_download_models: z.boolean().describe('download the models a stage needs on first use (verified by sha256)'),
 };
 
@@ -216,7 +216,7 @@ export const DEFAULT_CONFIG: Config = {
   tts_default_style: 'neutral',
   stt_model: 'auto',
   stt_device: 'cpu',
-  stt_full_window: false,
+  stt_full_window: true,
   auto_download_models: true,
   llm: { provider: 'none', base_url: '', model: '', api_key: '', timeout_s: 60, openclaw: { agent: 'main', session: 'kiwi', nsfw_agent: '', nsfw_session: '' } },
   homeassistant: { enabled: false, url: '', token: '', language: '' },
