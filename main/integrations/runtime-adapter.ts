@@ -1,12 +1,29 @@
-import type { KiwiRuntime } from '../app/runtime.ts';
+import type { ModelDownloads } from '../app/model-downloads.ts';
+import type { ConfigService } from '../config/config-service.ts';
 import type { Config } from '../contract/config.ts';
+import type { ConversationContext } from '../dialogue/conversation-context.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { EventBus } from '../engine/events/event-bus.ts';
+import type { SoulService } from '../souls/soul-service.ts';
+import type { TimerService } from '../timers/timer-service.ts';
 import { LanguageCode } from '../contract/languages.ts';
 import { KiwiError } from '../platform/errors.ts';
 import type { KiwiControl } from './control.ts';
 import type { WyomingStages } from './wyoming/stages.ts';
 
+/** What the adapters use of a running Kiwi (KiwiRuntime provides it; named here so integrations never import the runtime). */
+export interface IntegrationHost {
+  readonly config: Pick<ConfigService, 'current' | 'patch'>;
+  readonly souls: Pick<SoulService, 'list' | 'active' | 'switchTo'>;
+  readonly bus: Pick<EventBus, 'subscribe'>;
+  readonly timers: Pick<TimerService, 'list' | 'stopRinging'>;
+  readonly engine: Engine;
+  readonly context: Pick<ConversationContext, 'reset'>;
+  readonly models: Pick<ModelDownloads, 'list'>;
+}
+
 /** The runtime as Home Assistant may drive it: the REST API's control-scope actions, through the same services. */
-export function runtimeControl(runtime: KiwiRuntime): KiwiControl {
+export function runtimeControl(runtime: IntegrationHost): KiwiControl {
   const allowed = () => {
     const nsfw = runtime.config.current.souls.allow_nsfw;
     return runtime.souls.list().filter((s) => nsfw || !s.nsfw);
@@ -50,7 +67,7 @@ export function runtimeControl(runtime: KiwiRuntime): KiwiControl {
 }
 
 /** The engine's current stages for the Wyoming server (read per request: a rebuild replaces them). */
-export function runtimeStages(runtime: KiwiRuntime): WyomingStages {
+export function runtimeStages(runtime: IntegrationHost): WyomingStages {
   const cfg = (): Config => runtime.config.current;
   return {
     stt: () => runtime.engine.parts.stt,

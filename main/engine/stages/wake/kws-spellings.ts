@@ -1,5 +1,4 @@
 import type { KeywordLine } from './kws-tokens.ts';
-import type { KwsOptions } from './sherpa-kws.ts';
 
 /**
  * Sound-alike spellings the keyword spotter also listens for, reported as the wake word itself.
@@ -12,7 +11,7 @@ export const SOUND_ALIKES: Record<string, Array<{ spelling: string; boost?: numb
 };
 
 /** The keywords-file lines for a wake word: the word as typed, then its measured sound-alikes. */
-export function wakeKeywordLines(wakeWord: string, options: Pick<KwsOptions, 'boost' | 'threshold'>): KeywordLine[] {
+export function wakeKeywordLines(wakeWord: string, options: { boost: number; threshold: number }): KeywordLine[] {
   const keyword = wakeWord.trim();
   const alikes = SOUND_ALIKES[keyword.toLowerCase()] ?? [];
   return [

@@ -8,12 +8,13 @@ const field = (path: string) => fields.find((f) => f.path === path);
 describe('config editor fields from ConfigPatchSchema', () => {
   it('has a field for every runtime-changeable key, and none for the file-only api group', () => {
     const groups = Object.keys(ConfigPatchSchema.shape).filter((k) => k !== 'api');
-    for (const key of groups) {
-      const value = (DEFAULT_CONFIG as Record<string, unknown>)[key];
-      if (value && typeof value === 'object') {
-        for (const sub of Object.keys(value)) expect(field(`${key}.${sub}`), `${key}.${sub}`).toBeDefined();
-      } else expect(field(key), key).toBeDefined();
-    }
+    // Every leaf of the defaults (an object inside a group, such as llm.openclaw, has a field per key).
+    const expectLeaves = (value: unknown, path: string): void => {
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [sub, inner] of Object.entries(value)) expectLeaves(inner, `${path}.${sub}`);
+      } else expect(field(path), path).toBeDefined();
+    };
+    for (const key of groups) expectLeaves((DEFAULT_CONFIG as Record<string, unknown>)[key], key);
     expect(fields.some((f) => f.path.startsWith('api'))).toBe(false);
   });
 
@@ -33,6 +34,13 @@ describe('config editor fields from ConfigPatchSchema', () => {
     const patch = buildPatch(fields, { tts_speed: '1.25', 'voice.barge_in': false, 'llm.api_key': '', wake_word: 'mango' });
     expect(patch).toEqual({ tts_speed: 1.25, voice: { barge_in: false }, wake_word: 'mango' });
     expect(validatePatch(patch)).toMatchObject({ ok: true, body: patch });
+  });
+
+  it('edits the keys of an object inside a group by their dotted path', () => {
+    expect(field('llm.openclaw.agent')).toMatchObject({ kind: 'string', group: 'llm', key: 'openclaw.agent' });
+    const patch = buildPatch(fields, { 'llm.openclaw.agent': 'work', 'llm.model': 'm' });
+    expect(patch).toEqual({ llm: { openclaw: { agent: 'work' }, model: 'm' } });
+    expect(validatePatch(patch)).toMatchObject({ ok: true });
   });
 
   it('edits a list as comma-separated text', () => {

@@ -47,11 +47,20 @@ export function configFields(): FieldSpec[] {
     if (FILE_ONLY.has(key)) continue;
     const inner = unwrap(schema);
     if (inner instanceof z.ZodObject) {
-      for (const [sub, subSchema] of Object.entries(inner.shape) as Array<[string, z.ZodType]>) {
-        const path = `${key}.${sub}`;
-        const kind = kindOf(subSchema, path);
-        if (kind) fields.push({ ...kind, path, group: key, key: sub, description: describe(subSchema) });
-      }
+      // A group's keys, and the keys of an object inside it (llm.openclaw.agent), shown in the group.
+      const add = (object: z.ZodObject, prefix: string) => {
+        for (const [sub, subSchema] of Object.entries(object.shape) as Array<[string, z.ZodType]>) {
+          const path = `${prefix}.${sub}`;
+          const nested = unwrap(subSchema);
+          if (nested instanceof z.ZodObject) {
+            add(nested, path);
+            continue;
+          }
+          const kind = kindOf(subSchema, path);
+          if (kind) fields.push({ ...kind, path, group: key, key: path.slice(key.length + 1), description: describe(subSchema) });
+        }
+      };
+      add(inner, key);
     } else {
       const kind = kindOf(schema, key);
       if (kind) fields.push({ ...kind, path: key, group: null, key, description: describe(schema) });
@@ -85,8 +94,10 @@ export function buildPatch(fields: FieldSpec[], draft: Draft): Record<string, un
               .map((item) => item.trim())
               .filter(Boolean)
           : raw;
-    if (field.group) ((patch[field.group] ??= {}) as Record<string, unknown>)[field.key] = value;
-    else patch[field.path] = value;
+    const keys = field.path.split('.');
+    let at = patch;
+    for (const k of keys.slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
+    at[keys.at(-1)!] = value;
   }
   return patch;
 }
