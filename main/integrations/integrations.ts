@@ -76,14 +76,25 @@ export class Integrations {
     };
   }
 
-  /** Kiwi is shutting down: HA keeps the device (marked offline), Wyoming clients are disconnected. */
-  close(): Promise<void> {
-    return this.#enqueue(async () => {
+  /**
+   * Kiwi is shutting down: HA keeps the device (marked offline), Wyoming clients are disconnected.
+   * A broker or change that hangs never holds the shutdown: after a few seconds Kiwi goes on
+   * without it (the broker's last will marks Kiwi offline).
+   */
+  async close(): Promise<void> {
+    const closing = this.#enqueue(async () => {
       await this.#mqtt?.close({ clear: false });
       await this.#wyoming?.close();
       this.#mqtt = null;
       this.#wyoming = null;
     });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), CLOSE_LIMIT_MS);
+      timer.unref();
+    });
+    const outcome = await Promise.race([closing, late]).finally(() => clearTimeout(timer));
+    if (outcome === 'late') this.deps.logger.warn(`Home Assistant integrations did not close within ${CLOSE_LIMIT_MS / 1000} s; shutting down without them`);
   }
 
   #enqueue(task: () => Promise<void>): Promise<void> {
@@ -126,3 +137,6 @@ export class Integrations {
     }
   }
 }
+
+/** How long shutting down waits for MQTT and Wyoming to close. */
+const CLOSE_LIMIT_MS = 5000;

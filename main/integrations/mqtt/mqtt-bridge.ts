@@ -93,18 +93,23 @@ export class MqttBridge {
     this.#closed = true;
     this.#offBus();
     if (this.#retry) clearTimeout(this.#retry);
+    let said = false;
     if (this.#client.connected) {
-      try {
+      const goodbye = async () => {
         if (clear) {
           const entities = kiwiEntities(this.#topics, this.options.control.snapshot());
           await Promise.all(entities.map((e) => this.#client.publishAsync(this.#topics.discovery(e.component, e.object), '', { retain: true, qos: 1 })));
         }
         await this.#client.publishAsync(this.#topics.availability, clear ? '' : 'offline', { retain: true, qos: 1 });
+      };
+      try {
+        // A broker that stops answering must not hold Kiwi's shutdown: the last will marks Kiwi offline anyway.
+        said = await withinMs(goodbye(), CLOSE_WAIT_MS);
       } catch (err) {
         this.options.onCommandError('disconnect', err); // the broker went away meanwhile: the last will marks Kiwi offline
       }
     }
-    await this.#client.endAsync();
+    await this.#client.endAsync(!said); // forced when the goodbye did not get through: nothing left to wait for
   }
 
   async #onConnect(): Promise<void> {
@@ -212,4 +217,17 @@ export class MqttBridge {
     this.#status = { ...before, ...change };
     if (before.connected !== this.#status.connected || before.error !== this.#status.error) this.options.onStatus(this.status());
   }
+}
+
+/** How long closing waits for the broker to take Kiwi's goodbye (offline, or the cleared configs). */
+const CLOSE_WAIT_MS = 3000;
+
+/** Whether `work` finished within `ms` (its failure is thrown; a late finish is ignored). */
+function withinMs(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  return Promise.race([work.then(() => true), late]).finally(() => clearTimeout(timer));
 }
