@@ -133,7 +133,6 @@ export class Engine {
       );
     }
     this.applyListening(this.options.config().listening);
-    this.#warmVoice();
     this.options.bus.emit('ENGINE_READY', { missing: this.missing }, 'engine');
   }
 
@@ -232,14 +231,6 @@ export class Engine {
     this.#turn?.abort(new KiwiError('engine_restarting', 'The engine is restarting'));
     for (const off of this.#cleanup) off();
     for (const resolve of this.#idleWaiters.splice(0)) resolve();
-  }
-
-  /** A first synthesis in the background, so the first reply does not pay the voice's first-call costs. */
-  #warmVoice(): void {
-    const { tts } = this.parts;
-    if (!tts) return;
-    const config = this.options.config();
-    tts.synthesize('Ready.', { voice: config.tts_voice, speed: config.tts_speed, language: config.language }).catch((err: unknown) => this.#error('tts_failed', err));
   }
 
   #canListen(): boolean {
