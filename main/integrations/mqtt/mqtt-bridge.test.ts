@@ -213,7 +213,7 @@ describe('MQTT settings changed at runtime (real Mosquitto)', () => {
     const up = nextEvent(kiwi, (e) => e.event === 'MQTT_CONNECTION_CHANGED' && e.data.connected === true);
     await kiwi.request('PATCH', '/api/config', { body: { mqtt: { password: 'right-password' } } });
     await up;
-  });
+  }, 60_000); // a Kiwi of its own and a 3.5 s watch: room for a loaded machine
 
   it('removes its retained discovery configs when MQTT is switched off', async () => {
     kiwi = await startTestKiwi({ config: mqttConfig('right-password') });
