@@ -15,6 +15,7 @@ import { tokens, wordErrors } from '../engine/models/testing/word-error.ts';
 import { matchWakeWord } from '../engine/stages/wake/text-match.ts';
 import type { Pcm, Stt } from '../engine/stages.ts';
 import { STT_ENGINES } from '../engine/stages/stt/index.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
 import { createLogger } from '../platform/logger.ts';
 import { KiwiRuntime } from './runtime.ts';
 
@@ -71,11 +72,24 @@ describeWithModels('spoken turns in other languages through the runtime (Whisper
     expect(detected.language, detected.text).toBe('de');
   });
 
+  /**
+   * The reply says the time, and Whisper hears some spoken times far worse than others (CI once
+   * heard "La hora actual es 17:2x" as Thai): so the runtime's clock starts at a fixed morning
+   * minute and runs on from there, and every run speaks the same sentence.
+   */
+  const startsAt = new Date(2026, 0, 15, 10, 30, 5).getTime();
+  function pinnedClock(): Clock {
+    const origin = Date.now();
+    return { now: () => startsAt + (Date.now() - origin), setTimer: systemClock.setTimer };
+  }
+
   /** One runtime configured for `language`; returns its turn results and the audio it played. */
   async function turnIn(language: LanguageCode, audio: Float32Array): Promise<{ results: TurnResult[]; played: Pcm[]; before: Date; after: Date }> {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), `kiwi-voice-${language}-`));
     dataDirs.push(dataDir);
+    const clock = pinnedClock();
     const runtime = await KiwiRuntime.create({
+      clock,
       env: { KIWI_DATA_DIR: dataDir, KIWI_MODELS_DIR: modelsDir, KIWI_LANGUAGE: language, KIWI_WAKE_WORD_ENGINE: 'text', KIWI_TTS_PROVIDER: 'system' },
       logger: createLogger({ KIWI_LOG_LEVEL: 'silent' }),
     });
@@ -85,12 +99,12 @@ describeWithModels('spoken turns in other languages through the runtime (Whisper
       runtime.hub.addSink({ id: 'test-speaker', play: async (pcm) => void played.push(pcm) });
       const results: TurnResult[] = [];
       const off = runtime.engine.onResult((r) => results.push(r));
-      const before = new Date();
+      const before = new Date(clock.now());
       const session = runtime.engine.listen(`mic-${language}`, { awaitTurns: true });
       for (let at = 0; at < audio.length; at += 1600) await session.push(audio.subarray(at, at + 1600));
       await runtime.engine.endSource(`mic-${language}`);
       off();
-      return { results, played, before, after: new Date() };
+      return { results, played, before, after: new Date(clock.now()) };
     } finally {
       await runtime.close();
     }

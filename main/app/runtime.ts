@@ -14,6 +14,7 @@ import { ModelDownloads } from './model-downloads.ts';
 import { createRouter, type RouterDeps } from '../dialogue/router.ts';
 import type { TurnHandler } from '../engine/listening/turn.ts';
 import { describeError } from '../platform/errors.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
 import { catalogFile, loadCatalog } from '../engine/models/catalog.ts';
 import { LlmPhraseBook } from '../llm/phrases.ts';
 import { buildParts, LISTENING_KEYS, STAGE_INPUTS, stagesTouchedBy, type BuiltParts } from '../engine/parts.ts';
@@ -33,6 +34,7 @@ import { SpeakerService } from '../speakers/speaker-service.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import { matchWakeWord } from '../engine/stages/wake/text-match.ts';
 import { createTimers, type TimerService, type TimerVoice } from '../timers/index.ts';
+import { resolveTimeZone } from '../timers/clock.ts';
 import type { Store } from '../store/store.ts';
 import { SecurityService } from '../security/security-service.ts';
 import { openClawExecApprovals } from '../security/openclaw-exec.ts';
@@ -44,6 +46,8 @@ import type { OpenClawOptions } from '../llm/openclaw/openclaw-llm.ts';
 export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
   logger: Logger;
+  /** What "what time is it" and the timers read; tests pin it, Kiwi runs on the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -92,13 +96,26 @@ export class KiwiRuntime {
     readonly homeassistant: HomeAssistantClient,
     readonly logger: Logger,
     private readonly paths: { data: string; models: string; userSouls: string; catalog: string },
+    clock: Clock = systemClock,
   ) {
     this.models = new ModelDownloads({ modelsDir: () => paths.models, catalog: () => loadCatalog(paths.catalog), bus, logger });
     const phrases = new LlmPhraseBook();
     const commands = new BuiltinCommands();
-    const commandDeps = { config, souls, store, speakers, bus, context, lastVoice: this.lastVoice };
+    const commandDeps = {
+      config,
+      souls,
+      store,
+      speakers,
+      bus,
+      context,
+      lastVoice: this.lastVoice,
+      now: () => new Date(clock.now()),
+      get timeZone() {
+        return resolveTimeZone(config.current.clock.time_zone); // "what time is it" answers in the configured zone
+      },
+    };
     const memory = new SpeakerMemory(store, bus);
-    ({ service: this.timers, voice: this.#timerVoice } = createTimers({ store: store.timers, bus, config: () => config.current, hub, engine: () => this.#engine }));
+    ({ service: this.timers, voice: this.#timerVoice } = createTimers({ store: store.timers, bus, clock, config: () => config.current, hub, engine: () => this.#engine }));
     // An approved request runs again through a router without the gate: the bypass is structural.
     let pastGate: TurnHandler = () => Promise.reject(new Error('router not built'));
     this.security = new SecurityService({
@@ -151,7 +168,7 @@ export class KiwiRuntime {
     this.integrations = new Integrations({ config: () => config.current, control: runtimeControl(this), stages: runtimeStages(this), emit: bus.emit.bind(bus), logger });
   }
 
-  static async create({ env = process.env, logger }: RuntimeOptions): Promise<KiwiRuntime> {
+  static async create({ env = process.env, logger, clock }: RuntimeOptions): Promise<KiwiRuntime> {
     const data = dataDir(env);
     const paths = { data, models: modelsDir(env), userSouls: path.join(data, 'souls'), catalog: catalogFile(env) };
     preparePrivateDir(data);
@@ -181,6 +198,7 @@ export class KiwiRuntime {
       new HomeAssistantClient({ config: current, bus }),
       logger,
       paths,
+      clock,
     );
     live.runtime = runtime;
     config.onChange((_cfg, updated, changed) => runtime.#onConfigChanged(updated, changed));
