@@ -4,7 +4,7 @@ import type { Logger } from '../platform/logger.ts';
 import { appRoot } from '../platform/paths.ts';
 import { VERSION } from '../platform/version.ts';
 import { startServer, type KiwiServer } from '../server/server.ts';
-import { KiwiRuntime } from './runtime.ts';
+import { KiwiRuntime, type RuntimeOptions } from './runtime.ts';
 import { attachSystemAudio } from './system-audio.ts';
 
 export interface RunningKiwi {
@@ -18,7 +18,7 @@ export interface RunningKiwi {
 export { VERSION };
 
 /** Engine + API + dashboard in this process: what `kiwi serve` and the desktop shell both run. */
-export async function startKiwi(options: { env?: NodeJS.ProcessEnv; logger: Logger }): Promise<RunningKiwi> {
+export async function startKiwi(options: { env?: NodeJS.ProcessEnv; logger: Logger; clock?: RuntimeOptions['clock'] }): Promise<RunningKiwi> {
   const runtime = await KiwiRuntime.create(options);
   const { host, port } = runtime.config.current.api;
   let markStopped!: () => void;

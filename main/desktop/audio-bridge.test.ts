@@ -1,19 +1,20 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AudioHub } from '../engine/audio/audio-hub.ts';
 import { StreamResampler } from '../engine/audio/resampler.ts';
+import { ManualClock } from '../timers/testing/manual-clock.ts';
 import { AudioBridge, toInt16 } from './audio-bridge.ts';
 import type { AudioOut } from './ipc-contract.ts';
 
 const WIN = 3;
 
-function setup(leadMs = 300) {
+function setup(leadMs = 300, clock?: ManualClock) {
   const hub = new AudioHub();
   const frames: Array<{ source: string; samples: Float32Array }> = [];
   const ended: string[] = [];
   hub.onFrame((source, samples) => frames.push({ source, samples }));
   hub.onSourceEnd((source) => ended.push(source));
   const stopEngine = vi.fn();
-  const bridge = new AudioBridge({ hub, stopEngine, resampler: (rate) => new StreamResampler(rate, 16000), leadMs });
+  const bridge = new AudioBridge({ hub, stopEngine, resampler: (rate) => new StreamResampler(rate, 16000), leadMs, clock });
   const out: AudioOut[] = [];
   return { hub, frames, ended, stopEngine, bridge, out, send: (m: AudioOut) => out.push(m) };
 }
@@ -76,34 +77,45 @@ describe('desktop audio over IPC', () => {
     expect(ended).toHaveLength(1);
   });
 
-  it('plays reply audio to the window in 100 ms chunks, paced near real time', async () => {
-    const { bridge, hub, out, send } = setup(100);
+  it('plays reply audio to the window in 100 ms chunks, paced by the clock with 100 ms lead', async () => {
+    const clock = new ManualClock(0);
+    const { bridge, hub, out, send } = setup(100, clock);
     bridge.open(WIN, 16000, send);
     const samples = Float32Array.from({ length: 22050 * 0.6 }, (_, i) => 0.5 * Math.sin(i / 10));
-    const started = Date.now();
-    await hub.play({ samples, sampleRate: 22050 }, new AbortController().signal);
-    const took = Date.now() - started;
+    let finished = false;
+    const playing = hub.play({ samples, sampleRate: 22050 }, new AbortController().signal).then(() => (finished = true));
+    const chunks = () => out.filter((m): m is Extract<AudioOut, { type: 'chunk' }> => m.type === 'chunk');
+    await clock.advance(0);
     expect(out[0]).toEqual({ type: 'start', sampleRate: 22050 });
+    // The lead (100 ms) plus the chunk now playing go out at once; each further one when its time comes.
+    expect(chunks()).toHaveLength(2);
+    for (const [at, sent] of [[99, 2], [100, 3], [200, 4], [300, 5], [400, 6], [499, 6]] as const) {
+      await clock.advanceTo(at);
+      expect(chunks(), `at ${at} ms`).toHaveLength(sent);
+      expect(finished, `at ${at} ms`).toBe(false); // 600 ms of audio less 100 ms of lead is not over yet
+    }
+    await clock.advanceTo(500);
+    expect(finished).toBe(true);
+    await playing;
     expect(out.at(-1)).toEqual({ type: 'end', interrupted: false });
-    const chunks = out.filter((m): m is Extract<AudioOut, { type: 'chunk' }> => m.type === 'chunk');
-    expect(chunks).toHaveLength(6);
-    expect(chunks.reduce((n, c) => n + c.pcm.length, 0)).toBe(samples.length);
-    expect(chunks[0]!.pcm[10]).toBe(Math.round(0.5 * Math.sin(1) * 32767));
-    expect(took).toBeGreaterThanOrEqual(450); // 600 ms of audio, 100 ms lead
-    expect(took).toBeLessThan(1500);
+    expect(chunks().map((c) => c.pcm.length)).toEqual([2205, 2205, 2205, 2205, 2205, 2205]);
+    expect(chunks()[0]!.pcm[10]).toBe(Math.round(0.5 * Math.sin(1) * 32767));
   });
 
   it('a stop (barge-in) cuts the reply between chunks and says it was interrupted', async () => {
-    const { bridge, hub, out, send } = setup(0);
+    const clock = new ManualClock(0);
+    const { bridge, hub, out, send } = setup(0, clock);
     bridge.open(WIN, 16000, send);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 250);
     const playing = hub.play({ samples: new Float32Array(16000 * 3), sampleRate: 16000 }, controller.signal);
+    await clock.advance(250); // chunks went out at 0, 100 and 200 ms
+    controller.abort();
     await expect(playing).rejects.toThrow();
-    await vi.waitFor(() => expect(out.at(-1)).toEqual({ type: 'end', interrupted: true }));
-    const chunks = out.filter((m) => m.type === 'chunk').length;
-    expect(chunks).toBeGreaterThanOrEqual(2);
-    expect(chunks).toBeLessThan(10); // of 30
+    expect(out.at(-1)).toEqual({ type: 'end', interrupted: true });
+    expect(out.filter((m) => m.type === 'chunk')).toHaveLength(3); // of 30: none after the stop
+    await clock.advance(3000);
+    expect(out.filter((m) => m.type === 'chunk')).toHaveLength(3);
+    expect(clock.pendingCount).toBe(0); // the pacing timer was cancelled, not left to fire
   });
 
   it('a second open (page reload) replaces the first session', () => {

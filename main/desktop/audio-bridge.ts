@@ -4,6 +4,7 @@ import type { Pcm } from '../engine/stages.ts';
 import { INPUT_RATES } from '../server/ws-audio.ts';
 import type { AudioControl, AudioOpenResult, AudioOut } from './ipc-contract.ts';
 import { abortableSleep } from '../platform/abortable-sleep.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
 import { SAMPLE_RATE } from '../contract/audio.ts';
 
 const ENGINE_RATE = SAMPLE_RATE;
@@ -28,6 +29,8 @@ export interface AudioBridgeDeps {
   /** A stream resampler from `rate` to 16 kHz (sherpa's, in the app). */
   resampler(rate: number): { resample(samples: Float32Array): Float32Array };
   leadMs?: number;
+  /** What paces the reply audio; tests move a manual one. */
+  clock?: Clock;
 }
 
 interface Session {
@@ -56,9 +59,11 @@ export function toInt16(data: unknown): Int16Array | null {
 export class AudioBridge {
   readonly #sessions = new Map<number, Session>();
   readonly #leadMs: number;
+  readonly #clock: Clock;
 
   constructor(private readonly deps: AudioBridgeDeps) {
     this.#leadMs = deps.leadMs ?? DEFAULT_LEAD_MS;
+    this.#clock = deps.clock ?? systemClock;
   }
 
   open(contentsId: number, sampleRate: unknown, send: (message: AudioOut) => void): AudioOpenResult {
@@ -106,7 +111,7 @@ export class AudioBridge {
   async #play(audio: Pcm, signal: AbortSignal, send: (message: AudioOut) => void): Promise<void> {
     const pcm = float32ToInt16(audio.samples);
     const chunk = Math.max(1, Math.round(audio.sampleRate * OUT_CHUNK_SECONDS));
-    const started = Date.now();
+    const started = this.#clock.now();
     send({ type: 'start', sampleRate: audio.sampleRate });
     let interrupted = false;
     for (let i = 0; i < pcm.length; i += chunk) {
@@ -116,8 +121,8 @@ export class AudioBridge {
       }
       send({ type: 'chunk', pcm: pcm.slice(i, i + chunk) });
       const sentMs = ((i + chunk) / audio.sampleRate) * 1000;
-      const wait = sentMs - this.#leadMs - (Date.now() - started);
-      if (wait > 0) await abortableSleep(wait, signal);
+      const wait = sentMs - this.#leadMs - (this.#clock.now() - started);
+      if (wait > 0) await abortableSleep(wait, signal, this.#clock);
     }
     send({ type: 'end', interrupted: interrupted || signal.aborted });
   }

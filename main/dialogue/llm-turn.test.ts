@@ -84,18 +84,18 @@ describe('createLlmTurn', () => {
 
   it('yields the first sentence while the rest is still being written', async () => {
     // The first chunk of bytes holds the first sentence and the start of the next word (a
-    // sentence end is confirmed by the word after it); the rest trickles in 250 ms apart.
+    // sentence end is confirmed by the word after it); the rest is held back until the test lets it go.
     const tokens = ['The first sentence arrives quickly.', ' The second', ' takes', ' a while.'];
     const events = openAiStream(tokens, 'config-model').split(/(?<=\n\n)/);
     const head = Buffer.byteLength(events.slice(0, 3).join(''));
-    server.reply({ kind: 'stream', tokens, chunkBytes: [head, 60], delayMs: 250 });
-    const t0 = performance.now();
+    let writeOn!: () => void;
+    server.reply({ kind: 'stream', tokens, chunkBytes: [head, 60], rest: new Promise<void>((r) => (writeOn = r)) });
     const answer = await turn()(request('hi'), registry.get('default')!);
-    const arrivals: number[] = [];
-    for await (const _ of answer.reply as AsyncIterable<string>) arrivals.push(performance.now() - t0);
-    expect(arrivals).toHaveLength(2);
-    expect(arrivals[0]!).toBeLessThan(200);
-    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThan(400);
+    const sentences = (answer.reply as AsyncIterable<string>)[Symbol.asyncIterator]();
+    expect(await sentences.next()).toEqual({ done: false, value: 'The first sentence arrives quickly.' }); // the rest is not even sent yet
+    writeOn();
+    expect(await sentences.next()).toEqual({ done: false, value: 'The second takes a while.' });
+    expect((await sentences.next()).done).toBe(true);
   });
 
   it('emits LLM_TOKEN in batches (not one per token) and LLM_COMPLETE with text, model and ms', async () => {
@@ -147,7 +147,10 @@ describe('createLlmTurn', () => {
   });
 
   it('an aborted answer ends the reply quietly and is not stored', async () => {
-    server.reply({ kind: 'stream', tokens: ['First sentence is here. ', 'Second sentence. ', 'Third.'], chunkBytes: [400, 100], delayMs: 300 });
+    // After the first two tokens the model writes nothing more: only the abort can end this answer.
+    const tokens = ['First sentence is here. ', 'Second sentence. ', 'Third.'];
+    const head = Buffer.byteLength(openAiStream(tokens, 'config-model').split(/(?<=\n\n)/).slice(0, 3).join(''));
+    server.reply({ kind: 'stream', tokens, chunkBytes: [head, 100], rest: new Promise(() => undefined) });
     const controller = new AbortController();
     const answer = await turn()(request('talk', { signal: controller.signal }), registry.get('default')!);
     const heard: string[] = [];
@@ -156,11 +159,11 @@ describe('createLlmTurn', () => {
       controller.abort();
     }
     expect(heard).toEqual(['First sentence is here.']);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(context.history('alice')).toEqual([]);
+    await expect.poll(() => named('LLM_COMPLETE')).toHaveLength(1);
+    expect(context.history('alice')).toEqual([]); // stored (or not) before LLM_COMPLETE went out
     expect(named('LLM_COMPLETE')[0]!.data).toMatchObject({ status: 'aborted' });
     expect(named('ERROR')).toEqual([]);
-    expect(server.requests[0]!.closedEarly).toBe(true);
+    expect((await server.whenClosed(0)).closedEarly).toBe(true);
   });
 
   it('an nsfw soul talks in its own context; the everyday one is untouched and comes back', async () => {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { startKiwi, type RunningKiwi } from '../app/start.ts';
+import type { Clock } from '../platform/clock.ts';
 import { createLogger } from '../platform/logger.ts';
 
 /**
@@ -42,6 +43,8 @@ export interface StartOptions {
   config?: string | Record<string, unknown>;
   /** Extra environment; KIWI_DATA_DIR and KIWI_PORT are set for you. */
   env?: Record<string, string>;
+  /** The clock timers and "what time is it" read (a manual one moves only when the test says). */
+  clock?: Clock;
 }
 
 export async function makeTempDir(prefix = 'kiwi-test-'): Promise<string> {
@@ -67,7 +70,7 @@ export async function startTestKiwi(options: StartOptions = {}): Promise<TestKiw
   };
   let kiwi: RunningKiwi;
   try {
-    kiwi = await startKiwi({ env, logger: createLogger({ KIWI_LOG_LEVEL: 'silent' }) });
+    kiwi = await startKiwi({ env, clock: options.clock, logger: createLogger({ KIWI_LOG_LEVEL: 'silent' }) });
   } catch (err) {
     await fs.rm(dataDir, { recursive: true, force: true });
     throw err;

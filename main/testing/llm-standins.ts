@@ -30,6 +30,8 @@ export interface Chunking {
   chunkBytes?: number[];
   /** Pause before each chunk after the first. */
   delayMs?: number;
+  /** The chunks after the first wait for this (the test decides when the model writes on). */
+  rest?: Promise<void>;
 }
 
 export type StandinReply =
@@ -156,6 +158,7 @@ async function writeChunked(res: http.ServerResponse, text: string, chunking: Ch
   const sizes = chunking.chunkBytes?.length ? chunking.chunkBytes : [bytes.length];
   let offset = 0;
   for (let i = 0; offset < bytes.length; i++) {
+    if (i === 1 && chunking.rest) await chunking.rest;
     if (i > 0 && chunking.delayMs) await new Promise((r) => setTimeout(r, chunking.delayMs));
     if (res.destroyed) return; // the client left; the record says when
     const size = Math.max(1, sizes[i % sizes.length]!);

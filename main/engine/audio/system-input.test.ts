@@ -54,18 +54,25 @@ describe('system microphone (stand-in recorder)', () => {
   });
 
   it('stop() kills an endless recorder; no frame arrives after it', async () => {
-    const endless: Recorder = { name: 'sox-synth', command: sox, args: ['-q', '-n', ...toRaw16k, 'synth', '3600', 'sine', '300'] };
+    const pidFile = path.join(dir, 'recorder.pid');
+    const synth = (seconds: number) => ['-q', '-n', ...toRaw16k, 'synth', String(seconds), 'sine', '300'];
+    const endless: Recorder = { name: 'sox-synth', command: 'sh', args: ['-c', `echo $$ > ${pidFile}; exec "$0" "$@"`, sox, ...synth(3600)] };
     let frames = 0;
     let ends = 0;
     const mic = new SystemMicrophone(endless, { onFrame: () => frames++, onEnd: () => ends++, frameSamples: 1600 });
     mic.start();
-    while (frames < 20) await new Promise((r) => setTimeout(r, 5));
-    const t0 = performance.now();
-    await mic.stop();
-    expect(performance.now() - t0).toBeLessThan(500);
+    await expect.poll(() => frames).toBeGreaterThanOrEqual(20);
+    const pid = Number(await fsp.readFile(pidFile, 'utf8'));
+    await mic.stop(); // an hour of tone: only a kill ends it
     expect(mic.running).toBe(false);
+    expect(() => process.kill(pid, 0)).toThrow(); // the recorder is gone
     const after = frames;
-    await new Promise((r) => setTimeout(r, 50));
+    // Another capture runs from start to end (many turns of the event loop): the stopped one delivers nothing meanwhile.
+    let otherFrames = 0;
+    const other = new SystemMicrophone({ name: 'sox-synth', command: sox, args: synth(0.5) }, { onFrame: () => otherFrames++, frameSamples: 1600 });
+    other.start();
+    await other.done;
+    expect(otherFrames).toBe(5);
     expect(frames).toBe(after);
     expect(ends).toBe(0); // a stop is not an end
     expect(() => mic.start()).toThrow(/already started/);

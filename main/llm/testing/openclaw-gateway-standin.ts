@@ -19,7 +19,8 @@ export interface ChatScript {
   deltas: string[];
   /** `cumulative`: delta events carry the whole text so far; `deltaText`: only the new piece. */
   style?: 'cumulative' | 'deltaText';
-  delayMs?: number;
+  /** Pause before each delta (default 5 ms); a list gives one per delta. */
+  delayMs?: number | number[];
   /** silent: the agent had nothing to say (NO_REPLY): lifecycle error with a silent terminal reply, then chat aborted + error. */
   end?: 'final' | 'error' | 'aborted' | 'silent' | 'none';
   errorMessage?: string;
@@ -212,7 +213,8 @@ export class OpenClawGatewayStandin {
         event('exec.approval.requested', { id: approvalId, request: { command: script.approval.command, cwd: '/tmp', host: 'gateway', sessionKey: run.sessionKey, agentId: 'main' }, createdAtMs: Date.now(), expiresAtMs: Date.now() + 120_000 });
         await decided;
       }
-      await new Promise((r) => setTimeout(r, script.delayMs ?? 5));
+      const delayMs = Array.isArray(script.delayMs) ? script.delayMs[i] : script.delayMs;
+      await new Promise((r) => setTimeout(r, delayMs ?? 5));
       if (run.aborted) return;
       const piece = script.deltas[i]!;
       text += piece;

@@ -51,12 +51,17 @@ describe('hidden audio window: microphone follows listening', () => {
     expect(s.unsubscribed()).toBe(true);
   });
 
-  it('leaves the microphone off while Kiwi is not listening', async () => {
-    const s = setup(false);
+  it.each([
+    [false, 0],
+    [true, 1],
+  ])('on connect, asks whether Kiwi is listening (%s) and starts the microphone %i times', async (listening, starts) => {
+    const s = setup(listening);
     followListening(s.client, () => s.mic);
     s.event('CONNECTED');
-    await new Promise((r) => setTimeout(r, 10));
-    expect(s.mic.starts).toBe(0);
+    const call = vi.mocked(s.client.call);
+    expect(call).toHaveBeenCalledWith('status');
+    await call.mock.results[0]!.value; // the follower's own reaction to this answer runs before this line goes on
+    expect(s.mic.starts).toBe(starts);
   });
 
   it('retries a microphone that failed to start while listening is on, and not after it is off', async () => {
