@@ -162,8 +162,10 @@ describe('OpenAiLlm against an OpenAI-compatible server stand-in', () => {
   });
 
   it('a stream that keeps sending within the timeout never times out', async () => {
-    server.reply({ kind: 'stream', tokens: Array.from({ length: 8 }, (_, i) => `${i} `), chunkBytes: [150], delayMs: 100 });
-    const llm = new OpenAiLlm(llmConfig({ base_url: server.baseUrl, timeout_s: 0.3 }), fast);
-    expect((await collect(llm.chat(messages, { model: 'm' }))).join('')).toBe('0 1 2 3 4 5 6 7 ');
+    // 2.4 s in all, more than twice the timeout; each gap a tenth of it (a stall of the shared loop must pass 0.9 s to matter).
+    const tokens = Array.from({ length: 25 }, (_, i) => `${i} `);
+    server.reply({ kind: 'stream', tokens, chunkBytes: [150], delayMs: 100 });
+    const llm = new OpenAiLlm(llmConfig({ base_url: server.baseUrl, timeout_s: 1 }), fast);
+    expect((await collect(llm.chat(messages, { model: 'm' }))).join('')).toBe(tokens.join(''));
   });
 });

@@ -42,8 +42,12 @@ describe('API hardening', () => {
       const from = events.mark();
       const res = await k.request('POST', '/api/models/silero-vad/download', { body: 'null', headers: { 'content-type': 'application/json' } });
       expect(errorOf(res, 400)).toMatchObject({ code: 'invalid_request', message: expect.stringContaining('request body') });
-      await new Promise((r) => setTimeout(r, 200));
-      expect(events.json.slice(from).map((e) => (e as { event: string }).event)).not.toContain('MODEL_DOWNLOAD_STARTED');
+      // Events go out in order: once a later change's CONFIG_CHANGED has arrived, a download started by the refused request would have too.
+      expect((await k.request('PATCH', '/api/config', { body: { voice: { min_silence_ms: 420 } } })).status).toBe(200);
+      const changed = await events.waitFor((e) => e.event === 'CONFIG_CHANGED', { from, what: 'CONFIG_CHANGED' });
+      const later = events.messages.slice(from).flatMap((m) => (m.kind === 'json' ? [m.value] : []));
+      const seen = later.slice(0, later.indexOf(changed)).map((e) => (e as { event: string }).event);
+      expect(seen).not.toContain('MODEL_DOWNLOAD_STARTED');
     } finally {
       await events.close();
     }

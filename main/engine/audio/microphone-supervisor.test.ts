@@ -70,8 +70,9 @@ describe.skipIf(process.platform === 'win32')('MicrophoneSupervisor', () => {
     const failures: number[] = [];
     supervisor = new MicrophoneSupervisor(made.recorder, { onFrame: () => undefined, failed: (_r, ms) => failures.push(ms), recovered: () => undefined }, { initialMs: 10, maxMs: 10 });
     supervisor.start();
+    await expect.poll(() => fs.readFile(path.join(made.dir, 'starts'), 'utf8').catch(() => '')).toBe('1\n'); // the recorder runs
     await supervisor.stop();
-    await new Promise((r) => setTimeout(r, 100));
+    // stop() resolves once the recorder has closed: an end it caused would have been reported by now.
     expect(failures).toEqual([]);
     expect(supervisor.status.state).toBe('stopped');
   });

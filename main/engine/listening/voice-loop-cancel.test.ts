@@ -56,9 +56,9 @@ describe('VoiceLoop.cancelSource', () => {
     for (let u = 0; u < 5; u++) for (let i = 0; i < 10; i++) await flood.push(frame(i < 5));
     expect(stt.waiting).toHaveLength(1); // the first is being transcribed, four wait behind it
 
-    const t0 = performance.now();
+    // It returns while the transcription in hand is still held by the test: it does not wait for it.
     await loop.cancelSource('flood');
-    expect(performance.now() - t0).toBeLessThan(500);
+    expect(stt.waiting.length).toBeGreaterThan(0);
     while (stt.waiting.length > 0) {
       stt.waiting.shift()!();
       await new Promise((r) => setTimeout(r, 0));

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../contract/config.ts';
@@ -8,6 +9,7 @@ import type { Stt } from '../stages.ts';
 import { loadCatalog } from './catalog.ts';
 import { requireVerifiedModel } from './require.ts';
 import { resolveModel } from './resolve.ts';
+import { settledBeforeNextTurn } from '../../testing/settled.ts';
 import { describeWithModels } from './testing/model-env.ts';
 import { loadSherpa } from './testing/sherpa.ts';
 import { concat, resample, silence, speak, speechToolsMissing } from './testing/speech.ts';
@@ -47,11 +49,12 @@ function noise(seconds: number, db: number, seed = 1): Float32Array {
 const mix = (a: Float32Array, b: Float32Array) => a.map((x, i) => x + (b[i] ?? 0));
 
 /**
- * Runs `work` while a 10 ms timer measures how late the event loop is. `stalled` is the share of
- * the time lost in stalls over 20 ms (jitter below that is the loop's ordinary rhythm on a busy
- * machine). Lags come back sorted.
+ * Runs `work` and reports how busy the event loop was meanwhile: `utilization` is the share of the
+ * time it spent running code rather than waiting for I/O (Node's event-loop utilization). Waiting
+ * is waiting however loaded the machine is, so unlike a lag it does not grow with other work;
+ * decoding in this thread instead of a worker shows as a busy loop. Lags (10 ms timer, sorted) are logged.
  */
-async function watchLoop<T>(work: () => Promise<T>): Promise<{ result: T; busyS: number; stalled: number; lags: number[] }> {
+async function watchLoop<T>(work: () => Promise<T>): Promise<{ result: T; busyS: number; utilization: number; lags: number[] }> {
   const lags: number[] = [];
   let last = performance.now();
   const timer = setInterval(() => {
@@ -60,11 +63,11 @@ async function watchLoop<T>(work: () => Promise<T>): Promise<{ result: T; busyS:
     last = now;
   }, 10);
   const started = performance.now();
+  const elu = performance.eventLoopUtilization();
   try {
     const result = await work();
     const busyS = (performance.now() - started) / 1000;
-    const stalled = lags.reduce((sum, lag) => sum + (lag > 20 ? lag : 0), 0) / 1000 / busyS;
-    return { result, busyS, stalled, lags: lags.sort((a, b) => a - b) };
+    return { result, busyS, utilization: performance.eventLoopUtilization(elu).utilization, lags: lags.sort((a, b) => a - b) };
   } finally {
     clearInterval(timer);
   }
@@ -203,32 +206,28 @@ describeWithModels('speech-to-text: the onnx-whisper stage on real Whisper tiny.
     }
     const samples = concat(...parts);
     expect(samples.length / RATE).toBeGreaterThan(45);
-    const { result: heard, busyS, stalled, lags } = await watchLoop(() => stt.transcribe(pcm(samples), { language: 'en' }));
+    const { result: heard, busyS, utilization, lags } = await watchLoop(() => stt.transcribe(pcm(samples), { language: 'en' }));
     const rtf = samples.length / RATE / busyS;
     const p99 = lags[Math.floor(lags.length * 0.99)]!;
     console.log(
-      `${(samples.length / RATE).toFixed(1)} s in ${busyS.toFixed(2)} s: real-time factor ${rtf.toFixed(2)}x; event-loop lag ` +
-        `p50 ${lags[Math.floor(lags.length / 2)]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${lags.at(-1)!.toFixed(1)} ms, ` +
-        `stalled ${(stalled * 100).toFixed(1)}% over ${lags.length} ticks`,
+      `${(samples.length / RATE).toFixed(1)} s in ${busyS.toFixed(2)} s: real-time factor ${rtf.toFixed(2)}x; event loop busy ` +
+        `${(utilization * 100).toFixed(1)}%, lag p50 ${lags[Math.floor(lags.length / 2)]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ` +
+        `max ${lags.at(-1)!.toFixed(1)} ms over ${lags.length} ticks (load ${os.loadavg()[0]!.toFixed(1)})`,
     );
     const reference = spoken.join(' ');
     expect(wer(reference, heard.text), heard.text).toBeLessThanOrEqual(0.2);
     expect(words(heard.text).slice(-6).join(' ')).toContain('living room'); // the last window was heard too
-    // 9.7x on an idle machine, 1.6x at load 6 on its 2 cores: asserted is faster than real time.
-    expect(rtf, 'faster than real time on long audio').toBeGreaterThan(1);
-    // Bounds for a machine shared with other work (load 5–6 on 2 cores here gave p99 25 ms and
-    // 6% stalled); decoding in the main thread gives 39-94% (checked just below).
-    expect(p99).toBeLessThan(100);
-    expect(stalled).toBeLessThan(0.2);
+    // Speed (real-time factor, lag) is measured by `npm run bench` (voice suite). Asserted here: the
+    // decoding ran off this thread, which waited most of the time.
+    expect(utilization).toBeLessThan(0.5);
 
     // The same measure on the decoder run in this thread, as it was before the worker: it must
-    // see the stalls, or the numbers above would prove nothing.
+    // see the busy loop, or the figure above would prove nothing.
     const inThread = await WhisperDecoder.load(path.join(modelsDir, 'stt-substitute-whisper-tiny-en'), {}, { threads: 2, device: 'cpu' });
     try {
       const blocking = await watchLoop(() => inThread.transcribe(samples.subarray(0, 12 * RATE), 'en', () => false));
-      console.log(`decoding in the main thread instead: stalled ${(blocking.stalled * 100).toFixed(1)}%, max lag ${blocking.lags.at(-1)!.toFixed(0)} ms`);
-      // 39–94 % across machines and loads here: clearly more than the worker's, whatever the load.
-      expect(blocking.stalled).toBeGreaterThan(Math.max(0.2, 3 * stalled));
+      console.log(`decoding in the main thread instead: event loop busy ${(blocking.utilization * 100).toFixed(1)}%, max lag ${blocking.lags.at(-1)!.toFixed(0)} ms`);
+      expect(blocking.utilization).toBeGreaterThan(Math.max(0.5, 2 * utilization));
     } finally {
       await inThread.release();
     }
@@ -236,22 +235,27 @@ describeWithModels('speech-to-text: the onnx-whisper stage on real Whisper tiny.
 
   it('stops on abort between decoder steps, and keeps working afterwards', { timeout: 90_000 }, async () => {
     // Five windows of speech: without the abort reaching the worker, the next job would wait
-    // for all of them (15 s on an idle machine, over a minute on a busy one).
+    // for all of them.
     const sentence = concat(speak('remind me to call my mother tomorrow', 'en-gb'), silence(1));
     const long = concat(...Array.from({ length: 44 }, () => sentence));
     expect(long.length / RATE).toBeGreaterThan(140);
     const controller = new AbortController();
     const pending = stt.transcribe(pcm(long), { language: 'en', signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const abortedAt = performance.now();
+    await new Promise((resolve) => setImmediate(resolve)); // the job is in the worker's hands (its queue runs on promises)
     controller.abort();
-    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
-    expect(performance.now() - abortedAt, 'the caller is answered at once').toBeLessThan(100);
+    // The caller is answered at once: in this turn of the event loop, not when the worker gets to it.
+    expect(await settledBeforeNextTurn(pending)).toMatchObject({ rejected: { name: 'AbortError' } });
+    const started = performance.now();
     const heard = await stt.transcribe(pcm(speak('what time is it', 'en-us')), { language: 'en' });
-    const followUp = performance.now() - abortedAt;
-    console.log(`next transcript ${Math.round(followUp)} ms after the abort: "${heard.text}"`);
+    const followUp = performance.now() - started;
     expect(wer('what time is it', heard.text)).toBe(0);
-    expect(followUp, 'the worker dropped the aborted job').toBeLessThan(8000);
+    // The worker dropped the aborted job: the next one did not wait behind its five windows (each
+    // costs many times this short phrase). Measured against the same phrase alone, under the same load.
+    const again = performance.now();
+    await stt.transcribe(pcm(speak('what time is it', 'en-us')), { language: 'en' });
+    const alone = performance.now() - again;
+    console.log(`next transcript ${Math.round(followUp)} ms after the abort; the same alone ${Math.round(alone)} ms`);
+    expect(followUp, 'the worker dropped the aborted job').toBeLessThan(5 * alone);
 
     // In the decoder itself: asked before the encoder pass and before every decoder step.
     const decoder = await WhisperDecoder.load(path.join(modelsDir, 'stt-substitute-whisper-tiny-en'), {}, { threads: 2, device: 'cpu' });

@@ -81,8 +81,20 @@ describe('greedy decoding helpers', () => {
     expect(endsInLoop([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])).toBe(false);
   });
 
-  it('budgets tokens by duration, at most 224', () => {
-    expect(tokenBudget(2)).toBe(36);
+  it('budgets tokens by duration: room for fast speech, a short end to a loop, never over 224', () => {
+    // Fast speech: ~5 words a second at up to 2 BPE tokens a word (languages the vocabulary splits finely).
+    const fastSpeech = (seconds: number) => Math.ceil(seconds * 5 * 2);
+    let previous = 0;
+    for (let seconds = 0.5; seconds <= 60; seconds += 0.5) {
+      const budget = tokenBudget(seconds);
+      expect(budget, `${seconds} s`).toBeGreaterThanOrEqual(Math.min(224, fastSpeech(seconds)));
+      expect(budget, `${seconds} s`).toBeGreaterThanOrEqual(previous); // longer audio never gets less
+      expect(budget, `${seconds} s`).toBeLessThanOrEqual(224); // Whisper's own limit for a window (448 positions, half for the prompt)
+      previous = budget;
+    }
+    // A loop on two seconds of noise ends well before Whisper's limit…
+    expect(tokenBudget(2)).toBeLessThan(224 / 4);
+    // …while a full window may use all of it.
     expect(tokenBudget(30)).toBe(224);
   });
 });
