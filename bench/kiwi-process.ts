@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { kiwiServeEnv, NO_SOUND_DEVICES, whenListening } from '../main/testing/kiwi-serve.ts';
 
 export interface KiwiProcess {
   url: string;
@@ -13,29 +14,9 @@ export interface KiwiProcess {
 export async function startKiwiProcess(env: Record<string, string> = {}): Promise<KiwiProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiwi-bench-'));
   // Node itself (with tsx's loader), not npx: SIGTERM must reach the server, not a wrapper that leaves it running.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/main.ts', 'serve'], {
-    // No model downloads and no sound devices: the bench measures the API alone.
-    env: {
-      ...process.env,
-      KIWI_DATA_DIR: dataDir,
-      KIWI_PORT: '0',
-      KIWI_LOG_LEVEL: 'info',
-      KIWI_AUTO_DOWNLOAD_MODELS: 'false',
-      KIWI_AUDIO_INPUT: 'none',
-      KIWI_AUDIO_OUTPUT: 'none',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = /Kiwi is listening on (http:\/\/[^"\s]+)/.exec(seen);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`kiwi serve exited with ${code} before listening`)));
-  });
+  // No model downloads and no sound devices: the bench measures the API alone.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/main.ts', 'serve'], { env: kiwiServeEnv(dataDir, 0, { ...NO_SOUND_DEVICES, ...env }), stdio: ['ignore', 'pipe', 'inherit'] });
+  const { url } = await whenListening(child, { timeoutMs: 120_000 });
   return {
     url,
     child,

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { appRoot } from '../../main/platform/paths.ts';
+import { kiwiServeEnv, whenListening } from '../../main/testing/kiwi-serve.ts';
 
 /**
  * A real `kiwi serve` for the browser tests: its own process (as `npm run serve` runs it), on
@@ -44,38 +45,9 @@ export async function startKiwiServer(options: ServerOptions): Promise<KiwiServe
   let port = 0;
 
   const launch = async () => {
-    const proc = spawn(TSX, ['main/cli/main.ts', 'serve'], {
-      cwd: appRoot,
-      env: {
-        ...process.env,
-        KIWI_DATA_DIR: dataDir,
-        KIWI_HOST: '127.0.0.1',
-        KIWI_PORT: String(port),
-        KIWI_LOG_LEVEL: 'info',
-        KIWI_AUTO_DOWNLOAD_MODELS: 'false', // tests never reach for the internet; they install from local files
-        ...options.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proc = spawn(TSX, ['main/cli/main.ts', 'serve'], { cwd: appRoot, env: kiwiServeEnv(dataDir, port, options.env), stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
-    proc.stderr!.on('data', (chunk: Buffer) => void log.write(chunk));
-    const url = await new Promise<string>((resolve, reject) => {
-      let seen = '';
-      const timer = setTimeout(() => reject(new Error(`kiwi serve did not start within 60 s; see e2e/output/${options.name}.server.log`)), 60_000);
-      proc.stdout!.on('data', (chunk: Buffer) => {
-        void log.write(chunk);
-        seen += chunk.toString();
-        const match = /Kiwi is listening on (http:\/\/[^"\s]+)/.exec(seen);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-      proc.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`kiwi serve exited with ${code} before listening; see e2e/output/${options.name}.server.log`));
-      });
-    });
+    const { url } = await whenListening(proc, { timeoutMs: 60_000, onOutput: (chunk) => void log.write(chunk), hint: `see e2e/output/${options.name}.server.log` });
     port = Number(new URL(url).port);
     return url;
   };

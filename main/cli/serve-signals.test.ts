@@ -3,6 +3,8 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../platform/paths.ts';
+import { freePort, kiwiServeEnv, NO_SOUND_DEVICES, whenListening } from '../testing/kiwi-serve.ts';
+import { pidAlive as alive } from '../testing/pid-alive.ts';
 import { makeTempDir } from '../testing/kiwi-test-server.ts';
 
 /**
@@ -11,16 +13,6 @@ import { makeTempDir } from '../testing/kiwi-test-server.ts';
  * `sh -c`, which dies on it without passing it on; before the fix the node server kept running).
  * SIGINT is Ctrl-C in a terminal, which signals the whole foreground process group.
  */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
 const portOpen = (port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
@@ -30,15 +22,6 @@ const portOpen = (port: number) =>
     });
     socket.once('error', () => resolve(false));
   });
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false; // ESRCH: gone
-  }
-};
 
 describe.skipIf(process.platform === 'win32')('stopping the headless server with a signal', () => {
   let dataDir: string;
@@ -60,36 +43,14 @@ describe.skipIf(process.platform === 'win32')('stopping the headless server with
     const port = await freePort();
     const child = spawn(command, command === 'npx' ? ['--no', ...args] : ['-s', ...args], {
       cwd: appRoot,
-      env: {
-        ...process.env,
-        KIWI_DATA_DIR: dataDir,
-        KIWI_HOST: '127.0.0.1',
-        KIWI_PORT: String(port),
-        KIWI_AUDIO_INPUT: 'none',
-        KIWI_AUDIO_OUTPUT: 'none',
-        KIWI_AUTO_DOWNLOAD_MODELS: 'false',
-        KIWI_LOG_LEVEL: 'info',
-      },
+      env: kiwiServeEnv(dataDir, port, NO_SOUND_DEVICES),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: group, // its own process group, like a terminal's foreground job
     });
     let output = '';
     // 'close': every process holding the pipes (npm, sh, Kiwi) has exited and all output is read
     const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-    const serverPid = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "listening" line within 150 s:\n${output}`)), 150_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const line = output.split('\n').find((l) => l.includes('Kiwi is listening on'));
-        if (line) {
-          clearTimeout(timer);
-          resolve((JSON.parse(line) as { pid: number }).pid);
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`exited (${code}) before listening:\n${output}`)));
-    });
+    const { pid: serverPid } = await whenListening(child, { timeoutMs: 150_000, onOutput: (chunk) => (output += chunk.toString()) });
     expect(serverPid).not.toBe(child.pid); // the server is a child of the chain, not the process we signal
     expect(await portOpen(port)).toBe(true);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../contract/config.ts';
 import type { SttStream } from '../stages.ts';
-import { ListeningSession, type Utterance } from './listening-session.ts';
+import { ListeningSession, type SessionHooks, type SessionParts, type Utterance } from './listening-session.ts';
 import { EnergyVad } from './testing/energy-vad.ts';
 
 /**
@@ -21,26 +21,25 @@ class ScriptedStream implements SttStream {
 
 const frame = (value: number) => new Float32Array(1600).fill(value);
 
+/** A session over an energy VAD that collects its utterances; `parts` and `hooks` add to (or replace) the defaults. */
+function startSession(voice: typeof DEFAULT_CONFIG.voice, { parts = {}, hooks = {}, awaitTurns = true }: { parts?: Partial<SessionParts>; hooks?: Partial<SessionHooks>; awaitTurns?: boolean } = {}) {
+  const utterances: Utterance[] = [];
+  const session = new ListeningSession(
+    'test',
+    { vad: new EnergyVad(), ...parts },
+    () => voice,
+    { speechStarted: () => undefined, wake: () => undefined, utterance: (u) => void utterances.push(u), bargeIn: () => undefined, speaking: () => false, ...hooks },
+    { awaitTurns },
+  );
+  return { session, utterances };
+}
+
 describe('ListeningSession', () => {
   it('cuts the utterance with its pre-roll, and a streaming recognizer follows it from the pre-roll on', async () => {
     const partials: string[] = [];
-    const utterances: Utterance[] = [];
     const stream = new ScriptedStream();
     const voice = { ...DEFAULT_CONFIG.voice, preroll_ms: 200, min_silence_ms: 300 };
-    const session = new ListeningSession(
-      'test',
-      { vad: new EnergyVad(), openStream: () => stream },
-      () => voice,
-      {
-        speechStarted: () => undefined,
-        wake: () => undefined,
-        utterance: (u) => void utterances.push(u),
-        bargeIn: () => undefined,
-        speaking: () => false,
-        partial: (_source, text) => partials.push(text),
-      },
-      { awaitTurns: true },
-    );
+    const { session, utterances } = startSession(voice, { parts: { openStream: () => stream }, hooks: { partial: (_source, text) => partials.push(text) } });
     for (const v of [0, 0, 0, 0.5, 0.5, 0.5, 0, 0, 0, 0, 0, 0]) await session.push(frame(v));
     expect(utterances).toHaveLength(1);
     const u = utterances[0]!;
@@ -58,26 +57,13 @@ describe('ListeningSession', () => {
 describe('ListeningSession: early transcripts and the endpoint', () => {
   /** A session whose early transcripts come from `speculate`; it records every call and whether it was thrown away. */
   function setup(speculate: (samples: Float32Array) => Promise<string>, voiceOverrides: Partial<typeof DEFAULT_CONFIG.voice> = {}, awaitTurns = true) {
-    const utterances: Utterance[] = [];
     const calls: Array<{ samples: number; signal: AbortSignal }> = [];
     const voice = { ...DEFAULT_CONFIG.voice, preroll_ms: 0, min_silence_ms: 800, max_silence_ms: 800, speculative_ms: 200, unfinished_silence_ms: 2000, ...voiceOverrides };
-    const session = new ListeningSession(
-      'test',
-      { vad: new EnergyVad() },
-      () => voice,
-      {
-        speechStarted: () => undefined,
-        wake: () => undefined,
-        utterance: (u) => void utterances.push(u),
-        bargeIn: () => undefined,
-        speaking: () => false,
-        speculate: (samples, _utterance, signal) => {
-          calls.push({ samples: samples.length, signal });
-          return speculate(samples).then((text) => ({ text, language: 'en', verdict: text.endsWith('for') ? ('unfinished' as const) : ('complete' as const) }));
-        },
-      },
-      { awaitTurns },
-    );
+    const speculateHook: SessionHooks['speculate'] = (samples, _utterance, signal) => {
+      calls.push({ samples: samples.length, signal });
+      return speculate(samples).then((text) => ({ text, language: 'en', verdict: text.endsWith('for') ? ('unfinished' as const) : ('complete' as const) }));
+    };
+    const { session, utterances } = startSession(voice, { hooks: { speculate: speculateHook }, awaitTurns });
     const play = async (frames: number[]) => {
       for (const v of frames) await session.push(frame(v));
     };
