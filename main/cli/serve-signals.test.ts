@@ -3,7 +3,8 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../platform/paths.ts';
-import { freePort, kiwiServeEnv, NO_SOUND_DEVICES, whenListening } from '../testing/kiwi-serve.ts';
+import { freePort } from '../testing/free-port.ts';
+import { kiwiServeEnv, NO_SOUND_DEVICES, whenListening } from '../testing/kiwi-serve.ts';
 import { pidAlive as alive } from '../testing/pid-alive.ts';
 import { makeTempDir } from '../testing/kiwi-test-server.ts';
 

@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import net from 'node:net';
 
 /**
  * Helpers for tests and benches that run `kiwi serve` as its own process (the browser tests, the
  * signal tests, the benches): the environment it gets, and the moment it says it is listening.
+ * (A port for it: main/testing/free-port.ts.)
  */
 
 /** The test machine's own microphone and speaker stay out (env wins over config.yaml's audio.*). */
@@ -60,17 +60,5 @@ export function whenListening(child: ChildProcess, { timeoutMs, onOutput, hint =
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.once('exit', (code) => waiting && fail(`exited (${code}) before listening`));
-  });
-}
-
-/** A port nothing listens on right now (the OS picks it), for a server that must be told its port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
   });
 }

@@ -1,9 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../testing/free-port.ts';
 
 /**
  * A real Mosquitto broker (Debian's `mosquitto`, installed by .ci/run) on 127.0.0.1 and a free
@@ -30,14 +30,6 @@ export function mosquittoMissing(): string | null {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'mosquitto is not installed (apt-get install -y mosquitto mosquitto-clients)';
   }
   return null;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export async function startMosquitto(options: { users?: Record<string, string> } = {}): Promise<Mosquitto> {
