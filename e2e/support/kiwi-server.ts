@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { appRoot } from '../../main/platform/paths.ts';
-import { kiwiServeEnv, whenListening } from '../../main/testing/kiwi-serve.ts';
+import { kiwiServeEnv, spawnKiwiServe, whenListening } from '../../main/testing/kiwi-serve.ts';
 
 /**
  * A real `kiwi serve` for the browser tests: its own process (as `npm run serve` runs it), on
@@ -33,7 +33,6 @@ export interface ServerOptions {
 }
 
 export const OUTPUT_DIR = path.join(appRoot, 'e2e', 'output');
-const TSX = path.join(appRoot, 'node_modules', '.bin', 'tsx');
 
 export async function startKiwiServer(options: ServerOptions): Promise<KiwiServer> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-e2e-'));
@@ -45,7 +44,7 @@ export async function startKiwiServer(options: ServerOptions): Promise<KiwiServe
   let port = 0;
 
   const launch = async () => {
-    const proc = spawn(TSX, ['main/cli/main.ts', 'serve'], { cwd: appRoot, env: kiwiServeEnv(dataDir, port, options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawnKiwiServe(kiwiServeEnv(dataDir, port, options.env));
     child = proc;
     const { url } = await whenListening(proc, { timeoutMs: 60_000, onOutput: (chunk) => void log.write(chunk), hint: `see e2e/output/${options.name}.server.log` });
     port = Number(new URL(url).port);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -10,9 +9,9 @@ import { EventEnvelope } from '../contract/events.ts';
 import { Engine } from '../engine/engine.ts';
 import { routes } from '../contract/routes.ts';
 import { FakeHomeAssistant } from '../testing/fake-home-assistant.ts';
+import { spawnKiwiServe } from '../testing/kiwi-serve.ts';
 import { eventually, httpRequest, makeTempDir, startTestKiwi, type TestKiwi, type TestResponse } from '../testing/kiwi-test-server.ts';
 import { TestWsClient, expectUpgradeRefused, wsUrl } from '../testing/ws-client.ts';
-import { appRoot } from '../platform/paths.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 
 /**
@@ -667,23 +666,17 @@ describe('Home Assistant (against a stand-in for Home Assistant, not the real th
 });
 
 describe('the real CLI: kiwi serve', () => {
-  const tsx = path.join(appRoot, 'node_modules', '.bin', 'tsx');
-
   interface Served {
     url: Promise<string>;
     exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
     output: () => string;
     kill: (signal: NodeJS.Signals) => void;
-    /** If still running: SIGTERM (tsx relays it to the server), then SIGKILL after 5 s. */
+    /** If still running: SIGTERM, then SIGKILL after 5 s. */
     ensureStopped: () => Promise<void>;
   }
 
   function serve(env: Record<string, string>): Served {
-    const child = spawn(tsx, ['main/cli/main.ts', 'serve'], {
-      cwd: appRoot,
-      env: { ...process.env, KIWI_LOG_LEVEL: 'info', KIWI_HOST: '127.0.0.1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnKiwiServe({ ...process.env, KIWI_LOG_LEVEL: 'info', KIWI_HOST: '127.0.0.1', ...env });
     let out = '';
     const url = new Promise<string>((resolve, reject) => {
       const onData = (chunk: Buffer) => {

@@ -1,10 +1,22 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { appRoot } from '../platform/paths.ts';
 
 /**
  * Helpers for tests and benches that run `kiwi serve` as its own process (the browser tests, the
  * signal tests, the benches): the environment it gets, and the moment it says it is listening.
  * (A port for it: main/testing/free-port.ts.)
  */
+
+/**
+ * `kiwi serve` as the package's `kiwi` bin runs it: one Node process with tsx's loader inside.
+ * Not the tsx CLI, whose wrapper process relays signals through a 30 ms handshake with its child:
+ * on a loaded machine a SIGTERM then ends the wrapper with 143 while Kiwi is still stopping.
+ */
+export function spawnKiwiServe(env: NodeJS.ProcessEnv): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, [path.join(appRoot, 'bin', 'kiwi.mjs'), 'serve'], { cwd: appRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
 
 /** The test machine's own microphone and speaker stay out (env wins over config.yaml's audio.*). */
 export const NO_SOUND_DEVICES = { KIWI_AUDIO_INPUT: 'none', KIWI_AUDIO_OUTPUT: 'none' };
