@@ -4,12 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pidAlive as alive } from '../../testing/pid-alive.ts';
+import { settledBeforeNextTurn } from '../../testing/settled.ts';
 import type { Pcm } from '../stages.ts';
 import { AudioHub } from './audio-hub.ts';
 import { findExecutable } from './processes.ts';
 import { findSpeaker, linuxOutputReachable, speakerAvailable, SystemSpeakerSink, type Player } from './system-output.ts';
 import { decodeWav } from './wav.ts';
-import { settledBeforeNextTurn } from '../../testing/settled.ts';
 import { WavFileSink } from './wav-sink.ts';
 
 /**

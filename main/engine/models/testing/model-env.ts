@@ -8,7 +8,9 @@ import { describe, it } from 'vitest';
 export function describeWithModels(name: string, body: (modelsDir: string) => void): void {
   const dir = process.env.KIWI_TEST_MODELS_DIR;
   if (dir) {
-    describe(name, () => body(dir));
+    // Real models on a machine shared with other work: a test without a ceiling of its own gets 2
+    // minutes, not the unit tests' 20 s (beside two busy loops a 20 s wake-word test timed out).
+    describe(name, { timeout: 120_000 }, () => body(dir));
     return;
   }
   const how = 'run: export KIWI_TEST_MODELS_DIR="$(npm run -s test:models | tail -n 1)"';
