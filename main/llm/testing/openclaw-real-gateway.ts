@@ -145,7 +145,8 @@ export class RealOpenClawGateway {
     this.#child = child;
     const from = this.#log.length; // a restart waits for its own "ready", not the last run's
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the OpenClaw gateway did not get ready in 180 s:\n${this.#log.slice(-4000)}`)), 180_000);
+      // 180 s was not enough beside two busy loops at load 13-16 (Node 24 starting a large gateway on 2 cores).
+      const timer = setTimeout(() => reject(new Error(`the OpenClaw gateway did not get ready in 360 s:\n${this.#log.slice(-4000)}`)), 360_000);
       const onData = (data: Buffer) => {
         this.#log += data.toString();
         // eslint-disable-next-line no-control-regex
