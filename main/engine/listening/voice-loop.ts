@@ -8,6 +8,7 @@ import type { TurnRun } from '../turns/turn-run.ts';
 import type { Verdict } from './endpointer.ts';
 import { ListeningSession, type Speculate, type Utterance } from './listening-session.ts';
 import { judgePhrase } from './phrase-end.ts';
+import { TurnQueue } from './turn-queue.ts';
 import type { IdentifiedSpeaker, SpeakerIdentifier, TurnResult } from './turn.ts';
 import { SAMPLE_RATE } from '../../contract/audio.ts';
 
@@ -53,6 +54,8 @@ export interface Heard {
 export type UtteranceCapture = (audio: { samples: Float32Array; sampleRate: number }) => Promise<string | null>;
 
 const CAPTURE_WINDOW_MS = 30_000;
+/** Utterances that may wait behind the one being understood before the oldest is dropped. */
+const MAX_WAITING_TURNS = 3;
 /** How long after Kiwi's playback its voice can still reach the microphone (room echo, output latency). */
 const ECHO_TAIL = 0.7 * RATE;
 
@@ -93,7 +96,7 @@ interface SourceState {
  */
 export class VoiceLoop {
   readonly #sources = new Map<string, SourceState>();
-  #turns: Promise<void> = Promise.resolve();
+  readonly #queue = new TurnQueue(MAX_WAITING_TURNS);
 
   constructor(private readonly host: VoiceLoopHost) {}
 
@@ -175,11 +178,13 @@ export class VoiceLoop {
           turnId();
           const turn = state.turn!;
           state.turn = null; // the next utterance is a turn of its own
-          const run = this.#turns.then(() => this.#understand(state, utterance, turn));
-          this.#turns = run.catch((err: unknown) => {
+          const run = this.#queue.enqueue(
+            () => this.#understand(state, utterance, turn),
+            () => this.#dropped(state, turn),
+          );
+          return run.catch((err: unknown) => {
             host.bus.emit('ERROR', { code: 'turn_failed', message: describeError(err), turn_id: turn.id }, 'engine');
           });
-          return this.#turns;
         },
       },
       options,
@@ -217,6 +222,13 @@ export class VoiceLoop {
     const match = this.host.matchWake(text, config.wake_word, language);
     if (match.matched && !match.command.trim()) return null;
     return judgePhrase(match.matched ? match.command : text, language);
+  }
+
+  /** Pushed out of the queue by newer speech: the turn ends, said so, without being understood. */
+  #dropped(state: SourceState, turn: TurnRun): void {
+    if (state.cancelled) return;
+    const why = `dropped: ${MAX_WAITING_TURNS} newer utterances were waiting (Kiwi fell behind)`;
+    this.host.result({ turn_id: turn.id, wake: false, transcript: '', language: this.host.config().language, speaker: null, command: null, reply: null, ignored: why, timings_ms: turn.timings() });
   }
 
   async #understand(state: SourceState, utterance: Utterance, turn: TurnRun): Promise<void> {
