@@ -56,6 +56,7 @@ export type UtteranceCapture = (audio: { samples: Float32Array; sampleRate: numb
 const CAPTURE_WINDOW_MS = 30_000;
 /** Utterances that may wait behind the one being understood before the oldest is dropped. */
 const MAX_WAITING_TURNS = 3;
+const SOURCE_LEFT = 'the source left';
 /** How long after Kiwi's playback its voice can still reach the microphone (room echo, output latency). */
 const ECHO_TAIL = 0.7 * RATE;
 
@@ -224,16 +225,18 @@ export class VoiceLoop {
     return judgePhrase(match.matched ? match.command : text, language);
   }
 
-  /** Pushed out of the queue by newer speech: the turn ends, said so, without being understood. */
-  #dropped(state: SourceState, turn: TurnRun): void {
-    if (state.cancelled) return;
-    const why = `dropped: ${MAX_WAITING_TURNS} newer utterances were waiting (Kiwi fell behind)`;
+  /** A turn that ends without being understood (its source left, or newer speech pushed it out) still ends, saying why. */
+  #unheard(turn: TurnRun, why: string): void {
     this.host.result({ turn_id: turn.id, wake: false, transcript: '', language: this.host.config().language, speaker: null, command: null, reply: null, ignored: why, timings_ms: turn.timings() });
+  }
+
+  #dropped(state: SourceState, turn: TurnRun): void {
+    this.#unheard(turn, state.cancelled ? SOURCE_LEFT : `dropped: ${MAX_WAITING_TURNS} newer utterances were waiting (Kiwi fell behind)`);
   }
 
   async #understand(state: SourceState, utterance: Utterance, turn: TurnRun): Promise<void> {
     const { host } = this;
-    if (state.cancelled) return;
+    if (state.cancelled) return this.#unheard(turn, SOURCE_LEFT);
     const config = host.config();
     const seconds = (utterance.end - utterance.start) / RATE;
     // Voice timings count from the arrival of the last voiced frame (what the user feels).
@@ -269,7 +272,7 @@ export class VoiceLoop {
     ]);
     const base = { turn_id: turn.id, transcript: heard.text, language: heard.language, timings_ms: turn.timings() };
     if (!heard.text.trim()) return ignore('no speech recognised', base);
-    if (state.cancelled) return ignore('the source left', base);
+    if (state.cancelled) return ignore(SOURCE_LEFT, base);
 
     const match = host.matchWake(heard.text, config.wake_word, heard.language);
     const wake = Boolean(utterance.wake) || match.matched;
