@@ -11,6 +11,9 @@ import { BuiltinCommands, LastVoiceSlot, type EnrollIntent } from '../dialogue/c
 import type { Pcm } from '../engine/stages.ts';
 import { createLlmTurn } from '../dialogue/llm-turn.ts';
 import { ModelDownloads } from './model-downloads.ts';
+import { createHandsFree } from './hands-free.ts';
+import type { OwnerHandsFree } from '../engine/listening/hands-free.ts';
+import { isHouseholdOpen } from '../speakers/roles.ts';
 import { createRouter, type RouterDeps } from '../dialogue/router.ts';
 import type { TurnHandler } from '../engine/listening/turn.ts';
 import { describeError } from '../platform/errors.ts';
@@ -84,6 +87,12 @@ export class KiwiRuntime {
   #built: BuiltParts = { parts: {}, missing: {}, notes: [], wanted: [] };
   /** The LLM client, beside the engine: a provider change replaces it and nothing else. */
   readonly llm: LlmSlot;
+  /** Owner hands-free (voice.owner_hands_free): it outlives engine rebuilds. */
+  readonly handsFree: OwnerHandsFree;
+  readonly #closeHandsFree: () => void;
+  readonly #commands = new BuiltinCommands();
+  /** voice.greeting is said once per process. */
+  #greeted = false;
 
   private constructor(
     readonly config: ConfigService,
@@ -100,7 +109,8 @@ export class KiwiRuntime {
   ) {
     this.models = new ModelDownloads({ modelsDir: () => paths.models, catalog: () => loadCatalog(paths.catalog), bus, logger });
     const phrases = new LlmPhraseBook();
-    const commands = new BuiltinCommands();
+    const commands = this.#commands;
+    ({ handsFree: this.handsFree, close: this.#closeHandsFree } = createHandsFree({ config, store, bus, clock }));
     const commandDeps = {
       config,
       souls,
@@ -266,10 +276,12 @@ export class KiwiRuntime {
   status(webAudioClients: number): Status {
     const cfg = this.config.current;
     const state = this.#engine.state;
+    const tts = this.#engine.parts.tts ? (this.#engine.fallbacks.find((f) => f.stage === 'tts')?.used ?? cfg.tts_provider) : 'none';
     return {
       state,
       language: cfg.language,
-      tts_provider: cfg.tts_provider,
+      tts_provider: tts,
+      tts_configured: cfg.tts_provider,
       is_speaking: state === 'SPEAKING',
       is_processing: state === 'PROCESSING' || state === 'THINKING',
       is_running: true,
@@ -277,7 +289,9 @@ export class KiwiRuntime {
       active_speaker: this.#engine.activeSpeaker,
       active_soul: this.souls.active.id,
       homeassistant_connected: this.homeassistant.status().connected,
-      listening: cfg.listening,
+      listening: cfg.listening && this.#engine.canListen,
+      household_open: isHouseholdOpen(this.store.speakers.list()),
+      hands_free_active: this.handsFree.active,
       web_audio_clients: webAudioClients,
       missing: this.missing,
       rebuilding: this.#engine.rebuilding,
@@ -322,6 +336,7 @@ export class KiwiRuntime {
   }
 
   async close(): Promise<void> {
+    this.#closeHandsFree();
     this.timers.close();
     await this.security.close();
     this.models.abortAll();
@@ -381,6 +396,16 @@ export class KiwiRuntime {
     this.#swapEngine(built);
     for (const line of [...this.missing, ...built.notes]) this.logger.warn(`engine: ${line}`);
     if (this.config.current.auto_download_models) this.#installOnFirstUse(built.wanted);
+    this.#greet();
+  }
+
+  /** voice.greeting: said once, by the first engine that has a voice; an empty text is the language's own greeting. */
+  #greet(): void {
+    const { language, wake_word: wakeWord, voice } = this.config.current;
+    if (this.#greeted || !voice.greeting.enabled || !this.#engine.parts.tts) return;
+    this.#greeted = true;
+    const text = voice.greeting.text.trim() || this.#commands.greeting(language, wakeWord);
+    this.#engine.speak(text).done.catch((err: unknown) => this.logger.error({ err }, 'the greeting failed'));
   }
 
   /** Replace the engine (cheap: it holds no models of its own) and start the new one. */
@@ -393,6 +418,7 @@ export class KiwiRuntime {
       built,
       rebuilding,
       identifier: this.identification,
+      handsFree: this.handsFree,
       handler: this.#router,
       // While an alarm rings, "stop" and "snooze" need no wake word.
       matchWake: this.#timerVoice.wakeMatcher((text, word, language) => matchWakeWord(text, word, language)),

@@ -56,6 +56,22 @@ const OpenClawTarget = z
   })
   .strict();
 
+/** The enrolled owner talks without the wake word while no other voice has spoken for `guest_cooldown_s`. */
+const OwnerHandsFree = z
+  .object({
+    enabled: z.boolean().describe('the owner may speak without the wake word while no one else has spoken recently'),
+    guest_cooldown_s: z.number().min(0).max(3600).describe('how long after another voice (unknown or another speaker) the wake word is needed again'),
+  })
+  .strict();
+
+/** Said once when Kiwi has started with a voice. */
+const Greeting = z
+  .object({
+    enabled: z.boolean(),
+    text: z.string().max(300).describe("what to say; empty: the language's own greeting"),
+  })
+  .strict();
+
 const groups = {
   llm: z
     .object({
@@ -98,6 +114,8 @@ const groups = {
       speculative_ms: z.number().int().min(0).max(1000).describe('silence after which the utterance is transcribed ahead of the endpoint (0: off)'),
       smart_endpoint: z.boolean().describe('a complete command ends at its early transcript; an unfinished phrase waits longer'),
       unfinished_silence_ms: z.number().int().min(100).max(5000).describe('silence an unfinished phrase ("set a timer for…") gets before the turn ends'),
+      owner_hands_free: OwnerHandsFree,
+      greeting: Greeting,
     })
     .strict(),
   /** Clock for timers, alarms and reminders: 'system' follows the machine's time zone. */
@@ -241,6 +259,8 @@ export const DEFAULT_CONFIG: Config = {
     speculative_ms: 180,
     smart_endpoint: true,
     unfinished_silence_ms: 2000,
+    owner_hands_free: { enabled: false, guest_cooldown_s: 120 },
+    greeting: { enabled: false, text: '' },
   },
   clock: { time_zone: 'system' },
   security: { approval_timeout_s: 120, max_pending: 10, audit_max_entries: 10_000 },
@@ -288,7 +308,11 @@ export const ConfigPatchSchema = z
     llm: groups.llm.partial().extend({ openclaw: OpenClawTarget.partial().strict().optional() }).strict().optional(),
     homeassistant: groups.homeassistant.partial().strict().optional(),
     souls: groups.souls.partial().strict().optional(),
-    voice: groups.voice.partial().strict().optional(),
+    voice: groups.voice
+      .partial()
+      .extend({ owner_hands_free: OwnerHandsFree.partial().strict().optional(), greeting: Greeting.partial().strict().optional() })
+      .strict()
+      .optional(),
     clock: groups.clock.partial().strict().optional(),
     security: groups.security.partial().strict().optional(),
     policy: groups.policy.partial().strict().optional(),
