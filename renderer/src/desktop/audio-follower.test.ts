@@ -51,6 +51,18 @@ describe('hidden audio window: microphone follows listening', () => {
     expect(s.unsubscribed()).toBe(true);
   });
 
+  it('starts the microphone once a new engine can listen (a VAD was installed): status.listening decides, not the config switch', async () => {
+    const s = setup(false);
+    followListening(s.client, () => s.mic);
+    s.event('CONNECTED');
+    s.event('CONFIG_CHANGED', { updated: { listening: true } }); // on in config, but no VAD yet: status still says false
+    await new Promise((r) => setTimeout(r, 10));
+    expect(s.mic.starts).toBe(0);
+    vi.mocked(s.client.call).mockResolvedValue({ listening: true } as never);
+    s.event('ENGINE_READY', { missing: [] });
+    await vi.waitFor(() => expect(s.mic.status).toBe('on'));
+  });
+
   it('leaves the microphone off while Kiwi is not listening', async () => {
     const s = setup(false);
     followListening(s.client, () => s.mic);

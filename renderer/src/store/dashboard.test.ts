@@ -47,7 +47,7 @@ describe('dashboard store', () => {
     calls.length = 0;
     useDashboard.getState().receive(client, ev('SPEAKER_UPDATED', { id: 'spk_001' }));
     useDashboard.getState().receive(client, ev('LLM_TOKEN', { token: 'hi' }));
-    expect(calls).toEqual(['listSpeakers']);
+    expect(calls).toEqual(['listSpeakers', 'status']); // a profile change may enrol the owner: status.household_open
   });
 
   it('reloads everything when the event stream (re)connects', async () => {
