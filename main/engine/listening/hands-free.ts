@@ -55,7 +55,7 @@ export class OwnerHandsFree implements HandsFreeGate {
   heard(speaker: IdentifiedSpeaker | null): void {
     if (isOwnerVoice(speaker)) return;
     this.#lastOther = this.deps.clock.now();
-    this.refresh('other_voice');
+    this.#refresh('other_voice');
   }
 
   allows(speaker: IdentifiedSpeaker | null): boolean {
@@ -64,16 +64,16 @@ export class OwnerHandsFree implements HandsFreeGate {
 
   /** voice.owner_hands_free changed. */
   settingsChanged(): void {
-    this.refresh(this.deps.settings().enabled ? 'enabled' : 'disabled');
+    this.#refresh(this.deps.settings().enabled ? 'enabled' : 'disabled');
   }
 
   /** A profile was added, changed or deleted: the owner may have come or gone. */
   speakersChanged(): void {
-    this.refresh(this.deps.ownerEnrolled() ? 'owner_enrolled' : 'no_owner');
+    this.#refresh(this.deps.ownerEnrolled() ? 'owner_enrolled' : 'no_owner');
   }
 
   /** Report a change of `active`, and wake up when the cooldown after the last other voice runs out. */
-  refresh(reason: HandsFreeReason): void {
+  #refresh(reason: HandsFreeReason): void {
     this.#cancelTimer?.();
     this.#cancelTimer = null;
     const active = this.active;
@@ -83,7 +83,7 @@ export class OwnerHandsFree implements HandsFreeGate {
     }
     if (!active && this.enabled) {
       const left = this.#lastOther + this.#cooldownMs() - this.deps.clock.now();
-      this.#cancelTimer = this.deps.clock.setTimer(() => this.refresh('quiet'), left);
+      this.#cancelTimer = this.deps.clock.setTimer(() => this.#refresh('quiet'), left);
     }
   }
 
