@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useMic } from '../../audio/mic-store.ts';
 import { useClient } from '../../client/client-context.ts';
 import { useCan } from '../../store/dashboard.ts';
 import { InlineError, Panel } from '../../ui/Panel.tsx';
@@ -26,6 +27,12 @@ export function ControlsPanel() {
     if (phrase) act(() => client.call('ttsTest', { body: { text: phrase } }), `Speaking: “${phrase}”`);
   };
   const needs = (ok: boolean, scope: string) => (ok ? undefined : `needs the ${scope} scope`);
+  const stop = () => {
+    // A reply already sent to this page keeps playing here unless the page stops it too.
+    const mic = useMic.getState();
+    if (mic.status === 'on') mic.stopSpeaking();
+    act(() => client.call('stop'), 'Stopped.');
+  };
 
   return (
     <Panel id="controls" title="Controls">
@@ -36,7 +43,7 @@ export function ControlsPanel() {
           data-testid="stop-all"
           disabled={!canControl}
           title={needs(canControl, 'control') ?? 'Stop speaking, the answer being written and any ringing timer'}
-          onClick={() => act(() => client.call('stop'), 'Stopped.')}
+          onClick={stop}
         >
           ■ Stop
         </button>

@@ -1,5 +1,5 @@
 import { formatBytes } from '../../../../main/engine/models/progress.ts';
-import { useClient } from '../../client/client-context.ts';
+import { useClient, useShell } from '../../client/client-context.ts';
 import type { Answer } from '../../client/kiwi-client.ts';
 import { useCan, useDashboard } from '../../store/dashboard.ts';
 import type { DownloadProgress } from '../../store/downloads.ts';
@@ -30,6 +30,7 @@ export function FirstRunPanel() {
   const config = useDashboard((s) => s.data.config);
   const plan = useDashboard((s) => s.data.setup);
   const speakers = useDashboard((s) => s.data.speakers?.speakers);
+  const { desktop } = useShell();
   if (!status || !config || !plan) return null;
 
   const lines = capabilities(status, { wakeWord: config.wake_word, llmModel: config.llm.model });
@@ -73,13 +74,16 @@ export function FirstRunPanel() {
         <li data-testid="step-talk">
           <h3>Talk to Kiwi</h3>
           <p>
-            Switch on the microphone below and say <q>{config.wake_word || 'Kiwi'}, what time is it?</q> — or type to Kiwi under <a href="#/conversation">Conversation</a>.
+            {desktop ? 'Say' : 'Switch on the microphone below and say'} <q>{capitalized(config.wake_word || 'kiwi')}, what time is it?</q> — or type to Kiwi under{' '}
+            <a href="#/conversation">Conversation</a>.
           </p>
         </li>
       </ol>
     </Panel>
   );
 }
+
+const capitalized = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 
 function DownloadStep({ stages, bytes }: { stages: Stage[]; bytes: number }) {
   const client = useClient();
