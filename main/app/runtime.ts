@@ -425,15 +425,16 @@ export class KiwiRuntime {
 
   /**
    * Download `ids` in the background (one already downloading is joined, not restarted); once they
-   * are all done and any was installed, rebuild the stages still waiting for a model. Resolves when
-   * the downloads have started, with the promise of that whole install.
+   * are all done and any was installed, rebuild the stages still waiting for a model. Resolves once
+   * the downloads have started; a refusal (unknown id, no checksum) rejects.
    */
-  async installModels(ids: string[]): Promise<{ done: Promise<void> }> {
-    const started = await Promise.all(
+  async installModels(ids: string[]): Promise<void> {
+    const installed = await Promise.all(
       ids.map(async (id) => (this.models.isRunning(id) ? this.models.finished(id) : (await this.models.start(id, { trustUnverified: false })).installed)),
     );
-    const done = Promise.all(started).then((installed) => (installed.some(Boolean) ? this.#rebuild(this.#unreadyStages(), 'a model was installed') : undefined));
-    return { done };
+    void Promise.all(installed)
+      .then((done) => (done.some(Boolean) ? this.#rebuild(this.#unreadyStages(), 'a model was installed') : undefined))
+      .catch((err: unknown) => this.logger.error({ err }, 'rebuilding the engine after a model download failed'));
   }
 
   /** The stages that could not be built or run on a fallback (a model download may have fixed them). */
