@@ -10,6 +10,7 @@ import { EventBus } from '../engine/events/event-bus.ts';
 import { BuiltinCommands, LastVoiceSlot, type EnrollIntent } from '../dialogue/commands/index.ts';
 import type { Pcm } from '../engine/stages.ts';
 import { createLlmTurn } from '../dialogue/llm-turn.ts';
+import { FirstRunSetup } from './first-run.ts';
 import { ModelDownloads } from './model-downloads.ts';
 import { createHandsFree } from './hands-free.ts';
 import type { OwnerHandsFree } from '../engine/listening/hands-free.ts';
@@ -63,6 +64,8 @@ export class KiwiRuntime {
   readonly #triedDownloads = new Set<string>();
   /** Model downloads (API, dashboard, first use), one at a time per model. */
   readonly models: ModelDownloads;
+  /** The dashboard's first run: the recommended models for the language, downloaded in one go. */
+  readonly setup: FirstRunSetup;
   /** The last unknown (or blocked) voice heard, for "block / forget that voice". */
   readonly lastVoice = new LastVoiceSlot();
   /** What a command turns into: built-in command, Home Assistant or the LLM. */
@@ -108,6 +111,13 @@ export class KiwiRuntime {
     clock: Clock = systemClock,
   ) {
     this.models = new ModelDownloads({ modelsDir: () => paths.models, catalog: () => loadCatalog(paths.catalog), bus, logger });
+    this.setup = new FirstRunSetup({
+      config: () => config.current,
+      catalog: () => loadCatalog(paths.catalog),
+      modelsDir: () => paths.models,
+      listModels: () => this.models.list(),
+      install: (ids) => this.installModels(ids),
+    });
     const phrases = new LlmPhraseBook();
     const commands = this.#commands;
     ({ handsFree: this.handsFree, close: this.#closeHandsFree } = createHandsFree({ config, store, bus, clock }));
@@ -436,14 +446,26 @@ export class KiwiRuntime {
     if (fresh.length === 0) return;
     for (const id of fresh) this.#triedDownloads.add(id);
     this.logger.info(`downloading on first use: ${fresh.join(', ')} (progress: MODEL_DOWNLOAD_* events, the dashboard's models panel)`);
-    void Promise.all(fresh.map(async (id) => (await this.models.start(id, { trustUnverified: false })).installed))
-      .then((done) => (done.some(Boolean) ? this.#rebuild(this.#missingStages(), 'a model was installed') : undefined))
-      .catch((err: unknown) => this.logger.error({ err }, 'installing models on first use failed'));
+    void this.installModels(fresh).catch((err: unknown) => this.logger.error({ err }, 'installing models on first use failed'));
   }
 
-  /** The stages that could not be built (a model download may have fixed them). */
-  #missingStages(): PartName[] {
-    return PART_NAMES.filter((stage) => this.#built.missing[stage] !== undefined);
+  /**
+   * Download `ids` in the background (one already downloading is joined, not restarted); once they
+   * are all done and any was installed, rebuild the stages still waiting for a model. Resolves once
+   * the downloads have started; a refusal (unknown id, no checksum) rejects.
+   */
+  async installModels(ids: string[]): Promise<void> {
+    const installed = await Promise.all(
+      ids.map(async (id) => (this.models.isRunning(id) ? this.models.finished(id) : (await this.models.start(id, { trustUnverified: false })).installed)),
+    );
+    void Promise.all(installed)
+      .then((done) => (done.some(Boolean) ? this.#rebuild(this.#unreadyStages(), 'a model was installed') : undefined))
+      .catch((err: unknown) => this.logger.error({ err }, 'rebuilding the engine after a model download failed'));
+  }
+
+  /** The stages that could not be built or run on a fallback (a model download may have fixed them). */
+  #unreadyStages(): PartName[] {
+    return PART_NAMES.filter((stage) => this.#built.missing[stage] !== undefined || this.#built.fallbacks?.some((f) => f.stage === stage));
   }
 
   /** A security line (an approval that expired, or was answered elsewhere) is spoken once the engine is free; without a voice, events and Telegram carry it. */

@@ -266,6 +266,41 @@ export const ModelDownloadStarted = z.object({
   id: ModelId,
 });
 
+/** First run: the model set the configured language needs, per engine part. */
+export const SetupPlan = z.object({
+  language: LanguageCode,
+  stages: z.array(
+    z.object({
+      stage: z.enum(['vad', 'wake', 'stt', 'speaker', 'tts']).describe('engine part (the transcript wake word and the system voice need no model)'),
+      ready: z.string().nullable().describe('the installed model this part runs on, if any'),
+      model: ModelInfo.nullable().describe('when `ready` is null: the catalog model to download for the language (null: the catalog has none for it)'),
+    }),
+  ),
+  download_bytes: z.number().int().describe('total size of the recommended models not installed yet'),
+});
+export const SetupDownloadStarted = z.object({
+  status: z.literal('downloading'),
+  ids: z.array(ModelId).describe('models downloading now (empty: everything recommended is installed)'),
+  bytes: z.number().int(),
+});
+
+/** OpenAI-compatible LLM servers running on this computer (loopback only), found by their model lists. */
+export const LocalLlmKind = z.enum(['ollama', 'lmstudio', 'llamacpp']);
+export const LocalLlmServers = z.object({
+  servers: z.array(
+    z.object({
+      kind: LocalLlmKind,
+      name: z.string().describe('Ollama, LM Studio or llama.cpp'),
+      port: z.number().int(),
+      base_url: z.string().describe('the llm.base_url to use it (llm.provider openai)'),
+      models: z.array(z.string()).describe('the models it serves, as llm.model takes them'),
+    }),
+  ),
+  checked: z
+    .array(z.object({ kind: LocalLlmKind, port: z.number().int(), error: z.string().nullable() }))
+    .describe('every port asked on 127.0.0.1 and why nothing usable answered there (null: found)'),
+});
+
 /** Timers, alarms and reminders (main/timers): instants are ISO-8601 UTC, wall-clock times are in config clock.time_zone. */
 export const TimerId = z.string().regex(/^tmr_[0-9]{1,12}$/, 'a timer id looks like tmr_001');
 export const TimerKind = z.enum(['timer', 'alarm', 'reminder']);

@@ -72,6 +72,16 @@ const Greeting = z
   })
   .strict();
 
+/** Where the dashboard looks for LLM servers on this computer (127.0.0.1 only): each one's usual port. */
+const LocalLlmPorts = z
+  .object({
+    ollama: z.number().int().min(1).max(65535),
+    lmstudio: z.number().int().min(1).max(65535),
+    llamacpp: z.number().int().min(1).max(65535),
+  })
+  .strict()
+  .describe('ports on 127.0.0.1 where GET /api/llm/local looks for Ollama, LM Studio and llama.cpp');
+
 const groups = {
   llm: z
     .object({
@@ -81,6 +91,7 @@ const groups = {
       api_key: z.string().max(512),
       timeout_s: z.number().min(1).max(600),
       openclaw: OpenClawTarget,
+      local_ports: LocalLlmPorts,
     })
     .strict(),
   homeassistant: z
@@ -236,7 +247,7 @@ export const DEFAULT_CONFIG: Config = {
   stt_device: 'cpu',
   stt_full_window: true,
   auto_download_models: true,
-  llm: { provider: 'none', base_url: '', model: '', api_key: '', timeout_s: 60, openclaw: { agent: 'main', session: 'kiwi', nsfw_agent: '', nsfw_session: '' } },
+  llm: { provider: 'none', base_url: '', model: '', api_key: '', timeout_s: 60, openclaw: { agent: 'main', session: 'kiwi', nsfw_agent: '', nsfw_session: '' }, local_ports: { ollama: 11434, lmstudio: 1234, llamacpp: 8080 } },
   homeassistant: { enabled: false, url: '', token: '', language: '' },
   souls: { default: 'default', allow_nsfw: false },
   voice: {
@@ -305,7 +316,7 @@ export const ConfigPatchSchema = z
   .object(flat)
   .partial()
   .extend({
-    llm: groups.llm.partial().extend({ openclaw: OpenClawTarget.partial().strict().optional() }).strict().optional(),
+    llm: groups.llm.partial().extend({ openclaw: OpenClawTarget.partial().strict().optional(), local_ports: LocalLlmPorts.partial().strict().optional() }).strict().optional(),
     homeassistant: groups.homeassistant.partial().strict().optional(),
     souls: groups.souls.partial().strict().optional(),
     voice: groups.voice

@@ -53,7 +53,7 @@ describe('dashboard store', () => {
   it('reloads everything when the event stream (re)connects', async () => {
     const { client, calls } = recordingClient();
     useDashboard.getState().receive(client, ev('CONNECTED', { state: 'IDLE' }));
-    expect(new Set(calls)).toEqual(new Set(['status', 'souls', 'getConfig', 'listSpeakers', 'languages', 'listModels', 'haStatus', 'integrations', 'listTimers', 'listApprovals']));
+    expect(new Set(calls)).toEqual(new Set(['status', 'souls', 'getConfig', 'listSpeakers', 'languages', 'listModels', 'haStatus', 'integrations', 'listTimers', 'listApprovals', 'setupPlan']));
     await expect.poll(() => useDashboard.getState().state).toBe('LISTENING');
   });
 
