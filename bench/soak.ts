@@ -49,7 +49,14 @@ export async function runSoak(options: SoakOptions) {
   if (missing.length > 0) throw new Error(`soak needs vad, stt and tts: ${missing.join('; ')}`);
 
   const counts = { voice_commands: 0, turns_answered: 0, turns_ignored: 0, chats: 0, chat_errors: 0, api_errors: 0, audio_overruns: 0, streams_closed: 0, reply_audio_bytes: 0 };
-  const offResult = kiwi.runtime.engine.onResult((r) => (r.reply ? counts.turns_answered++ : counts.turns_ignored++));
+  /** Why turns went unanswered ("no wake word", "dropped: …"), by reason. */
+  const ignored: Record<string, number> = {};
+  const offResult = kiwi.runtime.engine.onResult((r) => {
+    if (r.reply) return void counts.turns_answered++;
+    counts.turns_ignored++;
+    const why = r.ignored ?? 'no reply';
+    ignored[why] = (ignored[why] ?? 0) + 1;
+  });
   const offEvents = kiwi.runtime.bus.subscribe((e) => {
     if (e.event === 'AUDIO_OVERRUN') counts.audio_overruns++;
     if (e.event === 'SPEECH_RECOGNIZED' && e.data.source !== 'text') counts.voice_commands++;
@@ -60,8 +67,10 @@ export async function runSoak(options: SoakOptions) {
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   const statusMs: number[] = [];
-  const rss: Array<{ minute: number; mib: number }> = [];
-  const mib = () => Math.round((process.memoryUsage().rss / 2 ** 20) * 10) / 10;
+  /** RSS with the JS heap and Buffers beside it: growth outside both is native (onnxruntime, sherpa, malloc). */
+  const rss: Array<{ minute: number; mib: number; heap_mib: number; external_mib: number }> = [];
+  const toMib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+  const mib = () => toMib(process.memoryUsage().rss);
   const t0 = performance.now();
   const minute = () => (performance.now() - t0) / 60_000;
   const loadStart = os.loadavg();
@@ -107,25 +116,23 @@ export async function runSoak(options: SoakOptions) {
         .catch((err: unknown) => failed('chat_errors', 'POST /api/chat', err));
     }, 10_000),
     setInterval(() => {
-      rss.push({ minute: Math.round(minute() * 10) / 10, mib: mib() });
+      const usage = process.memoryUsage();
+      rss.push({ minute: Math.round(minute() * 10) / 10, mib: toMib(usage.rss), heap_mib: toMib(usage.heapUsed), external_mib: toMib(usage.external) });
     }, 10_000),
   );
 
-  let rssAt2: number | null = null;
   let lagAfter2: ReturnType<typeof monitorEventLoopDelay> | null = null;
   const end = t0 + options.minutes * 60_000;
   while (performance.now() < end) {
     await new Promise((r) => setTimeout(r, Math.min(5000, end - performance.now())));
-    if (rssAt2 === null && minute() >= Math.min(2, options.minutes / 2)) {
-      rssAt2 = mib();
+    if (lagAfter2 === null && minute() >= Math.min(2, options.minutes / 2)) {
       lagAfter2 = monitorEventLoopDelay({ resolution: 10 });
       lagAfter2.enable();
-      log(`soak: minute ${minute().toFixed(1)}, RSS ${rssAt2} MiB`);
+      log(`soak: minute ${minute().toFixed(1)}, RSS ${mib()} MiB`);
     }
     const m = minute();
-    if (m >= 5 && m % 5 < 5 / 60) log(`soak: minute ${minute().toFixed(1)}, RSS ${mib()} MiB, ${JSON.stringify(counts)}`);
+    if (m >= 5 && m % 5 < 5 / 60) log(`soak: minute ${minute().toFixed(1)}, RSS ${mib()} MiB, ${JSON.stringify(counts)} ${JSON.stringify(ignored)}`);
   }
-  const rssEnd = mib();
   for (const t of timers) clearInterval(t);
   await Promise.all(streams.map((s) => s.stop()));
   lag.disable();
@@ -142,16 +149,41 @@ export async function runSoak(options: SoakOptions) {
     minutes: options.minutes,
     streams: PHRASES.length,
     speak_every_s: every,
-    rss_mib: { at_minute_2: rssAt2, at_end: rssEnd, growth_percent: rssAt2 ? Math.round(((rssEnd - rssAt2) / rssAt2) * 1000) / 10 : null, samples: rss },
+    rss_mib: rssGrowth(rss, Math.min(2, options.minutes / 2)),
     event_loop_lag_ms: { p50: ms(lag, 50), p99: ms(lag, 99), max: ms(lag, 100), p99_after_minute_2: ms(lagAfter2, 99) },
     status_ms: { n: sorted.length, p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? NaN) },
     counts,
+    ignored,
     failures,
     loadavg: { start: loadStart.map(round2), end: loadEnd.map(round2) },
   };
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * RSS swings by 100–200 MiB within a turn (a Whisper window's buffers are allocated and freed
+ * each time), so one sample at minute 2 and one at the end measure where a turn happened to be,
+ * not growth. What is kept between turns is the floor: the lowest sample in the minute after
+ * `from` and in the last minute. Peaks are reported beside it.
+ */
+function rssGrowth(samples: Array<{ minute: number; mib: number }>, from: number) {
+  const last = samples.at(-1)?.minute ?? 0;
+  const window = (a: number, b: number) => samples.filter((s) => s.minute >= a && s.minute <= b).map((s) => s.mib);
+  const early = window(from, from + 1);
+  const late = window(last - 1, last);
+  const floor = (xs: number[]) => (xs.length ? Math.min(...xs) : null);
+  const peak = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
+  const [start, end] = [floor(early), floor(late)];
+  return {
+    floor_at_minute_2: start,
+    floor_at_end: end,
+    growth_percent: start && end ? round(((end - start) / start) * 100) : null,
+    peak_at_minute_2: peak(early),
+    peak_at_end: peak(late),
+    samples,
+  };
+}
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** One microphone: the clip looped at real-time pace (frames due by the clock, so a late tick catches up). */

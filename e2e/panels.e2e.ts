@@ -116,6 +116,18 @@ describe('dashboard panels', () => {
     await bobRow.waitFor({ state: 'detached' });
   });
 
+  it('shows the owner hands-free badge while it is active, and no open-household line once an owner exists', async () => {
+    const { page } = ui;
+    expect(await page.getByTestId('hands-free').count()).toBe(0); // off by default
+    expect((await kiwi.api('PATCH', '/api/config', { voice: { owner_hands_free: { enabled: true } } })).status).toBe(200);
+    await page.getByTestId('hands-free').waitFor();
+    expect((await kiwi.api<Json>('GET', '/api/status')).json).toMatchObject({ hands_free_active: true, household_open: false });
+    await kiwi.api('PATCH', '/api/config', { voice: { owner_hands_free: { enabled: false } } });
+    await page.getByTestId('hands-free').waitFor({ state: 'detached' });
+    await openView(page, 'Speakers');
+    expect(await page.getByTestId('household-open').count()).toBe(0);
+  });
+
   it('switches the language (15 of them) both ways', async () => {
     const { page } = ui;
     await openView(page, 'Settings');

@@ -1,6 +1,7 @@
 """Convert a Whisper model in CTranslate2 format (as faster-whisper uses it) into two ONNX graphs
 for onnxruntime: the encoder (16 kHz audio of any length up to 30 s → encoder states, log-mel
-included) and the decoder (tokens + encoder states → logits of the last token).
+included, and every decoder layer's cross-attention keys and values) and the decoder (tokens +
+those keys and values → logits of the last token).
 
 The encoder takes as many frames as the audio has (as whisper.cpp's audio context does): the
 positional embeddings are cut to the frame count, so a 2 s command costs a 2 s encoder pass,
@@ -177,9 +178,16 @@ def encoder(v):
         x = g.op('Add', x, g.ffn(x, f'{p}/ffn'))
     out = g.layer_norm(x, 'encoder/layer_norm')
     g.nodes.append(helper.make_node('Identity', [out], ['states']))
+    # Every decoder layer's cross-attention keys and values depend on the states alone: computed
+    # once here, not again at every decoder step (with 1,500 states that was most of a step's work).
+    decoder_layers = count_layers(v, 'decoder')
+    kvs = [g.op('Unsqueeze', g.linear(out, f'decoder/layer_{i}/attention/linear_1'), g.const(np.array([0], dtype=np.int64)))
+           for i in range(decoder_layers)]
+    g.nodes.append(helper.make_node('Concat', kvs, ['cross_kv'], axis=0))
     return finish(g, 'whisper_encoder',
                   [helper.make_tensor_value_info('audio', TensorProto.FLOAT, [1, 'samples'])],
-                  [helper.make_tensor_value_info('states', TensorProto.FLOAT, [1, 'frames', dim])])
+                  [helper.make_tensor_value_info('states', TensorProto.FLOAT, [1, 'frames', dim]),
+                   helper.make_tensor_value_info('cross_kv', TensorProto.FLOAT, [decoder_layers, 1, 'frames', 2 * dim])])
 
 
 def decoder(v):
@@ -203,7 +211,7 @@ def decoder(v):
         x = g.op('Add', x, g.linear(g.attention(q, k, val, heads, dim, rows), f'{p}/self_attention/linear_1'))
         h = g.layer_norm(x, f'{p}/attention/layer_norm')
         q = g.linear(h, f'{p}/attention/linear_0')
-        kv = g.linear('states', f'{p}/attention/linear_1')
+        kv = g.op('Gather', 'cross_kv', g.const(np.array(i, dtype=np.int64)), axis=0)                # (1, frames, 2 dim)
         k = g.op('Slice', kv, g.const(np.array([0], dtype=np.int64)), g.const(np.array([dim], dtype=np.int64)), g.const(np.array([2], dtype=np.int64)))
         val = g.op('Slice', kv, g.const(np.array([dim], dtype=np.int64)), g.const(np.array([2 * dim], dtype=np.int64)), g.const(np.array([2], dtype=np.int64)))
         x = g.op('Add', x, g.linear(g.attention(q, k, val, heads, dim), f'{p}/attention/linear_2'))
@@ -214,7 +222,7 @@ def decoder(v):
     g.nodes.append(helper.make_node('Identity', [logits], ['logits']))
     return finish(g, 'whisper_decoder',
                   [helper.make_tensor_value_info('tokens', TensorProto.INT64, [1, 'n']),
-                   helper.make_tensor_value_info('states', TensorProto.FLOAT, [1, 'frames', dim])],
+                   helper.make_tensor_value_info('cross_kv', TensorProto.FLOAT, [layers, 1, 'frames', 2 * dim])],
                   [helper.make_tensor_value_info('logits', TensorProto.FLOAT, [1, v['decoder/embeddings/weight'].shape[0]])])
 
 

@@ -55,7 +55,8 @@ export async function startKiwiServer(options: ServerOptions): Promise<KiwiServe
     const proc = child;
     child = null;
     if (!proc || proc.exitCode !== null) return;
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    // 'close', not 'exit': output still in the pipes arrives after 'exit', and the log file is closed next.
+    const exited = new Promise((resolve) => proc.once('close', resolve));
     proc.kill('SIGTERM');
     const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
     await exited;

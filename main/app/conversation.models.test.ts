@@ -55,10 +55,10 @@ describeWithModels('conversation turns from speech (real models, stand-in peers)
     return { runtime, events };
   }
 
-  async function say(runtime: KiwiRuntime, text: string, source = 'mic'): Promise<TurnResult[]> {
+  async function say(runtime: KiwiRuntime, text: string, source = 'mic', voice = 'en-us'): Promise<TurnResult[]> {
     const results: TurnResult[] = [];
     const off = runtime.engine.onResult((r) => results.push(r));
-    const audio = concat(silence(0.5), speak(text), silence(1.5));
+    const audio = concat(silence(0.5), speak(text, voice), silence(1.5));
     const session = runtime.engine.listen(source, { awaitTurns: true });
     for (let at = 0; at < audio.length; at += 1600) await session.push(audio.subarray(at, at + 1600));
     await runtime.engine.endSource(source);
@@ -98,21 +98,26 @@ describeWithModels('conversation turns from speech (real models, stand-in peers)
     expect(events.find((e) => e.event === 'LLM_COMPLETE')?.data).toMatchObject({ status: 'aborted' });
   }, 120_000);
 
-  it('switches the soul by voice (the owner may; an unknown voice may not)', async () => {
-    const { runtime } = await start(openaiConfig());
-    const refused = await say(runtime, 'Kiwi, be a comedian.', 'mic-stranger');
-    expect(refused.find((r) => r.reply)?.command).toBe('switch_soul');
-    expect(runtime.souls.active.id).toBe('default');
+  it('switches the soul by voice: any voice while no owner is enrolled (open household); then the owner may, an unknown voice may not', async () => {
+    // Two espeak-ng voices the speaker model tells apart (main/speakers/identification/identification.models.test.ts).
+    const { runtime } = await start({ ...openaiConfig(), voice: { speaker_threshold: 0.8 } });
+    const open = await say(runtime, 'Kiwi, switch to the comedian.', 'mic-stranger', 'en-us+f3');
+    expect(open.find((r) => r.reply)?.command, JSON.stringify(open)).toBe('switch_soul');
+    expect(runtime.souls.active.id).toBe('comedian');
+    runtime.souls.switchTo('default');
     const clip = (text: string) => ({ samples: speak(text), sampleRate: 16000 });
     await runtime.enrollment.enrol({
       name: 'Bob',
       priority: 'owner',
       clips: [clip('I like walking by the river in the early morning.'), clip('My favourite colour is green.'), clip('Please remember what my voice sounds like.')],
     });
+    const refused = await say(runtime, 'Kiwi, switch to the comedian.', 'mic-stranger', 'en-us+f3');
+    expect(refused.find((r) => r.reply), JSON.stringify(refused)).toMatchObject({ command: 'switch_soul', speaker: null, reply: 'Sorry, I only do that for people I know.' });
+    expect(runtime.souls.active.id).toBe('default');
     const results = await say(runtime, 'Kiwi, switch to the comedian.');
     expect(results.find((r) => r.reply)?.command, JSON.stringify(results)).toBe('switch_soul');
     expect(runtime.souls.active.id, JSON.stringify(results)).toBe('comedian');
-  }, 60_000);
+  }, 90_000);
 
   it('sends a spoken smart-home request to Home Assistant with the token, and speaks its answer', async () => {
     const { runtime } = await start({ homeassistant: { enabled: true, url: `http://127.0.0.1:${ha.port}`, token: haToken } });

@@ -12,7 +12,7 @@ import type { Logger } from '../platform/logger.ts';
  * bar from).
  */
 export class ModelDownloads {
-  readonly #running = new Map<string, AbortController>();
+  readonly #running = new Map<string, { abort: AbortController; installed: Promise<boolean> }>();
 
   constructor(
     private readonly deps: { modelsDir: () => string; catalog: () => Promise<Catalog>; bus: EventBus; logger: Logger },
@@ -53,7 +53,6 @@ export class ModelDownloads {
       );
     }
     const abort = new AbortController();
-    this.#running.set(id, abort);
     const { bus, logger } = this.deps;
     const installed = downloadModel(id, {
       catalog,
@@ -72,6 +71,7 @@ export class ModelDownloads {
         return false;
       })
       .finally(() => this.#running.delete(id));
+    this.#running.set(id, { abort, installed });
     return { installed };
   }
 
@@ -79,8 +79,13 @@ export class ModelDownloads {
     return this.#running.has(id);
   }
 
+  /** Settles when the running download of `id` does (true: installed); false at once when none runs. */
+  finished(id: string): Promise<boolean> {
+    return this.#running.get(id)?.installed ?? Promise.resolve(false);
+  }
+
   /** Abort every running download (shutdown). */
   abortAll(): void {
-    for (const abort of this.#running.values()) abort.abort(new KiwiError('shutting_down', 'Kiwi is shutting down'));
+    for (const { abort } of this.#running.values()) abort.abort(new KiwiError('shutting_down', 'Kiwi is shutting down'));
   }
 }

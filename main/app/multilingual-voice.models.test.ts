@@ -74,14 +74,11 @@ describeWithModels('spoken turns in other languages through the runtime (Whisper
 
   /**
    * The reply says the time, and Whisper hears some spoken times far worse than others (CI once
-   * heard "La hora actual es 17:2x" as Thai): so the runtime's clock starts at a fixed morning
-   * minute and runs on from there, and every run speaks the same sentence.
+   * heard "La hora actual es 17:2x" as Thai): so the runtime's clock stands at a fixed morning
+   * minute, and every run speaks the same sentence.
    */
-  const startsAt = new Date(2026, 0, 15, 10, 30, 5).getTime();
-  function pinnedClock(): Clock {
-    const origin = Date.now();
-    return { now: () => startsAt + (Date.now() - origin), setTimer: systemClock.setTimer };
-  }
+  const pinnedAt = new Date(2026, 0, 15, 10, 30, 5).getTime();
+  const pinnedClock = (): Clock => ({ now: () => pinnedAt, setTimer: systemClock.setTimer });
 
   /** One runtime configured for `language`; returns its turn results and the audio it played. */
   async function turnIn(language: LanguageCode, audio: Float32Array): Promise<{ results: TurnResult[]; played: Pcm[]; before: Date; after: Date }> {

@@ -10,7 +10,11 @@ import { EventBus } from '../engine/events/event-bus.ts';
 import { BuiltinCommands, LastVoiceSlot, type EnrollIntent } from '../dialogue/commands/index.ts';
 import type { Pcm } from '../engine/stages.ts';
 import { createLlmTurn } from '../dialogue/llm-turn.ts';
+import { FirstRunSetup } from './first-run.ts';
 import { ModelDownloads } from './model-downloads.ts';
+import { createHandsFree } from './hands-free.ts';
+import type { OwnerHandsFree } from '../engine/listening/hands-free.ts';
+import { isHouseholdOpen } from '../speakers/roles.ts';
 import { createRouter, type RouterDeps } from '../dialogue/router.ts';
 import type { TurnHandler } from '../engine/listening/turn.ts';
 import { describeError } from '../platform/errors.ts';
@@ -60,6 +64,8 @@ export class KiwiRuntime {
   readonly #triedDownloads = new Set<string>();
   /** Model downloads (API, dashboard, first use), one at a time per model. */
   readonly models: ModelDownloads;
+  /** The dashboard's first run: the recommended models for the language, downloaded in one go. */
+  readonly setup: FirstRunSetup;
   /** The last unknown (or blocked) voice heard, for "block / forget that voice". */
   readonly lastVoice = new LastVoiceSlot();
   /** What a command turns into: built-in command, Home Assistant or the LLM. */
@@ -84,6 +90,12 @@ export class KiwiRuntime {
   #built: BuiltParts = { parts: {}, missing: {}, notes: [], wanted: [] };
   /** The LLM client, beside the engine: a provider change replaces it and nothing else. */
   readonly llm: LlmSlot;
+  /** Owner hands-free (voice.owner_hands_free): it outlives engine rebuilds. */
+  readonly handsFree: OwnerHandsFree;
+  readonly #closeHandsFree: () => void;
+  readonly #commands = new BuiltinCommands();
+  /** voice.greeting is said once per process. */
+  #greeted = false;
 
   private constructor(
     readonly config: ConfigService,
@@ -99,8 +111,16 @@ export class KiwiRuntime {
     clock: Clock = systemClock,
   ) {
     this.models = new ModelDownloads({ modelsDir: () => paths.models, catalog: () => loadCatalog(paths.catalog), bus, logger });
+    this.setup = new FirstRunSetup({
+      config: () => config.current,
+      catalog: () => loadCatalog(paths.catalog),
+      modelsDir: () => paths.models,
+      listModels: () => this.models.list(),
+      install: (ids) => this.installModels(ids),
+    });
     const phrases = new LlmPhraseBook();
-    const commands = new BuiltinCommands();
+    const commands = this.#commands;
+    ({ handsFree: this.handsFree, close: this.#closeHandsFree } = createHandsFree({ config, store, bus, clock }));
     const commandDeps = {
       config,
       souls,
@@ -266,10 +286,12 @@ export class KiwiRuntime {
   status(webAudioClients: number): Status {
     const cfg = this.config.current;
     const state = this.#engine.state;
+    const tts = this.#engine.parts.tts ? (this.#engine.fallbacks.find((f) => f.stage === 'tts')?.used ?? cfg.tts_provider) : 'none';
     return {
       state,
       language: cfg.language,
-      tts_provider: cfg.tts_provider,
+      tts_provider: tts,
+      tts_configured: cfg.tts_provider,
       is_speaking: state === 'SPEAKING',
       is_processing: state === 'PROCESSING' || state === 'THINKING',
       is_running: true,
@@ -277,7 +299,9 @@ export class KiwiRuntime {
       active_speaker: this.#engine.activeSpeaker,
       active_soul: this.souls.active.id,
       homeassistant_connected: this.homeassistant.status().connected,
-      listening: cfg.listening,
+      listening: cfg.listening && this.#engine.canListen,
+      household_open: isHouseholdOpen(this.store.speakers.list()),
+      hands_free_active: this.handsFree.active,
       web_audio_clients: webAudioClients,
       missing: this.missing,
       rebuilding: this.#engine.rebuilding,
@@ -322,6 +346,7 @@ export class KiwiRuntime {
   }
 
   async close(): Promise<void> {
+    this.#closeHandsFree();
     this.timers.close();
     await this.security.close();
     this.models.abortAll();
@@ -381,6 +406,16 @@ export class KiwiRuntime {
     this.#swapEngine(built);
     for (const line of [...this.missing, ...built.notes]) this.logger.warn(`engine: ${line}`);
     if (this.config.current.auto_download_models) this.#installOnFirstUse(built.wanted);
+    this.#greet();
+  }
+
+  /** voice.greeting: said once, by the first engine that has a voice; an empty text is the language's own greeting. */
+  #greet(): void {
+    const { language, wake_word: wakeWord, voice } = this.config.current;
+    if (this.#greeted || !voice.greeting.enabled || !this.#engine.parts.tts) return;
+    this.#greeted = true;
+    const text = voice.greeting.text.trim() || this.#commands.greeting(language, wakeWord);
+    this.#engine.speak(text).done.catch((err: unknown) => this.logger.error({ err }, 'the greeting failed'));
   }
 
   /** Replace the engine (cheap: it holds no models of its own) and start the new one. */
@@ -393,6 +428,7 @@ export class KiwiRuntime {
       built,
       rebuilding,
       identifier: this.identification,
+      handsFree: this.handsFree,
       handler: this.#router,
       // While an alarm rings, "stop" and "snooze" need no wake word.
       matchWake: this.#timerVoice.wakeMatcher((text, word, language) => matchWakeWord(text, word, language)),
@@ -410,14 +446,26 @@ export class KiwiRuntime {
     if (fresh.length === 0) return;
     for (const id of fresh) this.#triedDownloads.add(id);
     this.logger.info(`downloading on first use: ${fresh.join(', ')} (progress: MODEL_DOWNLOAD_* events, the dashboard's models panel)`);
-    void Promise.all(fresh.map(async (id) => (await this.models.start(id, { trustUnverified: false })).installed))
-      .then((done) => (done.some(Boolean) ? this.#rebuild(this.#missingStages(), 'a model was installed') : undefined))
-      .catch((err: unknown) => this.logger.error({ err }, 'installing models on first use failed'));
+    void this.installModels(fresh).catch((err: unknown) => this.logger.error({ err }, 'installing models on first use failed'));
   }
 
-  /** The stages that could not be built (a model download may have fixed them). */
-  #missingStages(): PartName[] {
-    return PART_NAMES.filter((stage) => this.#built.missing[stage] !== undefined);
+  /**
+   * Download `ids` in the background (one already downloading is joined, not restarted); once they
+   * are all done and any was installed, rebuild the stages still waiting for a model. Resolves once
+   * the downloads have started; a refusal (unknown id, no checksum) rejects.
+   */
+  async installModels(ids: string[]): Promise<void> {
+    const installed = await Promise.all(
+      ids.map(async (id) => (this.models.isRunning(id) ? this.models.finished(id) : (await this.models.start(id, { trustUnverified: false })).installed)),
+    );
+    void Promise.all(installed)
+      .then((done) => (done.some(Boolean) ? this.#rebuild(this.#unreadyStages(), 'a model was installed') : undefined))
+      .catch((err: unknown) => this.logger.error({ err }, 'rebuilding the engine after a model download failed'));
+  }
+
+  /** The stages that could not be built or run on a fallback (a model download may have fixed them). */
+  #unreadyStages(): PartName[] {
+    return PART_NAMES.filter((stage) => this.#built.missing[stage] !== undefined || this.#built.fallbacks?.some((f) => f.stage === stage));
   }
 
   /** A security line (an approval that expired, or was answered elsewhere) is spoken once the engine is free; without a voice, events and Telegram carry it. */

@@ -16,7 +16,8 @@ export const OpenClawPairingState = z.enum(['idle', 'connecting', 'connected', '
 export const Status = z.object({
   state: EngineState,
   language: LanguageCode,
-  tts_provider: z.string(),
+  tts_provider: z.string().describe("the voice that speaks now: the configured one, 'system' when Kiwi fell back to it, 'none' when no voice works"),
+  tts_configured: z.string().describe('the voice config asks for (tts_provider in /api/config)'),
   is_speaking: z.boolean(),
   is_processing: z.boolean().describe('true while PROCESSING or THINKING'),
   is_running: z.boolean(),
@@ -24,7 +25,9 @@ export const Status = z.object({
   active_speaker: z.string().nullable().describe('name of the speaker of the current or last turn'),
   active_soul: z.string().describe('id of the active soul'),
   homeassistant_connected: z.boolean(),
-  listening: z.boolean(),
+  listening: z.boolean().describe('Kiwi listens now: on in config and its listening stages (vad, stt) are there'),
+  household_open: z.boolean().describe('no owner is enrolled yet: every voice may change the soul and language as the owner could'),
+  hands_free_active: z.boolean().describe('voice.owner_hands_free: the owner may speak without the wake word now'),
   web_audio_clients: z.number().int(),
   missing: z.array(z.string()).describe('engine parts that are not available, with the reason'),
   rebuilding: z.array(z.string()).describe('stages being rebuilt after a config change (`stage: why`); requests that need one answer 503 rebuilding meanwhile'),
@@ -261,6 +264,41 @@ export const ModelDownloadBody = z
 export const ModelDownloadStarted = z.object({
   status: z.literal('downloading'),
   id: ModelId,
+});
+
+/** First run: the model set the configured language needs, per engine part. */
+export const SetupPlan = z.object({
+  language: LanguageCode,
+  stages: z.array(
+    z.object({
+      stage: z.enum(['vad', 'wake', 'stt', 'speaker', 'tts']).describe('engine part (the transcript wake word and the system voice need no model)'),
+      ready: z.string().nullable().describe('the installed model this part runs on, if any'),
+      model: ModelInfo.nullable().describe('when `ready` is null: the catalog model to download for the language (null: the catalog has none for it)'),
+    }),
+  ),
+  download_bytes: z.number().int().describe('total size of the recommended models not installed yet'),
+});
+export const SetupDownloadStarted = z.object({
+  status: z.literal('downloading'),
+  ids: z.array(ModelId).describe('models downloading now (empty: everything recommended is installed)'),
+  bytes: z.number().int(),
+});
+
+/** OpenAI-compatible LLM servers running on this computer (loopback only), found by their model lists. */
+export const LocalLlmKind = z.enum(['ollama', 'lmstudio', 'llamacpp']);
+export const LocalLlmServers = z.object({
+  servers: z.array(
+    z.object({
+      kind: LocalLlmKind,
+      name: z.string().describe('Ollama, LM Studio or llama.cpp'),
+      port: z.number().int(),
+      base_url: z.string().describe('the llm.base_url to use it (llm.provider openai)'),
+      models: z.array(z.string()).describe('the models it serves, as llm.model takes them'),
+    }),
+  ),
+  checked: z
+    .array(z.object({ kind: LocalLlmKind, port: z.number().int(), error: z.string().nullable() }))
+    .describe('every port asked on 127.0.0.1 and why nothing usable answered there (null: found)'),
 });
 
 /** Timers, alarms and reminders (main/timers): instants are ISO-8601 UTC, wall-clock times are in config clock.time_zone. */

@@ -56,6 +56,32 @@ const OpenClawTarget = z
   })
   .strict();
 
+/** The enrolled owner talks without the wake word while no other voice has spoken for `guest_cooldown_s`. */
+const OwnerHandsFree = z
+  .object({
+    enabled: z.boolean().describe('the owner may speak without the wake word while no one else has spoken recently'),
+    guest_cooldown_s: z.number().min(0).max(3600).describe('how long after another voice (unknown or another speaker) the wake word is needed again'),
+  })
+  .strict();
+
+/** Said once when Kiwi has started with a voice. */
+const Greeting = z
+  .object({
+    enabled: z.boolean(),
+    text: z.string().max(300).describe("what to say; empty: the language's own greeting"),
+  })
+  .strict();
+
+/** Where the dashboard looks for LLM servers on this computer (127.0.0.1 only): each one's usual port. */
+const LocalLlmPorts = z
+  .object({
+    ollama: z.number().int().min(1).max(65535),
+    lmstudio: z.number().int().min(1).max(65535),
+    llamacpp: z.number().int().min(1).max(65535),
+  })
+  .strict()
+  .describe('ports on 127.0.0.1 where GET /api/llm/local looks for Ollama, LM Studio and llama.cpp');
+
 const groups = {
   llm: z
     .object({
@@ -65,6 +91,7 @@ const groups = {
       api_key: z.string().max(512),
       timeout_s: z.number().min(1).max(600),
       openclaw: OpenClawTarget,
+      local_ports: LocalLlmPorts,
     })
     .strict(),
   homeassistant: z
@@ -98,6 +125,8 @@ const groups = {
       speculative_ms: z.number().int().min(0).max(1000).describe('silence after which the utterance is transcribed ahead of the endpoint (0: off)'),
       smart_endpoint: z.boolean().describe('a complete command ends at its early transcript; an unfinished phrase waits longer'),
       unfinished_silence_ms: z.number().int().min(100).max(5000).describe('silence an unfinished phrase ("set a timer for…") gets before the turn ends'),
+      owner_hands_free: OwnerHandsFree,
+      greeting: Greeting,
     })
     .strict(),
   /** Clock for timers, alarms and reminders: 'system' follows the machine's time zone. */
@@ -218,7 +247,7 @@ export const DEFAULT_CONFIG: Config = {
   stt_device: 'cpu',
   stt_full_window: true,
   auto_download_models: true,
-  llm: { provider: 'none', base_url: '', model: '', api_key: '', timeout_s: 60, openclaw: { agent: 'main', session: 'kiwi', nsfw_agent: '', nsfw_session: '' } },
+  llm: { provider: 'none', base_url: '', model: '', api_key: '', timeout_s: 60, openclaw: { agent: 'main', session: 'kiwi', nsfw_agent: '', nsfw_session: '' }, local_ports: { ollama: 11434, lmstudio: 1234, llamacpp: 8080 } },
   homeassistant: { enabled: false, url: '', token: '', language: '' },
   souls: { default: 'default', allow_nsfw: false },
   voice: {
@@ -241,6 +270,8 @@ export const DEFAULT_CONFIG: Config = {
     speculative_ms: 180,
     smart_endpoint: true,
     unfinished_silence_ms: 2000,
+    owner_hands_free: { enabled: false, guest_cooldown_s: 120 },
+    greeting: { enabled: false, text: '' },
   },
   clock: { time_zone: 'system' },
   security: { approval_timeout_s: 120, max_pending: 10, audit_max_entries: 10_000 },
@@ -285,10 +316,14 @@ export const ConfigPatchSchema = z
   .object(flat)
   .partial()
   .extend({
-    llm: groups.llm.partial().extend({ openclaw: OpenClawTarget.partial().strict().optional() }).strict().optional(),
+    llm: groups.llm.partial().extend({ openclaw: OpenClawTarget.partial().strict().optional(), local_ports: LocalLlmPorts.partial().strict().optional() }).strict().optional(),
     homeassistant: groups.homeassistant.partial().strict().optional(),
     souls: groups.souls.partial().strict().optional(),
-    voice: groups.voice.partial().strict().optional(),
+    voice: groups.voice
+      .partial()
+      .extend({ owner_hands_free: OwnerHandsFree.partial().strict().optional(), greeting: Greeting.partial().strict().optional() })
+      .strict()
+      .optional(),
     clock: groups.clock.partial().strict().optional(),
     security: groups.security.partial().strict().optional(),
     policy: groups.policy.partial().strict().optional(),

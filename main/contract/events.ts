@@ -115,6 +115,8 @@ export const EVENT_NAMES = [
   'MODEL_DOWNLOAD_COMPLETED',
   'MODEL_DOWNLOAD_FAILED',
   'ENGINE_READY',
+  // voice.owner_hands_free: {active, reason}; active = the owner may speak without the wake word now.
+  'HANDS_FREE_CHANGED',
   'SERVICE_RESTART',
   'SERVICE_SHUTDOWN',
   // Timers, alarms and reminders (main/timers): data {item, by?}; MISSED: it came due while Kiwi was off.
@@ -246,6 +248,10 @@ export const EVENT_SCHEMAS = {
   MODEL_DOWNLOAD_COMPLETED: ModelDownload,
   MODEL_DOWNLOAD_FAILED: ModelDownload,
   ENGINE_READY: z.object({ missing: z.array(z.string()) }),
+  HANDS_FREE_CHANGED: z.object({
+    active: z.boolean(),
+    reason: z.enum(['enabled', 'disabled', 'owner_enrolled', 'no_owner', 'other_voice', 'quiet']).describe('quiet: no other voice for voice.owner_hands_free.guest_cooldown_s'),
+  }),
   SERVICE_RESTART: Reason,
   SERVICE_SHUTDOWN: Reason,
   // Timers, alarms and reminders (main/timers); MISSED: it came due while Kiwi was off.

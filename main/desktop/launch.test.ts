@@ -39,13 +39,13 @@ describe('launch decisions', () => {
     expect(parseLaunchArgs(['kiwi', '--hiddenx'])).toEqual({ hidden: false, settings: false });
   });
 
-  it('first window: settings if asked, the Models view when parts are missing, nothing at login', () => {
+  it('first window: settings if asked, the Overview (its first-run flow) when parts are missing, nothing at login', () => {
     const plain = { hidden: false, settings: false };
     expect(firstWindow(plain, false, 0)).toEqual({ kind: 'dashboard' });
-    expect(firstWindow(plain, false, 2)).toEqual({ kind: 'dashboard', view: 'models' });
+    expect(firstWindow(plain, false, 2)).toEqual({ kind: 'dashboard', view: 'overview' });
     expect(firstWindow({ hidden: true, settings: false }, false, 0)).toBeNull();
     expect(firstWindow(plain, true, 0)).toBeNull();
-    expect(firstWindow({ hidden: true, settings: false }, false, 3)).toEqual({ kind: 'dashboard', view: 'models' });
+    expect(firstWindow({ hidden: true, settings: false }, false, 3)).toEqual({ kind: 'dashboard', view: 'overview' });
     expect(firstWindow({ hidden: false, settings: true }, false, 3)).toEqual({ kind: 'settings' });
   });
 

@@ -41,12 +41,13 @@ export type FirstWindow = { kind: 'dashboard'; view?: string } | { kind: 'settin
 
 /**
  * What to show when Kiwi starts: nothing when started at login (the tray is enough) unless
- * models are missing, the settings if asked for, else the dashboard, on its Models view when
- * the engine lacks parts (first run: models are downloaded, never shipped in the installer).
+ * models are missing, the settings if asked for, else the dashboard; on its Overview, where the
+ * first-run flow offers the missing parts' download, when the engine lacks parts (first run:
+ * models are downloaded, never shipped in the installer).
  */
 export function firstWindow(request: LaunchRequest, openedAtLogin: boolean, missingParts: number): FirstWindow {
   if (request.settings) return { kind: 'settings' };
-  if (missingParts > 0) return { kind: 'dashboard', view: 'models' };
+  if (missingParts > 0) return { kind: 'dashboard', view: 'overview' };
   if (request.hidden || openedAtLogin) return null;
   return { kind: 'dashboard' };
 }

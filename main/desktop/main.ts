@@ -103,7 +103,7 @@ async function start(launch: LaunchRequest): Promise<void> {
       const status = runtime.status(0);
       return trayStateOf({
         state: status.state,
-        listening: status.listening,
+        listening: runtime.config.current.listening, // the switch as the user set it; a missing VAD shows as the problem line
         isSpeaking: status.is_speaking,
         missing: status.missing,
         souls: runtime.souls.list(),

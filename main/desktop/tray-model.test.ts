@@ -96,7 +96,7 @@ describe('tray menu model', () => {
     expect(state.problem).toBe('Missing: stt, tts — download models');
     expect(state.souls).toEqual([{ id: 'siren', name: 'Siren', locked: true }]);
     byId(trayMenuTemplate(state, a), 'problem').click!();
-    expect(a.openDashboard).toHaveBeenCalledWith('models');
+    expect(a.openDashboard).toHaveBeenCalledWith('overview');
     expect(trayStateOf({ ...{ state: 'IDLE', listening: true, isSpeaking: false, missing: [], souls: [{ id: 'siren', name: 'Siren', nsfw: true }], activeSoul: 'x', allowNsfw: true, startAtLogin: true } }).souls[0]!.locked).toBe(false);
   });
 

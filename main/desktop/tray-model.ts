@@ -70,7 +70,7 @@ export function trayMenuTemplate(state: TrayState, actions: TrayActions): TrayMe
   const busy = state.speaking || ['PROCESSING', 'THINKING', 'SPEAKING'].includes(state.engine);
   const items: TrayMenuItem[] = [
     { id: 'status', label: trayStatusLine(state), enabled: false },
-    ...(state.problem ? [{ id: 'problem', label: `⚠ ${state.problem}`, click: () => actions.openDashboard('models') }] : []),
+    ...(state.problem ? [{ id: 'problem', label: `⚠ ${state.problem}`, click: () => actions.openDashboard('overview') }] : []),
     { type: 'separator' },
     { id: 'listening', label: 'Listening', type: 'checkbox', checked: state.listening, click: () => actions.setListening(!state.listening) },
     { id: 'stop', label: 'Stop speaking', enabled: busy, click: () => actions.stop() },

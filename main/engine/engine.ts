@@ -8,6 +8,7 @@ import { RealTimePacer } from './audio/real-time-pacer.ts';
 import { StateMachine } from './dialogue/state-machine.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { ListeningSession } from './listening/listening-session.ts';
+import type { HandsFreeGate } from './listening/hands-free.ts';
 import type { SpeakerIdentifier, TurnHandler, TurnResult } from './listening/turn.ts';
 import { VoiceLoop, type Heard, type UtteranceCapture, type WakeMatcher } from './listening/voice-loop.ts';
 import type { BuiltParts, Fallback } from './parts.ts';
@@ -39,6 +40,8 @@ export interface EngineOptions {
   /** What to do with a command; without one, commands are recognised but not answered. */
   handler?: TurnHandler;
   identifier?: SpeakerIdentifier;
+  /** Owner hands-free (the runtime owns it: it outlives engines). */
+  handsFree?: HandsFreeGate;
   /** Finds the wake word in a transcript (the `text` engine, and stripping it from commands); default: the locale-aware matcher. */
   matchWake?: WakeMatcher;
   /** Turn timings, the capture window and the audio inputs' real-time pacing; default: the system clock (tests inject a manual one). */
@@ -75,7 +78,7 @@ export class Engine {
       }),
     );
     this.#clock = options.clock ?? systemClock;
-    this.#voice = this.#canListen() ? this.#makeVoiceLoop() : null;
+    this.#voice = this.canListen ? this.#makeVoiceLoop() : null;
   }
 
   get state(): EngineState {
@@ -233,7 +236,8 @@ export class Engine {
     for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
-  #canListen(): boolean {
+  /** Whether the listening stages (VAD, STT) are there: without them nothing is heard, whatever config says. */
+  get canListen(): boolean {
     // Without its wake stage, the voice loop finds the wake word in the transcript (a fallback, see parts.ts).
     const { vad, stt } = this.parts;
     return Boolean(vad && stt);
@@ -252,6 +256,7 @@ export class Engine {
       makeVad: (threshold) => vad!.fork(threshold),
       makeWake: wake ? () => wake.fork() : undefined,
       identifier: this.options.identifier,
+      handsFree: this.options.handsFree,
       matchWake: this.options.matchWake ?? ((text, word, language) => matchWakeWord(text, word, language)),
       isSpeaking: () => this.state === 'SPEAKING',
       bargeIn: (source) => {

@@ -117,7 +117,7 @@ export async function buildParts(ctx: PartContext, only: readonly PartName[] = P
 }
 
 /** openWakeWord models are trained per phrase: the model for the configured wake word. */
-function wakeModelFor(config: Config): string {
+export function wakeModelFor(config: Config): string {
   if (config.voice.wake_model !== 'auto' || config.wake_word_engine !== 'openwakeword') return config.voice.wake_model;
   return `openwakeword-${config.wake_word.toLowerCase().trim().replace(/[^a-z0-9]+/g, '-')}`;
 }

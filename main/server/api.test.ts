@@ -61,13 +61,17 @@ describe('REST API (seed endpoints)', () => {
       expect(status).toMatchObject({
         state: 'IDLE',
         language: 'en',
-        tts_provider: 'kokoro',
+        tts_provider: 'system', // kokoro is configured but not installed: the system voice speaks
+        tts_configured: 'kokoro',
         is_speaking: false,
         is_processing: false,
         is_running: true,
         active_speaker: null,
         active_soul: 'default',
         homeassistant_connected: false,
+        listening: false, // no VAD: nothing is heard, whatever config says
+        household_open: false, // an owner is enrolled (beforeAll)
+        hands_free_active: false,
         web_audio_clients: 0,
       });
       expect(status.state).toBe(k.kiwi.runtime.engine.machine.state);

@@ -5,6 +5,7 @@ import type { Soul } from '../souls/soul-file.ts';
 import { base64Bytes, decodeClip } from '../speakers/identification/audio-prep.ts';
 import { SESSION_COOKIE, cookieValue, type AuthService } from './auth.ts';
 import { conversationKeys, SpeakerMemory } from '../memory/index.ts';
+import { detectLocalLlms } from '../llm/local-servers.ts';
 import { timerHandlers } from '../timers/api-handlers.ts';
 import { approvalHandlers } from './approvals.ts';
 import type { Handlers } from './handler-types.ts';
@@ -182,6 +183,10 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
       await models.start(params.id, { trustUnverified: body.trust_unverified ?? false });
       return { status: 'downloading' as const, id: params.id };
     },
+
+    setupPlan: () => runtime.setup.plan(),
+    setupDownload: () => runtime.setup.download(),
+    localLlms: () => detectLocalLlms(runtime.config.current.llm.local_ports),
 
     ...timerHandlers({ timers: () => runtime.timers, speakers: runtime.store.speakers, language: () => runtime.config.current.language }),
     ...approvalHandlers(() => runtime.security),

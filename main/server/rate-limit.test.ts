@@ -36,6 +36,8 @@ describe('API rate limits', () => {
     expect(routeClass('POST', '/api/speakers')).toBe('commands');
     expect(routeClass('POST', '/api/speakers/abc/samples')).toBe('commands');
     expect(routeClass('POST', '/api/models/kokoro-en/download')).toBe('commands');
+    expect(routeClass('POST', '/api/setup/download')).toBe('commands');
+    expect(routeClass('GET', '/api/llm/local')).toBe('commands'); // it asks other servers
     expect(routeClass('GET', '/api/status')).toBe('requests');
     expect(routeClass('GET', '/api/speakers')).toBe('requests');
   });

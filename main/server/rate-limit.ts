@@ -8,7 +8,7 @@ type Limits = Config['api']['rate_limits'];
 export type RouteClass = 'commands' | 'requests';
 
 /** Routes that start real work (inference, synthesis, downloads, a remote call): the stricter class. */
-const COMMAND_ROUTES: ReadonlyArray<keyof typeof routes> = ['chat', 'ttsTest', 'enrollSpeaker', 'addSpeakerSamples', 'haCommand', 'downloadModel', 'setLanguage'];
+const COMMAND_ROUTES: ReadonlyArray<keyof typeof routes> = ['chat', 'ttsTest', 'enrollSpeaker', 'addSpeakerSamples', 'haCommand', 'downloadModel', 'setupDownload', 'localLlms', 'setLanguage'];
 const COMMANDS: RouteSpec[] = COMMAND_ROUTES.map((id) => routes[id]);
 /** `/api/speakers/{speaker_id}/samples` → a RegExp matching concrete paths. */
 const pathPattern = (path: string) => new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}/?$`);

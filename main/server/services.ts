@@ -18,6 +18,7 @@ import type { SpeakerService } from '../speakers/speaker-service.ts';
 import type { Store } from '../store/store.ts';
 import type { TimerService } from '../timers/timer-service.ts';
 import type { ModelDownloads } from '../app/model-downloads.ts';
+import type { FirstRunSetup } from '../app/first-run.ts';
 
 /**
  * What the HTTP and WebSocket server needs from a running Kiwi, and nothing more: each member is
@@ -72,6 +73,8 @@ export interface ToolServices {
   /** Kiwi inside Home Assistant: MQTT discovery and the Wyoming service. */
   integrations: Pick<Integrations, 'status'>;
   models: Pick<ModelDownloads, 'list' | 'start'>;
+  /** First run: the recommended models for the language and their one-call download. */
+  setup: Pick<FirstRunSetup, 'plan' | 'download'>;
   timers: TimerService;
   security: SecurityService;
 }

@@ -23,3 +23,9 @@ export function roleOf(speaker: RoleHolder | null): SpeakerRole {
 }
 
 export const isOwner = (speaker: RoleHolder | null): boolean => roleOf(speaker) === 'owner';
+
+/**
+ * An open household: no owner is enrolled yet. Until the first owner is, every voice may change how
+ * Kiwi behaves (soul, language) as the owner could, so a home that has not set up voices can use it.
+ */
+export const isHouseholdOpen = (speakers: readonly RoleHolder[]): boolean => !speakers.some(isOwner);

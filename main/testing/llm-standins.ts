@@ -8,6 +8,8 @@ import { LoopbackHttpServer } from './loopback-http.ts';
  *     `[DONE]` (what OpenAI, Ollama, LM Studio, llama.cpp's server, vLLM and OpenRouter send);
  *   - `anthropic`: Anthropic's /v1/messages streaming named SSE events (message_start …
  *     content_block_delta … message_stop, `error` events).
+ *   - `ollama`: Ollama, which serves that same OpenAI-compatible API under /v1 and lists its models
+ *     at GET /api/tags (Ollama's own shape) and GET /v1/models (OpenAI's), as the real one does.
  * Each request is recorded (headers and JSON body) so tests can check the prompts that were sent.
  * Replies are scripted per request; a stream is cut into byte chunks of awkward sizes (inside
  * UTF-8 characters, between \r and \n) and can be slowed down to test abort and timeouts.
@@ -46,7 +48,7 @@ export type StandinReply =
   /** Headers are never sent (a hung server). */
   | { kind: 'silent' };
 
-export type StandinKind = 'openai' | 'anthropic';
+export type StandinKind = 'openai' | 'anthropic' | 'ollama';
 
 export class LlmStandin {
   readonly requests: RecordedRequest[] = [];
@@ -58,18 +60,24 @@ export class LlmStandin {
   private constructor(
     readonly kind: StandinKind,
     private readonly server: LoopbackHttpServer,
+    /** The models the model-list endpoints name (openai and ollama). */
+    readonly models: string[],
   ) {}
 
-  static async start(kind: StandinKind): Promise<LlmStandin> {
+  static async start(kind: StandinKind, options: { models?: string[] } = {}): Promise<LlmStandin> {
     // No request can come before `standin` is set: nobody knows the port until start() returns.
     const server = await LoopbackHttpServer.start((req, res) => void standin.#handle(req, res));
-    const standin = new LlmStandin(kind, server);
+    const standin = new LlmStandin(kind, server, options.models ?? ['standin-model']);
     return standin;
   }
 
-  /** The base_url to configure: http://127.0.0.1:<port>/v1 for openai, http://127.0.0.1:<port> for anthropic. */
+  /** The base_url to configure: http://127.0.0.1:<port>/v1 for openai and ollama, http://127.0.0.1:<port> for anthropic. */
   get baseUrl(): string {
-    return this.kind === 'openai' ? `${this.server.url}/v1` : this.server.url;
+    return this.kind === 'anthropic' ? this.server.url : `${this.server.url}/v1`;
+  }
+
+  get port(): number {
+    return Number(new URL(this.server.url).port);
   }
 
   /**
@@ -106,6 +114,11 @@ export class LlmStandin {
   }
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const list = req.method === 'GET' ? this.#modelList(req.url ?? '') : undefined;
+    if (list) {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(list));
+      return;
+    }
     const started = performance.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -143,13 +156,32 @@ export class LlmStandin {
         return;
       case 'stream': {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-        const encode = this.kind === 'openai' ? openAiStream : anthropicStream;
+        const encode = this.kind === 'anthropic' ? anthropicStream : openAiStream;
         const model = (body as { model?: string } | null)?.model ?? 'standin-model';
         const stream = encode(reply.tokens, model, !reply.cut).replace(/\n/g, reply.lineEnd ?? '\n');
         await writeChunked(res, stream, reply, reply.cut);
         return;
       }
     }
+  }
+
+  /** GET /api/tags (Ollama) and GET /v1/models (OpenAI-compatible servers), in their real shapes. */
+  #modelList(path: string): unknown {
+    if (path === '/api/tags' && this.kind === 'ollama') {
+      const models = this.models.map((name) => ({
+        name,
+        model: name,
+        modified_at: '2026-11-30T09:12:44.101Z',
+        size: 2_019_393_189,
+        digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72',
+        details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
+      }));
+      return { models };
+    }
+    if (path === '/v1/models' && this.kind !== 'anthropic') {
+      return { object: 'list', data: this.models.map((id) => ({ id, object: 'model', created: 1_732_958_764, owned_by: 'library' })) };
+    }
+    return undefined;
   }
 }
 

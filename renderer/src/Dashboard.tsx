@@ -10,6 +10,8 @@ import { LanguagePanel } from './panels/language/LanguagePanel.tsx';
 import { MemoryPanel } from './panels/memory/MemoryPanel.tsx';
 import { MicrophonePanel } from './panels/microphone/MicrophonePanel.tsx';
 import { ModelsPanel } from './panels/models/ModelsPanel.tsx';
+import { ControlsPanel } from './panels/overview/ControlsPanel.tsx';
+import { FirstRunPanel } from './panels/overview/FirstRunPanel.tsx';
 import { SoulEditor } from './panels/settings/SoulEditor.tsx';
 import './panels/settings/settings.css';
 import { SoulsPanel } from './panels/souls/SoulsPanel.tsx';
@@ -24,7 +26,11 @@ import { useHashRoute } from './ui/hash-route.ts';
 
 // `desktop`: the desktop app's hidden audio window owns the microphone; a second capture here would fight it.
 const VIEWS: Array<{ id: string; title: string; render: (desktop: boolean) => ReactNode }> = [
-  { id: 'overview', title: 'Overview', render: (desktop) => (<><ApprovalsNotice /><StatusPanel />{!desktop && <MicrophonePanel />}<EventLog /></>) },
+  {
+    id: 'overview',
+    title: 'Overview',
+    render: (desktop) => (<><ApprovalsNotice /><ControlsPanel /><FirstRunPanel /><StatusPanel />{!desktop && <MicrophonePanel />}<EventLog /></>),
+  },
   { id: 'conversation', title: 'Conversation', render: () => <ConversationPanel /> },
   { id: 'approvals', title: 'Approvals', render: () => <ApprovalsPanel /> },
   { id: 'timers', title: 'Timers', render: () => <TimersPanel /> },

@@ -84,7 +84,10 @@ describe('BuiltinCommands: reading, stopping, souls, languages', () => {
   it('says why when KIWI_LANGUAGE pins the language', async () => {
     const pinned = await makeCommandHarness({ env: { KIWI_LANGUAGE: 'en' } });
     try {
-      const answer = await commands.handle(pinned.request('speak French'), pinned.deps); // typed-or-owner rules aside: no speaker, mic → unknown
+      // No owner yet (an open household): any voice may switch the language, and is told why it cannot.
+      expect(await commands.handle(pinned.request('speak French'), pinned.deps)).toMatchObject({ refused: 'language_locked' });
+      pinned.store.speakers.create({ name: 'Olga', priority: 0 });
+      const answer = await commands.handle(pinned.request('speak French'), pinned.deps); // no speaker, mic → unknown
       expect(answer).toMatchObject({ refused: 'friends_only' });
       const typed = await commands.handle(pinned.request('speak French', { source: 'text' }), pinned.deps);
       expect(typed).toMatchObject({ refused: 'language_locked', reply: ["The language is fixed in my settings, so I can't change it by voice."] });

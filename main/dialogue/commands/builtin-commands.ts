@@ -2,8 +2,9 @@ import { PRIORITIES } from '../../contract/api.ts';
 import type { TurnRequest } from '../../engine/listening/turn.ts';
 import { KiwiError } from '../../platform/errors.ts';
 import { defaultMatcher, type CommandMatch, type CommandMatcher } from './matcher.ts';
-import { refusalFor, roleOf } from './permissions.ts';
-import { formatDate, formatTime, say } from './replies.ts';
+import { isHouseholdOpen } from '../../speakers/roles.ts';
+import { commandRole, refusalFor, roleOf } from './permissions.ts';
+import { formatDate, formatList, formatTime, say } from './replies.ts';
 import type { CommandAnswer, CommandDeps } from './types.ts';
 import {
   answer,
@@ -32,7 +33,8 @@ export class BuiltinCommands {
   async handle(request: TurnRequest, deps: CommandDeps): Promise<CommandAnswer | null> {
     const match = this.match(request.text, request.language, deps);
     if (!match) return null;
-    const call: CommandCall = { request, deps, match, locale: this.matcher.locale(request.language), role: roleOf(request, deps.typedRole) };
+    const role = commandRole(match.name, roleOf(request, deps.typedRole), isHouseholdOpen(deps.store.speakers.list()));
+    const call: CommandCall = { request, deps, match, locale: this.matcher.locale(request.language), role };
     const refused = refusalFor(match.name, call.role);
     if (refused === 'blocked') return { command: match.name, reply: null, match, refused };
     if (refused) return refuse(call, refused, refused === 'owner_only' ? 'owner_only' : 'friends_only');
@@ -69,6 +71,8 @@ export class BuiltinCommands {
         return this.#switchLanguage(call);
       case 'switch_soul':
         return this.#switchSoul(call);
+      case 'list_souls':
+        return listSouls(call);
     }
   }
 
@@ -96,13 +100,17 @@ export class BuiltinCommands {
     return { command: 'switch_language', reply: [say(this.matcher.locale(target), 'language_switched')], match: call.match };
   }
 
+  /** The greeting said at start (voice.greeting), in the language's words unless the user wrote their own. */
+  greeting(language: string, wakeWord: string): string {
+    return say(this.matcher.locale(language), 'greeting', { wake_word: wakeWord });
+  }
+
   #switchSoul(call: CommandCall): CommandAnswer {
-    const { deps, match, locale } = call;
+    const { deps, match } = call;
     const id = match.args.soul === 'default' ? deps.souls.defaultSoul.id : match.args.soul!;
     const soul = deps.souls.list().find((s) => s.id === id);
     if (!soul) throw new KiwiError('not_found', `Unknown soul '${id}'`, 404); // the matcher only returns souls from this list
-    const local = (locale.file.souls as Record<string, { name: string } | undefined>)[soul.id];
-    const name = local?.name ?? soul.name;
+    const name = soulName(call, soul);
     if (deps.souls.active.id === soul.id) return answer(call, 'soul_already', { soul: name });
     if (soul.nsfw) {
       if (call.role !== 'owner') return refuse(call, 'nsfw_owner_only', 'soul_nsfw_owner_only', { soul: name });
@@ -116,6 +124,23 @@ export class BuiltinCommands {
     }
     return answer(call, 'soul_switched', { soul: name });
   }
+}
+
+/** A soul's name as the language says it (built-in souls), or as its file names it. */
+function soulName(call: CommandCall, soul: { id: string; name: string }): string {
+  const local = (call.locale.file.souls as Record<string, { name: string } | undefined>)[soul.id];
+  return local?.name ?? soul.name;
+}
+
+/** "Which souls are there": the ones this speaker may switch to (the 18+ one only for the owner, and only when allowed). */
+function listSouls(call: CommandCall): CommandAnswer {
+  const { deps } = call;
+  const adult = call.role === 'owner' && deps.config.current.souls.allow_nsfw;
+  const names = deps.souls
+    .list()
+    .filter((soul) => adult || !soul.nsfw)
+    .map((soul) => soulName(call, soul));
+  return answer(call, 'souls_list', { souls: formatList(names, call.locale.file.intl_locale), soul: soulName(call, deps.souls.active) });
 }
 
 /** Clear the speaker's conversation; the 18+ soul's separate one too, when it has anything in it. */

@@ -18,6 +18,7 @@ export const PHRASE_KEYS = [
   'date',
   'who_is_speaking',
   'list_voices',
+  'list_souls',
   'enroll_owner',
   'enroll_friend',
   'enroll_guest',
@@ -38,6 +39,7 @@ export const PHRASE_SLOTS: Record<PhraseKey, { required: string[]; optional: str
   date: { required: [], optional: [] },
   who_is_speaking: { required: [], optional: [] },
   list_voices: { required: [], optional: [] },
+  list_souls: { required: [], optional: [] },
   enroll_owner: { required: [], optional: ['name'] },
   enroll_friend: { required: ['name'], optional: [] },
   enroll_guest: { required: ['name'], optional: [] },
@@ -58,6 +60,7 @@ export const REPLY_KEYS = [
   'speaker_unknown',
   'voices_list',
   'voices_none',
+  'souls_list',
   'enroll_owner_listen',
   'enroll_self_listen',
   'enroll_friend_listen',
@@ -84,6 +87,8 @@ export const REPLY_KEYS = [
   'no_recent_voice',
   'blocked_voice_name',
   'owner_default_name',
+  /** Said once when Kiwi starts, if voice.greeting is on and its text is empty. */
+  'greeting',
 ] as const;
 export type ReplyKey = (typeof REPLY_KEYS)[number];
 

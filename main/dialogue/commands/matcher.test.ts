@@ -5,7 +5,7 @@ import { NOT_COMMANDS, PHRASE_CASES } from './testing/phrase-cases.ts';
 
 const matcher = new CommandMatcher();
 const COMMANDS: CommandName[] = [
-  'stop', 'reset_context', 'time', 'date', 'who_is_speaking', 'list_voices', 'enroll_owner', 'enroll_friend',
+  'stop', 'reset_context', 'time', 'date', 'who_is_speaking', 'list_voices', 'list_souls', 'enroll_owner', 'enroll_friend',
   'enroll_guest', 'block_voice', 'unblock_voice', 'forget_voice', 'switch_language', 'switch_soul',
 ];
 const THOROUGH = new Set(['en', 'ru', 'es', 'de', 'fr', 'zh', 'ja']);

@@ -28,12 +28,26 @@ export const REQUIRED_ROLE: Record<CommandName, Role> = {
   forget_voice: 'owner',
   switch_language: 'friend',
   switch_soul: 'friend',
+  list_souls: 'friend',
 };
 
 export function roleOf(request: Pick<TurnRequest, 'speaker' | 'source'>, typedRole: Role = 'owner'): Role {
   const { speaker } = request;
   if (!speaker) return request.source === TYPED_SOURCE ? typedRole : 'unknown';
   return roleOfSpeaker(speaker);
+}
+
+/** Commands that change how Kiwi behaves (and the list of what they can change to): open to all in an open household. */
+const HOUSEHOLD_COMMANDS: ReadonlySet<CommandName> = new Set(['switch_soul', 'switch_language', 'list_souls']);
+
+/**
+ * The role a command is judged by. While the household is open (no owner enrolled, see
+ * isHouseholdOpen) anyone may change how Kiwi behaves as the owner could; blocked voices stay
+ * blocked, and who Kiwi listens to (enrolling, blocking, forgetting) keeps its own rules.
+ */
+export function commandRole(command: CommandName, role: Role, householdOpen: boolean): Role {
+  if (role === 'blocked' || !householdOpen || !HOUSEHOLD_COMMANDS.has(command)) return role;
+  return 'owner';
 }
 
 export const atLeast = (role: Role, needed: Role): boolean => RANK[role] >= RANK[needed];

@@ -8,6 +8,8 @@ import type { TurnRun } from '../turns/turn-run.ts';
 import type { Verdict } from './endpointer.ts';
 import { ListeningSession, type Speculate, type Utterance } from './listening-session.ts';
 import { judgePhrase } from './phrase-end.ts';
+import type { HandsFreeGate } from './hands-free.ts';
+import { TurnQueue } from './turn-queue.ts';
 import type { IdentifiedSpeaker, SpeakerIdentifier, TurnResult } from './turn.ts';
 import { SAMPLE_RATE } from '../../contract/audio.ts';
 
@@ -28,6 +30,8 @@ export interface VoiceLoopHost {
   /** A wake-word detector for one more input (streams keep state), if an acoustic engine is on. */
   makeWake?: () => WakeWord;
   identifier?: SpeakerIdentifier;
+  /** Owner hands-free (voice.owner_hands_free): the owner's voice needs no wake word while it is active. */
+  handsFree?: HandsFreeGate;
   matchWake: WakeMatcher;
   isSpeaking(): boolean;
   /** The user spoke over Kiwi: stop the answer. */
@@ -53,6 +57,9 @@ export interface Heard {
 export type UtteranceCapture = (audio: { samples: Float32Array; sampleRate: number }) => Promise<string | null>;
 
 const CAPTURE_WINDOW_MS = 30_000;
+/** Utterances that may wait behind the one being understood before the oldest is dropped. */
+const MAX_WAITING_TURNS = 3;
+const SOURCE_LEFT = 'the source left';
 /** How long after Kiwi's playback its voice can still reach the microphone (room echo, output latency). */
 const ECHO_TAIL = 0.7 * RATE;
 
@@ -93,7 +100,7 @@ interface SourceState {
  */
 export class VoiceLoop {
   readonly #sources = new Map<string, SourceState>();
-  #turns: Promise<void> = Promise.resolve();
+  readonly #queue = new TurnQueue(MAX_WAITING_TURNS);
 
   constructor(private readonly host: VoiceLoopHost) {}
 
@@ -175,11 +182,13 @@ export class VoiceLoop {
           turnId();
           const turn = state.turn!;
           state.turn = null; // the next utterance is a turn of its own
-          const run = this.#turns.then(() => this.#understand(state, utterance, turn));
-          this.#turns = run.catch((err: unknown) => {
+          const run = this.#queue.enqueue(
+            () => this.#understand(state, utterance, turn),
+            () => this.#dropped(state, turn),
+          );
+          return run.catch((err: unknown) => {
             host.bus.emit('ERROR', { code: 'turn_failed', message: describeError(err), turn_id: turn.id }, 'engine');
           });
-          return this.#turns;
         },
       },
       options,
@@ -201,7 +210,7 @@ export class VoiceLoop {
     const { host } = this;
     const config = host.config();
     const acoustic = config.wake_word_engine !== 'text' && host.makeWake !== undefined;
-    if (acoustic && !utterance.wake && !this.#awake(state, utterance.start)) return null; // not for Kiwi: not worth the CPU
+    if (acoustic && !utterance.wake && !this.#awake(state, utterance.start) && !host.handsFree?.active) return null; // not for Kiwi: not worth the CPU
     return host.stt.transcribe({ samples, sampleRate: RATE }, { language: config.language, signal }).then((heard) => ({
       ...heard,
       verdict: this.#judge(heard.text, heard.language),
@@ -219,9 +228,18 @@ export class VoiceLoop {
     return judgePhrase(match.matched ? match.command : text, language);
   }
 
+  /** A turn that ends without being understood (its source left, or newer speech pushed it out) still ends, saying why. */
+  #unheard(turn: TurnRun, why: string): void {
+    this.host.result({ turn_id: turn.id, wake: false, transcript: '', language: this.host.config().language, speaker: null, command: null, reply: null, ignored: why, timings_ms: turn.timings() });
+  }
+
+  #dropped(state: SourceState, turn: TurnRun): void {
+    this.#unheard(turn, state.cancelled ? SOURCE_LEFT : `dropped: ${MAX_WAITING_TURNS} newer utterances were waiting (Kiwi fell behind)`);
+  }
+
   async #understand(state: SourceState, utterance: Utterance, turn: TurnRun): Promise<void> {
     const { host } = this;
-    if (state.cancelled) return;
+    if (state.cancelled) return this.#unheard(turn, SOURCE_LEFT);
     const config = host.config();
     const seconds = (utterance.end - utterance.start) / RATE;
     // Voice timings count from the arrival of the last voiced frame (what the user feels).
@@ -244,24 +262,32 @@ export class VoiceLoop {
     }
     const awake = this.#awake(state, utterance.start);
     const acoustic = config.wake_word_engine !== 'text' && host.makeWake !== undefined;
-    if (acoustic && !utterance.wake && !awake) return ignore('no wake word');
+    // No acoustic wake word: only the owner, hands-free, may go on, so the voice is identified first.
+    const byVoiceOnly = acoustic && !utterance.wake && !awake;
+    if (byVoiceOnly && !host.handsFree?.enabled) return ignore('no wake word');
 
     const audio = { samples: utterance.samples, sampleRate: RATE };
     // Stages decided while listening, on the turn's clock: the early transcript and the endpoint.
     if (utterance.early?.doneAt !== undefined) turn.endAt('speculative', this.#onClock(utterance.early.doneAt));
     turn.endAt('endpoint', this.#onClock(utterance.endpointAt));
     const identifier = host.identifier;
-    const [heard, who] = await Promise.all([
-      turn.stage('transcript', () => this.#transcript(utterance, audio)),
-      identifier ? turn.stage('speaker', () => identifier.identify(audio, undefined, turn.id)) : null,
-    ]);
+    const identify = async () => (identifier ? turn.stage('speaker', () => identifier.identify(audio, undefined, turn.id)) : null);
+    let handsFree: boolean | undefined;
+    let voice: Awaited<ReturnType<typeof identify>> | undefined;
+    if (byVoiceOnly) {
+      voice = await identify();
+      handsFree = this.#handsFree(state, utterance, voice);
+      if (!handsFree) return ignore('no wake word');
+    }
+    const [heard, who] = await Promise.all([turn.stage('transcript', () => this.#transcript(utterance, audio)), voice !== undefined ? voice : identify()]);
     const base = { turn_id: turn.id, transcript: heard.text, language: heard.language, timings_ms: turn.timings() };
     if (!heard.text.trim()) return ignore('no speech recognised', base);
-    if (state.cancelled) return ignore('the source left', base);
+    if (state.cancelled) return ignore(SOURCE_LEFT, base);
 
     const match = host.matchWake(heard.text, config.wake_word, heard.language);
     const wake = Boolean(utterance.wake) || match.matched;
-    if (!wake && !awake) return ignore('no wake word', base);
+    handsFree ??= this.#handsFree(state, utterance, who);
+    if (!wake && !awake && !handsFree) return ignore('no wake word', base);
     if (match.matched && !utterance.wake) this.#onWake(utterance.sourceId, { keyword: config.wake_word, score: 1, at: utterance.start }, turn.id);
     if (who === 'self' && overlapsKiwi(state, utterance)) return ignore("Kiwi's own voice", { ...base, wake });
     const known = who === 'self' ? null : who;
@@ -284,6 +310,15 @@ export class VoiceLoop {
     const answer = await host.respond(command, { sourceId: utterance.sourceId, transcript: heard.text, language: heard.language, speaker: known, turn });
     turn.end('total');
     host.result({ wake, ...base, timings_ms: turn.timings(), speaker: speakerView, command: answer.command, reply: answer.reply });
+  }
+
+  /** Hands-free: note who spoke (any voice but the owner's closes it), then whether this one may go on without the wake word. */
+  #handsFree(state: SourceState, utterance: Utterance, who: IdentifiedSpeaker | 'self' | null): boolean {
+    const gate = this.host.handsFree;
+    if (!gate || (who === 'self' && overlapsKiwi(state, utterance))) return false; // Kiwi's own echo is nobody
+    const speaker = who === 'self' ? null : who;
+    gate.heard(speaker);
+    return gate.allows(speaker);
   }
 
   /** The utterance's text: from the streaming recognizer, the early transcript of these same samples, or transcribed now. */

@@ -16,7 +16,7 @@ export interface ResolvedModel {
   config: CatalogModel['config'];
 }
 
-interface Candidate extends Omit<ResolvedModel, 'dir'> {
+export interface Candidate extends Omit<ResolvedModel, 'dir'> {
   default_for: string[];
 }
 
@@ -35,28 +35,28 @@ export async function resolveModel(
   const installed = (await installedModels(opts.modelsDir, opts.catalog)).filter(
     (m) => m.task === task && (!opts.engines || opts.engines.includes(m.engine)),
   );
-  let chosen: Candidate | undefined;
-  if (want !== 'auto') {
-    chosen = installed.find((m) => m.id === want);
-    if (!chosen) {
-      const known = opts.catalog.models.find((m) => m.id === want);
-      if (!known) throw new KiwiError('model_unknown', `No ${task} model '${want}' in the catalog`, 503);
-      throw new KiwiError('model_missing', `The ${task} model '${want}' is not installed; run: kiwi models download ${want}`, 503, { install: want });
-    }
-  } else {
-    chosen = pickForLanguage(installed, language);
-    if (!chosen) {
-      const suggestion = pickForLanguage(
-        opts.catalog.models.filter((m) => m.task === task).map((m) => ({ ...m, config: m.config })),
-        language,
-      );
-      const how = suggestion ? `run: kiwi models download ${suggestion.id}` : 'none in the catalog covers it';
-      throw new KiwiError('model_missing', `No ${task} model for '${language}' is installed in ${opts.modelsDir}; ${how}`, 503, suggestion ? { install: suggestion.id } : undefined);
-    }
+  const chosen = chooseModel(installed, want, language);
+  if (!chosen && want !== 'auto') {
+    const known = opts.catalog.models.find((m) => m.id === want);
+    if (!known) throw new KiwiError('model_unknown', `No ${task} model '${want}' in the catalog`, 503);
+    throw new KiwiError('model_missing', `The ${task} model '${want}' is not installed; run: kiwi models download ${want}`, 503, { install: want });
+  }
+  if (!chosen) {
+    const suggestion = pickForLanguage(
+      opts.catalog.models.filter((m) => m.task === task).map((m) => ({ ...m, config: m.config })),
+      language,
+    );
+    const how = suggestion ? `run: kiwi models download ${suggestion.id}` : 'none in the catalog covers it';
+    throw new KiwiError('model_missing', `No ${task} model for '${language}' is installed in ${opts.modelsDir}; ${how}`, 503, suggestion ? { install: suggestion.id } : undefined);
   }
   const dir = await requireVerifiedModel(chosen.id, { modelsDir: opts.modelsDir, catalog: opts.catalog });
   const { default_for: _unused, ...model } = chosen;
   return { ...model, dir };
+}
+
+/** The model `want` names ('auto': the best one for the language) among `models`, if there is one. */
+export function chooseModel<T extends Pick<Candidate, 'id' | 'default_for' | 'languages'>>(models: T[], want: string, language: string): T | undefined {
+  return want === 'auto' ? pickForLanguage(models, language) : models.find((m) => m.id === want);
 }
 
 function pickForLanguage<T extends Pick<Candidate, 'default_for' | 'languages'>>(models: T[], language: string): T | undefined {
@@ -69,7 +69,7 @@ function pickForLanguage<T extends Pick<Candidate, 'default_for' | 'languages'>>
 }
 
 /** Catalog models with an install manifest, plus installed substitutes, in catalog order. */
-async function installedModels(modelsDir: string, catalog: Catalog): Promise<Candidate[]> {
+export async function installedModels(modelsDir: string, catalog: Catalog): Promise<Candidate[]> {
   const out: Candidate[] = [];
   for (const m of catalog.models) {
     if ('manifest' in (await readManifest(modelPath(m.id, { modelsDir })))) {

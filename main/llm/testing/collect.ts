@@ -20,7 +20,7 @@ export async function failure(iterable: AsyncIterable<unknown>): Promise<{ error
 }
 
 export function llmConfig(over: Partial<LlmConfig>): LlmConfig {
-  return { provider: 'openai', base_url: '', model: 'test-model', api_key: '', timeout_s: 5, openclaw: DEFAULT_CONFIG.llm.openclaw, ...over };
+  return { provider: 'openai', base_url: '', model: 'test-model', api_key: '', timeout_s: 5, openclaw: DEFAULT_CONFIG.llm.openclaw, local_ports: DEFAULT_CONFIG.llm.local_ports, ...over };
 }
 
 /** A loopback port with nothing listening (bound, then released). */

@@ -51,6 +51,19 @@ describe('hidden audio window: microphone follows listening', () => {
     expect(s.unsubscribed()).toBe(true);
   });
 
+  it('starts the microphone once a new engine can listen (a VAD was installed): status.listening decides, not the config switch', async () => {
+    const s = setup(false);
+    followListening(s.client, () => s.mic);
+    const call = vi.mocked(s.client.call);
+    s.event('CONNECTED');
+    s.event('CONFIG_CHANGED', { updated: { listening: true } }); // on in config, but no VAD yet: status still says false
+    for (const asked of call.mock.results) await asked.value; // the follower's reactions to these answers run first
+    expect(s.mic.starts).toBe(0);
+    call.mockResolvedValue({ listening: true } as never);
+    s.event('ENGINE_READY', { missing: [] });
+    await vi.waitFor(() => expect(s.mic.status).toBe('on'));
+  });
+
   it.each([
     [false, 0],
     [true, 1],

@@ -33,9 +33,11 @@ export function followListening(client: KiwiClient, mic: () => MicSession, retry
 
   const unsubscribe = client.onEvent(
     (event) => {
-      if (event.event === 'CONNECTED') void refresh();
+      // A new engine may have gained (or lost) its listening stages: status.listening says whether Kiwi can listen.
+      if (event.event === 'CONNECTED' || event.event === 'ENGINE_READY') void refresh();
       const updated = event.event === 'CONFIG_CHANGED' ? (event.data.updated as Record<string, unknown> | undefined) : undefined;
-      if (typeof updated?.listening === 'boolean') apply(updated.listening);
+      if (updated?.listening === false) apply(false);
+      if (updated?.listening === true) void refresh(); // on in config, yet without a VAD nothing listens
     },
     () => undefined,
   );

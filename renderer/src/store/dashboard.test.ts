@@ -47,13 +47,13 @@ describe('dashboard store', () => {
     calls.length = 0;
     useDashboard.getState().receive(client, ev('SPEAKER_UPDATED', { id: 'spk_001' }));
     useDashboard.getState().receive(client, ev('LLM_TOKEN', { token: 'hi' }));
-    expect(calls).toEqual(['listSpeakers']);
+    expect(calls).toEqual(['listSpeakers', 'status']); // a profile change may enrol the owner: status.household_open
   });
 
   it('reloads everything when the event stream (re)connects', async () => {
     const { client, calls } = recordingClient();
     useDashboard.getState().receive(client, ev('CONNECTED', { state: 'IDLE' }));
-    expect(new Set(calls)).toEqual(new Set(['status', 'souls', 'getConfig', 'listSpeakers', 'languages', 'listModels', 'haStatus', 'integrations', 'listTimers', 'listApprovals']));
+    expect(new Set(calls)).toEqual(new Set(['status', 'souls', 'getConfig', 'listSpeakers', 'languages', 'listModels', 'haStatus', 'integrations', 'listTimers', 'listApprovals', 'setupPlan']));
     await expect.poll(() => useDashboard.getState().state).toBe('LISTENING');
   });
 

@@ -13,10 +13,12 @@ export interface Resources {
   integrations: Answer<'integrations'>;
   timers: Answer<'listTimers'>;
   approvals: Answer<'listApprovals'>;
+  /** First run: the recommended models for the language (GET /api/setup). */
+  setup: Answer<'setupPlan'>;
 }
 export type ResourceName = keyof Resources;
 
-export const RESOURCE_NAMES: ResourceName[] = ['status', 'souls', 'config', 'speakers', 'languages', 'models', 'ha', 'integrations', 'timers', 'approvals'];
+export const RESOURCE_NAMES: ResourceName[] = ['status', 'souls', 'config', 'speakers', 'languages', 'models', 'ha', 'integrations', 'timers', 'approvals', 'setup'];
 
 export const loaders: { [K in ResourceName]: (client: KiwiClient) => Promise<Resources[K]> } = {
   status: (c) => c.call('status'),
@@ -29,6 +31,7 @@ export const loaders: { [K in ResourceName]: (client: KiwiClient) => Promise<Res
   integrations: (c) => c.call('integrations'),
   timers: (c) => c.call('listTimers'),
   approvals: (c) => c.call('listApprovals'),
+  setup: (c) => c.call('setupPlan'),
 };
 
 /** Every TIMER_*, ALARM_* and REMINDER_* event changes the timer list (set, ringing, snoozed, stopped...). */
@@ -39,26 +42,28 @@ const TIMER_EVENTS = ['TIMER', 'ALARM', 'REMINDER'].flatMap((kind) =>
 /** Which answers an event makes stale: the dashboard reloads exactly those. */
 const STALE_AFTER: Partial<Record<EventEnvelope['event'], ResourceName[]>> = {
   CONNECTED: RESOURCE_NAMES,
-  ENGINE_READY: ['status'],
+  ENGINE_READY: ['status', 'setup'],
   STATE_CHANGED: ['status'],
   SOUL_CHANGED: ['souls', 'status'],
-  CONFIG_CHANGED: ['config', 'status', 'souls', 'ha', 'integrations', 'timers'],
-  LANGUAGE_CHANGED: ['languages', 'status'],
-  SPEAKER_ADDED: ['speakers'],
-  SPEAKER_UPDATED: ['speakers'],
-  SPEAKER_DELETED: ['speakers'],
-  SPEAKER_BLOCKED: ['speakers'],
-  SPEAKER_UNBLOCKED: ['speakers'],
+  CONFIG_CHANGED: ['config', 'status', 'souls', 'ha', 'integrations', 'timers', 'setup'],
+  LANGUAGE_CHANGED: ['languages', 'status', 'setup'],
+  // A profile change can enrol or remove the owner: status says whether the household is open.
+  SPEAKER_ADDED: ['speakers', 'status'],
+  SPEAKER_UPDATED: ['speakers', 'status'],
+  SPEAKER_DELETED: ['speakers', 'status'],
+  SPEAKER_BLOCKED: ['speakers', 'status'],
+  SPEAKER_UNBLOCKED: ['speakers', 'status'],
   SPEAKER_IDENTIFIED: ['speakers', 'status'],
   HA_CONNECTION_CHANGED: ['ha', 'status'],
   MQTT_CONNECTION_CHANGED: ['integrations'],
   OPENCLAW_PAIRING: ['status'],
+  HANDS_FREE_CHANGED: ['status'],
   WEB_CLIENT_CONNECTED: ['status'],
   WEB_CLIENT_DISCONNECTED: ['status'],
-  MODEL_DOWNLOAD_STARTED: ['models'],
-  MODEL_DOWNLOAD_COMPLETED: ['models'],
-  MODEL_DOWNLOAD_FAILED: ['models'],
-  SERVICE_RESTART: ['status'],
+  MODEL_DOWNLOAD_STARTED: ['models', 'setup'],
+  MODEL_DOWNLOAD_COMPLETED: ['models', 'setup'],
+  MODEL_DOWNLOAD_FAILED: ['models', 'setup'],
+  SERVICE_RESTART: ['status', 'setup'],
   APPROVAL_REQUESTED: ['approvals'],
   APPROVAL_RESOLVED: ['approvals'],
   ...Object.fromEntries(TIMER_EVENTS.map((name) => [name, ['timers']])),

@@ -10,6 +10,7 @@ export type PhraseCase = [text: string, command: CommandName, args?: Record<stri
  */
 export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
   en: [
+    ['What modes do you have?', 'list_souls'], ['Which personalities are there?', 'list_souls'], ['Kiwi, list your modes, please.', 'list_souls'],
     ['Stop!', 'stop'], ['Okay, that’s enough.', 'stop'], ['Kiwi, please shut up', 'stop'], ['Stop talking now.', 'stop'],
     ['Reset the conversation.', 'reset_context'], ["Let's start over", 'reset_context'], ['Clear the context please', 'reset_context'],
     ['What time is it?', 'time'], ["What's the time?", 'time'], ['Could you tell me what time it is, please?', 'time'],
@@ -26,6 +27,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['Be a comedian.', 'switch_soul', { soul: 'comedian' }], ['Switch to storyteller mode', 'switch_soul', { soul: 'storyteller' }], ['Default mode.', 'switch_soul', { soul: 'default' }], ['Be the hype man!', 'switch_soul', { soul: 'hype-person' }],
   ],
   ru: [
+    ['Какие у тебя есть режимы?', 'list_souls'], ['Перечисли свои режимы', 'list_souls'], ['Какие бывают режимы?', 'list_souls'],
     ['Стоп!', 'stop'], ['Хватит, пожалуйста.', 'stop'], ['Киви, замолчи', 'stop'], ['Всё, хватит!', 'stop'],
     ['Сбрось контекст.', 'reset_context'], ['Давай начнём сначала', 'reset_context'], ['Новый разговор', 'reset_context'],
     ['Который час?', 'time'], ['Сколько сейчас времени?', 'time'], ['Скажи, пожалуйста, который час', 'time'],
@@ -42,6 +44,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['Будь комиком!', 'switch_soul', { soul: 'comedian' }], ['Включи режим рассказчика', 'switch_soul', { soul: 'storyteller' }], ['Обычный режим', 'switch_soul', { soul: 'default' }],
   ],
   es: [
+    ['¿Qué modos tienes?', 'list_souls'], ['¿Cuáles son tus personalidades?', 'list_souls'], ['Enumera tus modos, por favor', 'list_souls'],
     ['¡Para!', 'stop'], ['Cállate, por favor.', 'stop'], ['Ya basta', 'stop'],
     ['Reinicia la conversación.', 'reset_context'], ['Empecemos de nuevo', 'reset_context'], ['Nueva conversación', 'reset_context'],
     ['¿Qué hora es?', 'time'], ['Oye, ¿qué hora es ahora?', 'time'], ['Dime la hora, por favor', 'time'],
@@ -58,6 +61,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['Sé un cómico.', 'switch_soul', { soul: 'comedian' }], ['Activa el modo cuentacuentos', 'switch_soul', { soul: 'storyteller' }], ['Modo normal', 'switch_soul', { soul: 'default' }],
   ],
   pt: [
+    ['Quais modos você tem?', 'list_souls'],
     ['Para!', 'stop'], ['Que horas são?', 'time'], ['Que dia é hoje?', 'date'], ['Reinicia a conversa.', 'reset_context'],
     ['Quem está falando?', 'who_is_speaking'], ['Que vozes você conhece?', 'list_voices'], ['Lembra da minha voz.', 'enroll_owner'],
     ['Este é o meu amigo João.', 'enroll_friend', { name: 'João' }], ['Este é o nosso convidado Paulo.', 'enroll_guest', { name: 'Paulo' }],
@@ -65,6 +69,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['Fala em inglês.', 'switch_language', { language: 'en' }], ['Ativa o modo comediante.', 'switch_soul', { soul: 'comedian' }],
   ],
   fr: [
+    ['Quels modes as-tu ?', 'list_souls'], ['Quelles sont tes personnalités ?', 'list_souls'], ['Liste tes modes', 'list_souls'],
     ['Stop !', 'stop'], ['Arrête, s’il te plaît.', 'stop'], ['Tais-toi', 'stop'],
     ['Nouvelle conversation.', 'reset_context'], ['On recommence à zéro', 'reset_context'], ['Efface le contexte', 'reset_context'],
     ['Quelle heure est-il ?', 'time'], ['Il est quelle heure ?', 'time'], ['Dis-moi l’heure, s’il te plaît', 'time'],
@@ -81,6 +86,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['Sois un comique.', 'switch_soul', { soul: 'comedian' }], ['Passe en mode conteur', 'switch_soul', { soul: 'storyteller' }], ['Mode normal', 'switch_soul', { soul: 'default' }],
   ],
   it: [
+    ['Quali modalità hai?', 'list_souls'],
     ['Basta!', 'stop'], ['Che ore sono?', 'time'], ['Che giorno è oggi?', 'date'], ['Nuova conversazione.', 'reset_context'],
     ['Chi parla?', 'who_is_speaking'], ['Quali voci conosci?', 'list_voices'], ['Ricorda la mia voce.', 'enroll_owner'],
     ['Questo è il mio amico Marco.', 'enroll_friend', { name: 'Marco' }], ['Abbiamo un ospite Luca.', 'enroll_guest', { name: 'Luca' }],
@@ -88,6 +94,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['Parla in inglese.', 'switch_language', { language: 'en' }], ['Modalità comico.', 'switch_soul', { soul: 'comedian' }],
   ],
   de: [
+    ['Welche Modi gibt es?', 'list_souls'], ['Was für Persönlichkeiten hast du?', 'list_souls'], ['Nenn mir deine Modi', 'list_souls'],
     ['Stopp!', 'stop'], ['Hör auf!', 'stop'], ['Kiwi, sei bitte still.', 'stop'],
     ['Neues Gespräch.', 'reset_context'], ['Setz das Gespräch zurück', 'reset_context'], ['Fangen wir von vorne an', 'reset_context'],
     ['Wie spät ist es?', 'time'], ['Wie viel Uhr ist es?', 'time'], ['Sag mal, wie spät ist es?', 'time'],
@@ -104,6 +111,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['Sei ein Komiker!', 'switch_soul', { soul: 'comedian' }], ['Geschichtenerzähler-Modus', 'switch_soul', { soul: 'storyteller' }], ['Normaler Modus', 'switch_soul', { soul: 'default' }], ['Wechsle in den Achtsamkeitsmodus', 'switch_soul', { soul: 'mindful-companion' }],
   ],
   tr: [
+    ['Hangi modların var?', 'list_souls'],
     ['Dur!', 'stop'], ['Saat kaç?', 'time'], ['Bugün ayın kaçı?', 'date'], ['Sohbeti sıfırla.', 'reset_context'],
     ['Kim konuşuyor?', 'who_is_speaking'], ['Hangi sesleri tanıyorsun?', 'list_voices'], ['Sesimi hatırla.', 'enroll_owner'],
     ['Bu arkadaşım Ayşe.', 'enroll_friend', { name: 'Ayşe' }], ['Bu misafirimiz Mehmet.', 'enroll_guest', { name: 'Mehmet' }],
@@ -111,6 +119,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['İngilizce konuş.', 'switch_language', { language: 'en' }], ['Komedyen moduna geç.', 'switch_soul', { soul: 'comedian' }],
   ],
   pl: [
+    ['Jakie masz tryby?', 'list_souls'],
     ['Stop!', 'stop'], ['Która godzina?', 'time'], ['Jaki dziś dzień?', 'date'], ['Nowa rozmowa.', 'reset_context'],
     ['Kto mówi?', 'who_is_speaking'], ['Jakie głosy znasz?', 'list_voices'], ['Zapamiętaj mój głos.', 'enroll_owner'],
     ['To mój przyjaciel Marek.', 'enroll_friend', { name: 'Marek' }], ['To nasz gość Tomek.', 'enroll_guest', { name: 'Tomek' }],
@@ -118,6 +127,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['Mów po angielsku.', 'switch_language', { language: 'en' }], ['Bądź komikiem!', 'switch_soul', { soul: 'comedian' }],
   ],
   zh: [
+    ['你有哪些模式？', 'list_souls'], ['有什么性格？', 'list_souls'], ['列出所有模式', 'list_souls'],
     ['停！', 'stop'], ['别说了。', 'stop'], ['够了', 'stop'],
     ['重新开始对话。', 'reset_context'], ['清空上下文', 'reset_context'], ['换个话题吧', 'reset_context'],
     ['现在几点了？', 'time'], ['几点了', 'time'], ['请告诉我现在几点', 'time'],
@@ -134,6 +144,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['切换到喜剧演员模式。', 'switch_soul', { soul: 'comedian' }], ['讲故事模式', 'switch_soul', { soul: 'storyteller' }], ['默认模式', 'switch_soul', { soul: 'default' }],
   ],
   ja: [
+    ['どんなモードがある？', 'list_souls'], ['どのモードがありますか？', 'list_souls'], ['モードを教えて', 'list_souls'],
     ['止めて！', 'stop'], ['もういいよ。', 'stop'], ['静かにしてください', 'stop'],
     ['会話をリセットして。', 'reset_context'], ['最初からやり直そう', 'reset_context'], ['新しい会話を始めて', 'reset_context'],
     ['今何時？', 'time'], ['何時ですか？', 'time'], ['時間を教えてください', 'time'],
@@ -150,6 +161,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['コメディアンモードにして。', 'switch_soul', { soul: 'comedian' }], ['語り部になって', 'switch_soul', { soul: 'storyteller' }], ['通常モード', 'switch_soul', { soul: 'default' }],
   ],
   ko: [
+    ['어떤 모드가 있어?', 'list_souls'],
     ['그만해!', 'stop'], ['지금 몇 시야?', 'time'], ['오늘 며칠이야?', 'date'], ['대화 초기화해 줘.', 'reset_context'],
     ['누가 말하고 있어?', 'who_is_speaking'], ['어떤 목소리를 알아?', 'list_voices'], ['내 목소리 기억해.', 'enroll_owner'],
     ['이쪽은 내 친구 민수야.', 'enroll_friend', { name: '민수' }], ['이쪽은 손님 지은이에요.', 'enroll_guest', { name: '지은' }],
@@ -157,6 +169,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['영어로 말해 줘.', 'switch_language', { language: 'en' }], ['코미디언 모드로 바꿔.', 'switch_soul', { soul: 'comedian' }],
   ],
   hi: [
+    ['तुम्हारे पास कौन से मोड हैं?', 'list_souls'],
     ['रुको!', 'stop'], ['कितने बजे हैं?', 'time'], ['आज क्या तारीख है?', 'date'], ['नई बातचीत शुरू करो।', 'reset_context'],
     ['कौन बोल रहा है?', 'who_is_speaking'], ['तुम कौन सी आवाज़ें जानते हो?', 'list_voices'], ['मेरी आवाज़ याद रखो।', 'enroll_owner'],
     ['यह मेरा दोस्त राहुल है।', 'enroll_friend', { name: 'राहुल' }], ['ये हमारे मेहमान अमित हैं।', 'enroll_guest', { name: 'अमित' }],
@@ -164,6 +177,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['अंग्रेज़ी में बोलो।', 'switch_language', { language: 'en' }], ['कॉमेडियन मोड चालू करो।', 'switch_soul', { soul: 'comedian' }],
   ],
   ar: [
+    ['ما الأوضاع المتاحة؟', 'list_souls'],
     ['توقف!', 'stop'], ['كم الساعة الآن؟', 'time'], ['ما تاريخ اليوم؟', 'date'], ['ابدأ محادثة جديدة.', 'reset_context'],
     ['من يتكلم؟', 'who_is_speaking'], ['ما الأصوات التي تعرفها؟', 'list_voices'], ['تذكر صوتي.', 'enroll_owner'],
     ['هذا صديقي أحمد.', 'enroll_friend', { name: 'أحمد' }], ['هذا ضيفنا خالد.', 'enroll_guest', { name: 'خالد' }],
@@ -171,6 +185,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['تكلم بالإنجليزية.', 'switch_language', { language: 'en' }], ['كن كوميديًا.', 'switch_soul', { soul: 'comedian' }],
   ],
   id: [
+    ['Mode apa saja yang kamu punya?', 'list_souls'],
     ['Berhenti!', 'stop'], ['Jam berapa sekarang?', 'time'], ['Hari ini tanggal berapa?', 'date'], ['Mulai percakapan baru.', 'reset_context'],
     ['Siapa yang bicara?', 'who_is_speaking'], ['Suara siapa saja yang kamu kenal?', 'list_voices'], ['Ingat suaraku.', 'enroll_owner'],
     ['Ini temanku Budi.', 'enroll_friend', { name: 'Budi' }], ['Ini tamu kita Sari.', 'enroll_guest', { name: 'Sari' }],

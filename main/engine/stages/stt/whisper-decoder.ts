@@ -9,7 +9,7 @@ import { WhisperVocabulary } from './whisper-vocabulary.ts';
 import { SAMPLE_RATE } from '../../../contract/audio.ts';
 
 export const RATE = SAMPLE_RATE;
-const WINDOW = 30 * RATE; // Whisper's window; older graphs take exactly this, padded with silence
+const WINDOW = 30 * RATE; // Whisper's window
 /** Encoder input granularity: two mel frames (10 ms each) make one encoder state. */
 const STATE_SAMPLES = 320;
 /**
@@ -44,8 +44,8 @@ export class DecodeAborted extends Error {
 
 /**
  * Whisper as two ONNX graphs on onnxruntime (the layout of scripts/models-whisper-ct2-to-onnx.py:
- * encoder `audio` [1, samples ≤ 480000] → `states` (older graphs: exactly 480000); decoder `tokens` [1, n] + `states` → `logits` of the last
- * position), decoded greedily without timestamps.
+ * encoder `audio` [1, samples ≤ 480000] → `cross_kv` [decoder layers, 1, frames, 2 × dim];
+ * decoder `tokens` [1, n] + `cross_kv` → `logits` of the last position), decoded greedily without timestamps.
  *
  * onnxruntime-node's session.run() is synchronous underneath (it only defers the call with
  * setImmediate): a 30 s encoder pass holds its thread for up to a second. So this class runs in
@@ -57,7 +57,7 @@ export class WhisperDecoder {
     private readonly decoder: ort.InferenceSession,
     readonly vocabulary: WhisperVocabulary,
     private readonly rules: TokenRules,
-    /** The encoder takes only 30 s windows (graphs converted before dynamic lengths), or is told to. */
+    /** Every window padded to 30 s (`stt_full_window`). */
     private readonly fullWindow: boolean,
   ) {}
 
@@ -75,9 +75,9 @@ export class WhisperDecoder {
     let decoder: ort.InferenceSession | undefined;
     try {
       decoder = await createSession(file('decoder', 'decoder.onnx'), options);
-      expectNames(encoder, ['audio'], ['states']);
-      expectNames(decoder, ['tokens', 'states'], ['logits']);
-      return new WhisperDecoder(encoder, decoder, vocabulary, rules, Boolean(options.fullWindow) || !takesAnyLength(encoder));
+      expectNames(encoder, ['audio'], ['cross_kv']);
+      expectNames(decoder, ['tokens', 'cross_kv'], ['logits']);
+      return new WhisperDecoder(encoder, decoder, vocabulary, rules, Boolean(options.fullWindow));
     } catch (err) {
       await Promise.all([encoder.release(), decoder?.release()]);
       throw err;
@@ -115,19 +115,20 @@ export class WhisperDecoder {
     check();
     // A command is encoded on its own frames (plus a short tail); longer speech keeps the 30 s
     // window, where the padding measurably helps (unpadded, 27 s of dictation ended in its last
-    // sentence said over and over) and costs little. Older graphs take only 30 s.
+    // sentence said over and over) and costs little.
     const whole = this.fullWindow || samples.length > SHORT_WINDOW;
     const length = whole ? WINDOW : Math.ceil(Math.max(MIN_SAMPLES, samples.length + TAIL_SAMPLES) / STATE_SAMPLES) * STATE_SAMPLES;
     const padded = new Float32Array(length);
     padded.set(samples.subarray(0, length));
-    const { states } = await this.encoder.run({ audio: new ort.Tensor('float32', padded, [1, length]) });
-    if (!states) throw new KiwiError('model_invalid', 'Whisper encoder gave no states', 500);
+    // Each decoder layer's cross-attention keys and values, computed once for the whole window.
+    const { cross_kv: crossKv } = await this.encoder.run({ audio: new ort.Tensor('float32', padded, [1, length]) }, ['cross_kv']);
+    if (!crossKv) throw new KiwiError('model_invalid', 'Whisper encoder gave no cross_kv', 500);
     check();
 
     // The logits right after SOT hold the no-speech probability and, for multilingual models,
     // the spoken language: one short decoder step answers both.
     const { sot, noSpeech } = this.vocabulary.specials;
-    const afterSot = await this.#step([sot], states);
+    const afterSot = await this.#step([sot], crossKv);
     const noSpeechProb = noSpeech === undefined ? 0 : probabilityOf(afterSot, noSpeech);
     if (this.vocabulary.multilingual && language === undefined) {
       const id = argmaxAmong(afterSot, this.vocabulary.languages.values());
@@ -141,7 +142,7 @@ export class WhisperDecoder {
     const short = length < WINDOW; // without padding it may say its words again
     for (let step = 0; step < budget; step += 1) {
       check();
-      const next = pickToken(await this.#step(tokens, states), this.rules, step === 0);
+      const next = pickToken(await this.#step(tokens, crossKv), this.rules, step === 0);
       logprobSum += next.logprob;
       if (next.id === this.rules.eot) break;
       tokens.push(next.id);
@@ -158,9 +159,9 @@ export class WhisperDecoder {
     return { text: this.vocabulary.decode(text), language };
   }
 
-  async #step(tokens: number[], states: ort.OnnxValue): Promise<Float32Array> {
+  async #step(tokens: number[], crossKv: ort.OnnxValue): Promise<Float32Array> {
     const input = new ort.Tensor('int64', BigInt64Array.from(tokens, BigInt), [1, tokens.length]);
-    const { logits } = await this.decoder.run({ tokens: input, states });
+    const { logits } = await this.decoder.run({ tokens: input, cross_kv: crossKv });
     if (!logits) throw new KiwiError('model_invalid', 'Whisper decoder gave no logits', 500);
     const data = logits.data as Float32Array;
     // [1, vocab] from Kiwi's graphs; the last row if a graph returns every position.
@@ -208,11 +209,6 @@ async function createSession(file: string, options: WhisperLoadOptions): Promise
 }
 
 /** Whether the encoder's `audio` input has a free length (scripts/models-whisper-ct2-to-onnx.py since dynamic frames). */
-function takesAnyLength(encoder: ort.InferenceSession): boolean {
-  const audio = encoder.inputMetadata.find((m) => m.name === 'audio');
-  return audio !== undefined && audio.isTensor && typeof audio.shape[1] === 'string';
-}
-
 function expectNames(session: ort.InferenceSession, inputs: string[], outputs: string[]): void {
   const missing = [...inputs.filter((n) => !session.inputNames.includes(n)), ...outputs.filter((n) => !session.outputNames.includes(n))];
   if (missing.length) {

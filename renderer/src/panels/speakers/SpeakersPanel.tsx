@@ -7,8 +7,14 @@ import { SpeakerRow } from './SpeakerRow.tsx';
 export function SpeakersPanel() {
   const speakers = useDashboard((s) => s.data.speakers?.speakers);
   const canAdmin = useCan('admin');
+  const householdOpen = useDashboard((s) => s.data.status?.household_open);
   return (
     <Panel id="speakers" title="Speakers">
+      {householdOpen && (
+        <p data-testid="household-open">
+          Open household: until an owner is enrolled, anyone may change Kiwi&apos;s soul and language by voice. Say &ldquo;Kiwi, remember my voice&rdquo; to become the owner.
+        </p>
+      )}
       {!canAdmin && <p className="muted">Changing speakers needs the admin scope.</p>}
       {speakers && speakers.length === 0 && <p className="muted">No speakers yet: enroll one below.</p>}
       <ul className="cards" aria-label="Speakers">

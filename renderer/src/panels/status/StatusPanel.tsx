@@ -1,11 +1,13 @@
 import type { Status } from '../../../../main/contract/api.ts';
 import { useDashboard } from '../../store/dashboard.ts';
 import { Panel } from '../../ui/Panel.tsx';
+import { listeningLabel, voiceOf } from './true-status.ts';
 
 /** What /api/status says, including which engine parts are missing and why. */
 export function StatusPanel() {
   const status = useDashboard((s) => s.data.status);
   if (!status) return <Panel id="status" title="Status">Loading…</Panel>;
+  const voice = voiceOf(status);
   return (
     <Panel id="status" title="Status">
       <dl>
@@ -16,9 +18,14 @@ export function StatusPanel() {
         <dt>Speaker</dt>
         <dd>{status.active_speaker ?? '—'}</dd>
         <dt>Listening</dt>
-        <dd>{status.listening ? 'on' : 'off'}</dd>
+        <dd data-testid="status-listening">
+          {listeningLabel(status)}
+        </dd>
         <dt>Voice</dt>
-        <dd>{status.tts_provider}</dd>
+        <dd data-testid="status-voice">
+          {voice.speaking}
+          {voice.speaking !== voice.configured && <span className="muted"> (configured: {voice.configured}, not installed)</span>}
+        </dd>
         <dt>Home Assistant</dt>
         <dd>{status.homeassistant_connected ? 'connected' : 'not connected'}</dd>
         {status.openclaw && (

@@ -1,0 +1,63 @@
+import { DEFAULT_CONFIG, type Config } from '../../../contract/config.ts';
+import { systemClock } from '../../../platform/clock.ts';
+import { AudioHub } from '../../audio/audio-hub.ts';
+import { EventBus } from '../../events/event-bus.ts';
+import type { Stt, Transcript } from '../../stages.ts';
+import { TurnRun } from '../../turns/turn-run.ts';
+import type { TurnResult } from '../turn.ts';
+import { VoiceLoop } from '../voice-loop.ts';
+import { EnergyVad } from './energy-vad.ts';
+
+/** A recognizer the test releases by hand: each transcription waits until `release()`. */
+export class HeldStt implements Stt {
+  readonly name = 'held';
+  readonly model = 'held';
+  readonly waiting: Array<() => void> = [];
+  transcribe(): Promise<Transcript> {
+    return new Promise((resolve) => this.waiting.push(() => resolve({ text: 'kiwi what time is it', language: 'en' })));
+  }
+  /** Lets the oldest waiting transcription finish, then lets the loop run on. */
+  async release(): Promise<void> {
+    this.waiting.shift()!();
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  dispose = () => undefined;
+}
+
+/**
+ * A voice loop on stand-ins, for tests of its queueing and sources: a loudness VAD, the held
+ * recognizer, every transcript taken as a command (the real stages are tested on real models in
+ * voice-loop.models.test.ts). `answered` lists the sources whose commands got a reply.
+ */
+export function heldVoiceLoop() {
+  const config: Config = { ...DEFAULT_CONFIG, wake_word_engine: 'text', voice: { ...DEFAULT_CONFIG.voice, min_silence_ms: 100 } };
+  const stt = new HeldStt();
+  const answered: string[] = [];
+  const results: TurnResult[] = [];
+  const bus = new EventBus();
+  const loop = new VoiceLoop({
+    config: () => config,
+    bus,
+    clock: systemClock,
+    newTurn: (source) => new TurnRun({ bus, clock: systemClock }, 'voice', source),
+    hub: new AudioHub(),
+    stt,
+    makeVad: () => new EnergyVad(),
+    matchWake: (text) => ({ matched: true, command: text }),
+    isSpeaking: () => false,
+    bargeIn: () => undefined,
+    respond: async (command, heard) => {
+      answered.push(heard.sourceId);
+      return { command, reply: 'ok', firstAudioMs: null };
+    },
+    acknowledgeWake: () => undefined,
+    announce: async () => undefined,
+    result: (r) => results.push(r),
+  });
+  /** One utterance: 0.5 s of speech, then 0.5 s of silence (which ends it), in 100 ms frames. */
+  const utterance = async (sourceId: string) => {
+    const session = loop.session(sourceId);
+    for (let i = 0; i < 10; i++) await session.push(new Float32Array(1600).fill(i < 5 ? 0.5 : 0));
+  };
+  return { loop, stt, answered, results, utterance };
+}

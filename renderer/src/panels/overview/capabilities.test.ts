@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { Status } from '../../../../main/contract/api.ts';
+import { listeningLabel, voiceOf } from '../status/true-status.ts';
+import { capabilities } from './capabilities.ts';
+
+/** A fresh install: no models, the configured Kokoro voice falls back to the system voice, no LLM. */
+const fresh: Status = {
+  state: 'IDLE',
+  language: 'en',
+  tts_provider: 'system',
+  tts_configured: 'kokoro',
+  household_open: true,
+  hands_free_active: false,
+  is_speaking: false,
+  is_processing: false,
+  is_running: true,
+  uptime_seconds: 3,
+  active_speaker: null,
+  active_soul: 'default',
+  homeassistant_connected: false,
+  listening: false,
+  web_audio_clients: 0,
+  missing: [
+    "vad: No vad model for 'en' is installed in /m; run: kiwi models download silero-vad",
+    "stt: No stt model for 'en' is installed in /m; run: kiwi models download stt-parakeet-tdt-0.6b-v2-en",
+    "speaker: No speaker model for 'en' is installed in /m; run: kiwi models download speaker-nemo-titanet-small",
+    "llm: llm.provider is 'none': only built-in commands and Home Assistant answer",
+  ],
+  rebuilding: [],
+  wake_word_engine: 'text',
+  fallbacks: [
+    { stage: 'wake', configured: 'kws', used: 'text', reason: 'No wake model…' },
+    { stage: 'tts', configured: 'kokoro', used: 'system', reason: 'No tts model…' },
+  ],
+};
+const opts = { wakeWord: 'kiwi', llmModel: '' };
+
+describe('what Kiwi can do, said plainly', () => {
+  it('a fresh install: one line per capability, none naming a model id', () => {
+    const lines = capabilities(fresh, opts);
+    expect(lines.map((l) => [l.id, l.ok])).toEqual([
+      ['hear', false],
+      ['wake', false],
+      ['understand', false],
+      ['recognise', false],
+      ['speak', false],
+      ['answer', false],
+    ]);
+    expect(lines[0]!.text).toBe("Kiwi can't hear you yet: no speech detector.");
+    expect(lines[4]!.text).toBe('Kiwi speaks with the system voice for now: the Kokoro voice is not installed.');
+    for (const line of lines) expect(line.text).not.toMatch(/silero|parakeet|titanet|kokoro-|models download/i);
+  });
+
+  it('everything installed and an LLM chosen: every line is a yes', () => {
+    const ready: Status = { ...fresh, missing: [], fallbacks: [], wake_word_engine: 'kws', tts_provider: 'kokoro', listening: true };
+    const lines = capabilities(ready, { wakeWord: 'kiwi', llmModel: 'llama3.2:latest' });
+    expect(lines.every((l) => l.ok)).toBe(true);
+    expect(lines.find((l) => l.id === 'answer')!.text).toBe('Kiwi answers questions with llama3.2:latest.');
+    expect(lines.find((l) => l.id === 'wake')!.text).toBe('Kiwi wakes up when you say “kiwi”.');
+  });
+
+  it('a part being rebuilt after its download is getting ready, not missing for good', () => {
+    const lines = capabilities({ ...fresh, missing: ['vad: rebuilding (a model was installed)'] }, opts);
+    expect(lines[0]).toEqual({ id: 'hear', ok: false, text: "Kiwi can't hear you yet: no speech detector — getting ready…" });
+  });
+});
+
+describe('the true status', () => {
+  it('the voice that speaks beside the configured one; listening off says what is missing', () => {
+    expect(voiceOf(fresh)).toEqual({ speaking: 'system', configured: 'kokoro' });
+    expect(listeningLabel(fresh)).toBe('off (no speech detector yet)');
+    const noStt = { ...fresh, missing: ["stt: No stt model for 'en' is installed"] };
+    expect(listeningLabel(noStt)).toBe('off (no speech recognition yet)');
+    expect(listeningLabel({ ...fresh, missing: [] })).toBe('off');
+    expect(listeningLabel({ ...fresh, missing: [], listening: true })).toBe('on');
+  });
+});

@@ -1,0 +1,48 @@
+import type { Status } from '../../../../main/contract/api.ts';
+import { missingReason, voiceOf } from '../status/true-status.ts';
+
+/** One thing Kiwi can or cannot do yet, said plainly (no model ids). */
+export interface Capability {
+  id: 'hear' | 'wake' | 'understand' | 'recognise' | 'speak' | 'answer';
+  ok: boolean;
+  text: string;
+}
+
+const VOICE_NAMES: Record<string, string> = { kokoro: 'Kokoro', piper: 'Piper', matcha: 'Matcha', kitten: 'Kitten', system: 'the system voice' };
+const voiceName = (id: string) => VOICE_NAMES[id] ?? id;
+
+/** A part being rebuilt after a download or a config change is on its way, not missing. */
+const rebuilding = (reason: string | null) => reason !== null && reason.startsWith('rebuilding');
+
+/**
+ * What Kiwi can and cannot do, one line per capability, from the true status: the parts that
+ * are missing or on a fallback, and whether an LLM answers.
+ */
+export function capabilities(status: Status, opts: { wakeWord: string; llmModel: string }): Capability[] {
+  const line = (id: Capability['id'], part: string, ok: string, notYet: string): Capability => {
+    const reason = missingReason(status, part);
+    if (reason === null) return { id, ok: true, text: ok };
+    return { id, ok: false, text: rebuilding(reason) ? `${notYet.replace(/\.$/, '')} — getting ready…` : notYet };
+  };
+  const wake = status.fallbacks.find((f) => f.stage === 'wake');
+  const { speaking, configured } = voiceOf(status);
+  const word = opts.wakeWord || 'kiwi';
+  return [
+    line('hear', 'vad', 'Kiwi hears when someone speaks.', "Kiwi can't hear you yet: no speech detector."),
+    wake
+      ? { id: 'wake', ok: false, text: `Kiwi can't spot “${word}” by sound yet: no wake-word detector (it looks for the word in what it transcribes).` }
+      : status.wake_word_engine === 'text'
+        ? { id: 'wake', ok: true, text: `Kiwi looks for “${word}” in what it transcribes.` }
+        : line('wake', 'wake', `Kiwi wakes up when you say “${word}”.`, `Kiwi can't spot “${word}” yet: no wake-word detector.`),
+    line('understand', 'stt', 'Kiwi understands what you say.', "Kiwi can't understand speech yet: no speech recogniser."),
+    line('recognise', 'speaker', 'Kiwi can tell who is speaking.', "Kiwi can't tell voices apart yet: no speaker recogniser."),
+    missingReason(status, 'tts') !== null
+      ? { id: 'speak', ok: false, text: "Kiwi can't speak: no voice." }
+      : speaking !== configured
+        ? { id: 'speak', ok: false, text: `Kiwi speaks with ${voiceName(speaking)} for now: the ${voiceName(configured)} voice is not installed.` }
+        : { id: 'speak', ok: true, text: `Kiwi speaks with ${voiceName(speaking)}.` },
+    missingReason(status, 'llm') !== null
+      ? { id: 'answer', ok: false, text: 'Kiwi answers only its built-in commands (time, timers, souls…): no language model (LLM) is chosen.' }
+      : { id: 'answer', ok: true, text: `Kiwi answers questions with ${opts.llmModel || 'its language model'}.` },
+  ];
+}
