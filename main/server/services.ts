@@ -18,6 +18,8 @@ import type { SpeakerService } from '../speakers/speaker-service.ts';
 import type { Store } from '../store/store.ts';
 import type { TimerService } from '../timers/timer-service.ts';
 import type { ModelDownloads } from '../app/model-downloads.ts';
+import type { AudioDevices } from '../engine/audio/devices.ts';
+import type { TurnHistory } from '../history/turn-history.ts';
 
 /**
  * What the HTTP and WebSocket server needs from a running Kiwi, and nothing more: each member is
@@ -48,6 +50,8 @@ export interface VoiceServices {
   readonly engine: EngineControl;
   hub: Pick<AudioHub, 'addSink' | 'pushFrame' | 'endSource'>;
   status(webAudioClients: number): Status;
+  /** The system's microphones and speakers, from its sound stack (PulseAudio / PipeWire, ALSA). */
+  audioDevices(): Promise<AudioDevices>;
   restart(): Promise<void>;
   /** Resolves when the stage rebuilds under way are done (or after `timeoutMs`): a request right after a config change waits for its voice. */
   settled(timeoutMs: number): Promise<void>;
@@ -65,6 +69,8 @@ export interface PeopleServices {
   /** Speaker records and per-speaker memory. */
   store: Store;
   context: Pick<ConversationContext, 'reset'>;
+  /** The conversation history (GET /api/conversation). */
+  history: Pick<TurnHistory, 'newest'>;
 }
 
 export interface ToolServices {

@@ -99,7 +99,11 @@ describe('system speaker sink (stand-in players)', () => {
   });
 
   it('the real sox `play` without a sound device fails with a clear error, not a hang', async () => {
-    const play = await findSpeaker({ platform: 'linux', ignoreDevices: true, env: { PATH: path.dirname(sox) } });
+    // A PATH with sox's `play` alone: paplay or aplay installed beside it would come first.
+    const bin = path.join(dir, 'only-play');
+    await fsp.mkdir(bin, { recursive: true });
+    await fsp.symlink(path.join(path.dirname(sox), 'play'), path.join(bin, 'play'));
+    const play = await findSpeaker({ platform: 'linux', ignoreDevices: true, env: { PATH: bin } });
     expect(play?.name).toBe('play');
     await expect(new SystemSpeakerSink(play!).play(tone(0.2, 16000), never())).rejects.toThrow(/play failed .*no default audio device/s);
   });
