@@ -250,12 +250,16 @@ describe('conversation, memory and souls editor', () => {
       await page.getByTestId('panel-events').waitFor();
       expect(await page.getByTestId('panel-microphone').count()).toBe(0);
       expect(await page.getByTestId('mic-toggle').count()).toBe(0);
-      // The rest works over the bridge: a typed turn in the Conversation view.
+      // The rest works over the bridge: the kept conversation, then a typed turn in the Conversation view.
       await openView(page, 'Conversation');
+      const typed = page.locator('[data-testid=turn][data-source=text]').filter({ hasText: 'what time is it' });
+      await typed.first().waitFor(); // the typed turn of the first test, from the history
+      const before = await typed.count();
       await page.getByLabel('Speak the reply').uncheck();
       await page.getByLabel('Message to Kiwi').fill('what time is it');
       await page.getByRole('button', { name: 'Send' }).click();
-      await page.getByTestId('turn').filter({ hasText: 'what time is it' }).getByTestId('turn-reply').filter({ hasText: /\d/ }).waitFor();
+      await expect.poll(() => typed.count()).toBe(before + 1);
+      await typed.last().getByTestId('turn-reply').filter({ hasText: /\d/ }).waitFor();
       await openView(page, 'Overview');
       await screenshot(page, 'desktop-overview');
       expect(desktop.problems).toEqual([]);

@@ -17,7 +17,7 @@ const turn = (over: Record<string, unknown> = {}) =>
 const receive = (event: EventEnvelope, soul: string | null = 'default') => useConversation.getState().receive(event, soul);
 
 describe('conversation store', () => {
-  beforeEach(() => useConversation.setState({ turns: [], pending: [], llm: null, seq: 0, history: { status: 'idle', error: null }, hiddenBefore: null }));
+  beforeEach(() => useConversation.setState({ turns: [], pending: [], llm: null, seq: 0, history: { status: 'idle', error: null, loads: 0 }, hiddenBefore: null }));
 
   it('turns a TURN_FINISHED into a transcript line with speaker, soul, reply and timings', () => {
     receive(turn({ speaker: { id: 'spk_001', name: 'Anna', confidence: 0.91 } }), 'comedian');
@@ -131,7 +131,7 @@ describe('conversation store', () => {
       receive(turn({ turn_id: 'turn_h2' })); // its event, after the history already brought it
       receive(turn({ turn_id: 'turn_live' }));
       const { turns, history } = useConversation.getState();
-      expect(history).toEqual({ status: 'loaded', error: null });
+      expect(history).toEqual({ status: 'loaded', error: null, loads: 1 });
       expect(turns.map((t) => t.id)).toEqual(['turn_h1', 'turn_h2', 'turn_live']);
       expect(new Set(turns.map((t) => t.seq)).size).toBe(3);
       expect(turns[1]).toMatchObject({ soul: 'storyteller', llm: { firstTokenMs: 300, model: 'm1' }, ignored: null });
@@ -153,7 +153,7 @@ describe('conversation store', () => {
       await useConversation.getState().loadHistory(historyClient([kept('turn_old', '2025-12-31T10:00:00.000Z'), kept('turn_new', '2025-12-31T10:05:00.000Z')]));
       expect(useConversation.getState().turns.map((t) => t.id)).toEqual(['turn_new']);
       await useConversation.getState().loadHistory(historyClient(new Error('Kiwi is restarting')));
-      expect(useConversation.getState().history).toEqual({ status: 'failed', error: 'Kiwi is restarting' });
+      expect(useConversation.getState().history).toEqual({ status: 'failed', error: 'Kiwi is restarting', loads: 2 });
       expect(mergeHistory([], [], null)).toEqual([]);
     });
   });

@@ -151,7 +151,7 @@ interface ConversationState {
   llm: LlmFacts | null;
   seq: number;
   /** The kept history: loading, loaded (and merged), or why it could not be loaded. */
-  history: { status: 'idle' | 'loading' | 'loaded' | 'failed'; error: string | null };
+  history: { status: 'idle' | 'loading' | 'loaded' | 'failed'; error: string | null; loads: number };
   /** Cleared up to here: the history does not bring those turns back. */
   hiddenBefore: string | null;
   /** Fetch the kept turns and merge them in (page load, and after every reconnect: turns missed meanwhile). */
@@ -170,19 +170,20 @@ export const useConversation = create<ConversationState>((set, get) => ({
   pending: [],
   llm: null,
   seq: 0,
-  history: { status: 'idle', error: null },
+  history: { status: 'idle', error: null, loads: 0 },
   hiddenBefore: null,
 
   async loadHistory(client) {
-    set({ history: { status: 'loading', error: null } });
+    const loads = get().history.loads;
+    set({ history: { status: 'loading', error: null, loads } });
     try {
       const { turns } = await client.call('conversation', { query: { limit: TURN_LIMIT } });
       set((s) => {
         const merged = mergeHistory(s.turns, turns, s.hiddenBefore);
-        return { turns: merged, seq: Math.max(s.seq, merged.at(-1)?.seq ?? 0), history: { status: 'loaded', error: null } };
+        return { turns: merged, seq: Math.max(s.seq, merged.at(-1)?.seq ?? 0), history: { status: 'loaded', error: null, loads: loads + 1 } };
       });
     } catch (err) {
-      set({ history: { status: 'failed', error: errorText(err) } });
+      set({ history: { status: 'failed', error: errorText(err), loads } });
     }
   },
 

@@ -6,14 +6,14 @@ type Devices = Answer<'audioDevices'>;
 
 const MODES: Record<'inputs' | 'outputs', Array<[string, string]>> = {
   inputs: [
-    ['auto', "Automatic: the system's default microphone, if there is one"],
-    ['system', "The system's default microphone (an error when there is none)"],
-    ['none', 'None: only browsers and the desktop app listen'],
+    ['auto', 'Automatic (the default microphone, if any)'],
+    ['system', 'System default (required)'],
+    ['none', 'None (browsers and the desktop app only)'],
   ],
   outputs: [
-    ['auto', "Automatic: the system's default speaker, if there is one"],
-    ['system', "The system's default speaker (an error when there is none)"],
-    ['none', 'None: replies play only in browsers and the desktop app'],
+    ['auto', 'Automatic (the default speaker, if any)'],
+    ['system', 'System default (required)'],
+    ['none', 'None (browsers and the desktop app only)'],
   ],
 };
 
@@ -47,7 +47,7 @@ export function DeviceSelect({ direction, value, onChange, ...select }: Props) {
   const missing = value !== '' && !MODES[direction].some(([id]) => id === value) && !listed.some((d) => d.id === value);
   return (
     <>
-      <span className="row">
+      <span className="device-select">
         <select {...select} value={value} onChange={(e) => onChange(e.target.value)}>
           {MODES[direction].map(([id, text]) => (
             <option key={id} value={id}>

@@ -73,7 +73,7 @@ export function ConversationPanel() {
         {items.length === 0 && pending.length === 0 && (
           <p className="muted">{history.status === 'loading' || history.status === 'idle' ? 'Loading the conversation…' : 'Nothing said yet. Speak to Kiwi, or type below.'}</p>
         )}
-        <ol role="log" aria-label="Transcript" data-testid="transcript-log">
+        <ol role="log" aria-label="Transcript" data-testid="transcript-log" data-history-loads={history.loads}>
           {items.map((item) =>
             item.kind === 'turn' ? (
               <TurnEntry key={item.turn.seq} turn={item.turn} soulName={soulName(item.turn.soul)} latest={item.turn.seq === lastAnswered} />
