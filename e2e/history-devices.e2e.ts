@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPulseServer, type PulseServer } from '../main/testing/pulse-server.ts';
 import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { preloadStandin } from './support/desktop-standin.ts';
 import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
 import { fakeMicrophone, speechWav } from './support/speech.ts';
 
@@ -108,6 +109,37 @@ describe("the browser's microphone and speaker", () => {
     await page.getByTestId('browser-mic').locator('option', { hasText: 'Fake Audio Input 1' }).waitFor({ state: 'attached' });
     expect(await page.getByTestId('browser-mic').locator('option:checked').textContent()).toBe('Fake Audio Input 1');
     expect(await page.getByTestId('browser-speaker').locator('option:checked').textContent()).toBe('Fake Audio Output 1');
+  }, 90_000);
+
+  it('the desktop app: its settings pick the device, and the hidden audio window switches to it', async () => {
+    // The desktop entry over a stand-in preload bridge; the two windows share the app's storage, as Electron's do.
+    const desktop = await openDashboard(kiwi.url, { args: fakeMicrophone(speechWav('devices', 'Testing the chosen microphone, one, two, three.')) });
+    try {
+      await desktop.context.addInitScript({ content: preloadStandin({ audio: 'accepted' }) });
+      const audio = await desktop.context.newPage();
+      await audio.goto(`${kiwi.url}/desktop.html?window=audio`);
+      // Kiwi is listening: the audio window opens the default microphone and streams it.
+      await audio.locator('[data-testid=audio-window][data-status=on]').waitFor({ timeout: 15_000 });
+      expect(await audio.getByTestId('audio-window').getAttribute('data-device')).toBe('Fake Default Audio Input');
+      await expect.poll(() => audio.evaluate('window.kiwiAudioFrames')).toBeGreaterThan(10);
+
+      const { page } = desktop;
+      await page.goto(`${kiwi.url}/desktop.html?window=settings`);
+      const panel = page.getByTestId('panel-devices');
+      const mic = panel.getByRole('combobox', { name: 'Microphone', exact: true });
+      await mic.locator('option', { hasText: 'Fake Audio Input 2' }).waitFor({ state: 'attached' });
+      await mic.selectOption({ label: 'Fake Audio Input 2' });
+      await panel.getByRole('combobox', { name: 'Output device', exact: true }).selectOption({ label: 'Fake Audio Output 2' });
+      await audio.locator('[data-testid=audio-window][data-status=on][data-device="Fake Audio Input 2"]').waitFor({ timeout: 15_000 });
+      expect(await audio.getByTestId('audio-window').textContent()).not.toMatch(/\(/); // no error (the speaker switch included)
+
+      await panel.getByTestId('desktop-mic-test').click();
+      await expect.poll(async () => Number(await panel.getByTestId('desktop-mic-test-level').getAttribute('data-db')), { timeout: 15_000 }).toBeGreaterThan(-40);
+      await screenshot(page, 'desktop-settings-devices');
+      expect(desktop.problems).toEqual([]);
+    } finally {
+      await desktop.close();
+    }
   }, 90_000);
 
   it('logged no errors', () => {
