@@ -129,7 +129,12 @@ export const SpeakerMemory = z.object({
   conversation: z.array(MemoryMessage).describe('the running conversation with everyday souls, oldest first (POST /api/reset-context clears it)'),
   nsfw_conversation: z.array(MemoryMessage).describe('the separate running conversation with 18+ souls'),
 });
-export const SpeakerMemoryCleared = z.object({ speaker_id: SpeakerId, deleted_facts: z.number().int(), deleted_messages: z.number().int() });
+export const SpeakerMemoryCleared = z.object({
+  speaker_id: SpeakerId,
+  deleted_facts: z.number().int(),
+  deleted_messages: z.number().int(),
+  deleted_turns: z.number().int().describe('their turns in the conversation history (GET /api/conversation)'),
+});
 
 export const Languages = z.object({ current: LanguageCode, available: z.array(LanguageCode) });
 export const LanguageBody = z.object({ language: LanguageCode }).strict();

@@ -138,7 +138,7 @@ export const routes = {
     method: 'delete',
     path: '/api/speakers/{speaker_id}/memory',
     scope: 'admin',
-    summary: "Delete everything Kiwi remembers about a speaker: facts and running conversations (deleting the speaker does this too)",
+    summary: "Delete everything Kiwi remembers about a speaker: facts, running conversations and their conversation history (deleting the speaker does this too)",
     params: api.SpeakerParams,
     response: api.SpeakerMemoryCleared,
     errors: [404],

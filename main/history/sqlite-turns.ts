@@ -20,6 +20,8 @@ export interface TurnStore {
   add(turn: ConversationTurn, speakerId: string | null, keep: number): void;
   /** The newest `limit` turns, oldest first; only `speakerId`'s when it is given. */
   newest(limit: number, speakerId?: string): ConversationTurn[];
+  /** Deletes one speaker's turns ("forget everything about me"); returns how many there were. */
+  deleteSpeaker(speakerId: string): number;
   /** Deletes every kept turn; returns how many there were. */
   clear(): number;
 }
@@ -37,6 +39,7 @@ export function sqliteTurns(db: Database.Database): TurnStore {
       speakerId === undefined
         ? read(db.prepare('SELECT turn FROM turns ORDER BY seq DESC LIMIT ?').all(limit))
         : read(db.prepare('SELECT turn FROM turns WHERE speaker_id = ? ORDER BY seq DESC LIMIT ?').all(speakerId, limit)),
+    deleteSpeaker: (speakerId) => db.prepare('DELETE FROM turns WHERE speaker_id = ?').run(speakerId).changes,
     clear: () => db.prepare('DELETE FROM turns').run().changes,
   };
 }

@@ -109,7 +109,7 @@ describe('GET /api/conversation (history of turns)', () => {
     expect((await k.request('GET', '/api/conversation')).status).toBe(401);
   });
 
-  it('survives a restart, and a deleted speaker takes their turns along', async () => {
+  it('survives a restart; a deleted speaker takes their turns along, and so does forgetting a speaker', async () => {
     const before = await history();
     await k.kiwi.stop('restart test');
     k = await start();
@@ -118,6 +118,10 @@ describe('GET /api/conversation (history of turns)', () => {
     expect(del.status, del.text).toBe(200);
     expect((await history()).map((t) => t.turn_id)).not.toContain('turn_ben_1');
     expect((await history()).map((t) => t.turn_id)).toContain('turn_anna_1');
+    // "Forget everything about Anna" takes her history too.
+    const forget = await k.request('DELETE', '/api/speakers/spk_001/memory', { headers: bearer(tokens.admin) });
+    expect(forget.json).toMatchObject({ speaker_id: 'spk_001', deleted_turns: 1 });
+    expect((await history()).map((t) => t.turn_id)).not.toContain('turn_anna_1');
   });
 
   it('is in the OpenAPI document with its limit parameter', async () => {
