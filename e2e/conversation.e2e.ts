@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../main/contract/routes.ts';
 import { normalizeText } from '../main/dialogue/commands/normalize.ts';
 import { appRoot } from '../main/platform/paths.ts';
 import { openSqliteStore } from '../main/store/sqlite-store.ts';
 import { LlmStandin } from '../main/testing/llm-standins.ts';
 import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { preloadStandin } from './support/desktop-standin.ts';
 import { OUTPUT_DIR, startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
 import { fakeMicrophone, speechWav } from './support/speech.ts';
 
@@ -39,43 +39,6 @@ function seed(dataDir: string): void {
   } finally {
     store.close();
   }
-}
-
-/**
- * A stand-in for the desktop preload bridge (window.kiwi, main/desktop/ipc-contract.ts): REST and the
- * event stream of this Kiwi, as main/desktop relays them; the page's audio is refused (the hidden
- * audio window owns it). Plain JavaScript: it runs in the page before the desktop entry.
- */
-function preloadStandin(table: Record<string, { method: string; path: string }>): string {
-  return `
-    const routes = ${JSON.stringify(table)};
-    const fill = (p, params = {}) => p.replace(/\\{(\\w+)\\}/g, (_m, k) => encodeURIComponent(String(params[k])));
-    window.kiwi = {
-      isDesktop: true,
-      platform: 'linux',
-      async call(route, input) {
-        const spec = routes[route];
-        const body = input && input.body;
-        const res = await fetch(fill(spec.path, input && input.params), {
-          method: spec.method,
-          headers: body === undefined ? {} : { 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const json = await res.json();
-        return res.ok ? { ok: true, status: res.status, data: json } : { ok: false, status: res.status, error: json.error };
-      },
-      subscribeEvents(listener) {
-        const ws = new WebSocket('ws://' + location.host + '/api/events');
-        ws.onmessage = (m) => listener(JSON.parse(String(m.data)));
-        return () => ws.close();
-      },
-      audio: {
-        open: async () => ({ ok: false, error: { code: 'not_here', message: 'the audio window owns the microphone' } }),
-        send() {}, control() {}, close() {},
-        onOutput: () => () => undefined,
-      },
-      shell: { openWindow: async () => undefined, getStartAtLogin: async () => null, setStartAtLogin: async () => null },
-    };`;
 }
 
 describe('conversation, memory and souls editor', () => {
@@ -239,10 +202,9 @@ describe('conversation, memory and souls editor', () => {
   });
 
   it('the desktop dashboard (desktop.html) shows the same views but no Microphone panel', async () => {
-    const table = Object.fromEntries(Object.entries(routes).map(([id, r]) => [id, { method: r.method.toUpperCase(), path: r.path }]));
     const desktop = await openDashboard(kiwi.url);
     try {
-      await desktop.page.addInitScript({ content: preloadStandin(table) });
+      await desktop.page.addInitScript({ content: preloadStandin() });
       await desktop.page.goto(`${kiwi.url}/desktop.html?window=dashboard`);
       const { page } = desktop;
       await page.getByTestId('state').filter({ hasText: /Idle|Listening/ }).waitFor();
@@ -250,12 +212,16 @@ describe('conversation, memory and souls editor', () => {
       await page.getByTestId('panel-events').waitFor();
       expect(await page.getByTestId('panel-microphone').count()).toBe(0);
       expect(await page.getByTestId('mic-toggle').count()).toBe(0);
-      // The rest works over the bridge: a typed turn in the Conversation view.
+      // The rest works over the bridge: the kept conversation, then a typed turn in the Conversation view.
       await openView(page, 'Conversation');
+      const typed = page.locator('[data-testid=turn][data-source=text]').filter({ hasText: 'what time is it' });
+      await typed.first().waitFor(); // the typed turn of the first test, from the history
+      const before = await typed.count();
       await page.getByLabel('Speak the reply').uncheck();
       await page.getByLabel('Message to Kiwi').fill('what time is it');
       await page.getByRole('button', { name: 'Send' }).click();
-      await page.getByTestId('turn').filter({ hasText: 'what time is it' }).getByTestId('turn-reply').filter({ hasText: /\d/ }).waitFor();
+      await expect.poll(() => typed.count()).toBe(before + 1);
+      await typed.last().getByTestId('turn-reply').filter({ hasText: /\d/ }).waitFor();
       await openView(page, 'Overview');
       await screenshot(page, 'desktop-overview');
       expect(desktop.problems).toEqual([]);

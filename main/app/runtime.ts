@@ -45,6 +45,8 @@ import { openClawExecApprovals } from '../security/openclaw-exec.ts';
 import type { ApprovalCallbacks } from '../llm/openclaw/approvals.ts';
 import { Integrations, runtimeControl, runtimeStages } from '../integrations/index.ts';
 import { openClawLink, openClawPairing } from '../llm/openclaw/link.ts';
+import { TurnHistory } from '../history/index.ts';
+import { knownAudioDevices, listAudioDevices, type AudioDevices } from '../engine/audio/devices.ts';
 import type { OpenClawOptions } from '../llm/openclaw/openclaw-llm.ts';
 
 export interface RuntimeOptions {
@@ -76,6 +78,8 @@ export class KiwiRuntime {
   readonly #timerVoice: TimerVoice;
   /** Voice security: severity, policy by speaker, approvals (voice, API, Telegram), audit log. */
   readonly security: SecurityService;
+  /** Conversation history: every answered turn, kept in the store (GET /api/conversation). */
+  readonly history: TurnHistory;
   /** OpenClaw's exec-approval requests, routed into the owner's approvals (given to every OpenClaw client built). */
   readonly #openclawApprovals: ApprovalCallbacks;
   /** Home Assistant's ways in: MQTT discovery and the Wyoming service (main/integrations). */
@@ -84,6 +88,8 @@ export class KiwiRuntime {
   readonly #openclawLink: OpenClawOptions;
   /** The headless microphone's state for /api/status, while one is attached (main/app/system-audio.ts). */
   systemMicrophone: (() => MicrophoneStatus) | null = null;
+  /** The environment the system's sound stack is found through (PATH, XDG_RUNTIME_DIR, PULSE_SERVER). */
+  soundEnv: NodeJS.ProcessEnv = process.env;
   /** Engine rebuilds run one after another, so overlapping restarts never leave two engines alive. */
   #rebuilds: Promise<void> = Promise.resolve();
   /** The audio models the engines run on: owned here, so a new engine keeps the ones that did not change. */
@@ -138,6 +144,7 @@ export class KiwiRuntime {
     ({ service: this.timers, voice: this.#timerVoice } = createTimers({ store: store.timers, bus, clock, config: () => config.current, hub, engine: () => this.#engine }));
     // An approved request runs again through a router without the gate: the bypass is structural.
     let pastGate: TurnHandler = () => Promise.reject(new Error('router not built'));
+    this.history = new TurnHistory(store, bus);
     this.security = new SecurityService({
       config: () => config.current,
       bus,
@@ -200,6 +207,8 @@ export class KiwiRuntime {
     await config.useKnownIds(async () => ({
       models: (await loadCatalog(paths.catalog)).models,
       souls: (live.runtime?.souls.list() ?? registry.list()).map((soul) => soul.id),
+      // Not at startup: a device unplugged then is retried by the microphone, not a reason to refuse to start.
+      audioDevices: live.runtime ? await knownAudioDevices({ env }) : undefined,
     }));
     const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
     const dbFile = path.join(data, 'kiwi.db');
@@ -221,6 +230,7 @@ export class KiwiRuntime {
       clock,
     );
     live.runtime = runtime;
+    runtime.soundEnv = env;
     config.onChange((_cfg, updated, changed) => runtime.#onConfigChanged(updated, changed));
     // Kiwi learns its own voice from what it plays, so the listening pipeline can ignore its echo.
     runtime.hub.onPlay((audio) => runtime.identification.hearOwnVoice(audio));
@@ -281,6 +291,11 @@ export class KiwiRuntime {
   /** Where installed models live (KIWI_MODELS_DIR or <data>/models): the models API lists and installs here. */
   get modelsDir(): string {
     return this.paths.models;
+  }
+
+  /** The headless server's microphones and speakers (GET /api/audio/devices). */
+  audioDevices(): Promise<AudioDevices> {
+    return listAudioDevices({ env: this.soundEnv });
   }
 
   status(webAudioClients: number): Status {
@@ -348,6 +363,7 @@ export class KiwiRuntime {
   async close(): Promise<void> {
     this.#closeHandsFree();
     this.timers.close();
+    this.history.close();
     await this.security.close();
     this.models.abortAll();
     this.homeassistant.stop();

@@ -5,7 +5,7 @@ import { appRoot } from '../platform/paths.ts';
 import { VERSION } from '../platform/version.ts';
 import { startServer, type KiwiServer } from '../server/server.ts';
 import { KiwiRuntime, type RuntimeOptions } from './runtime.ts';
-import { attachSystemAudio } from './system-audio.ts';
+import { followSystemAudio } from './system-audio.ts';
 
 export interface RunningKiwi {
   runtime: KiwiRuntime;
@@ -54,7 +54,7 @@ export async function startKiwi(options: { env?: NodeJS.ProcessEnv; logger: Logg
     }
     throw err;
   }
-  stopSystemAudio = await attachSystemAudio(runtime);
+  stopSystemAudio = await followSystemAudio(runtime);
   runtime.logger.info({ url: server.url }, `Kiwi is listening on ${server.url}`);
   return { runtime, server, stopped, stop };
 }

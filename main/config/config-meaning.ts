@@ -5,6 +5,11 @@ export interface KnownIds {
   /** Catalog models with the task each serves. */
   models: ReadonlyArray<{ id: string; task: string }>;
   souls: readonly string[];
+  /**
+   * Device ids of the system's sound stack (GET /api/audio/devices). Left out where they cannot be
+   * known (no sound stack), and at startup: a USB microphone unplugged then is retried, not fatal.
+   */
+  audioDevices?: { stack: string | null; inputs: readonly string[]; outputs: readonly string[] };
 }
 
 export interface ConfigProblem {
@@ -49,6 +54,14 @@ export function configProblems(config: Config, known?: KnownIds): ConfigProblem[
     } else if (known && !known.models.some((m) => m.id === id && m.task === task)) {
       problems.push({ path, message: `no ${task} model '${id}' in the catalog ('auto' or one of: ${ids(known.models.filter((m) => m.task === task))})` });
     }
+  }
+  const devices = known?.audioDevices;
+  for (const [key, list] of [['input', devices?.inputs], ['output', devices?.outputs]] as const) {
+    const value = config.audio[key];
+    if (!devices || !list || ['auto', 'system', 'none'].includes(value) || list.includes(value)) continue;
+    const choices = list.length ? `one of: ${list.slice(0, 8).join(', ')}${list.length > 8 ? ', …' : ''}` : 'this system lists none';
+    const stack = devices.stack ? '' : ' (no sound server or sound card was found)';
+    problems.push({ path: `audio.${key}`, message: `no ${key} device '${value}'${stack}: auto, system, none or a device from GET /api/audio/devices (${choices})` });
   }
   if (known && !known.souls.includes(config.souls.default)) {
     problems.push({ path: 'souls.default', message: `no soul '${config.souls.default}' (one of: ${known.souls.join(', ')})` });

@@ -132,7 +132,12 @@ export const SpeakerMemory = z.object({
   conversation: z.array(MemoryMessage).describe('the running conversation with everyday souls, oldest first (POST /api/reset-context clears it)'),
   nsfw_conversation: z.array(MemoryMessage).describe('the separate running conversation with 18+ souls'),
 });
-export const SpeakerMemoryCleared = z.object({ speaker_id: SpeakerId, deleted_facts: z.number().int(), deleted_messages: z.number().int() });
+export const SpeakerMemoryCleared = z.object({
+  speaker_id: SpeakerId,
+  deleted_facts: z.number().int(),
+  deleted_messages: z.number().int(),
+  deleted_turns: z.number().int().describe('their turns in the conversation history (GET /api/conversation)'),
+});
 
 export const Languages = z.object({ current: LanguageCode, available: z.array(LanguageCode) });
 export const LanguageBody = z.object({ language: LanguageCode }).strict();
@@ -441,5 +446,41 @@ export const AuditQuery = z
   })
   .strict();
 export const AuditPage = z.object({ entries: z.array(AuditEntry).describe('newest first'), next_before: z.number().int().nullable() });
+
+const AudioDevice = z.object({
+  id: z.string().describe('pulse:<source or sink name> or alsa:<pcm name>: a value for config audio.input / audio.output'),
+  name: z.string().describe("the device's description, as the sound settings show it"),
+  default: z.boolean().describe("the system's default device (what auto and system use)"),
+});
+export const AudioDevices = z.object({
+  stack: z.enum(['pulse', 'alsa']).nullable().describe('the sound stack listed (PulseAudio / PipeWire, ALSA); null: none found, the lists are empty'),
+  inputs: z.array(AudioDevice).describe('microphones (monitors of outputs last)'),
+  outputs: z.array(AudioDevice),
+});
+
+/** One finished turn of the conversation history (GET /api/conversation): what TURN_FINISHED said, kept. */
+export const ConversationTurn = z.object({
+  turn_id: z.string().describe('the turn: its live events (TURN_FINISHED …) carry the same id'),
+  at: z.string().describe('when it finished (ISO-8601 UTC)'),
+  source: z.string().describe("an audio source id, 'text' or 'announcement'"),
+  wake: z.boolean(),
+  transcript: z.string(),
+  language: z.string(),
+  speaker: z.object({ id: z.string(), name: z.string(), confidence: z.number() }).nullable().describe('who spoke (null: an unknown voice or a typed turn)'),
+  command: z.string().nullable(),
+  reply: z.string().nullable(),
+  timings_ms: z.record(z.string(), z.number()).describe('stage -> ms from the turn origin to the end of that stage'),
+  llm: z
+    .object({ model: z.string(), soul: z.string(), first_token_ms: z.number().nullable(), ms: z.number(), status: z.string() })
+    .nullable()
+    .describe("the LLM's answer, when the LLM answered"),
+});
+export type ConversationTurn = z.infer<typeof ConversationTurn>;
+export const ConversationQuery = z
+  .object({ limit: z.coerce.number().int().min(1).max(500).default(50).describe('how many of the newest turns (1..500, default 50)') })
+  .strict();
+export const ConversationPage = z.object({
+  turns: z.array(ConversationTurn).describe('oldest first: the newest turn is last, where a live TURN_FINISHED would go'),
+});
 
 export { ConfigPatchSchema, ConfigView, LANGUAGES };

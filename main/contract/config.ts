@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LanguageCode } from './languages.ts';
+import { AUDIO_DEVICE_ID } from './audio.ts';
 
 /**
  * The configuration: one shape, from which the file schema (every key required after defaults),
@@ -28,6 +29,12 @@ function isTimeZone(name: string): boolean {
 /** An MQTT topic prefix: no wildcards, no empty levels. */
 const mqttTopic = z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'letters, digits, _ and - in levels separated by /').max(128);
 
+/** audio.input / audio.output: a mode, or one device of the system's sound stack (`pulse:<name>`, `alsa:<pcm>`). */
+const audioDevice = z.union([
+  z.enum(['auto', 'system', 'none']),
+  z.string().regex(AUDIO_DEVICE_ID, "auto, system, none, or a device id such as pulse:alsa_input.usb-mic (GET /api/audio/devices lists them)"),
+]);
+
 const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
 
 /** Voice security's policy: for each speaker role and command severity, allow, ask the owner (approve) or refuse. */
@@ -42,6 +49,11 @@ export const ApiToken = z
     name: z.string().min(1).max(64),
     token: z.string().min(16, 'a token needs at least 16 characters').max(256),
     scopes: z.array(Scope).min(1),
+    speaker_id: z
+      .string()
+      .regex(/^spk_[a-z0-9_]{1,48}$/, 'a speaker id looks like spk_001')
+      .optional()
+      .describe("the speaker this token belongs to: without admin, it sees only that speaker's conversation history"),
   })
   .strict();
 
@@ -169,8 +181,8 @@ const groups = {
     .strict(),
   audio: z
     .object({
-      input: z.enum(['auto', 'system', 'none']).describe('headless microphone: auto uses one if the system has it'),
-      output: z.enum(['auto', 'system', 'none']).describe('headless speaker for replies'),
+      input: audioDevice.describe('headless microphone: auto uses one if the system has it, or a device id from GET /api/audio/devices'),
+      output: audioDevice.describe('headless speaker for replies: auto, system, none, or a device id from GET /api/audio/devices'),
     })
     .strict(),
   /** Home Assistant sees and controls Kiwi through MQTT discovery (main/integrations/mqtt). */

@@ -11,6 +11,7 @@ export interface RouteSpec<
   P extends z.ZodType = z.ZodType,
   B extends z.ZodType = z.ZodType,
   R extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
 > {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI style: /api/speakers/{speaker_id} */
@@ -20,6 +21,8 @@ export interface RouteSpec<
   public?: boolean;
   summary: string;
   params?: P;
+  /** Query-string parameters (?limit=10), checked like the body: a bad value is a 400. */
+  query?: Q;
   body?: B;
   response: R;
   /** Error statuses this route can answer besides the ones every route can (400, 401, 403, 413, 415, 429). */
@@ -36,6 +39,9 @@ const route = <S extends RouteSpec>(spec: S) => spec;
 type SchemaOf<S, K extends string> = S extends { [P in K]: infer T extends z.ZodType } ? z.infer<T> : undefined;
 export type ParamsOf<S> = SchemaOf<S, 'params'>;
 export type BodyOf<S> = SchemaOf<S, 'body'>;
+export type QueryOf<S> = SchemaOf<S, 'query'>;
+/** What a client may send as the query: the schema's input (numbers or strings, defaults optional). */
+export type QueryInputOf<S> = S extends { query: infer T extends z.ZodType } ? z.input<T> : undefined;
 export type ResponseOf<S> = S extends { response: infer T extends z.ZodType } ? z.input<T> : never;
 
 export const routes = {
@@ -132,7 +138,7 @@ export const routes = {
     method: 'delete',
     path: '/api/speakers/{speaker_id}/memory',
     scope: 'admin',
-    summary: "Delete everything Kiwi remembers about a speaker: facts and running conversations (deleting the speaker does this too)",
+    summary: "Delete everything Kiwi remembers about a speaker: facts, running conversations and their conversation history (deleting the speaker does this too)",
     params: api.SpeakerParams,
     response: api.SpeakerMemoryCleared,
     errors: [404],
@@ -208,6 +214,24 @@ export const routes = {
   }),
   restart: route({ method: 'post', path: '/api/restart', scope: 'admin', summary: 'Rebuild the engine in-process; the API keeps serving', response: api.StatusWord('restarting'), errors: [] }),
   shutdown: route({ method: 'post', path: '/api/shutdown', scope: 'admin', summary: 'Flush stores, close sockets and exit', response: api.StatusWord('shutting_down'), errors: [] }),
+  audioDevices: route({
+    method: 'get',
+    path: '/api/audio/devices',
+    scope: 'read',
+    summary: "The headless server's microphones and speakers, from its sound stack (PulseAudio / PipeWire, else ALSA): ids for config audio.input / audio.output",
+    response: api.AudioDevices,
+    errors: [503],
+  }),
+  conversation: route({
+    method: 'get',
+    path: '/api/conversation',
+    scope: 'read',
+    summary:
+      'Conversation history: the newest finished turns (?limit=1..500, default 50), oldest first. Private per speaker: admin sees every turn; with auth on, a token with a speaker_id sees that speaker\'s turns and other tokens none. Utterances Kiwi ignored are not kept',
+    query: api.ConversationQuery,
+    response: api.ConversationPage,
+    errors: [],
+  }),
   integrations: route({
     method: 'get',
     path: '/api/integrations',

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { routes, type RouteId, type RouteSpec } from '../contract/routes.ts';
 import type { CallResult } from './ipc-contract.ts';
 
-/** What a renderer may pass with a call: path params (strings/numbers) and a JSON body. */
+/** What a renderer may pass with a call: path params and query parameters (strings/numbers) and a JSON body. */
 const CallInput = z
   .object({
     params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    query: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
     body: z.unknown().optional(),
   })
   .strict();
@@ -51,9 +52,11 @@ export class ApiBridge {
     }
     const spec: RouteSpec = routes[routeId as RouteId];
     const input = CallInput.safeParse(rawInput ?? {});
-    if (!input.success) return failure(400, 'invalid_request', 'A call takes {params, body}');
-    const urlPath = fillRoutePath(spec.path, input.data.params);
-    if (!urlPath) return failure(400, 'invalid_request', `Missing path parameters for ${spec.path}`);
+    if (!input.success) return failure(400, 'invalid_request', 'A call takes {params, query, body}');
+    const filled = fillRoutePath(spec.path, input.data.params);
+    if (!filled) return failure(400, 'invalid_request', `Missing path parameters for ${spec.path}`);
+    const query = new URLSearchParams(Object.entries(input.data.query ?? {}).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    const urlPath = query ? `${filled}?${query}` : filled;
 
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.#session) headers.cookie = this.#session;

@@ -61,7 +61,7 @@ export interface KiwiDesktopApi {
   readonly isDesktop: true;
   readonly platform: string;
   /** A REST route of the contract by id (main/contract/routes.ts), with `{params, body}`. */
-  call(route: string, input?: { params?: Record<string, unknown>; body?: unknown }): Promise<CallResult>;
+  call(route: string, input?: { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown }): Promise<CallResult>;
   /** Every bus event as an envelope (first CONNECTED with the current state); returns unsubscribe. */
   subscribeEvents(listener: (event: EventEnvelope) => void): () => void;
   audio: {

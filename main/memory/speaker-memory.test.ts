@@ -133,7 +133,7 @@ describe('SpeakerMemory and stored conversations (SQLite file)', () => {
       conversation: [{ role: 'user', content: 'hey' }],
       nsfw_conversation: [{ role: 'user', content: 'psst' }],
     });
-    expect(memory.clear(anna)).toEqual({ speaker_id: anna, deleted_facts: 1, deleted_messages: 2 });
+    expect(memory.clear(anna)).toEqual({ speaker_id: anna, deleted_facts: 1, deleted_messages: 2, deleted_turns: 0 });
     expect(memory.view(anna)).toMatchObject({ facts: [], conversation: [], nsfw_conversation: [] });
     expect(() => memory.view('spk_999')).toThrow(/Unknown speaker/);
     expect(() => memory.deleteFact(anna, 'mem_424242')).toThrow(/Unknown memory fact/);

@@ -32,7 +32,7 @@ export interface MemoryView {
  */
 export class SpeakerMemory {
   constructor(
-    private readonly store: Pick<Store, 'speakers' | 'memory' | 'conversations'>,
+    private readonly store: Pick<Store, 'speakers' | 'memory' | 'conversations' | 'turns'>,
     private readonly bus: Pick<EventBus, 'emit'>,
     private readonly options: { maxFacts?: number; maxMessages?: number } = {},
   ) {}
@@ -82,12 +82,14 @@ export class SpeakerMemory {
   }
 
   /** Everything about the speaker: facts and conversations (the owner's "delete all" in the API). */
-  clear(speakerId: string): { speaker_id: string; deleted_facts: number; deleted_messages: number } {
+  clear(speakerId: string): { speaker_id: string; deleted_facts: number; deleted_messages: number; deleted_turns: number } {
     this.#require(speakerId);
     const facts = this.store.memory.deleteFacts(speakerId);
     const messages = conversationKeys(speakerId).reduce((n, key) => n + this.store.conversations.clear(key), 0);
+    // Their conversation history (GET /api/conversation) is something Kiwi remembers about them too.
+    const turns = this.store.turns.deleteSpeaker(speakerId);
     this.bus.emit('MEMORY_CLEARED', { speaker_id: speakerId, facts, messages }, 'memory');
-    return { speaker_id: speakerId, deleted_facts: facts, deleted_messages: messages };
+    return { speaker_id: speakerId, deleted_facts: facts, deleted_messages: messages, deleted_turns: turns };
   }
 
   /** The API's view of one speaker's memory; 404 for an unknown speaker. */

@@ -43,9 +43,10 @@ export function createApiRouter(handlers: Handlers, auth: AuthService): Router {
       authorize(spec, grant);
       const raw = await readJsonBody(ctx.req, spec.bodyLimit);
       const params = spec.params ? parseOrThrow(spec.params, ctx.params, 'path') : undefined;
+      const query = spec.query ? parseOrThrow(spec.query, ctx.query, 'query') : undefined;
       // No body counts as {}; an explicit `null` is a body, and not an object (400).
       const body = spec.body ? parseOrThrow(spec.body, raw === undefined ? {} : raw, 'request body') : undefined;
-      const answer = await handler({ params, body, grant, ctx } as HandlerInput<RouteSpec>);
+      const answer = await handler({ params, query, body, grant, ctx } as HandlerInput<RouteSpec>);
       if (spec.status) ctx.status = spec.status;
       ctx.body = answer;
     });

@@ -4,6 +4,8 @@ import type { Config, Scope } from '../contract/config.ts';
 export interface Grant {
   name: string;
   scopes: Scope[];
+  /** The speaker this token belongs to (config api.auth.tokens[].speaker_id): a non-admin token sees that speaker's private data. */
+  speaker_id?: string;
 }
 
 const RANK: Record<Scope, number> = { read: 0, control: 1, admin: 2 };
@@ -39,7 +41,9 @@ export class AuthService {
     const presented = digest(token);
     let match: Grant | null = null;
     for (const entry of this.config().api.auth.tokens) {
-      if (crypto.timingSafeEqual(presented, digest(entry.token)) && !match) match = { name: entry.name, scopes: entry.scopes };
+      if (crypto.timingSafeEqual(presented, digest(entry.token)) && !match) {
+        match = { name: entry.name, scopes: entry.scopes, ...(entry.speaker_id ? { speaker_id: entry.speaker_id } : {}) };
+      }
     }
     return match;
   }

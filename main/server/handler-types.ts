@@ -1,10 +1,11 @@
 import type Koa from 'koa';
-import type { BodyOf, ParamsOf, ResponseOf, Routes } from '../contract/routes.ts';
+import type { BodyOf, ParamsOf, QueryOf, ResponseOf, Routes } from '../contract/routes.ts';
 import type { Grant } from './auth.ts';
 
-/** What a route handler gets: checked params and body, the caller's grant, and the Koa context. */
+/** What a route handler gets: checked params, query and body, the caller's grant, and the Koa context. */
 export interface HandlerInput<R> {
   params: ParamsOf<R>;
+  query: QueryOf<R>;
   body: BodyOf<R>;
   grant: Grant | null;
   ctx: Koa.Context;

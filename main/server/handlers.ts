@@ -3,7 +3,7 @@ import { LANGUAGES } from '../contract/languages.ts';
 import { KiwiError, notFound } from '../platform/errors.ts';
 import type { Soul } from '../souls/soul-file.ts';
 import { base64Bytes, decodeClip } from '../speakers/identification/audio-prep.ts';
-import { SESSION_COOKIE, cookieValue, type AuthService } from './auth.ts';
+import { SESSION_COOKIE, cookieValue, satisfies, type AuthService } from './auth.ts';
 import { conversationKeys, SpeakerMemory } from '../memory/index.ts';
 import { detectLocalLlms } from '../llm/local-servers.ts';
 import { timerHandlers } from '../timers/api-handlers.ts';
@@ -93,6 +93,11 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
       return { deleted: params.fact_id };
     },
     clearSpeakerMemory: ({ params }) => memory.clear(params.speaker_id),
+    // Private like memory: admin (and everyone while auth is off) sees every turn; another token only its speaker's.
+    conversation: ({ query, grant }) => ({
+      turns: runtime.history.newest(query.limit, grant && satisfies(grant.scopes, 'admin') ? { all: true } : { all: false, speakerId: grant?.speaker_id ?? null }),
+    }),
+    audioDevices: () => runtime.audioDevices(),
     unblockSpeaker: ({ params }) => {
       runtime.speakers.setBlocked(params.speaker_id, false);
       return { unblocked: params.speaker_id };

@@ -38,6 +38,7 @@ export function buildOpenApiDocument(version: string): object {
       description: `Scope: ${spec.public ? 'none' : spec.scope}`,
       request: {
         ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
+        ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
         ...(spec.body ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
       },
       responses: { [spec.status ?? 200]: { description: spec.status === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: spec.response } } }, ...errors },

@@ -19,6 +19,8 @@ import type { Store } from '../store/store.ts';
 import type { TimerService } from '../timers/timer-service.ts';
 import type { ModelDownloads } from '../app/model-downloads.ts';
 import type { FirstRunSetup } from '../app/first-run.ts';
+import type { AudioDevices } from '../engine/audio/devices.ts';
+import type { TurnHistory } from '../history/turn-history.ts';
 
 /**
  * What the HTTP and WebSocket server needs from a running Kiwi, and nothing more: each member is
@@ -49,6 +51,8 @@ export interface VoiceServices {
   readonly engine: EngineControl;
   hub: Pick<AudioHub, 'addSink' | 'pushFrame' | 'endSource'>;
   status(webAudioClients: number): Status;
+  /** The system's microphones and speakers, from its sound stack (PulseAudio / PipeWire, ALSA). */
+  audioDevices(): Promise<AudioDevices>;
   restart(): Promise<void>;
   /** Resolves when the stage rebuilds under way are done (or after `timeoutMs`): a request right after a config change waits for its voice. */
   settled(timeoutMs: number): Promise<void>;
@@ -66,6 +70,8 @@ export interface PeopleServices {
   /** Speaker records and per-speaker memory. */
   store: Store;
   context: Pick<ConversationContext, 'reset'>;
+  /** The conversation history (GET /api/conversation). */
+  history: Pick<TurnHistory, 'newest'>;
 }
 
 export interface ToolServices {

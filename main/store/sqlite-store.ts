@@ -5,6 +5,7 @@ import type { FactRecord, NewSpeaker, SpeakerChanges, SpeakerRecord, Store, Stor
 import type { Priority } from '../contract/api.ts';
 import { TIMERS_MIGRATION, sqliteTimers } from '../timers/sqlite-timers.ts';
 import { AUDIT_MIGRATION, sqliteAudit } from '../security/sqlite-audit.ts';
+import { TURNS_MIGRATION, sqliteTurns } from '../history/sqlite-turns.ts';
 
 /** Schema versions, applied in order inside a transaction; PRAGMA user_version records progress. */
 const MIGRATIONS = [
@@ -43,6 +44,8 @@ const MIGRATIONS = [
   AUDIT_MIGRATION,
   // Timers, alarms and reminders (main/timers).
   TIMERS_MIGRATION,
+  // Conversation history (main/history).
+  TURNS_MIGRATION,
 ];
 
 /** The schema version a store opened by this build is at. */
@@ -140,6 +143,7 @@ export function openSqliteStore(file: string): Store {
     },
     timers: sqliteTimers(db),
     audit: sqliteAudit(db),
+    turns: sqliteTurns(db),
     close: () => db.close(),
   };
 }

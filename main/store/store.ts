@@ -1,6 +1,7 @@
 import type { Priority, Speaker } from '../contract/api.ts';
 import type { TimerStore } from '../timers/types.ts';
 import type { AuditStore } from '../security/audit.ts';
+import type { TurnStore } from '../history/sqlite-turns.ts';
 
 /** A speaker profile as stored: the API's fields plus the voice print. */
 export interface SpeakerRecord extends Speaker {
@@ -76,6 +77,8 @@ export interface Store {
   };
   /** Timers, alarms and reminders (main/timers). */
   timers: TimerStore;
+  /** Conversation history (main/history): finished turns, bounded, deleted with their speaker. */
+  turns: TurnStore;
   /** Voice security's audit log: every allow / approve / refuse decision and how approvals ended. */
   audit: AuditStore;
   close(): void;

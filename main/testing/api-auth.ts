@@ -5,6 +5,8 @@ export interface TestToken {
   name: string;
   token: string;
   scopes: Scope[];
+  /** The speaker the token belongs to (it sees only their private data without admin). */
+  speaker_id?: string;
 }
 
 /** One token value per scope, long enough for the config's minimum. */

@@ -54,6 +54,8 @@ export function Dashboard() {
     void load(client, RESOURCE_NAMES);
     return client.onEvent((event) => {
       receive(client, event);
+      // The kept conversation, on page load and after every reconnect (turns missed meanwhile); live events continue it.
+      if (event.event === 'CONNECTED') void useConversation.getState().loadHistory(client);
       // The transcript folds TURN_FINISHED (and its LLM_COMPLETE) into turns, with the soul active now.
       useConversation.getState().receive(event, useDashboard.getState().data.status?.active_soul ?? null);
     }, setConnected);

@@ -1,10 +1,8 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { KiwiError } from '../../platform/errors.ts';
 import { findExecutable, killNow } from './processes.ts';
-import { alsaHasDevice } from './system-output.ts';
+import { alsaHasDevice, pulseReachable, type DeviceId } from './devices.ts';
 import { SAMPLE_RATE } from '../../contract/audio.ts';
 
 /**
@@ -32,6 +30,8 @@ const RAW_16K = ['-t', 'raw', '-r', String(CAPTURE_RATE), '-e', 'signed', '-b', 
 export interface FindOptions {
   platform?: NodeJS.Platform;
   env?: NodeJS.ProcessEnv;
+  /** A device from GET /api/audio/devices (config audio.input); without it, the system's default. */
+  device?: DeviceId;
 }
 
 /**
@@ -48,18 +48,22 @@ export async function findMicrophone(options: FindOptions = {}): Promise<Recorde
     const rec = await findExecutable('rec', env);
     return rec ? { name: 'rec', command: rec, args: ['-q', ...RAW_16K, '-'] } : null;
   }
-  const runtime = env.XDG_RUNTIME_DIR;
-  const pulse = Boolean(env.PULSE_SERVER) || (runtime ? fs.existsSync(path.join(runtime, 'pulse', 'native')) : false);
-  const alsa = alsaHasDevice('/proc/asound/pcm', 'capture');
+  const { device } = options;
+  const pulse = pulseReachable(env) && (!device || device.stack === 'pulse');
+  const alsa = alsaHasDevice('/proc/asound/pcm', 'capture') && (!device || device.stack === 'alsa');
+  const pulseDevice = device ? [`--device=${device.name}`] : [];
+  const alsaDevice = device ? ['-D', device.name] : [];
   const candidates: [string, boolean, string[]][] = [
-    ['parec', pulse, ['--raw', '--format=s16le', `--rate=${CAPTURE_RATE}`, '--channels=1', '--client-name=kiwi']],
-    ['arecord', alsa, ['-q', '-t', 'raw', '-f', 'S16_LE', '-r', String(CAPTURE_RATE), '-c', '1', '-']],
-    ['rec', alsa || pulse, ['-q', ...RAW_16K, '-']],
+    ['parec', pulse, ['--raw', '--format=s16le', `--rate=${CAPTURE_RATE}`, '--channels=1', '--client-name=kiwi', '--latency-msec=30', ...pulseDevice]],
+    ['arecord', alsa, ['-q', ...alsaDevice, '-t', 'raw', '-f', 'S16_LE', '-r', String(CAPTURE_RATE), '-c', '1', '-']],
+    // sox takes a named device from AUDIODRIVER/AUDIODEV (set below), and only through ALSA here.
+    ['rec', alsa || (pulse && !device), ['-q', ...RAW_16K, '-']],
   ];
   for (const [name, reachable, args] of candidates) {
     if (!reachable) continue;
     const command = await findExecutable(name, env);
-    if (command) return { name, command, args };
+    if (!command) continue;
+    return { name, command, args, env: name === 'rec' && device ? { ...env, AUDIODRIVER: 'alsa', AUDIODEV: device.name } : env };
   }
   return null;
 }

@@ -87,9 +87,9 @@ describe('system speaker sink (stand-in players)', () => {
   });
 
   it('the real sox `play` without a sound device fails with a clear error, not a hang', async () => {
-    // A PATH with sox's `play` alone: this machine may have other players (paplay) beside it, found first.
-    const bin = path.join(dir, 'bin');
-    await fsp.mkdir(bin);
+    // A PATH with sox's `play` alone: paplay or aplay installed beside it would come first.
+    const bin = path.join(dir, 'only-play');
+    await fsp.mkdir(bin, { recursive: true });
     await fsp.symlink(path.join(path.dirname(sox), 'play'), path.join(bin, 'play'));
     const play = await findSpeaker({ platform: 'linux', ignoreDevices: true, env: { PATH: bin } });
     expect(play?.name).toBe('play');

@@ -9,6 +9,9 @@ import type { AudioSink } from './audio-hub.ts';
 import { float32ToInt16, int16ToBytes } from './pcm.ts';
 import { findExecutable, killNow } from './processes.ts';
 import { encodeWav } from './wav.ts';
+import { alsaHasDevice, pulseReachable, type DeviceId } from './devices.ts';
+
+export { alsaHasDevice };
 
 /**
  * The system speaker for headless Kiwi: each utterance is piped to a player process, which an
@@ -51,6 +54,16 @@ export interface DetectOptions {
   env?: NodeJS.ProcessEnv;
   /** Skip the "is there a sound device" check (the player alone decides). */
   ignoreDevices?: boolean;
+  /** A device from GET /api/audio/devices (config audio.output); without it, the system's default. */
+  device?: DeviceId;
+}
+
+/** The arguments (or, for sox, the environment) that send a player's sound to `device`; null: it cannot open it. */
+function deviceArgs(player: string, device: DeviceId): { args: string[]; env?: Record<string, string> } | null {
+  if (device.stack === 'pulse') return player === 'paplay' ? { args: [`--device=${device.name}`] } : null;
+  if (player === 'aplay') return { args: ['-D', device.name] };
+  if (player === 'play') return { args: [], env: { AUDIODRIVER: 'alsa', AUDIODEV: device.name } };
+  return null;
 }
 
 /**
@@ -61,10 +74,15 @@ export async function findSpeaker(options: DetectOptions = {}): Promise<Player |
   const platform = options.platform ?? process.platform;
   const env = options.env ?? process.env;
   const family = platform === 'darwin' || platform === 'win32' ? platform : 'linux';
+  const { device } = options;
   for (const player of PLAYERS[family]) {
     if (family === 'linux' && !options.ignoreDevices && !linuxOutputReachable(player.name, env)) continue;
+    const target = device ? deviceArgs(player.name, device) : { args: [] };
+    if (!target) continue;
     const command = await findExecutable(player.name, env);
-    if (command) return { ...player, command };
+    if (!command) continue;
+    if (!device) return { ...player, command, env };
+    return { ...player, command, args: (rate, file) => [...target.args, ...player.args(rate, file)], env: { ...env, ...target.env } };
   }
   return null;
 }
@@ -72,23 +90,13 @@ export async function findSpeaker(options: DetectOptions = {}): Promise<Player |
 /** Whether a Linux player has something to play on: a sound server socket or an ALSA card. */
 export function linuxOutputReachable(player: string, env: NodeJS.ProcessEnv, root = '/'): boolean {
   const runtime = env.XDG_RUNTIME_DIR;
-  const pulse = Boolean(env.PULSE_SERVER) || (runtime ? fs.existsSync(path.join(runtime, 'pulse', 'native')) : false);
+  const pulse = pulseReachable(env);
   const pipewire = runtime ? fs.existsSync(path.join(runtime, env.PIPEWIRE_REMOTE ?? 'pipewire-0')) : false;
   const alsa = alsaHasDevice(path.join(root, 'proc', 'asound', 'pcm'), 'playback');
   if (player === 'paplay') return pulse;
   if (player === 'pw-play') return pipewire;
   if (player === 'aplay') return alsa;
   return alsa || pulse; // sox play: ALSA or its pulseaudio driver
-}
-
-/** /proc/asound/pcm lists "NN-NN: id : name : playback 1 : capture 1" per device. */
-export function alsaHasDevice(pcmFile: string, kind: 'playback' | 'capture'): boolean {
-  try {
-    return fs.readFileSync(pcmFile, 'utf8').split('\n').some((line) => line.includes(`: ${kind} `));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false; // no ALSA at all
-    throw err;
-  }
 }
 
 export class SystemSpeakerSink implements AudioSink {

@@ -7,6 +7,8 @@ export const ENGINE_RATE = SAMPLE_RATE;
 export interface Capture {
   /** The rate the browser captures at (before resampling). */
   inputRate: number;
+  /** The microphone in use, as the browser names it. */
+  label: string;
   stop(): Promise<void>;
 }
 
@@ -47,7 +49,7 @@ export function explainMicrophoneError(err: unknown): MicrophoneError {
  * The AudioWorklet (capture-worklet.js, served by the dashboard itself) does the capture off the
  * main thread; resampling happens here.
  */
-export async function startCapture(onFrame: (pcm: Int16Array, levelDb: number) => void): Promise<Capture> {
+export async function startCapture(onFrame: (pcm: Int16Array, levelDb: number) => void, deviceId = ''): Promise<Capture> {
   if (!window.isSecureContext) {
     throw new MicrophoneError('insecure', 'The microphone needs a secure page: open the dashboard at http://localhost (or 127.0.0.1) or over https.');
   }
@@ -55,9 +57,13 @@ export async function startCapture(onFrame: (pcm: Int16Array, levelDb: number) =
   let stream: MediaStream;
   try {
     stream = await navigator.mediaDevices.getUserMedia({
-      audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+      audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true, ...(deviceId ? { deviceId: { exact: deviceId } } : {}) },
     });
   } catch (err) {
+    const name = err instanceof DOMException || err instanceof Error ? err.name : '';
+    if (deviceId && (name === 'OverconstrainedError' || name === 'NotFoundError')) {
+      throw new MicrophoneError('not_found', 'The chosen microphone is not connected: plug it in, or pick another one under Microphone.');
+    }
     throw explainMicrophoneError(err);
   }
   const context = new AudioContext();
@@ -77,6 +83,7 @@ export async function startCapture(onFrame: (pcm: Int16Array, levelDb: number) =
     await context.resume();
     return {
       inputRate: context.sampleRate,
+      label: stream.getAudioTracks()[0]?.label ?? '',
       async stop() {
         node.port.onmessage = null;
         source.disconnect();

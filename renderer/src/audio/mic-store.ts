@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { AudioChannel, KiwiClient } from '../client/kiwi-client.ts';
 import { ENGINE_RATE, explainMicrophoneError, startCapture, type Capture } from './capture.ts';
+import { useMediaDevices } from './devices.ts';
 import { ReplyPlayer } from './player.ts';
 
 /** The level meter redraws at most this often (the worklet delivers 50 blocks a second). */
@@ -11,6 +12,8 @@ interface MicState {
   error: string | null;
   levelDb: number;
   inputRate: number | null;
+  /** The microphone capturing now, as the browser names it. */
+  deviceLabel: string | null;
   framesSent: number;
   /** 16 kHz samples sent to Kiwi since the microphone started. */
   samplesSent: number;
@@ -33,6 +36,27 @@ export const useMic = create<MicState>((set, get) => {
   let channel: AudioChannel | null = null;
   const player = new ReplyPlayer();
   let lastLevel = 0;
+  let lastClient: KiwiClient | null = null;
+
+  /** Replies go to the chosen speaker; one that is gone is reported, and the default plays them. */
+  const chooseSpeaker = async (deviceId: string) => {
+    try {
+      await player.useSpeaker(deviceId);
+    } catch (err) {
+      set({ error: `The chosen speaker cannot play (${explainMicrophoneError(err).message}); replies play on the default speaker.` });
+    }
+  };
+  // A different microphone while streaming: start again on it. A different speaker: switch at once.
+  useMediaDevices.subscribe((devices, before) => {
+    const { status } = get();
+    if (devices.input !== before.input && status === 'on' && lastClient) {
+      const client = lastClient;
+      void get()
+        .stop()
+        .then(() => get().start(client));
+    }
+    if (devices.output !== before.output && status === 'on') void chooseSpeaker(devices.output);
+  });
 
   const teardown = async () => {
     channel?.close();
@@ -48,6 +72,7 @@ export const useMic = create<MicState>((set, get) => {
     error: null,
     levelDb: -100,
     inputRate: null,
+    deviceLabel: null,
     framesSent: 0,
     samplesSent: 0,
     muted: false,
@@ -57,9 +82,12 @@ export const useMic = create<MicState>((set, get) => {
 
     async start(client) {
       if (get().status !== 'off') return;
+      lastClient = client;
       set({ status: 'starting', error: null, framesSent: 0, samplesSent: 0, muted: false });
+      const devices = useMediaDevices.getState();
       try {
         await player.unlock();
+        await chooseSpeaker(devices.output);
         // The microphone first: a denied permission must not open (and drop) an audio connection.
         let streaming = false;
         let frames = 0;
@@ -74,7 +102,9 @@ export const useMic = create<MicState>((set, get) => {
             lastLevel = now;
             set({ framesSent: frames, samplesSent: samples, levelDb: level });
           }
-        });
+        }, devices.input);
+        // Allowed now: the browser tells the devices' names.
+        void devices.refresh().catch((err: unknown) => console.warn('listing audio devices failed', err));
         channel = client.openAudio(ENGINE_RATE, {
           onAudioStart: (rate) => {
             player.start(rate);
@@ -94,7 +124,7 @@ export const useMic = create<MicState>((set, get) => {
         });
         await channel.ready;
         streaming = true;
-        set({ status: 'on', inputRate: capture.inputRate });
+        set({ status: 'on', inputRate: capture.inputRate, deviceLabel: capture.label || null });
       } catch (err) {
         await teardown();
         set({ status: 'off', error: explainMicrophoneError(err).message });

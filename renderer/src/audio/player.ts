@@ -17,6 +17,16 @@ export class ReplyPlayer {
     await this.#context.resume();
   }
 
+  /**
+   * Play on this speaker ('' = the default) where the browser can choose (AudioContext.setSinkId,
+   * Chromium 110+ and Electron); elsewhere replies play on the default speaker.
+   */
+  async useSpeaker(deviceId: string): Promise<void> {
+    const ctx = this.#context as (AudioContext & { setSinkId?(id: string): Promise<void>; sinkId?: string }) | null;
+    if (!ctx?.setSinkId || ctx.sinkId === deviceId) return;
+    await ctx.setSinkId(deviceId);
+  }
+
   start(sampleRate: number): void {
     this.#rate = sampleRate;
   }

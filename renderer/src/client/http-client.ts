@@ -12,6 +12,12 @@ export function fillPath(path: string, params: Record<string, unknown> | undefin
   });
 }
 
+/** `?limit=20` from `{limit: 20}` (undefined values left out); '' without any. */
+export function queryString(query: Record<string, unknown> | undefined): string {
+  const pairs = Object.entries(query ?? {}).filter(([, v]) => v !== undefined);
+  return pairs.length ? `?${new URLSearchParams(pairs.map(([k, v]) => [k, String(v)])).toString()}` : '';
+}
+
 async function readError(res: Response): Promise<KiwiApiError> {
   const text = await res.text();
   try {
@@ -28,7 +34,8 @@ export function createHttpClient(onUnauthorized?: () => void): KiwiClient {
     async call<K extends RouteId>(id: K, input?: CallInput<K>): Promise<Answer<K>> {
       const spec: RouteSpec = routes[id];
       const body = input?.body;
-      const res = await fetch(fillPath(spec.path, input?.params as Record<string, unknown> | undefined), {
+      const url = fillPath(spec.path, input?.params as Record<string, unknown> | undefined) + queryString(input?.query as Record<string, unknown> | undefined);
+      const res = await fetch(url, {
         method: spec.method.toUpperCase(),
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -1,9 +1,10 @@
-import type { BodyOf, ParamsOf, ResponseOf, RouteId, Routes } from '../../../main/contract/routes.ts';
+import type { BodyOf, ParamsOf, QueryInputOf, ResponseOf, RouteId, Routes } from '../../../main/contract/routes.ts';
 import type { EventEnvelope } from '../../../main/contract/events.ts';
 
-/** Path params and body of a route, each required exactly when the contract has a schema for it. */
+/** Path params and body of a route, each required exactly when the contract has a schema for it; query parameters are optional. */
 export type CallInput<K extends RouteId> = (ParamsOf<Routes[K]> extends undefined ? { params?: undefined } : { params: ParamsOf<Routes[K]> }) &
-  (BodyOf<Routes[K]> extends undefined ? { body?: undefined } : { body: BodyOf<Routes[K]> });
+  (BodyOf<Routes[K]> extends undefined ? { body?: undefined } : { body: BodyOf<Routes[K]> }) &
+  (QueryInputOf<Routes[K]> extends undefined ? { query?: undefined } : { query?: QueryInputOf<Routes[K]> });
 
 export type Answer<K extends RouteId> = ResponseOf<Routes[K]>;
 

@@ -24,7 +24,7 @@ function asInt16(data: unknown): Int16Array {
 export function createIpcClient(api: KiwiDesktopApi, onUnauthorized?: () => void): KiwiClient {
   return {
     async call<K extends RouteId>(route: K, input?: CallInput<K>): Promise<Answer<K>> {
-      const result = await api.call(route, input as { params?: Record<string, unknown>; body?: unknown } | undefined);
+      const result = await api.call(route, input as { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown } | undefined);
       if (!result.ok) {
         if (result.status === 401 && !(routes[route] as { public?: boolean }).public) onUnauthorized?.();
         throw new KiwiApiError(result.error.code, result.error.message, result.status);

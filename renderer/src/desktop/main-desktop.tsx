@@ -10,6 +10,18 @@ import { createIpcClient, desktopApi } from './ipc-client.ts';
 import '../styles.css';
 import '../panels/settings/settings.css';
 
+/** The hidden audio window's one line (for a look with the dev tools): the microphone's state and device. */
+function AudioWindowStatus() {
+  const { status, deviceLabel, error } = useMic();
+  return (
+    <p data-testid="audio-window" data-status={status} data-device={deviceLabel ?? ''}>
+      Kiwi audio: {status}
+      {deviceLabel ? ` on ${deviceLabel}` : ''}
+      {error ? ` (${error})` : ''}
+    </p>
+  );
+}
+
 /**
  * The desktop windows' entry (desktop.html?window=dashboard|settings|audio): the same panels as
  * the browser dashboard, talking to Kiwi through the preload API instead of HTTP.
@@ -28,9 +40,9 @@ if (!desktop) {
     void checkAuth(client);
   });
   if (which === 'audio') {
-    // Hidden: the microphone and speaker follow Kiwi's listening switch; nothing to show.
+    // Hidden: the microphone and speaker follow Kiwi's listening switch (and the devices picked in the settings).
     followListening(client, () => useMic.getState());
-    root.render(<p>Kiwi audio</p>);
+    root.render(<AudioWindowStatus />);
   } else {
     document.title = which === 'settings' ? 'Kiwi Settings' : 'Kiwi';
     root.render(

@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../../main/contract/events.ts';
-import { IGNORED_LIMIT, TURN_LIMIT, useConversation } from './conversation.ts';
+import type { ConversationTurn } from '../../../main/contract/api.ts';
+import type { KiwiClient } from '../client/kiwi-client.ts';
+import { IGNORED_LIMIT, mergeHistory, TURN_LIMIT, useConversation } from './conversation.ts';
 
 let n = 0;
 const ev = (event: EventEnvelope['event'], data: Record<string, unknown>): EventEnvelope => ({
@@ -15,7 +17,7 @@ const turn = (over: Record<string, unknown> = {}) =>
 const receive = (event: EventEnvelope, soul: string | null = 'default') => useConversation.getState().receive(event, soul);
 
 describe('conversation store', () => {
-  beforeEach(() => useConversation.setState({ turns: [], pending: [], llm: null, seq: 0 }));
+  beforeEach(() => useConversation.setState({ turns: [], pending: [], llm: null, seq: 0, history: { status: 'idle', error: null, loads: 0 }, hiddenBefore: null }));
 
   it('turns a TURN_FINISHED into a transcript line with speaker, soul, reply and timings', () => {
     receive(turn({ speaker: { id: 'spk_001', name: 'Anna', confidence: 0.91 } }), 'comedian');
@@ -95,5 +97,64 @@ describe('conversation store', () => {
     receive(ev('TURN_FINISHED', { transcript: 42, speaker: 'nobody', timings_ms: { total: 'slow', transcript: 12 } }));
     const [t] = useConversation.getState().turns;
     expect(t).toMatchObject({ transcript: '', speaker: null, timings: { transcript: 12 }, source: 'engine' });
+  });
+
+  describe('kept history (GET /api/conversation)', () => {
+    const kept = (id: string, at: string, over: Partial<ConversationTurn> = {}): ConversationTurn => ({
+      turn_id: id,
+      at,
+      source: 'text',
+      wake: false,
+      transcript: `question ${id}`,
+      language: 'en',
+      speaker: null,
+      command: 'time',
+      reply: 'It is noon.',
+      timings_ms: { total: 800 },
+      llm: null,
+      ...over,
+    });
+    /** A client whose only route is the history, answering `turns`. */
+    const historyClient = (turns: ConversationTurn[] | Error) =>
+      ({
+        call: async (route: string, input?: { query?: { limit?: number } }) => {
+          expect(route).toBe('conversation');
+          expect(input?.query?.limit).toBe(TURN_LIMIT);
+          if (turns instanceof Error) throw turns;
+          return { turns };
+        },
+      }) as unknown as KiwiClient;
+
+    it('shows the kept turns first, then live ones, each turn once', async () => {
+      const llm = { model: 'm1', soul: 'storyteller', first_token_ms: 300, ms: 900, status: 'complete' };
+      await useConversation.getState().loadHistory(historyClient([kept('turn_h1', '2025-12-31T10:00:00.000Z'), kept('turn_h2', '2025-12-31T10:01:00.000Z', { command: 'llm', llm })]));
+      receive(turn({ turn_id: 'turn_h2' })); // its event, after the history already brought it
+      receive(turn({ turn_id: 'turn_live' }));
+      const { turns, history } = useConversation.getState();
+      expect(history).toEqual({ status: 'loaded', error: null, loads: 1 });
+      expect(turns.map((t) => t.id)).toEqual(['turn_h1', 'turn_h2', 'turn_live']);
+      expect(new Set(turns.map((t) => t.seq)).size).toBe(3);
+      expect(turns[1]).toMatchObject({ soul: 'storyteller', llm: { firstTokenMs: 300, model: 'm1' }, ignored: null });
+    });
+
+    it('after a reconnect, adds only the turns missed meanwhile, in the order they happened', async () => {
+      receive(turn({ turn_id: 'turn_a' }));
+      const seen = useConversation.getState().turns[0]!;
+      const missed = kept('turn_missed', new Date(Date.parse(seen.at) + 60_000).toISOString());
+      await useConversation.getState().loadHistory(historyClient([kept('turn_a', seen.at), missed]));
+      expect(useConversation.getState().turns.map((t) => t.id)).toEqual(['turn_a', 'turn_missed']);
+      receive(turn({ turn_id: 'turn_after' }));
+      expect(useConversation.getState().turns.map((t) => t.id)).toEqual(['turn_a', 'turn_missed', 'turn_after']);
+    });
+
+    it('keeps cleared turns out when the history is merged again, and says when it failed', async () => {
+      await useConversation.getState().loadHistory(historyClient([kept('turn_old', '2025-12-31T10:00:00.000Z')]));
+      useConversation.getState().clear();
+      await useConversation.getState().loadHistory(historyClient([kept('turn_old', '2025-12-31T10:00:00.000Z'), kept('turn_new', '2025-12-31T10:05:00.000Z')]));
+      expect(useConversation.getState().turns.map((t) => t.id)).toEqual(['turn_new']);
+      await useConversation.getState().loadHistory(historyClient(new Error('Kiwi is restarting')));
+      expect(useConversation.getState().history).toEqual({ status: 'failed', error: 'Kiwi is restarting', loads: 2 });
+      expect(mergeHistory([], [], null)).toEqual([]);
+    });
   });
 });

@@ -1,5 +1,7 @@
 import { create } from 'zustand';
+import type { ConversationTurn } from '../../../main/contract/api.ts';
 import { decodeEvent, type EventEnvelope } from '../../../main/contract/events.ts';
+import { errorText, type KiwiClient } from '../client/kiwi-client.ts';
 
 /** How many turns the transcript keeps: answered turns and ignored utterances are capped apart, so noise never pushes out what was said. */
 export const TURN_LIMIT = 100;
@@ -91,6 +93,41 @@ export function turnFromEvent(event: EventEnvelope, seq: number, activeSoul: str
   };
 }
 
+/** A turn of the kept history (GET /api/conversation) as the transcript shows it. */
+export function turnFromHistory(t: ConversationTurn, seq: number): Turn {
+  const llm: LlmFacts | null = t.llm
+    ? { turnId: t.turn_id, firstTokenMs: t.llm.first_token_ms, ms: t.llm.ms, model: t.llm.model, soul: t.llm.soul, status: t.llm.status, speakerId: t.speaker?.id ?? null }
+    : null;
+  return {
+    id: t.turn_id,
+    seq,
+    at: t.at,
+    source: t.source,
+    wake: t.wake,
+    transcript: t.transcript,
+    language: t.language,
+    speaker: t.speaker,
+    command: t.command,
+    reply: t.reply,
+    ignored: null,
+    timings: t.timings_ms,
+    soul: t.llm?.soul ?? null,
+    llm,
+  };
+}
+
+/**
+ * Kept turns merged into the shown ones: each turn once (by its id), in the order they happened,
+ * numbered again. Turns at or before `hiddenBefore` (the reader cleared them) stay out.
+ */
+export function mergeHistory(shown: Turn[], kept: ConversationTurn[], hiddenBefore: string | null): Turn[] {
+  const ids = new Set(shown.map((t) => t.id));
+  const added = kept.filter((t) => !ids.has(t.turn_id) && (hiddenBefore === null || t.at > hiddenBefore)).map((t) => turnFromHistory(t, 0));
+  if (added.length === 0) return shown;
+  const merged = [...shown, ...added].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return merged.slice(-TURN_LIMIT - IGNORED_LIMIT).map((t, i) => ({ ...t, seq: i + 1 }));
+}
+
 /** Appends a turn and drops the oldest beyond the limits (ignored ones first, among themselves). */
 export function appendTurn(turns: Turn[], turn: Turn): Turn[] {
   let next = [...turns, turn];
@@ -113,6 +150,12 @@ interface ConversationState {
   /** The LLM_COMPLETE that came before its TURN_FINISHED (matched to it by turn id). */
   llm: LlmFacts | null;
   seq: number;
+  /** The kept history: loading, loaded (and merged), or why it could not be loaded. */
+  history: { status: 'idle' | 'loading' | 'loaded' | 'failed'; error: string | null; loads: number };
+  /** Cleared up to here: the history does not bring those turns back. */
+  hiddenBefore: string | null;
+  /** Fetch the kept turns and merge them in (page load, and after every reconnect: turns missed meanwhile). */
+  loadHistory(client: KiwiClient): Promise<void>;
   receive(event: EventEnvelope, activeSoul: string | null): void;
   addPending(text: string): number;
   settlePending(id: number, outcome: Pick<PendingTyped, 'answer' | 'error'>): void;
@@ -127,6 +170,22 @@ export const useConversation = create<ConversationState>((set, get) => ({
   pending: [],
   llm: null,
   seq: 0,
+  history: { status: 'idle', error: null, loads: 0 },
+  hiddenBefore: null,
+
+  async loadHistory(client) {
+    const loads = get().history.loads;
+    set({ history: { status: 'loading', error: null, loads } });
+    try {
+      const { turns } = await client.call('conversation', { query: { limit: TURN_LIMIT } });
+      set((s) => {
+        const merged = mergeHistory(s.turns, turns, s.hiddenBefore);
+        return { turns: merged, seq: Math.max(s.seq, merged.at(-1)?.seq ?? 0), history: { status: 'loaded', error: null, loads: loads + 1 } };
+      });
+    } catch (err) {
+      set({ history: { status: 'failed', error: errorText(err), loads } });
+    }
+  },
 
   receive(event, activeSoul) {
     if (event.event === 'LLM_COMPLETE') {
@@ -142,6 +201,11 @@ export const useConversation = create<ConversationState>((set, get) => ({
     if (event.event !== 'TURN_FINISHED') return;
     const { seq, llm } = get();
     const turn = turnFromEvent(event, seq + 1, activeSoul, llm);
+    // Already here: the history fetched on (re)connect brought it before its event did.
+    if (turn.id !== null && get().turns.some((t) => t.id === turn.id)) {
+      set((s) => ({ pending: s.pending.filter((p) => p.turnId !== turn.id) }));
+      return;
+    }
     set((s) => ({
       seq: seq + 1,
       llm: turn.llm ? null : s.llm,
@@ -169,5 +233,5 @@ export const useConversation = create<ConversationState>((set, get) => ({
 
   dismissPending: (id) => set((s) => ({ pending: s.pending.filter((p) => p.id !== id) })),
 
-  clear: () => set({ turns: [], pending: [], llm: null }),
+  clear: () => set((s) => ({ turns: [], pending: [], llm: null, hiddenBefore: s.turns.at(-1)?.at ?? s.hiddenBefore })),
 }));

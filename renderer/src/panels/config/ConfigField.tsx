@@ -1,3 +1,4 @@
+import { DeviceSelect } from './DeviceSelect.tsx';
 import type { FieldSpec } from './fields.ts';
 
 interface Props {
@@ -29,6 +30,8 @@ export function ConfigField({ field, value, dirty, error, disabled, onChange }: 
         ))}
       </select>
     );
+  } else if (field.kind === 'device') {
+    input = <DeviceSelect direction={field.direction} {...common} value={String(value)} onChange={onChange} />;
   } else if (field.kind === 'number') {
     input = <input type="number" inputMode="decimal" step="any" {...common} value={String(value)} onChange={(e) => onChange(e.target.value)} />;
   } else {
@@ -47,7 +50,7 @@ export function ConfigField({ field, value, dirty, error, disabled, onChange }: 
 
   return (
     <div className={`field${dirty ? ' dirty' : ''}`}>
-      <label htmlFor={id}>{field.key}</label>
+      <label htmlFor={id}>{field.kind === 'device' ? `${field.label} (${field.key})` : field.key}</label>
       {input}
       {hint && (
         <small id={`${id}-hint`} className="muted">

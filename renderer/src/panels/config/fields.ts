@@ -11,7 +11,9 @@ export type FieldKind =
   | { kind: 'enum'; options: string[] }
   | { kind: 'string'; secret: boolean; max: number | null }
   /** A list of short strings (addresses), edited as comma-separated text. */
-  | { kind: 'list' };
+  | { kind: 'list' }
+  /** audio.input / audio.output: a mode or one of the server's sound devices (GET /api/audio/devices). */
+  | { kind: 'device'; direction: 'inputs' | 'outputs'; label: string };
 
 export type FieldSpec = FieldKind & { path: string; group: string | null; key: string; description: string | null };
 
@@ -22,7 +24,14 @@ function unwrap(schema: z.ZodType): z.ZodType {
   return schema instanceof z.ZodOptional ? unwrap(schema.unwrap() as z.ZodType) : schema;
 }
 
+/** Keys picked from the server's device list, and what a person calls them. */
+const DEVICE_FIELDS: Record<string, FieldKind> = {
+  'audio.input': { kind: 'device', direction: 'inputs', label: 'Microphone' },
+  'audio.output': { kind: 'device', direction: 'outputs', label: 'Output device' },
+};
+
 function kindOf(schema: z.ZodType, path: string): FieldKind | null {
+  if (DEVICE_FIELDS[path]) return DEVICE_FIELDS[path];
   const s = unwrap(schema);
   if (s instanceof z.ZodBoolean) return { kind: 'boolean' };
   if (s instanceof z.ZodNumber) return { kind: 'number', min: s.minValue ?? null, max: s.maxValue ?? null, int: s.isInt ?? false };

@@ -21,12 +21,12 @@ export function groupTurns(turns: Turn[]): Item[] {
 }
 
 /**
- * The conversation as it happens: every finished turn (spoken or typed) with who spoke, what Kiwi
- * answered in which soul, and where the time went. Turns come from TURN_FINISHED events since
- * this page opened (Kiwi keeps no transcript to fetch).
+ * The conversation: every finished turn (spoken or typed) with who spoke, what Kiwi answered in
+ * which soul, and where the time went. The kept history (GET /api/conversation) comes first, then
+ * TURN_FINISHED events continue it live; utterances Kiwi ignored show only while this page is open.
  */
 export function ConversationPanel() {
-  const { turns, pending, clear, dismissPending } = useConversation();
+  const { turns, pending, clear, dismissPending, history } = useConversation();
   const souls = useDashboard((s) => s.data.souls?.souls);
   const connected = useDashboard((s) => s.connected);
   const items = useMemo(() => groupTurns(turns), [turns]);
@@ -53,15 +53,27 @@ export function ConversationPanel() {
       id="conversation"
       title="Conversation"
       actions={
-        <button type="button" onClick={clear} disabled={turns.length === 0 && pending.length === 0}>
+        <button
+          type="button"
+          onClick={clear}
+          disabled={turns.length === 0 && pending.length === 0}
+          title="Hides these turns on this page; the kept history stays (a reload shows it)"
+        >
           Clear
         </button>
       }
     >
       {!connected && <p className="muted small">Live events are not connected: new turns show once they are.</p>}
+      {history.status === 'failed' && (
+        <p role="alert" className="inline-error" data-testid="history-error">
+          The earlier conversation could not be loaded: {history.error}
+        </p>
+      )}
       <div className="transcript" ref={scroller}>
-        {items.length === 0 && pending.length === 0 && <p className="muted">Nothing said yet since this page opened. Speak to Kiwi, or type below.</p>}
-        <ol role="log" aria-label="Transcript" data-testid="transcript-log">
+        {items.length === 0 && pending.length === 0 && (
+          <p className="muted">{history.status === 'loading' || history.status === 'idle' ? 'Loading the conversation…' : 'Nothing said yet. Speak to Kiwi, or type below.'}</p>
+        )}
+        <ol role="log" aria-label="Transcript" data-testid="transcript-log" data-history-loads={history.loads}>
           {items.map((item) =>
             item.kind === 'turn' ? (
               <TurnEntry key={item.turn.seq} turn={item.turn} soulName={soulName(item.turn.soul)} latest={item.turn.seq === lastAnswered} />

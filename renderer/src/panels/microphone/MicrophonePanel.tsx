@@ -2,6 +2,7 @@ import { useMic } from '../../audio/mic-store.ts';
 import { useClient } from '../../client/client-context.ts';
 import { useCan, useDashboard } from '../../store/dashboard.ts';
 import { InlineError, Panel } from '../../ui/Panel.tsx';
+import { DevicePicker, MicrophoneTest } from './DevicePicker.tsx';
 import { LevelMeter } from './LevelMeter.tsx';
 
 /** The last value of `field` in the newest event named `name`. */
@@ -47,7 +48,10 @@ export function MicrophonePanel() {
         </span>
       </div>
       <LevelMeter db={on ? mic.levelDb : -100} />
+      {on && mic.deviceLabel && <p className="muted small" data-testid="mic-device">Listening on: {mic.deviceLabel}</p>}
       <InlineError error={mic.error} />
+      <DevicePicker />
+      {!on && <MicrophoneTest />}
       <dl>
         <dt>You said</dt>
         <dd data-testid="transcript">{heard ?? '—'}</dd>

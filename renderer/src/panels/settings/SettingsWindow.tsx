@@ -4,6 +4,7 @@ import { useClient } from '../../client/client-context.ts';
 import { errorText } from '../../client/kiwi-client.ts';
 import { useDashboard } from '../../store/dashboard.ts';
 import { Panel } from '../../ui/Panel.tsx';
+import { DevicePicker, MicrophoneTest } from '../microphone/DevicePicker.tsx';
 import { SpeakersPanel } from '../speakers/SpeakersPanel.tsx';
 import { SoulEditor } from './SoulEditor.tsx';
 
@@ -33,7 +34,17 @@ function AppPanel({ desktop }: { desktop: KiwiDesktopApi }) {
   );
 }
 
-/** The desktop settings window: souls (create/edit), speakers, and the app itself. */
+/** This computer's microphone and speaker for the desktop app: its hidden audio window follows the choice. */
+function DevicesPanel() {
+  return (
+    <Panel id="devices" title="Microphone and speaker">
+      <DevicePicker idPrefix="desktop" />
+      <MicrophoneTest idPrefix="desktop" />
+    </Panel>
+  );
+}
+
+/** The desktop settings window: souls (create/edit), speakers, sound devices, and the app itself. */
 export function SettingsWindow({ desktop }: { desktop: KiwiDesktopApi }) {
   const client = useClient();
   const { checkAuth, load, receive, setConnected, error, setError } = useDashboard();
@@ -51,6 +62,7 @@ export function SettingsWindow({ desktop }: { desktop: KiwiDesktopApi }) {
           <button type="button" onClick={() => setError(null)} aria-label="Dismiss the error">×</button>
         </div>
       )}
+      <DevicesPanel />
       <SoulEditor />
       <SpeakersPanel />
       <AppPanel desktop={desktop} />
