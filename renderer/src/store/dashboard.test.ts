@@ -57,6 +57,27 @@ describe('dashboard store', () => {
     await expect.poll(() => useDashboard.getState().state).toBe('LISTENING');
   });
 
+  it('an older, slower reload never overwrites what a newer one fetched (reconnect, then a soul switch)', async () => {
+    // The reload after CONNECTED asks for the souls before the switch and answers last.
+    const answers: Array<(value: unknown) => void> = [];
+    let soul = 'default';
+    const client = {
+      call: (route: RouteId) => {
+        if (route !== 'souls') return Promise.resolve({});
+        const asked = soul;
+        return new Promise((resolve) => answers.push(() => resolve({ active: asked })));
+      },
+    } as unknown as KiwiClient;
+    const before = useDashboard.getState().load(client, ['souls']);
+    soul = 'comedian';
+    const after = useDashboard.getState().load(client, ['souls']);
+    answers[1]!(undefined); // the newer answer arrives first…
+    await after;
+    answers[0]!(undefined); // …the older one last
+    await before;
+    expect(useDashboard.getState().data.souls).toEqual({ active: 'comedian' });
+  });
+
   it('reloads timers on every timer, alarm and reminder event, and approvals on approval events', () => {
     const { client, calls } = recordingClient();
     const timerEvents = EVENT_NAMES.filter((n) => /^(TIMER|ALARM|REMINDER)_/.test(n));

@@ -26,6 +26,10 @@ interface DashboardState {
   signedOut(): void;
 }
 
+/** The latest request made for each resource (answers to older ones are dropped). */
+const requested: Partial<Record<ResourceName, number>> = {};
+let requests = 0;
+
 export const useDashboard = create<DashboardState>((set, get) => ({
   connected: false,
   state: null,
@@ -40,15 +44,22 @@ export const useDashboard = create<DashboardState>((set, get) => ({
   },
 
   async load(client, names) {
-    // A refused read (e.g. after sign-out) must not blank the rest: each answer lands on its own.
-    const results = await Promise.allSettled(names.map(async (name) => [name, await loaders[name](client)] as const));
-    const data: Partial<Resources> = { ...get().data };
+    // Each answer lands on its own as it arrives (a refused read, e.g. after sign-out, must not
+    // blank the rest), and only if no newer request for that resource was made meanwhile: a slow
+    // reload of everything after a reconnect must not overwrite what a later event fetched.
     const failures: string[] = [];
-    for (const result of results) {
-      if (result.status === 'fulfilled') Object.assign(data, { [result.value[0]]: result.value[1] });
-      else failures.push(errorText(result.reason));
-    }
-    set({ data, ...(data.status ? { state: data.status.state } : {}) });
+    await Promise.all(
+      names.map(async (name) => {
+        const ticket = (requested[name] = ++requests);
+        try {
+          const value = await loaders[name](client);
+          if (requested[name] !== ticket) return;
+          set((s) => ({ data: { ...s.data, [name]: value }, ...(name === 'status' ? { state: (value as Resources['status']).state } : {}) }));
+        } catch (err) {
+          failures.push(errorText(err));
+        }
+      }),
+    );
     if (failures.length > 0) set({ error: failures[0] });
   },
 
