@@ -201,7 +201,9 @@ describe('MQTT settings changed at runtime (real Mosquitto)', () => {
   it('with wrong credentials: a clear status, and no reconnect loop', async () => {
     kiwi = await startTestKiwi({ config: mqttConfig('wrong-password') });
     const status = async () => ((await kiwi!.request('GET', '/api/integrations')).json as { mqtt: { connected: boolean; error: string | null } }).mqtt;
-    while ((await status()).error === null) await nextEvent(kiwi, (e) => e.event === 'MQTT_CONNECTION_CHANGED');
+    // Listen before asking: a refusal reported while the status request is on its way is not missed.
+    const refused = nextEvent(kiwi, (e) => e.event === 'MQTT_CONNECTION_CHANGED' && (e.data as { error: string | null }).error !== null);
+    if ((await status()).error === null) await refused;
     expect(await status()).toMatchObject({ connected: false, error: expect.stringContaining('refused the username or password') });
     const refusals = () => broker.log.filter((l) => l.includes('not authorised')).length;
     expect(refusals()).toBe(1);
