@@ -99,6 +99,13 @@ describe('OpenClawLlm against an OpenClaw gateway stand-in', () => {
     expect(tokens[0]).toBe('Let me check. ');
   });
 
+  it('a part the chat text already said, and which the answer repeats, is still spoken once (the real gateway under load)', async () => {
+    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
+    gateway.chat({ preamble: 'Let me check.', preambleInChat: true, deltas: ['It is ', 'sun', 'ny.'] });
+    llm = new OpenClawLlm(config(), fast);
+    expect((await collect(llm.chat(turn('weather?'), { model: '' }))).join('')).toBe('Let me check. It is sunny.');
+  });
+
   it('a run the agent ends silently (NO_REPLY) is an empty answer, not an error; a real error still is one', async () => {
     gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
     gateway.chat({ deltas: [], end: 'silent' }, { deltas: [], end: 'error', errorMessage: 'model failed' });

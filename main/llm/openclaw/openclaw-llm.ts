@@ -7,6 +7,7 @@ import { parseApprovalRequest, parseApprovalResolved, type ApprovalCallbacks, ty
 import { DeviceIdentity, DeviceTokenStore } from './device-identity.ts';
 import { GatewayConnection, GatewayRpcError, SERVICE, type GatewayEvent } from './gateway-connection.ts';
 import { PairingTracker, type OpenClawPairing } from './pairing.ts';
+import { RunText } from './run-text.ts';
 
 export const OPENCLAW_DEFAULT_URL = 'ws://127.0.0.1:18789';
 
@@ -190,30 +191,21 @@ export class OpenClawLlm implements Llm {
       if (typeof ack?.runId === 'string') run.runIds.add(ack.runId);
       run.acked = true;
       alive();
-      let text = ''; // the answer so far, as the gateway has it
-      let spoken = ''; // what was handed on (a rewrite of already-handed text cannot be taken back)
+      const words = new RunText();
       let final = false;
       for await (const payload of run.events) {
         const state = payload.state;
         if (state === 'part') {
-          // A part the agent said before a tool ran ("Let me check."): spoken now; the answer text starts afresh.
-          const part = typeof payload.text === 'string' ? payload.text.trim() : '';
-          if (part) yield spoken || text ? ` ${part} ` : `${part} `;
-          text = spoken = '';
+          const piece = words.part(typeof payload.text === 'string' ? payload.text : '');
+          if (piece) yield piece;
         } else if (state === 'ended') {
           if (final) {
             finished = true;
             return;
           }
         } else if (state === 'delta' || state === 'final') {
-          text = nextText(text, payload);
-          if (text.startsWith(spoken) && text.length > spoken.length) {
-            const piece = text.slice(spoken.length);
-            spoken = text;
-            yield piece;
-          } else if (!text.startsWith(spoken)) {
-            spoken = text;
-          }
+          const piece = words.chat(payload);
+          if (piece) yield piece;
           // A run can have several parts: with lifecycle events it is over only at lifecycle end.
           if (state === 'final') {
             final = true;
@@ -222,7 +214,7 @@ export class OpenClawLlm implements Llm {
               return;
             }
           }
-        } else if ((state === 'error' || state === 'aborted') && run.silent && !spoken && !text) {
+        } else if ((state === 'error' || state === 'aborted') && run.silent && words.quiet) {
           // The agent had nothing to say: an empty answer (Kiwi says so), not a failure.
           finished = true;
           return;
@@ -373,23 +365,6 @@ export class OpenClawLlm implements Llm {
 export function gatewayUrl(baseUrl: string): string {
   if (!baseUrl) return OPENCLAW_DEFAULT_URL;
   return baseUrl.replace(/^http(s?):\/\//i, 'ws$1://').replace(/\/+$/, '');
-}
-
-/** The assistant's text after this chat event: cumulative `message.content`, or `deltaText` (appended, or replacing). */
-function nextText(previous: string, payload: Record<string, unknown>): string {
-  const full = messageText(payload.message);
-  if (full !== null) return full;
-  if (typeof payload.deltaText === 'string') return payload.replace === true ? payload.deltaText : previous + payload.deltaText;
-  return previous;
-}
-
-function messageText(message: unknown): string | null {
-  if (!message || typeof message !== 'object') return typeof message === 'string' ? message : null;
-  const content = (message as { content?: unknown; text?: unknown }).content ?? (message as { text?: unknown }).text;
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return null;
-  const texts = content.filter((b): b is { type: 'text'; text: string } => b?.type === 'text' && typeof b.text === 'string').map((b) => b.text);
-  return texts.length ? texts.join('') : null;
 }
 
 function chatError(payload: Record<string, unknown>): LlmError {

@@ -27,6 +27,11 @@ export interface ChatScript {
   errorKind?: 'refusal' | 'timeout' | 'rate_limit' | 'context_length' | 'unknown';
   /** What the agent says before it runs a tool ("Let me check."): sent as a preamble item, not as chat text. */
   preamble?: string;
+  /**
+   * The order the real gateway used on a loaded machine: the part first as chat text, then its
+   * preamble item, and every later message beginning with it again ("Let me check.\n\nIt is …").
+   */
+  preambleInChat?: boolean;
   /** Broadcast an exec approval request after this many deltas and wait for its resolution. */
   approval?: { after: number; command: string };
 }
@@ -199,6 +204,9 @@ export class OpenClawGatewayStandin {
     const lifecycle = (phase: 'start' | 'end') => event('agent', { ...base, stream: 'lifecycle', data: { phase }, seq: seq++, ts: Date.now() });
     event('chat', { ...base, seq: seq++, state: 'status', phase: 'preparing_context' });
     lifecycle('start');
+    // The run's message: what the agent said before the tool (if the chat carries it), then the answer.
+    const said = script.preamble && script.preambleInChat ? `${script.preamble}\n\n` : '';
+    if (said) event('chat', { ...base, seq: seq++, state: 'delta', message: message(script.preamble!) });
     if (script.preamble) {
       const itemId = `commentary-${randomUUID()}`;
       for (const phase of ['update', 'end', 'end']) event('agent', { ...base, stream: 'item', data: { kind: 'preamble', phase, progressText: script.preamble, itemId }, seq: seq++, ts: Date.now() });
@@ -219,7 +227,7 @@ export class OpenClawGatewayStandin {
       const piece = script.deltas[i]!;
       text += piece;
       event('agent', { ...base, stream: 'assistant', data: { text, delta: piece }, seq: seq, ts: Date.now() });
-      event('chat', script.style === 'deltaText' ? { ...base, seq: seq++, state: 'delta', deltaText: piece } : { ...base, seq: seq++, state: 'delta', message: message(text) });
+      event('chat', script.style === 'deltaText' ? { ...base, seq: seq++, state: 'delta', deltaText: piece } : { ...base, seq: seq++, state: 'delta', message: message(said + text) });
     }
     if (run.aborted) return;
     const end = script.end ?? 'final';
@@ -229,7 +237,7 @@ export class OpenClawGatewayStandin {
       event('chat', { ...base, seq: seq++, state: 'aborted', stopReason: 'stop' });
       event('chat', { ...base, seq: seq++, state: 'error', errorMessage: error });
     } else if (end !== 'none') lifecycle('end');
-    if (end === 'final') event('chat', { ...base, seq, state: 'final', message: message(text), stopReason: 'end_turn' });
+    if (end === 'final') event('chat', { ...base, seq, state: 'final', message: message(said + text), stopReason: 'end_turn' });
     else if (end === 'error') event('chat', { ...base, seq, state: 'error', errorMessage: script.errorMessage ?? 'model failed', errorKind: script.errorKind ?? 'unknown' });
     else if (end === 'aborted') event('chat', { ...base, seq, state: 'aborted', stopReason: 'stopped elsewhere' });
     this.#runs.delete(run.runId);
