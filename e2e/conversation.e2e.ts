@@ -2,12 +2,11 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeText } from '../main/dialogue/commands/normalize.ts';
-import { appRoot } from '../main/platform/paths.ts';
 import { openSqliteStore } from '../main/store/sqlite-store.ts';
 import { LlmStandin } from '../main/testing/llm-standins.ts';
 import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
 import { preloadStandin } from './support/desktop-standin.ts';
-import { OUTPUT_DIR, startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+import { OUTPUT_DIR, startKiwiServer, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
 import { fakeMicrophone, speechWav } from './support/speech.ts';
 
 /**
@@ -16,7 +15,6 @@ import { fakeMicrophone, speechWav } from './support/speech.ts';
  * with the wake word, one without, which Kiwi ignores), each shown from its TURN_FINISHED event.
  * Then the desktop entry (desktop.html) over a stand-in preload bridge: no Microphone panel there.
  */
-const MODELS = process.env.KIWI_TEST_MODELS_DIR ?? path.join(appRoot, '.kiwi-test', 'models');
 type Json = Record<string, unknown>;
 type Memory = { facts: Array<{ id: string; text: string }> };
 
@@ -62,7 +60,7 @@ describe('conversation, memory and souls editor', () => {
         voice: { barge_in: false, follow_up_s: 0 },
         llm: { provider: 'openai', base_url: llm.baseUrl, model: 'test-model' },
       },
-      env: { KIWI_MODELS_DIR: MODELS },
+      env: { KIWI_MODELS_DIR: TEST_MODELS_DIR },
       prepare: seed,
     });
     ui = await openDashboard(kiwi.url, { args: fakeMicrophone(wav) });

@@ -5,12 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../main/engine/models/catalog.ts';
 import { formatBytes } from '../main/engine/models/progress.ts';
 import { closedPort } from '../main/llm/testing/collect.ts';
-import { appRoot } from '../main/platform/paths.ts';
 import { LlmStandin } from '../main/testing/llm-standins.ts';
 import { TestWsClient, wsUrl } from '../main/testing/ws-client.ts';
 import { openDashboard, screenshot, type OpenedPage } from './support/browser.ts';
 import { startCatalogMirror, type CatalogMirror } from './support/catalog-mirror.ts';
-import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+import { startKiwiServer, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
 import { pacedSpeakerEnv } from './support/paced-speaker.ts';
 
 /**
@@ -21,7 +20,6 @@ import { pacedSpeakerEnv } from './support/paced-speaker.ts';
  * controls: say this, Stop (a long answer and a ringing timer), Reset conversation, Restart.
  * Speech goes to a stand-in sound card that plays at real-time pace (see paced-speaker.ts).
  */
-const FIXTURES = process.env.KIWI_TEST_MODELS_DIR ?? path.join(appRoot, '.kiwi-test', 'models');
 const MODELS = ['llama3.2:latest', 'qwen2.5:7b'];
 
 type Status = { state: string; is_speaking: boolean; missing: string[] };
@@ -39,7 +37,7 @@ describe('first run and the Overview controls', () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-e2e-first-run-'));
     const { files: _files, size_bytes: _size, ...vad } = (await loadCatalog()).models.find((m) => m.id === 'silero-vad')!;
     mirror = await startCatalogMirror(dir, [
-      { ...vad, from: path.join(FIXTURES, 'silero-vad') },
+      { ...vad, from: path.join(TEST_MODELS_DIR, 'silero-vad') },
       {
         id: 'whisper-tiny-en',
         name: 'Whisper tiny.en',
@@ -51,7 +49,7 @@ describe('first run and the Overview controls', () => {
         description: 'English speech recognition (the test fixture)',
         default_for: ['en'],
         config: {},
-        from: path.join(FIXTURES, 'stt-substitute-whisper-tiny-en'),
+        from: path.join(TEST_MODELS_DIR, 'stt-substitute-whisper-tiny-en'),
       },
       {
         id: 'speaker-ge2e',
@@ -64,7 +62,7 @@ describe('first run and the Overview controls', () => {
         description: 'Speaker embeddings (the test fixture)',
         default_for: ['*'],
         config: {},
-        from: path.join(FIXTURES, 'speaker-substitute-resemblyzer-ge2e'),
+        from: path.join(TEST_MODELS_DIR, 'speaker-substitute-resemblyzer-ge2e'),
       },
     ]);
     ollama = await LlmStandin.start('ollama', { models: MODELS });

@@ -1,14 +1,10 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRoot } from '../main/platform/paths.ts';
 import { startPulseServer, type PulseServer } from '../main/testing/pulse-server.ts';
 import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
 import { preloadStandin } from './support/desktop-standin.ts';
-import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+import { startKiwiServer, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
 import { fakeMicrophone, speechWav } from './support/speech.ts';
 
-/** The real test models (`npm run test:models`); npm test passes their folder in KIWI_TEST_MODELS_DIR. */
-const MODELS = process.env.KIWI_TEST_MODELS_DIR ?? path.join(appRoot, '.kiwi-test', 'models');
 
 /**
  * Conversation history and device choice in Debian's Chromium against a real `kiwi serve`:
@@ -80,7 +76,7 @@ describe("the browser's microphone and speaker", () => {
     kiwi = await startKiwiServer({
       name: 'browser-devices',
       config: { audio: { input: 'none', output: 'none' }, wake_word_engine: 'text', tts_provider: 'system', voice: { barge_in: false } },
-      env: { KIWI_MODELS_DIR: MODELS },
+      env: { KIWI_MODELS_DIR: TEST_MODELS_DIR },
     });
     ui = await openDashboard(kiwi.url, { args: fakeMicrophone(speechWav('devices', 'Testing the chosen microphone, one, two, three.')) });
   });

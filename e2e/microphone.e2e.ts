@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../main/platform/paths.ts';
 import { TestWsClient, wsUrl } from '../main/testing/ws-client.ts';
 import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
-import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+import { startKiwiServer, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
 import { fakeMicrophone, speechWav } from './support/speech.ts';
 
 /**
@@ -12,8 +12,6 @@ import { fakeMicrophone, speechWav } from './support/speech.ts';
  * AudioWorklet captures it, the page resamples it to 16 kHz s16le and streams it over
  * /api/audio to a real `kiwi serve` running the test models (KIWI_MODELS_DIR=.kiwi-test/models).
  */
-/** The real test models (`npm run test:models`); npm test passes their folder in KIWI_TEST_MODELS_DIR. */
-const MODELS = process.env.KIWI_TEST_MODELS_DIR ?? path.join(appRoot, '.kiwi-test', 'models');
 const PHRASE = 'Kiwi, what time is it?';
 /** What Kiwi says to a request no built-in command handles when no LLM is set up (resources/locales/en/llm.json). */
 const NO_LLM_REPLY = (JSON.parse(fs.readFileSync(path.join(appRoot, 'resources', 'locales', 'en', 'llm.json'), 'utf8')) as { not_configured: string }).not_configured;
@@ -32,7 +30,7 @@ describe('web microphone', () => {
       // The wake word is matched in the transcript (no acoustic "kiwi" model exists), replies use the Piper test voice.
       // No barge-in: the looping fake microphone would otherwise talk over every reply.
       config: { audio: { input: 'none', output: 'none' }, wake_word: 'kiwi', wake_word_engine: 'text', tts_provider: 'piper', voice: { barge_in: false } },
-      env: { KIWI_MODELS_DIR: MODELS },
+      env: { KIWI_MODELS_DIR: TEST_MODELS_DIR },
     });
     events = await TestWsClient.connect(wsUrl(kiwi.url, '/api/events'));
     ui = await openDashboard(kiwi.url, { args: fakeMicrophone(wav) });

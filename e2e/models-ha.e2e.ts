@@ -2,10 +2,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRoot } from '../main/platform/paths.ts';
 import { FakeHomeAssistant } from '../main/testing/fake-home-assistant.ts';
 import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
-import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+import { startKiwiServer, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
 
 /**
  * The models panel (download with progress, installed afterwards) and the Home Assistant panel
@@ -13,7 +12,7 @@ import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
  * silero_vad.onnx from <models>/downloads, Kiwi's offline path: no network, but the same
  * sha256 check, install and events as a download.
  */
-const VAD_FILE = path.join(process.env.KIWI_TEST_MODELS_DIR ?? path.join(appRoot, '.kiwi-test', 'models'), 'silero-vad', 'silero_vad.onnx');
+const VAD_FILE = path.join(TEST_MODELS_DIR, 'silero-vad', 'silero_vad.onnx');
 const HA_TOKEN = 'fake-ha-token-for-e2e';
 
 describe('models and Home Assistant panels', () => {

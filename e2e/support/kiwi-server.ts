@@ -33,6 +33,8 @@ export interface ServerOptions {
 }
 
 export const OUTPUT_DIR = path.join(appRoot, 'e2e', 'output');
+/** The real test models (`npm run test:models`); npm test passes their folder in KIWI_TEST_MODELS_DIR. */
+export const TEST_MODELS_DIR = process.env.KIWI_TEST_MODELS_DIR ?? path.join(appRoot, '.kiwi-test', 'models');
 
 export async function startKiwiServer(options: ServerOptions): Promise<KiwiServer> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-e2e-'));

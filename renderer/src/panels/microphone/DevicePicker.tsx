@@ -14,43 +14,51 @@ const LEVEL_EVERY_MS = 100;
 export function DevicePicker({ idPrefix = 'browser' }: { idPrefix?: string }) {
   const { inputs, outputs, input, output, canPickOutput, setInput, setOutput } = useMediaDevices();
   useEffect(() => watchMediaDevices(), []);
-  const missing = (list: { id: string }[], id: string) => id !== '' && list.length > 0 && !list.some((d) => d.id === id);
   return (
     <div className="fields">
-      <div className="field">
-        <label htmlFor={`${idPrefix}-mic`}>Microphone</label>
-        <select id={`${idPrefix}-mic`} data-testid={`${idPrefix}-mic`} value={input} onChange={(e) => setInput(e.target.value)}>
-          <option value="">The system's default microphone</option>
-          {inputs.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name}
-            </option>
-          ))}
-          {missing(inputs, input) && <option value={input}>The chosen microphone (not connected)</option>}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${idPrefix}-speaker`}>Output device</label>
-        <select
-          id={`${idPrefix}-speaker`}
-          data-testid={`${idPrefix}-speaker`}
-          value={output}
-          disabled={!canPickOutput}
-          title={canPickOutput ? undefined : 'this browser plays on its default speaker only'}
-          onChange={(e) => setOutput(e.target.value)}
-        >
-          <option value="">The system's default speaker</option>
-          {outputs.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name}
-            </option>
-          ))}
-          {missing(outputs, output) && <option value={output}>The chosen speaker (not connected)</option>}
-        </select>
-      </div>
+      <DeviceSelect id={`${idPrefix}-mic`} label="Microphone" kind="microphone" devices={inputs} value={input} onChange={setInput} />
+      <DeviceSelect
+        id={`${idPrefix}-speaker`}
+        label="Output device"
+        kind="speaker"
+        devices={outputs}
+        value={output}
+        onChange={setOutput}
+        disabledWhy={canPickOutput ? undefined : 'this browser plays on its default speaker only'}
+      />
       {inputs.length > 0 && inputs.every((d) => /^Microphone \d+$/.test(d.name)) && (
         <p className="muted small">The names appear once this page may use the microphone (start it or test it once).</p>
       )}
+    </div>
+  );
+}
+
+interface DeviceSelectProps {
+  id: string;
+  label: string;
+  kind: 'microphone' | 'speaker';
+  devices: { id: string; name: string }[];
+  value: string;
+  onChange(id: string): void;
+  /** Set when this browser cannot choose (the select is disabled and says why). */
+  disabledWhy?: string;
+}
+
+/** One device list: the system default first, and a chosen device that is unplugged now still shown as chosen. */
+function DeviceSelect({ id, label, kind, devices, value, onChange, disabledWhy }: DeviceSelectProps) {
+  const unplugged = value !== '' && devices.length > 0 && !devices.some((d) => d.id === value);
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} data-testid={id} value={value} disabled={disabledWhy !== undefined} title={disabledWhy} onChange={(e) => onChange(e.target.value)}>
+        <option value="">The system's default {kind}</option>
+        {devices.map((d) => (
+          <option key={d.id} value={d.id}>
+            {d.name}
+          </option>
+        ))}
+        {unplugged && <option value={value}>The chosen {kind} (not connected)</option>}
+      </select>
     </div>
   );
 }
