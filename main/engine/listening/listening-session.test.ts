@@ -52,6 +52,21 @@ describe('ListeningSession', () => {
     expect(u.streamedText).toBe(`final after ${stream.fed} samples`);
     expect(partials.length).toBeGreaterThanOrEqual(3);
   });
+
+  it("counts latency from the frame with the last voiced sound, not from the VAD's later end", async () => {
+    const { session, utterances } = startSession({ ...DEFAULT_CONFIG.voice, min_silence_ms: 300 });
+    // Two frames after the voice carry only a faint click: the VAD still calls them speech (a hang-over).
+    const click = () => Object.assign(frame(0), { [800]: 0.105 });
+    for (const v of [0, 0.5, 0.5]) await session.push(frame(v));
+    const lastVoicedFrom = performance.now();
+    await session.push(frame(0.5));
+    const lastVoicedTo = performance.now();
+    for (const f of [click(), click(), frame(0), frame(0), frame(0), frame(0)]) await session.push(f);
+    const u = utterances[0]!;
+    expect(u.end).toBe(6 * 1600); // the VAD's end, after the clicks
+    expect(u.lastVoicedAt).toBeGreaterThanOrEqual(lastVoicedFrom);
+    expect(u.lastVoicedAt).toBeLessThanOrEqual(lastVoicedTo);
+  });
 });
 
 describe('ListeningSession: early transcripts and the endpoint', () => {

@@ -3,6 +3,7 @@ import type { SttStream, Vad, WakeDetection, WakeWord } from '../stages.ts';
 import { Endpointer, type Verdict } from './endpointer.ts';
 import { RingBuffer } from './ring-buffer.ts';
 import { SAMPLE_RATE } from '../../contract/audio.ts';
+import { trailingSilence } from './voiced-end.ts';
 
 const RATE = SAMPLE_RATE;
 /** Speech over Kiwi's own voice must last this long to count as barge-in (a cough does not). */
@@ -18,7 +19,7 @@ export interface Utterance {
   wake: WakeDetection | null;
   /** Wall-clock time the end of speech was decided (for the latency waterfall). */
   endedAt: number;
-  /** performance.now() when the frame with the last voiced sample arrived (the waterfall's origin). */
+  /** performance.now() when the frame with the last voiced sample arrived (the waterfall's origin; the VAD's end is later). */
   lastVoicedAt: number;
   /** performance.now() when the end of speech was decided. */
   endpointAt: number;
@@ -258,15 +259,16 @@ export class ListeningSession {
     if (!early) this.#early?.controller.abort();
     this.#early = null;
     const endpointAt = performance.now();
+    const samples = this.#utteranceSamples(span);
     const utterance: Utterance = {
       sourceId: this.sourceId,
-      samples: this.#utteranceSamples(span),
+      samples,
       start: span.start,
       end: span.end,
       wake,
       endedAt: Date.now(),
       endpointAt,
-      lastVoicedAt: this.#arrivalOf(span.end, endpointAt),
+      lastVoicedAt: this.#arrivalOf(span.end - trailingSilence(samples), endpointAt),
       ...(early ? { early } : {}),
       ...(stream ? { streamedText: await stream.finish() } : {}),
     };
