@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MALLOC_TUNING, RELAUNCHED_BY, tunedEnvironment } from '../../bin/malloc-tuning.mjs';
 import { launchers } from '../platform/parent-watch.ts';
-import { freePort } from '../testing/free-port.ts';
+import { freePort, portOpen } from '../testing/free-port.ts';
 import { kiwiServeEnv, NO_SOUND_DEVICES, spawnKiwiServe, whenListening } from '../testing/kiwi-serve.ts';
 import { makeTempDir } from '../testing/kiwi-test-server.ts';
 import { pidAlive } from '../testing/pid-alive.ts';
@@ -45,16 +44,6 @@ const environOf = (pid: number) =>
       .filter(Boolean)
       .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
   );
-
-const portOpen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 
 /** Polls until `done` or `ms` pass; the time it took, or Infinity. */
 async function within(ms: number, done: () => Promise<boolean>): Promise<number> {
