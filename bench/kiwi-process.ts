@@ -7,19 +7,22 @@ import { kiwiServeEnv, NO_SOUND_DEVICES, whenListening } from '../main/testing/k
 export interface KiwiProcess {
   url: string;
   child: ChildProcess;
+  /** The server's own pid, for its RSS: `child` may be the parent that relaunched it (bin/malloc-tuning.mjs). */
+  pid: number;
   stop(): Promise<void>;
 }
 
 /** Start `kiwi serve` in its own process (so the load generator does not share its event loop). */
 export async function startKiwiProcess(env: Record<string, string> = {}): Promise<KiwiProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiwi-bench-'));
-  // Node itself (with tsx's loader), not npx: SIGTERM must reach the server, not a wrapper that leaves it running.
+  // The package's bin as a user runs it, not npx: SIGTERM must reach the server, not a wrapper that leaves it running.
   // No model downloads and no sound devices: the bench measures the API alone.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/main.ts', 'serve'], { env: kiwiServeEnv(dataDir, 0, { ...NO_SOUND_DEVICES, ...env }), stdio: ['ignore', 'pipe', 'inherit'] });
-  const { url } = await whenListening(child, { timeoutMs: 120_000 });
+  const child = spawn(process.execPath, ['bin/kiwi.mjs', 'serve'], { env: kiwiServeEnv(dataDir, 0, { ...NO_SOUND_DEVICES, ...env }), stdio: ['ignore', 'pipe', 'inherit'] });
+  const { url, pid } = await whenListening(child, { timeoutMs: 120_000 });
   return {
     url,
     child,
+    pid,
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

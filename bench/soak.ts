@@ -156,6 +156,8 @@ export async function runSoak(options: SoakOptions) {
     ignored,
     failures,
     loadavg: { start: loadStart.map(round2), end: loadEnd.map(round2) },
+    // The glibc malloc settings Kiwi ran with (`npm run bench` sets those of `kiwi serve`, bin/malloc-tuning.mjs).
+    allocator: Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('MALLOC_'))),
   };
 }
 

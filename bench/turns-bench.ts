@@ -90,7 +90,7 @@ class Client {
   }
 
   rssMb(): number {
-    const status = fs.readFileSync(`/proc/${this.kiwi.child.pid}/status`, 'utf8');
+    const status = fs.readFileSync(`/proc/${this.kiwi.pid}/status`, 'utf8');
     return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
   }
 

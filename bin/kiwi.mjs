@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// The `kiwi` bin of the package: run the TypeScript CLI through tsx's loader.
-import { register } from 'tsx/esm/api';
+// The `kiwi` bin of the package: run the TypeScript CLI through tsx's loader. The server runs
+// in a child with glibc malloc settings (bin/malloc-tuning.mjs); this process then only waits.
+import { relaunchWithMallocTuning } from './malloc-tuning.mjs';
 
-register();
-await import('../main/cli/main.ts');
+if (!(process.argv[2] === 'serve' && relaunchWithMallocTuning())) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../main/cli/main.ts');
+}

@@ -1,9 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../platform/paths.ts';
-import { freePort } from '../testing/free-port.ts';
+import { freePort, portOpen } from '../testing/free-port.ts';
 import { kiwiServeEnv, NO_SOUND_DEVICES, whenListening } from '../testing/kiwi-serve.ts';
 import { pidAlive as alive } from '../testing/pid-alive.ts';
 import { makeTempDir } from '../testing/kiwi-test-server.ts';
@@ -14,16 +13,6 @@ import { makeTempDir } from '../testing/kiwi-test-server.ts';
  * `sh -c`, which dies on it without passing it on; before the fix the node server kept running).
  * SIGINT is Ctrl-C in a terminal, which signals the whole foreground process group.
  */
-const portOpen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-
 describe.skipIf(process.platform === 'win32')('stopping the headless server with a signal', () => {
   let dataDir: string;
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { startKiwi } from '../app/start.ts';
 import { createLogger } from '../platform/logger.ts';
-import { startedByNpm, watchParent } from '../platform/parent-watch.ts';
+import { launchers, watchParent } from '../platform/parent-watch.ts';
 import type { CliCommand } from './command.ts';
 
 export const serveCommand: CliCommand = {
@@ -17,7 +17,8 @@ export const serveCommand: CliCommand = {
     let requested: string | null = null;
     let stop = (reason: string) => void (requested ??= reason);
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop(signal)); // a repeated signal must not kill it mid-stop
-    const unwatch = startedByNpm() ? watchParent(() => stop('parent process exited')) : () => undefined;
+    const generations = launchers();
+    const unwatch = generations > 0 ? watchParent(() => stop('parent process exited'), generations) : () => undefined;
     const kiwi = await startKiwi({ logger: createLogger() });
     stop = (reason) => void kiwi.stop(reason);
     if (requested) stop(requested);

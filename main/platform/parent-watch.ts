@@ -1,15 +1,21 @@
 import fs from 'node:fs';
+import { RELAUNCHED_BY } from '../../bin/malloc-tuning.mjs';
 
 /**
- * Calls `onGone` once when the process that launched this one exits. `npm run` and `npx` start
- * Kiwi through `sh -c`; on SIGTERM npm signals that shell, which dies without passing the signal
- * on, leaving Kiwi running and holding its port. So the parent (the shell) and, on Linux, the
- * grandparent (npm) are watched: when either is gone, Kiwi stops as if it had been signalled.
- * Only for processes started by npm: someone who runs `nohup kiwi serve &` wants it to outlive the shell.
+ * Calls `onGone` once when a process that launched this one exits: the parent and the
+ * `generations - 1` processes above it (Linux; elsewhere the parent alone). `npm run` and `npx`
+ * start Kiwi through `sh -c`; on SIGTERM npm signals that shell, which dies without passing the
+ * signal on, leaving Kiwi running and holding its port. So the shell and npm are watched: when
+ * either is gone, Kiwi stops as if it had been signalled. See `launchers` for how many to watch.
  */
-export function watchParent(onGone: () => void, everyMs = 250): () => void {
+export function watchParent(onGone: () => void, generations: number, everyMs = 250): () => void {
   const parent = process.ppid;
-  const watched = [parent, parentOf(parent)].filter((pid): pid is number => pid !== null && pid > 1);
+  const watched = [parent];
+  while (watched.length < generations) {
+    const above = parentOf(watched.at(-1)!);
+    if (above === null || above <= 1) break;
+    watched.push(above);
+  }
   const timer = setInterval(() => {
     if (process.ppid === parent && watched.every(alive)) return;
     clearInterval(timer);
@@ -17,6 +23,17 @@ export function watchParent(onGone: () => void, everyMs = 250): () => void {
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * How many launching processes Kiwi lives no longer than: npm's shell and npm itself when npm
+ * started it, plus the parent that relaunched it with malloc settings (bin/malloc-tuning.mjs),
+ * which relays signals but cannot take its child along if it is killed outright. Zero otherwise:
+ * someone who runs `nohup kiwi serve &` wants it to outlive the shell.
+ */
+export function launchers(env: NodeJS.ProcessEnv = process.env, parent = process.ppid): number {
+  const relaunched = env[RELAUNCHED_BY] === String(parent) ? 1 : 0;
+  return relaunched + (startedByNpm(env) ? 2 : 0);
 }
 
 /** Whether npm (`npm run`, `npx`) started this process: it sets npm_command for its children. */

@@ -22,6 +22,13 @@ interface SherpaTtsModule {
 }
 
 const SENTENCE_GAP_S = 0.12; // a breath between sentences synthesized separately
+/**
+ * Longest text per model run. onnxruntime's memory arena inside sherpa keeps the peak of the
+ * longest run for good (sherpa exposes no arena option): Piper held ~22 MB more per second of
+ * audio in one run (54 chars +56 MB, 116 chars +140 MB, 207 chars +223 MB, measured). Longer
+ * sentences are cut at a comma (or a space) and spoken with a breath between the parts.
+ */
+const MAX_CHARS_PER_RUN = 120;
 
 /**
  * A sherpa-onnx OfflineTts voice (Kokoro, Piper/VITS, Matcha, Kitten). Models load on native
@@ -73,7 +80,7 @@ export class SherpaTts implements Tts {
   async synthesize(text: string, options: TtsOptions): Promise<Pcm> {
     const { signal } = options;
     signal?.throwIfAborted();
-    const sentences = splitSentences(text);
+    const sentences = splitSentences(text, MAX_CHARS_PER_RUN);
     const speed = Math.min(2, Math.max(0.5, options.speed || 1));
     const parts: Float32Array[] = [];
     for (const sentence of sentences) {
