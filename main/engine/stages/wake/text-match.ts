@@ -22,6 +22,12 @@ export interface WakeMatchOptions {
   policy?: WakePolicy;
   /** Folder holding <lang>/wake.json (tests). */
   localesDir?: string;
+  /**
+   * How far what was heard may be from the wake word, by another measure than the default (the
+   * two-stage wake's confirmation, confirm.ts). Known spellings, and keys in a script without a
+   * reading (Han), still match exactly.
+   */
+  tolerance?: { distance: (heard: string, target: string) => number; allowed: number };
 }
 
 interface Target {
@@ -55,13 +61,13 @@ export function matchWakeWord(transcript: string, wakeWord: string, language: st
   const suffixes = lexicon.flatMap((f) => f.suffixes);
 
   for (const from of startPositions(all, lexicon)) {
-    const span = spanAt(all, from, targets, suffixes, transcript);
+    const span = spanAt(all, from, targets, suffixes, transcript, options.tolerance);
     if (span) return { matched: true, command: transcript.slice(span.end).replace(LEADING_SEPARATORS, '').trim(), distance: span.distance };
   }
   if (policy === 'start') return { matched: false, command: transcript.trim() };
 
   for (let from = 1; from < all.length; from += 1) {
-    const span = spanAt(all, from, targets, suffixes, transcript);
+    const span = spanAt(all, from, targets, suffixes, transcript, options.tolerance);
     if (!span) continue;
     if (policy === 'anywhere' || (span.to === all.length && all[from]!.breakBefore)) {
       return { matched: true, command: joinAround(transcript.slice(0, all[from]!.start), transcript.slice(span.end)), distance: span.distance };
@@ -94,7 +100,7 @@ function startPositions(all: Unit[], lexicon: WakeFile[]): number[] {
 }
 
 /** The best wake-word span starting at unit `from`, if any. */
-function spanAt(all: Unit[], from: number, targets: Target[], suffixes: string[], text: string): Span | null {
+function spanAt(all: Unit[], from: number, targets: Target[], suffixes: string[], text: string, tolerance: WakeMatchOptions['tolerance']): Span | null {
   const longest = Math.max(...targets.map((t) => [...t.key].length));
   let best: Span | null = null;
   for (let to = from + 1; to <= all.length; to += 1) {
@@ -105,8 +111,10 @@ function spanAt(all: Unit[], from: number, targets: Target[], suffixes: string[]
     for (const form of [heard, ...suffixes.filter((s) => heard.endsWith(s) && heard.length > s.length).map((s) => heard.slice(0, -s.length))]) {
       const key = phoneticKey(form);
       for (const target of targets) {
-        const distance = soundDistance(key, target.key);
-        if (distance <= target.allowed && (!best || distance < best.distance)) {
+        // Spellings stay exact under a tolerance too: fuzziness must not stack ("key we" → "give").
+        const tolerant = tolerance && target.allowed > 0;
+        const distance = tolerant ? tolerance.distance(key, target.key) : soundDistance(key, target.key);
+        if (distance <= (tolerant ? tolerance.allowed : target.allowed) && (!best || distance < best.distance)) {
           best = { from, to, end: all[to - 1]!.end, distance };
         }
       }
