@@ -10,6 +10,7 @@ import { STT_ENGINES } from '../main/engine/stages/stt/index.ts';
 import { TTS_ENGINES } from '../main/engine/stages/tts/index.ts';
 import { VAD_ENGINES } from '../main/engine/stages/vad/index.ts';
 import { keywordsFile, keywordTokens, type KeywordLine } from '../main/engine/stages/wake/kws-tokens.ts';
+import { wakeKeywordLines } from '../main/engine/stages/wake/kws-spellings.ts';
 import { REFRACTORY_SAMPLES } from '../main/engine/stages/wake/refractory.ts';
 import { keywordWriter, loadSpotter, type KeywordSpotter, type KwsFiles } from '../main/engine/stages/wake/sherpa-kws.ts';
 import { CACHE, nearMissBlock, negativeBlocks, positives, RATE } from './wake-corpus.ts';
@@ -44,6 +45,8 @@ const line = (spelling: string | undefined, boost = 4, threshold = 0.02): Keywor
 export const SPOTTERS: Record<string, KeywordLine[]> = {
   loose: ['kiwi', 'kee wee', 'key we', 'key wee', 'kee we', 'ki wee', 'qiwi', 'kee vee', 'key vee', 'kivi', 'kivvy'].map((s) => line(s === 'kiwi' ? undefined : s)),
   'strict #0.05 :3': [line(undefined, 3, 0.05)],
+  /** Exactly what Kiwi runs with voice.wake_confirm 'transcript' (kws-spellings.ts; the catalog's :4 #0.02). */
+  kiwi: wakeKeywordLines('kiwi', { boost: 4, threshold: 0.02, confirmed: true }),
 };
 
 /** A spotter that says which keyword line fired (by its tokens; sherpa merges the phrases of lines that share a prefix). */

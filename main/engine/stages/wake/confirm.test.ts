@@ -15,6 +15,7 @@ const SPOTTED: Array<[string, string | null]> = [
   ['Key Week, turn on the kitchen lights.', 'turn on the kitchen lights.'],
   ['Keyweek, who is speaking.', 'who is speaking.'],
   ["KV, he's speaking.", "he's speaking."],
+  ['Can we... what time is it?', 'what time is it?'],
   ['Hey Kiwi, turn on the lights.', 'turn on the lights.'],
   // Near-misses the spotter took for "kiwi": the transcript says what they were
   ['Give me the keys, we are leaving now.', null],
@@ -53,6 +54,13 @@ describe('confirmWakeWord (two-stage wake: the transcript confirms what the spot
     expect(d('kiev')).toBeGreaterThan(CONFIRM_ALLOWED); // a lost sound
     expect(d('give')).toBeGreaterThan(CONFIRM_ALLOWED); // near consonant and another vowel
     expect(d('keyweets')).toBeGreaterThan(CONFIRM_ALLOWED); // two run-on sounds ("Key witness")
+  });
+
+  it('takes "Can we" for "kiwi" only as a confirmation: the transcript engine alone never wakes on it', () => {
+    // (bench: the spotter fires on a low "kiwi" that tiny.en writes "Can we", not on a spoken "Can we go home now?")
+    expect(confirmWakeWord('Can we stop?', 'kiwi', 'en')).toMatchObject({ matched: true, command: 'stop?' });
+    expect(matchWakeWord('Can we stop?', 'kiwi', 'en').matched).toBe(false);
+    expect(confirmWakeWord('Can we stop?', 'jarvis', 'en').matched).toBe(false);
   });
 
   it('reads an opening initialism as letter names, but not a greeting', () => {

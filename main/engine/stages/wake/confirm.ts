@@ -27,9 +27,16 @@ export function readInitialism(transcript: string, language: string): string {
  * The two-stage wake's second stage (wake_word_engine kws, voice.wake_confirm 'transcript'): the
  * keyword spotter heard something like the wake word in this utterance; its transcript confirms
  * it when it starts (after greetings) with the wake word, one of the language's spellings of it,
- * or a near slip of either ("Kiwi's", "Key Week", "Kebi", "KV"), and rejects the other words the
- * spotter takes for it ("Key West", "Cheeky", "Kevin"). Tuned on bench/wake-bench.ts's corpus.
+ * or a near slip of the word ("Keyweek", "Giwi", "KV"), or what speech-to-text writes for it only
+ * when the spotter heard it (wake.json confirm_spellings: "Can we"), and rejects the other words
+ * the spotter takes for it ("Key West", "Give me the keys", "Cookie"). Tuned on bench/wake-bench.ts.
  */
 export function confirmWakeWord(transcript: string, wakeWord: string, language: string): WakeMatch {
-  return matchWakeWord(readInitialism(transcript, language), wakeWord, language, { policy: 'start', tolerance: { distance: confirmDistance, allowed: CONFIRM_ALLOWED } });
+  const key = wakeWord.trim().toLowerCase();
+  const spellings = wakeLexicon(language).flatMap((file) => file.confirm_spellings?.[key] ?? []);
+  return matchWakeWord(readInitialism(transcript, language), wakeWord, language, {
+    policy: 'start',
+    tolerance: { distance: confirmDistance, allowed: CONFIRM_ALLOWED },
+    spellings,
+  });
 }

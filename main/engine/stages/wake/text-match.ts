@@ -28,6 +28,8 @@ export interface WakeMatchOptions {
    * reading (Han), still match exactly.
    */
   tolerance?: { distance: (heard: string, target: string) => number; allowed: number };
+  /** More known spellings of the wake word, matched as written (the confirmation's confirm_spellings). */
+  spellings?: readonly string[];
 }
 
 interface Target {
@@ -55,7 +57,7 @@ const MAX_PREFIXES = 2;
 export function matchWakeWord(transcript: string, wakeWord: string, language: string, options: WakeMatchOptions = {}): WakeMatch {
   const policy = options.policy ?? 'start';
   const lexicon = wakeLexicon(language, options.localesDir ?? wakeLocalesDir);
-  const targets = targetsFor(wakeWord, lexicon, options.localesDir ?? wakeLocalesDir, language);
+  const targets = targetsFor(wakeWord, lexicon, options.localesDir ?? wakeLocalesDir, language, options.spellings ?? []);
   const all = units(transcript);
   if (!all.length || !targets.length) return { matched: false, command: transcript.trim() };
   const suffixes = lexicon.flatMap((f) => f.suffixes);
@@ -138,8 +140,8 @@ function boundaryAfter(all: Unit[], to: number): boolean {
 const targetCache = new Map<string, Target[]>();
 
 /** The keys the wake word may be heard as: itself, without a leading greeting, and its spellings. */
-function targetsFor(wakeWord: string, lexicon: WakeFile[], dir: string, language: string): Target[] {
-  const cacheKey = `${dir}\u0000${language}\u0000${wakeWord}`;
+function targetsFor(wakeWord: string, lexicon: WakeFile[], dir: string, language: string, extra: readonly string[]): Target[] {
+  const cacheKey = `${dir}\u0000${language}\u0000${wakeWord}\u0000${extra.join('\u0000')}`;
   const cached = targetCache.get(cacheKey);
   if (cached) return cached;
   // The wake word as configured (and without a leading greeting) is matched by sound; known
@@ -150,7 +152,7 @@ function targetsFor(wakeWord: string, lexicon: WakeFile[], dir: string, language
   if (words.length > 1 && prefixes.has(fold(words[0]!))) fuzzy.push(words.slice(1).join(' '));
   const own = phoneticKey(wakeWord);
   // "Kiwi", "KIWI" and "киви" as the configured wake word all find the spellings of "kiwi".
-  const spelled = lexicon.flatMap((file) => Object.entries(file.spellings).flatMap(([word, list]) => (phoneticKey(word) === own ? list : [])));
+  const spelled = [...lexicon.flatMap((file) => Object.entries(file.spellings).flatMap(([word, list]) => (phoneticKey(word) === own ? list : []))), ...extra];
   const targets = new Map<string, Target>();
   for (const [forms, exact] of [[fuzzy, false], [spelled, true]] as const) {
     for (const form of forms) {
