@@ -89,7 +89,7 @@ function judge(pos: RawUtterance[], neg: RawUtterance[], speech: { seconds: numb
         prose: prose.length,
         prose_per_hour: Math.round((1000 * prose.length) / (speech.seconds / 3600)) / 1000,
         near_miss_utterances: near.length,
-        woke_on: [...prose, ...near].map((u) => `${u.voice}: ${u.transcript ?? '(no transcript: no utterance there)'}`),
+        woke_on: [...prose, ...near].map((u) => `${u.voice}: ${(u.transcript ?? '(no transcript: no utterance there)').slice(0, 80)}`),
       };
     }
     return result;
