@@ -85,9 +85,9 @@ const VOWEL = /[aeiou]/;
 /**
  * How far a transcript's word(s) are from the wake word when the keyword spotter has already
  * heard it there (the two-stage wake's confirmation). Speech-to-text slips on a name it does not
- * know the way a listener would: a vowel or a near consonant ("Kebi", "Giwi"), or it runs on
- * into the next sound ("Kiwi's", "Key Week"): those are cheap. A different consonant or a lost
- * sound makes another word ("Kiki", "Kimi", "Peewee", "Kiev"), and costs more than one edit.
+ * know the way a listener would: a vowel or a near consonant ("Kiwe", "Giwi"), or it runs on
+ * into the next sound ("Kiwi's", "Keyweek"): those cost half an edit. A different consonant or a
+ * lost sound makes another word ("Kiki", "Kimi", "Peewee", "Kiev") and costs more than one.
  */
 export function confirmDistance(heard: string, target: string): number {
   const substitute = (a: string, b: string) => (a === b ? 0 : NEAR_SET.has(a + b) || (VOWEL.test(a) && VOWEL.test(b)) ? 0.5 : 1.25);
