@@ -50,8 +50,8 @@ function sox(input: string, output: string, effects: string[]): void {
   execFileSync('sox', [input, '-r', String(RATE), '-c', '1', '-b', '16', output, ...effects]);
 }
 
-function espeakWav(text: string, voice: string, file: string, wpm = 150): void {
-  execFileSync('espeak-ng', ['-v', voice, '-s', String(wpm), '-w', file, text], { maxBuffer: 1 << 26 });
+function espeakWav(text: string, voice: string, file: string, wpm = 150, ssml = false): void {
+  execFileSync('espeak-ng', ['-v', voice, '-s', String(wpm), ...(ssml ? ['-m'] : []), '-w', file, text], { maxBuffer: 1 << 26 });
 }
 
 /** Deterministic white + low rumble noise at `snrDb` under the clip's own RMS. */
@@ -179,7 +179,7 @@ export function negativeBlocks(hours: number, blockSeconds = 600): Array<{ voice
   let next = 0;
   for (let b = 0; b < Math.ceil((hours * 3600) / blockSeconds); b += 1) {
     const voice = voices[b % voices.length]!;
-    const file = path.join(CACHE, 'neg', `block-${b}.wav`);
+    const file = path.join(CACHE, 'neg', `block-${blockSeconds}s-${b}.wav`);
     blocks.push({ voice, file });
     const chosen: string[] = [];
     for (let words = 0; words < wordsPerBlock; next = (next + 1) % sentences.length) {
@@ -193,4 +193,52 @@ export function negativeBlocks(hours: number, blockSeconds = 600): Array<{ voice
     fs.rmSync(raw);
   }
   return blocks;
+}
+
+/** Utterances that open with a word close to "kiwi", each said on its own (pauses of 1.5 s): what a two-stage wake must reject. */
+export const NEAR_MISS_STARTS = [
+  'Key West is lovely in the winter.',
+  'Cheeky monkey, put that down.',
+  'Key witness for the defence.',
+  'Keep it down, please.',
+  'Quickly, close the window.',
+  'Kevin, what time is it?',
+  'Keys, where are my keys?',
+  'Peewee, come here.',
+  'Tiki bar tonight?',
+  'Kiev is a big city.',
+  'Kimi, what time is it?',
+  'Hey Kitty, come here.',
+  'Kiki, turn on the lights.',
+  'Cookie, stop.',
+  'Teeny weeny bikini.',
+  'Key with the red tag.',
+  'Easy, we are almost there.',
+  'Queasy, I feel queasy.',
+  'Weewee time for the puppy.',
+  'Cheers, we did it.',
+  'Can we go home now?',
+  'Can we talk about it later?',
+  'Keep quiet, we are recording.',
+  'Quiche with peas for dinner.',
+];
+
+/** Voices for the near-miss utterances: native accents, a synthetic variant and accented English. */
+export const NEAR_MISS_VOICES = ['en-us', 'en-gb-scotland', 'en-029', 'en-us+f2', 'de', 'fr', 'hi'];
+
+/** The near-miss sentences (the prose ones and NEAR_MISS_STARTS) in every NEAR_MISS_VOICES voice, as one stream. */
+export function nearMissBlock(): { voice: string; file: string } {
+  fs.mkdirSync(path.join(CACHE, 'neg'), { recursive: true });
+  const file = path.join(CACHE, 'neg', 'near-miss.wav');
+  if (!fs.existsSync(file)) {
+    const parts = NEAR_MISS_VOICES.map((voice, i) => {
+      const raw = path.join(CACHE, 'neg', `near-miss-${i}.raw.wav`);
+      const ssml = `<speak>${[...NEAR_MISSES, ...NEAR_MISS_STARTS].map((s) => `${s}<break time="1500ms"/>`).join('')}</speak>`;
+      espeakWav(ssml, voice, raw, 150, true);
+      return raw;
+    });
+    execFileSync('sox', [...parts, '-r', String(RATE), '-c', '1', '-b', '16', file]);
+    for (const raw of parts) fs.rmSync(raw);
+  }
+  return { voice: NEAR_MISS_VOICES.join(','), file };
 }

@@ -323,6 +323,7 @@ export class KiwiRuntime {
       openclaw: openClawPairing(this.llm.client),
       system_microphone: this.systemMicrophone?.() ?? null,
       wake_word_engine: this.#engine.wakeEngine,
+      wake_confirm: this.#engine.wakeEngine === 'kws' ? cfg.voice.wake_confirm : null,
       fallbacks: this.#engine.fallbacks,
     };
   }

@@ -42,7 +42,7 @@ describeWithModels('kiwi listen with the default configuration (real models)', (
     expect(speechToolsMissing()).toBeNull();
     dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'kiwi-listen-'));
     wav = path.join(dir, 'command.wav');
-    // A voice the spotter finds at the catalog's setting (it misses others: bench/results/wake.json).
+    // A voice the two-stage wake finds (it misses others: bench/results/wake.json).
     await writeWav(wav, { samples: concat(silence(0.8), speak('Kiwi, what time is it?', 'en-us+f3'), silence(1.2)), sampleRate: 16000 });
   });
   afterAll(async () => {
@@ -61,6 +61,7 @@ describeWithModels('kiwi listen with the default configuration (real models)', (
     try {
       const status = runtime.status(0);
       expect(status.wake_word_engine).toBe('kws');
+      expect(status.wake_confirm).toBe('transcript'); // the two-stage wake, by default
       expect(status.fallbacks.filter((f) => f.stage === 'wake')).toEqual([]);
     } finally {
       await runtime.close();

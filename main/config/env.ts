@@ -9,6 +9,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; kind: Kin
   { env: 'KIWI_LISTENING', path: 'listening', kind: 'boolean' },
   { env: 'KIWI_WAKE_WORD', path: 'wake_word', kind: 'string' },
   { env: 'KIWI_WAKE_WORD_ENGINE', path: 'wake_word_engine', kind: 'string' },
+  { env: 'KIWI_WAKE_CONFIRM', path: 'voice.wake_confirm', kind: 'string' },
   { env: 'KIWI_TTS_PROVIDER', path: 'tts_provider', kind: 'string' },
   { env: 'KIWI_TTS_VOICE', path: 'tts_voice', kind: 'string' },
   { env: 'KIWI_STT_MODEL', path: 'stt_model', kind: 'string' },

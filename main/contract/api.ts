@@ -57,6 +57,11 @@ export const Status = z.object({
   wake_word_engine: z
     .enum(['kws', 'openwakeword', 'text'])
     .describe('the wake engine listening now: the configured one, or text (the transcript) when it has no usable model'),
+  wake_confirm: z
+    .enum(['transcript', 'off'])
+    .nullable()
+    .optional()
+    .describe("with wake_word_engine kws: 'transcript' when the utterance's transcript confirms the spotter (two-stage wake), 'off' when the spotter decides alone; null for other engines"),
   fallbacks: z
     .array(
       z.object({

@@ -128,6 +128,9 @@ const groups = {
       wake_threshold: z.number().min(0.05).max(0.99),
       wake_model: z.string().min(1).max(128).describe("'auto' or a wake model id (openWakeWord: the model for wake_word)"),
       wake_cue: z.boolean().describe('play a short tone after the wake word'),
+      wake_confirm: z
+        .enum(['transcript', 'off'])
+        .describe("wake_word_engine kws: 'transcript' (two-stage) — the spotter proposes, the utterance's own transcript must start with the wake word or a sound-alike; 'off' — the spotter alone decides"),
       follow_up_s: z.number().min(0).max(60).describe('after a reply, the next utterance needs no wake word for this long'),
       speaker_model: z.string().min(1).max(128).describe("'auto' or a speaker-embedding model id"),
       speaker_threshold: z.number().min(0).max(1).describe('cosine similarity above which a voice matches a profile'),
@@ -273,6 +276,7 @@ export const DEFAULT_CONFIG: Config = {
     wake_threshold: 0.5,
     wake_model: 'auto',
     wake_cue: true,
+    wake_confirm: 'transcript',
     follow_up_s: 8,
     speaker_model: 'auto',
     speaker_threshold: 0.75,

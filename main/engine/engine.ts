@@ -14,6 +14,7 @@ import { VoiceLoop, type Heard, type UtteranceCapture, type WakeMatcher } from '
 import type { BuiltParts, Fallback } from './parts.ts';
 import { speakSentences } from './speech/sentence-speaker.ts';
 import type { EngineParts, PartName } from './stages.ts';
+import { confirmWakeWord } from './stages/wake/confirm.ts';
 import { matchWakeWord } from './stages/wake/text-match.ts';
 import { TurnRun, type TurnHandle } from './turns/turn-run.ts';
 
@@ -258,6 +259,7 @@ export class Engine {
       identifier: this.options.identifier,
       handsFree: this.options.handsFree,
       matchWake: this.options.matchWake ?? ((text, word, language) => matchWakeWord(text, word, language)),
+      confirmWake: (text, word, language) => confirmWakeWord(text, word, language),
       isSpeaking: () => this.state === 'SPEAKING',
       bargeIn: (source) => {
         if (this.state !== 'SPEAKING' || !this.#turn) return;

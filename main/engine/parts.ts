@@ -21,7 +21,7 @@ export interface PartContext extends StageContext {
  */
 export const STAGE_INPUTS: Readonly<Record<PartName, readonly string[]>> = {
   vad: ['language', 'voice.vad_model', 'voice.min_speech_ms', 'voice.max_utterance_s'],
-  wake: ['language', 'wake_word_engine', 'wake_word', 'voice.wake_model', 'voice.wake_threshold'],
+  wake: ['language', 'wake_word_engine', 'wake_word', 'voice.wake_model', 'voice.wake_threshold', 'voice.wake_confirm'],
   stt: ['language', 'stt_model', 'stt_device', 'stt_full_window'],
   speaker: ['language', 'voice.speaker_model'],
   tts: ['language', 'tts_provider'],

@@ -33,6 +33,8 @@ export interface VoiceLoopHost {
   /** Owner hands-free (voice.owner_hands_free): the owner's voice needs no wake word while it is active. */
   handsFree?: HandsFreeGate;
   matchWake: WakeMatcher;
+  /** Two-stage wake (kws with voice.wake_confirm 'transcript'): does the transcript confirm the spotted wake word? */
+  confirmWake?: WakeMatcher;
   isSpeaking(): boolean;
   /** The user spoke over Kiwi: stop the answer. */
   bargeIn(sourceId: string): void;
@@ -197,8 +199,14 @@ export class VoiceLoop {
     return state;
   }
 
-  #onWake(sourceId: string, detection: WakeDetection, turnId: string): void {
+  /** The spotter only proposes; the utterance's transcript decides (and the wake event waits for it). */
+  #twoStage(config: Config): boolean {
+    return config.wake_word_engine === 'kws' && config.voice.wake_confirm === 'transcript' && this.host.makeWake !== undefined && this.host.confirmWake !== undefined;
+  }
+
+  #onWake(sourceId: string, detection: WakeDetection, turnId: string, confirmed = false): void {
     const config = this.host.config();
+    if (this.#twoStage(config) && !confirmed) return;
     this.host.bus.emit(
       'WAKE_WORD_DETECTED',
       { source: sourceId, wake_word: config.wake_word, keyword: detection.keyword, score: detection.score, engine: this.host.makeWake ? config.wake_word_engine : 'text', turn_id: turnId },
@@ -284,11 +292,15 @@ export class VoiceLoop {
     if (!heard.text.trim()) return ignore('no speech recognised', base);
     if (state.cancelled) return ignore(SOURCE_LEFT, base);
 
-    const match = host.matchWake(heard.text, config.wake_word, heard.language);
-    const wake = Boolean(utterance.wake) || match.matched;
+    let match = host.matchWake(heard.text, config.wake_word, heard.language);
+    const confirm = utterance.wake && this.#twoStage(config) ? host.confirmWake!(heard.text, config.wake_word, heard.language) : null;
+    if (confirm?.matched && !match.matched) match = confirm;
+    const spotted = confirm ? confirm.matched : Boolean(utterance.wake);
+    const wake = spotted || match.matched;
     handsFree ??= this.#handsFree(state, utterance, who);
-    if (!wake && !awake && !handsFree) return ignore('no wake word', base);
-    if (match.matched && !utterance.wake) this.#onWake(utterance.sourceId, { keyword: config.wake_word, score: 1, at: utterance.start }, turn.id);
+    if (!wake && !awake && !handsFree) return ignore(confirm ? 'wake word not confirmed by the transcript' : 'no wake word', base);
+    if (spotted && confirm) this.#onWake(utterance.sourceId, utterance.wake!, turn.id, true);
+    else if (match.matched && !utterance.wake) this.#onWake(utterance.sourceId, { keyword: config.wake_word, score: 1, at: utterance.start }, turn.id);
     if (who === 'self' && overlapsKiwi(state, utterance)) return ignore("Kiwi's own voice", { ...base, wake });
     const known = who === 'self' ? null : who;
     const speakerView = known ? { id: known.id, name: known.name, confidence: known.confidence } : null;

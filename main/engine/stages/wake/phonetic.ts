@@ -53,17 +53,45 @@ const substitution = (a: string, b: string) => (a === b ? 0 : NEAR_SET.has(a + b
 
 /** Weighted edit distance between two keys: near sounds 0.5, other edits 1. */
 export function soundDistance(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  return editDistance(a, b, { substitute: substitution, insert: 1, trail: 1, drop: 1 });
+}
+
+interface EditCosts {
+  substitute(a: string, b: string): number;
+  /** A sound in `heard` the target lacks: inside the word, and after its end. */
+  insert: number;
+  trail: number;
+  /** A sound of the target `heard` lacks. */
+  drop: number;
+}
+
+function editDistance(heard: string, target: string, costs: EditCosts): number {
+  const x = [...heard];
+  const y = [...target];
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j * costs.drop);
   for (let i = 1; i <= x.length; i += 1) {
-    const cur = [i];
+    const cur = [i * costs.insert];
     for (let j = 1; j <= y.length; j += 1) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + substitution(x[i - 1]!, y[j - 1]!));
+      const insert = j === y.length ? costs.trail : costs.insert;
+      cur[j] = Math.min(prev[j]! + insert, cur[j - 1]! + costs.drop, prev[j - 1]! + costs.substitute(x[i - 1]!, y[j - 1]!));
     }
     prev = cur;
   }
   return prev[y.length]!;
+}
+
+const VOWEL = /[aeiou]/;
+
+/**
+ * How far a transcript's word(s) are from the wake word when the keyword spotter has already
+ * heard it there (the two-stage wake's confirmation). Speech-to-text slips on a name it does not
+ * know the way a listener would: a vowel or a near consonant ("Kiwe", "Giwi"), or it runs on
+ * into the next sound ("Kiwi's", "Keyweek"): those cost half an edit. A different consonant or a
+ * lost sound makes another word ("Kiki", "Kimi", "Peewee", "Kiev") and costs more than one.
+ */
+export function confirmDistance(heard: string, target: string): number {
+  const substitute = (a: string, b: string) => (a === b ? 0 : NEAR_SET.has(a + b) || (VOWEL.test(a) && VOWEL.test(b)) ? 0.5 : 1.25);
+  return editDistance(heard, target, { substitute, insert: 1, trail: 0.5, drop: 1.25 });
 }
 
 /**

@@ -177,6 +177,8 @@ export const createSherpaKws: StageFactory<WakeWord> = async (model, ctx) => {
   const files = filesOf(model.config, model.id);
   const { table, bpe } = await keywordWriter(model);
   const options = kwsOptions(model.config, ctx.config.voice.wake_threshold);
-  const keywords = keywordsFile(wakeKeywordLines(ctx.config.wake_word, options), table, bpe);
+  // Two-stage wake: the transcript rejects what only sounds like the wake word, so the spotter may listen for more.
+  const confirmed = ctx.config.voice.wake_confirm === 'transcript';
+  const keywords = keywordsFile(wakeKeywordLines(ctx.config.wake_word, { ...options, confirmed }), table, bpe);
   return new SherpaKws(await loadSpotter(model.dir, model.id, files, keywords, options), options.threshold);
 };

@@ -22,6 +22,14 @@ export interface WakeMatchOptions {
   policy?: WakePolicy;
   /** Folder holding <lang>/wake.json (tests). */
   localesDir?: string;
+  /**
+   * How far what was heard may be from the wake word, by another measure than the default (the
+   * two-stage wake's confirmation, confirm.ts). Known spellings, and keys in a script without a
+   * reading (Han), still match exactly.
+   */
+  tolerance?: { distance: (heard: string, target: string) => number; allowed: number };
+  /** More known spellings of the wake word, matched as written (the confirmation's confirm_spellings). */
+  spellings?: readonly string[];
 }
 
 interface Target {
@@ -49,19 +57,19 @@ const MAX_PREFIXES = 2;
 export function matchWakeWord(transcript: string, wakeWord: string, language: string, options: WakeMatchOptions = {}): WakeMatch {
   const policy = options.policy ?? 'start';
   const lexicon = wakeLexicon(language, options.localesDir ?? wakeLocalesDir);
-  const targets = targetsFor(wakeWord, lexicon, options.localesDir ?? wakeLocalesDir, language);
+  const targets = targetsFor(wakeWord, lexicon, options.localesDir ?? wakeLocalesDir, language, options.spellings ?? []);
   const all = units(transcript);
   if (!all.length || !targets.length) return { matched: false, command: transcript.trim() };
   const suffixes = lexicon.flatMap((f) => f.suffixes);
 
   for (const from of startPositions(all, lexicon)) {
-    const span = spanAt(all, from, targets, suffixes, transcript);
+    const span = spanAt(all, from, targets, suffixes, transcript, options.tolerance);
     if (span) return { matched: true, command: transcript.slice(span.end).replace(LEADING_SEPARATORS, '').trim(), distance: span.distance };
   }
   if (policy === 'start') return { matched: false, command: transcript.trim() };
 
   for (let from = 1; from < all.length; from += 1) {
-    const span = spanAt(all, from, targets, suffixes, transcript);
+    const span = spanAt(all, from, targets, suffixes, transcript, options.tolerance);
     if (!span) continue;
     if (policy === 'anywhere' || (span.to === all.length && all[from]!.breakBefore)) {
       return { matched: true, command: joinAround(transcript.slice(0, all[from]!.start), transcript.slice(span.end)), distance: span.distance };
@@ -94,7 +102,7 @@ function startPositions(all: Unit[], lexicon: WakeFile[]): number[] {
 }
 
 /** The best wake-word span starting at unit `from`, if any. */
-function spanAt(all: Unit[], from: number, targets: Target[], suffixes: string[], text: string): Span | null {
+function spanAt(all: Unit[], from: number, targets: Target[], suffixes: string[], text: string, tolerance: WakeMatchOptions['tolerance']): Span | null {
   const longest = Math.max(...targets.map((t) => [...t.key].length));
   let best: Span | null = null;
   for (let to = from + 1; to <= all.length; to += 1) {
@@ -105,8 +113,10 @@ function spanAt(all: Unit[], from: number, targets: Target[], suffixes: string[]
     for (const form of [heard, ...suffixes.filter((s) => heard.endsWith(s) && heard.length > s.length).map((s) => heard.slice(0, -s.length))]) {
       const key = phoneticKey(form);
       for (const target of targets) {
-        const distance = soundDistance(key, target.key);
-        if (distance <= target.allowed && (!best || distance < best.distance)) {
+        // Spellings stay exact under a tolerance too: fuzziness must not stack ("key we" → "give").
+        const tolerant = tolerance && target.allowed > 0;
+        const distance = tolerant ? tolerance.distance(key, target.key) : soundDistance(key, target.key);
+        if (distance <= (tolerant ? tolerance.allowed : target.allowed) && (!best || distance < best.distance)) {
           best = { from, to, end: all[to - 1]!.end, distance };
         }
       }
@@ -130,8 +140,8 @@ function boundaryAfter(all: Unit[], to: number): boolean {
 const targetCache = new Map<string, Target[]>();
 
 /** The keys the wake word may be heard as: itself, without a leading greeting, and its spellings. */
-function targetsFor(wakeWord: string, lexicon: WakeFile[], dir: string, language: string): Target[] {
-  const cacheKey = `${dir}\u0000${language}\u0000${wakeWord}`;
+function targetsFor(wakeWord: string, lexicon: WakeFile[], dir: string, language: string, extra: readonly string[]): Target[] {
+  const cacheKey = `${dir}\u0000${language}\u0000${wakeWord}\u0000${extra.join('\u0000')}`;
   const cached = targetCache.get(cacheKey);
   if (cached) return cached;
   // The wake word as configured (and without a leading greeting) is matched by sound; known
@@ -142,7 +152,7 @@ function targetsFor(wakeWord: string, lexicon: WakeFile[], dir: string, language
   if (words.length > 1 && prefixes.has(fold(words[0]!))) fuzzy.push(words.slice(1).join(' '));
   const own = phoneticKey(wakeWord);
   // "Kiwi", "KIWI" and "киви" as the configured wake word all find the spellings of "kiwi".
-  const spelled = lexicon.flatMap((file) => Object.entries(file.spellings).flatMap(([word, list]) => (phoneticKey(word) === own ? list : [])));
+  const spelled = [...lexicon.flatMap((file) => Object.entries(file.spellings).flatMap(([word, list]) => (phoneticKey(word) === own ? list : []))), ...extra];
   const targets = new Map<string, Target>();
   for (const [forms, exact] of [[fuzzy, false], [spelled, true]] as const) {
     for (const form of forms) {

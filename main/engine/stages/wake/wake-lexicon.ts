@@ -18,6 +18,13 @@ export const WakeFile = z
      * language, beyond what the sound-alike matcher finds by itself ("奇异果" for "kiwi").
      */
     spellings: z.record(z.string().regex(/^[a-z0-9 ]+$/, 'a wake word key is lower-case Latin'), z.array(phrase).min(1).max(32)),
+    /**
+     * What speech-to-text writes for the wake word that is also a common phrase ("can we" for a
+     * low "kiwi"): it only confirms a wake word the keyword spotter heard (two-stage wake), never
+     * wakes Kiwi by itself. Kept only when bench/wake-bench.ts showed the spotter does not fire on
+     * the phrase itself.
+     */
+    confirm_spellings: z.record(z.string().regex(/^[a-z0-9 ]+$/, 'a wake word key is lower-case Latin'), z.array(phrase).min(1).max(32)).optional(),
   })
   .strict();
 export type WakeFile = z.infer<typeof WakeFile>;

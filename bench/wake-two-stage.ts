@@ -1,0 +1,198 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_CONFIG } from '../main/contract/config.ts';
+import { ListeningSession, type Utterance } from '../main/engine/listening/listening-session.ts';
+import { loadCatalog } from '../main/engine/models/catalog.ts';
+import { resolveModel } from '../main/engine/models/resolve.ts';
+import { resampleFile } from '../main/engine/models/testing/speech.ts';
+import type { Stt, Vad, WakeDetection, WakeWord } from '../main/engine/stages.ts';
+import { STT_ENGINES } from '../main/engine/stages/stt/index.ts';
+import { TTS_ENGINES } from '../main/engine/stages/tts/index.ts';
+import { VAD_ENGINES } from '../main/engine/stages/vad/index.ts';
+import { keywordsFile, keywordTokens, type KeywordLine } from '../main/engine/stages/wake/kws-tokens.ts';
+import { wakeKeywordLines } from '../main/engine/stages/wake/kws-spellings.ts';
+import { REFRACTORY_SAMPLES } from '../main/engine/stages/wake/refractory.ts';
+import { keywordWriter, loadSpotter, type KeywordSpotter, type KwsFiles } from '../main/engine/stages/wake/sherpa-kws.ts';
+import { CACHE, nearMissBlock, negativeBlocks, positives, RATE } from './wake-corpus.ts';
+
+/**
+ * Raw material for choosing the two-stage wake: audio goes through Kiwi's own listening session
+ * (Silero VAD, endpointer, pre-roll) with keyword spotters beside it, exactly as the voice loop
+ * hears it; every utterance a spotter fired for is transcribed by Whisper tiny.en (the transcript
+ * the voice loop makes for the command anyway). Written to .kiwi-test/bench-wake/raw-<part>.json;
+ * wake-bench.ts judges wake rules on it. `tsx bench/wake-two-stage.ts commands|speech`.
+ */
+export interface RawHit {
+  spotter: string;
+  /** The keyword line that fired ("kiwi|kee wee"), sample index on the stream. */
+  line: string;
+  at: number;
+}
+export interface RawUtterance {
+  stream: string;
+  voice: string;
+  group: string;
+  variation: string;
+  start: number;
+  end: number;
+  hits: RawHit[];
+  transcript: string | null;
+}
+
+const line = (spelling: string | undefined, boost = 4, threshold = 0.02): KeywordLine => ({ keyword: spelling ? `kiwi|${spelling}` : 'kiwi', spelling, boost, threshold });
+
+/** Spotters run side by side: a loose one with labelled sound-alike lines (any subset is judged later) and strict ones. */
+export const SPOTTERS: Record<string, KeywordLine[]> = {
+  loose: ['kiwi', 'kee wee', 'key we', 'key wee', 'kee we', 'ki wee', 'qiwi', 'kee vee', 'key vee', 'kivi', 'kivvy'].map((s) => line(s === 'kiwi' ? undefined : s)),
+  'strict #0.05 :3': [line(undefined, 3, 0.05)],
+  /** Exactly what Kiwi runs with voice.wake_confirm 'transcript' (kws-spellings.ts; the catalog's :4 #0.02). */
+  kiwi: wakeKeywordLines('kiwi', { boost: 4, threshold: 0.02, confirmed: true }),
+};
+
+/** A spotter that says which keyword line fired (by its tokens; sherpa merges the phrases of lines that share a prefix). */
+class LabelledSpotter {
+  #stream: ReturnType<KeywordSpotter['createStream']>;
+  #fed = 0;
+  #last = -Infinity;
+  constructor(private readonly spotter: KeywordSpotter, private readonly labels: Map<string, string>) {
+    this.#stream = spotter.createStream();
+  }
+  accept(samples: Float32Array): Array<{ line: string; at: number }> {
+    const out: Array<{ line: string; at: number }> = [];
+    this.#stream.acceptWaveform({ samples, sampleRate: RATE });
+    this.#fed += samples.length;
+    while (this.spotter.isReady(this.#stream)) {
+      this.spotter.decode(this.#stream);
+      const result = this.spotter.getResult(this.#stream);
+      if (!result.keyword) continue;
+      if (this.#fed - this.#last >= REFRACTORY_SAMPLES) {
+        this.#last = this.#fed;
+        out.push({ line: this.labels.get((result.tokens ?? []).join(' ')) ?? `${result.keyword}:${(result.tokens ?? []).join(' ')}`, at: this.#fed });
+      }
+      this.spotter.reset(this.#stream);
+    }
+    return out;
+  }
+  reset(): void {
+    this.#stream = this.spotter.createStream();
+    this.#fed = 0;
+    this.#last = -Infinity;
+  }
+}
+
+/** Runs all spotters on the stream and reports the loose one's hits to the session (as the voice loop would see them). */
+class SpotterBank implements WakeWord {
+  readonly name = 'bank';
+  readonly hits: RawHit[] = [];
+  constructor(private readonly spotters: Record<string, LabelledSpotter>) {}
+  async accept(samples: Float32Array): Promise<WakeDetection | null> {
+    let loose: WakeDetection | null = null;
+    for (const [name, kws] of Object.entries(this.spotters)) {
+      for (const hit of kws.accept(samples)) {
+        this.hits.push({ spotter: name, ...hit });
+        if (name === 'loose') loose = { keyword: 'kiwi', score: 0, at: hit.at };
+      }
+    }
+    return loose;
+  }
+  reset(): void {
+    for (const kws of Object.values(this.spotters)) kws.reset();
+    this.hits.length = 0;
+  }
+  fork(): WakeWord {
+    throw new Error('not used');
+  }
+  dispose(): void {}
+}
+
+async function kit() {
+  const modelsDir = process.env.KIWI_TEST_MODELS_DIR;
+  if (!modelsDir) throw new Error('KIWI_TEST_MODELS_DIR is not set');
+  const catalog = await loadCatalog();
+  const config = DEFAULT_CONFIG;
+  const resolve = (task: Parameters<typeof resolveModel>[0], id: string, engines: string[]) => resolveModel(task, id, 'en', { modelsDir, catalog, engines });
+  const model = await resolve('wake', 'kws-zipformer-gigaspeech-en', ['sherpa-kws']);
+  const writer = await keywordWriter(model);
+  const spotters: Record<string, LabelledSpotter> = {};
+  for (const [name, lines] of Object.entries(SPOTTERS)) {
+    const labels = new Map(lines.map((l) => [keywordTokens(l.spelling ?? l.keyword, writer.table, writer.bpe).join(' '), l.spelling ?? 'kiwi']));
+    const text = keywordsFile(lines, writer.table, writer.bpe);
+    console.log(text);
+    spotters[name] = new LabelledSpotter(await loadSpotter(model.dir, model.id, model.config as unknown as KwsFiles, text, { boost: 1, threshold: 0.25, threads: 1 }), labels);
+  }
+  const vadModel = await resolve('vad', 'auto', ['sherpa-vad']);
+  const vad: Vad = await VAD_ENGINES[vadModel.engine]!(vadModel, { config, modelsDir });
+  const sttModel = await resolve('stt', 'stt-substitute-whisper-tiny-en', ['onnx-whisper']);
+  const whisper: Stt = await STT_ENGINES[sttModel.engine]!(sttModel, { config, modelsDir });
+  const ttsModel = await resolve('tts', 'tts-piper-en-us-joe-medium', ['sherpa-tts-vits']);
+  const piper = await TTS_ENGINES[ttsModel.engine]!(ttsModel, { config, modelsDir });
+  return { spotters, vad, whisper, piper, config };
+}
+
+type Kit = Awaited<ReturnType<typeof kit>>;
+
+/** Transcripts of earlier runs on the same audio (the same utterances get the same text): Whisper is the slow part. */
+const CACHED = new Map<string, string>();
+for (const part of ['commands', 'speech']) {
+  const file = path.join(CACHE, `raw-${part}.json`);
+  if (!fs.existsSync(file)) continue;
+  for (const u of JSON.parse(fs.readFileSync(file, 'utf8')) as RawUtterance[]) if (u.transcript !== null) CACHED.set(`${u.stream}:${u.start}:${u.end}`, u.transcript);
+}
+
+/** One stream through a listening session; utterances a spotter fired for (or all, `transcribeAll`) are transcribed. */
+async function listen(k: Kit, samples: Float32Array, meta: Pick<RawUtterance, 'stream' | 'voice' | 'group' | 'variation'>, transcribeAll: boolean): Promise<RawUtterance[]> {
+  const bank = new SpotterBank(k.spotters);
+  bank.reset();
+  const out: RawUtterance[] = [];
+  const voice = () => k.config.voice;
+  const preroll = (voice().preroll_ms * RATE) / 1000;
+  const session = new ListeningSession(meta.stream, { vad: k.vad.fork(voice().vad_threshold), wake: bank }, voice, {
+    speechStarted: () => undefined,
+    wake: () => undefined,
+    speaking: () => false,
+    bargeIn: () => undefined,
+    utterance: async (u: Utterance) => {
+      // The voice loop's window for a wake word that belongs to an utterance (listening-session #wakeFor).
+      const hits = bank.hits.filter((h) => h.at >= u.start - preroll - RATE && h.at <= u.end + RATE / 2);
+      const known = CACHED.get(`${meta.stream}:${u.start}:${u.end}`);
+      const transcript = known ?? (hits.length || transcribeAll ? (await k.whisper.transcribe({ samples: u.samples, sampleRate: RATE }, { language: 'en' })).text : null);
+      out.push({ ...meta, start: u.start, end: u.end, hits, transcript });
+    },
+  }, { awaitTurns: true });
+  const step = RATE / 10;
+  for (let at = 0; at < samples.length; at += step) await session.push(samples.subarray(at, at + step));
+  await session.end();
+  // Hits outside any utterance (the VAD heard no speech there) still count for the spotter alone.
+  const inside = new Set(out.flatMap((u) => u.hits));
+  const stray = bank.hits.filter((h) => !inside.has(h));
+  if (stray.length) out.push({ ...meta, start: -1, end: -1, hits: stray, transcript: null });
+  return out;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  const part = process.argv[2];
+  const k = await kit();
+  const raw: RawUtterance[] = [];
+  if (part === 'commands') {
+    const clips = await positives(k.piper);
+    for (const [i, c] of clips.entries()) {
+      raw.push(...(await listen(k, c.samples, { stream: `pos-${i}`, voice: c.voice, group: c.group, variation: c.variation }, true)));
+      if (i % 20 === 0) console.log(`clip ${i}/${clips.length}`);
+    }
+  } else if (part === 'speech' || part === 'near-miss') {
+    const blocks = [...(part === 'speech' ? negativeBlocks(Number(process.env.KIWI_WAKE_BENCH_HOURS ?? 1), 180) : []), nearMissBlock()];
+    let seconds = 0;
+    for (const [b, block] of blocks.entries()) {
+      const samples = resampleFile(block.file, RATE);
+      seconds += samples.length / RATE;
+      raw.push(...(await listen(k, samples, { stream: path.basename(block.file, '.wav'), voice: block.voice, group: 'speech', variation: 'clean' }, false)));
+      console.log(`block ${b + 1}/${blocks.length} (${block.voice}): ${raw.reduce((n, u) => n + u.hits.length, 0)} hits so far`);
+      fs.writeFileSync(path.join(CACHE, `raw-${part}.partial.json`), JSON.stringify(raw));
+    }
+    fs.writeFileSync(path.join(CACHE, `raw-${part}-seconds.json`), JSON.stringify({ seconds, blocks: blocks.map((b) => ({ ...b, seconds: resampleFile(b.file, RATE).length / RATE })) }));
+  } else throw new Error('usage: wake-two-stage.ts commands|speech|near-miss');
+  fs.writeFileSync(path.join(CACHE, `raw-${part}.json`), JSON.stringify(raw));
+  console.log(`${raw.length} utterances, written`);
+  k.whisper.dispose();
+  k.piper.dispose();
+}
