@@ -35,9 +35,10 @@ export function espeakPhonemes(text: string, voice: string): string {
 
 /**
  * Kokoro-82M (the fixture's int8 ONNX and five voices) speaking IPA phonemes directly, at 16 kHz.
- * Test speech for languages sherpa's espeak-ng frontend does not pick for this model (it reads
- * every text as English here): German, Russian and French from espeak-ng's IPA, Japanese from
- * phonemes of Kokoro's own Japanese frontend. Deterministic for a voice and phoneme string.
+ * Test speech in languages Kiwi's sherpa Kokoro path does not give this model (its version-1
+ * metadata names the espeak-ng voice `en-us`, and Kiwi sets no `lang` for de/ru/ja): German,
+ * Russian and French from espeak-ng's IPA, Japanese from phonemes of Kokoro's own Japanese
+ * frontend. Deterministic for a voice and phoneme string.
  */
 export class KokoroPhonemes {
   private constructor(
