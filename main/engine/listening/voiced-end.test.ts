@@ -1,28 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_RATE } from '../../contract/audio.ts';
+import { concat } from '../models/testing/speech.ts';
 import { trailingSilence } from './voiced-end.ts';
 
 const ms = (n: number) => Math.round((n * SAMPLE_RATE) / 1000);
 const tone = (durationMs: number, amplitude: number) => Float32Array.from({ length: ms(durationMs) }, (_, i) => amplitude * Math.sin(i / 5));
-const join = (...parts: Float32Array[]) => {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
-
 describe('trailingSilence: where the voice really stopped', () => {
   it('counts the quiet tail the VAD left after the voice', () => {
-    expect(trailingSilence(join(tone(800, 0.3), new Float32Array(ms(90))))).toBe(ms(90));
+    expect(trailingSilence(concat(tone(800, 0.3), new Float32Array(ms(90))))).toBe(ms(90));
   });
 
   it('counts room noise far below the voice as silence, and a soft last syllable as voice', () => {
     const noise = tone(70, 0.3 * 10 ** (-45 / 20));
     const softEnd = tone(50, 0.3 * 10 ** (-20 / 20));
-    expect(trailingSilence(join(tone(500, 0.3), softEnd, noise))).toBe(ms(70));
+    expect(trailingSilence(concat(tone(500, 0.3), softEnd, noise))).toBe(ms(70));
   });
 
   it('is zero for speech to the last sample, and for silence only', () => {
