@@ -98,8 +98,11 @@ export class SherpaTts implements Tts {
   }
 
   dispose(): void {
-    // sherpa frees the native model when its handle is garbage-collected: drop the reference.
-    // A sentence still running natively keeps it alive until it returns.
+    // sherpa frees the native model when its handle is garbage-collected: drop the reference, but
+    // keep the handle reachable until a sentence still running on its native thread has returned
+    // (freed under it, the process crashed: conversation.models.test's worker on a loaded CI run).
+    const running = this.tts;
+    void this.#busy.finally(() => running?.sampleRate);
     this.tts = null;
   }
 
