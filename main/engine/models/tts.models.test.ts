@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG } from '../../contract/config.ts';
+import { appRoot } from '../../platform/paths.ts';
 import { resampleTo } from '../audio/wav.ts';
 import { sherpa } from '../sherpa/sherpa-module.ts';
 import { readOnnxMetadata } from '../stages/tts/onnx-metadata.ts';
@@ -137,6 +139,16 @@ describeWithModels('Piper voice through Kiwi\'s sherpa TTS adapter (real model)'
     }
   });
 
+  it('unloading the voice in the middle of a sentence lets that sentence finish; garbage collection meanwhile does not crash', async () => {
+    // sherpa frees the native voice when its handle is collected, even with a sentence still running
+    // on its thread: that crashed a test worker once Kiwi stopped mid-reply on a loaded machine.
+    const script = path.join(appRoot, 'main', 'engine', 'models', 'testing', 'tts-dispose-mid-sentence.ts');
+    const child = await runNode(['--expose-gc', '--import', 'tsx', script, modelsDir]);
+    expect({ code: child.code, signal: child.signal, stderr: child.stderr.slice(-2000) }).toEqual({ code: 0, signal: null, stderr: '' });
+    const samples = Number(/^SURVIVED (\d+)$/m.exec(child.stdout)?.[1]);
+    expect(samples / 22050).toBeGreaterThan(3); // the whole sentence, not a stub
+  });
+
   it('is heard as speech by the VAD and as "hey jarvis" by openWakeWord', async () => {
     const voice = resampleTo(await tts.synthesize('Hey Jarvis!', en), 16000);
     const clip = concat(silence(2.5), voice.samples, silence(0.5));
@@ -161,3 +173,16 @@ describeWithModels('Piper voice through Kiwi\'s sherpa TTS adapter (real model)'
     expect(got).toContain('kitchen');
   });
 });
+
+/** Run a Node child to its end (no shell), with what it printed and how it ended. */
+function runNode(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: appRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}

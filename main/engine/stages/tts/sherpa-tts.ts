@@ -83,6 +83,7 @@ export class SherpaTts implements Tts {
     const sentences = splitSentences(text, MAX_CHARS_PER_RUN);
     const speed = Math.min(2, Math.max(0.5, options.speed || 1));
     const parts: Float32Array[] = [];
+    let rate = 0;
     for (const sentence of sentences) {
       signal?.throwIfAborted();
       const audio = await this.#run(async () => {
@@ -92,8 +93,8 @@ export class SherpaTts implements Tts {
         return tts.generateAsync({ text: sentence, sid, speed, enableExternalBuffer: false });
       }, signal);
       parts.push(audio.samples);
+      rate = audio.sampleRate;
     }
-    const rate = this.#native().sampleRate;
     return { samples: concatWithGaps(parts, Math.round(SENTENCE_GAP_S * rate)), sampleRate: rate };
   }
 
