@@ -38,6 +38,8 @@ export class TelegramStandin {
   readonly requests: Array<{ method: string; body: Record<string, unknown> }> = [];
   readonly #updates: TelegramUpdate[] = [];
   readonly #waiters = new Set<() => void>();
+  /** Methods whose answers are held back until released (a slow Telegram), with the held answers. */
+  readonly #held = new Map<string, Array<() => void>>();
   #nextUpdate = 1000;
   #nextMessage = 1;
   #nextQuery = 1;
@@ -83,6 +85,19 @@ export class TelegramStandin {
     return update_id;
   }
 
+  /**
+   * Hold back the answers to `method` (a slow Telegram): requests are recorded at once, their
+   * answers are sent when the returned function is called.
+   */
+  hold(method: string): () => void {
+    this.#held.set(method, []);
+    return () => {
+      const answers = this.#held.get(method) ?? [];
+      this.#held.delete(method);
+      for (const answer of answers) answer();
+    };
+  }
+
   /** Resolves once `predicate` holds, polling the recorded traffic. */
   async waitFor(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -126,6 +141,8 @@ export class TelegramStandin {
     }
     const method = match[2]!;
     this.requests.push({ method, body });
+    const held = this.#held.get(method);
+    if (held) await new Promise<void>((resolve) => held.push(resolve));
     switch (method) {
       case 'getUpdates':
         return send(200, { ok: true, result: await this.#getUpdates(body, res) });

@@ -110,6 +110,17 @@ describe('Telegram approvals (Bot API stand-in)', () => {
     expect(approval.status).toBe('denied');
   });
 
+  it('marks the message even when the owner answered by voice before Telegram confirmed it', async () => {
+    const release = telegram.hold('sendMessage'); // a slow Telegram: the message is there, its confirmation is not
+    await h.route(h.turn('buy me a new phone', h.voices.friend));
+    await telegram.waitFor(() => telegram.requests.some((r) => r.method === 'sendMessage'), 'the approval message to be sent');
+    expect((await h.route(h.turn('deny', h.voices.owner)))?.reply).toBe('Request number 1 denied.');
+    expect(telegram.edits).toEqual([]);
+    release();
+    await telegram.waitFor(() => telegram.edits.length === 1, 'the message edit');
+    expect(telegram.edits[0]).toEqual({ chat_id: String(CHAT), message_id: telegram.sent[0]!.message_id, text: 'number 1, buy me a new phone\nDenied by voice.' });
+  });
+
   it('marks expired requests in the chat', async () => {
     const { message } = await held('buy me a new phone');
     h.clock.advance(120_000);

@@ -35,6 +35,8 @@ const MAX_BACKOFF_MS = 60_000;
 export class TelegramApprovalBot {
   /** approval id → the message that carries its buttons. */
   readonly #messages = new Map<string, number>();
+  /** approval id → its message while Telegram has not confirmed it yet (an answer by voice can come first). */
+  readonly #sending = new Map<string, Promise<unknown>>();
   #offset: number | undefined;
   #controller: AbortController | null = null;
   #loop: Promise<void> | null = null;
@@ -67,17 +69,25 @@ export class TelegramApprovalBot {
       severity: approval.severity === 'safe' ? approval.severity : say(`severity_${approval.severity}`),
       minutes,
     });
-    const message = await this.options.api.sendMessage(this.options.chatId, text, [
-      [
-        { text: say('telegram_approve'), callback_data: `a:${approval.id}` },
-        { text: say('telegram_deny'), callback_data: `d:${approval.id}` },
-      ],
-    ]);
-    this.#messages.set(approval.id, message.message_id);
+    const sent = this.options.api
+      .sendMessage(this.options.chatId, text, [
+        [
+          { text: say('telegram_approve'), callback_data: `a:${approval.id}` },
+          { text: say('telegram_deny'), callback_data: `d:${approval.id}` },
+        ],
+      ])
+      .then((message) => void this.#messages.set(approval.id, message.message_id));
+    this.#sending.set(approval.id, sent.catch(() => undefined)); // the failure is notify's caller's
+    try {
+      await sent;
+    } finally {
+      this.#sending.delete(approval.id);
+    }
   }
 
   /** The approval ended: replace the buttons with how it ended. */
   async finished(approval: Approval): Promise<void> {
+    await this.#sending.get(approval.id);
     const messageId = this.#messages.get(approval.id);
     if (messageId === undefined) return;
     this.#messages.delete(approval.id);
