@@ -139,6 +139,11 @@ describeWithModels('Piper voice through Kiwi\'s sherpa TTS adapter (real model)'
     }
   });
 
+  it('speaks nothing for empty text, at the voice\'s own rate', async () => {
+    const audio = await tts.synthesize('  ', en);
+    expect({ samples: audio.samples.length, sampleRate: audio.sampleRate }).toEqual({ samples: 0, sampleRate: 22050 });
+  });
+
   it('unloading the voice in the middle of a sentence lets that sentence finish; garbage collection meanwhile does not crash', async () => {
     // sherpa frees the native voice when its handle is collected, even with a sentence still running
     // on its thread: that crashed a test worker once Kiwi stopped mid-reply on a loaded machine.

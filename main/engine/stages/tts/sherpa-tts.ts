@@ -83,7 +83,7 @@ export class SherpaTts implements Tts {
     const sentences = splitSentences(text, MAX_CHARS_PER_RUN);
     const speed = Math.min(2, Math.max(0.5, options.speed || 1));
     const parts: Float32Array[] = [];
-    let rate = 0;
+    let rate: number | undefined; // from the audio: the voice may be unloaded while its last sentence runs
     for (const sentence of sentences) {
       signal?.throwIfAborted();
       const audio = await this.#run(async () => {
@@ -95,6 +95,7 @@ export class SherpaTts implements Tts {
       parts.push(audio.samples);
       rate = audio.sampleRate;
     }
+    rate ??= this.#native().sampleRate; // no sentence to speak (empty text)
     return { samples: concatWithGaps(parts, Math.round(SENTENCE_GAP_S * rate)), sampleRate: rate };
   }
 
