@@ -124,7 +124,7 @@ async function kit() {
   const vad: Vad = await VAD_ENGINES[vadModel.engine]!(vadModel, { config, modelsDir });
   const sttModel = await resolve('stt', 'stt-substitute-whisper-tiny-en', ['onnx-whisper']);
   const whisper: Stt = await STT_ENGINES[sttModel.engine]!(sttModel, { config, modelsDir });
-  const ttsModel = await resolve('tts', 'tts-piper-en-us-joe-medium', ['sherpa-tts-vits']);
+  const ttsModel = await resolve('tts', 'tts-piper-en-us-joe-medium', ['onnx-piper']);
   const piper = await TTS_ENGINES[ttsModel.engine]!(ttsModel, { config, modelsDir });
   return { spotters, vad, whisper, piper, config };
 }

@@ -4,8 +4,8 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 
 await build({
-  // The Whisper worker thread is its own file beside main.mjs (see main/engine/stages/stt/onnx-whisper.ts).
-  entryPoints: { main: 'main/desktop/main.ts', 'whisper-worker': 'main/engine/stages/stt/whisper-worker-thread.ts' },
+  // The Whisper and Piper worker threads are files of their own beside main.mjs (see onnx-whisper.ts, piper-tts.ts).
+  entryPoints: { main: 'main/desktop/main.ts', 'whisper-worker': 'main/engine/stages/stt/whisper-worker-thread.ts', 'piper-worker': 'main/engine/stages/tts/piper-worker-thread.ts' },
   outdir: 'dist/desktop',
   outExtension: { '.js': '.mjs' },
   bundle: true,

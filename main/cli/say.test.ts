@@ -71,7 +71,7 @@ describeWithModels('kiwi say on the model fixtures', (modelsDir) => {
       KIWI_MODELS_DIR: modelsDir,
       KIWI_TTS_PROVIDER: 'piper',
     });
-    expect(out).toMatchObject({ engine: 'sherpa-vits', model: 'tts-piper-en-us-joe-medium', sample_rate: 22050 });
+    expect(out).toMatchObject({ engine: 'piper', model: 'tts-piper-en-us-joe-medium', sample_rate: 22050 });
     expect(out.note).toBeUndefined();
     expect(out.seconds as number).toBeGreaterThan(1.5);
   });

@@ -55,7 +55,7 @@ describe('electron-builder.yml', () => {
 
   it('packs the built shell, renderer and resources, and the entry point package.json names', () => {
     expect(pkg.main).toBe('dist/desktop/main.mjs');
-    for (const file of [pkg.main, 'dist/desktop/preload.cjs', 'dist/desktop/whisper-worker.mjs', 'dist/renderer/desktop.html', 'dist/renderer/index.html', 'resources/models/catalog.json', 'resources/souls/default.md', 'resources/icons/tray-idle.png', 'package.json']) {
+    for (const file of [pkg.main, 'dist/desktop/preload.cjs', 'dist/desktop/whisper-worker.mjs', 'dist/desktop/piper-worker.mjs', 'dist/renderer/desktop.html', 'dist/renderer/index.html', 'resources/models/catalog.json', 'resources/souls/default.md', 'resources/icons/tray-idle.png', 'package.json']) {
       expect(packed(file, config.files), file).toBe(true);
     }
     for (const file of ['dist/desktop/main.mjs.map', 'main/desktop/main.ts', 'dist/release/Kiwi.AppImage', 'resources/icons/make-icons.mjs']) {
@@ -72,7 +72,8 @@ describe('electron-builder.yml', () => {
     expect(native.some((f) => f.startsWith('node_modules/@libsql/'))).toBe(true);
     for (const file of native) expect(config.asarUnpack.some((p) => matches(file, p)), file).toBe(true);
     // The JS loaders next to them are unpacked too, so relative requires of the addon resolve.
-    for (const file of ['node_modules/sherpa-onnx-node/addon.js', 'node_modules/libsql/index.js']) {
+    // ... and so are Piper's phonemizer (espeak-ng in WebAssembly) and the data it reads with plain fs calls.
+    for (const file of ['node_modules/sherpa-onnx-node/addon.js', 'node_modules/libsql/index.js', 'node_modules/piper-phonemize/espeak-ng-data/en_dict']) {
       expect(config.asarUnpack.some((p) => matches(file, p)), file).toBe(true);
     }
     expect(config.npmRebuild).toBe(false); // Node-API addons: no rebuild against Electron's headers

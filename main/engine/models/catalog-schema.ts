@@ -20,6 +20,7 @@ export const MODEL_ENGINES = [
   // onnxruntime-node adapters for models published outside sherpa-onnx's format
   'onnx-whisper',
   'onnx-ge2e',
+  'onnx-piper',
 ] as const;
 
 /** The 15 languages Kiwi speaks, plus `multi` for language-independent models (VAD, speaker). */

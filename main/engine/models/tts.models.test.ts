@@ -30,9 +30,10 @@ describeWithModels('Piper voice through Kiwi\'s sherpa TTS adapter (real model)'
 
   beforeAll(async () => {
     const catalog = await loadCatalog();
-    const model = await resolveModel('tts', 'tts-piper-en-us-joe-medium', 'en', { modelsDir, catalog, engines: ['sherpa-tts-vits'] });
+    // Kiwi runs Piper on onnxruntime-node (piper-tts.models.test); these are the same files through sherpa's VITS engine.
+    const piper = await resolveModel('tts', 'tts-piper-en-us-joe-medium', 'en', { modelsDir, catalog, engines: ['onnx-piper'] });
     const started = performance.now();
-    tts = await TTS_ENGINES[model.engine]!(model, { config: DEFAULT_CONFIG, modelsDir });
+    tts = await TTS_ENGINES['sherpa-tts-vits']!({ ...piper, engine: 'sherpa-tts-vits' }, { config: DEFAULT_CONFIG, modelsDir });
     console.log(`piper voice loaded (createAsync) in ${Math.round(performance.now() - started)} ms`);
     // Whisper tiny.en through Kiwi's own STT stage (the onnx-whisper adapter), as the engine runs it.
     const stt = await resolveModel('stt', 'stt-substitute-whisper-tiny-en', 'en', { modelsDir, catalog, engines: ['onnx-whisper'] });

@@ -14,8 +14,9 @@ const modelsDir = process.argv[2];
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!modelsDir || !gc) throw new Error('usage: node --expose-gc --import tsx tts-dispose-mid-sentence.ts <models dir>');
 
-const model = await resolveModel('tts', 'tts-piper-en-us-joe-medium', 'en', { modelsDir, catalog: await loadCatalog(), engines: ['sherpa-tts-vits'] });
-const tts = await TTS_ENGINES[model.engine]!(model, { config: DEFAULT_CONFIG, modelsDir });
+// The Piper voice's own files through sherpa's VITS engine (Kiwi runs Piper on onnxruntime-node).
+const piper = await resolveModel('tts', 'tts-piper-en-us-joe-medium', 'en', { modelsDir, catalog: await loadCatalog(), engines: ['onnx-piper'] });
+const tts = await TTS_ENGINES['sherpa-tts-vits']!({ ...piper, engine: 'sherpa-tts-vits' }, { config: DEFAULT_CONFIG, modelsDir });
 // Unload only once the sentence is inside the model (synthesize queues it first).
 const { OfflineTts } = sherpa<{ OfflineTts: { prototype: { generateAsync: (...args: unknown[]) => Promise<unknown> } } }>();
 const generate = OfflineTts.prototype.generateAsync;

@@ -4,9 +4,10 @@ import { resampleTo } from '../../audio/wav.ts';
 import type { Pcm, Stt, Transcript } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
 import { SerialQueue } from '../../../platform/serial-queue.ts';
+import { reviveError as revive } from '../../../platform/worker-errors.ts';
 import { configuredThreads } from './sherpa-config.ts';
 import { RATE, type WhisperLoadOptions } from './whisper-decoder.ts';
-import type { FromWhisperWorker, SerializedError, ToWhisperWorker, WhisperWorkerInit } from './whisper-protocol.ts';
+import type { FromWhisperWorker, ToWhisperWorker, WhisperWorkerInit } from './whisper-protocol.ts';
 
 /**
  * From source this is the tsx bootstrap beside this file; in the desktop bundle (dist/desktop)
@@ -113,13 +114,6 @@ export class OnnxWhisper implements Stt {
     const message: ToWhisperWorker = { type: 'dispose' };
     this.worker.postMessage(message);
   }
-}
-
-function revive(error: SerializedError): KiwiError | Error {
-  if (error.code) return new KiwiError(error.code, error.message, error.status ?? 500);
-  const err = new Error(error.message);
-  err.name = error.name;
-  return err;
 }
 
 export const createOnnxWhisper: StageFactory<Stt> = async (model, ctx) =>

@@ -1,3 +1,4 @@
+import type { SerializedError } from '../../../platform/worker-errors.ts';
 import type { WhisperLoadOptions } from './whisper-decoder.ts';
 
 /** Messages between OnnxWhisper (main thread) and whisper-worker-thread.ts. */
@@ -18,13 +19,6 @@ export type ToWhisperWorker =
       abort: SharedArrayBuffer;
     }
   | { type: 'dispose' };
-
-export interface SerializedError {
-  name: string;
-  message: string;
-  code?: string;
-  status?: number;
-}
 
 export type FromWhisperWorker =
   | { type: 'ready'; languages: string[] }

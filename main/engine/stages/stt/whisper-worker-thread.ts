@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { KiwiError } from '../../../platform/errors.ts';
 import { SerialQueue } from '../../../platform/serial-queue.ts';
+import { serializeError as serialize } from '../../../platform/worker-errors.ts';
 import { WhisperDecoder } from './whisper-decoder.ts';
-import type { FromWhisperWorker, SerializedError, ToWhisperWorker, WhisperWorkerInit } from './whisper-protocol.ts';
+import type { FromWhisperWorker, ToWhisperWorker, WhisperWorkerInit } from './whisper-protocol.ts';
 
 /**
  * The worker thread that runs Whisper (see whisper-decoder.ts for why): it loads the model from
@@ -12,12 +12,6 @@ const port = parentPort;
 if (!port) throw new Error('whisper-worker-thread.ts runs only as a worker thread');
 const init = workerData as WhisperWorkerInit;
 const post = (message: FromWhisperWorker) => port.postMessage(message);
-
-function serialize(err: unknown): SerializedError {
-  if (err instanceof KiwiError) return { name: err.name, message: err.message, code: err.code, status: err.status };
-  if (err instanceof Error) return { name: err.name, message: err.message };
-  return { name: 'Error', message: String(err) };
-}
 
 let decoder: WhisperDecoder | undefined;
 try {

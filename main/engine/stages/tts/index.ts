@@ -2,6 +2,7 @@ import type { Config } from '../../../contract/config.ts';
 import type { CatalogModel } from '../../models/catalog-schema.ts';
 import type { Tts } from '../../stages.ts';
 import type { StageContext, StageFactory } from '../factory.ts';
+import { createPiperTts } from './piper-tts.ts';
 import { createSherpaTts } from './sherpa-tts.ts';
 import { createSystemVoiceTts } from './system-voice.ts';
 
@@ -11,12 +12,14 @@ export const TTS_ENGINES: Record<string, StageFactory<Tts>> = {
   'sherpa-tts-vits': createSherpaTts,
   'sherpa-tts-matcha': createSherpaTts,
   'sherpa-tts-kitten': createSherpaTts,
+  // Piper voices (sherpa's VITS engine loads them too, but keeps an ever-fuller memory arena)
+  'onnx-piper': createPiperTts,
 };
 
 /** The catalog engines behind each `tts_provider` (`system` needs no model). */
 export const TTS_PROVIDER_ENGINES: Record<Exclude<Config['tts_provider'], 'system'>, CatalogModel['engine']> = {
   kokoro: 'sherpa-tts-kokoro',
-  piper: 'sherpa-tts-vits',
+  piper: 'onnx-piper',
   matcha: 'sherpa-tts-matcha',
   kitten: 'sherpa-tts-kitten',
 };

@@ -9,11 +9,15 @@ beforeAll(async () => {
   catalog = await loadCatalog();
 });
 
-/** A catalog entry as the resolver hands it to an adapter, installed under /models. */
+/**
+ * A catalog entry as the resolver hands it to an adapter, installed under /models. Piper voices run
+ * on Kiwi's `onnx-piper` engine; sherpa's VITS engine still loads the same files, as tested here.
+ */
 function resolved(id: string): ResolvedModel {
   const m = catalog.models.find((x) => x.id === id);
   if (!m) throw new Error(`${id} is not in the catalog`);
-  return { id: m.id, dir: `/models/${m.id}`, task: 'tts', engine: m.engine, languages: m.languages, config: m.config };
+  const engine = m.engine === 'onnx-piper' ? 'sherpa-tts-vits' : m.engine;
+  return { id: m.id, dir: `/models/${m.id}`, task: 'tts', engine, languages: m.languages, config: m.config };
 }
 
 describe('sherpa TTS config from the catalog', () => {
@@ -21,8 +25,9 @@ describe('sherpa TTS config from the catalog', () => {
     const tts = catalog.models.filter((m) => m.task === 'tts');
     expect(tts.length).toBeGreaterThan(3);
     for (const m of tts) {
-      const built = buildSherpaTtsConfig(resolved(m.id), m.languages[0]!, 2);
-      expect(built.family).toBe(FAMILY_OF_ENGINE[m.engine]);
+      const model = resolved(m.id);
+      const built = buildSherpaTtsConfig(model, m.languages[0]!, 2);
+      expect(built.family).toBe(FAMILY_OF_ENGINE[model.engine]);
       expect(Object.keys(built.config.model)).toContain(built.family);
       for (const file of built.files) expect(file.startsWith(`/models/${m.id}/`)).toBe(true);
     }

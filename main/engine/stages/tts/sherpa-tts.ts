@@ -1,5 +1,6 @@
 import fsp from 'node:fs/promises';
 import { describeError, KiwiError } from '../../../platform/errors.ts';
+import { untilAborted } from '../../../platform/until-aborted.ts';
 import { sherpa } from '../../sherpa/sherpa-module.ts';
 import type { Pcm, Tts, TtsOptions } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
@@ -123,12 +124,7 @@ export class SherpaTts implements Tts {
       return call();
     });
     this.#busy = result.catch(() => undefined); // failures are the caller's, below
-    if (!signal) return result;
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      result.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
+    return untilAborted(result, signal);
   }
 
   /** Multi-lingual Kokoro speaks other languages through espeak-ng with `lang`: reload for one. */
