@@ -1,18 +1,20 @@
-import type { SerializedError } from '../../../platform/worker-errors.ts';
 import type { PiperVoiceFiles } from './piper-voice.ts';
 
-/** Messages between PiperTts (main thread) and piper-worker-thread.ts. */
+/** What PiperTts (main thread) and piper-worker-thread.ts exchange through ModelWorker. */
 
 export interface PiperWorkerInit {
   model: PiperVoiceFiles;
   threads: number;
 }
 
-export type ToPiperWorker = { type: 'speak'; id: number; text: string; sid: number; speed: number } | { type: 'dispose' };
+export interface PiperReady {
+  sampleRate: number;
+  numSpeakers: number;
+}
 
-export type FromPiperWorker =
-  | { type: 'ready'; sampleRate: number; numSpeakers: number }
-  /** The audio's buffer is transferred, not copied. */
-  | { type: 'audio'; id: number; samples: Float32Array }
-  | { type: 'failed'; id?: number; error: SerializedError }
-  | { type: 'disposed' };
+/** One sentence to speak; the answer is its audio (the buffer transferred, not copied). */
+export interface PiperRequest {
+  text: string;
+  sid: number;
+  speed: number;
+}
