@@ -10,6 +10,7 @@ export interface PiperWorkerInit {
 export interface PiperReady {
   sampleRate: number;
   numSpeakers: number;
+  voiceNames: string[];
 }
 
 /** One sentence to speak; the answer is its audio (the buffer transferred, not copied). */

@@ -1,5 +1,3 @@
-import os from 'node:os';
-import path from 'node:path';
 import { KiwiError } from '../../../platform/errors.ts';
 import { ModelWorker } from '../../../platform/model-worker.ts';
 import type { Pcm, Tts, TtsOptions } from '../../stages.ts';
@@ -7,7 +5,8 @@ import type { StageFactory } from '../factory.ts';
 import { concatWithGaps } from './join.ts';
 import type { PiperReady, PiperRequest, PiperWorkerInit } from './piper-protocol.ts';
 import { splitSentences } from './sentences.ts';
-import { chooseSpeaker, readVoiceNames } from './voices.ts';
+import { defaultThreads } from './sherpa-tts-config.ts';
+import { chooseSpeaker } from './voices.ts';
 
 /**
  * From source this is the tsx bootstrap beside this file; in the desktop bundle (dist/desktop)
@@ -44,9 +43,7 @@ export class PiperTts implements Tts {
   static async load(model: Parameters<StageFactory<Tts>>[0], threads = defaultThreads()): Promise<PiperTts> {
     const init: PiperWorkerInit = { model: { id: model.id, dir: model.dir, config: model.config }, threads };
     const { worker, ready } = await ModelWorker.start<PiperReady, PiperRequest, Float32Array>(WORKER_URL, init, { name: `piper ${model.id}`, code: 'tts_failed' });
-    // The worker checked the file; its speaker names (if any) are in the .onnx.json beside it.
-    const voices = await readVoiceNames(path.join(model.dir, String(model.config.model)));
-    return new PiperTts(model.id, worker, ready.sampleRate, ready.numSpeakers, voices);
+    return new PiperTts(model.id, worker, ready.sampleRate, ready.numSpeakers, ready.voiceNames);
   }
 
   async synthesize(text: string, options: TtsOptions): Promise<Pcm> {
@@ -67,10 +64,6 @@ export class PiperTts implements Tts {
     // The worker finishes the sentence in hand, frees its session and is ended.
     this.worker.dispose(new KiwiError('tts_disposed', `the ${this.model} voice was unloaded`, 503));
   }
-}
-
-function defaultThreads(): number {
-  return Math.max(1, Math.min(4, os.availableParallelism()));
 }
 
 /** TTS_ENGINES entry for Piper voices. */

@@ -2,8 +2,10 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { describeError, KiwiError } from '../../../platform/errors.ts';
+import { concatWithGaps } from './join.ts';
 import { readOnnxMetadata } from './onnx-metadata.ts';
 import { parsePiperTokens, piperPhonemeIds } from './piper-phonemes.ts';
+import { readVoiceNames } from './voices.ts';
 
 /** Piper's own defaults (noise, noise width), the ones sherpa-onnx uses too. */
 const NOISE_SCALE = 0.667;
@@ -25,6 +27,8 @@ export class PiperVoice {
     private readonly session: ort.InferenceSession,
     readonly sampleRate: number,
     readonly numSpeakers: number,
+    /** Speaker names in id order (empty when the model has one voice or no names). */
+    readonly voiceNames: string[],
     private readonly espeakVoice: string,
     private readonly tokens: ReadonlyMap<string, number>,
   ) {}
@@ -59,7 +63,7 @@ export class PiperVoice {
       throw new KiwiError('model_load_failed', `TTS model '${model.id}' could not be loaded: ${describeError(err)}`, 503);
     }
     const speakers = session.inputNames.includes('sid') ? Math.max(1, Number(meta.n_speakers) || 1) : 1;
-    return new PiperVoice(session, sampleRate, speakers, meta.voice, tokens);
+    return new PiperVoice(session, sampleRate, speakers, await readVoiceNames(onnx), meta.voice, tokens);
   }
 
   /** One piece of text (Kiwi's sentence) → audio; espeak-ng's own sentences inside it are joined. */
@@ -75,10 +79,7 @@ export class PiperVoice {
       const out = await this.session.run(feeds);
       parts.push(out[this.session.outputNames[0]!]!.data as Float32Array);
     }
-    if (parts.length === 1) return parts[0]!;
-    const joined = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-    parts.reduce((at, p) => (joined.set(p, at), at + p.length), 0);
-    return joined;
+    return concatWithGaps(parts, 0);
   }
 
   release(): Promise<void> {

@@ -11,7 +11,7 @@ await serveModel<PiperReady, PiperRequest, Float32Array>(async () => {
   // One short sentence first: onnxruntime's first run (kernel choice) and espeak-ng's dictionary are not the user's first reply.
   await voice.speak('Ready.', 0, 1);
   return {
-    ready: { sampleRate: voice.sampleRate, numSpeakers: voice.numSpeakers },
+    ready: { sampleRate: voice.sampleRate, numSpeakers: voice.numSpeakers, voiceNames: voice.voiceNames },
     run: async ({ text, sid, speed }) => {
       const samples = await voice.speak(text, sid, speed);
       return { result: samples, transfer: [samples.buffer as ArrayBuffer] };

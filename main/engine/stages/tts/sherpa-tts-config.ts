@@ -165,6 +165,6 @@ function convert(model: ResolvedModel, key: string, raw: string | number | boole
 }
 
 /** Synthesis is bursty and latency-bound: use the cores there are, up to 4. */
-function defaultThreads(): number {
+export function defaultThreads(): number {
   return Math.max(1, Math.min(4, os.availableParallelism()));
 }
