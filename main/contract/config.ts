@@ -138,6 +138,9 @@ const groups = {
       barge_in: z.boolean(),
       barge_in_threshold: z.number().min(0.05).max(0.99).describe('VAD threshold while Kiwi speaks (echo-aware: higher)'),
       speculative_ms: z.number().int().min(0).max(1000).describe('silence after which the utterance is transcribed ahead of the endpoint (0: off)'),
+      speculate_on_voice: z
+        .boolean()
+        .describe("start the early transcript when the voice itself has been quiet speculative_ms, while the VAD still hangs on (~100 ms sooner; the audio is cut where the VAD would not, and Whisper tiny.en hears some commands differently there)"),
       smart_endpoint: z.boolean().describe('a complete command ends at its early transcript; an unfinished phrase waits longer'),
       unfinished_silence_ms: z.number().int().min(100).max(5000).describe('silence an unfinished phrase ("set a timer for…") gets before the turn ends'),
       owner_hands_free: OwnerHandsFree,
@@ -284,6 +287,7 @@ export const DEFAULT_CONFIG: Config = {
     barge_in: true,
     barge_in_threshold: 0.8,
     speculative_ms: 180,
+    speculate_on_voice: false,
     smart_endpoint: true,
     unfinished_silence_ms: 2000,
     owner_hands_free: { enabled: false, guest_cooldown_s: 120 },

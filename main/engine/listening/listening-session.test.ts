@@ -71,14 +71,14 @@ describe('ListeningSession', () => {
 
 describe('ListeningSession: early transcripts and the endpoint', () => {
   /** A session whose early transcripts come from `speculate`; it records every call and whether it was thrown away. */
-  function setup(speculate: (samples: Float32Array) => Promise<string>, voiceOverrides: Partial<typeof DEFAULT_CONFIG.voice> = {}, awaitTurns = true) {
+  function setup(speculate: (samples: Float32Array) => Promise<string>, voiceOverrides: Partial<typeof DEFAULT_CONFIG.voice> = {}, awaitTurns = true, vad = new EnergyVad()) {
     const calls: Array<{ samples: number; signal: AbortSignal }> = [];
     const voice = { ...DEFAULT_CONFIG.voice, preroll_ms: 0, min_silence_ms: 800, max_silence_ms: 800, speculative_ms: 200, unfinished_silence_ms: 2000, ...voiceOverrides };
     const speculateHook: SessionHooks['speculate'] = (samples, _utterance, signal) => {
       calls.push({ samples: samples.length, signal });
       return speculate(samples).then((text) => ({ text, language: 'en', verdict: text.endsWith('for') ? ('unfinished' as const) : ('complete' as const) }));
     };
-    const { session, utterances } = startSession(voice, { hooks: { speculate: speculateHook }, awaitTurns });
+    const { session, utterances } = startSession(voice, { parts: { vad }, hooks: { speculate: speculateHook }, awaitTurns });
     const play = async (frames: number[]) => {
       for (const v of frames) await session.push(frame(v));
     };
@@ -131,6 +131,53 @@ describe('ListeningSession: early transcripts and the endpoint', () => {
     expect(utterances[0]!.end).toBe(11 * 1600);
     expect(utterances[0]!.early).not.toBe(undefined);
     expect(calls).toHaveLength(2); // asked again for the whole utterance
+  });
+
+  it("starts when the voice stops, not when the VAD's hang-over ends, and the turn ends as the VAD closes the stretch", async () => {
+    const { utterances, calls, play } = setup(async () => 'what time is it', { speculate_on_voice: true }, true, new EnergyVad(6));
+    await play([...quiet(2), ...speech(5), ...quiet(12)]);
+    // 200 ms after the voice the transcript was asked for, on the audio from 190 ms before the VAD
+    // was sure (no pre-roll here) to then.
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.samples).toBe(9 * 1600 - (2 * 1600 - 0.19 * 16000));
+    // The VAD called 600 ms more speech; its complete words ended the turn when that stretch closed, not 800 ms later.
+    expect(utterances.map((u) => [u.start, u.end])).toEqual([[2 * 1600, 13 * 1600]]);
+    expect(await utterances[0]!.early!.result).toMatchObject({ text: 'what time is it' });
+  });
+
+  it('while the VAD hangs on, voice that resumes throws the early transcript away, and the words stay one utterance (live input)', async () => {
+    let release: () => void = () => undefined;
+    const texts = ['what time', 'what time is it'];
+    const { utterances, calls, play } = setup(() => new Promise((resolve) => (release = () => resolve(texts[calls.length - 1]!))), { speculate_on_voice: true }, false, new EnergyVad(6));
+    await play([...quiet(4), ...speech(5), ...quiet(3)]);
+    expect(calls).toHaveLength(1);
+    await play(speech(3)); // "…is it", before the first guess came back
+    expect(calls[0]!.signal.aborted).toBe(true);
+    release();
+    await play(quiet(3));
+    expect(calls).toHaveLength(2);
+    release();
+    await play(quiet(10));
+    expect(utterances.map((u) => [u.start, u.end])).toEqual([[4 * 1600, 21 * 1600]]);
+    expect(await utterances[0]!.early!.result).toMatchObject({ text: 'what time is it' });
+  });
+
+  it('a pause at a comma ("dime la hora, por favor"): complete words so far do not end the turn while the VAD holds the stretch', async () => {
+    const { utterances, calls, play } = setup(async (samples) => (samples.length < 12 * 1600 ? 'dime la hora' : 'dime la hora por favor'), { speculate_on_voice: true }, true, new EnergyVad(6));
+    await play([...speech(5), ...quiet(3), ...speech(4), ...quiet(12)]);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.signal.aborted).toBe(true);
+    expect(utterances).toHaveLength(1);
+    expect(await utterances[0]!.early!.result).toMatchObject({ text: 'dime la hora por favor' });
+  });
+
+  it("in a noisy room, where the voice's own measure hears no silence, the VAD's quiet counts", async () => {
+    const { utterances, calls, play } = setup(async () => 'what time is it');
+    const noise = Array<number>(6).fill(0.05); // far below the voice, yet no silence to VoicedEnd; the VAD calls it quiet
+    await play([...speech(5), ...noise]);
+    expect(calls).toHaveLength(1);
+    // Ended 400 ms after the VAD's end of speech (frame 5), not after the 800 ms silence limit.
+    expect(utterances.map((u) => [u.start, u.end])).toEqual([[0, 5 * 1600]]);
   });
 
   it('speculative_ms 0 turns early transcripts off', async () => {

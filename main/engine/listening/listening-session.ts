@@ -1,13 +1,17 @@
 import type { Config } from '../../contract/config.ts';
 import type { SttStream, Vad, WakeDetection, WakeWord } from '../stages.ts';
-import { Endpointer, type Verdict } from './endpointer.ts';
+import { Endpointer } from './endpointer.ts';
 import { RingBuffer } from './ring-buffer.ts';
+import { BargeInWatch } from './barge-in-watch.ts';
 import { SAMPLE_RATE } from '../../contract/audio.ts';
-import { trailingSilence } from './voiced-end.ts';
+import { trailingSilence, VoicedEnd } from './voiced-end.ts';
+import { covers, isStale, speechSoFar, type EarlyGuess, type EarlyTranscript, type Listening, type Speculate } from './early-transcript.ts';
+
+export type { EarlyTranscript, Speculate };
 
 const RATE = SAMPLE_RATE;
-/** Speech over Kiwi's own voice must last this long to count as barge-in (a cough does not). */
-const BARGE_IN_MS = 250;
+/** Silence after the last voiced sound that ends complete words (the adaptive limit starts at 500 ms). */
+const COMPLETE_SILENCE = 0.4 * RATE;
 
 export interface Utterance {
   sourceId: string;
@@ -28,20 +32,6 @@ export interface Utterance {
   /** The transcript begun ahead of the endpoint on exactly these samples (running or done). */
   early?: EarlyTranscript;
 }
-
-/** A transcript the session asked for after a short silence, before the endpoint. */
-export interface EarlyTranscript {
-  result: Promise<{ text: string; language: string }>;
-  /** performance.now() when it was ready (undefined while running). */
-  doneAt?: number;
-}
-
-/** Early transcription (voice loop): the text of samples, and what it says about the phrase. */
-export type Speculate = (
-  samples: Float32Array,
-  utterance: { start: number; wake: boolean },
-  signal: AbortSignal,
-) => Promise<{ text: string; language: string; verdict: Verdict | null }> | null;
 
 export interface SessionHooks {
   speechStarted(sourceId: string): void;
@@ -78,11 +68,13 @@ export class ListeningSession {
   #queue: Promise<void> = Promise.resolve();
   #wasSpeaking = false;
   #lastWake: WakeDetection | null = null;
-  #bargeInSamples = 0;
+  readonly #bargeIn: BargeInWatch | null;
   #stream: SttStream | null = null;
   #closed = false;
-  /** The early transcript of the open utterance as it ended at `end`. */
-  #early: { end: number; controller: AbortController; transcript: EarlyTranscript } | null = null;
+  #early: EarlyGuess | null = null;
+  readonly #voiced = new VoicedEnd();
+  /** Where the VAD's current stretch began hearing speech (null before any). */
+  #speakingSince: number | null = null;
   /** When recent frames arrived: [session clock after the frame, performance.now()], oldest first. */
   readonly #arrivals: Array<[number, number]> = [];
 
@@ -95,6 +87,7 @@ export class ListeningSession {
   ) {
     this.#ring = new RingBuffer(Math.ceil((voice().max_utterance_s + 5) * RATE));
     this.#endpointer = new Endpointer(voice);
+    this.#bargeIn = parts.bargeInVad ? new BargeInWatch(parts.bargeInVad) : null;
   }
 
   /** Samples since the stream began (the session's clock). */
@@ -135,7 +128,7 @@ export class ListeningSession {
   /** The session's own detectors (forks of the engine's models) go with it. */
   #dispose(): void {
     this.parts.vad.dispose();
-    this.parts.bargeInVad?.dispose();
+    this.#bargeIn?.dispose();
     this.parts.wake?.dispose();
   }
 
@@ -145,10 +138,14 @@ export class ListeningSession {
     this.#arrivals.push([this.#ring.end, performance.now()]);
     if (this.#arrivals.length > 4096) this.#arrivals.splice(0, 1024);
     const { vad, wake } = this.parts;
+    this.#voiced.push(samples, this.#ring.end);
     const finished = vad.accept(samples);
-    if (vad.speaking && !this.#wasSpeaking) this.hooks.speechStarted(this.sourceId);
+    if (vad.speaking && !this.#wasSpeaking) {
+      this.#speakingSince = this.#ring.end - samples.length;
+      this.hooks.speechStarted(this.sourceId);
+    }
     this.#wasSpeaking = vad.speaking;
-    this.#watchBargeIn(samples);
+    if (this.#bargeIn?.accept(samples, this.hooks.speaking())) this.hooks.bargeIn(this.sourceId);
     await this.#follow(samples);
     if (wake) {
       const hit = await wake.accept(samples);
@@ -158,6 +155,7 @@ export class ListeningSession {
       }
     }
     for (const s of finished) await this.#finish(this.#endpointer.addSpeech({ start: s.start, end: s.start + s.samples.length }));
+    this.#judge();
     const ended = this.#endpointer.tick(this.#ring.end, vad.speaking, rms(samples));
     if (ended) await this.#finish(ended);
     else await this.#speculate(vad.speaking);
@@ -165,42 +163,76 @@ export class ListeningSession {
 
   /**
    * After `speculative_ms` of silence, transcribe the utterance so far; if speech resumes, the
-   * result is thrown away. Its verdict (complete words or an unfinished phrase) moves the
-   * endpoint. Live inputs do not wait for it; with `awaitTurns` (deterministic runs) it is
-   * awaited, as if decoding took no audio time.
+   * result is thrown away. Silence is the voice's own (VoicedEnd), so this starts while the VAD
+   * still hangs on to the stretch; once the VAD has closed it, its end counts. The verdict
+   * (complete words or an unfinished phrase) moves the endpoint. Live inputs do not wait for it;
+   * with `awaitTurns` (deterministic runs) it is awaited, as if decoding took no audio time.
    */
   async #speculate(speaking: boolean): Promise<void> {
-    const open = this.#endpointer.open;
-    if (this.#early && (speaking || open?.end !== this.#early.end)) {
+    const now = this.#listening(speaking);
+    if (this.#early && isStale(this.#early, now)) {
       this.#early.controller.abort(); // speech resumed: the early transcript is thrown away
       this.#early = null;
     }
-    const { speculative_ms, smart_endpoint } = this.voice();
+    const { speculative_ms, preroll_ms } = this.voice();
     const speculate = this.hooks.speculate;
-    if (!speculate || !open || speaking || this.#early || speculative_ms <= 0) return;
-    if (this.#ring.end - open.end < (speculative_ms * RATE) / 1000) return;
+    const span = speculate && !this.#early && speculative_ms > 0 ? speechSoFar(now, speculative_ms) : null;
+    if (!span) return;
     const controller = new AbortController();
-    const pending = speculate(this.#utteranceSamples(open), { start: open.start, wake: this.#wakeFor(open) !== null }, controller.signal);
+    const from = Math.max(0, span.start - Math.round((preroll_ms * RATE) / 1000));
+    // On the voice, all audio so far: Whisper misheard a last word cut off near its last voiced sample.
+    const to = speaking ? this.#ring.end : span.end;
+    const pending = speculate!(this.#ring.slice(from, to), { start: span.start, wake: this.#wakeFor(span) !== null }, controller.signal);
     if (!pending) return; // not worth transcribing early (no wake word for it): asked again when the utterance grows
-    const early: EarlyTranscript = {
-      result: pending.then((heard) => {
-        early.doneAt = performance.now();
-        if (smart_endpoint && heard.verdict && !controller.signal.aborted) {
-          this.#endpointer.judge(open.end, heard.verdict);
-          // Complete words end the turn now, not at the next frame (live inputs are not awaited).
-          if (heard.verdict === 'complete' && !this.options.awaitTurns) void this.#enqueue(() => this.#tickNow()).catch(() => undefined);
-        }
-        return heard;
-      }),
-    };
-    early.result.catch(() => undefined); // a discarded guess fails with AbortError; a used one is awaited by the voice loop
-    this.#early = { end: open.end, controller, transcript: early };
-    if (this.options.awaitTurns) await early.result.catch(() => undefined);
+    const result = pending.then((heard) => {
+      early.transcript.doneAt = performance.now();
+      early.verdict = heard.verdict;
+      // Live inputs are not awaited: the verdict acts now, not at the next frame.
+      if (!this.options.awaitTurns) void this.#enqueue(() => this.#settle(early)).catch(() => undefined);
+      return heard;
+    });
+    result.catch(() => undefined); // a discarded guess fails with AbortError; a used one is awaited by the voice loop
+    const early: EarlyGuess = { ...span, from, heardTo: this.#ring.end, byVoice: speaking, verdict: null, controller, transcript: { result } };
+    this.#early = early;
+    if (this.options.awaitTurns) {
+      await result.catch(() => undefined);
+      await this.#settle(early);
+    }
   }
 
-  async #tickNow(): Promise<void> {
-    if (this.#closed) return;
+  #listening(speaking: boolean): Listening {
+    const endpointer = this.#endpointer;
+    return {
+      now: this.#ring.end,
+      speaking,
+      open: endpointer.open,
+      speakingSince: this.#speakingSince,
+      voicedEnd: this.#voiced.end,
+      silenceLimit: (open) => endpointer.silenceLimit(open),
+      onVoice: this.voice().speculate_on_voice,
+    };
+  }
+
+  /** The early transcript is done: its verdict moves the endpoint now, if it may already (#judge). */
+  async #settle(early: EarlyGuess): Promise<void> {
+    if (this.#closed || this.#early !== early) return;
+    this.#judge();
     await this.#finish(this.#endpointer.tick(this.#ring.end, this.parts.vad.speaking, 0));
+  }
+
+  /**
+   * Once the VAD has closed the stretch an early transcript heard, its verdict counts; complete
+   * words end the utterance after COMPLETE_SILENCE. Not sooner: the pause at a comma ("dime la
+   * hora, por favor") is long enough to start a transcript, and the VAD closes a stretch there,
+   * but the rest of the sentence follows within ~300 ms. The quiet counts from the voice's end, or
+   * the VAD's where room noise keeps the voice's own measure from seeing silence.
+   */
+  #judge(): void {
+    const early = this.#early;
+    const open = this.#endpointer.open;
+    if (!early?.verdict || !open || this.parts.vad.speaking || !covers(early, open, this.#voiced.end) || !this.voice().smart_endpoint) return;
+    if (early.verdict === 'complete' && this.#ring.end - Math.min(this.#voiced.end, open.end) < COMPLETE_SILENCE) return;
+    this.#endpointer.judge(open.end, early.verdict);
   }
 
   /** The wake word belongs to an utterance if it fired during it or during its pre-roll. */
@@ -234,30 +266,16 @@ export class ListeningSession {
     if (text) this.hooks.partial?.(this.sourceId, text);
   }
 
-  #watchBargeIn(samples: Float32Array): void {
-    const vad = this.parts.bargeInVad;
-    if (!vad || !this.hooks.speaking()) {
-      this.#bargeInSamples = 0;
-      return;
-    }
-    vad.accept(samples);
-    this.#bargeInSamples = vad.speaking ? this.#bargeInSamples + samples.length : 0;
-    if (this.#bargeInSamples >= (BARGE_IN_MS * RATE) / 1000) {
-      this.#bargeInSamples = 0;
-      vad.reset();
-      this.hooks.bargeIn(this.sourceId);
-    }
-  }
-
   async #finish(span: { start: number; end: number } | null): Promise<void> {
     if (!span) return;
     const wake = this.#wakeFor(span);
     if (wake) this.#lastWake = null;
     const stream = this.#stream;
     this.#stream = null;
-    const early = this.#early?.end === span.end ? this.#early.transcript : undefined;
+    const early = this.#early && covers(this.#early, span, this.#voiced.end) ? this.#early.transcript : undefined;
     if (!early) this.#early?.controller.abort();
     this.#early = null;
+    this.#voiced.restart();
     const endpointAt = performance.now();
     const samples = this.#utteranceSamples(span);
     const utterance: Utterance = {
