@@ -48,11 +48,18 @@ describeWithModels('Piper voice on onnxruntime-node, Kiwi\'s Piper engine (real 
     expect(rms(audio.samples)).toBeGreaterThan(0.02);
     expect(seconds(audio) / text.length).toBeGreaterThan(0.04);
     expect(seconds(audio) / text.length).toBeLessThan(0.12);
-    const heard = await hear(audio);
-    console.log(`piper (onnxruntime) said "${text}"; whisper heard "${heard}"`);
-    const got = new Set(words(heard));
-    for (const w of ['timer', 'minutes', 'kitchen', 'lights']) expect(got).toContain(w);
-    expect(got.has('ten') || got.has('10')).toBe(true);
+    // Piper draws fresh noise for every rendering, and Whisper tiny.en once heard one of them as
+    // "Police at a time are for 10 minutes…" (1 run in 8): the words must come through whole in
+    // one of up to three renderings. A voice that says the wrong words fails all three.
+    const wanted = ['timer', 'minutes', 'kitchen', 'lights'];
+    const missing = (heard: string) => {
+      const got = new Set(words(heard));
+      return [...wanted.filter((w) => !got.has(w)), ...(got.has('ten') || got.has('10') ? [] : ['ten'])];
+    };
+    const heard = [await hear(audio)];
+    while (missing(heard.at(-1)!).length > 0 && heard.length < 3) heard.push(await hear(await tts.synthesize(text, en)));
+    console.log(`piper (onnxruntime) said "${text}"; whisper heard ${heard.map((h) => `"${h}"`).join(', then ')}`);
+    expect(missing(heard.at(-1)!)).toEqual([]);
   });
 
   it('speaks several sentences with a breath between them, and follows speed', async () => {
