@@ -23,9 +23,11 @@ const ANSWER = 'Penguins live almost only in the southern half of the world, far
 /** The stand-in writes a word every 75 ms; the first clause ("…of the world,") ends after this many words. */
 const FIRST_CLAUSE_WORDS = ANSWER.split(',')[0]!.trim().split(/\s+/).length;
 const WORD_MS = 75;
+/** How long the server idles after start before its idle RSS is read. */
+const IDLE_MS = 60_000;
 
 const MODES = {
-  fast: { stt_full_window: false },
+  fast: { stt_full_window: false, voice: { speculate_on_voice: true } },
   old: { stt_full_window: true, voice: { speculative_ms: 0, smart_endpoint: false } },
 } as const;
 
@@ -132,6 +134,10 @@ async function runMode(mode: keyof typeof MODES, modelsDir: string, llm: LlmStan
   const client = await Client.start(mode, modelsDir, llm.baseUrl);
   try {
     await sleep(3000); // models loaded, warm-ups done
+    const rssStarted = client.rssMb();
+    // Idle: a minute with nothing to do. Right after start RSS still holds start-up garbage (the
+    // workers' start, warm-up buffers) that V8 and malloc give back in steps over ~35 s.
+    await sleep(IDLE_MS - 3000);
     const rssIdle = client.rssMb();
     const voices = ['en-us', 'en-gb'];
     const clips = voices.flatMap((voice) => BUILTIN.map((text) => clip(`Kiwi, ${text}.`, voice)));
@@ -167,6 +173,9 @@ async function runMode(mode: keyof typeof MODES, modelsDir: string, llm: LlmStan
     // (at 4x Kiwi rightly closed the socket and every later turn waited out its 120 s).
     for (let i = 0; i < memoryTurns; i += 1) await client.turn(clips[i % clips.length]!, 1.4);
     const rssAfter = client.rssMb();
+    // And whether the memory those turns used goes back: another idle minute.
+    if (memoryTurns > 0) await sleep(IDLE_MS);
+    const rssIdleAfter = client.rssMb();
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
     const median = (key: string) => percentile(sorted(waterfalls.map((w) => w[key]).filter((v): v is number => v !== undefined)), 50);
     return {
@@ -180,10 +189,12 @@ async function runMode(mode: keyof typeof MODES, modelsDir: string, llm: LlmStan
       llm_first_audio_ms_p50: percentile(sorted(llmFirst), 50),
       llm_first_clause_ms: FIRST_CLAUSE_WORDS * WORD_MS,
       llm_first_audio_after_first_clause_ms_p50: percentile(sorted(llmAfterClause), 50),
+      rss_mb_3s_after_start: rssStarted,
       rss_mb_idle: rssIdle,
       rss_mb_after_warm_up: rssWarm,
       memory_turns: memoryTurns,
       rss_mb_after_memory_turns: rssAfter,
+      rss_mb_idle_after_memory_turns: rssIdleAfter,
       rss_growth_percent: Math.round(((rssAfter - rssWarm) / rssWarm) * 1000) / 10,
     };
   } finally {
@@ -213,7 +224,7 @@ export async function runTurnsBench() {
         llm_first_audio_p50: ratio(fast.llm_first_audio_ms_p50, old.llm_first_audio_ms_p50),
       },
       targets: { builtin_first_audio_ms_p50: 450, builtin_first_audio_ms_p90: 700, transcript_ms_p50: 200, llm_first_audio_after_first_clause_ms: 250, rss_mb_idle: 500, rss_growth_percent: 3 },
-      note: 'kiwi serve (fixture models: Silero VAD, Whisper tiny.en, Piper joe-medium, Resemblyzer) fed over WebSocket /api/audio at real-time pace; every latency from the frame with the last voiced sample to the first reply audio on the socket; old_way = 30 s Whisper padding, no early transcript, fixed (adaptive) silence only',
+      note: 'kiwi serve (fixture models: Silero VAD, Whisper tiny.en, Piper joe-medium, Resemblyzer) fed over WebSocket /api/audio at real-time pace; every latency from the frame with the last voiced sample to the first reply audio on the socket; fast = stt_full_window false and voice.speculate_on_voice true (both opt-in); old_way = 30 s Whisper padding, no early transcript, fixed (adaptive) silence only; rss_mb_idle after a minute with nothing to do, rss_mb_idle_after_memory_turns another minute after the 100 turns',
     };
   } finally {
     await llm.close();
