@@ -174,15 +174,16 @@ export class ListeningSession {
       this.#early.controller.abort(); // speech resumed: the early transcript is thrown away
       this.#early = null;
     }
-    const { speculative_ms, preroll_ms } = this.voice();
+    const { speculative_ms } = this.voice();
     const speculate = this.hooks.speculate;
-    const span = speculate && !this.#early && speculative_ms > 0 ? speechSoFar(now, speculative_ms) : null;
+    if (!speculate || this.#early || speculative_ms <= 0) return;
+    const span = speechSoFar(now, speculative_ms);
     if (!span) return;
     const controller = new AbortController();
-    const from = Math.max(0, span.start - Math.round((preroll_ms * RATE) / 1000));
+    const from = this.#prerollFrom(span.start);
     // On the voice, all audio so far: Whisper misheard a last word cut off near its last voiced sample.
     const to = speaking ? this.#ring.end : span.end;
-    const pending = speculate!(this.#ring.slice(from, to), { start: span.start, wake: this.#wakeFor(span) !== null }, controller.signal);
+    const pending = speculate(this.#ring.slice(from, to), { start: span.start, wake: this.#wakeFor(span) !== null }, controller.signal);
     if (!pending) return; // not worth transcribing early (no wake word for it): asked again when the utterance grows
     const result = pending.then((heard) => {
       early.transcript.doneAt = performance.now();
@@ -237,7 +238,7 @@ export class ListeningSession {
 
   /** The wake word belongs to an utterance if it fired during it or during its pre-roll. */
   #wakeFor(span: { start: number; end: number }): WakeDetection | null {
-    const from = Math.max(0, span.start - Math.round((this.voice().preroll_ms * RATE) / 1000));
+    const from = this.#prerollFrom(span.start);
     const wake = this.#lastWake;
     return wake && wake.at >= from - RATE && wake.at <= span.end + RATE / 2 ? wake : null;
   }
@@ -248,8 +249,12 @@ export class ListeningSession {
   }
 
   #utteranceSamples(span: { start: number; end: number }): Float32Array {
-    const preroll = Math.round((this.voice().preroll_ms * RATE) / 1000);
-    return this.#ring.slice(Math.max(0, span.start - preroll), span.end);
+    return this.#ring.slice(this.#prerollFrom(span.start), span.end);
+  }
+
+  /** Where an utterance starting at `start` is cut, its pre-roll included. */
+  #prerollFrom(start: number): number {
+    return Math.max(0, start - Math.round((this.voice().preroll_ms * RATE) / 1000));
   }
 
   /** Feed the streaming recognizer from the start of speech (with pre-roll) to the utterance end. */
