@@ -28,6 +28,8 @@ type Rule = (u: RawUtterance) => boolean;
 const lineOf = (reported: string) => reported.split(':')[0]!.replace(/^kiwi\|?/, '').replace(/_/g, ' ') || 'kiwi';
 const spotted = (u: RawUtterance, spotter: string, lines?: readonly string[]) => u.hits.some((h) => h.spotter === spotter && (!lines || lines.includes(lineOf(h.line))));
 const text = (u: RawUtterance) => u.transcript ?? '';
+/** The transcript the voice loop confirms with: once the spotter fired it may open with the wake word. */
+const opened = (u: RawUtterance) => u.opened ?? u.transcript ?? '';
 /** The spotter lines Kiwi runs with the transcript confirming (kws-spellings.ts), and with the spotter alone. */
 const TWO_STAGE_LINES = ['kiwi', ...(SOUND_ALIKES.kiwi ?? []).map((a) => a.spelling)];
 const ALL_LOOSE = SPOTTERS.loose!.map((l) => l.spelling ?? 'kiwi');
@@ -41,15 +43,17 @@ const RULES: Array<{ name: string; rule: Rule; positives_only?: boolean }> = [
   { name: `spotter alone: all ${ALL_LOOSE.length} lines`, rule: (u) => spotted(u, 'loose') },
   { name: 'transcript alone (wake_word_engine text)', rule: (u) => matchWakeWord(text(u), 'kiwi', 'en').matched, positives_only: true },
   { name: 'two-stage, text engine judges the transcript (as measured before)', rule: (u) => spotted(u, 'loose', TWO_STAGE_LINES) && matchWakeWord(text(u), 'kiwi', 'en').matched },
-  { name: `two-stage: ${TWO_STAGE_LINES.join(' + ')}, transcript confirms (Kiwi's default)`, rule: (u) => spotted(u, 'loose', TWO_STAGE_LINES) && confirmWakeWord(text(u), 'kiwi', 'en').matched },
+  { name: `two-stage: ${TWO_STAGE_LINES.join(' + ')}, transcript confirms (before the transcript could open with the wake word)`, rule: (u) => spotted(u, 'loose', TWO_STAGE_LINES) && confirmWakeWord(text(u), 'kiwi', 'en').matched },
+  { name: `two-stage: ${TWO_STAGE_LINES.join(' + ')}, the transcript may open with "Kiwi" and confirms (Kiwi's default)`, rule: (u) => spotted(u, 'loose', TWO_STAGE_LINES) && confirmWakeWord(opened(u), 'kiwi', 'en').matched },
   { name: `two-stage: all ${ALL_LOOSE.length} lines, transcript confirms`, rule: (u) => spotted(u, 'loose') && confirmWakeWord(text(u), 'kiwi', 'en').matched },
   { name: 'two-stage (default lines), without confirm_spellings ("Can we" not taken for "kiwi")', rule: (u) => spotted(u, 'loose', TWO_STAGE_LINES) && withoutConfirmSpellings(text(u)) },
   // The same lines inside the 11-line spotter behave a little differently from Kiwi's own 4-line spotter: checked on the commands.
   { name: "spotter alone: Kiwi's own 4-line two-stage spotter (commands only)", rule: (u) => spotted(u, 'kiwi'), positives_only: true },
-  { name: "two-stage exactly as Kiwi runs it: own 4-line spotter, transcript confirms (commands only)", rule: (u) => spotted(u, 'kiwi') && confirmWakeWord(text(u), 'kiwi', 'en').matched, positives_only: true },
+  { name: 'two-stage as Kiwi ran it before: own 4-line spotter, transcript confirms (commands only)', rule: (u) => spotted(u, 'kiwi') && confirmWakeWord(text(u), 'kiwi', 'en').matched, positives_only: true },
+  { name: 'two-stage exactly as Kiwi runs it: own 4-line spotter, the transcript may open with "Kiwi" and confirms (commands only)', rule: (u) => spotted(u, 'kiwi') && confirmWakeWord(opened(u), 'kiwi', 'en').matched, positives_only: true },
   {
     name: 'kiwi #0.05 :3 alone OR two-stage (default lines)',
-    rule: (u) => spotted(u, 'strict #0.05 :3') || (spotted(u, 'loose', TWO_STAGE_LINES) && confirmWakeWord(text(u), 'kiwi', 'en').matched),
+    rule: (u) => spotted(u, 'strict #0.05 :3') || (spotted(u, 'loose', TWO_STAGE_LINES) && confirmWakeWord(opened(u), 'kiwi', 'en').matched),
   },
 ];
 

@@ -10,6 +10,7 @@ import { STT_ENGINES } from '../main/engine/stages/stt/index.ts';
 import { TTS_ENGINES } from '../main/engine/stages/tts/index.ts';
 import { VAD_ENGINES } from '../main/engine/stages/vad/index.ts';
 import { keywordsFile, keywordTokens, type KeywordLine } from '../main/engine/stages/wake/kws-tokens.ts';
+import { wakeOpening } from '../main/engine/stages/wake/confirm.ts';
 import { wakeKeywordLines } from '../main/engine/stages/wake/kws-spellings.ts';
 import { REFRACTORY_SAMPLES } from '../main/engine/stages/wake/refractory.ts';
 import { keywordWriter, loadSpotter, type KeywordSpotter, type KwsFiles } from '../main/engine/stages/wake/sherpa-kws.ts';
@@ -37,6 +38,8 @@ export interface RawUtterance {
   end: number;
   hits: RawHit[];
   transcript: string | null;
+  /** The transcript as the voice loop makes it once the spotter fired: it may open with "Kiwi" (wakeOpening). */
+  opened?: string | null;
 }
 
 const line = (spelling: string | undefined, boost = 4, threshold = 0.02): KeywordLine => ({ keyword: spelling ? `kiwi|${spelling}` : 'kiwi', spelling, boost, threshold });
@@ -155,8 +158,10 @@ async function listen(k: Kit, samples: Float32Array, meta: Pick<RawUtterance, 's
       // The voice loop's window for a wake word that belongs to an utterance (listening-session #wakeFor).
       const hits = bank.hits.filter((h) => h.at >= u.start - preroll - RATE && h.at <= u.end + RATE / 2);
       const known = CACHED.get(`${meta.stream}:${u.start}:${u.end}`);
-      const transcript = known ?? (hits.length || transcribeAll ? (await k.whisper.transcribe({ samples: u.samples, sampleRate: RATE }, { language: 'en' })).text : null);
-      out.push({ ...meta, start: u.start, end: u.end, hits, transcript });
+      const audio = { samples: u.samples, sampleRate: RATE };
+      const transcript = known ?? (hits.length || transcribeAll ? (await k.whisper.transcribe(audio, { language: 'en' })).text : null);
+      const opened = hits.length ? (await k.whisper.transcribe(audio, { language: 'en', opening: wakeOpening('kiwi') })).text : null;
+      out.push({ ...meta, start: u.start, end: u.end, hits, transcript, opened });
     },
   }, { awaitTurns: true });
   const step = RATE / 10;

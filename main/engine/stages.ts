@@ -72,11 +72,28 @@ export interface SttStream {
   finish(): Promise<string>;
 }
 
+export interface TranscribeOptions {
+  language: string;
+  signal?: AbortSignal;
+  /** The word the speech likely opens with (the wake word the spotter heard); recognisers that cannot weigh it ignore it. */
+  opening?: ExpectedOpening;
+}
+
+/**
+ * A word the speech likely opens with: the transcript opens with it, as written here, when the
+ * recogniser finds it at least this likely (natural log of the word's probability as the opening)
+ * even though its own best guess spelled it otherwise.
+ */
+export interface ExpectedOpening {
+  text: string;
+  minLogprob: number;
+}
+
 export interface Stt extends Disposable {
   readonly name: string;
   /** The model id it runs (for status, logs and benchmarks). */
   readonly model: string;
-  transcribe(audio: Pcm, options: { language: string; signal?: AbortSignal }): Promise<Transcript>;
+  transcribe(audio: Pcm, options: TranscribeOptions): Promise<Transcript>;
   /** Only streaming recognizers (zipformer) have it. */
   createStream?(options: { language: string }): SttStream;
 }

@@ -3,7 +3,8 @@ import type { Clock } from '../../platform/clock.ts';
 import { describeError } from '../../platform/errors.ts';
 import type { AudioHub } from '../audio/audio-hub.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { Stt, Vad, WakeDetection, WakeWord } from '../stages.ts';
+import type { Stt, TranscribeOptions, Vad, WakeDetection, WakeWord } from '../stages.ts';
+import { wakeOpening } from '../stages/wake/confirm.ts';
 import type { TurnRun } from '../turns/turn-run.ts';
 import type { Verdict } from './endpointer.ts';
 import { ListeningSession, type Speculate, type Utterance } from './listening-session.ts';
@@ -219,7 +220,7 @@ export class VoiceLoop {
     const config = host.config();
     const acoustic = config.wake_word_engine !== 'text' && host.makeWake !== undefined;
     if (acoustic && !utterance.wake && !this.#awake(state, utterance.start) && !host.handsFree?.active) return null; // not for Kiwi: not worth the CPU
-    return host.stt.transcribe({ samples, sampleRate: RATE }, { language: config.language, signal }).then((heard) => ({
+    return host.stt.transcribe({ samples, sampleRate: RATE }, { ...this.#sttOptions(config, utterance.wake), signal }).then((heard) => ({
       ...heard,
       verdict: this.#judge(heard.text, heard.language),
     }));
@@ -335,10 +336,16 @@ export class VoiceLoop {
 
   /** The utterance's text: from the streaming recognizer, the early transcript of these same samples, or transcribed now. */
   async #transcript(utterance: Utterance, audio: { samples: Float32Array; sampleRate: number }): Promise<{ text: string; language: string }> {
-    const { language } = this.host.config();
-    if (utterance.streamedText !== undefined) return { text: utterance.streamedText, language };
-    if (utterance.early) return utterance.early.result.catch(() => this.host.stt.transcribe(audio, { language }));
-    return this.host.stt.transcribe(audio, { language });
+    const config = this.host.config();
+    if (utterance.streamedText !== undefined) return { text: utterance.streamedText, language: config.language };
+    const options = this.#sttOptions(config, Boolean(utterance.wake));
+    if (utterance.early) return utterance.early.result.catch(() => this.host.stt.transcribe(audio, options));
+    return this.host.stt.transcribe(audio, options);
+  }
+
+  /** When the spotter heard the wake word, the transcript may open with it (two-stage wake: wakeOpening). */
+  #sttOptions(config: Config, spotted: boolean): TranscribeOptions {
+    return { language: config.language, ...(spotted && this.#twoStage(config) ? { opening: wakeOpening(config.wake_word) } : {}) };
   }
 
   /** Speech starting at `start` (session samples) falls in the follow-up window. */

@@ -10,6 +10,7 @@ import { loadCatalog } from './catalog.ts';
 import { requireVerifiedModel } from './require.ts';
 import { resolveModel } from './resolve.ts';
 import { settledBeforeNextTurn } from '../../testing/settled.ts';
+import { wakeOpening } from '../stages/wake/confirm.ts';
 import { describeWithModels } from './testing/model-env.ts';
 import { loadSherpa } from './testing/sherpa.ts';
 import { concat, resample, silence, speak, speechToolsMissing } from './testing/speech.ts';
@@ -168,6 +169,20 @@ describeWithModels('speech-to-text: the onnx-whisper stage on real Whisper tiny.
       expect(errors.real).toBeLessThanOrEqual(errors.padded + 1); // one word of slack, no more
     } finally {
       await Promise.all([real.release(), padded.release()]);
+    }
+  });
+
+  // The two-stage wake asks for the wake word as the opening (wakeOpening): greedy decoding spells
+  // an unknown name by its sounds, yet the model finds "Kiwi" likely there (log p ≈ -2); a
+  // sentence that only starts like it stays as said (log p below -9).
+  it('opens with the wake word when it finds it likely, and leaves other openings as said', { timeout: 180_000 }, async () => {
+    const opening = wakeOpening('kiwi');
+    const gbclan = concat(silence(0.6), speak('Kiwi, stop.', 'en-gb-x-gbclan'), silence(0.6));
+    expect((await stt.transcribe(pcm(gbclan), { language: 'en' })).text).not.toMatch(/kiwi/i);
+    expect((await stt.transcribe(pcm(gbclan), { language: 'en', opening })).text).toMatch(/^Kiwi\b.*\bstop\b/i);
+    for (const said of ['Key West is lovely in the winter.', 'Kevin, what time is it?']) {
+      const audio = concat(silence(0.6), speak(said, 'en-us'), silence(0.6));
+      expect(wer(said, (await stt.transcribe(pcm(audio), { language: 'en', opening })).text), said).toBeLessThanOrEqual(0.2);
     }
   });
 

@@ -1,4 +1,4 @@
-import type { Pcm, Stt, SttStream, Transcript } from '../../stages.ts';
+import type { Pcm, Stt, SttStream, TranscribeOptions, Transcript } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
 import { cleanTranscript, MIN_SPEECH_S, speechSeconds } from './hallucination-filter.ts';
 import { listsFor, type PhantomLists, sharedPhantomLists } from './phantom-phrases.ts';
@@ -36,7 +36,7 @@ export class FilteredStt implements Stt {
     return this.inner.model;
   }
 
-  async transcribe(audio: Pcm, options: { language: string; signal?: AbortSignal }): Promise<Transcript> {
+  async transcribe(audio: Pcm, options: TranscribeOptions): Promise<Transcript> {
     options.signal?.throwIfAborted();
     if (speechSeconds(audio) < (this.options.minSpeechS ?? MIN_SPEECH_S)) return { text: '', language: options.language };
     const heard = await this.inner.transcribe(audio, options);

@@ -1,7 +1,7 @@
 import { KiwiError } from '../../../platform/errors.ts';
 import { ModelWorker } from '../../../platform/model-worker.ts';
 import { resampleTo } from '../../audio/wav.ts';
-import type { Pcm, Stt, Transcript } from '../../stages.ts';
+import type { Pcm, Stt, TranscribeOptions, Transcript } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
 import { SerialQueue } from '../../../platform/serial-queue.ts';
 import { configuredThreads } from './sherpa-config.ts';
@@ -37,14 +37,14 @@ export class OnnxWhisper implements Stt {
     return new OnnxWhisper(model.id, worker, ready.languages);
   }
 
-  transcribe(audio: Pcm, { language, signal }: { language: string; signal?: AbortSignal }): Promise<Transcript> {
+  transcribe(audio: Pcm, { language, signal, opening }: TranscribeOptions): Promise<Transcript> {
     return this.#serial.run(() => {
       signal?.throwIfAborted();
       // A copy the worker can own: the caller's buffer stays untouched.
       const samples = Float32Array.from(resampleTo(audio, RATE).samples);
       const abort = new SharedArrayBuffer(4);
       return this.worker.run(
-        { samples, language, abort },
+        { samples, language, abort, ...(opening ? { opening } : {}) },
         { transfer: [samples.buffer], signal, onAbort: () => Atomics.store(new Int32Array(abort), 0, 1) },
       );
     });

@@ -2,7 +2,7 @@ import type { Config } from '../../../contract/config.ts';
 import { describeError, KiwiError } from '../../../platform/errors.ts';
 import { resampleTo } from '../../audio/wav.ts';
 import { sherpa } from '../../sherpa/sherpa-module.ts';
-import type { Pcm, Stt, Transcript } from '../../stages.ts';
+import type { Pcm, Stt, TranscribeOptions, Transcript } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
 import { assertModelFiles, type ModelEntry, offlineFamily, type OfflineFamily, offlineRecognizerConfig, takesLanguage } from './sherpa-config.ts';
 import { SerialQueue } from '../../../platform/serial-queue.ts';
@@ -66,7 +66,7 @@ export class SherpaOfflineStt implements Stt {
     return new SherpaOfflineStt(entry, recognizer, family, options.device, options.language);
   }
 
-  transcribe(audio: Pcm, options: { language: string; signal?: AbortSignal }): Promise<Transcript> {
+  transcribe(audio: Pcm, options: TranscribeOptions): Promise<Transcript> {
     return this.#serial.run(async () => {
       if (this.#disposed) throw new KiwiError('stt_disposed', 'The speech recognizer was closed', 503);
       options.signal?.throwIfAborted();

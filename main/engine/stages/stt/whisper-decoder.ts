@@ -4,9 +4,10 @@ import ort from 'onnxruntime-node';
 import type { Config } from '../../../contract/config.ts';
 import { describeError, KiwiError } from '../../../platform/errors.ts';
 import { chunkRanges } from './whisper-chunks.ts';
-import { argmaxAmong, endsInLoop, isNoSpeech, pickToken, plainWords, probabilityOf, restartsAt, tokenBudget, type TokenRules } from './whisper-greedy.ts';
+import { argmaxAmong, endsInLoop, isNoSpeech, logprobOf, pickToken, plainWords, probabilityOf, restartsAt, tokenBudget, type TokenRules } from './whisper-greedy.ts';
 import { WhisperVocabulary } from './whisper-vocabulary.ts';
 import { SAMPLE_RATE } from '../../../contract/audio.ts';
+import type { ExpectedOpening } from '../../stages.ts';
 
 export const RATE = SAMPLE_RATE;
 const WINDOW = 30 * RATE; // Whisper's window
@@ -91,16 +92,17 @@ export class WhisperDecoder {
 
   /**
    * 16 kHz samples of any length → text, in windows of at most 30 s. `aborted` is asked before
-   * every encoder and decoder step.
+   * every encoder and decoder step. With `opening`, the first window's text opens with that word
+   * when the model finds it likely enough (see #opening).
    */
-  async transcribe(samples: Float32Array, asked: string, aborted: () => boolean): Promise<{ text: string; language: string }> {
+  async transcribe(samples: Float32Array, asked: string, aborted: () => boolean, opening?: ExpectedOpening): Promise<{ text: string; language: string }> {
     // English-only models transcribe English whatever was asked; multilingual ones use the asked
     // language when they know it, else detect it on the first window.
     let language: string | undefined = 'en';
     if (this.vocabulary.multilingual) language = this.vocabulary.languages.has(asked) ? asked : undefined;
     const texts: string[] = [];
     for (const [from, to] of chunkRanges(samples, { rate: RATE })) {
-      const heard = await this.#window(samples.subarray(from, to), language, aborted);
+      const heard = await this.#window(samples.subarray(from, to), language, aborted, texts.length ? undefined : opening);
       language ??= heard.language; // detected on the first window, kept for the rest
       if (heard.text) texts.push(heard.text);
     }
@@ -108,7 +110,7 @@ export class WhisperDecoder {
   }
 
   /** One window of at most 30 s: encode, then greedy decoding until <|endoftext|>. */
-  async #window(samples: Float32Array, language: string | undefined, aborted: () => boolean): Promise<{ text: string; language: string | undefined }> {
+  async #window(samples: Float32Array, language: string | undefined, aborted: () => boolean, opening?: ExpectedOpening): Promise<{ text: string; language: string | undefined }> {
     const check = () => {
       if (aborted()) throw new DecodeAborted();
     };
@@ -135,15 +137,24 @@ export class WhisperDecoder {
       language = [...this.vocabulary.languages].find(([, token]) => token === id)?.[0];
     }
 
-    const tokens = this.vocabulary.prompt(language === undefined ? undefined : this.vocabulary.languages.get(language));
-    const text: number[] = [];
-    let logprobSum = 0;
-    const budget = tokenBudget(samples.length / RATE);
-    const short = length < WINDOW; // without padding it may say its words again
-    for (let step = 0; step < budget; step += 1) {
+    const prompt = this.vocabulary.prompt(language === undefined ? undefined : this.vocabulary.languages.get(language));
+    const limits = { budget: tokenBudget(samples.length / RATE), short: length < WINDOW, check };
+    let heard = await this.#greedy(prompt, { ids: [], logprob: 0 }, crossKv, limits);
+    if (opening) heard = await this.#opened(prompt, heard, opening, crossKv, limits);
+    const avgLogprob = heard.logprob / Math.max(1, heard.ids.length + 1);
+    if (isNoSpeech(noSpeechProb, avgLogprob)) return { text: '', language };
+    return { text: this.vocabulary.decode(heard.ids), language };
+  }
+
+  /** Greedy decoding after `prompt` and the text `from`, until <|endoftext|>, a loop or the budget. */
+  async #greedy(prompt: number[], from: Heard, crossKv: ort.OnnxValue, { budget, short, check }: GreedyLimits): Promise<Heard> {
+    const text = [...from.ids];
+    const tokens = [...prompt, ...text];
+    let logprob = from.logprob;
+    for (let step = text.length; step < budget; step += 1) {
       check();
       const next = pickToken(await this.#step(tokens, crossKv), this.rules, step === 0);
-      logprobSum += next.logprob;
+      logprob += next.logprob;
       if (next.id === this.rules.eot) break;
       tokens.push(next.id);
       text.push(next.id);
@@ -154,9 +165,35 @@ export class WhisperDecoder {
         break;
       }
     }
-    const avgLogprob = logprobSum / Math.max(1, text.length + 1);
-    if (isNoSpeech(noSpeechProb, avgLogprob)) return { text: '', language };
-    return { text: this.vocabulary.decode(text), language };
+    return { ids: text, logprob };
+  }
+
+  /** The greedy text, or the one that opens with `opening` when the model finds that likely enough. */
+  async #opened(prompt: number[], greedy: Heard, opening: ExpectedOpening, crossKv: ort.OnnxValue, limits: GreedyLimits): Promise<Heard> {
+    const said = this.vocabulary.decode(greedy.ids);
+    if (hasWord(said, opening.text)) return greedy;
+    const forced = await this.#opening(prompt, opening, crossKv, limits.check);
+    if (!forced) return greedy;
+    const opened = await this.#greedy(prompt, forced, crossKv, limits);
+    // Forced to open with the name, it sometimes ends there ("Keywee stop." → "Kiwi."): the words after it count more.
+    const nothingAfter = plainWords(this.vocabulary.decode(opened.ids)).length <= plainWords(opening.text).length;
+    return nothingAfter && plainWords(said).length > 1 ? greedy : opened;
+  }
+
+  /**
+   * The expected opening word, forced: its tokens and their log-probability when that is at least
+   * `minLogprob`, else null. Greedy decoding writes an unknown name the way it sounds to it
+   * ("Keyweets", "Keyway", "TV" for "Kiwi"), though the model, asked, finds the name itself likely.
+   */
+  async #opening(prompt: number[], opening: ExpectedOpening, crossKv: ort.OnnxValue, check: () => void): Promise<Heard | null> {
+    const ids = this.vocabulary.encode(` ${opening.text.trim()}`);
+    let logprob = 0;
+    for (const [i, id] of ids.entries()) {
+      check();
+      logprob += logprobOf(await this.#step([...prompt, ...ids.slice(0, i)], crossKv), id, this.rules, i === 0);
+      if (logprob < opening.minLogprob) return null;
+    }
+    return { ids, logprob };
   }
 
   async #step(tokens: number[], crossKv: ort.OnnxValue): Promise<Float32Array> {
@@ -171,6 +208,25 @@ export class WhisperDecoder {
   async release(): Promise<void> {
     await Promise.all([this.encoder.release(), this.decoder.release()]);
   }
+}
+
+interface Heard {
+  ids: number[];
+  /** The sum of the tokens' log-probabilities (and of <|endoftext|>'s once decoding ended). */
+  logprob: number;
+}
+
+interface GreedyLimits {
+  budget: number;
+  /** Encoded without padding: it may say its words again (restartsAt). */
+  short: boolean;
+  check: () => void;
+}
+
+/** Whether `text` has the words of `word` in a row, in any case. */
+function hasWord(text: string, word: string): boolean {
+  const spaced = (s: string) => ` ${plainWords(s).join(' ')} `;
+  return spaced(text).includes(spaced(word));
 }
 
 /** How many of `ids` it takes to write `count` words (the first token of the next word is left out). */

@@ -28,6 +28,12 @@ export function pickToken(logits: Float32Array, rules: TokenRules, first: boolea
   return { id: best, logprob: logits[best]! - logSumExp(logits) };
 }
 
+/** log p(id) over the tokens pickToken allows there (-Infinity for one it never writes); `logits` is edited in place. */
+export function logprobOf(logits: Float32Array, id: number, rules: TokenRules, first: boolean): number {
+  const best = pickToken(logits, rules, first);
+  return logits[id]! - logits[best.id]! + best.logprob;
+}
+
 /** Softmax probability of one id among `ids` (or all) — for the no-speech token and language detection. */
 export function probabilityOf(logits: Float32Array, id: number, among?: readonly number[]): number {
   if (among) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chunkRanges } from './whisper-chunks.ts';
-import { argmaxAmong, endsInLoop, isNoSpeech, pickToken, plainWords, probabilityOf, restartsAt, tokenBudget } from './whisper-greedy.ts';
+import { argmaxAmong, endsInLoop, isNoSpeech, logprobOf, pickToken, plainWords, probabilityOf, restartsAt, tokenBudget } from './whisper-greedy.ts';
 import { decodeByteLevel, WhisperVocabulary } from './whisper-vocabulary.ts';
 
 /** A vocabulary laid out like Whisper's: text tokens, then the specials, padded to `size`. */
@@ -41,6 +41,15 @@ describe('WhisperVocabulary', () => {
     expect(v.prompt(10)).toEqual([7, 10, 13, 17]);
   });
 
+  it('encodes text as tiktoken does: the pair whose joined token has the lowest id merges first', () => {
+    // Single bytes, then merges in rank order: 'wi' before 'iw', so " Kiwi" is Ġ K i w i → Ġ K i wi → ĠK i wi.
+    const v = new WhisperVocabulary(['Ġ', 'K', 'i', 'w', '.', 'wi', 'iw', 'ĠK', ...vocabulary(51864, ['en']).slice(6)]);
+    expect(v.encode(' Kiwi')).toEqual([7, 2, 5]);
+    expect(v.encode(' Kiwi.')).toEqual([7, 2, 5, 4]); // punctuation is its own piece, never merged into the word
+    expect(v.decode(v.encode(' Kiwi.'))).toBe('Kiwi.');
+    expect(() => v.encode('Kiwi!')).toThrow(/cannot write "!"/);
+  });
+
   it('refuses a vocabulary without the tokens decoding needs', () => {
     expect(() => new WhisperVocabulary(['a', 'b', '<|endoftext|>'])).toThrow(/startoftranscript/);
   });
@@ -62,6 +71,14 @@ describe('greedy decoding helpers', () => {
     expect(picked.id).toBe(5);
     expect(picked.logprob).toBeLessThan(0);
     expect(picked.logprob).toBeGreaterThan(-0.01);
+  });
+
+  it('weighs a token it would not pick among the same allowed tokens, and a forbidden one as impossible', () => {
+    const logits = Float32Array.from([0, 9, Math.log(3), 0, 0, 0, 50, 40]); // allowed: 0, 2, 3, 4 and the end (1 suppressed, 6+ special)
+    expect(logprobOf(logits.slice(), 0, rules, false)).toBeCloseTo(Math.log(1 / 7), 5);
+    expect(logprobOf(logits.slice(), 2, rules, false)).toBeCloseTo(Math.log(3 / 7), 5);
+    expect(logprobOf(logits.slice(), 2, rules, true)).toBe(-Infinity); // not allowed first
+    expect(logprobOf(logits.slice(), 1, rules, false)).toBe(-Infinity);
   });
 
   it('computes probabilities, argmax among a subset and the no-speech rule', () => {

@@ -1,3 +1,4 @@
+import type { ExpectedOpening } from '../../stages.ts';
 import type { WhisperLoadOptions } from './whisper-decoder.ts';
 
 /** What OnnxWhisper (main thread) and whisper-worker-thread.ts exchange through ModelWorker. */
@@ -15,6 +16,7 @@ export interface WhisperRequest {
   /** 16 kHz samples, transferred (not copied) to the worker. */
   samples: Float32Array;
   language: string;
+  opening?: ExpectedOpening;
   /** One Int32 the main thread sets to 1 to stop the job at its next decoder step. */
   abort: SharedArrayBuffer;
 }

@@ -70,6 +70,38 @@ export class WhisperVocabulary {
     return [sot, languageToken, transcribe, noTimestamps];
   }
 
+  /**
+   * Text → token ids, as Whisper's own tokenizer (tiktoken) writes them: GPT-2's pre-split, then
+   * byte-level BPE where the pair to merge next is the one whose joined token has the lowest id
+   * (tiktoken's ranks are the token ids, so the vocabulary alone is the merge table).
+   */
+  encode(text: string): number[] {
+    this.#ids ??= new Map(this.tokens.slice(0, this.specials.eot).map((token, id) => [token, id]));
+    const ids = this.#ids;
+    const out: number[] = [];
+    for (const piece of text.match(PRE_SPLIT) ?? []) {
+      const parts = Array.from(new TextEncoder().encode(piece), (b) => BYTE_TO_CHAR[b]!);
+      for (;;) {
+        let best = -1;
+        let bestRank = Infinity;
+        for (let i = 0; i + 1 < parts.length; i += 1) {
+          const rank = ids.get(parts[i]! + parts[i + 1]!);
+          if (rank !== undefined && rank < bestRank) [best, bestRank] = [i, rank];
+        }
+        if (best < 0) break;
+        parts.splice(best, 2, parts[best]! + parts[best + 1]!);
+      }
+      for (const part of parts) {
+        const id = ids.get(part);
+        if (id === undefined) throw new KiwiError('model_invalid', `Whisper vocabulary cannot write ${JSON.stringify(piece)}`, 500);
+        out.push(id);
+      }
+    }
+    return out;
+  }
+
+  #ids: Map<string, number> | undefined;
+
   /** Text of text-token ids (special tokens are skipped). */
   decode(ids: readonly number[]): string {
     const pieces = ids.filter((id) => id < this.specials.eot).map((id) => this.tokens[id] ?? '');
@@ -87,6 +119,15 @@ const CHAR_TO_BYTE: ReadonlyMap<string, number> = (() => {
   }
   return map;
 })();
+
+const BYTE_TO_CHAR: readonly string[] = (() => {
+  const chars: string[] = [];
+  for (const [ch, b] of CHAR_TO_BYTE) chars[b] = ch;
+  return chars;
+})();
+
+/** GPT-2's pre-tokenizer: contractions, words, numbers, punctuation runs and spaces, each with its leading space. */
+const PRE_SPLIT = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
 
 export function decodeByteLevel(text: string): string {
   const bytes: number[] = [];

@@ -15,9 +15,9 @@ await serveModel<WhisperReady, WhisperRequest, WhisperResult>(async () => {
   await decoder.transcribe(new Float32Array(16000), decoder.languages[0] ?? 'en', () => false);
   return {
     ready: { languages: decoder.languages },
-    run: async ({ samples, language, abort }) => {
+    run: async ({ samples, language, abort, opening }) => {
       const flag = new Int32Array(abort);
-      return { result: await decoder.transcribe(samples, language, () => Atomics.load(flag, 0) === 1) };
+      return { result: await decoder.transcribe(samples, language, () => Atomics.load(flag, 0) === 1, opening) };
     },
     release: () => decoder.release(),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIRM_ALLOWED, confirmWakeWord, readInitialism } from './confirm.ts';
+import { CONFIRM_ALLOWED, confirmWakeWord, OPENING_MIN_LOGPROB, readInitialism, wakeOpening } from './confirm.ts';
 import { matchWakeWord } from './text-match.ts';
 import { confirmDistance, phoneticKey } from './phonetic.ts';
 
@@ -61,6 +61,12 @@ describe('confirmWakeWord (two-stage wake: the transcript confirms what the spot
     expect(confirmWakeWord('Can we stop?', 'kiwi', 'en')).toMatchObject({ matched: true, command: 'stop?' });
     expect(matchWakeWord('Can we stop?', 'kiwi', 'en').matched).toBe(false);
     expect(confirmWakeWord('Can we stop?', 'jarvis', 'en').matched).toBe(false);
+  });
+
+  it('asks the transcript to open with the wake word written as a name', () => {
+    expect(wakeOpening(' kiwi ')).toEqual({ text: 'Kiwi', minLogprob: OPENING_MIN_LOGPROB });
+    expect(wakeOpening('hey jarvis').text).toBe('Hey Jarvis');
+    expect(wakeOpening('киви').text).toBe('Киви');
   });
 
   it('reads an opening initialism as letter names, but not a greeting', () => {
