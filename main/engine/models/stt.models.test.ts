@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -5,6 +6,7 @@ import { DEFAULT_CONFIG } from '../../contract/config.ts';
 import { FilteredStt } from '../stages/stt/filtered-stt.ts';
 import { STT_ENGINES } from '../stages/stt/index.ts';
 import { DecodeAborted, WhisperDecoder } from '../stages/stt/whisper-decoder.ts';
+import { WhisperVocabulary } from '../stages/stt/whisper-vocabulary.ts';
 import type { Stt } from '../stages.ts';
 import { loadCatalog } from './catalog.ts';
 import { requireVerifiedModel } from './require.ts';
@@ -304,5 +306,29 @@ describeWithModels('speech-to-text: the onnx-whisper stage on real Whisper tiny.
     const other = await STT_ENGINES['onnx-whisper']!(model, { config: { ...DEFAULT_CONFIG }, modelsDir });
     other.dispose();
     await expect(other.transcribe(pcm(speak('hello', 'en-us')), { language: 'en' })).rejects.toMatchObject({ code: 'stt_disposed' });
+  });
+});
+
+describeWithModels("Whisper's tokenizer on the real vocabularies", (modelsDir) => {
+  // Ids written by OpenAI's own tokenizer: tiktoken 0.12 with openai-whisper's gpt2.tiktoken
+  // (English-only models) and multilingual.tiktoken, both from the openai-whisper 20250625 sdist.
+  const TIKTOKEN: Record<string, Record<string, number[]>> = {
+    'stt-substitute-whisper-tiny-en': {
+      ' Kiwi.': [40011, 72, 13],
+      'Kiwi, quelle heure est-il ?': [42, 14246, 72, 11, 627, 13485, 339, 495, 1556, 12, 346, 5633],
+      ' Hey Kiwi! 12:30 ok  ': [14690, 40011, 72, 0, 1105, 25, 1270, 12876, 220, 220],
+    },
+    'stt-substitute-whisper-base': {
+      ' Kiwi.': [17459, 6253, 13],
+      ' Киви, сколько времени?': [3422, 2739, 435, 11, 28838, 26436, 30],
+      ' キーウィ、今何時ですか？': [220, 15535, 3384, 20745, 26760, 1231, 6480, 11906, 6611, 30913, 171, 120, 253],
+    },
+  };
+  it.each(Object.keys(TIKTOKEN))('%s: encodes text as tiktoken does, and decodes it back', async (id) => {
+    const vocabulary = WhisperVocabulary.parse(await fs.readFile(path.join(modelsDir, id, 'vocabulary.txt'), 'utf8'));
+    for (const [text, ids] of Object.entries(TIKTOKEN[id]!)) {
+      expect(vocabulary.encode(text), text).toEqual(ids);
+      expect(vocabulary.decode(ids)).toBe(text.trim());
+    }
   });
 });
