@@ -310,7 +310,7 @@ describeWithModels('speech-to-text: the onnx-whisper stage on real Whisper tiny.
 });
 
 describeWithModels("Whisper's tokenizer on the real vocabularies", (modelsDir) => {
-  // Ids written by OpenAI's own tokenizer: tiktoken 0.12 with openai-whisper's gpt2.tiktoken
+  // Ids written by OpenAI's own tokenizer: tiktoken 0.14 with openai-whisper's gpt2.tiktoken
   // (English-only models) and multilingual.tiktoken, both from the openai-whisper 20250625 sdist.
   const TIKTOKEN: Record<string, Record<string, number[]>> = {
     'stt-substitute-whisper-tiny-en': {
