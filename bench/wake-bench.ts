@@ -45,7 +45,8 @@ const RULES: Array<{ name: string; rule: Rule; positives_only?: boolean }> = [
   { name: 'two-stage, text engine judges the transcript (as measured before)', rule: (u) => spotted(u, 'loose', TWO_STAGE_LINES) && matchWakeWord(text(u), 'kiwi', 'en').matched },
   { name: `two-stage: ${TWO_STAGE_LINES.join(' + ')}, transcript confirms (before the transcript could open with the wake word)`, rule: (u) => spotted(u, 'loose', TWO_STAGE_LINES) && confirmWakeWord(text(u), 'kiwi', 'en').matched },
   { name: `two-stage: ${TWO_STAGE_LINES.join(' + ')}, the transcript may open with "Kiwi" and confirms (Kiwi's default)`, rule: (u) => spotted(u, 'loose', TWO_STAGE_LINES) && confirmWakeWord(opened(u), 'kiwi', 'en').matched },
-  { name: `two-stage: all ${ALL_LOOSE.length} lines, transcript confirms`, rule: (u) => spotted(u, 'loose') && confirmWakeWord(text(u), 'kiwi', 'en').matched },
+  { name: `two-stage: all ${ALL_LOOSE.length} lines, transcript confirms (before the transcript could open with the wake word)`, rule: (u) => spotted(u, 'loose') && confirmWakeWord(text(u), 'kiwi', 'en').matched },
+  { name: `two-stage: all ${ALL_LOOSE.length} lines, the transcript may open with "Kiwi" and confirms`, rule: (u) => spotted(u, 'loose') && confirmWakeWord(opened(u), 'kiwi', 'en').matched },
   { name: 'two-stage (default lines), without confirm_spellings ("Can we" not taken for "kiwi")', rule: (u) => spotted(u, 'loose', TWO_STAGE_LINES) && withoutConfirmSpellings(text(u)) },
   // The same lines inside the 11-line spotter behave a little differently from Kiwi's own 4-line spotter: checked on the commands.
   { name: "spotter alone: Kiwi's own 4-line two-stage spotter (commands only)", rule: (u) => spotted(u, 'kiwi'), positives_only: true },
