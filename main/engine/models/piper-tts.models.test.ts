@@ -14,9 +14,9 @@ import { loadCatalog } from './catalog.ts';
 import { resolveModel } from './resolve.ts';
 import { describeWithModels } from './testing/model-env.ts';
 import { rms } from './testing/speech.ts';
+import { hearRoundTrip, missingWords, ROUND_TRIP_TEXT } from './testing/piper-round-trip.ts';
 
 const seconds = (a: Pcm) => a.samples.length / a.sampleRate;
-const words = (text: string) => text.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').split(/\s+/).filter(Boolean);
 const signed = (n: number) => (n >= 0 ? `+${n}` : String(n));
 const en: TtsOptions = { voice: DEFAULT_CONFIG.tts_voice, speed: 1, language: 'en' };
 
@@ -43,23 +43,14 @@ describeWithModels('Piper voice on onnxruntime-node, Kiwi\'s Piper engine (real 
   });
 
   it('round trip: Whisper hears the words it said, at a plausible speaking rate', async () => {
-    const text = 'Please set a timer for ten minutes and turn off the kitchen lights.';
+    const text = ROUND_TRIP_TEXT;
     const audio = await tts.synthesize(text, en);
     expect(rms(audio.samples)).toBeGreaterThan(0.02);
     expect(seconds(audio) / text.length).toBeGreaterThan(0.04);
     expect(seconds(audio) / text.length).toBeLessThan(0.12);
-    // Piper draws fresh noise for every rendering, and Whisper tiny.en once heard one of them as
-    // "Police at a time are for 10 minutes…" (1 run in 8): the words must come through whole in
-    // one of up to three renderings. A voice that says the wrong words fails all three.
-    const wanted = ['timer', 'minutes', 'kitchen', 'lights'];
-    const missing = (heard: string) => {
-      const got = new Set(words(heard));
-      return [...wanted.filter((w) => !got.has(w)), ...(got.has('ten') || got.has('10') ? [] : ['ten'])];
-    };
-    const heard = [await hear(audio)];
-    while (missing(heard.at(-1)!).length > 0 && heard.length < 3) heard.push(await hear(await tts.synthesize(text, en)));
+    const heard = await hearRoundTrip(() => tts.synthesize(text, en), hear);
     console.log(`piper (onnxruntime) said "${text}"; whisper heard ${heard.map((h) => `"${h}"`).join(', then ')}`);
-    expect(missing(heard.at(-1)!)).toEqual([]);
+    expect(missingWords(heard.at(-1)!)).toEqual([]);
   });
 
   it('speaks several sentences with a breath between them, and follows speed', async () => {
