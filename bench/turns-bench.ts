@@ -139,7 +139,9 @@ async function runMode(mode: keyof typeof MODES, modelsDir: string, llm: LlmStan
     // workers' start, warm-up buffers) that V8 and malloc give back in steps over ~35 s.
     await sleep(IDLE_MS - 3000);
     const rssIdle = client.rssMb();
-    const voices = ['en-us', 'en-gb'];
+    // Four native voices: tiny.en mishears some commands in each ("what is the date" → "net"), and
+    // only answered built-ins count, so two voices left the p50 to four turns.
+    const voices = ['en-us', 'en-gb', 'en-gb-x-rp', 'en-us+m3'];
     const clips = voices.flatMap((voice) => BUILTIN.map((text) => clip(`Kiwi, ${text}.`, voice)));
     const builtin: number[] = [];
     const transcript: number[] = [];
