@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type Config } from '../../contract/config.ts';
 import { ManualClock } from '../../timers/testing/manual-clock.ts';
-import { AudioHub } from '../audio/audio-hub.ts';
-import { EventBus } from '../events/event-bus.ts';
 import type { Transcript, WakeWord } from '../stages.ts';
-import { TurnRun } from '../turns/turn-run.ts';
 import { OwnerHandsFree } from './hands-free.ts';
-import { EnergyVad } from './testing/energy-vad.ts';
+import { testLoopHost } from './testing/loop-host.ts';
 import type { IdentifiedSpeaker, TurnResult } from './turn.ts';
 import { VoiceLoop } from './voice-loop.ts';
 
@@ -26,17 +23,11 @@ function setup(engine: Config['wake_word_engine']) {
     voice: { ...DEFAULT_CONFIG.voice, min_silence_ms: 100, speculative_ms: 0, follow_up_s: 0, owner_hands_free: { enabled: true, guest_cooldown_s: 120 } },
   };
   const clock = new ManualClock('2026-12-04T18:00:00Z');
-  const bus = new EventBus();
   const handsFree = new OwnerHandsFree({ settings: () => config.voice.owner_hands_free, ownerEnrolled: () => true, clock, changed: () => undefined });
   const speaking: { next: IdentifiedSpeaker | null } = { next: owner };
   const results: TurnResult[] = [];
   const transcribed: string[] = [];
-  const loop = new VoiceLoop({
-    config: () => config,
-    bus,
-    clock,
-    newTurn: (source) => new TurnRun({ bus, clock }, 'voice', source),
-    hub: new AudioHub(),
+  const loop = new VoiceLoop(testLoopHost(config, clock, {
     stt: {
       name: 'said',
       model: 'said',
@@ -46,18 +37,13 @@ function setup(engine: Config['wake_word_engine']) {
       },
       dispose: () => undefined,
     },
-    makeVad: () => new EnergyVad(),
     makeWake: engine === 'text' ? undefined : () => silentWake,
     identifier: { identify: async () => speaking.next },
     handsFree,
     matchWake: (text) => (text.startsWith('kiwi') ? { matched: true, command: text.slice(4) } : { matched: false, command: text }),
-    isSpeaking: () => false,
-    bargeIn: () => undefined,
     respond: async (command) => ({ command, reply: 'It is six.' }),
-    acknowledgeWake: () => undefined,
-    announce: async () => undefined,
     result: (r) => results.push(r),
-  });
+  }));
   const session = loop.session('mic', { awaitTurns: true });
   /** One utterance (0.5 s of speech, 0.5 s of silence) from whoever `speaking.next` is. */
   const say = async (who: IdentifiedSpeaker | null) => {

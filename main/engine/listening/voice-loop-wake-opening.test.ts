@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type Config } from '../../contract/config.ts';
 import { ManualClock } from '../../timers/testing/manual-clock.ts';
-import { AudioHub } from '../audio/audio-hub.ts';
-import { EventBus } from '../events/event-bus.ts';
 import type { TranscribeOptions, Transcript, WakeWord } from '../stages.ts';
-import { TurnRun } from '../turns/turn-run.ts';
-import { EnergyVad } from './testing/energy-vad.ts';
+import { testLoopHost } from './testing/loop-host.ts';
 import type { TurnResult } from './turn.ts';
 import { VoiceLoop } from './voice-loop.ts';
 
@@ -21,8 +18,6 @@ function setup(engine: Config['wake_word_engine'], wakeConfirm: Config['voice'][
     wake_word_engine: engine,
     voice: { ...DEFAULT_CONFIG.voice, min_silence_ms: 100, speculative_ms: 0, follow_up_s: 0, wake_confirm: wakeConfirm },
   };
-  const clock = new ManualClock('2026-12-05T10:00:00Z');
-  const bus = new EventBus();
   const asked: TranscribeOptions[] = [];
   const results: TurnResult[] = [];
   let fed = 0;
@@ -36,12 +31,8 @@ function setup(engine: Config['wake_word_engine'], wakeConfirm: Config['voice'][
     fork: () => spotter,
     dispose: () => undefined,
   };
-  const loop = new VoiceLoop({
-    config: () => config,
-    bus,
-    clock,
-    newTurn: (source) => new TurnRun({ bus, clock }, 'voice', source),
-    hub: new AudioHub(),
+  const startsWithKiwi = (text: string) => (/^kiwi\b/i.test(text) ? { matched: true, command: text.replace(/^kiwi\W*/i, '') } : { matched: false, command: text });
+  const loop = new VoiceLoop(testLoopHost(config, new ManualClock('2026-12-05T10:00:00Z'), {
     stt: {
       name: 'keyweets',
       model: 'keyweets',
@@ -51,17 +42,12 @@ function setup(engine: Config['wake_word_engine'], wakeConfirm: Config['voice'][
       },
       dispose: () => undefined,
     },
-    makeVad: () => new EnergyVad(),
     makeWake: engine === 'text' ? undefined : () => spotter,
-    matchWake: (text) => (/^kiwi\b/i.test(text) ? { matched: true, command: text.replace(/^kiwi\W*/i, '') } : { matched: false, command: text }),
-    confirmWake: (text) => (/^kiwi\b/i.test(text) ? { matched: true, command: text.replace(/^kiwi\W*/i, '') } : { matched: false, command: text }),
-    isSpeaking: () => false,
-    bargeIn: () => undefined,
+    matchWake: startsWithKiwi,
+    confirmWake: startsWithKiwi,
     respond: async (command) => ({ command, reply: 'Stopped.' }),
-    acknowledgeWake: () => undefined,
-    announce: async () => undefined,
     result: (r) => results.push(r),
-  });
+  }));
   const session = loop.session('mic', { awaitTurns: true });
   const say = async () => {
     for (let i = 0; i < 10; i++) await session.push(new Float32Array(1600).fill(i < 5 ? 0.5 : 0));

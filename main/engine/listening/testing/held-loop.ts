@@ -1,12 +1,9 @@
 import { DEFAULT_CONFIG, type Config } from '../../../contract/config.ts';
 import { systemClock } from '../../../platform/clock.ts';
-import { AudioHub } from '../../audio/audio-hub.ts';
-import { EventBus } from '../../events/event-bus.ts';
 import type { Stt, Transcript } from '../../stages.ts';
-import { TurnRun } from '../../turns/turn-run.ts';
 import type { TurnResult } from '../turn.ts';
 import { VoiceLoop } from '../voice-loop.ts';
-import { EnergyVad } from './energy-vad.ts';
+import { testLoopHost } from './loop-host.ts';
 
 /** A recognizer the test releases by hand: each transcription waits until `release()`. */
 export class HeldStt implements Stt {
@@ -34,26 +31,15 @@ export function heldVoiceLoop() {
   const stt = new HeldStt();
   const answered: string[] = [];
   const results: TurnResult[] = [];
-  const bus = new EventBus();
-  const loop = new VoiceLoop({
-    config: () => config,
-    bus,
-    clock: systemClock,
-    newTurn: (source) => new TurnRun({ bus, clock: systemClock }, 'voice', source),
-    hub: new AudioHub(),
+  const loop = new VoiceLoop(testLoopHost(config, systemClock, {
     stt,
-    makeVad: () => new EnergyVad(),
     matchWake: (text) => ({ matched: true, command: text }),
-    isSpeaking: () => false,
-    bargeIn: () => undefined,
     respond: async (command, heard) => {
       answered.push(heard.sourceId);
       return { command, reply: 'ok', firstAudioMs: null };
     },
-    acknowledgeWake: () => undefined,
-    announce: async () => undefined,
     result: (r) => results.push(r),
-  });
+  }));
   /** One utterance: 0.5 s of speech, then 0.5 s of silence (which ends it), in 100 ms frames. */
   const utterance = async (sourceId: string) => {
     const session = loop.session(sourceId);
