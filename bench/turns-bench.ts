@@ -155,20 +155,21 @@ async function runMode(mode: keyof typeof MODES, modelsDir: string, llm: LlmStan
       if (timings.transcript !== undefined) transcript.push(timings.transcript);
       waterfalls.push(timings);
     }
-    // LLM turns: the stand-in writes a word every 75 ms; its first clause is done FIRST_CLAUSE_WORDS × 75 ms after the request.
+    // LLM turns: the stand-in writes one token event every 75 ms; its first clause is written with event FIRST_CLAUSE_WORDS (event 0 is the role chunk).
     const llmFirst: number[] = [];
     const llmAfterClause: number[] = [];
     const penguins = clip('Kiwi, tell me about penguins.', 'en-us');
     for (let i = 0; i < 3; i += 1) {
-      llm.reply({ kind: 'stream', tokens: ANSWER.split(/(?<= )/), chunkBytes: [150], delayMs: WORD_MS });
+      llm.reply({ kind: 'stream', tokens: ANSWER.split(/(?<= )/), perEvent: true, delayMs: WORD_MS });
       const asked = llm.requests.length;
       const { firstAudioMs, result } = await client.turn(penguins);
-      if (firstAudioMs === null || llm.requests.length === asked) continue;
+      const clauseWrittenAt = llm.requests[asked]?.writtenAt[FIRST_CLAUSE_WORDS];
+      if (firstAudioMs === null || clauseWrittenAt === undefined) continue;
       const timings = (result?.timings_ms ?? {}) as Record<string, number>;
       console.error(`  ${mode}: llm, first audio ${firstAudioMs} ms, ${JSON.stringify(timings)} "${String(result?.transcript)}"`);
       llmFirst.push(firstAudioMs);
-      // From the LLM request (≈ the transcript) to first audio, against the stand-in's first-clause time.
-      if (timings.transcript !== undefined) llmAfterClause.push(firstAudioMs - timings.transcript - FIRST_CLAUSE_WORDS * WORD_MS);
+      // From the moment the stand-in wrote the first clause's last word to the first reply audio.
+      llmAfterClause.push(Math.round(client.firstAudioAt! - clauseWrittenAt));
     }
     const rssWarm = client.rssMb();
     // A little faster than real time to save bench time, but under /api/audio's 1.5x flood limit

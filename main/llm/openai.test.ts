@@ -34,6 +34,17 @@ describe('OpenAiLlm against an OpenAI-compatible server stand-in', () => {
     expect(request.body).toEqual({ model: 'llama3.2', messages, stream: true });
   });
 
+  it('a stand-in writing one event per token: each token reaches the client in its own write, timed', async () => {
+    const tokens = ['Penguins ', 'live ', 'far ', 'south, ', 'mostly.'];
+    server.reply({ kind: 'stream', tokens, perEvent: true, delayMs: 5 });
+    const llm = new OpenAiLlm(llmConfig({ base_url: server.baseUrl }), fast);
+    expect(await collect(llm.chat(messages, { model: 'llama3.2' }))).toEqual(tokens);
+    // The role chunk, one per token, the finish chunk and [DONE]: the bench reads "south, " at index 4.
+    const { writtenAt } = server.requests.at(-1)!;
+    expect(writtenAt).toHaveLength(tokens.length + 3);
+    expect(writtenAt[4]! - writtenAt[0]!).toBeGreaterThanOrEqual(4 * 5 - 1);
+  });
+
   it('sends no Authorization header without a key and leaves out an empty model', async () => {
     const llm = new OpenAiLlm(llmConfig({ base_url: server.baseUrl }), fast);
     expect(await collect(llm.chat(messages, { model: '' }))).toEqual(['Hello.']);

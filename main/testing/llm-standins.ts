@@ -25,6 +25,8 @@ export interface RecordedRequest {
   closedEarly: boolean;
   /** ms from the request to the client's disconnect, when it closed early. */
   closedAfterMs?: number;
+  /** performance.now() when each chunk of the reply reached the socket (a bench times the answer's words by it). */
+  writtenAt: number[];
 }
 
 export interface Chunking {
@@ -32,6 +34,8 @@ export interface Chunking {
   chunkBytes?: number[];
   /** Pause before each chunk after the first. */
   delayMs?: number;
+  /** One SSE event per chunk (chunkBytes is ignored): a model writing one token at a time. */
+  perEvent?: boolean;
   /** The chunks after the first wait for this (the test decides when the model writes on). */
   rest?: Promise<void>;
 }
@@ -129,7 +133,7 @@ export class LlmStandin {
     } catch {
       // recorded as text: a test asserting on the body will show what arrived
     }
-    const record: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, closedEarly: false };
+    const record: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, closedEarly: false, writtenAt: [] };
     const slot = this.#closeSlot(this.requests.length);
     this.requests.push(record);
     res.on('close', () => {
@@ -152,14 +156,14 @@ export class LlmStandin {
         return;
       case 'raw':
         res.writeHead(200, { 'content-type': reply.contentType ?? 'text/event-stream' });
-        await writeChunked(res, reply.text, reply);
+        await writeChunked(res, reply.text, reply, record);
         return;
       case 'stream': {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         const encode = this.kind === 'anthropic' ? anthropicStream : openAiStream;
         const model = (body as { model?: string } | null)?.model ?? 'standin-model';
         const stream = encode(reply.tokens, model, !reply.cut).replace(/\n/g, reply.lineEnd ?? '\n');
-        await writeChunked(res, stream, reply, reply.cut);
+        await writeChunked(res, stream, reply, record, reply.cut);
         return;
       }
     }
@@ -185,9 +189,10 @@ export class LlmStandin {
   }
 }
 
-async function writeChunked(res: http.ServerResponse, text: string, chunking: Chunking, cut = false): Promise<void> {
+async function writeChunked(res: http.ServerResponse, text: string, chunking: Chunking, record: RecordedRequest, cut = false): Promise<void> {
   const bytes = Buffer.from(text, 'utf8');
-  const sizes = chunking.chunkBytes?.length ? chunking.chunkBytes : [bytes.length];
+  const events = chunking.perEvent ? text.split(/(?<=\n\n|\r\n\r\n)/).map((event) => Buffer.byteLength(event, 'utf8')) : [];
+  const sizes = events.length ? events : chunking.chunkBytes?.length ? chunking.chunkBytes : [bytes.length];
   let offset = 0;
   for (let i = 0; offset < bytes.length; i++) {
     if (i === 1 && chunking.rest) await chunking.rest;
@@ -196,6 +201,7 @@ async function writeChunked(res: http.ServerResponse, text: string, chunking: Ch
     const size = Math.max(1, sizes[i % sizes.length]!);
     // Wait for each write to reach the socket, so a `cut` drops only what was never sent.
     await new Promise<void>((resolve) => res.write(bytes.subarray(offset, offset + size), () => resolve()));
+    record.writtenAt.push(performance.now());
     offset += size;
   }
   if (cut) res.socket?.destroy();
