@@ -16,7 +16,7 @@ import { createHandsFree } from './hands-free.ts';
 import type { OwnerHandsFree } from '../engine/listening/hands-free.ts';
 import { isHouseholdOpen } from '../speakers/roles.ts';
 import { createRouter, type RouterDeps } from '../dialogue/router.ts';
-import type { TurnHandler } from '../engine/listening/turn.ts';
+import type { ReplyPreview, TurnHandler } from '../engine/listening/turn.ts';
 import { describeError } from '../platform/errors.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { catalogFile, loadCatalog } from '../engine/models/catalog.ts';
@@ -100,6 +100,8 @@ export class KiwiRuntime {
   readonly handsFree: OwnerHandsFree;
   readonly #closeHandsFree: () => void;
   readonly #commands = new BuiltinCommands();
+  /** A read-only built-in's reply, worked out from an early transcript (the engine prepares its audio). */
+  readonly #preview: ReplyPreview;
   /** voice.greeting is said once per process. */
   #greeted = false;
 
@@ -140,6 +142,7 @@ export class KiwiRuntime {
         return resolveTimeZone(config.current.clock.time_zone); // "what time is it" answers in the configured zone
       },
     };
+    this.#preview = (request) => commands.preview(request, commandDeps);
     const memory = new SpeakerMemory(store, bus);
     ({ service: this.timers, voice: this.#timerVoice } = createTimers({ store: store.timers, bus, clock, config: () => config.current, hub, engine: () => this.#engine }));
     // An approved request runs again through a router without the gate: the bypass is structural.
@@ -447,6 +450,7 @@ export class KiwiRuntime {
       identifier: this.identification,
       handsFree: this.handsFree,
       handler: this.#router,
+      preview: this.#preview,
       // While an alarm rings, "stop" and "snooze" need no wake word.
       matchWake: this.#timerVoice.wakeMatcher((text, word, language) => matchWakeWord(text, word, language)),
     });

@@ -9,11 +9,12 @@ import { StateMachine } from './dialogue/state-machine.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { ListeningSession } from './listening/listening-session.ts';
 import type { HandsFreeGate } from './listening/hands-free.ts';
-import type { SpeakerIdentifier, TurnHandler, TurnResult } from './listening/turn.ts';
+import type { ReplyPreview, SpeakerIdentifier, TurnHandler, TurnResult } from './listening/turn.ts';
 import { VoiceLoop, type Heard, type UtteranceCapture, type WakeMatcher } from './listening/voice-loop.ts';
 import type { BuiltParts, Fallback } from './parts.ts';
+import { PreparedSpeech } from './speech/prepared-speech.ts';
 import { speakSentences } from './speech/sentence-speaker.ts';
-import type { EngineParts, PartName } from './stages.ts';
+import type { EngineParts, PartName, TtsOptions } from './stages.ts';
 import { confirmWakeWord } from './stages/wake/confirm.ts';
 import { matchWakeWord } from './stages/wake/text-match.ts';
 import { TurnRun, type TurnHandle } from './turns/turn-run.ts';
@@ -40,6 +41,8 @@ export interface EngineOptions {
   rebuilding?: Partial<Record<PartName, string>>;
   /** What to do with a command; without one, commands are recognised but not answered. */
   handler?: TurnHandler;
+  /** A read-only command's reply, known from an early transcript: synthesised before the turn asks for it. */
+  preview?: ReplyPreview;
   identifier?: SpeakerIdentifier;
   /** Owner hands-free (the runtime owns it: it outlives engines). */
   handsFree?: HandsFreeGate;
@@ -66,6 +69,7 @@ export class Engine {
   #run: TurnRun | null = null;
   #idleWaiters: Array<() => void> = [];
   #activeSpeaker: string | null = null;
+  #prepared: PreparedSpeech | null = null;
   #disposed = false;
   readonly #clock: Clock;
 
@@ -233,6 +237,7 @@ export class Engine {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#turn?.abort(new KiwiError('engine_restarting', 'The engine is restarting'));
+    this.#prepared?.discard();
     for (const off of this.#cleanup) off();
     for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
@@ -270,6 +275,7 @@ export class Engine {
         if (config().voice.wake_cue) void hub.play(wakeCue(), new AbortController().signal).catch((err: unknown) => this.#error('audio_failed', err));
       },
       respond: (command, heard) => this.#respond(command, heard),
+      prepareReply: (command, source, language) => this.#prepareReply(command, source, language),
       announce: async (text, run) => {
         if (!this.parts.tts) return;
         const turn = this.#beginTurn('SPEAKING', run);
@@ -312,9 +318,35 @@ export class Engine {
     }
   }
 
-  async #say(sentences: AsyncIterable<string> | Iterable<string>, turn: AbortController, run: TurnRun) {
-    const tts = this.require('tts');
+  /**
+   * An early transcript named `command`: when it is a read-only command, its reply is synthesised
+   * now, so the turn (a few tens of ms later, once the endpoint fires) finds the audio ready.
+   */
+  #prepareReply(command: string, source: string, language: string): void {
+    const { preview } = this.options;
+    if (!preview || !this.parts.tts) return;
+    // Not the turn's request: nobody is identified yet, and nothing is carried out.
+    const request = { text: command, language, speaker: null, source, signal: new AbortController().signal };
+    preview(request).then(
+      (sentence) => {
+        if (sentence && !this.#disposed) this.#speech().prepare(sentence, this.#ttsOptions());
+      },
+      (err: unknown) => this.#error('prepare_failed', err),
+    );
+  }
+
+  /** The TTS a turn speaks with (a prepared reply is played from there). */
+  #speech(): PreparedSpeech {
+    return (this.#prepared ??= new PreparedSpeech(this.require('tts')));
+  }
+
+  #ttsOptions(): Omit<TtsOptions, 'signal'> {
     const config = this.options.config();
+    return { voice: config.tts_voice, speed: config.tts_speed, language: config.language };
+  }
+
+  async #say(sentences: AsyncIterable<string> | Iterable<string>, turn: AbortController, run: TurnRun) {
+    const tts = this.#speech();
     const { bus, hub } = this.options;
     const spoken: string[] = [];
     run.start('tts');
@@ -326,7 +358,7 @@ export class Engine {
         }
       })(),
       tts,
-      { voice: config.tts_voice, speed: config.tts_speed, language: config.language },
+      this.#ttsOptions(),
       (audio, signal) => hub.play(audio, signal),
       turn.signal,
       () => {

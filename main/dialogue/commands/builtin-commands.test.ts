@@ -113,6 +113,21 @@ describe('BuiltinCommands: reading, stopping, souls, languages', () => {
     expect(context.history(owner.id)).toHaveLength(1);
   });
 
+  it('previews the reply of a command that only says something, and acts on nothing', async () => {
+    const preview = (text: string, options?: Parameters<CommandHarness['request']>[1]) => commands.preview(h.request(text, options), h.deps);
+    expect(await preview('What time is it?')).toBe("It's 1:05 PM.");
+    expect(await preview('Wie spät ist es?', { language: 'de' })).toBe('Es ist 13:05 Uhr.');
+    expect(await preview('who am i', { speaker: friend })).toBe((await run('who am i', { speaker: friend }))!.reply![0]);
+    // Commands that change something are never run ahead of the turn.
+    h.deps.context.append('guest', { role: 'user', content: 'who are you' });
+    expect(await preview('reset the conversation')).toBeNull();
+    expect(h.deps.context.history('guest')).toHaveLength(1);
+    expect(await preview('be a comedian', { speaker: owner })).toBeNull();
+    expect(h.souls.active.id).toBe('default');
+    expect(await preview('tell me a joke about cats')).toBeNull();
+    expect(h.events.filter((e) => e.event === 'CONTEXT_RESET' || e.event === 'SOUL_CHANGED')).toEqual([]);
+  });
+
   it('typed turns (source "text") act with the owner’s rights, but cannot enroll a voice', async () => {
     expect(await run('be a storyteller', { source: 'text' })).toMatchObject({ command: 'switch_soul' });
     expect(await run('remember my voice', { source: 'text' })).toMatchObject({ refused: 'voice_needed' });

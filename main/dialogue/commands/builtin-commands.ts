@@ -17,6 +17,9 @@ import {
   type CommandCall,
 } from './voice-commands.ts';
 
+/** Commands that only say something (nothing is changed): their reply may be worked out ahead of the turn. */
+const READ_ONLY = new Set(['time', 'date', 'who_is_speaking', 'list_voices', 'list_souls']);
+
 /**
  * Kiwi's built-in voice commands: recognised from the locale phrase lists, checked against the
  * speaker's role, carried out on the services, answered with a localised sentence.
@@ -74,6 +77,16 @@ export class BuiltinCommands {
       case 'list_souls':
         return listSouls(call);
     }
+  }
+
+  /**
+   * The first sentence a read-only command would answer with, worked out without carrying anything
+   * out (the engine synthesises it while the endpoint is still deciding); null for other requests.
+   */
+  async preview(request: TurnRequest, deps: CommandDeps): Promise<string | null> {
+    const match = this.match(request.text, request.language, deps);
+    if (!match || !READ_ONLY.has(match.name)) return null;
+    return (await this.handle(request, deps))?.reply?.[0] ?? null;
   }
 
   /** What to say once the captured voice is learned (by the Enrollment service). */

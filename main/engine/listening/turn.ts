@@ -38,6 +38,9 @@ export interface TurnAnswer {
 /** Decides what Kiwi does with a command (built-in commands, Home Assistant, the LLM). */
 export type TurnHandler = (request: TurnRequest) => Promise<TurnAnswer>;
 
+/** The sentence a read-only command (the time, the date…) would answer with, computed without acting; null for any other request. */
+export type ReplyPreview = (request: TurnRequest) => Promise<string | null>;
+
 /** One utterance's outcome: the line `kiwi listen --json` prints, and what tests and benches read. */
 export interface TurnResult {
   /** The turn's id: every event of this utterance carried it. */

@@ -41,6 +41,8 @@ export interface VoiceLoopHost {
   bargeIn(sourceId: string): void;
   /** Hand a recognised command on; resolves when the reply has been spoken. */
   respond(command: string, heard: Heard): Promise<Pick<TurnResult, 'command' | 'reply'>>;
+  /** An early transcript with complete words named this command: its reply may be made ready before the turn asks. */
+  prepareReply?(command: string, sourceId: string, language: string): void;
   /** A bare wake word: Kiwi shows it is listening (cue). */
   acknowledgeWake(sourceId: string): void;
   /** Say something outside a command (the outcome of a captured utterance). */
@@ -220,10 +222,22 @@ export class VoiceLoop {
     const config = host.config();
     const acoustic = config.wake_word_engine !== 'text' && host.makeWake !== undefined;
     if (acoustic && !utterance.wake && !this.#awake(state, utterance.start) && !host.handsFree?.active) return null; // not for Kiwi: not worth the CPU
-    return host.stt.transcribe({ samples, sampleRate: RATE }, { ...this.#sttOptions(config, utterance.wake), signal }).then((heard) => ({
-      ...heard,
-      verdict: this.#judge(heard.text, heard.language),
-    }));
+    return host.stt.transcribe({ samples, sampleRate: RATE }, { ...this.#sttOptions(config, utterance.wake), signal }).then((heard) => {
+      const verdict = this.#judge(heard.text, heard.language);
+      const command = verdict === 'complete' && !signal.aborted ? this.#earlyCommand(state, heard.text, heard.language, utterance) : null;
+      if (command) host.prepareReply?.(command, state.session.sourceId, heard.language);
+      return { ...heard, verdict };
+    });
+  }
+
+  /** The command in an early transcript when it looks meant for Kiwi (its wake word, a spotted one, the follow-up window). */
+  #earlyCommand(state: SourceState, text: string, language: string, utterance: { start: number; wake: boolean }): string | null {
+    const { host } = this;
+    const config = host.config();
+    let match = host.matchWake(text, config.wake_word, language);
+    if (!match.matched && utterance.wake && this.#twoStage(config)) match = host.confirmWake!(text, config.wake_word, language);
+    if (match.matched) return match.command.trim() || null;
+    return utterance.wake || this.#awake(state, utterance.start) ? text.trim() || null : null;
   }
 
   /**

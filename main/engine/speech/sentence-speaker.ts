@@ -14,7 +14,7 @@ export interface SpokenReply {
  */
 export async function speakSentences(
   sentences: AsyncIterable<string> | Iterable<string>,
-  tts: Tts,
+  tts: Pick<Tts, 'synthesize'>,
   options: Omit<TtsOptions, 'signal'>,
   play: (audio: Pcm, signal: AbortSignal) => Promise<void>,
   signal: AbortSignal,
