@@ -35,7 +35,20 @@ export class BuiltinCommands {
   /** Null when the text is not a built-in command: the router passes it on (Home Assistant, the LLM). */
   async handle(request: TurnRequest, deps: CommandDeps): Promise<CommandAnswer | null> {
     const match = this.match(request.text, request.language, deps);
-    if (!match) return null;
+    return match ? this.#carryOut(match, request, deps) : null;
+  }
+
+  /**
+   * The first sentence a read-only command would answer with, worked out without carrying anything
+   * out (the engine synthesises it while the endpoint is still deciding); null for other requests.
+   */
+  async preview(request: TurnRequest, deps: CommandDeps): Promise<string | null> {
+    const match = this.match(request.text, request.language, deps);
+    if (!match || !READ_ONLY.has(match.name)) return null;
+    return (await this.#carryOut(match, request, deps)).reply?.[0] ?? null;
+  }
+
+  async #carryOut(match: CommandMatch, request: TurnRequest, deps: CommandDeps): Promise<CommandAnswer> {
     const role = commandRole(match.name, roleOf(request, deps.typedRole), isHouseholdOpen(deps.store.speakers.list()));
     const call: CommandCall = { request, deps, match, locale: this.matcher.locale(request.language), role };
     const refused = refusalFor(match.name, call.role);
@@ -77,16 +90,6 @@ export class BuiltinCommands {
       case 'list_souls':
         return listSouls(call);
     }
-  }
-
-  /**
-   * The first sentence a read-only command would answer with, worked out without carrying anything
-   * out (the engine synthesises it while the endpoint is still deciding); null for other requests.
-   */
-  async preview(request: TurnRequest, deps: CommandDeps): Promise<string | null> {
-    const match = this.match(request.text, request.language, deps);
-    if (!match || !READ_ONLY.has(match.name)) return null;
-    return (await this.handle(request, deps))?.reply?.[0] ?? null;
   }
 
   /** What to say once the captured voice is learned (by the Enrollment service). */

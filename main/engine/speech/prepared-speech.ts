@@ -5,8 +5,8 @@ import type { Pcm, Tts, TtsOptions } from '../stages.ts';
  * command ("what time is it"), its reply sentence is known ~100 ms before the endpoint fires;
  * synthesising it then means the turn finds its audio ready. The turn speaks through
  * `synthesize`: the same words in the same voice get the prepared audio, anything else is
- * synthesised as usual. So a guess that was wrong (speech resumed, another speaker, the minute changed) costs
- * only the CPU it used, never a wrong reply.
+ * synthesised as usual. So a guess that was wrong (speech resumed, another speaker, the minute
+ * changed) costs only the CPU it used, never a wrong reply.
  */
 export class PreparedSpeech {
   /** One reply at a time: a newer guess replaces the older one. */
