@@ -8,6 +8,7 @@ import { argmaxAmong, endsInLoop, isNoSpeech, logprobOf, pickToken, plainWords, 
 import { WhisperVocabulary } from './whisper-vocabulary.ts';
 import { SAMPLE_RATE } from '../../../contract/audio.ts';
 import type { ExpectedOpening } from '../../stages.ts';
+import { SLEEPING_THREADS } from '../onnx-threads.ts';
 
 export const RATE = SAMPLE_RATE;
 const WINDOW = 30 * RATE; // Whisper's window
@@ -252,6 +253,7 @@ async function createSession(file: string, options: WhisperLoadOptions): Promise
     graphOptimizationLevel: 'all',
     // No arena: with inputs of every length it kept its peak (+110 MB after one 30 s window, measured); freed after each run instead.
     enableCpuMemArena: false,
+    extra: SLEEPING_THREADS,
   };
   const provider = PROVIDERS[options.device];
   try {

@@ -6,6 +6,7 @@ import { concatWithGaps } from './join.ts';
 import { readOnnxMetadata } from './onnx-metadata.ts';
 import { parsePiperTokens, piperPhonemeIds } from './piper-phonemes.ts';
 import { readVoiceNames } from './voices.ts';
+import { SLEEPING_THREADS } from '../onnx-threads.ts';
 
 /** Piper's own defaults (noise, noise width), the ones sherpa-onnx uses too. */
 const NOISE_SCALE = 0.667;
@@ -58,6 +59,7 @@ export class PiperVoice {
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
         enableCpuMemArena: false,
+        extra: SLEEPING_THREADS,
       });
     } catch (err) {
       throw new KiwiError('model_load_failed', `TTS model '${model.id}' could not be loaded: ${describeError(err)}`, 503);
