@@ -4,8 +4,13 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 
 await build({
-  // The Whisper and Piper worker threads are files of their own beside main.mjs (see onnx-whisper.ts, piper-tts.ts).
-  entryPoints: { main: 'main/desktop/main.ts', 'whisper-worker': 'main/engine/stages/stt/whisper-worker-thread.ts', 'piper-worker': 'main/engine/stages/tts/piper-worker-thread.ts' },
+  // The Whisper, Piper and GE2E worker threads are files of their own beside main.mjs (see onnx-whisper.ts, piper-tts.ts).
+  entryPoints: {
+    main: 'main/desktop/main.ts',
+    'whisper-worker': 'main/engine/stages/stt/whisper-worker-thread.ts',
+    'piper-worker': 'main/engine/stages/tts/piper-worker-thread.ts',
+    'ge2e-worker': 'main/engine/stages/speaker/ge2e-worker-thread.ts',
+  },
   outdir: 'dist/desktop',
   outExtension: { '.js': '.mjs' },
   bundle: true,

@@ -55,7 +55,7 @@ describe('electron-builder.yml', () => {
 
   it('packs the built shell, renderer and resources, and the entry point package.json names', () => {
     expect(pkg.main).toBe('dist/desktop/main.mjs');
-    for (const file of [pkg.main, 'dist/desktop/preload.cjs', 'dist/desktop/whisper-worker.mjs', 'dist/desktop/piper-worker.mjs', 'dist/renderer/desktop.html', 'dist/renderer/index.html', 'resources/models/catalog.json', 'resources/souls/default.md', 'resources/icons/tray-idle.png', 'package.json']) {
+    for (const file of [pkg.main, 'dist/desktop/preload.cjs', 'dist/desktop/whisper-worker.mjs', 'dist/desktop/piper-worker.mjs', 'dist/desktop/ge2e-worker.mjs', 'dist/renderer/desktop.html', 'dist/renderer/index.html', 'resources/models/catalog.json', 'resources/souls/default.md', 'resources/icons/tray-idle.png', 'package.json']) {
       expect(packed(file, config.files), file).toBe(true);
     }
     for (const file of ['dist/desktop/main.mjs.map', 'main/desktop/main.ts', 'dist/release/Kiwi.AppImage', 'resources/icons/make-icons.mjs']) {

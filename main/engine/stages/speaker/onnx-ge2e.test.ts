@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PARTIAL, partials, SHORT_LOOPS } from './onnx-ge2e.ts';
+import { PARTIAL, partials, SHORT_LOOPS } from './ge2e-encoder.ts';
 
 describe('GE2E partial windows', () => {
   it('repeats an utterance shorter than one window to fill it (no trailing silence), looped from several starting points', () => {

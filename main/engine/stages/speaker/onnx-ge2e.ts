@@ -1,118 +1,59 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
-import ort from 'onnxruntime-node';
-import { describeError, KiwiError } from '../../../platform/errors.ts';
+import { KiwiError } from '../../../platform/errors.ts';
+import { ModelWorker } from '../../../platform/model-worker.ts';
 import { resampleTo } from '../../audio/wav.ts';
 import type { Pcm, SpeakerEmbedder } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
-import { SerialQueue } from '../../../platform/serial-queue.ts';
 import { SAMPLE_RATE } from '../../../contract/audio.ts';
+import { DIMENSION } from './ge2e-encoder.ts';
+import type { Ge2eRequest, Ge2eWorkerInit } from './ge2e-protocol.ts';
 
 const RATE = SAMPLE_RATE;
-/** 1.6 s: the utterance length the GE2E encoder was trained on. */
-export const PARTIAL = 25_600;
-/** Partials overlap by half, as Resemblyzer's embed_utterance does. */
-const STEP = 12_800;
-const DIMENSION = 256;
-/** A short utterance is looped from this many starting points (see the class comment). */
-export const SHORT_LOOPS = 4;
 /** Below this there is no voice to describe (a click, a cut-off syllable). */
-export const MIN_SAMPLES = 0.2 * RATE;
+const MIN_SAMPLES = 0.2 * RATE;
 
 /**
- * Voice embeddings from Resemblyzer's pretrained GE2E encoder converted to one ONNX graph
- * (scripts/models-resemblyzer-to-onnx.py: `audio` [1, 25600] at 16 kHz → `embedding` [1, 256],
- * unit length). An utterance is cut into 1.6 s partials overlapping by half; the voice print is
- * the mean of their embeddings, L2-normalised (Resemblyzer's embed_utterance).
- *
- * Utterances shorter than one partial (most spoken commands) are repeated to fill it instead of
- * padded with silence: the encoder reads the LSTM state after the last frame, and trailing
- * silence pulls that state away from the voice. On espeak-ng voices this halved the equal error
- * rate of 1–2 s probes (10 % → 6 %, see docs in the identification tests). Where the loop starts
- * matters to the LSTM too, so the utterance is looped from SHORT_LOOPS starting points spread over
- * it and their embeddings averaged: on one-second commands of the five Kokoro voices this took
- * identification from 47 to 49 of 50 right (bench/results/speaker.json).
- *
- * session.run is async on onnxruntime's threads; utterances are embedded one at a time.
+ * From source this is the tsx bootstrap beside this file; in the desktop bundle (dist/desktop)
+ * the build writes the compiled worker under the same name beside main.mjs.
+ */
+const WORKER_URL = new URL('./ge2e-worker.mjs', import.meta.url);
+
+/**
+ * The `onnx-ge2e` stage: voice embeddings from Resemblyzer's GE2E encoder (ge2e-encoder.ts) in a
+ * worker thread. On the event loop each 1.6 s partial held it 9–25 ms, four or more per
+ * utterance, and Kiwi's own replies are embedded too (the self-voice filter): audio in and out
+ * waited that long. Utterances are embedded one at a time, in the worker.
  */
 export class OnnxGe2e implements SpeakerEmbedder {
   readonly name = 'onnx-ge2e';
   readonly dimension = DIMENSION;
-  readonly #queue = new SerialQueue();
-  #disposed = false;
 
   private constructor(
     readonly model: string,
-    private readonly session: ort.InferenceSession,
+    private readonly worker: ModelWorker<Ge2eRequest, Float32Array>,
   ) {}
 
   static async load(file: string, modelId: string, options: { threads: number }): Promise<OnnxGe2e> {
-    await fs.access(file).catch((err: NodeJS.ErrnoException) => {
-      throw new KiwiError('model_invalid', `GE2E speaker model file ${file} cannot be read (${err.code ?? err.message})`, 500);
-    });
-    const session = await ort.InferenceSession.create(file, {
-      intraOpNumThreads: options.threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-    });
-    if (!session.inputNames.includes('audio') || !session.outputNames.includes('embedding')) {
-      const found = `inputs ${session.inputNames.join(', ')}; outputs ${session.outputNames.join(', ')}`;
-      await session.release();
-      throw new KiwiError('model_invalid', `${file} is not a GE2E encoder with input 'audio' and output 'embedding' (${found})`, 500);
-    }
-    return new OnnxGe2e(modelId, session);
+    const init: Ge2eWorkerInit = { file, threads: options.threads };
+    const { worker } = await ModelWorker.start<Record<string, never>, Ge2eRequest, Float32Array>(WORKER_URL, init, { name: `GE2E ${modelId}`, code: 'embedding_failed' });
+    return new OnnxGe2e(modelId, worker);
   }
 
-  embed(audio: Pcm, signal?: AbortSignal): Promise<Float32Array> {
-    return this.#queue.run(async () => {
-      if (this.#disposed) throw new KiwiError('speaker_disposed', 'The speaker model was closed', 503);
-      signal?.throwIfAborted();
-      const samples = resampleTo(audio, RATE).samples;
-      if (samples.length < MIN_SAMPLES) {
-        throw new KiwiError('audio_too_short', `${(samples.length / RATE).toFixed(2)} s of audio is too short to recognise a voice`, 400);
-      }
-      const sum = new Float32Array(DIMENSION);
-      for (const partial of partials(samples)) {
-        signal?.throwIfAborted();
-        const out = await this.session.run({ audio: new ort.Tensor('float32', partial, [1, PARTIAL]) });
-        const data = out.embedding!.data as Float32Array;
-        for (let i = 0; i < DIMENSION; i++) sum[i]! += data[i]!;
-      }
-      const norm = Math.hypot(...sum);
-      if (!(norm > 0)) throw new KiwiError('embedding_failed', 'The speaker model returned an empty embedding (silent audio?)', 400);
-      return sum.map((v) => v / norm);
-    });
+  async embed(audio: Pcm, signal?: AbortSignal): Promise<Float32Array> {
+    signal?.throwIfAborted();
+    // A copy the worker can own: the caller's buffer stays untouched.
+    const samples = Float32Array.from(resampleTo(audio, RATE).samples);
+    if (samples.length < MIN_SAMPLES) {
+      throw new KiwiError('audio_too_short', `${(samples.length / RATE).toFixed(2)} s of audio is too short to recognise a voice`, 400);
+    }
+    const abort = new SharedArrayBuffer(4);
+    return this.worker.run({ samples, abort }, { transfer: [samples.buffer], signal, onAbort: () => Atomics.store(new Int32Array(abort), 0, 1) });
   }
 
   dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    // An embedding in flight finishes first; then the native session is freed.
-    void this.#queue
-      .idle()
-      .then(() => this.session.release())
-      .catch((err: unknown) => process.emitWarning(`GE2E session was not released: ${describeError(err)}`));
+    // An embedding in flight finishes first; then the worker frees the session and ends.
+    this.worker.dispose(new KiwiError('speaker_disposed', 'The speaker model was closed', 503));
   }
-}
-
-/** The 1.6 s windows an utterance is embedded from (see the class comment for short ones). */
-export function partials(samples: Float32Array): Float32Array[] {
-  if (samples.length < PARTIAL) {
-    return Array.from({ length: SHORT_LOOPS }, (_, k) => {
-      const start = Math.floor((k * samples.length) / SHORT_LOOPS);
-      const filled = new Float32Array(PARTIAL);
-      for (let at = 0; at < PARTIAL; at++) filled[at] = samples[(start + at) % samples.length]!;
-      return filled;
-    });
-  }
-  const out: Float32Array[] = [];
-  // The last window may run past the end by up to half a step (zero-filled), so the tail counts.
-  for (let start = 0; start + PARTIAL <= samples.length + STEP / 2; start += STEP) {
-    const window = new Float32Array(PARTIAL);
-    window.set(samples.subarray(start, start + PARTIAL));
-    out.push(window);
-  }
-  return out;
 }
 
 export const createOnnxGe2e: StageFactory<SpeakerEmbedder> = async (model) => {

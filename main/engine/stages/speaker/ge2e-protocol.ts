@@ -1,0 +1,13 @@
+/** What OnnxGe2e (main thread) and ge2e-worker-thread.ts exchange through ModelWorker. */
+
+export interface Ge2eWorkerInit {
+  file: string;
+  threads: number;
+}
+
+export interface Ge2eRequest {
+  /** 16 kHz samples, transferred (not copied) to the worker. */
+  samples: Float32Array;
+  /** One Int32 the main thread sets to 1 to stop the job before its next partial. */
+  abort: SharedArrayBuffer;
+}
