@@ -1,13 +1,11 @@
 import { SAMPLE_RATE } from '../../contract/audio.ts';
 import type { UtteranceSpan, Verdict } from './endpointer.ts';
-import type { VoiceAhead } from './turn.ts';
 
 const RATE = SAMPLE_RATE;
 
 /** A transcript the session asked for after a short silence, before the endpoint. */
 export interface EarlyTranscript {
-  /** `voice`: the speaker's embedding, begun when the words looked like a complete command for Kiwi. */
-  result: Promise<{ text: string; language: string; voice?: VoiceAhead }>;
+  result: Promise<{ text: string; language: string }>;
   /** performance.now() when it was ready (undefined while running). */
   doneAt?: number;
 }
@@ -17,7 +15,7 @@ export type Speculate = (
   samples: Float32Array,
   utterance: { start: number; wake: boolean },
   signal: AbortSignal,
-) => Promise<{ text: string; language: string; verdict: Verdict | null; voice?: VoiceAhead }> | null;
+) => Promise<{ text: string; language: string; verdict: Verdict | null }> | null;
 
 /** An early transcript under way: the speech it covers, the samples it heard, what it said. */
 export interface EarlyGuess extends UtteranceSpan {

@@ -1,5 +1,5 @@
 import type { Priority } from '../../contract/api.ts';
-import type { Pcm, SpeakerEmbedder } from '../stages.ts';
+import type { Pcm } from '../stages.ts';
 
 /** Who spoke, as speaker identification decided. */
 export interface IdentifiedSpeaker {
@@ -12,24 +12,8 @@ export interface IdentifiedSpeaker {
 
 /** Speaker identification as the voice loop needs it (main/speakers/identification implements it). */
 export interface SpeakerIdentifier {
-  /**
-   * null: an unknown voice. `self`: Kiwi heard its own voice (echo) and the utterance is dropped.
-   * `ahead`: the same speech embedded earlier (embedAhead); then only the decision is left.
-   */
-  identify(audio: Pcm, signal?: AbortSignal, turnId?: string, ahead?: VoiceAhead): Promise<IdentifiedSpeaker | 'self' | null>;
-  /**
-   * Start embedding the voice of an early transcript's audio, before the endpoint: nothing is
-   * decided or learned until identify() is given it. Undefined when there is nothing to embed.
-   */
-  embedAhead?(audio: Pcm, signal: AbortSignal): VoiceAhead | undefined;
-}
-
-/** A voice embedding begun ahead of the turn (SpeakerIdentifier.embedAhead); opaque to the voice loop. */
-export interface VoiceAhead {
-  /** The speaker model it was made with: a rebuilt engine's new model does not take it. */
-  readonly embedder: SpeakerEmbedder;
-  readonly speechSeconds: number;
-  readonly embedding: Promise<Float32Array>;
+  /** null: an unknown voice. `self`: Kiwi heard its own voice (echo) and the utterance is dropped. */
+  identify(audio: Pcm, signal?: AbortSignal, turnId?: string): Promise<IdentifiedSpeaker | 'self' | null>;
 }
 
 export interface TurnRequest {

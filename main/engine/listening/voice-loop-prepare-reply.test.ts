@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type Config } from '../../contract/config.ts';
 import { ManualClock } from '../../timers/testing/manual-clock.ts';
 import { testLoopHost } from './testing/loop-host.ts';
-import type { SpeakerIdentifier, TurnResult } from './turn.ts';
+import type { TurnResult } from './turn.ts';
 import { VoiceLoop } from './voice-loop.ts';
 
 /**
@@ -11,22 +11,10 @@ import { VoiceLoop } from './voice-loop.ts';
  * loudness VAD and a recognizer that writes a fixed text; the engine's side (PreparedSpeech,
  * BuiltinCommands.preview) has its own tests.
  */
-function setup(said: string, withIdentifier = false) {
+function setup(said: string) {
   const config: Config = { ...DEFAULT_CONFIG, wake_word_engine: 'text', voice: { ...DEFAULT_CONFIG.voice, min_silence_ms: 500, speculative_ms: 100, follow_up_s: 0 } };
   const log: string[] = [];
   const results: TurnResult[] = [];
-  // Who is speaking: a stand-in that says whether the turn got the voice embedded ahead.
-  const identifier: SpeakerIdentifier = {
-    embedAhead: () => {
-      log.push('embed the voice');
-      const embedder = { name: 'none', model: 'none', dimension: 1, embed: async () => Float32Array.of(1), dispose: () => undefined };
-      return { embedder, speechSeconds: 1, embedding: embedder.embed() };
-    },
-    identify: async (_audio, _signal, _turn, ahead) => {
-      log.push(ahead ? 'identify from the early embedding' : 'identify');
-      return null;
-    },
-  };
   const afterKiwi = (text: string) => (/^kiwi\b/i.test(text) ? { matched: true, command: text.replace(/^kiwi\W*/i, '') } : { matched: false, command: text });
   const loop = new VoiceLoop(testLoopHost(config, new ManualClock('2026-12-05T10:00:00Z'), {
     stt: { name: 'fixed', model: 'fixed', transcribe: async () => ({ text: said, language: 'en' }), dispose: () => undefined },
@@ -37,7 +25,6 @@ function setup(said: string, withIdentifier = false) {
       return { command, reply: 'Okay.' };
     },
     result: (r) => results.push(r),
-    ...(withIdentifier ? { identifier } : {}),
   }));
   const session = loop.session('mic', { awaitTurns: true });
   const say = async () => {
@@ -51,13 +38,6 @@ describe('a reply made ready from the early transcript', () => {
   it('is asked for with the command after the wake word, before the turn responds', async () => {
     const { log } = await setup('Kiwi, what time is it?').say();
     expect(log).toEqual(['prepare "what time is it?" mic en', 'respond "what time is it?"']);
-  });
-
-  it('comes with the voice embedded ahead: the turn only decides who spoke', async () => {
-    const { log } = await setup('Kiwi, what time is it?', true).say();
-    expect(log).toEqual(['prepare "what time is it?" mic en', 'embed the voice', 'identify from the early embedding', 'respond "what time is it?"']);
-    const unfinished = await setup('Kiwi, set a timer for', true).say();
-    expect(unfinished.log).toEqual(['identify', 'respond "set a timer for"']);
   });
 
   it('is not asked for words still going on, nor for speech not meant for Kiwi', async () => {

@@ -11,7 +11,7 @@ import { ListeningSession, type Speculate, type Utterance } from './listening-se
 import { judgePhrase } from './phrase-end.ts';
 import type { HandsFreeGate } from './hands-free.ts';
 import { TurnQueue } from './turn-queue.ts';
-import type { IdentifiedSpeaker, SpeakerIdentifier, TurnResult, VoiceAhead } from './turn.ts';
+import type { IdentifiedSpeaker, SpeakerIdentifier, TurnResult } from './turn.ts';
 import { SAMPLE_RATE } from '../../contract/audio.ts';
 
 const RATE = SAMPLE_RATE;
@@ -225,11 +225,8 @@ export class VoiceLoop {
     return host.stt.transcribe({ samples, sampleRate: RATE }, { ...this.#sttOptions(config, utterance.wake), signal }).then((heard) => {
       const verdict = this.#judge(heard.text, heard.language);
       const command = verdict === 'complete' && !signal.aborted ? this.#earlyCommand(state, heard.text, heard.language, utterance) : null;
-      if (!command) return { ...heard, verdict };
-      host.prepareReply?.(command, state.session.sourceId, heard.language);
-      // Who is speaking, begun now too: the turn then only decides (the endpoint is ~50 ms away).
-      const voice = host.identifier?.embedAhead?.({ samples, sampleRate: RATE }, signal);
-      return { ...heard, verdict, ...(voice ? { voice } : {}) };
+      if (command) host.prepareReply?.(command, state.session.sourceId, heard.language);
+      return { ...heard, verdict };
     });
   }
 
@@ -297,7 +294,7 @@ export class VoiceLoop {
     if (utterance.early?.doneAt !== undefined) turn.endAt('speculative', this.#onClock(utterance.early.doneAt));
     turn.endAt('endpoint', this.#onClock(utterance.endpointAt));
     const identifier = host.identifier;
-    const identify = async () => (identifier ? turn.stage('speaker', async () => identifier.identify(audio, undefined, turn.id, await this.#voiceAhead(utterance))) : null);
+    const identify = async () => (identifier ? turn.stage('speaker', () => identifier.identify(audio, undefined, turn.id)) : null);
     let handsFree: boolean | undefined;
     let voice: Awaited<ReturnType<typeof identify>> | undefined;
     if (byVoiceOnly) {
@@ -349,12 +346,6 @@ export class VoiceLoop {
     const speaker = who === 'self' ? null : who;
     gate.heard(speaker);
     return gate.allows(speaker);
-  }
-
-  /** The voice embedding an early transcript of these samples began, if it is done (never waited for). */
-  async #voiceAhead(utterance: Utterance): Promise<VoiceAhead | undefined> {
-    const early = utterance.early;
-    return early?.doneAt === undefined ? undefined : (await early.result.catch(() => undefined))?.voice;
   }
 
   /** The utterance's text: from the streaming recognizer, the early transcript of these same samples, or transcribed now. */

@@ -1,7 +1,7 @@
 import type { Speaker } from '../../contract/api.ts';
 import type { Config } from '../../contract/config.ts';
 import type { EventBus } from '../../engine/events/event-bus.ts';
-import type { IdentifiedSpeaker, SpeakerIdentifier, VoiceAhead } from '../../engine/listening/turn.ts';
+import type { IdentifiedSpeaker, SpeakerIdentifier } from '../../engine/listening/turn.ts';
 import type { Pcm, SpeakerEmbedder } from '../../engine/stages.ts';
 import { describeError } from '../../platform/errors.ts';
 import { isoSeconds } from '../../store/sqlite-store.ts';
@@ -50,35 +50,16 @@ export class SpeakerIdentification implements SpeakerIdentifier {
   constructor(private readonly deps: IdentificationDeps) {}
 
   /** The voice loop's view: the speaker, 'self' for Kiwi's own voice, or null for unknown. */
-  async identify(audio: Pcm, signal?: AbortSignal, turnId?: string, ahead?: VoiceAhead): Promise<IdentifiedSpeaker | 'self' | null> {
-    const result = await this.identifyDetailed(audio, signal, turnId, ahead);
+  async identify(audio: Pcm, signal?: AbortSignal, turnId?: string): Promise<IdentifiedSpeaker | 'self' | null> {
+    const result = await this.identifyDetailed(audio, signal, turnId);
     if (result.kind === 'self') return 'self';
     return result.kind === 'speaker' ? result.speaker : null;
   }
 
-  /**
-   * The embedding alone, begun on an early transcript's audio: at the endpoint identify() then
-   * only decides. Nothing is learned or told from it until then (a discarded guess leaves no trace).
-   */
-  embedAhead(audio: Pcm, signal: AbortSignal): VoiceAhead | undefined {
-    const embedder = this.deps.embedder();
-    if (!embedder) return undefined;
-    const prepared = prepareAudio(audio);
-    if (prepared.speechSeconds < MIN_IDENTIFY_SECONDS) return undefined;
-    const embedding = embedder.embed(prepared, signal);
-    embedding.catch(() => undefined); // identify() embeds again after a failure; an unused one is dropped
-    return { embedder, speechSeconds: prepared.speechSeconds, embedding };
-  }
-
   /** `turnId`: the turn the audio belongs to (SPEAKER_IDENTIFIED and ERROR carry it). */
-  async identifyDetailed(audio: Pcm, signal?: AbortSignal, turnId?: string, ahead?: VoiceAhead): Promise<Identification> {
+  async identifyDetailed(audio: Pcm, signal?: AbortSignal, turnId?: string): Promise<Identification> {
     const embedder = this.deps.embedder();
     if (!embedder) return { kind: 'unknown', best: null, reason: 'no speaker model' };
-    if (ahead?.embedder === embedder) {
-      // A failed early embedding is tried again below, where a failure is reported.
-      const early = await ahead.embedding.catch(() => undefined);
-      if (early) return this.decide(early, ahead.speechSeconds, embedder, turnId);
-    }
     const prepared = prepareAudio(audio);
     if (prepared.speechSeconds < MIN_IDENTIFY_SECONDS) return { kind: 'unknown', best: null, reason: 'too little voice' };
     let embedding: Float32Array;
