@@ -286,7 +286,7 @@ export const DEFAULT_CONFIG: Config = {
     auto_learn_guests: true,
     barge_in: true,
     barge_in_threshold: 0.8,
-    speculative_ms: 180,
+    speculative_ms: 150,
     speculate_on_voice: false,
     smart_endpoint: true,
     unfinished_silence_ms: 2000,
