@@ -21,6 +21,7 @@ import { describeError } from '../platform/errors.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { catalogFile, loadCatalog } from '../engine/models/catalog.ts';
 import { LlmPhraseBook } from '../llm/phrases.ts';
+import { commandPathSteps, warmUp, type WarmStep } from './warm-up.ts';
 import { buildParts, LISTENING_KEYS, STAGE_INPUTS, stagesTouchedBy, type BuiltParts } from '../engine/parts.ts';
 import { PART_NAMES, type PartName } from '../engine/stages.ts';
 import { LlmSlot } from '../llm/llm-slot.ts';
@@ -104,6 +105,9 @@ export class KiwiRuntime {
   readonly #preview: ReplyPreview;
   /** voice.greeting is said once per process. */
   #greeted = false;
+  /** The command path's first-call costs, paid once per language (main/app/warm-up.ts). */
+  readonly #warmSteps: WarmStep[];
+  #warmedFor: string | null = null;
 
   private constructor(
     readonly config: ConfigService,
@@ -128,6 +132,7 @@ export class KiwiRuntime {
     });
     const phrases = new LlmPhraseBook();
     const commands = this.#commands;
+    this.#warmSteps = commandPathSteps({ preview: (request) => this.#preview(request), phrases });
     ({ handsFree: this.handsFree, close: this.#closeHandsFree } = createHandsFree({ config, store, bus, clock }));
     const commandDeps = {
       config,
@@ -427,6 +432,15 @@ export class KiwiRuntime {
     for (const line of [...this.missing, ...built.notes]) this.logger.warn(`engine: ${line}`);
     if (this.config.current.auto_download_models) this.#installOnFirstUse(built.wanted);
     this.#greet();
+    this.#warm();
+  }
+
+  /** Pay the command path's first-call costs for the language now, not in the first spoken command. */
+  #warm(): void {
+    const { language } = this.config.current;
+    if (this.#warmedFor === language) return;
+    this.#warmedFor = language;
+    void warmUp(language, this.#warmSteps, (err) => this.logger.warn({ err }, 'warming the command path failed'));
   }
 
   /** voice.greeting: said once, by the first engine that has a voice; an empty text is the language's own greeting. */
@@ -501,7 +515,10 @@ export class KiwiRuntime {
 
   #onConfigChanged(updated: Record<string, unknown>, changed: string[]): void {
     this.bus.emit('CONFIG_CHANGED', { updated }, 'config');
-    if (changed.includes('language')) this.bus.emit('LANGUAGE_CHANGED', { language: this.config.current.language }, 'config');
+    if (changed.includes('language')) {
+      this.bus.emit('LANGUAGE_CHANGED', { language: this.config.current.language }, 'config');
+      this.#warm();
+    }
     if (changed.includes('listening')) this.#engine.applyListening(this.config.current.listening);
     if (changed.some((p) => p.startsWith('homeassistant.'))) this.homeassistant.start();
     if (changed.includes('clock.time_zone')) this.timers.rezone();
