@@ -1,7 +1,6 @@
-// Entry of the Whisper worker thread when Kiwi runs from source (tsx, vitest): worker threads do
-// not inherit an in-process TypeScript loader, so register tsx's here, then load the real module.
+// Entry of the Whisper worker thread when Kiwi runs from source (tsx, vitest): the thread module is
+// bundled by esbuild and run (platform/worker-entry.mjs says why not tsx's loader here).
 // The desktop build compiles whisper-worker-thread.ts to a whisper-worker.mjs of its own.
-import { register } from 'tsx/esm/api';
+import { runCompiled } from '../../../platform/worker-entry.mjs';
 
-register();
-await import('./whisper-worker-thread.ts');
+await runCompiled(new URL('./whisper-worker-thread.ts', import.meta.url));
