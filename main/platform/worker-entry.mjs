@@ -33,6 +33,17 @@ export async function runCompiled(entry) {
     const partial = `${file}.${process.pid}-${threadId}.partial`;
     fs.writeFileSync(partial, code);
     fs.renameSync(partial, file);
+    removeOldBundles(name, file);
   }
   await import(pathToFileURL(file).href);
+}
+
+/** Bundles of earlier sources of this worker, an hour old or more (a process started just now may still import a newer one). */
+function removeOldBundles(name, current) {
+  const hourAgo = Date.now() - 3_600_000;
+  for (const entry of fs.readdirSync(outDir)) {
+    const file = path.join(outDir, entry);
+    if (file === current || !entry.startsWith(`${name}-`) || !entry.endsWith('.mjs')) continue;
+    if (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs < hourAgo) fs.rmSync(file, { force: true });
+  }
 }
