@@ -27,13 +27,23 @@ export async function runCompiled(entry) {
   }
   const name = path.basename(source, '.ts');
   const file = path.join(outDir, `${name}-${crypto.createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(outDir, { recursive: true });
-    // Several processes may start the same worker at once: each writes its own file, then renames.
-    const partial = `${file}.${process.pid}-${threadId}.partial`;
-    fs.writeFileSync(partial, code);
-    fs.renameSync(partial, file);
-    removeOldBundles(name, file);
+  try {
+    if (!fs.existsSync(file)) {
+      fs.mkdirSync(outDir, { recursive: true });
+      // Several processes may start the same worker at once: each writes its own file, then renames.
+      const partial = `${file}.${process.pid}-${threadId}.partial`;
+      fs.writeFileSync(partial, code);
+      fs.renameSync(partial, file);
+      removeOldBundles(name, file);
+    }
+  } catch (err) {
+    if (!['EACCES', 'EPERM', 'EROFS'].includes(err?.code)) throw err;
+    // A read-only install: tsx's loader still runs the module, at the memory cost above.
+    process.emitWarning(`worker bundles cannot be written to ${outDir} (${err.code}); loading ${name} through tsx`);
+    const { register } = await import('tsx/esm/api');
+    register();
+    await import(entry.href);
+    return;
   }
   await import(pathToFileURL(file).href);
 }

@@ -13,7 +13,8 @@ const RATE = SAMPLE_RATE;
 const MIN_SAMPLES = 0.2 * RATE;
 
 /**
- * From source this is the tsx bootstrap beside this file; in the desktop bundle (dist/desktop)
+ * From source this is the bootstrap beside this file (it bundles the thread module, see
+ * platform/worker-entry.mjs); in the desktop bundle (dist/desktop)
  * the build writes the compiled worker under the same name beside main.mjs.
  */
 const WORKER_URL = new URL('./ge2e-worker.mjs', import.meta.url);

@@ -9,7 +9,8 @@ import { defaultThreads } from './sherpa-tts-config.ts';
 import { chooseSpeaker } from './voices.ts';
 
 /**
- * From source this is the tsx bootstrap beside this file; in the desktop bundle (dist/desktop)
+ * From source this is the bootstrap beside this file (it bundles the thread module, see
+ * platform/worker-entry.mjs); in the desktop bundle (dist/desktop)
  * the build writes the compiled worker under the same name beside main.mjs.
  */
 const WORKER_URL = new URL('./piper-worker.mjs', import.meta.url);
