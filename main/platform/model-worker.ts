@@ -91,10 +91,15 @@ export class ModelWorker<Request, Result> {
     });
   }
 
-  /** Refuse new jobs with `closed`; the worker finishes the job in hand, frees its model and is ended. */
+  /**
+   * Refuse new jobs with `closed`; the worker finishes the job in hand, frees its model and is
+   * ended. Until then it keeps the process alive: a CLI that ended right after dispose() exited
+   * while the worker was inside onnxruntime's release, and the process aborted (Napi::Error, 134).
+   */
   dispose(closed: KiwiError): void {
     if (this.#closed) return;
     this.#closed = closed;
+    this.worker.ref();
     const message: ToModelWorker<Request> = { type: 'dispose' };
     this.worker.postMessage(message);
   }
