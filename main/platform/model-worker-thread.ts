@@ -6,7 +6,8 @@ import { serializeError } from './worker-errors.ts';
 /** What a model worker thread serves: its model, loaded and warmed up. */
 export interface ServedModel<Ready, Request, Result> {
   ready: Ready;
-  run(request: Request): Promise<{ result: Result; transfer?: ArrayBuffer[] }>;
+  /** `aborted()` turns true once the caller gave up on the job: stop at the next step that checks it. */
+  run(request: Request, aborted: () => boolean): Promise<{ result: Result; transfer?: ArrayBuffer[] }>;
   release(): Promise<void>;
 }
 
@@ -32,7 +33,8 @@ export async function serveModel<Ready, Request, Result>(load: () => Promise<Ser
     if (message.type === 'job') {
       void serial.run(async () => {
         try {
-          const { result, transfer } = await model.run(message.request);
+          const flag = new Int32Array(message.abort);
+          const { result, transfer } = await model.run(message.request, () => Atomics.load(flag, 0) === 1);
           post({ type: 'done', id: message.id, result }, transfer);
         } catch (err) {
           post({ type: 'failed', id: message.id, error: serializeError(err) });

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { KiwiError } from './errors.ts';
+import { ModelWorker } from './model-worker.ts';
 import { appRoot } from './paths.ts';
 
 const run = promisify(execFile);
@@ -16,4 +18,17 @@ describe('a model worker', () => {
     // The release takes 300 ms after the job: a process that ended at once would not have waited for it.
     expect(fs.readFileSync(released, 'utf8')).toBe('released');
   }, 60_000);
+
+  it("raises an aborted job's flag in the worker, which stops that job and serves the next", async () => {
+    const releasedFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kiwi-worker-')), 'released');
+    const url = new URL('./testing/test-model-worker.mjs', import.meta.url);
+    const { worker } = await ModelWorker.start<Record<string, never>, number, number>(url, { releasedFile }, { name: 'test', code: 'test_failed' });
+    const controller = new AbortController();
+    const working = worker.run(-1, { signal: controller.signal });
+    controller.abort(new Error('the caller gave up'));
+    await expect(working).rejects.toThrow('the caller gave up');
+    // Jobs run one at a time, and the aborted one would work on for a minute had its flag not reached the worker.
+    await expect(worker.run(21)).resolves.toBe(42);
+    worker.dispose(new KiwiError('test_disposed', 'disposed', 503));
+  }, 30_000);
 });

@@ -7,7 +7,8 @@ import { reviveError, type SerializedError } from './worker-errors.ts';
  * `run` holds its thread for the whole pass, so that thread must never be the event loop's. The
  * worker (model-worker-thread.ts) loads the model, answers 'ready', then runs one job at a time.
  */
-export type ToModelWorker<Request> = { type: 'job'; id: number; request: Request } | { type: 'dispose' };
+/** `abort`: a flag the caller raises (Atomics) when the job's signal aborts; the worker checks it between steps. */
+export type ToModelWorker<Request> = { type: 'job'; id: number; request: Request; abort: SharedArrayBuffer } | { type: 'dispose' };
 
 export type FromModelWorker<Ready, Result> =
   | { type: 'ready'; ready: Ready }
@@ -65,17 +66,18 @@ export class ModelWorker<Request, Result> {
   }
 
   /**
-   * One job. On abort the caller is answered at once (after `onAbort`, e.g. raising a flag the
-   * worker checks); the job still ends in the worker, which runs the next one only after it.
+   * One job. On abort the caller is answered at once and the job's abort flag is raised; the job
+   * still ends in the worker (at its next check), which runs the next one only after it.
    */
-  run(request: Request, options: { transfer?: ArrayBuffer[]; signal?: AbortSignal; onAbort?: () => void } = {}): Promise<Result> {
+  run(request: Request, options: { transfer?: ArrayBuffer[]; signal?: AbortSignal } = {}): Promise<Result> {
     const { signal } = options;
     if (this.#closed) return Promise.reject(this.#closed);
     signal?.throwIfAborted();
     const id = this.#nextId++;
+    const abort = new SharedArrayBuffer(4);
     return new Promise<Result>((resolve, reject) => {
       const aborted = () => {
-        options.onAbort?.();
+        Atomics.store(new Int32Array(abort), 0, 1);
         settle(() => reject(signal?.reason));
       };
       const settle = (done: () => void) => {
@@ -86,7 +88,7 @@ export class ModelWorker<Request, Result> {
       this.#jobs.set(id, { resolve: (r) => settle(() => resolve(r)), reject: (e) => settle(() => reject(e)) });
       signal?.addEventListener('abort', aborted, { once: true });
       this.worker.ref(); // a result is on its way: keep the process alive for it
-      const message: ToModelWorker<Request> = { type: 'job', id, request };
+      const message: ToModelWorker<Request> = { type: 'job', id, request, abort };
       this.worker.postMessage(message, options.transfer ?? []);
     });
   }

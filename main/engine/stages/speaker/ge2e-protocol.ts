@@ -8,6 +8,4 @@ export interface Ge2eWorkerInit {
 export interface Ge2eRequest {
   /** 16 kHz samples, transferred (not copied) to the worker. */
   samples: Float32Array;
-  /** One Int32 the main thread sets to 1 to stop the job before its next partial. */
-  abort: SharedArrayBuffer;
 }

@@ -12,9 +12,8 @@ await serveModel<Record<string, never>, Ge2eRequest, Float32Array>(async () => {
   await encoder.embed(Float32Array.from({ length: PARTIAL }, (_, i) => Math.sin(i / 7)), () => false);
   return {
     ready: {},
-    run: async ({ samples, abort }) => {
-      const flag = new Int32Array(abort);
-      const embedding = await encoder.embed(samples, () => Atomics.load(flag, 0) === 1);
+    run: async ({ samples }, aborted) => {
+      const embedding = await encoder.embed(samples, aborted);
       return { result: embedding, transfer: [embedding.buffer as ArrayBuffer] };
     },
     release: () => encoder.release(),

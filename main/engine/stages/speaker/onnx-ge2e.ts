@@ -7,10 +7,9 @@ import type { StageFactory } from '../factory.ts';
 import { SAMPLE_RATE } from '../../../contract/audio.ts';
 import { DIMENSION } from './ge2e-encoder.ts';
 import type { Ge2eRequest, Ge2eWorkerInit } from './ge2e-protocol.ts';
+import { checkVoiceLength } from './voice-length.ts';
 
 const RATE = SAMPLE_RATE;
-/** Below this there is no voice to describe (a click, a cut-off syllable). */
-const MIN_SAMPLES = 0.2 * RATE;
 
 /**
  * From source this is the bootstrap beside this file (it bundles the thread module, see
@@ -44,11 +43,8 @@ export class OnnxGe2e implements SpeakerEmbedder {
     signal?.throwIfAborted();
     // A copy the worker can own: the caller's buffer stays untouched.
     const samples = Float32Array.from(resampleTo(audio, RATE).samples);
-    if (samples.length < MIN_SAMPLES) {
-      throw new KiwiError('audio_too_short', `${(samples.length / RATE).toFixed(2)} s of audio is too short to recognise a voice`, 400);
-    }
-    const abort = new SharedArrayBuffer(4);
-    return this.worker.run({ samples, abort }, { transfer: [samples.buffer], signal, onAbort: () => Atomics.store(new Int32Array(abort), 0, 1) });
+    checkVoiceLength(samples);
+    return this.worker.run({ samples }, { transfer: [samples.buffer], signal });
   }
 
   dispose(): void {

@@ -9,10 +9,10 @@ import type { Pcm, SpeakerEmbedder } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
 import { SerialQueue } from '../../../platform/serial-queue.ts';
 import { SHERPA_SPEAKER_WORKER_SOURCE } from './sherpa-speaker-worker.ts';
+import { checkVoiceLength } from './voice-length.ts';
 import { SAMPLE_RATE } from '../../../contract/audio.ts';
 
 const RATE = SAMPLE_RATE;
-const MIN_SAMPLES = 0.2 * RATE;
 
 /** sherpa-onnx's SpeakerEmbeddingExtractorConfig (one shape for 3D-Speaker, WeSpeaker and NeMo models). */
 export interface SherpaSpeakerConfig {
@@ -105,9 +105,7 @@ export class SherpaSpeakerEmbedder implements SpeakerEmbedder {
       if (this.#dead) throw new KiwiError('speaker_unavailable', `Speaker model '${this.model}': ${this.#dead}`, 503);
       signal?.throwIfAborted();
       const samples = resampleTo(audio, RATE).samples;
-      if (samples.length < MIN_SAMPLES) {
-        throw new KiwiError('audio_too_short', `${(samples.length / RATE).toFixed(2)} s of audio is too short to recognise a voice`, 400);
-      }
+      checkVoiceLength(samples);
       return unit(await this.#request(samples, signal));
     });
   }

@@ -43,11 +43,7 @@ export class OnnxWhisper implements Stt {
       signal?.throwIfAborted();
       // A copy the worker can own: the caller's buffer stays untouched.
       const samples = Float32Array.from(resampleTo(audio, RATE).samples);
-      const abort = new SharedArrayBuffer(4);
-      return this.worker.run(
-        { samples, language, abort, ...(opening ? { opening } : {}) },
-        { transfer: [samples.buffer], signal, onAbort: () => Atomics.store(new Int32Array(abort), 0, 1) },
-      );
+      return this.worker.run({ samples, language, ...(opening ? { opening } : {}) }, { transfer: [samples.buffer], signal });
     });
   }
 

@@ -17,8 +17,6 @@ export interface WhisperRequest {
   samples: Float32Array;
   language: string;
   opening?: ExpectedOpening;
-  /** One Int32 the main thread sets to 1 to stop the job at its next decoder step. */
-  abort: SharedArrayBuffer;
 }
 
 export interface WhisperResult {

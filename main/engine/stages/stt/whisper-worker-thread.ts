@@ -15,10 +15,7 @@ await serveModel<WhisperReady, WhisperRequest, WhisperResult>(async () => {
   await decoder.transcribe(new Float32Array(16000), decoder.languages[0] ?? 'en', () => false);
   return {
     ready: { languages: decoder.languages },
-    run: async ({ samples, language, abort, opening }) => {
-      const flag = new Int32Array(abort);
-      return { result: await decoder.transcribe(samples, language, () => Atomics.load(flag, 0) === 1, opening) };
-    },
+    run: async ({ samples, language, opening }, aborted) => ({ result: await decoder.transcribe(samples, language, aborted, opening) }),
     release: () => decoder.release(),
   };
 });
