@@ -81,6 +81,15 @@ describeWithModels('two-stage wake word on real models (sherpa KWS + Whisper tin
     expect(answered[0]!.reply!.toLowerCase()).toMatch(reply);
   }, 90_000);
 
+  // The Polish voice's "Kiwi" is the letters "K V" to this spotter: a spotter of its own listens for
+  // them (beside "kiwi" in one keywords file they never fire), and the transcript opens with the name.
+  it.each(['Kiwi, what time is it?', 'Kiwi, play some jazz.'])('wakes on "%s" read by the Polish voice, which the spotter hears as "K V"', async (text) => {
+    const { results } = await hear(speak(text, 'pl'));
+    const answered = results.filter((r) => r.reply);
+    expect(answered, JSON.stringify(results)).toHaveLength(1);
+    expect(answered[0]).toMatchObject({ wake: true, transcript: expect.stringMatching(/^Kiwi\b/) });
+  }, 90_000);
+
   it.each([
     ['Key West is lovely in the winter.', 'en-us'],
     ['Give me the keys, we are leaving now.', 'en-gb'],

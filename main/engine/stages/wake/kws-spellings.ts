@@ -3,21 +3,29 @@ import type { KeywordLine } from './kws-tokens.ts';
 /**
  * Sound-alike spellings the keyword spotter also listens for, reported as the wake word itself,
  * when the transcript confirms what it heard (voice.wake_confirm 'transcript'). A small
- * transducer hears "kiwi" from many voices as other letter sequences ("key wee"; "key vee" from
- * German and Polish voices); alone, each extra line wakes Kiwi on more speech without the word,
- * so the spotter alone listens for the word as typed. Kept only what bench/wake-bench.ts showed
- * finds more commands of its tune voices (bench/results/wake.json). Other wake words: as typed.
+ * transducer hears "kiwi" from many voices as other letter sequences ("key wee"; "key vee" and
+ * the letters "K V" from German and Polish voices); alone, each extra line wakes Kiwi on more
+ * speech without the word, so the spotter alone listens for the word as typed. Kept only what
+ * bench/wake-bench.ts showed finds more commands of its tune voices (bench/results/wake.json).
+ * `apart`: listened for by a spotter of its own. sherpa's search follows the lines of one
+ * keywords file together, and a line that shares the word's first token but not its path is
+ * crowded out: "K V" alone found 9 of 12 Polish commands, beside "kiwi" in one file 1.
+ * Other wake words: as typed.
  */
-export const SOUND_ALIKES: Record<string, Array<{ spelling: string; boost?: number; threshold?: number }>> = {
-  kiwi: [{ spelling: 'key wee' }, { spelling: 'key we' }, { spelling: 'key vee' }],
+export const SOUND_ALIKES: Record<string, Array<{ spelling: string; boost?: number; threshold?: number; apart?: boolean }>> = {
+  kiwi: [{ spelling: 'key wee' }, { spelling: 'key we' }, { spelling: 'key vee' }, { spelling: 'k v', apart: true }],
 };
 
-/** The keywords-file lines for a wake word: the word as typed, then (two-stage only) its measured sound-alikes. */
-export function wakeKeywordLines(wakeWord: string, options: { boost: number; threshold: number; confirmed: boolean }): KeywordLine[] {
+/**
+ * The keywords-file lines for a wake word, one list per spotter: the word as typed with the
+ * sound-alikes that share its path, then (two-stage only) each sound-alike listened for apart.
+ */
+export function wakeKeywordSets(wakeWord: string, options: { boost: number; threshold: number; confirmed: boolean }): KeywordLine[][] {
   const keyword = wakeWord.trim();
   const alikes = options.confirmed ? (SOUND_ALIKES[keyword.toLowerCase()] ?? []) : [];
+  const line = (a: (typeof alikes)[number]): KeywordLine => ({ keyword, spelling: a.spelling, boost: a.boost ?? options.boost, threshold: a.threshold ?? options.threshold });
   return [
-    { keyword, boost: options.boost, threshold: options.threshold },
-    ...alikes.map((a) => ({ keyword, spelling: a.spelling, boost: a.boost ?? options.boost, threshold: a.threshold ?? options.threshold })),
+    [{ keyword, boost: options.boost, threshold: options.threshold }, ...alikes.filter((a) => !a.apart).map(line)],
+    ...alikes.filter((a) => a.apart).map((a) => [line(a)]),
   ];
 }

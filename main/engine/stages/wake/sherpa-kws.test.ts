@@ -102,7 +102,7 @@ class ScriptedSpotter {
 describe('SherpaKws decode loop', () => {
   it('reports the keyword once per utterance, resets the stream after it, and counts samples', async () => {
     const spotter = new ScriptedSpotter(new Set([5, 6, 30]));
-    const kws = new SherpaKws(spotter, 0.25);
+    const kws = new SherpaKws([spotter], 0.25);
     const hits = [];
     for (let i = 0; i < 40; i += 1) {
       const hit = await kws.accept(new Float32Array(1600));
@@ -117,4 +117,20 @@ describe('SherpaKws decode loop', () => {
     kws.reset();
     expect(await kws.accept(new Float32Array(1600))).toBeNull();
   });
+
+  it('listens with every spotter it was given: either wakes, both at once wake once', async () => {
+    const word = new ScriptedSpotter(new Set([5, 35]));
+    const apart = new ScriptedSpotter(new Set([5, 20]));
+    const kws = new SherpaKws([word, apart], 0.25);
+    const hits = [];
+    for (let i = 0; i < 40; i += 1) {
+      const hit = await kws.accept(new Float32Array(1600));
+      if (hit) hits.push(hit.at / 1600);
+    }
+    // Step 5: both fired, one wake. Step 20 (1.5 s later): only the second spotter. Step 35: only the first.
+    expect(hits).toEqual([5, 20, 35]);
+    expect(word.resets).toEqual([5, 35]);
+    expect(apart.resets).toEqual([5, 20]);
+  });
 });
+

@@ -8,7 +8,7 @@ import type { WakeDetection, WakeWord } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
 import type { ResolvedModel } from '../../models/resolve.ts';
 import { keywordOfPhrase, keywordsFile, parseTokens, type TokenTable } from './kws-tokens.ts';
-import { wakeKeywordLines } from './kws-spellings.ts';
+import { wakeKeywordSets } from './kws-spellings.ts';
 import { loadSentencePiece, type PieceEncoder } from './sentencepiece.ts';
 import { Refractory } from './refractory.ts';
 import { SAMPLE_RATE } from '../../../contract/audio.ts';
@@ -81,53 +81,61 @@ export function kwsConfig(dir: string, files: KwsFiles, keywordsPath: string, op
  * model's tokens, is the only thing its beam search can output. sherpa reports which keyword
  * fired but no probability; the detection's score is the trigger threshold it passed (a lower
  * bound). sherpa-onnx-node 1.13 has no async KWS decode: each decode is one small step of a 3 M
- * parameter model, and Kiwi yields to the event loop between steps.
+ * parameter model, and Kiwi yields to the event loop between steps. Several spotters (keyword
+ * sets that must be searched apart, kws-spellings.ts) hear the same audio; any of them wakes.
  */
 export class SherpaKws implements WakeWord {
   readonly name = 'sherpa-kws';
-  #stream: KwsStream;
+  #streams: KwsStream[];
   #fed = 0;
   readonly #refractory = new Refractory();
 
   constructor(
-    private readonly spotter: KeywordSpotter,
+    private readonly spotters: readonly KeywordSpotter[],
     private readonly threshold: number,
   ) {
-    this.#stream = spotter.createStream();
+    this.#streams = this.#newStreams();
   }
 
   async accept(samples: Float32Array): Promise<WakeDetection | null> {
-    const stream = this.#stream;
-    stream.acceptWaveform({ samples, sampleRate: SAMPLE_RATE });
+    const streams = this.#streams;
     this.#fed += samples.length;
     let hit: WakeDetection | null = null;
-    while (this.spotter.isReady(stream)) {
-      this.spotter.decode(stream);
-      const { keyword } = this.spotter.getResult(stream);
-      if (keyword) {
-        if (this.#refractory.trigger(this.#fed)) hit ??= { keyword: keywordOfPhrase(keyword), score: this.threshold, at: this.#fed };
-        // sherpa's examples reset the stream after a keyword so the next one is searched afresh.
-        this.spotter.reset(stream);
+    for (const [i, spotter] of this.spotters.entries()) {
+      const stream = streams[i]!;
+      stream.acceptWaveform({ samples, sampleRate: SAMPLE_RATE });
+      while (spotter.isReady(stream)) {
+        spotter.decode(stream);
+        const { keyword } = spotter.getResult(stream);
+        if (keyword) {
+          if (this.#refractory.trigger(this.#fed)) hit ??= { keyword: keywordOfPhrase(keyword), score: this.threshold, at: this.#fed };
+          // sherpa's examples reset the stream after a keyword so the next one is searched afresh.
+          spotter.reset(stream);
+        }
+        await nextTurn();
+        if (streams !== this.#streams) return hit; // reset() while decoding
       }
-      await nextTurn();
-      if (stream !== this.#stream) break; // reset() while decoding
     }
     return hit;
   }
 
   reset(): void {
-    this.#stream = this.spotter.createStream();
+    this.#streams = this.#newStreams();
     this.#fed = 0;
     this.#refractory.reset();
   }
 
   fork(): SherpaKws {
-    return new SherpaKws(this.spotter, this.threshold);
+    return new SherpaKws(this.spotters, this.threshold);
   }
 
   dispose(): void {
-    // The native spotter and streams are freed by their finalizers once nothing refers to them.
-    this.#stream = this.spotter.createStream();
+    // The native spotters and streams are freed by their finalizers once nothing refers to them.
+    this.#streams = this.#newStreams();
+  }
+
+  #newStreams(): KwsStream[] {
+    return this.spotters.map((spotter) => spotter.createStream());
   }
 }
 
@@ -179,6 +187,7 @@ export const createSherpaKws: StageFactory<WakeWord> = async (model, ctx) => {
   const options = kwsOptions(model.config, ctx.config.voice.wake_threshold);
   // Two-stage wake: the transcript rejects what only sounds like the wake word, so the spotter may listen for more.
   const confirmed = ctx.config.voice.wake_confirm === 'transcript';
-  const keywords = keywordsFile(wakeKeywordLines(ctx.config.wake_word, { ...options, confirmed }), table, bpe);
-  return new SherpaKws(await loadSpotter(model.dir, model.id, files, keywords, options), options.threshold);
+  const sets = wakeKeywordSets(ctx.config.wake_word, { ...options, confirmed });
+  const spotters = await Promise.all(sets.map((lines) => loadSpotter(model.dir, model.id, files, keywordsFile(lines, table, bpe), options)));
+  return new SherpaKws(spotters, options.threshold);
 };
