@@ -4,7 +4,7 @@ import { CONFIRM_ALLOWED, confirmWakeWord, readInitialism } from '../main/engine
 import { confirmDistance } from '../main/engine/stages/wake/phonetic.ts';
 import { SOUND_ALIKES } from '../main/engine/stages/wake/kws-spellings.ts';
 import { matchWakeWord } from '../main/engine/stages/wake/text-match.ts';
-import { SPOTTERS, type RawUtterance } from './wake-two-stage.ts';
+import { kiwiSpotted, SPOTTERS, type RawUtterance } from './wake-two-stage.ts';
 import { CACHE, ESPEAK_VOICES, NEAR_MISS_VOICES } from './wake-corpus.ts';
 
 /**
@@ -31,8 +31,10 @@ const text = (u: RawUtterance) => u.transcript ?? '';
 /** The transcript the voice loop confirms with: once the spotter fired it may open with the wake word. */
 const opened = (u: RawUtterance) => u.opened ?? u.transcript ?? '';
 /** The spotter lines Kiwi runs with the transcript confirming (kws-spellings.ts), and with the spotter alone. */
-const TWO_STAGE_LINES = ['kiwi', ...(SOUND_ALIKES.kiwi ?? []).map((a) => a.spelling)];
+const TWO_STAGE_LINES = ['kiwi', ...(SOUND_ALIKES.kiwi ?? []).filter((a) => !a.apart).map((a) => a.spelling)];
 const ALL_LOOSE = SPOTTERS.loose!.map((l) => l.spelling ?? 'kiwi');
+/** Kiwi's own keyword sets, one spotter each: "kiwi + key wee + …; k v". */
+const KIWI_SETS = Object.entries(SPOTTERS).filter(([name]) => name === 'kiwi' || name.startsWith('kiwi ')).map(([, lines]) => lines.map((l) => l.spelling ?? 'kiwi').join(' + ')).join('; ');
 
 const withoutConfirmSpellings = (t: string) =>
   matchWakeWord(readInitialism(t, 'en'), 'kiwi', 'en', { policy: 'start', tolerance: { distance: confirmDistance, allowed: CONFIRM_ALLOWED } }).matched;
@@ -48,10 +50,10 @@ const RULES: Array<{ name: string; rule: Rule; positives_only?: boolean }> = [
   { name: `two-stage: all ${ALL_LOOSE.length} lines, transcript confirms (before the transcript could open with the wake word)`, rule: (u) => spotted(u, 'loose') && confirmWakeWord(text(u), 'kiwi', 'en').matched },
   { name: `two-stage: all ${ALL_LOOSE.length} lines, the transcript may open with "Kiwi" and confirms`, rule: (u) => spotted(u, 'loose') && confirmWakeWord(opened(u), 'kiwi', 'en').matched },
   { name: 'two-stage (default lines), without confirm_spellings ("Can we" not taken for "kiwi")', rule: (u) => spotted(u, 'loose', TWO_STAGE_LINES) && withoutConfirmSpellings(text(u)) },
-  // The same lines inside the 11-line spotter behave a little differently from Kiwi's own 4-line spotter: checked on the commands.
-  { name: "spotter alone: Kiwi's own 4-line two-stage spotter (commands only)", rule: (u) => spotted(u, 'kiwi'), positives_only: true },
-  { name: 'two-stage as Kiwi ran it before: own 4-line spotter, transcript confirms (commands only)', rule: (u) => spotted(u, 'kiwi') && confirmWakeWord(text(u), 'kiwi', 'en').matched, positives_only: true },
-  { name: 'two-stage exactly as Kiwi runs it: own 4-line spotter, the transcript may open with "Kiwi" and confirms (commands only)', rule: (u) => spotted(u, 'kiwi') && confirmWakeWord(opened(u), 'kiwi', 'en').matched, positives_only: true },
+  // The same lines inside the many-line spotter behave differently from Kiwi's own spotters (lines sharing a first token crowd each other out).
+  { name: `spotter alone: Kiwi's own spotters (${KIWI_SETS})`, rule: kiwiSpotted },
+  { name: "two-stage as Kiwi ran it before: one 4-line spotter (kiwi + key wee + key we + key vee), the transcript may open with \"Kiwi\" and confirms", rule: (u) => spotted(u, 'kiwi') && confirmWakeWord(opened(u), 'kiwi', 'en').matched },
+  { name: `two-stage exactly as Kiwi runs it: own spotters (${KIWI_SETS}), the transcript may open with "Kiwi" and confirms`, rule: (u) => kiwiSpotted(u) && confirmWakeWord(opened(u), 'kiwi', 'en').matched },
   {
     name: 'kiwi #0.05 :3 alone OR two-stage (default lines)',
     rule: (u) => spotted(u, 'strict #0.05 :3') || (spotted(u, 'loose', TWO_STAGE_LINES) && confirmWakeWord(opened(u), 'kiwi', 'en').matched),

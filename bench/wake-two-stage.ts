@@ -11,7 +11,7 @@ import { TTS_ENGINES } from '../main/engine/stages/tts/index.ts';
 import { VAD_ENGINES } from '../main/engine/stages/vad/index.ts';
 import { keywordsFile, keywordTokens, type KeywordLine } from '../main/engine/stages/wake/kws-tokens.ts';
 import { wakeOpening } from '../main/engine/stages/wake/confirm.ts';
-import { wakeKeywordLines } from '../main/engine/stages/wake/kws-spellings.ts';
+import { wakeKeywordSets } from '../main/engine/stages/wake/kws-spellings.ts';
 import { REFRACTORY_SAMPLES } from '../main/engine/stages/wake/refractory.ts';
 import { keywordWriter, loadSpotter, type KeywordSpotter, type KwsFiles } from '../main/engine/stages/wake/sherpa-kws.ts';
 import { CACHE, nearMissBlock, negativeBlocks, positives, RATE } from './wake-corpus.ts';
@@ -46,11 +46,14 @@ const line = (spelling: string | undefined, boost = 4, threshold = 0.02): Keywor
 
 /** Spotters run side by side: a loose one with labelled sound-alike lines (any subset is judged later) and strict ones. */
 export const SPOTTERS: Record<string, KeywordLine[]> = {
-  loose: ['kiwi', 'kee wee', 'key we', 'key wee', 'kee we', 'ki wee', 'qiwi', 'kee vee', 'key vee', 'kivi', 'kivvy'].map((s) => line(s === 'kiwi' ? undefined : s)),
+  loose: ['kiwi', 'kee wee', 'key we', 'key wee', 'kee we', 'ki wee', 'qiwi', 'kee vee', 'key vee', 'kivi', 'kivvy', 'k v', 'ki vi', 'kievie'].map((s) => line(s === 'kiwi' ? undefined : s)),
   'strict #0.05 :3': [line(undefined, 3, 0.05)],
-  /** Exactly what Kiwi runs with voice.wake_confirm 'transcript' (kws-spellings.ts; the catalog's :4 #0.02). */
-  kiwi: wakeKeywordLines('kiwi', { boost: 4, threshold: 0.02, confirmed: true }),
+  /** Exactly what Kiwi runs with voice.wake_confirm 'transcript' (kws-spellings.ts; the catalog's :4 #0.02): "kiwi", "kiwi 2", … */
+  ...Object.fromEntries(wakeKeywordSets('kiwi', { boost: 4, threshold: 0.02, confirmed: true }).map((lines, i) => [i ? `kiwi ${i + 1}` : 'kiwi', lines])),
 };
+
+/** Whether Kiwi's own spotters (all its keyword sets) fired in this utterance. */
+export const kiwiSpotted = (u: RawUtterance) => u.hits.some((h) => h.spotter === 'kiwi' || h.spotter.startsWith('kiwi '));
 
 /** A spotter that says which keyword line fired (by its tokens; sherpa merges the phrases of lines that share a prefix). */
 class LabelledSpotter {
