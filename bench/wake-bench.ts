@@ -4,7 +4,7 @@ import { CONFIRM_ALLOWED, confirmWakeWord, readInitialism } from '../main/engine
 import { confirmDistance } from '../main/engine/stages/wake/phonetic.ts';
 import { SOUND_ALIKES } from '../main/engine/stages/wake/kws-spellings.ts';
 import { matchWakeWord } from '../main/engine/stages/wake/text-match.ts';
-import { kiwiSpotted, SPOTTERS, type RawUtterance } from './wake-two-stage.ts';
+import { kiwiSpotted, ONE_FILE, SPOTTERS, type RawUtterance } from './wake-two-stage.ts';
 import { CACHE, ESPEAK_VOICES, NEAR_MISS_VOICES } from './wake-corpus.ts';
 
 /**
@@ -33,8 +33,9 @@ const opened = (u: RawUtterance) => u.opened ?? u.transcript ?? '';
 /** The spotter lines Kiwi runs with the transcript confirming (kws-spellings.ts), and with the spotter alone. */
 const TWO_STAGE_LINES = ['kiwi', ...(SOUND_ALIKES.kiwi ?? []).filter((a) => !a.apart).map((a) => a.spelling)];
 const ALL_LOOSE = SPOTTERS.loose!.map((l) => l.spelling ?? 'kiwi');
+const linesOf = (spotter: string) => SPOTTERS[spotter]!.map((l) => l.spelling ?? 'kiwi').join(' + ');
 /** Kiwi's own keyword sets, one spotter each: "kiwi + key wee + …; k v". */
-const KIWI_SETS = Object.entries(SPOTTERS).filter(([name]) => name === 'kiwi' || name.startsWith('kiwi ')).map(([, lines]) => lines.map((l) => l.spelling ?? 'kiwi').join(' + ')).join('; ');
+const KIWI_SETS = Object.keys(SPOTTERS).filter((name) => name === 'kiwi' || name.startsWith('kiwi ')).map(linesOf).join('; ');
 
 const withoutConfirmSpellings = (t: string) =>
   matchWakeWord(readInitialism(t, 'en'), 'kiwi', 'en', { policy: 'start', tolerance: { distance: confirmDistance, allowed: CONFIRM_ALLOWED } }).matched;
@@ -51,8 +52,10 @@ const RULES: Array<{ name: string; rule: Rule; positives_only?: boolean }> = [
   { name: `two-stage: all ${ALL_LOOSE.length} lines, the transcript may open with "Kiwi" and confirms`, rule: (u) => spotted(u, 'loose') && confirmWakeWord(opened(u), 'kiwi', 'en').matched },
   { name: 'two-stage (default lines), without confirm_spellings ("Can we" not taken for "kiwi")', rule: (u) => spotted(u, 'loose', TWO_STAGE_LINES) && withoutConfirmSpellings(text(u)) },
   // The same lines inside the many-line spotter behave differently from Kiwi's own spotters (lines sharing a first token crowd each other out).
-  { name: `spotter alone: Kiwi's own spotters (${KIWI_SETS})`, rule: kiwiSpotted },
-  { name: "two-stage as Kiwi ran it before: one 4-line spotter (kiwi + key wee + key we + key vee), the transcript may open with \"Kiwi\" and confirms", rule: (u) => spotted(u, 'kiwi') && confirmWakeWord(opened(u), 'kiwi', 'en').matched },
+  { name: `spotter alone: Kiwi's own two-stage spotters (${KIWI_SETS})`, rule: kiwiSpotted },
+  { name: `spotter alone (tried): ${linesOf(ONE_FILE)} in one file, a beam of 8 paths`, rule: (u) => spotted(u, ONE_FILE) },
+  { name: `two-stage as Kiwi ran it before: ${linesOf('kiwi')}, the transcript may open with "Kiwi" and confirms`, rule: (u) => spotted(u, 'kiwi') && confirmWakeWord(opened(u), 'kiwi', 'en').matched },
+  { name: `two-stage (tried): ${linesOf(ONE_FILE)} in one file, 8 paths, the transcript may open with "Kiwi" and confirms`, rule: (u) => spotted(u, ONE_FILE) && confirmWakeWord(opened(u), 'kiwi', 'en').matched },
   { name: `two-stage exactly as Kiwi runs it: own spotters (${KIWI_SETS}), the transcript may open with "Kiwi" and confirms`, rule: (u) => kiwiSpotted(u) && confirmWakeWord(opened(u), 'kiwi', 'en').matched },
   {
     name: 'kiwi #0.05 :3 alone OR two-stage (default lines)',

@@ -44,13 +44,20 @@ export interface RawUtterance {
 
 const line = (spelling: string | undefined, boost = 4, threshold = 0.02): KeywordLine => ({ keyword: spelling ? `kiwi|${spelling}` : 'kiwi', spelling, boost, threshold });
 
+const own = (spelling?: string): KeywordLine => ({ keyword: 'kiwi', ...(spelling ? { spelling } : {}), boost: 4, threshold: 0.02 });
+/** Tried: all of Kiwi's lines in one keywords file, searched with a wider beam (PATHS). */
+export const ONE_FILE = 'one file, 8 paths';
+
 /** Spotters run side by side: a loose one with labelled sound-alike lines (any subset is judged later) and strict ones. */
 export const SPOTTERS: Record<string, KeywordLine[]> = {
   loose: ['kiwi', 'kee wee', 'key we', 'key wee', 'kee we', 'ki wee', 'qiwi', 'kee vee', 'key vee', 'kivi', 'kivvy', 'k v', 'ki vi', 'kievie'].map((s) => line(s === 'kiwi' ? undefined : s)),
   'strict #0.05 :3': [line(undefined, 3, 0.05)],
-  /** Exactly what Kiwi runs with voice.wake_confirm 'transcript' (kws-spellings.ts; the catalog's :4 #0.02): "kiwi", "kiwi 2", … */
+  /** Exactly what Kiwi runs with voice.wake_confirm 'transcript' (kws-spellings.ts; the catalog's :4 #0.02): "kiwi" (alone, Kiwi's spotter before session 12), "kiwi 2". */
   ...Object.fromEntries(wakeKeywordSets('kiwi', { boost: 4, threshold: 0.02, confirmed: true }).map((lines, i) => [i ? `kiwi ${i + 1}` : 'kiwi', lines])),
+  [ONE_FILE]: [own(), own('key wee'), own('key we'), own('key vee'), own('k v')],
 };
+/** sherpa's beam (maxActivePaths) where it is not its default 4. */
+const PATHS: Record<string, number> = { [ONE_FILE]: 8 };
 
 /** Whether Kiwi's own spotters (all its keyword sets) fired in this utterance. */
 export const kiwiSpotted = (u: RawUtterance) => u.hits.some((h) => h.spotter === 'kiwi' || h.spotter.startsWith('kiwi '));
@@ -124,7 +131,7 @@ async function kit() {
     const labels = new Map(lines.map((l) => [keywordTokens(l.spelling ?? l.keyword, writer.table, writer.bpe).join(' '), l.spelling ?? 'kiwi']));
     const text = keywordsFile(lines, writer.table, writer.bpe);
     console.log(text);
-    spotters[name] = new LabelledSpotter(await loadSpotter(model.dir, model.id, model.config as unknown as KwsFiles, text, { boost: 1, threshold: 0.25, threads: 1 }), labels);
+    spotters[name] = new LabelledSpotter(await loadSpotter(model.dir, model.id, model.config as unknown as KwsFiles, text, { boost: 1, threshold: 0.25, threads: 1, paths: PATHS[name] }), labels);
   }
   const vadModel = await resolve('vad', 'auto', ['sherpa-vad']);
   const vad: Vad = await VAD_ENGINES[vadModel.engine]!(vadModel, { config, modelsDir });

@@ -9,7 +9,8 @@ import type { KeywordLine } from './kws-tokens.ts';
  * bench/wake-bench.ts showed finds more commands of its tune voices (bench/results/wake.json).
  * `apart`: listened for by a spotter of its own. sherpa's search follows the lines of one
  * keywords file together, and a line that shares the word's first token but not its path is
- * crowded out: "K V" alone found 9 of 12 Polish commands, beside "kiwi" in one file 1.
+ * crowded out: "K V" alone found 9 of 12 Polish commands, beside "kiwi" in one file 1. (A wider
+ * beam, 8 paths, finds it in one file too, but then near-misses such as "Can we…" wake Kiwi.)
  * Other wake words: as typed.
  */
 export const SOUND_ALIKES: Record<string, Array<{ spelling: string; boost?: number; threshold?: number; apart?: boolean }>> = {

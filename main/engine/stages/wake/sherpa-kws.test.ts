@@ -43,6 +43,8 @@ describe('sherpa KWS options and config', () => {
       keywordsThreshold: 0.3,
       keywordsFile: '/tmp/k.txt',
     });
+    // A wider beam (the wake bench tries one).
+    expect(kwsConfig('/m', FILES, '/tmp/k.txt', { boost: 1.5, threshold: 0.3, threads: 1, paths: 8 }).maxActivePaths).toBe(8);
   });
 });
 

@@ -39,6 +39,8 @@ export interface KwsOptions {
   /** sherpa's trigger threshold: the keyword's minimum acoustic probability. */
   threshold: number;
   threads: number;
+  /** The beam's width (sherpa's maxActivePaths; 4 unless given). */
+  paths?: number;
 }
 
 /** sherpa's documented default trigger threshold, which Kiwi's default wake_threshold (0.5) maps to. */
@@ -68,7 +70,7 @@ export function kwsConfig(dir: string, files: KwsFiles, keywordsPath: string, op
       provider: 'cpu',
       debug: 0,
     },
-    maxActivePaths: 4,
+    maxActivePaths: options.paths ?? 4,
     numTrailingBlanks: 1,
     keywordsScore: options.boost,
     keywordsThreshold: options.threshold,
