@@ -72,8 +72,8 @@ class Client {
 
   static async start(mode: keyof typeof MODES, modelsDir: string, llmUrl: string): Promise<Client> {
     const config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kiwi-bench-config-')), 'config.yaml');
+    // Kiwi's default wake (the keyword spotters proposing, the transcript confirming): its models count in the RSS.
     const settings = {
-      wake_word_engine: 'text',
       tts_provider: 'piper',
       llm: { provider: 'openai', base_url: llmUrl, model: 'standin', api_key: 'bench' },
       ...MODES[mode],
@@ -227,7 +227,7 @@ export async function runTurnsBench() {
         llm_first_audio_p50: ratio(fast.llm_first_audio_ms_p50, old.llm_first_audio_ms_p50),
       },
       targets: { builtin_first_audio_ms_p50: 450, builtin_first_audio_ms_p90: 700, transcript_ms_p50: 200, llm_first_audio_after_first_clause_ms: 250, rss_mb_idle: 500, rss_growth_percent: 3 },
-      note: 'kiwi serve (fixture models: Silero VAD, Whisper tiny.en, Piper joe-medium, Resemblyzer) fed over WebSocket /api/audio at real-time pace; every latency from the frame with the last voiced sample to the first reply audio on the socket; fast = stt_full_window false and voice.speculate_on_voice true (both opt-in); old_way = 30 s Whisper padding, no early transcript, fixed (adaptive) silence only; rss_mb_idle after a minute with nothing to do, rss_mb_idle_after_memory_turns another minute after the 100 turns',
+      note: 'kiwi serve (fixture models: Silero VAD, the GigaSpeech keyword spotters with the transcript confirming (the default wake), Whisper tiny.en, Piper joe-medium, Resemblyzer) fed over WebSocket /api/audio at real-time pace; every latency from the frame with the last voiced sample to the first reply audio on the socket; fast = stt_full_window false and voice.speculate_on_voice true (both opt-in); old_way = 30 s Whisper padding, no early transcript, fixed (adaptive) silence only; rss_mb_idle after a minute with nothing to do, rss_mb_idle_after_memory_turns another minute after the 100 turns',
     };
   } finally {
     await llm.close();

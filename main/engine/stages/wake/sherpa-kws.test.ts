@@ -9,7 +9,8 @@ import { SherpaKws, createSherpaKws, kwsConfig, kwsOptions } from './sherpa-kws.
 import { WAKE_ENGINES } from './index.ts';
 
 // What Kiwi builds around sherpa's spotter (options, config, keywords, errors, the decode loop);
-// the adapter on the real GigaSpeech KWS model: main/engine/models/kws.models.test.ts.
+// the adapter on the real GigaSpeech KWS model: main/engine/listening/two-stage-wake.models.test.ts
+// and main/cli/listen.models.test.ts.
 
 const FILES = {
   encoder: 'encoder-epoch-12-avg-2-chunk-16-left-64.int8.onnx',
@@ -135,4 +136,3 @@ describe('SherpaKws decode loop', () => {
     expect(apart.resets).toEqual([5, 20]);
   });
 });
-
