@@ -4,7 +4,7 @@ import { CONFIRM_ALLOWED, confirmWakeWord, readInitialism } from '../main/engine
 import { confirmDistance } from '../main/engine/stages/wake/phonetic.ts';
 import { SOUND_ALIKES } from '../main/engine/stages/wake/kws-spellings.ts';
 import { matchWakeWord } from '../main/engine/stages/wake/text-match.ts';
-import { kiwiSpotted, ONE_FILE, SPOTTERS, type RawUtterance } from './wake-two-stage.ts';
+import { isKiwiSpotter, kiwiSpotted, ONE_FILE, SPOTTERS, type RawUtterance } from './wake-two-stage.ts';
 import { CACHE, ESPEAK_VOICES, NEAR_MISS_VOICES } from './wake-corpus.ts';
 
 /**
@@ -35,7 +35,7 @@ const TWO_STAGE_LINES = ['kiwi', ...(SOUND_ALIKES.kiwi ?? []).filter((a) => !a.a
 const ALL_LOOSE = SPOTTERS.loose!.map((l) => l.spelling ?? 'kiwi');
 const linesOf = (spotter: string) => SPOTTERS[spotter]!.map((l) => l.spelling ?? 'kiwi').join(' + ');
 /** Kiwi's own keyword sets, one spotter each: "kiwi + key wee + …; k v". */
-const KIWI_SETS = Object.keys(SPOTTERS).filter((name) => name === 'kiwi' || name.startsWith('kiwi ')).map(linesOf).join('; ');
+const KIWI_SETS = Object.keys(SPOTTERS).filter(isKiwiSpotter).map(linesOf).join('; ');
 
 const withoutConfirmSpellings = (t: string) =>
   matchWakeWord(readInitialism(t, 'en'), 'kiwi', 'en', { policy: 'start', tolerance: { distance: confirmDistance, allowed: CONFIRM_ALLOWED } }).matched;

@@ -59,8 +59,10 @@ export const SPOTTERS: Record<string, KeywordLine[]> = {
 /** sherpa's beam (maxActivePaths) where it is not its default 4. */
 const PATHS: Record<string, number> = { [ONE_FILE]: 8 };
 
+/** Kiwi's own spotters, one per keyword set: "kiwi", "kiwi 2", … */
+export const isKiwiSpotter = (name: string) => name === 'kiwi' || name.startsWith('kiwi ');
 /** Whether Kiwi's own spotters (all its keyword sets) fired in this utterance. */
-export const kiwiSpotted = (u: RawUtterance) => u.hits.some((h) => h.spotter === 'kiwi' || h.spotter.startsWith('kiwi '));
+export const kiwiSpotted = (u: RawUtterance) => u.hits.some((h) => isKiwiSpotter(h.spotter));
 
 /** A spotter that says which keyword line fired (by its tokens; sherpa merges the phrases of lines that share a prefix). */
 class LabelledSpotter {
