@@ -69,8 +69,12 @@ class LabelledSpotter {
   #stream: ReturnType<KeywordSpotter['createStream']>;
   #fed = 0;
   #last = -Infinity;
-  constructor(private readonly spotter: KeywordSpotter, private readonly labels: Map<string, string>) {
-    this.#stream = spotter.createStream();
+  constructor(
+    private readonly spotter: KeywordSpotter,
+    private readonly keywords: string,
+    private readonly labels: Map<string, string>,
+  ) {
+    this.#stream = spotter.createStream(keywords);
   }
   accept(samples: Float32Array): Array<{ line: string; at: number }> {
     const out: Array<{ line: string; at: number }> = [];
@@ -89,7 +93,7 @@ class LabelledSpotter {
     return out;
   }
   reset(): void {
-    this.#stream = this.spotter.createStream();
+    this.#stream = this.spotter.createStream(this.keywords);
     this.#fed = 0;
     this.#last = -Infinity;
   }
@@ -128,12 +132,15 @@ async function kit() {
   const resolve = (task: Parameters<typeof resolveModel>[0], id: string, engines: string[]) => resolveModel(task, id, 'en', { modelsDir, catalog, engines });
   const model = await resolve('wake', 'kws-zipformer-gigaspeech-en', ['sherpa-kws']);
   const writer = await keywordWriter(model);
+  // As Kiwi runs its keyword sets (sherpa-kws.ts): streams of one spotter with no keywords of its own.
+  const load = (paths?: number) => loadSpotter(model.dir, model.id, model.config as unknown as KwsFiles, '', { boost: 1, threshold: 0.25, threads: 1, paths });
+  const shared = await load();
   const spotters: Record<string, LabelledSpotter> = {};
   for (const [name, lines] of Object.entries(SPOTTERS)) {
     const labels = new Map(lines.map((l) => [keywordTokens(l.spelling ?? l.keyword, writer.table, writer.bpe).join(' '), l.spelling ?? 'kiwi']));
     const text = keywordsFile(lines, writer.table, writer.bpe);
     console.log(text);
-    spotters[name] = new LabelledSpotter(await loadSpotter(model.dir, model.id, model.config as unknown as KwsFiles, text, { boost: 1, threshold: 0.25, threads: 1, paths: PATHS[name] }), labels);
+    spotters[name] = new LabelledSpotter(PATHS[name] ? await load(PATHS[name]) : shared, text, labels);
   }
   const vadModel = await resolve('vad', 'auto', ['sherpa-vad']);
   const vad: Vad = await VAD_ENGINES[vadModel.engine]!(vadModel, { config, modelsDir });

@@ -166,7 +166,6 @@ export class KiwiRuntime {
       onError: (message) => bus.emit('ERROR', { code: 'openclaw_approval_failed', message }, 'security'),
     });
     this.#openclawLink = openClawLink({ dataDir: paths.data, bus, logger });
-    this.#openclawLink = openClawLink({ dataDir: paths.data, bus, logger });
     const routing: RouterDeps = {
       commands: [
         this.#timerVoice.ringing, // while something rings, "stop" / "snooze" go to it before the built-in stop

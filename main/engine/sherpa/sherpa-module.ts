@@ -6,8 +6,15 @@ import { createRequire } from 'node:module';
  */
 const require = createRequire(import.meta.url);
 let loaded: unknown;
+let addon: unknown;
 
 export function sherpa<T>(): T {
   loaded ??= require('sherpa-onnx-node');
   return loaded as T;
+}
+
+/** The native addon itself, for what the package's wrappers do not pass on. */
+export function sherpaAddon<T>(): T {
+  addon ??= require('sherpa-onnx-node/addon.js');
+  return addon as T;
 }

@@ -89,6 +89,10 @@ describe('keyword → BPE pieces (GigaSpeech-style tokens.txt)', () => {
     expect(text).toBe('▁K I W I :1.5 #0.25 @kiwi\n▁HE Y ▁K I W I :2 #0.123 @hey_kiwi\n▁KI :4 #0.02 @kiwi\n');
   });
 
+  it("writes no '/' (a stream's own keywords break lines there): \"hey/kiwi\" is the phrase hey_kiwi", () => {
+    expect(keywordsFile([{ keyword: 'Hey/Kiwi', boost: 1, threshold: 0.25 }], table, bpe)).toBe('▁HE Y ▁K I W I :1 #0.25 @hey_kiwi\n');
+  });
+
   it('rejects a tokens.txt that is not "symbol id" lines', () => {
     expectKiwiError(() => parseTokens('▁KI\n'), 'model_invalid', /line 1/);
     expectKiwiError(() => parseTokens('\n\n'), 'model_invalid', /empty/);

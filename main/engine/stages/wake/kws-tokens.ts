@@ -133,8 +133,11 @@ export interface KeywordLine {
   threshold: number;
 }
 
-/** The phrase sherpa reports for a keyword: whitespace ends a field in the keywords file. */
-export const phraseOf = (keyword: string) => keyword.trim().toLowerCase().replace(/\s+/g, '_');
+/**
+ * The phrase sherpa reports for a keyword: whitespace ends a field in the keywords file, and
+ * sherpa reads a stream's own keywords with '/' as a line break ("hey/kiwi" reads as "hey kiwi").
+ */
+export const phraseOf = (keyword: string) => keyword.trim().toLowerCase().replace(/[\s/]+/g, '_');
 export const keywordOfPhrase = (phrase: string) => phrase.replace(/_/g, ' ');
 
 /** A keywords file for sherpa: one line per keyword. */

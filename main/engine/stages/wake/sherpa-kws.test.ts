@@ -77,35 +77,45 @@ describe('createSherpaKws', () => {
 });
 
 /**
- * The decode loop against a scripted stand-in for sherpa's native spotter (no KWS model exists
- * here): it reports the keyword on the decode step given, which tests Kiwi's own logic only.
+ * The decode loop against a scripted stand-in for sherpa's native spotter: each stream reports
+ * its keywords on the decode steps given, which tests Kiwi's own logic only.
  */
-class ScriptedSpotter {
+class ScriptedStream {
   readonly resets: number[] = [];
-  #samples = 0;
-  #decoded = 0;
-  constructor(private readonly keywordAtStep: Set<number>) {}
-  createStream() {
-    return { acceptWaveform: ({ samples }: { samples: Float32Array }) => void (this.#samples += samples.length) };
+  samples = 0;
+  decoded = 0;
+  constructor(readonly keywordAtStep: Set<number>) {}
+  acceptWaveform({ samples }: { samples: Float32Array }) {
+    this.samples += samples.length;
   }
-  isReady() {
-    return this.#samples - this.#decoded * 1600 >= 1600;
+}
+class ScriptedSpotter {
+  readonly streams: ScriptedStream[] = [];
+  /** Decode steps a stream's keyword fires on, by the keywords the stream was made with. */
+  constructor(private readonly script: Record<string, number[]>) {}
+  createStream(keywords = '') {
+    const stream = new ScriptedStream(new Set(this.script[keywords]));
+    this.streams.push(stream);
+    return stream;
   }
-  decode() {
-    this.#decoded += 1;
+  isReady(stream: ScriptedStream) {
+    return stream.samples - stream.decoded * 1600 >= 1600;
   }
-  reset() {
-    this.resets.push(this.#decoded);
+  decode(stream: ScriptedStream) {
+    stream.decoded += 1;
   }
-  getResult() {
-    return { keyword: this.keywordAtStep.has(this.#decoded) ? 'hey_kiwi' : '' };
+  reset(stream: ScriptedStream) {
+    stream.resets.push(stream.decoded);
+  }
+  getResult(stream: ScriptedStream) {
+    return { keyword: stream.keywordAtStep.has(stream.decoded) ? 'hey_kiwi' : '' };
   }
 }
 
 describe('SherpaKws decode loop', () => {
   it('reports the keyword once per utterance, resets the stream after it, and counts samples', async () => {
-    const spotter = new ScriptedSpotter(new Set([5, 6, 30]));
-    const kws = new SherpaKws([spotter], 0.25);
+    const spotter = new ScriptedSpotter({ 'hey kiwi': [5, 6, 30] });
+    const kws = new SherpaKws(spotter, ['hey kiwi'], 0.25);
     const hits = [];
     for (let i = 0; i < 40; i += 1) {
       const hit = await kws.accept(new Float32Array(1600));
@@ -116,23 +126,24 @@ describe('SherpaKws decode loop', () => {
       { keyword: 'hey kiwi', score: 0.25, at: 5 * 1600 },
       { keyword: 'hey kiwi', score: 0.25, at: 30 * 1600 },
     ]);
-    expect(spotter.resets).toEqual([5, 6, 30]);
+    expect(spotter.streams[0]!.resets).toEqual([5, 6, 30]);
     kws.reset();
     expect(await kws.accept(new Float32Array(1600))).toBeNull();
+    expect(spotter.streams).toHaveLength(2); // a fresh stream for the same keywords
   });
 
-  it('listens with every spotter it was given: either wakes, both at once wake once', async () => {
-    const word = new ScriptedSpotter(new Set([5, 35]));
-    const apart = new ScriptedSpotter(new Set([5, 20]));
-    const kws = new SherpaKws([word, apart], 0.25);
+  it('searches each keyword set in a stream of its own: either wakes, both at once wake once', async () => {
+    const spotter = new ScriptedSpotter({ word: [5, 35], apart: [5, 20] });
+    const kws = new SherpaKws(spotter, ['word', 'apart'], 0.25);
     const hits = [];
     for (let i = 0; i < 40; i += 1) {
       const hit = await kws.accept(new Float32Array(1600));
       if (hit) hits.push(hit.at / 1600);
     }
-    // Step 5: both fired, one wake. Step 20 (1.5 s later): only the second spotter. Step 35: only the first.
+    // Step 5: both fired, one wake. Step 20 (1.5 s later): only the second set. Step 35: only the first.
     expect(hits).toEqual([5, 20, 35]);
-    expect(word.resets).toEqual([5, 35]);
-    expect(apart.resets).toEqual([5, 20]);
+    const [word, apart] = spotter.streams;
+    expect(word!.resets).toEqual([5, 35]);
+    expect(apart!.resets).toEqual([5, 20]);
   });
 });

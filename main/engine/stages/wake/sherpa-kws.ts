@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { KiwiError, describeError } from '../../../platform/errors.ts';
-import { sherpa } from '../../sherpa/sherpa-module.ts';
+import { sherpa, sherpaAddon } from '../../sherpa/sherpa-module.ts';
 import type { WakeDetection, WakeWord } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
 import type { ResolvedModel } from '../../models/resolve.ts';
@@ -18,13 +18,19 @@ interface KwsStream {
   acceptWaveform(input: { samples: Float32Array; sampleRate: number }): void;
 }
 export interface KeywordSpotter {
-  createStream(): KwsStream;
+  /** A stream searched for these keywords (a keywords file's text) beside the spotter's own, if any. */
+  createStream(keywords: string): KwsStream;
   isReady(stream: KwsStream): boolean;
   decode(stream: KwsStream): void;
   reset(stream: KwsStream): void;
   getResult(stream: KwsStream): { keyword: string; start_time?: number; tokens?: string[] };
 }
-export type KeywordSpotterClass = new (config: unknown) => KeywordSpotter;
+type NativeSpotter = Omit<KeywordSpotter, 'createStream'> & { handle: unknown };
+/** The addon functions behind a stream with keywords of its own. */
+interface KwsAddon {
+  createKeywordStream(spotter: unknown, keywords: string): unknown;
+  acceptWaveformOnline(stream: unknown, input: { samples: Float32Array; sampleRate: number }): void;
+}
 
 export interface KwsFiles {
   encoder: string;
@@ -83,8 +89,9 @@ export function kwsConfig(dir: string, files: KwsFiles, keywordsPath: string, op
  * model's tokens, is the only thing its beam search can output. sherpa reports which keyword
  * fired but no probability; the detection's score is the trigger threshold it passed (a lower
  * bound). sherpa-onnx-node 1.13 has no async KWS decode: each decode is one small step of a 3 M
- * parameter model, and Kiwi yields to the event loop between steps. Several spotters (keyword
- * sets that must be searched apart, kws-spellings.ts) hear the same audio; any of them wakes.
+ * parameter model, and Kiwi yields to the event loop between steps. Keyword sets that must be
+ * searched apart (kws-spellings.ts) are streams of one spotter, so the model is loaded once; each
+ * stream hears the same audio and any of them wakes.
  */
 export class SherpaKws implements WakeWord {
   readonly name = 'sherpa-kws';
@@ -93,7 +100,9 @@ export class SherpaKws implements WakeWord {
   readonly #refractory = new Refractory();
 
   constructor(
-    private readonly spotters: readonly KeywordSpotter[],
+    private readonly spotter: KeywordSpotter,
+    /** One keywords file's text per stream. */
+    private readonly keywordSets: readonly string[],
     private readonly threshold: number,
   ) {
     this.#streams = this.#newStreams();
@@ -103,8 +112,8 @@ export class SherpaKws implements WakeWord {
     const streams = this.#streams;
     this.#fed += samples.length;
     let hit: WakeDetection | null = null;
-    for (const [i, spotter] of this.spotters.entries()) {
-      const stream = streams[i]!;
+    const spotter = this.spotter;
+    for (const stream of streams) {
       stream.acceptWaveform({ samples, sampleRate: SAMPLE_RATE });
       while (spotter.isReady(stream)) {
         spotter.decode(stream);
@@ -128,16 +137,16 @@ export class SherpaKws implements WakeWord {
   }
 
   fork(): SherpaKws {
-    return new SherpaKws(this.spotters, this.threshold);
+    return new SherpaKws(this.spotter, this.keywordSets, this.threshold);
   }
 
   dispose(): void {
-    // The native spotters and streams are freed by their finalizers once nothing refers to them.
+    // The native spotter and streams are freed by their finalizers once nothing refers to them.
     this.#streams = this.#newStreams();
   }
 
   #newStreams(): KwsStream[] {
-    return this.spotters.map((spotter) => spotter.createStream());
+    return this.keywordSets.map((keywords) => this.spotter.createStream(keywords));
   }
 }
 
@@ -156,21 +165,41 @@ async function readModelText(file: string): Promise<string> {
   });
 }
 
-/** A sherpa KeywordSpotter for a keywords file's text (sherpa reads it from a file when created; the file is not kept). */
+/**
+ * A sherpa KeywordSpotter whose own keywords are a keywords file's text (sherpa reads it from a
+ * file when created; the file is not kept). Its streams may search other keywords: sherpa-onnx-node
+ * 1.13's wrapper does not pass them on, its addon does (it adds the spotter's own to them, so
+ * a spotter shared by keyword sets has none of its own).
+ */
 export async function loadSpotter(dir: string, id: string, files: KwsFiles, keywords: string, options: KwsOptions): Promise<KeywordSpotter> {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-kws-'));
+  let native: NativeSpotter;
   try {
     const keywordsPath = path.join(tmp, 'keywords.txt');
     await fs.writeFile(keywordsPath, keywords, 'utf8');
-    const { KeywordSpotter: Spotter } = sherpa<{ KeywordSpotter: KeywordSpotterClass }>();
+    const { KeywordSpotter: Spotter } = sherpa<{ KeywordSpotter: new (config: unknown) => NativeSpotter }>();
     try {
-      return new Spotter(kwsConfig(dir, files, keywordsPath, options));
+      native = new Spotter(kwsConfig(dir, files, keywordsPath, options));
     } catch (err) {
       throw new KiwiError('model_invalid', `sherpa could not load the keyword model '${id}': ${describeError(err)}`, 500);
     }
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
   }
+  const addon = sherpaAddon<KwsAddon>();
+  return {
+    // The shape of sherpa's own OnlineStream, whose handle its spotter reads. A line sherpa cannot
+    // encode gets no error here, only a stream that crashes the process when fed: the keywords
+    // come from keywordsFile, which writes only the model's own tokens.
+    createStream: (streamKeywords) => {
+      const handle = addon.createKeywordStream(native.handle, streamKeywords);
+      return { handle, acceptWaveform: (input) => addon.acceptWaveformOnline(handle, input) };
+    },
+    isReady: (stream) => native.isReady(stream),
+    decode: (stream) => native.decode(stream),
+    reset: (stream) => native.reset(stream),
+    getResult: (stream) => native.getResult(stream),
+  };
 }
 
 /** What a keyword model needs to write keywords: its token table and, for BPE models, its bpe.model. */
@@ -189,7 +218,7 @@ export const createSherpaKws: StageFactory<WakeWord> = async (model, ctx) => {
   const options = kwsOptions(model.config, ctx.config.voice.wake_threshold);
   // Two-stage wake: the transcript rejects what only sounds like the wake word, so the spotter may listen for more.
   const confirmed = ctx.config.voice.wake_confirm === 'transcript';
-  const sets = wakeKeywordSets(ctx.config.wake_word, { ...options, confirmed });
-  const spotters = await Promise.all(sets.map((lines) => loadSpotter(model.dir, model.id, files, keywordsFile(lines, table, bpe), options)));
-  return new SherpaKws(spotters, options.threshold);
+  const sets = wakeKeywordSets(ctx.config.wake_word, { ...options, confirmed }).map((lines) => keywordsFile(lines, table, bpe));
+  const spotter = await loadSpotter(model.dir, model.id, files, '', options);
+  return new SherpaKws(spotter, sets, options.threshold);
 };
