@@ -22,8 +22,9 @@ import { systemClock, type Clock } from '../platform/clock.ts';
 import { catalogFile, loadCatalog } from '../engine/models/catalog.ts';
 import { LlmPhraseBook } from '../llm/phrases.ts';
 import { commandPathSteps, warmUp, type WarmStep } from './warm-up.ts';
-import { buildParts, LISTENING_KEYS, STAGE_INPUTS, stagesTouchedBy, type BuiltParts } from '../engine/parts.ts';
-import { PART_NAMES, type PartName } from '../engine/stages.ts';
+import { LISTENING_KEYS, STAGE_INPUTS, stagesTouchedBy } from '../engine/parts.ts';
+import { EngineSlot } from './engine-slot.ts';
+import { PART_NAMES } from '../engine/stages.ts';
 import { LlmSlot } from '../llm/llm-slot.ts';
 import { HomeAssistantClient } from '../homeassistant/ha-client.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -63,8 +64,8 @@ export interface RuntimeOptions {
  */
 export class KiwiRuntime {
   readonly startedAt = Date.now();
-  #engine!: Engine;
-  readonly #triedDownloads = new Set<string>();
+  /** The engine and the audio models it runs on (rebuilt on restarts, config changes, installs). */
+  readonly #slot: EngineSlot;
   /** Model downloads (API, dashboard, first use), one at a time per model. */
   readonly models: ModelDownloads;
   /** The dashboard's first run: the recommended models for the language, downloaded in one go. */
@@ -91,10 +92,6 @@ export class KiwiRuntime {
   systemMicrophone: (() => MicrophoneStatus) | null = null;
   /** The environment the system's sound stack is found through (PATH, XDG_RUNTIME_DIR, PULSE_SERVER). */
   soundEnv: NodeJS.ProcessEnv = process.env;
-  /** Engine rebuilds run one after another, so overlapping restarts never leave two engines alive. */
-  #rebuilds: Promise<void> = Promise.resolve();
-  /** The audio models the engines run on: owned here, so a new engine keeps the ones that did not change. */
-  #built: BuiltParts = { parts: {}, missing: {}, notes: [], wanted: [] };
   /** The LLM client, beside the engine: a provider change replaces it and nothing else. */
   readonly llm: LlmSlot;
   /** Owner hands-free (voice.owner_hands_free): it outlives engine rebuilds. */
@@ -123,6 +120,27 @@ export class KiwiRuntime {
     clock: Clock = systemClock,
   ) {
     this.models = new ModelDownloads({ modelsDir: () => paths.models, catalog: () => loadCatalog(paths.catalog), bus, logger });
+    this.#slot = new EngineSlot({
+      config,
+      bus,
+      hub,
+      logger,
+      models: this.models,
+      paths,
+      wiring: () => ({
+        identifier: this.identification,
+        handsFree: this.handsFree,
+        handler: this.#router,
+        preview: this.#preview,
+        // While an alarm rings, "stop" and "snooze" need no wake word.
+        matchWake: this.#timerVoice.wakeMatcher((text, word, language) => matchWakeWord(text, word, language)),
+      }),
+      started: (notes) => {
+        for (const line of [...this.missing, ...notes]) logger.warn(`engine: ${line}`);
+        this.#greet();
+        this.#warm();
+      },
+    });
     this.setup = new FirstRunSetup({
       config: () => config.current,
       catalog: () => loadCatalog(paths.catalog),
@@ -149,7 +167,7 @@ export class KiwiRuntime {
     };
     this.#preview = (request) => commands.preview(request, commandDeps);
     const memory = new SpeakerMemory(store, bus);
-    ({ service: this.timers, voice: this.#timerVoice } = createTimers({ store: store.timers, bus, clock, config: () => config.current, hub, engine: () => this.#engine }));
+    ({ service: this.timers, voice: this.#timerVoice } = createTimers({ store: store.timers, bus, clock, config: () => config.current, hub, engine: () => this.engine }));
     // An approved request runs again through a router without the gate: the bypass is structural.
     let pastGate: TurnHandler = () => Promise.reject(new Error('router not built'));
     this.history = new TurnHistory(store, bus);
@@ -172,7 +190,7 @@ export class KiwiRuntime {
         async (request) => {
           const answer = await commands.handle(request, commandDeps);
           const intent = answer?.enroll;
-          if (intent) this.#engine.captureNext(intent.source, (audio) => this.#enrolFromVoice(commands, intent, audio));
+          if (intent) this.engine.captureNext(intent.source, (audio) => this.#enrolFromVoice(commands, intent, audio));
           return answer;
         },
         createMemoryCommands({ memory }),
@@ -241,7 +259,7 @@ export class KiwiRuntime {
     config.onChange((_cfg, updated, changed) => runtime.#onConfigChanged(updated, changed));
     // Kiwi learns its own voice from what it plays, so the listening pipeline can ignore its echo.
     runtime.hub.onPlay((audio) => runtime.identification.hearOwnVoice(audio));
-    await runtime.#startEngine(PART_NAMES);
+    await runtime.#slot.start(PART_NAMES);
     runtime.timers.start(); // after the engine: items missed while Kiwi was off are announced through it
     runtime.homeassistant.start();
     await runtime.security.startTelegram();
@@ -250,7 +268,7 @@ export class KiwiRuntime {
   }
 
   get engine(): Engine {
-    return this.#engine;
+    return this.#slot.engine;
   }
 
   /** What the engine does with a command (commands, Home Assistant, the LLM): for turns that carry a speaker without audio (tests, tools). */
@@ -289,8 +307,8 @@ export class KiwiRuntime {
       store: this.store,
       bus: this.bus,
       config: () => this.config.current,
-      embedder: () => this.#engine?.parts.speaker,
-      unavailableReason: () => this.#engine?.missing.find((line) => line.startsWith('speaker:'))?.slice('speaker:'.length).trim(),
+      embedder: () => this.engine?.parts.speaker,
+      unavailableReason: () => this.engine?.missing.find((line) => line.startsWith('speaker:'))?.slice('speaker:'.length).trim(),
       lastVoice: this.lastVoice,
     };
   }
@@ -307,8 +325,8 @@ export class KiwiRuntime {
 
   status(webAudioClients: number): Status {
     const cfg = this.config.current;
-    const state = this.#engine.state;
-    const tts = this.#engine.parts.tts ? (this.#engine.fallbacks.find((f) => f.stage === 'tts')?.used ?? cfg.tts_provider) : 'none';
+    const state = this.engine.state;
+    const tts = this.engine.parts.tts ? (this.engine.fallbacks.find((f) => f.stage === 'tts')?.used ?? cfg.tts_provider) : 'none';
     return {
       state,
       language: cfg.language,
@@ -318,34 +336,32 @@ export class KiwiRuntime {
       is_processing: state === 'PROCESSING' || state === 'THINKING',
       is_running: true,
       uptime_seconds: Math.floor((Date.now() - this.startedAt) / 1000),
-      active_speaker: this.#engine.activeSpeaker,
+      active_speaker: this.engine.activeSpeaker,
       active_soul: this.souls.active.id,
       homeassistant_connected: this.homeassistant.status().connected,
-      listening: cfg.listening && this.#engine.canListen,
+      listening: cfg.listening && this.engine.canListen,
       household_open: isHouseholdOpen(this.store.speakers.list()),
       hands_free_active: this.handsFree.active,
       web_audio_clients: webAudioClients,
       missing: this.missing,
-      rebuilding: this.#engine.rebuilding,
+      rebuilding: this.engine.rebuilding,
       openclaw: openClawPairing(this.llm.client),
       system_microphone: this.systemMicrophone?.() ?? null,
-      wake_word_engine: this.#engine.wakeEngine,
-      wake_confirm: this.#engine.wakeEngine === 'kws' ? cfg.voice.wake_confirm : null,
-      fallbacks: this.#engine.fallbacks,
+      wake_word_engine: this.engine.wakeEngine,
+      wake_confirm: this.engine.wakeEngine === 'kws' ? cfg.voice.wake_confirm : null,
+      fallbacks: this.engine.fallbacks,
     };
   }
 
   /** Resolves once the rebuilds under way are done, or after `timeoutMs`, whichever is first. */
-  async settled(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.#rebuilds, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-    clearTimeout(timer);
+  settled(timeoutMs: number): Promise<void> {
+    return this.#slot.settled(timeoutMs);
   }
 
   /** `part: reason` for every audio stage and the LLM that is not available. */
   get missing(): string[] {
     const llm = this.llm.missing;
-    return [...this.#engine.missing, ...(llm ? [`llm: ${llm}`] : [])];
+    return [...this.engine.missing, ...(llm ? [`llm: ${llm}`] : [])];
   }
 
   /** The user's soul files (<data dir>/souls), for the souls API; built-ins stay read-only. */
@@ -361,7 +377,7 @@ export class KiwiRuntime {
   /** Rebuild every stage (models) and the LLM client, and reload souls in-process; the API keeps serving. */
   async restart(): Promise<void> {
     this.bus.emit('SERVICE_RESTART', { reason: 'api' }, 'runtime');
-    await this.#rebuild(PART_NAMES, 'restart', async () => {
+    await this.#slot.rebuild(PART_NAMES, 'restart', async () => {
       this.souls.replaceRegistry(await loadSouls(this.paths.userSouls, this.logger));
       this.llm.rebuild();
     });
@@ -376,62 +392,9 @@ export class KiwiRuntime {
     this.models.abortAll();
     this.homeassistant.stop();
     await this.integrations.close();
-    await this.#rebuilds;
-    this.#engine.dispose();
-    this.#disposeParts(PART_NAMES);
+    await this.#slot.close();
     this.llm.dispose();
     this.store.close();
-  }
-
-  /**
-   * Rebuild `stages` (none: only a new voice loop over the same models), after any rebuild already
-   * under way. Meanwhile an engine without them runs and answers 503 `rebuilding` for what needs
-   * them: nobody ever gets a disposed model.
-   */
-  #rebuild(stages: readonly PartName[], reason: string, before?: () => Promise<void>): Promise<void> {
-    const next = this.#rebuilds.then(async () => {
-      await before?.();
-      if (stages.length > 0) {
-        const kept = {
-          ...this.#built,
-          parts: { ...this.#built.parts },
-          missing: { ...this.#built.missing },
-          fallbacks: (this.#built.fallbacks ?? []).filter((f) => !stages.includes(f.stage as PartName)),
-        };
-        for (const stage of stages) {
-          delete kept.parts[stage];
-          delete kept.missing[stage];
-        }
-        this.#swapEngine(kept, Object.fromEntries(stages.map((stage) => [stage, reason])));
-        this.#disposeParts(stages);
-        this.#built = kept;
-      }
-      await this.#startEngine(stages);
-    });
-    this.#rebuilds = next.catch(() => undefined); // a failed rebuild must not block later ones; callers see it
-    return next;
-  }
-
-  #disposeParts(stages: readonly PartName[]): void {
-    for (const stage of stages) this.#built.parts[stage]?.dispose();
-  }
-
-  /** Build `stages` into the current set of models, then run a new engine over them. */
-  async #startEngine(stages: readonly PartName[]): Promise<void> {
-    const fresh = await buildParts({ config: this.config.current, modelsDir: this.paths.models, catalog: await loadCatalog(this.paths.catalog) }, stages);
-    const built: BuiltParts = {
-      parts: { ...this.#built.parts, ...fresh.parts },
-      missing: { ...this.#built.missing, ...fresh.missing },
-      fallbacks: [...(this.#built.fallbacks ?? []), ...(fresh.fallbacks ?? [])],
-      notes: fresh.notes,
-      wanted: fresh.wanted,
-    };
-    this.#built = built;
-    this.#swapEngine(built);
-    for (const line of [...this.missing, ...built.notes]) this.logger.warn(`engine: ${line}`);
-    if (this.config.current.auto_download_models) this.#installOnFirstUse(built.wanted);
-    this.#greet();
-    this.#warm();
   }
 
   /** Pay the command path's first-call costs for the language now, not in the first spoken command. */
@@ -445,69 +408,26 @@ export class KiwiRuntime {
   /** voice.greeting: said once, by the first engine that has a voice; an empty text is the language's own greeting. */
   #greet(): void {
     const { language, wake_word: wakeWord, voice } = this.config.current;
-    if (this.#greeted || !voice.greeting.enabled || !this.#engine.parts.tts) return;
+    if (this.#greeted || !voice.greeting.enabled || !this.engine.parts.tts) return;
     this.#greeted = true;
     const text = voice.greeting.text.trim() || this.#commands.greeting(language, wakeWord);
-    this.#engine.speak(text).done.catch((err: unknown) => this.logger.error({ err }, 'the greeting failed'));
-  }
-
-  /** Replace the engine (cheap: it holds no models of its own) and start the new one. */
-  #swapEngine(built: BuiltParts, rebuilding?: Partial<Record<PartName, string>>): void {
-    this.#engine?.dispose();
-    this.#engine = new Engine({
-      config: () => this.config.current,
-      bus: this.bus,
-      hub: this.hub,
-      built,
-      rebuilding,
-      identifier: this.identification,
-      handsFree: this.handsFree,
-      handler: this.#router,
-      preview: this.#preview,
-      // While an alarm rings, "stop" and "snooze" need no wake word.
-      matchWake: this.#timerVoice.wakeMatcher((text, word, language) => matchWakeWord(text, word, language)),
-    });
-    this.#engine.start();
+    this.engine.speak(text).done.catch((err: unknown) => this.logger.error({ err }, 'the greeting failed'));
   }
 
   /**
-   * First use: download (verified) the models that the configured stages lack, then rebuild the
-   * engine. Each model is tried once per process; a failure leaves its MODEL_DOWNLOAD_FAILED event
-   * and the stage's `missing` line, which says how to install it by hand.
+   * Download `ids` in the background, then rebuild the stages still waiting for a model (EngineSlot).
+   * Resolves once the downloads have started; a refusal (unknown id, no checksum) rejects.
    */
-  #installOnFirstUse(ids: string[]): void {
-    const fresh = ids.filter((id) => !this.#triedDownloads.has(id) && !this.models.isRunning(id));
-    if (fresh.length === 0) return;
-    for (const id of fresh) this.#triedDownloads.add(id);
-    this.logger.info(`downloading on first use: ${fresh.join(', ')} (progress: MODEL_DOWNLOAD_* events, the dashboard's models panel)`);
-    void this.installModels(fresh).catch((err: unknown) => this.logger.error({ err }, 'installing models on first use failed'));
-  }
-
-  /**
-   * Download `ids` in the background (one already downloading is joined, not restarted); once they
-   * are all done and any was installed, rebuild the stages still waiting for a model. Resolves once
-   * the downloads have started; a refusal (unknown id, no checksum) rejects.
-   */
-  async installModels(ids: string[]): Promise<void> {
-    const installed = await Promise.all(
-      ids.map(async (id) => (this.models.isRunning(id) ? this.models.finished(id) : (await this.models.start(id, { trustUnverified: false })).installed)),
-    );
-    void Promise.all(installed)
-      .then((done) => (done.some(Boolean) ? this.#rebuild(this.#unreadyStages(), 'a model was installed') : undefined))
-      .catch((err: unknown) => this.logger.error({ err }, 'rebuilding the engine after a model download failed'));
-  }
-
-  /** The stages that could not be built or run on a fallback (a model download may have fixed them). */
-  #unreadyStages(): PartName[] {
-    return PART_NAMES.filter((stage) => this.#built.missing[stage] !== undefined || this.#built.fallbacks?.some((f) => f.stage === stage));
+  installModels(ids: string[]): Promise<void> {
+    return this.#slot.installModels(ids);
   }
 
   /** A security line (an approval that expired, or was answered elsewhere) is spoken once the engine is free; without a voice, events and Telegram carry it. */
   #announce(text: string): void {
-    this.#engine
+    this.engine
       .idle()
       .then(() => {
-        if (this.#engine.parts.tts) this.#engine.speak(text);
+        if (this.engine.parts.tts) this.engine.speak(text);
       })
       .catch((err: unknown) => this.logger.error({ err }, 'speaking a security announcement failed'));
   }
@@ -518,7 +438,7 @@ export class KiwiRuntime {
       this.bus.emit('LANGUAGE_CHANGED', { language: this.config.current.language }, 'config');
       this.#warm();
     }
-    if (changed.includes('listening')) this.#engine.applyListening(this.config.current.listening);
+    if (changed.includes('listening')) this.engine.applyListening(this.config.current.listening);
     if (changed.some((p) => p.startsWith('homeassistant.'))) this.homeassistant.start();
     if (changed.includes('clock.time_zone')) this.timers.rezone();
     void this.integrations.configChanged(changed);
@@ -529,10 +449,10 @@ export class KiwiRuntime {
     const stages = stagesTouchedBy(changed);
     if (stages.length > 0 || changed.some((p) => LISTENING_KEYS.has(p))) {
       // A turn that changed config (e.g. "speak German") finishes its reply first, within reason.
-      const settled = async () => void (await Promise.race([this.#engine.idle(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]));
+      const settled = async () => void (await Promise.race([this.engine.idle(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]));
       const why = `${changed.filter((p) => stages.some((s) => STAGE_INPUTS[s].includes(p))).join(', ') || 'config'} changed`;
       // Queued at once, so a request right after the change can wait for it (settled()).
-      this.#rebuild(stages, why, settled).catch((err: unknown) => this.logger.error({ err }, 'engine rebuild after a config change failed'));
+      this.#slot.rebuild(stages, why, settled).catch((err: unknown) => this.logger.error({ err }, 'engine rebuild after a config change failed'));
     }
   }
 }
