@@ -133,7 +133,7 @@ async function kit() {
   const model = await resolve('wake', 'kws-zipformer-gigaspeech-en', ['sherpa-kws']);
   const writer = await keywordWriter(model);
   // As Kiwi runs its keyword sets (sherpa-kws.ts): streams of one spotter with no keywords of its own.
-  const load = (paths?: number) => loadSpotter(model.dir, model.id, model.config as unknown as KwsFiles, '', { boost: 1, threshold: 0.25, threads: 1, paths });
+  const load = (paths?: number) => loadSpotter(model.dir, model.id, model.config as unknown as KwsFiles, { boost: 1, threshold: 0.25, threads: 1, paths });
   const shared = await load();
   const spotters: Record<string, LabelledSpotter> = {};
   for (const [name, lines] of Object.entries(SPOTTERS)) {

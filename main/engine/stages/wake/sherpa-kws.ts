@@ -18,7 +18,7 @@ interface KwsStream {
   acceptWaveform(input: { samples: Float32Array; sampleRate: number }): void;
 }
 export interface KeywordSpotter {
-  /** A stream searched for these keywords (a keywords file's text) beside the spotter's own, if any. */
+  /** A stream searched for these keywords (a keywords file's text). */
   createStream(keywords: string): KwsStream;
   isReady(stream: KwsStream): boolean;
   decode(stream: KwsStream): void;
@@ -166,17 +166,17 @@ async function readModelText(file: string): Promise<string> {
 }
 
 /**
- * A sherpa KeywordSpotter whose own keywords are a keywords file's text (sherpa reads it from a
- * file when created; the file is not kept). Its streams may search other keywords: sherpa-onnx-node
- * 1.13's wrapper does not pass them on, its addon does (it adds the spotter's own to them, so
- * a spotter shared by keyword sets has none of its own).
+ * A sherpa KeywordSpotter with no keywords of its own, whose streams each search the keywords
+ * they are made with. sherpa adds a spotter's own keywords (its keywords file, read when it is
+ * created; here empty, and not kept) to every such stream's; sherpa-onnx-node 1.13's wrapper does
+ * not pass a stream's keywords on, its addon does.
  */
-export async function loadSpotter(dir: string, id: string, files: KwsFiles, keywords: string, options: KwsOptions): Promise<KeywordSpotter> {
+export async function loadSpotter(dir: string, id: string, files: KwsFiles, options: KwsOptions): Promise<KeywordSpotter> {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-kws-'));
   let native: NativeSpotter;
   try {
     const keywordsPath = path.join(tmp, 'keywords.txt');
-    await fs.writeFile(keywordsPath, keywords, 'utf8');
+    await fs.writeFile(keywordsPath, '', 'utf8');
     const { KeywordSpotter: Spotter } = sherpa<{ KeywordSpotter: new (config: unknown) => NativeSpotter }>();
     try {
       native = new Spotter(kwsConfig(dir, files, keywordsPath, options));
@@ -219,6 +219,6 @@ export const createSherpaKws: StageFactory<WakeWord> = async (model, ctx) => {
   // Two-stage wake: the transcript rejects what only sounds like the wake word, so the spotter may listen for more.
   const confirmed = ctx.config.voice.wake_confirm === 'transcript';
   const sets = wakeKeywordSets(ctx.config.wake_word, { ...options, confirmed }).map((lines) => keywordsFile(lines, table, bpe));
-  const spotter = await loadSpotter(model.dir, model.id, files, '', options);
+  const spotter = await loadSpotter(model.dir, model.id, files, options);
   return new SherpaKws(spotter, sets, options.threshold);
 };
