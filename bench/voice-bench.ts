@@ -5,7 +5,7 @@ import { AudioHub } from '../main/engine/audio/audio-hub.ts';
 import { Engine } from '../main/engine/engine.ts';
 import { EventBus } from '../main/engine/events/event-bus.ts';
 import type { TurnHandler, TurnResult } from '../main/engine/listening/turn.ts';
-import type { Vad, WakeWord } from '../main/engine/stages.ts';
+import type { Pcm, Vad, WakeWord } from '../main/engine/stages.ts';
 import { loadCatalog } from '../main/engine/models/catalog.ts';
 import { buildParts, type BuiltParts } from '../main/engine/parts.ts';
 import { speakSentences } from '../main/engine/speech/sentence-speaker.ts';
@@ -92,7 +92,10 @@ async function ttsFirstAudio(built: BuiltParts) {
   let totalMs = 0;
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
-    const spoken = await speakSentences(text, tts, { voice: '', speed: 1, language: 'en' }, async (pcm) => void (audioS += pcm.samples.length / pcm.sampleRate), new AbortController().signal);
+    const play = async (audio: Pcm | AsyncIterable<Pcm>) => {
+      for await (const pcm of 'samples' in audio ? [audio] : audio) audioS += pcm.samples.length / pcm.sampleRate;
+    };
+    const spoken = await speakSentences(text, tts, { voice: '', speed: 1, language: 'en' }, play, new AbortController().signal);
     totalMs += performance.now() - t0;
     firsts.push(spoken.firstAudioMs ?? NaN);
   }

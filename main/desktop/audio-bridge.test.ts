@@ -118,6 +118,30 @@ describe('desktop audio over IPC', () => {
     expect(clock.pendingCount).toBe(0); // the pacing timer was cancelled, not left to fire
   });
 
+  it('plays a reply that arrives in pieces as one utterance, each piece as it comes, paced over all of them', async () => {
+    const clock = new ManualClock(0);
+    const { bridge, hub, out, send } = setup(100, clock);
+    bridge.open(WIN, 16000, send);
+    let release: () => void = () => undefined;
+    const pieces = (async function* () {
+      yield { samples: new Float32Array(2205), sampleRate: 22050 }; // 100 ms
+      await new Promise<void>((resolve) => (release = resolve));
+      yield { samples: new Float32Array(22050 * 0.3), sampleRate: 22050 };
+    })();
+    const playing = hub.play(pieces, new AbortController().signal);
+    const chunks = () => out.filter((m) => m.type === 'chunk');
+    await clock.advance(0);
+    expect(out.map((m) => m.type)).toEqual(['start', 'chunk']); // the first piece, before the rest exists
+    release();
+    await clock.advance(0);
+    expect(chunks()).toHaveLength(2); // 200 ms sent: 100 ms ahead, the lead
+    await clock.advanceTo(300);
+    await playing;
+    expect(chunks()).toHaveLength(4);
+    expect(out.filter((m) => m.type === 'start')).toHaveLength(1);
+    expect(out.at(-1)).toEqual({ type: 'end', interrupted: false });
+  });
+
   it('a second open (page reload) replaces the first session', () => {
     const { bridge, hub, ended, send } = setup();
     bridge.open(WIN, 16000, send);

@@ -73,7 +73,7 @@ export class AudioBridge {
     this.close(contentsId);
     const rate = sampleRate as number;
     const sourceId = `desktop:${contentsId}`;
-    const removeSink = this.deps.hub.addSink({ id: sourceId, play: (audio, signal) => this.#play(audio, signal, send) });
+    const removeSink = this.deps.hub.addSink({ id: sourceId, play: (audio, signal) => this.#play(audio, signal, send), playStream: (audio, signal) => this.#play(audio, signal, send) });
     this.#sessions.set(contentsId, { sourceId, rate, resampler: this.deps.resampler(rate), muted: false, removeSink });
     return { ok: true, engineSampleRate: ENGINE_RATE };
   }
@@ -108,22 +108,36 @@ export class AudioBridge {
     return this.#sessions.has(contentsId);
   }
 
-  async #play(audio: Pcm, signal: AbortSignal, send: (message: AudioOut) => void): Promise<void> {
-    const pcm = float32ToInt16(audio.samples);
-    const chunk = Math.max(1, Math.round(audio.sampleRate * OUT_CHUNK_SECONDS));
-    const started = this.#clock.now();
-    send({ type: 'start', sampleRate: audio.sampleRate });
+  /** One utterance, whole or in pieces as they are made, paced to stay at most the lead ahead of real time. */
+  async #play(audio: Pcm | AsyncIterable<Pcm>, signal: AbortSignal, send: (message: AudioOut) => void): Promise<void> {
+    let started: number | null = null;
+    let sentMs = 0;
     let interrupted = false;
-    for (let i = 0; i < pcm.length; i += chunk) {
-      if (signal.aborted) {
-        interrupted = true;
-        break;
+    try {
+      for await (const piece of 'samples' in audio ? [audio] : audio) {
+        if (started === null) {
+          started = this.#clock.now();
+          send({ type: 'start', sampleRate: piece.sampleRate });
+        }
+        const pcm = float32ToInt16(piece.samples);
+        const chunk = Math.max(1, Math.round(piece.sampleRate * OUT_CHUNK_SECONDS));
+        for (let i = 0; i < pcm.length; i += chunk) {
+          if (signal.aborted) {
+            interrupted = true;
+            return;
+          }
+          send({ type: 'chunk', pcm: pcm.slice(i, i + chunk) });
+          sentMs += (Math.min(chunk, pcm.length - i) / piece.sampleRate) * 1000;
+          const wait = sentMs - this.#leadMs - (this.#clock.now() - started);
+          if (wait > 0) await abortableSleep(wait, signal, this.#clock);
+        }
       }
-      send({ type: 'chunk', pcm: pcm.slice(i, i + chunk) });
-      const sentMs = ((i + chunk) / audio.sampleRate) * 1000;
-      const wait = sentMs - this.#leadMs - (this.#clock.now() - started);
-      if (wait > 0) await abortableSleep(wait, signal, this.#clock);
+    } catch (err) {
+      interrupted = true; // the voice failed mid-utterance
+      throw err;
+    } finally {
+      if (started !== null) send({ type: 'end', interrupted: interrupted || signal.aborted });
     }
-    send({ type: 'end', interrupted: interrupted || signal.aborted });
   }
+
 }

@@ -116,6 +116,8 @@ export interface Tts extends Disposable {
   readonly name: string;
   readonly model: string;
   synthesize(text: string, options: TtsOptions): Promise<Pcm>;
+  /** The same audio in pieces as they are made, so playback starts before the whole text is synthesised; a voice without it is spoken whole. */
+  stream?(text: string, options: TtsOptions): AsyncIterable<Pcm>;
 }
 
 export interface ChatMessage {

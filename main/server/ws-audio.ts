@@ -63,7 +63,7 @@ export class AudioSockets {
     let muted = false;
     const budget = new SpeedBudget({ now: () => performance.now() }, { maxSpeed: REAL_TIME_LIMITS.maxSpeed, burstSeconds: FLOOD_BURST_SECONDS });
     this.#clients.add(ws);
-    const removeSink = runtime.hub.addSink({ id: `web:${sessionId}`, play: (audio, signal) => sendAudio(ws, audio, signal) });
+    const removeSink = runtime.hub.addSink({ id: `web:${sessionId}`, play: (audio, signal) => sendAudio(ws, audio, signal), playStream: (audio, signal) => sendAudio(ws, audio, signal) });
     runtime.bus.emit('WEB_CLIENT_CONNECTED', { client_id: sessionId }, 'audio');
 
     const fail = (code: string, message: string) => {
@@ -116,23 +116,36 @@ export class AudioSockets {
   }
 }
 
-/** Send one utterance in 100 ms binary messages, framed by audio_start / audio_end. */
-export async function sendAudio(ws: WebSocket, audio: Pcm, signal: AbortSignal): Promise<void> {
-  const pcm = float32ToInt16(audio.samples);
-  const chunk = Math.round(audio.sampleRate * OUT_CHUNK_SECONDS);
-  ws.send(JSON.stringify({ type: 'audio_start', sample_rate: audio.sampleRate, channels: 1, format: 's16le' }));
+/**
+ * Send one utterance in binary messages of at most 100 ms, framed by audio_start / audio_end. An
+ * utterance in pieces (one sample rate) goes out piece by piece as each is made.
+ */
+export async function sendAudio(ws: WebSocket, audio: Pcm | AsyncIterable<Pcm>, signal: AbortSignal): Promise<void> {
+  let started = false;
   let interrupted = false;
-  for (let i = 0; i < pcm.length; i += chunk) {
-    if (signal.aborted || ws.readyState !== ws.OPEN) {
-      interrupted = true;
-      break;
+  try {
+    for await (const piece of 'samples' in audio ? [audio] : audio) {
+      if (!started) ws.send(JSON.stringify({ type: 'audio_start', sample_rate: piece.sampleRate, channels: 1, format: 's16le' }));
+      started = true;
+      const pcm = float32ToInt16(piece.samples);
+      const chunk = Math.round(piece.sampleRate * OUT_CHUNK_SECONDS);
+      for (let i = 0; i < pcm.length; i += chunk) {
+        if (signal.aborted || ws.readyState !== ws.OPEN) {
+          interrupted = true;
+          return;
+        }
+        if (ws.bufferedAmount > MAX_BUFFERED) {
+          ws.close(1013, 'client too slow for reply audio');
+          return;
+        }
+        ws.send(int16ToBytes(pcm.subarray(i, i + chunk)));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
-    if (ws.bufferedAmount > MAX_BUFFERED) {
-      ws.close(1013, 'client too slow for reply audio');
-      return;
-    }
-    ws.send(int16ToBytes(pcm.subarray(i, i + chunk)));
-    await new Promise((resolve) => setImmediate(resolve));
+  } catch (err) {
+    interrupted = true; // the voice failed mid-utterance: the client hears where it stopped
+    throw err;
+  } finally {
+    if (started && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'audio_end', ...(interrupted ? { interrupted } : {}) }));
   }
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'audio_end', ...(interrupted ? { interrupted } : {}) }));
 }

@@ -1,10 +1,14 @@
+import { BufferedChunks } from '../speech/buffered-chunks.ts';
 import type { Pcm } from '../stages.ts';
+import { joinPcm } from './pcm.ts';
 
 /** Where reply audio goes: a browser on /api/audio, the desktop window, the system speaker, a file. */
 export interface AudioSink {
   readonly id: string;
   /** Play one utterance; resolves when it has been handed over completely, or rejects on abort. */
   play(audio: Pcm, signal: AbortSignal): Promise<void>;
+  /** Play one utterance that arrives in pieces (one sample rate), each as soon as it comes; a sink without it gets the whole utterance. */
+  playStream?(audio: AsyncIterable<Pcm>, signal: AbortSignal): Promise<void>;
 }
 
 /** 16 kHz mono float frames from one input (a socket, the renderer's microphone, a file). */
@@ -63,10 +67,29 @@ export class AudioHub {
     return () => this.#playTaps.delete(tap);
   }
 
-  /** Play to every sink at once; one failing sink does not silence the others. */
-  async play(audio: Pcm, signal: AbortSignal): Promise<void> {
-    for (const tap of this.#playTaps) tap(audio);
-    const results = await Promise.allSettled([...this.#sinks.values()].map((sink) => sink.play(audio, signal)));
+  /**
+   * Play to every sink at once; one failing sink does not silence the others. Audio in pieces
+   * goes piece by piece to the sinks that stream and whole to the others (and the taps).
+   */
+  async play(audio: Pcm | AsyncIterable<Pcm>, signal: AbortSignal): Promise<void> {
+    const sinks = [...this.#sinks.values()];
+    let results: Array<PromiseSettledResult<void>>;
+    if ('samples' in audio) {
+      for (const tap of this.#playTaps) tap(audio);
+      results = await Promise.allSettled(sinks.map((sink) => sink.play(audio, signal)));
+    } else {
+      const pieces = new BufferedChunks(audio);
+      const whole = pieces.all().then(joinPcm);
+      whole.catch(() => undefined); // awaited below, after the sinks
+      const playWhole = async (sink: AudioSink) => {
+        const audio = await whole;
+        signal.throwIfAborted(); // stopped while the voice was still making it
+        return sink.play(audio, signal);
+      };
+      results = await Promise.allSettled(sinks.map((sink) => (sink.playStream ? sink.playStream(pieces.read(), signal) : playWhole(sink))));
+      const played = await whole; // a synthesis that failed fails the utterance, even with no sink
+      for (const tap of this.#playTaps) tap(played);
+    }
     signal.throwIfAborted();
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length > 0 && failed.length === results.length) throw failed[0]!.reason;

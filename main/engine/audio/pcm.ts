@@ -1,3 +1,6 @@
+import { SAMPLE_RATE } from '../../contract/audio.ts';
+import type { Pcm } from '../stages.ts';
+
 /** Conversions between 16-bit PCM (the wire format) and float samples (what models take). */
 
 export function int16ToFloat32(pcm: Int16Array): Float32Array {
@@ -28,4 +31,16 @@ export function int16ToBytes(pcm: Int16Array): Buffer {
   const out = Buffer.alloc(pcm.length * 2);
   for (let i = 0; i < pcm.length; i++) out.writeInt16LE(pcm[i]!, i * 2);
   return out;
+}
+
+/** Pieces of one utterance (one sample rate) as one; no pieces is silence at the engine's rate. */
+export function joinPcm(pieces: readonly Pcm[]): Pcm {
+  if (pieces.length === 1) return pieces[0]!;
+  const samples = new Float32Array(pieces.reduce((n, p) => n + p.samples.length, 0));
+  let at = 0;
+  for (const piece of pieces) {
+    samples.set(piece.samples, at);
+    at += piece.samples.length;
+  }
+  return { samples, sampleRate: pieces[0]?.sampleRate ?? SAMPLE_RATE };
 }

@@ -49,6 +49,26 @@ describe('system speaker sink (stand-in players)', () => {
     expect(maxDiff).toBeLessThan(1e-3);
   });
 
+  it('starts a raw player at the first piece of a streamed reply and feeds it the rest as they are made', async () => {
+    const out = path.join(dir, 'streamed.wav');
+    const started = path.join(dir, 'player-started');
+    const player: Player = { name: 'sox-to-file', command: 'sh', input: 'raw', args: (rate) => ['-c', `touch ${started}; exec ${sox} -q -t raw -r ${rate} -e signed -b 16 -c 1 - ${out}`] };
+    let playingBeforeLastPiece = false;
+    const pieces = (async function* () {
+      yield tone(0.2, 22050);
+      yield tone(0.5, 22050);
+      // The last piece is made only once the player runs (or after 5 s, and the test fails).
+      for (let waited = 0; waited < 5000 && !playingBeforeLastPiece; waited += 10) {
+        playingBeforeLastPiece = fs.existsSync(started);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      yield tone(0.8, 22050);
+    })();
+    await new SystemSpeakerSink(player).playStream(pieces, never());
+    expect(playingBeforeLastPiece).toBe(true);
+    expect(decodeWav(await fsp.readFile(out)).samples.length).toBe(Math.round(1.5 * 22050));
+  });
+
   it('feeds WAV on stdin or as a temp file to players that want that, and cleans the file up', async () => {
     const viaStdin = path.join(dir, 'stdin.wav');
     await new SystemSpeakerSink({ name: 'sox-wav', command: sox, input: 'wav-stdin', args: () => ['-q', '-t', 'wav', '-', viaStdin] }).play(tone(0.5, 24000), never());

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { KiwiError } from '../../platform/errors.ts';
 import type { Pcm } from '../stages.ts';
 import type { AudioSink } from './audio-hub.ts';
-import { float32ToInt16, int16ToBytes } from './pcm.ts';
+import { float32ToInt16, int16ToBytes, joinPcm } from './pcm.ts';
 import { findExecutable, killNow } from './processes.ts';
 import { encodeWav } from './wav.ts';
 import { alsaHasDevice, pulseReachable, type DeviceId } from './devices.ts';
@@ -108,27 +108,50 @@ export class SystemSpeakerSink implements AudioSink {
   async play(audio: Pcm, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     if (audio.samples.length === 0) return;
-    if (this.player.input !== 'wav-file') return this.#spawn(audio, signal, '');
+    const seconds = audio.samples.length / audio.sampleRate;
+    if (this.player.input === 'raw') return this.#spawn(audio.sampleRate, signal, '', [{ bytes: int16ToBytes(float32ToInt16(audio.samples)), seconds }]);
+    if (this.player.input === 'wav-stdin') return this.#spawn(audio.sampleRate, signal, '', [{ bytes: encodeWav(audio), seconds }]);
     const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'kiwi-play-'));
     try {
       const file = path.join(dir, 'reply.wav');
       await fsp.writeFile(file, encodeWav(audio));
-      await this.#spawn(audio, signal, file);
+      await this.#spawn(audio.sampleRate, signal, file, [{ bytes: Buffer.alloc(0), seconds }]);
     } finally {
       await fsp.rm(dir, { recursive: true, force: true });
     }
   }
 
-  /** Resolves when the player exits 0 (it has played everything); an abort kills it and rejects. */
-  #spawn(audio: Pcm, signal: AbortSignal, file: string): Promise<void> {
+  /** A player that reads raw samples starts at the first piece and is fed the rest as they come; the others play the whole. */
+  async playStream(audio: AsyncIterable<Pcm>, signal: AbortSignal): Promise<void> {
+    const pieces = audio[Symbol.asyncIterator]();
+    const first = await pieces.next();
+    if (first.done) return;
+    if (this.player.input !== 'raw') {
+      const rest: Pcm[] = [];
+      for (let next = await pieces.next(); !next.done; next = await pieces.next()) rest.push(next.value);
+      return this.play(joinPcm([first.value, ...rest]), signal);
+    }
+    const raw = ({ samples, sampleRate }: Pcm) => ({ bytes: int16ToBytes(float32ToInt16(samples)), seconds: samples.length / sampleRate });
+    const input = async function* () {
+      yield raw(first.value);
+      for (let next = await pieces.next(); !next.done; next = await pieces.next()) yield raw(next.value);
+    };
+    return this.#spawn(first.value.sampleRate, signal, '', input());
+  }
+
+  /**
+   * Resolves when the player exits 0 (it has played everything); an abort or a failing input kills
+   * it and rejects. Its input is written as it comes; stdin ends after the last of it.
+   */
+  #spawn(rate: number, signal: AbortSignal, file: string, input: Iterable<PlayerInput> | AsyncIterable<PlayerInput>): Promise<void> {
     const { player } = this;
-    const seconds = audio.samples.length / audio.sampleRate;
     return new Promise<void>((resolve, reject) => {
       signal.throwIfAborted();
       const env = { ...(player.env ?? process.env), KIWI_WAV: file };
-      const child = spawn(player.command, player.args(audio.sampleRate, file), { env, stdio: ['pipe', 'ignore', 'pipe'], windowsHide: true });
+      const child = spawn(player.command, player.args(rate, file), { env, stdio: ['pipe', 'ignore', 'pipe'], windowsHide: true });
       let stderr = '';
       let settled = false;
+      let timer: NodeJS.Timeout | undefined;
       const finish = (err?: unknown) => {
         if (settled) return;
         settled = true;
@@ -141,11 +164,6 @@ export class SystemSpeakerSink implements AudioSink {
         killNow(child);
         finish(signal.reason);
       };
-      // A player stuck on a busy device must not hang the reply forever.
-      const timer = setTimeout(() => {
-        killNow(child);
-        finish(new KiwiError('speaker_failed', `${player.name} did not finish playing ${seconds.toFixed(1)} s of audio in time`, 500));
-      }, (seconds + 15) * 1000);
       signal.addEventListener('abort', onAbort, { once: true });
       child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-1000)));
       child.on('error', (err) => finish(new KiwiError('speaker_failed', `cannot run ${player.command}: ${err.message}`, 500)));
@@ -156,10 +174,33 @@ export class SystemSpeakerSink implements AudioSink {
       });
       // EPIPE when the player dies before reading everything: its exit is reported by 'close'.
       child.stdin.on('error', () => undefined);
-      if (player.input === 'wav-file') child.stdin.end();
-      else child.stdin.end(player.input === 'raw' ? int16ToBytes(float32ToInt16(audio.samples)) : encodeWav(audio));
+      const feed = async () => {
+        let seconds = 0;
+        for await (const { bytes, seconds: more } of input) {
+          if (settled) return;
+          seconds += more;
+          if (bytes.length) child.stdin.write(bytes);
+        }
+        if (settled) return;
+        child.stdin.end();
+        // A player stuck on a busy device must not hang the reply forever.
+        timer = setTimeout(() => {
+          killNow(child);
+          finish(new KiwiError('speaker_failed', `${player.name} did not finish playing ${seconds.toFixed(1)} s of audio in time`, 500));
+        }, (seconds + 15) * 1000);
+      };
+      feed().catch((err: unknown) => {
+        killNow(child);
+        finish(err);
+      });
     });
   }
+}
+
+/** What a player is fed: bytes for its stdin (none for a WAV file path) and the seconds of audio they hold. */
+interface PlayerInput {
+  bytes: Buffer;
+  seconds: number;
 }
 
 /** For config audio.output 'auto': the player's name when a speaker is usable, else null. */

@@ -79,4 +79,32 @@ describe('a reply prepared before the turn asks for it', () => {
     await expect(playing).rejects.toThrow();
     expect(tts.asked[0]!.signal!.aborted).toBe(true);
   });
+
+  it('from a streaming voice, the turn gets the pieces already made and then the rest as they come', async () => {
+    const made: string[] = [];
+    let release: () => void = () => undefined;
+    const voiceThatStreams = {
+      synthesize: (): Promise<Pcm> => Promise.reject(new Error('a streaming voice is streamed')),
+      async *stream(text: string): AsyncGenerator<Pcm> {
+        for (const part of text.split(' ')) {
+          if (made.length) await new Promise<void>((resolve) => (release = resolve));
+          made.push(part);
+          yield { samples: new Float32Array(part.length), sampleRate: 22050 };
+        }
+      },
+    };
+    const speech = new PreparedSpeech(voiceThatStreams);
+    speech.prepare("It's 11:54 AM.", voice);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(made).toEqual(["It's"]); // made before the turn asks
+    const reader = speech.stream("It's 11:54 AM.", voice);
+    expect((await reader.next()).value?.samples).toHaveLength(4);
+    const second = reader.next();
+    release();
+    expect((await second).value?.samples).toHaveLength(5);
+    release();
+    expect((await reader.next()).value?.samples).toHaveLength(3);
+    expect((await reader.next()).done).toBe(true);
+    expect(made).toEqual(["It's", '11:54', 'AM.']); // synthesised once
+  });
 });

@@ -1,22 +1,56 @@
+import { joinPcm } from '../audio/pcm.ts';
 import type { Pcm, Tts, TtsOptions } from '../stages.ts';
+import { BufferedChunks } from './buffered-chunks.ts';
+
+interface Prepared {
+  key: string;
+  audio: BufferedChunks<Pcm>;
+  controller: AbortController;
+}
 
 /**
  * A reply synthesised before the turn asks for it. When an early transcript names a read-only
  * command ("what time is it"), its reply sentence is known ~100 ms before the endpoint fires;
- * synthesising it then means the turn finds its audio ready. The turn speaks through
- * `synthesize`: the same words in the same voice get the prepared audio, anything else is
- * synthesised as usual. So a guess that was wrong (speech resumed, another speaker, the minute
- * changed) costs only the CPU it used, never a wrong reply.
+ * synthesising it then means the turn finds its audio ready (or, from a streaming voice, its
+ * first pieces). The turn speaks through `stream` / `synthesize`: the same words in the same
+ * voice get the prepared audio, anything else is synthesised as usual. So a guess that was wrong
+ * (speech resumed, another speaker, the minute changed) costs only the CPU it used, never a wrong
+ * reply.
  */
-export class PreparedSpeech {
+export class PreparedSpeech implements Pick<Tts, 'synthesize' | 'stream'> {
   /** One reply at a time: a newer guess replaces the older one. */
-  #prepared: { key: string; audio: Promise<Pcm>; controller: AbortController } | null = null;
+  #prepared: Prepared | null = null;
 
-  constructor(private readonly inner: Pick<Tts, 'synthesize'>) {}
+  constructor(private readonly inner: Pick<Tts, 'synthesize' | 'stream'>) {}
 
-  /** What the turn speaks with: the prepared audio for the same words and voice, else the TTS itself. */
-  synthesize(text: string, options: TtsOptions): Promise<Pcm> {
-    return this.#take(text, options) ?? this.inner.synthesize(text, options);
+  /** The whole reply: the prepared audio for the same words and voice, else the TTS itself. */
+  async synthesize(text: string, options: TtsOptions): Promise<Pcm> {
+    const pieces: Pcm[] = [];
+    for await (const piece of this.stream(text, options)) pieces.push(piece);
+    return joinPcm(pieces);
+  }
+
+  /** The reply in pieces as they are made: the prepared ones for the same words and voice, else the TTS's own. */
+  async *stream(text: string, options: TtsOptions): AsyncGenerator<Pcm> {
+    const prepared = this.#take(text, options);
+    if (!prepared) return yield* this.#fresh(text, options);
+    const { signal } = options;
+    const onAbort = () => prepared.controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let played = false;
+    try {
+      signal?.throwIfAborted();
+      for await (const piece of prepared.audio.read()) {
+        played = true;
+        yield piece;
+      }
+    } catch (err) {
+      // A failed guess is only a missed head start, unless some of it was already played or the turn stopped.
+      if (played || signal?.aborted) throw err;
+      yield* this.#fresh(text, options);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   /** Start synthesising `text` for the turn that is about to ask for it. */
@@ -25,8 +59,7 @@ export class PreparedSpeech {
     if (this.#prepared?.key === key) return;
     this.discard();
     const controller = new AbortController();
-    const audio = this.inner.synthesize(text, { ...options, signal: controller.signal });
-    audio.catch(() => undefined); // a failed or discarded guess is only a missed head start: #take synthesises again
+    const audio = new BufferedChunks(this.#fresh(text, { ...options, signal: controller.signal }));
     this.#prepared = { key, audio, controller };
   }
 
@@ -36,17 +69,18 @@ export class PreparedSpeech {
     this.#prepared = null;
   }
 
-  /** The prepared audio when these are its words and voice (used once), else undefined. */
-  #take(text: string, options: TtsOptions): Promise<Pcm> | undefined {
+  /** The prepared reply when these are its words and voice, used once. */
+  #take(text: string, options: TtsOptions): Prepared | undefined {
     const prepared = this.#prepared;
     if (!prepared || prepared.key !== keyOf(text, options)) return undefined;
     this.#prepared = null;
-    const { signal } = options;
-    const onAbort = () => prepared.controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    return prepared.audio
-      .catch(() => this.inner.synthesize(text, options))
-      .finally(() => signal?.removeEventListener('abort', onAbort));
+    return prepared;
+  }
+
+  /** The TTS's own pieces, or its whole audio as one piece for a voice that does not stream. */
+  async *#fresh(text: string, options: TtsOptions): AsyncGenerator<Pcm> {
+    if (this.inner.stream) yield* this.inner.stream(text, options);
+    else yield await this.inner.synthesize(text, options);
   }
 }
 
