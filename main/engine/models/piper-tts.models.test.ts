@@ -8,7 +8,9 @@ import { appRoot } from '../../platform/paths.ts';
 import { resampleTo } from '../audio/wav.ts';
 import { STT_ENGINES } from '../stages/stt/index.ts';
 import { TTS_ENGINES } from '../stages/tts/index.ts';
+import { concatWithGaps } from '../stages/tts/join.ts';
 import { PiperTts } from '../stages/tts/piper-tts.ts';
+import { PiperVoice } from '../stages/tts/piper-voice.ts';
 import type { Pcm, Stt, Tts, TtsOptions } from '../stages.ts';
 import { loadCatalog } from './catalog.ts';
 import { resolveModel } from './resolve.ts';
@@ -74,10 +76,43 @@ describeWithModels('Piper voice on onnxruntime-node, Kiwi\'s Piper engine (real 
     expect(utilization).toBeLessThan(0.5);
   });
 
+  it('streams a sentence in pieces, the first a fraction of a second long, that join to exactly the audio decoded whole', async () => {
+    const catalog = await loadCatalog();
+    const model = await resolveModel('tts', 'tts-piper-en-us-joe-medium', 'en', { modelsDir, catalog });
+    const voice = await PiperVoice.load(model, 2);
+    try {
+      expect(voice.streams).toBe(true);
+      const { utterance, frames } = await voice.begin('Penguins live almost only in the southern half of the world.', 0, 1);
+      const cuts = [0, 32, 96, frames - 1];
+      const pieces: Float32Array[] = [];
+      for (let i = 0; i + 1 < cuts.length; i += 1) pieces.push(await voice.decode(utterance, cuts[i]!, cuts[i + 1]!));
+      const whole = await voice.decode(utterance, 0, frames); // reaches the end: frees the utterance
+      const hop = whole.length / frames;
+      expect(hop).toBe(256);
+      expect(pieces[0]!.length / voice.sampleRate).toBeLessThan(0.5);
+      const joined = concatWithGaps(pieces, 0);
+      let worst = 0;
+      for (let i = 0; i < joined.length; i += 1) worst = Math.max(worst, Math.abs(joined[i]! - whole[i]!));
+      expect(joined.length).toBe((frames - 1) * hop);
+      expect(worst).toBeLessThan(1e-4);
+      await expect(voice.decode(utterance, 0, 8)).rejects.toMatchObject({ code: 'tts_failed' });
+    } finally {
+      await voice.release();
+    }
+    // Kiwi's engine: the first piece comes out alone, long before the sentence's whole audio.
+    const pieces: Pcm[] = [];
+    for await (const piece of tts.stream!('Penguins live almost only in the southern half of the world.', en)) pieces.push(piece);
+    expect(pieces.length).toBeGreaterThan(2);
+    expect(seconds(pieces[0]!)).toBeLessThan(0.5);
+    expect(seconds({ samples: concatWithGaps(pieces.map((p) => p.samples), 0), sampleRate: 22050 })).toBeGreaterThan(2);
+  });
+
   it('an abort stops a long synthesis early: later sentences never reach the model; the voice keeps working', async () => {
     const sentence = (i: number) => `This is sentence number ${i + 1} of a long answer that nobody wants to hear to the end.`;
     const posted = vi.spyOn(Worker.prototype, 'postMessage');
-    const runs = { get count() { return posted.mock.calls.filter(([m]) => (m as { type: string }).type === 'job').length; } };
+    // A sentence reaches the model with its first job ('begin', then its pieces are decoded; 'speak' for a voice that does not stream).
+    const begun = (m: unknown) => (m as { type: string }).type === 'job' && ['begin', 'speak'].includes((m as { request: { type: string } }).request.type);
+    const runs = { get count() { return posted.mock.calls.filter(([m]) => begun(m)).length; } };
     try {
       const controller = new AbortController();
       const pending = tts.synthesize(Array.from({ length: 20 }, (_, i) => sentence(i)).join(' '), { ...en, signal: controller.signal });
