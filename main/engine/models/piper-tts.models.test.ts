@@ -66,6 +66,7 @@ describeWithModels('Piper voice on onnxruntime-node, Kiwi\'s Piper engine (real 
   it('speaks nothing for empty text, at the voice\'s own rate', async () => {
     const audio = await tts.synthesize('  ', en);
     expect({ samples: audio.samples.length, sampleRate: audio.sampleRate }).toEqual({ samples: 0, sampleRate: 22050 });
+    for (const marks of ['…', '?!', '-']) expect(seconds(await tts.synthesize(marks, en)), marks).toBeLessThan(0.5); // punctuation alone: (almost) nothing, no failure
   });
 
   it('synthesizes off the event loop', async () => {

@@ -117,7 +117,7 @@ export class PiperVoice {
     const { sessions } = this;
     if (!('whole' in sessions)) {
       const { utterance, frames } = await this.begin(text, sid, speed);
-      return this.decode(utterance, 0, frames);
+      return frames ? this.decode(utterance, 0, frames) : new Float32Array(0);
     }
     const parts: Float32Array[] = [];
     for (const feeds of this.#feeds(text, sid, speed)) {
@@ -132,11 +132,12 @@ export class PiperVoice {
     const { front } = this.#split();
     const runs: Array<Record<string, ort.Tensor>> = [];
     for (const feeds of this.#feeds(text, sid, speed)) runs.push(await front.run(feeds));
+    if (!runs.length) return { utterance: 0, frames: 0 }; // nothing to say (punctuation alone): nothing kept
     // The latent frames are the cut tensor with a time axis; anything else (a speaker vector) is taken whole.
     const names = front.outputNames;
-    const latentName = names.reduce((a, b) => (lastDim(runs[0]?.[b]) > lastDim(runs[0]?.[a]) ? b : a), names[0]!);
+    const latentName = names.reduce((a, b) => (lastDim(runs[0]![b]) > lastDim(runs[0]![a]) ? b : a));
     const latents = joinFrames(runs.map((run) => run[latentName]!));
-    const constant = Object.fromEntries(names.filter((n) => n !== latentName && runs[0]).map((n) => [n, runs[0]![n]!]));
+    const constant = Object.fromEntries(names.filter((n) => n !== latentName).map((n) => [n, runs[0]![n]!]));
     const utterance = this.#nextUtterance++;
     this.#begun.set(utterance, { latentName, latents, constant, frames: lastDim(latents) });
     for (const old of this.#begun.keys()) if (this.#begun.size > KEPT_UTTERANCES) this.#begun.delete(old);
