@@ -20,7 +20,7 @@ const guess = (over: Partial<EarlyGuess> = {}): EarlyGuess => ({
   byVoice: true,
   verdict: null,
   controller: new AbortController(),
-  transcript: { result: Promise.resolve({ text: '', language: 'en' }) },
+  transcript: { result: Promise.resolve({ text: '', language: 'en' }), samples: new Float32Array(0) },
   ...over,
 });
 

@@ -6,6 +6,8 @@ const RATE = SAMPLE_RATE;
 /** A transcript the session asked for after a short silence, before the endpoint. */
 export interface EarlyTranscript {
   result: Promise<{ text: string; language: string }>;
+  /** The audio it transcribes: all of the utterance's voice (else it is not used), and less of the quiet after it. */
+  samples: Float32Array;
   /** performance.now() when it was ready (undefined while running). */
   doneAt?: number;
 }

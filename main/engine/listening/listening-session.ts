@@ -29,7 +29,7 @@ export interface Utterance {
   endpointAt: number;
   /** The final text of a streaming recognizer that followed this utterance live, if one did. */
   streamedText?: string;
-  /** The transcript begun ahead of the endpoint on exactly these samples (running or done). */
+  /** The transcript begun ahead of the endpoint on these samples, less some of the quiet after the voice (running or done). */
   early?: EarlyTranscript;
 }
 
@@ -183,7 +183,8 @@ export class ListeningSession {
     const from = this.#prerollFrom(span.start);
     // On the voice, all audio so far: Whisper misheard a last word cut off near its last voiced sample.
     const to = speaking ? this.#ring.end : span.end;
-    const pending = speculate(this.#ring.slice(from, to), { start: span.start, wake: this.#wakeFor(span) !== null }, controller.signal);
+    const samples = this.#ring.slice(from, to);
+    const pending = speculate(samples, { start: span.start, wake: this.#wakeFor(span) !== null }, controller.signal);
     if (!pending) return; // not worth transcribing early (no wake word for it): asked again when the utterance grows
     const result = pending.then((heard) => {
       early.transcript.doneAt = performance.now();
@@ -193,7 +194,7 @@ export class ListeningSession {
       return heard;
     });
     result.catch(() => undefined); // a discarded guess fails with AbortError; a used one is awaited by the voice loop
-    const early: EarlyGuess = { ...span, from, heardTo: this.#ring.end, byVoice: speaking, verdict: null, controller, transcript: { result } };
+    const early: EarlyGuess = { ...span, from, heardTo: this.#ring.end, byVoice: speaking, verdict: null, controller, transcript: { result, samples } };
     this.#early = early;
     if (this.options.awaitTurns) {
       await result.catch(() => undefined);

@@ -14,6 +14,8 @@ export interface IdentifiedSpeaker {
 export interface SpeakerIdentifier {
   /** null: an unknown voice. `self`: Kiwi heard its own voice (echo) and the utterance is dropped. */
   identify(audio: Pcm, signal?: AbortSignal, turnId?: string): Promise<IdentifiedSpeaker | 'self' | null>;
+  /** The voice of what may be a command, before its endpoint: a later identify of the same audio may use the work. */
+  prepare?(audio: Pcm): void;
 }
 
 export interface TurnRequest {

@@ -3,7 +3,7 @@ import { DEFAULT_CONFIG, type Config } from '../../contract/config.ts';
 import { ManualClock } from '../../timers/testing/manual-clock.ts';
 import { testLoopHost } from './testing/loop-host.ts';
 import type { TurnResult } from './turn.ts';
-import { VoiceLoop } from './voice-loop.ts';
+import { VoiceLoop, type VoiceLoopHost } from './voice-loop.ts';
 
 /**
  * When the voice loop asks for a reply to be made ready: an early transcript (after
@@ -11,7 +11,7 @@ import { VoiceLoop } from './voice-loop.ts';
  * loudness VAD and a recognizer that writes a fixed text; the engine's side (PreparedSpeech,
  * BuiltinCommands.preview) has its own tests.
  */
-function setup(said: string) {
+function setup(said: string, identifier?: VoiceLoopHost['identifier']) {
   const config: Config = { ...DEFAULT_CONFIG, wake_word_engine: 'text', voice: { ...DEFAULT_CONFIG.voice, min_silence_ms: 500, speculative_ms: 100, follow_up_s: 0 } };
   const log: string[] = [];
   const results: TurnResult[] = [];
@@ -25,6 +25,7 @@ function setup(said: string) {
       return { command, reply: 'Okay.' };
     },
     result: (r) => results.push(r),
+    identifier,
   }));
   const session = loop.session('mic', { awaitTurns: true });
   const say = async () => {
@@ -46,5 +47,17 @@ describe('a reply made ready from the early transcript', () => {
     const notForKiwi = await setup('What time is it?').say();
     expect(notForKiwi.log).toEqual([]);
     expect(notForKiwi.result).toMatchObject({ ignored: 'no wake word' });
+  });
+
+  it("starts on the speaker's voice too: the turn identifies the speaker on that same audio", async () => {
+    const seen: Array<{ what: string; samples: Float32Array }> = [];
+    const identifier = {
+      prepare: (audio: { samples: Float32Array }) => void seen.push({ what: 'prepare', samples: audio.samples }),
+      identify: async (audio: { samples: Float32Array }) => (seen.push({ what: 'identify', samples: audio.samples }), null),
+    };
+    await setup('Kiwi, what time is it?', identifier).say();
+    expect(seen.map((s) => s.what)).toEqual(['prepare', 'identify']);
+    expect(seen[0]!.samples.length).toBeGreaterThan(0);
+    expect(seen[1]!.samples).toBe(seen[0]!.samples);
   });
 });

@@ -225,7 +225,10 @@ export class VoiceLoop {
     return host.stt.transcribe({ samples, sampleRate: RATE }, { ...this.#sttOptions(config, utterance.wake), signal }).then((heard) => {
       const verdict = this.#judge(heard.text, heard.language);
       const command = verdict === 'complete' && !signal.aborted ? this.#earlyCommand(state, heard.text, heard.language, utterance) : null;
-      if (command) host.prepareReply?.(command, state.session.sourceId, heard.language);
+      if (command) {
+        host.prepareReply?.(command, state.session.sourceId, heard.language);
+        host.identifier?.prepare?.({ samples, sampleRate: RATE });
+      }
       return { ...heard, verdict };
     });
   }
@@ -294,7 +297,10 @@ export class VoiceLoop {
     if (utterance.early?.doneAt !== undefined) turn.endAt('speculative', this.#onClock(utterance.early.doneAt));
     turn.endAt('endpoint', this.#onClock(utterance.endpointAt));
     const identifier = host.identifier;
-    const identify = async () => (identifier ? turn.stage('speaker', () => identifier.identify(audio, undefined, turn.id)) : null);
+    // The voice is identified on the audio its transcript came from: an early transcript's (all the
+    // voice, less of the quiet after it) is the audio whose print was started with it (#speculate).
+    const voiceAudio = utterance.early ? { samples: utterance.early.samples, sampleRate: RATE } : audio;
+    const identify = async () => (identifier ? turn.stage('speaker', () => identifier.identify(voiceAudio, undefined, turn.id)) : null);
     let handsFree: boolean | undefined;
     let voice: Awaited<ReturnType<typeof identify>> | undefined;
     if (byVoiceOnly) {

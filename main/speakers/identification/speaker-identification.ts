@@ -9,6 +9,7 @@ import type { SpeakerRecord, Store } from '../../store/store.ts';
 import { toApiSpeaker } from '../speaker-service.ts';
 import { isBlocked } from '../roles.ts';
 import { prepareAudio } from './audio-prep.ts';
+import { EarlyEmbedding } from './early-embedding.ts';
 import { GuestLearner } from './guest-learner.ts';
 import { GUEST_MIN_SECONDS, GUEST_UNKNOWN_MARGIN, MAX_UPDATE_WEIGHT, MIN_IDENTIFY_SECONDS, SELF_MIN_SECONDS, updateThreshold } from './policy.ts';
 import { SelfVoice } from './self-voice.ts';
@@ -45,6 +46,7 @@ export type Identification =
 export class SpeakerIdentification implements SpeakerIdentifier {
   readonly #self = new SelfVoice();
   readonly #guests = new GuestLearner();
+  readonly #early = new EarlyEmbedding();
   #guestModel: string | null = null;
 
   constructor(private readonly deps: IdentificationDeps) {}
@@ -64,7 +66,8 @@ export class SpeakerIdentification implements SpeakerIdentifier {
     if (prepared.speechSeconds < MIN_IDENTIFY_SECONDS) return { kind: 'unknown', best: null, reason: 'too little voice' };
     let embedding: Float32Array;
     try {
-      embedding = await embedder.embed(prepared, signal);
+      const early = this.#early.take(embedder, prepared);
+      embedding = await (early ? early.catch(() => embedder.embed(prepared, signal)) : embedder.embed(prepared, signal));
     } catch (err) {
       if (signal?.aborted) throw err;
       // The utterance still gets its answer (as an unknown voice); the failure is reported.
@@ -72,6 +75,18 @@ export class SpeakerIdentification implements SpeakerIdentifier {
       return { kind: 'unknown', best: null, reason: `speaker model failed: ${describeError(err)}` };
     }
     return this.decide(embedding, prepared.speechSeconds, embedder, turnId);
+  }
+
+  /**
+   * An early transcript named a command: embed this voice now, so that identifying the same voiced
+   * audio when the turn ends takes the print ready. Nothing is decided here: a decision learns
+   * (guests, profiles, the last voice), and only the turn may.
+   */
+  prepare(audio: Pcm): void {
+    const embedder = this.deps.embedder();
+    if (!embedder) return;
+    const prepared = prepareAudio(audio);
+    if (prepared.speechSeconds >= MIN_IDENTIFY_SECONDS) this.#early.start(embedder, prepared);
   }
 
   /** The decision for one embedding (separate from the model, so it can be tested on its own). */
