@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
@@ -9,6 +11,7 @@ import { resampleTo } from '../audio/wav.ts';
 import { STT_ENGINES } from '../stages/stt/index.ts';
 import { TTS_ENGINES } from '../stages/tts/index.ts';
 import { concatWithGaps } from '../stages/tts/join.ts';
+import { voiceHalves } from '../stages/tts/piper-halves.ts';
 import { PiperTts } from '../stages/tts/piper-tts.ts';
 import { PiperVoice } from '../stages/tts/piper-voice.ts';
 import type { Pcm, Stt, Tts, TtsOptions } from '../stages.ts';
@@ -106,6 +109,33 @@ describeWithModels('Piper voice on onnxruntime-node, Kiwi\'s Piper engine (real 
     expect(pieces.length).toBeGreaterThan(2);
     expect(seconds(pieces[0]!)).toBeLessThan(0.5);
     expect(seconds({ samples: concatWithGaps(pieces.map((p) => p.samples), 0), sampleRate: 22050 })).toBeGreaterThan(2);
+  });
+
+  it('keeps the voice cut in two beside it: made on the first load, reused after, made again when the voice changes', async () => {
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'kiwi-halves-'));
+    try {
+      const onnx = path.join(dir, 'voice.onnx');
+      await fsp.copyFile(path.join(modelsDir, 'tts-piper-en-us-joe-medium', 'en_US-joe-medium.onnx'), onnx);
+      const first = await voiceHalves(onnx, '/dec/');
+      expect(first).toEqual({ front: path.join(dir, '.kiwi-halves', 'front.onnx'), decoder: path.join(dir, '.kiwi-halves', 'decoder.onnx') });
+      const made = (await fsp.stat(first!.front as string)).mtimeMs;
+      expect(await voiceHalves(onnx, '/dec/')).toEqual(first);
+      expect((await fsp.stat(first!.front as string)).mtimeMs).toBe(made); // reused, not cut again
+      await fsp.utimes(onnx, new Date(), new Date(Date.now() + 5000)); // a reinstalled voice
+      await voiceHalves(onnx, '/dec/');
+      expect((await fsp.stat(first!.front as string)).mtimeMs).toBeGreaterThan(made);
+      expect(await voiceHalves(onnx, '/nothing-named-so/')).toBeNull();
+      // A folder Kiwi may not write (as root, chmod does not stop it: skipped there): the halves come in memory.
+      if (process.getuid?.() !== 0) {
+        await fsp.rm(path.join(dir, '.kiwi-halves'), { recursive: true });
+        await fsp.chmod(dir, 0o555);
+        const inMemory = await voiceHalves(onnx, '/dec/');
+        expect(inMemory?.front).toBeInstanceOf(Uint8Array);
+      }
+    } finally {
+      await fsp.chmod(dir, 0o755);
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('an abort stops a long synthesis early: later sentences never reach the model; the voice keeps working', async () => {

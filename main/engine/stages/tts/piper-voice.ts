@@ -4,7 +4,7 @@ import ort from 'onnxruntime-node';
 import { describeError, KiwiError } from '../../../platform/errors.ts';
 import { concatWithGaps } from './join.ts';
 import { readOnnxMetadata } from './onnx-metadata.ts';
-import { splitOnnxGraph } from './onnx-split.ts';
+import { voiceHalves } from './piper-halves.ts';
 import { parsePiperTokens, piperPhonemeIds } from './piper-phonemes.ts';
 import { readVoiceNames } from './voices.ts';
 import { SLEEPING_THREADS } from '../onnx-threads.ts';
@@ -86,8 +86,7 @@ export class PiperVoice {
     const tokens = parsePiperTokens(tokensText, tokensFile);
     let sessions: SplitSessions | { whole: ort.InferenceSession };
     try {
-      const bytes = await fsp.readFile(onnx);
-      const split = splitOnnxGraph(bytes, DECODER_PREFIX);
+      const halves = await voiceHalves(onnx, DECODER_PREFIX);
       const options: ort.InferenceSession.SessionOptions = {
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
@@ -96,9 +95,8 @@ export class PiperVoice {
         enableCpuMemArena: false,
         extra: SLEEPING_THREADS,
       };
-      sessions = split
-        ? { front: await ort.InferenceSession.create(split.front, options), decoder: await ort.InferenceSession.create(split.back, options) }
-        : { whole: await ort.InferenceSession.create(bytes, options) };
+      const load = (model: string | Uint8Array) => (typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options));
+      sessions = halves ? { front: await load(halves.front), decoder: await load(halves.decoder) } : { whole: await load(onnx) };
     } catch (err) {
       throw new KiwiError('model_load_failed', `TTS model '${model.id}' could not be loaded: ${describeError(err)}`, 503);
     }

@@ -1,0 +1,55 @@
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../../../platform/atomic-write.ts';
+import { splitOnnxGraph } from './onnx-split.ts';
+
+/** Beside the voice: its two halves and what they were cut from. */
+const HALVES_DIR = '.kiwi-halves';
+const READ_ONLY = new Set(['EACCES', 'EPERM', 'EROFS']);
+
+/** Where onnxruntime loads each half from: a file, or the bytes when the folder cannot be written. */
+export interface VoiceHalves {
+  front: string | Uint8Array;
+  decoder: string | Uint8Array;
+}
+
+/**
+ * A Piper voice cut in two before its decoder (onnx-split.ts), kept as files beside it: made on the
+ * first load, then handed to onnxruntime by path. So a start never holds the ~60 MB voice in the
+ * worker's JS memory, which it gives back only when V8 next collects (idle RSS depended on when
+ * that was). A changed voice file (size, time) is cut again. null: the voice does not cut cleanly.
+ */
+export async function voiceHalves(onnx: string, prefix: string): Promise<VoiceHalves | null> {
+  const dir = path.join(path.dirname(onnx), HALVES_DIR);
+  const files = { front: path.join(dir, 'front.onnx'), decoder: path.join(dir, 'decoder.onnx') };
+  const marker = path.join(dir, 'source.json');
+  const { size, mtimeMs } = await fsp.stat(onnx);
+  const source = JSON.stringify({ file: path.basename(onnx), size, mtimeMs, prefix });
+  const known = await fsp.readFile(marker, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+  const cut = known ? (JSON.parse(known) as { source?: string; split?: boolean }) : null;
+  if (cut?.source === source && (!cut.split || (await exists(files.front) && (await exists(files.decoder))))) return cut.split ? files : null;
+
+  const split = splitOnnxGraph(await fsp.readFile(onnx), prefix);
+  try {
+    if (split) {
+      await writeFileAtomic(files.front, split.front);
+      await writeFileAtomic(files.decoder, split.back);
+    }
+    await writeFileAtomic(marker, JSON.stringify({ source, split: split !== null }));
+  } catch (err) {
+    // A read-only model folder: the halves are loaded from memory on every start instead.
+    if (!READ_ONLY.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+    return split ? { front: split.front, decoder: split.back } : null;
+  }
+  return split ? files : null;
+}
+
+function exists(file: string): Promise<boolean> {
+  return fsp.access(file).then(
+    () => true,
+    () => false,
+  );
+}
