@@ -1,4 +1,5 @@
 import fsp from 'node:fs/promises';
+import { lengthHeader } from '../../platform/protobuf-write.ts';
 
 /**
  * Add `metadata_props` entries to an ONNX file. An ONNX model is one protobuf message
@@ -14,16 +15,5 @@ export async function appendOnnxMetadata(file: string, entries: Record<string, s
 }
 
 function lengthDelimited(field: number, payload: Buffer): Buffer {
-  return Buffer.concat([varint((field << 3) | 2), varint(payload.length), payload]);
-}
-
-function varint(value: number): Buffer {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest > 0x7f) {
-    bytes.push((rest & 0x7f) | 0x80);
-    rest = Math.floor(rest / 128);
-  }
-  bytes.push(rest);
-  return Buffer.from(bytes);
+  return Buffer.concat([lengthHeader(field, payload.length), payload]);
 }

@@ -8,6 +8,8 @@
  * with one Buffer.concat per output, so the initializers (most of a ~60 MB voice) are copied once.
  */
 
+import { lengthHeader, varint } from '../../../platform/protobuf-write.ts';
+
 export interface OnnxSplit {
   /** The model up to the cut: the original inputs; outputs are the cut tensors. */
   front: Buffer;
@@ -164,7 +166,7 @@ function rebuild(model: Buffer, top: Field[], graph: Buffer[]): Buffer {
   const firstGraph = top.find((f) => f.field === MODEL_GRAPH);
   const parts = top.flatMap((f) => {
     if (f.field !== MODEL_GRAPH) return [model.subarray(f.start, f.end)];
-    return f === firstGraph ? [header(MODEL_GRAPH, length), ...graph] : [];
+    return f === firstGraph ? [lengthHeader(MODEL_GRAPH, length), ...graph] : [];
   });
   return Buffer.concat(parts);
 }
@@ -228,21 +230,6 @@ function subMessage(buf: Buffer, f: Field, n: number): Field {
   return found;
 }
 
-function header(field: number, length: number): Buffer {
-  return Buffer.concat([varint((field << 3) | 2), varint(length)]);
-}
-
-const message = (field: number, payload: Buffer): Buffer[] => [header(field, payload.length), payload];
-
-function varint(value: number): Buffer {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest > 0x7f) {
-    bytes.push((rest & 0x7f) | 0x80);
-    rest = Math.floor(rest / 128);
-  }
-  bytes.push(rest);
-  return Buffer.from(bytes);
-}
+const message = (field: number, payload: Buffer): Buffer[] => [lengthHeader(field, payload.length), payload];
 
 const unparseable = (detail: string) => new Error(`Not a parseable ONNX protobuf: ${detail}`);
