@@ -33,14 +33,21 @@ export function int16ToBytes(pcm: Int16Array): Buffer {
   return out;
 }
 
+/** Sentences or pieces of one voice, joined with `gap` samples of silence between them. */
+export function concatWithGaps(parts: readonly Float32Array[], gap: number): Float32Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0) + Math.max(0, parts.length - 1) * gap);
+  let offset = 0;
+  parts.forEach((p, i) => {
+    if (i > 0) offset += gap;
+    out.set(p, offset);
+    offset += p.length;
+  });
+  return out;
+}
+
 /** Pieces of one utterance (one sample rate) as one; no pieces is silence at the engine's rate. */
 export function joinPcm(pieces: readonly Pcm[]): Pcm {
   if (pieces.length === 1) return pieces[0]!;
-  const samples = new Float32Array(pieces.reduce((n, p) => n + p.samples.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    samples.set(piece.samples, at);
-    at += piece.samples.length;
-  }
-  return { samples, sampleRate: pieces[0]?.sampleRate ?? SAMPLE_RATE };
+  return { samples: concatWithGaps(pieces.map((p) => p.samples), 0), sampleRate: pieces[0]?.sampleRate ?? SAMPLE_RATE };
 }

@@ -10,7 +10,7 @@ import { appRoot } from '../../platform/paths.ts';
 import { resampleTo } from '../audio/wav.ts';
 import { STT_ENGINES } from '../stages/stt/index.ts';
 import { TTS_ENGINES } from '../stages/tts/index.ts';
-import { concatWithGaps } from '../stages/tts/join.ts';
+import { concatWithGaps } from '../audio/pcm.ts';
 import { voiceHalves } from '../stages/tts/piper-halves.ts';
 import { PiperTts } from '../stages/tts/piper-tts.ts';
 import { PiperVoice } from '../stages/tts/piper-voice.ts';

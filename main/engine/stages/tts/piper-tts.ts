@@ -2,7 +2,7 @@ import { KiwiError } from '../../../platform/errors.ts';
 import { ModelWorker } from '../../../platform/model-worker.ts';
 import type { Pcm, Tts, TtsOptions } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
-import { concatWithGaps } from './join.ts';
+import { concatWithGaps } from '../../audio/pcm.ts';
 import type { PiperReady, PiperRequest, PiperResult, PiperWorkerInit } from './piper-protocol.ts';
 import { splitSentences } from './sentences.ts';
 import { defaultThreads } from './sherpa-tts-config.ts';

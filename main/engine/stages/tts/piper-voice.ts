@@ -2,7 +2,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { describeError, KiwiError } from '../../../platform/errors.ts';
-import { concatWithGaps } from './join.ts';
+import { concatWithGaps } from '../../audio/pcm.ts';
 import { readOnnxMetadata } from './onnx-metadata.ts';
 import { voiceHalves } from './piper-halves.ts';
 import { parsePiperTokens, piperPhonemeIds } from './piper-phonemes.ts';

@@ -4,7 +4,7 @@ import { untilAborted } from '../../../platform/until-aborted.ts';
 import { sherpa } from '../../sherpa/sherpa-module.ts';
 import type { Pcm, Tts, TtsOptions } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
-import { concatWithGaps } from './join.ts';
+import { concatWithGaps } from '../../audio/pcm.ts';
 import { splitSentences } from './sentences.ts';
 import { buildSherpaTtsConfig, type BuiltTtsConfig, type SherpaTtsConfig } from './sherpa-tts-config.ts';
 import { chooseSpeaker, readVoiceNames } from './voices.ts';
