@@ -1,52 +1,45 @@
 import path from 'node:path';
-import { PRIORITIES } from '../contract/api.ts';
 import type { Status } from '../contract/api.ts';
-import { ConfigService } from '../config/config-service.ts';
+import type { ConfigService } from '../config/config-service.ts';
 import { ConversationContext } from '../dialogue/conversation-context.ts';
 import { AudioHub } from '../engine/audio/audio-hub.ts';
 import type { MicrophoneStatus } from '../engine/audio/microphone-supervisor.ts';
 import { Engine } from '../engine/engine.ts';
 import { EventBus } from '../engine/events/event-bus.ts';
-import { BuiltinCommands, LastVoiceSlot, type EnrollIntent } from '../dialogue/commands/index.ts';
-import type { Pcm } from '../engine/stages.ts';
-import { createLlmTurn } from '../dialogue/llm-turn.ts';
+import { BuiltinCommands, LastVoiceSlot } from '../dialogue/commands/index.ts';
 import { FirstRunSetup } from './first-run.ts';
 import { ModelDownloads } from './model-downloads.ts';
+import { createCommandRouting } from './command-routing.ts';
+import { runtimeStatus } from './runtime-status.ts';
+import { reactToConfig } from './config-reactions.ts';
+import { loadSouls, openRuntimeFiles, type RuntimePaths } from './runtime-files.ts';
+import { storedConversations } from '../memory/index.ts';
 import { createHandsFree } from './hands-free.ts';
 import type { OwnerHandsFree } from '../engine/listening/hands-free.ts';
-import { isHouseholdOpen } from '../speakers/roles.ts';
-import { createRouter, type RouterDeps } from '../dialogue/router.ts';
 import type { ReplyPreview, TurnHandler } from '../engine/listening/turn.ts';
-import { describeError } from '../platform/errors.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
-import { catalogFile, loadCatalog } from '../engine/models/catalog.ts';
+import { loadCatalog } from '../engine/models/catalog.ts';
 import { LlmPhraseBook } from '../llm/phrases.ts';
 import { commandPathSteps, warmUp, type WarmStep } from './warm-up.ts';
-import { LISTENING_KEYS, STAGE_INPUTS, stagesTouchedBy } from '../engine/parts.ts';
 import { EngineSlot } from './engine-slot.ts';
 import { PART_NAMES } from '../engine/stages.ts';
 import { LlmSlot } from '../llm/llm-slot.ts';
 import { HomeAssistantClient } from '../homeassistant/ha-client.ts';
 import type { Logger } from '../platform/logger.ts';
-import { configPath, dataDir, modelsDir, resourcesDir } from '../platform/paths.ts';
-import { preparePrivateDir, preparePrivateFile } from '../platform/private-files.ts';
-import { createMemoryCommands, memoryPrompt, SpeakerMemory, storedConversations } from '../memory/index.ts';
-import { SoulRegistry } from '../souls/soul-registry.ts';
+import { resourcesDir } from '../platform/paths.ts';
 import { SoulService } from '../souls/soul-service.ts';
 import { UserSouls } from '../souls/user-souls.ts';
 import { Enrollment } from '../speakers/identification/enrollment.ts';
 import { SpeakerIdentification, type IdentificationDeps } from '../speakers/identification/speaker-identification.ts';
 import { SpeakerService } from '../speakers/speaker-service.ts';
-import { openSqliteStore } from '../store/sqlite-store.ts';
 import { matchWakeWord } from '../engine/stages/wake/text-match.ts';
 import { createTimers, type TimerService, type TimerVoice } from '../timers/index.ts';
-import { resolveTimeZone } from '../timers/clock.ts';
 import type { Store } from '../store/store.ts';
 import { SecurityService } from '../security/security-service.ts';
 import { openClawExecApprovals } from '../security/openclaw-exec.ts';
 import type { ApprovalCallbacks } from '../llm/openclaw/approvals.ts';
 import { Integrations, runtimeControl, runtimeStages } from '../integrations/index.ts';
-import { openClawLink, openClawPairing } from '../llm/openclaw/link.ts';
+import { openClawLink } from '../llm/openclaw/link.ts';
 import { TurnHistory } from '../history/index.ts';
 import { knownAudioDevices, listAudioDevices, type AudioDevices } from '../engine/audio/devices.ts';
 import type { OpenClawOptions } from '../llm/openclaw/openclaw-llm.ts';
@@ -116,7 +109,7 @@ export class KiwiRuntime {
     readonly context: ConversationContext,
     readonly homeassistant: HomeAssistantClient,
     readonly logger: Logger,
-    private readonly paths: { data: string; models: string; userSouls: string; catalog: string },
+    private readonly paths: RuntimePaths,
     clock: Clock = systemClock,
   ) {
     this.models = new ModelDownloads({ modelsDir: () => paths.models, catalog: () => loadCatalog(paths.catalog), bus, logger });
@@ -149,33 +142,16 @@ export class KiwiRuntime {
       install: (ids) => this.installModels(ids),
     });
     const phrases = new LlmPhraseBook();
-    const commands = this.#commands;
     this.#warmSteps = commandPathSteps({ preview: (request) => this.#preview(request), phrases });
     ({ handsFree: this.handsFree, close: this.#closeHandsFree } = createHandsFree({ config, store, bus, clock }));
-    const commandDeps = {
-      config,
-      souls,
-      store,
-      speakers,
-      bus,
-      context,
-      lastVoice: this.lastVoice,
-      now: () => new Date(clock.now()),
-      get timeZone() {
-        return resolveTimeZone(config.current.clock.time_zone); // "what time is it" answers in the configured zone
-      },
-    };
-    this.#preview = (request) => commands.preview(request, commandDeps);
-    const memory = new SpeakerMemory(store, bus);
-    ({ service: this.timers, voice: this.#timerVoice } = createTimers({ store: store.timers, bus, clock, config: () => config.current, hub, engine: () => this.engine }));
-    // An approved request runs again through a router without the gate: the bypass is structural.
-    let pastGate: TurnHandler = () => Promise.reject(new Error('router not built'));
+    const timers = createTimers({ store: store.timers, bus, clock, config: () => config.current, hub, engine: () => this.engine });
+    ({ service: this.timers, voice: this.#timerVoice } = timers);
     this.history = new TurnHistory(store, bus);
     this.security = new SecurityService({
       config: () => config.current,
       bus,
       store,
-      resume: (request) => pastGate(request),
+      resume: (request) => routing.pastGate(request),
       announce: (text) => this.#announce(text),
     });
     this.#openclawApprovals = openClawExecApprovals({
@@ -184,49 +160,32 @@ export class KiwiRuntime {
       onError: (message) => bus.emit('ERROR', { code: 'openclaw_approval_failed', message }, 'security'),
     });
     this.#openclawLink = openClawLink({ dataDir: paths.data, bus, logger });
-    const routing: RouterDeps = {
-      commands: [
-        this.#timerVoice.ringing, // while something rings, "stop" / "snooze" go to it before the built-in stop
-        async (request) => {
-          const answer = await commands.handle(request, commandDeps);
-          const intent = answer?.enroll;
-          if (intent) this.engine.captureNext(intent.source, (audio) => this.#enrolFromVoice(commands, intent, audio));
-          return answer;
-        },
-        createMemoryCommands({ memory }),
-        this.#timerVoice.commands,
-        this.security.voiceApprovals, // "approve" / "deny": only while something waits, only the owner's voice
-      ],
-      gate: this.security.gate,
-      homeassistant,
-      homeAssistantLanguage: () => config.current.homeassistant.language,
-      llmTurn: createLlmTurn({
-        llm: () => this.llm.client,
-        composePrompt: (soul, ctx) => souls.composePrompt(soul, ctx),
-        modelFor: (soul) => souls.modelFor(soul),
-        context,
-        memoryPrompt: (request) => memoryPrompt(request, (id) => memory.facts(id)),
-        bus,
-        phrases,
-      }),
-      hasLlm: () => this.llm.client !== undefined,
-      activeSoul: () => souls.active,
-      phrases,
-      bus,
-    };
     this.llm = new LlmSlot(() => config.current.llm, { openclaw: { ...this.#openclawApprovals, ...this.#openclawLink } });
-    this.#router = createRouter(routing);
-    pastGate = createRouter({ ...routing, commands: [], gate: undefined });
+    const routing = createCommandRouting({
+      config,
+      souls,
+      store,
+      speakers,
+      bus,
+      context,
+      homeassistant,
+      clock,
+      lastVoice: this.lastVoice,
+      commands: this.#commands,
+      phrases,
+      timerVoice: this.#timerVoice,
+      security: this.security,
+      llm: () => this.llm.client,
+      captureNext: (source, take) => this.engine.captureNext(source, take),
+      enrollment: () => this.enrollment,
+    });
+    this.#router = routing.router;
+    this.#preview = routing.preview;
     this.integrations = new Integrations({ config: () => config.current, control: runtimeControl(this), stages: runtimeStages(this), emit: bus.emit.bind(bus), logger });
   }
 
   static async create({ env = process.env, logger, clock }: RuntimeOptions): Promise<KiwiRuntime> {
-    const data = dataDir(env);
-    const paths = { data, models: modelsDir(env), userSouls: path.join(data, 'souls'), catalog: catalogFile(env) };
-    preparePrivateDir(data);
-    preparePrivateFile(configPath(env), { create: false });
-    const config = await ConfigService.load(configPath(env), env);
-    const registry = await loadSouls(paths.userSouls, logger);
+    const { paths, config, registry, store } = await openRuntimeFiles(env, logger);
     const live: { runtime?: KiwiRuntime } = {};
     // Ids in the config must name a catalog model and an existing soul (checked now, and on every PATCH).
     await config.useKnownIds(async () => ({
@@ -236,10 +195,6 @@ export class KiwiRuntime {
       audioDevices: live.runtime ? await knownAudioDevices({ env }) : undefined,
     }));
     const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
-    const dbFile = path.join(data, 'kiwi.db');
-    preparePrivateFile(dbFile, { create: true });
-    for (const side of ['-wal', '-shm']) preparePrivateFile(dbFile + side, { create: false });
-    const store = openSqliteStore(dbFile);
     const current = () => config.current;
     const runtime = new KiwiRuntime(
       config,
@@ -256,7 +211,13 @@ export class KiwiRuntime {
     );
     live.runtime = runtime;
     runtime.soundEnv = env;
-    config.onChange((_cfg, updated, changed) => runtime.#onConfigChanged(updated, changed));
+    config.onChange((_cfg, updated, changed) =>
+      reactToConfig(updated, changed, {
+        runtime,
+        warm: () => runtime.#warm(),
+        rebuild: (stages, why, before) => runtime.#slot.rebuild(stages, why, before),
+      }),
+    );
     // Kiwi learns its own voice from what it plays, so the listening pipeline can ignore its echo.
     runtime.hub.onPlay((audio) => runtime.identification.hearOwnVoice(audio));
     await runtime.#slot.start(PART_NAMES);
@@ -287,21 +248,6 @@ export class KiwiRuntime {
     return new Enrollment(this.#speakerDeps());
   }
 
-  /** The utterance after "remember my voice" / "this is my friend Anna": learn it; returns what to say. */
-  async #enrolFromVoice(commands: BuiltinCommands, intent: EnrollIntent, audio: Pcm): Promise<string> {
-    try {
-      const speaker = intent.speakerId
-        ? await this.enrollment.addSamples(intent.speakerId, [audio])
-        : await this.enrollment.enrol({ name: intent.name, priority: intent.priority, clips: [audio] });
-      if (intent.speakerId && speaker.priority !== PRIORITIES.owner && speaker.priority !== intent.priority) this.speakers.update(speaker.id, { priority: intent.priority });
-      return commands.enrollDoneReply(intent.language, speaker.name);
-    } catch (err) {
-      // Too short, noise, or a voice that does not match: ask again rather than fail silently.
-      this.bus.emit('ERROR', { code: 'enrolment_failed', message: describeError(err) }, 'speakers');
-      return commands.enrollRetryReply(intent.language);
-    }
-  }
-
   #speakerDeps(): IdentificationDeps {
     return {
       store: this.store,
@@ -324,33 +270,7 @@ export class KiwiRuntime {
   }
 
   status(webAudioClients: number): Status {
-    const cfg = this.config.current;
-    const state = this.engine.state;
-    const tts = this.engine.parts.tts ? (this.engine.fallbacks.find((f) => f.stage === 'tts')?.used ?? cfg.tts_provider) : 'none';
-    return {
-      state,
-      language: cfg.language,
-      tts_provider: tts,
-      tts_configured: cfg.tts_provider,
-      is_speaking: state === 'SPEAKING',
-      is_processing: state === 'PROCESSING' || state === 'THINKING',
-      is_running: true,
-      uptime_seconds: Math.floor((Date.now() - this.startedAt) / 1000),
-      active_speaker: this.engine.activeSpeaker,
-      active_soul: this.souls.active.id,
-      homeassistant_connected: this.homeassistant.status().connected,
-      listening: cfg.listening && this.engine.canListen,
-      household_open: isHouseholdOpen(this.store.speakers.list()),
-      hands_free_active: this.handsFree.active,
-      web_audio_clients: webAudioClients,
-      missing: this.missing,
-      rebuilding: this.engine.rebuilding,
-      openclaw: openClawPairing(this.llm.client),
-      system_microphone: this.systemMicrophone?.() ?? null,
-      wake_word_engine: this.engine.wakeEngine,
-      wake_confirm: this.engine.wakeEngine === 'kws' ? cfg.voice.wake_confirm : null,
-      fallbacks: this.engine.fallbacks,
-    };
+    return runtimeStatus(this, webAudioClients);
   }
 
   /** Resolves once the rebuilds under way are done, or after `timeoutMs`, whichever is first. */
@@ -432,33 +352,4 @@ export class KiwiRuntime {
       .catch((err: unknown) => this.logger.error({ err }, 'speaking a security announcement failed'));
   }
 
-  #onConfigChanged(updated: Record<string, unknown>, changed: string[]): void {
-    this.bus.emit('CONFIG_CHANGED', { updated }, 'config');
-    if (changed.includes('language')) {
-      this.bus.emit('LANGUAGE_CHANGED', { language: this.config.current.language }, 'config');
-      this.#warm();
-    }
-    if (changed.includes('listening')) this.engine.applyListening(this.config.current.listening);
-    if (changed.some((p) => p.startsWith('homeassistant.'))) this.homeassistant.start();
-    if (changed.includes('clock.time_zone')) this.timers.rezone();
-    void this.integrations.configChanged(changed);
-    if (changed.some((p) => p.startsWith('telegram.'))) {
-      this.security.startTelegram().catch((err: unknown) => this.logger.error({ err }, 'restarting Telegram approvals failed'));
-    }
-    if (changed.includes('llm.provider')) this.llm.rebuild(); // the other llm.* keys are read per request
-    const stages = stagesTouchedBy(changed);
-    if (stages.length > 0 || changed.some((p) => LISTENING_KEYS.has(p))) {
-      // A turn that changed config (e.g. "speak German") finishes its reply first, within reason.
-      const settled = async () => void (await Promise.race([this.engine.idle(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]));
-      const why = `${changed.filter((p) => stages.some((s) => STAGE_INPUTS[s].includes(p))).join(', ') || 'config'} changed`;
-      // Queued at once, so a request right after the change can wait for it (settled()).
-      this.#slot.rebuild(stages, why, settled).catch((err: unknown) => this.logger.error({ err }, 'engine rebuild after a config change failed'));
-    }
-  }
-}
-
-async function loadSouls(userDir: string, logger: Logger): Promise<SoulRegistry> {
-  const registry = await SoulRegistry.load(path.join(resourcesDir, 'souls'), userDir);
-  for (const { file, problem } of registry.problems) logger.warn(`soul ${file} skipped: ${problem}`);
-  return registry;
 }
