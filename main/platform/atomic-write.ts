@@ -28,14 +28,15 @@ async function writeNow(file: string, data: string | Uint8Array, mode: number): 
   const tmp = path.join(dir, `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'w', mode);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.rename(tmp, file);
   } catch (err) {
+    // A full disk mid-write, or a failed rename: no half-written temp file is left behind.
     await fs.rm(tmp, { force: true });
     throw err;
   }
