@@ -5,7 +5,8 @@ import { splitOnnxGraph } from './onnx-split.ts';
 
 /** Beside the voice: its two halves and what they were cut from. */
 const HALVES_DIR = '.kiwi-halves';
-const READ_ONLY = new Set(['EACCES', 'EPERM', 'EROFS']);
+/** Why a folder cannot take the halves: read-only, full, or a file where the folder would be. */
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EEXIST', 'ENOTDIR']);
 
 /** Where onnxruntime loads each half from: a file, or the bytes when the folder cannot be written. */
 export interface VoiceHalves {
@@ -26,7 +27,7 @@ export async function voiceHalves(onnx: string, prefix: string): Promise<VoiceHa
   const { size, mtimeMs } = await fsp.stat(onnx);
   const source = JSON.stringify({ file: path.basename(onnx), size, mtimeMs, prefix });
   const known = await fsp.readFile(marker, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return null;
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null; // not cut yet (or a file is in the folder's place)
     throw err;
   });
   const cut = known ? (JSON.parse(known) as { source?: string; split?: boolean }) : null;
@@ -40,8 +41,8 @@ export async function voiceHalves(onnx: string, prefix: string): Promise<VoiceHa
     }
     await writeFileAtomic(marker, JSON.stringify({ source, split: split !== null }));
   } catch (err) {
-    // A read-only model folder: the halves are loaded from memory on every start instead.
-    if (!READ_ONLY.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+    // The halves only save memory: where they cannot be written, they are loaded from memory on every start.
+    if (!UNWRITABLE.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
     return split ? { front: split.front, decoder: split.back } : null;
   }
   return split ? files : null;
