@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { HIDDEN_FLAG } from './launch.ts';
+import { writeFileAtomic } from '../platform/atomic-write.ts';
 
 /** The parts of Electron's `app` used for login items on macOS and Windows. */
 export interface LoginItemApp {
@@ -76,8 +77,7 @@ export function createLoginItems(host: LoginItemHost): LoginItems {
       },
       async set(enabled) {
         if (enabled) {
-          await fs.mkdir(path.dirname(file), { recursive: true });
-          await fs.writeFile(file, autostartEntry(launcherPath(host)), { mode: 0o644 });
+          await writeFileAtomic(file, autostartEntry(launcherPath(host)), 0o644); // never a half-written entry for the session to read
         } else {
           await fs.rm(file, { force: true });
         }
