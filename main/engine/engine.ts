@@ -10,11 +10,10 @@ import type { EventBus } from './events/event-bus.ts';
 import type { ListeningSession } from './listening/listening-session.ts';
 import type { HandsFreeGate } from './listening/hands-free.ts';
 import type { ReplyPreview, SpeakerIdentifier, TurnHandler, TurnResult } from './listening/turn.ts';
-import { VoiceLoop, type Heard, type UtteranceCapture, type WakeMatcher } from './listening/voice-loop.ts';
+import { VoiceLoop, type UtteranceCapture, type WakeMatcher } from './listening/voice-loop.ts';
 import type { BuiltParts, Fallback } from './parts.ts';
-import { PreparedSpeech } from './speech/prepared-speech.ts';
-import { speakSentences } from './speech/sentence-speaker.ts';
-import type { EngineParts, PartName, TtsOptions } from './stages.ts';
+import { Replies, type SpeakOutcome } from './speech/replies.ts';
+import type { EngineParts, PartName } from './stages.ts';
 import { confirmWakeWord } from './stages/wake/confirm.ts';
 import { matchWakeWord } from './stages/wake/text-match.ts';
 import { TurnRun, type TurnHandle } from './turns/turn-run.ts';
@@ -26,10 +25,7 @@ export interface ChatAnswer {
   turn_id: string;
 }
 
-/** How a spoken line ended: `interrupted` when stop, barge-in or a newer turn cut it off. */
-export interface SpeakOutcome {
-  interrupted: boolean;
-}
+export type { SpeakOutcome };
 
 export interface EngineOptions {
   config: () => Config;
@@ -68,8 +64,7 @@ export class Engine {
   /** The run the current turn belongs to (BARGE_IN names it). */
   #run: TurnRun | null = null;
   #idleWaiters: Array<() => void> = [];
-  #activeSpeaker: string | null = null;
-  #prepared: PreparedSpeech | null = null;
+  readonly #replies: Replies;
   #disposed = false;
   readonly #clock: Clock;
 
@@ -83,6 +78,18 @@ export class Engine {
       }),
     );
     this.#clock = options.clock ?? systemClock;
+    this.#replies = new Replies({
+      config: options.config,
+      bus: options.bus,
+      hub: options.hub,
+      machine: this.machine,
+      parts: this.parts,
+      requireTts: () => this.require('tts'),
+      handler: options.handler,
+      preview: options.preview,
+      turns: { begin: (state, run) => this.#beginTurn(state, run), end: (turn) => this.#endTurn(turn) },
+      error: (code, err, turnId) => this.#error(code, err, turnId),
+    });
     this.#voice = this.canListen ? this.#makeVoiceLoop() : null;
   }
 
@@ -91,7 +98,7 @@ export class Engine {
   }
 
   get activeSpeaker(): string | null {
-    return this.#activeSpeaker;
+    return this.#replies.activeSpeaker;
   }
 
   /** `stage: reason` for every stage that is not available (a stage being rebuilt says so). */
@@ -185,7 +192,7 @@ export class Engine {
     const run = this.newTurn('text', 'text');
     const done = (async () => {
       this.options.bus.emit('SPEECH_RECOGNIZED', { source: 'text', text, transcript: text, language, speaker_id: null, speaker_name: null, turn_id: run.id }, 'engine');
-      const { command, reply } = await this.#respond(text, { sourceId: 'text', transcript: text, language, speaker: null, turn: run }, options.speak && Boolean(this.parts.tts));
+      const { command, reply } = await this.#replies.respond(text, { sourceId: 'text', transcript: text, language, speaker: null, turn: run }, options.speak && Boolean(this.parts.tts));
       run.end('total');
       this.#finished({ turn_id: run.id, wake: false, transcript: text, language, speaker: null, command, reply, timings_ms: run.timings() }, 'text');
       return { command, reply, turn_id: run.id };
@@ -201,20 +208,7 @@ export class Engine {
     this.require('tts');
     this.stop();
     const run = this.newTurn('announcement', 'announcement');
-    const turn = this.#beginTurn('SPEAKING', run);
-    const done = this.#say([text], turn, run).then(
-      () => undefined,
-      (err: unknown) => {
-        if (!turn.signal.aborted) this.#error('tts_failed', err, run.id);
-      },
-    ).then(() => {
-      this.#endTurn(turn);
-      run.end('total');
-      const result = { turn_id: run.id, wake: false, transcript: '', language: this.options.config().language, speaker: null, command: null, reply: text, timings_ms: run.timings() };
-      this.options.bus.emit('TURN_FINISHED', { ...result, source: 'announcement' }, 'engine');
-      return { interrupted: turn.signal.aborted };
-    });
-    return { id: run.id, done };
+    return { id: run.id, done: this.#replies.speak(text, run) };
   }
 
   /** Stop playback, pending synthesis and the running request together; with nothing running it does nothing. */
@@ -237,7 +231,7 @@ export class Engine {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#turn?.abort(new KiwiError('engine_restarting', 'The engine is restarting'));
-    this.#prepared?.discard();
+    this.#replies.dispose();
     for (const off of this.#cleanup) off();
     for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
@@ -274,103 +268,11 @@ export class Engine {
       acknowledgeWake: () => {
         if (config().voice.wake_cue) void hub.play(wakeCue(), new AbortController().signal).catch((err: unknown) => this.#error('audio_failed', err));
       },
-      respond: (command, heard) => this.#respond(command, heard),
-      prepareReply: (command, source, language) => this.#prepareReply(command, source, language),
-      announce: async (text, run) => {
-        if (!this.parts.tts) return;
-        const turn = this.#beginTurn('SPEAKING', run);
-        try {
-          await this.#say([text], turn, run);
-        } catch (err) {
-          if (!turn.signal.aborted) throw err; // stopped or barged in: that is the user's choice, not a failure
-        } finally {
-          this.#endTurn(turn);
-        }
-      },
+      respond: (command, heard) => this.#replies.respond(command, heard),
+      prepareReply: (command, source, language) => this.#replies.prepare(command, source, language),
+      announce: (text, run) => this.#replies.announce(text, run),
       result: (result) => this.#finished(result, 'voice'),
     });
-  }
-
-  /** Runs a command as stages of its turn: `command` (the handler), `first_audio` (until the reply is heard), `tts`. */
-  async #respond(command: string, heard: Heard, speak = true): Promise<{ command: string | null; reply: string | null }> {
-    const { bus } = this.options;
-    const run = heard.turn;
-    this.#activeSpeaker = heard.speaker?.id ?? null;
-    const turn = this.#beginTurn('PROCESSING', run);
-    bus.emit('COMMAND_RECEIVED', { command, source: heard.sourceId, speaker_id: this.#activeSpeaker, language: heard.language, turn_id: run.id }, 'engine');
-    try {
-      if (!this.options.handler) return { command: null, reply: null };
-      this.machine.moveTo('THINKING');
-      run.start('first_audio');
-      const handler = this.options.handler;
-      const answer = await run.stage('command', () =>
-        handler({ text: command, language: heard.language, speaker: heard.speaker, source: heard.sourceId, signal: turn.signal, turn_id: run.id }),
-      );
-      if (!answer.reply) return { command: answer.command, reply: null };
-      if (!speak) return { command: answer.command, reply: await collect(answer.reply) };
-      const spoken = await this.#say(answer.reply, turn, run);
-      return { command: answer.command, reply: spoken.text };
-    } catch (err) {
-      if (turn.signal.aborted) return { command: null, reply: null };
-      throw err; // the voice loop reports it as an ERROR event, the API as an error answer
-    } finally {
-      this.#endTurn(turn);
-    }
-  }
-
-  /**
-   * An early transcript named `command`: when it is a read-only command, its reply is synthesised
-   * now, so the turn (a few tens of ms later, once the endpoint fires) finds the audio ready.
-   */
-  #prepareReply(command: string, source: string, language: string): void {
-    const { preview } = this.options;
-    if (!preview || !this.parts.tts) return;
-    // Not the turn's request: nobody is identified yet, and nothing is carried out.
-    const request = { text: command, language, speaker: null, source, signal: new AbortController().signal };
-    preview(request).then(
-      (sentence) => {
-        if (sentence && !this.#disposed) this.#speech().prepare(sentence, this.#ttsOptions());
-      },
-      (err: unknown) => this.#error('prepare_failed', err),
-    );
-  }
-
-  /** The TTS a turn speaks with (a prepared reply is played from there). */
-  #speech(): PreparedSpeech {
-    return (this.#prepared ??= new PreparedSpeech(this.require('tts')));
-  }
-
-  #ttsOptions(): Omit<TtsOptions, 'signal'> {
-    const config = this.options.config();
-    return { voice: config.tts_voice, speed: config.tts_speed, language: config.language };
-  }
-
-  async #say(sentences: AsyncIterable<string> | Iterable<string>, turn: AbortController, run: TurnRun) {
-    const tts = this.#speech();
-    const { bus, hub } = this.options;
-    const spoken: string[] = [];
-    run.start('tts');
-    const result = await speakSentences(
-      (async function* () {
-        for await (const sentence of sentences) {
-          spoken.push(sentence);
-          yield sentence;
-        }
-      })(),
-      tts,
-      this.#ttsOptions(),
-      (audio, signal) => hub.play(audio, signal),
-      turn.signal,
-      () => {
-        if (this.state !== 'SPEAKING') this.machine.moveTo('SPEAKING');
-        run.end('first_audio');
-        bus.emit('TTS_STARTED', { text: spoken.join(' '), turn_id: run.id }, 'engine');
-      },
-    ).finally(() => {
-      run.end('tts');
-      bus.emit('TTS_FINISHED', { text: spoken.join(' '), interrupted: turn.signal.aborted, turn_id: run.id }, 'engine');
-    });
-    return result;
   }
 
   /** Every turn's outcome goes to listeners (CLI, tests) and, as TURN_FINISHED, to the dashboard's transcript and waterfall. */
@@ -412,10 +314,4 @@ export class Engine {
     if (!part) throw unavailable(`${stage}_unavailable`, `Not available: ${stage}: ${this.#missing[stage] ?? 'not built'}`);
     return part as NonNullable<EngineParts[K]>;
   }
-}
-
-async function collect(sentences: AsyncIterable<string> | Iterable<string>): Promise<string> {
-  const out: string[] = [];
-  for await (const sentence of sentences) out.push(sentence.trim());
-  return out.filter(Boolean).join(' ');
 }

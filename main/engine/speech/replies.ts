@@ -1,0 +1,182 @@
+import type { Config } from '../../contract/config.ts';
+import type { EngineState } from '../../contract/events.ts';
+import type { AudioHub } from '../audio/audio-hub.ts';
+import type { StateMachine } from '../dialogue/state-machine.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { ReplyPreview, TurnHandler } from '../listening/turn.ts';
+import type { Heard } from '../listening/voice-loop.ts';
+import type { EngineParts, Tts, TtsOptions } from '../stages.ts';
+import type { TurnRun } from '../turns/turn-run.ts';
+import { PreparedSpeech } from './prepared-speech.ts';
+import { speakSentences } from './sentence-speaker.ts';
+
+/** How a spoken line ended: `interrupted` when stop, barge-in or a newer turn cut it off. */
+export interface SpeakOutcome {
+  interrupted: boolean;
+}
+
+/** The engine's one running turn, as a reply takes it over and hands it back. */
+export interface TurnSlot {
+  /** Cancels the running turn; `run` runs now, in `state`. */
+  begin(state: EngineState, run: TurnRun): AbortController;
+  /** The turn is over (unless a newer one owns the state already). */
+  end(turn: AbortController): void;
+}
+
+export interface RepliesDeps {
+  config: () => Config;
+  bus: EventBus;
+  hub: AudioHub;
+  machine: StateMachine;
+  /** The engine's stages: without a TTS, nothing is spoken or prepared. */
+  parts: Pick<EngineParts, 'tts'>;
+  /** The TTS, or a 503 naming why it is not available. */
+  requireTts: () => Tts;
+  handler?: TurnHandler;
+  preview?: ReplyPreview;
+  turns: TurnSlot;
+  error: (code: string, err: unknown, turnId?: string) => void;
+}
+
+/**
+ * What Kiwi says back, each as (part of) the engine's running turn: a command's reply, a line of
+ * its own (announcement, test phrase), and a read-only command's reply synthesised before the
+ * turn asks for it. Speaking moves the engine to SPEAKING at the first audio.
+ */
+export class Replies {
+  #activeSpeaker: string | null = null;
+  #prepared: PreparedSpeech | null = null;
+  #disposed = false;
+
+  constructor(private readonly deps: RepliesDeps) {}
+
+  /** Who said the command being answered (null: typed, or an unknown voice). */
+  get activeSpeaker(): string | null {
+    return this.#activeSpeaker;
+  }
+
+  /** Runs a command as stages of its turn: `command` (the handler), `first_audio` (until the reply is heard), `tts`. */
+  async respond(command: string, heard: Heard, speak = true): Promise<{ command: string | null; reply: string | null }> {
+    const { bus, machine, turns } = this.deps;
+    const run = heard.turn;
+    this.#activeSpeaker = heard.speaker?.id ?? null;
+    const turn = turns.begin('PROCESSING', run);
+    bus.emit('COMMAND_RECEIVED', { command, source: heard.sourceId, speaker_id: this.#activeSpeaker, language: heard.language, turn_id: run.id }, 'engine');
+    try {
+      if (!this.deps.handler) return { command: null, reply: null };
+      machine.moveTo('THINKING');
+      run.start('first_audio');
+      const handler = this.deps.handler;
+      const answer = await run.stage('command', () =>
+        handler({ text: command, language: heard.language, speaker: heard.speaker, source: heard.sourceId, signal: turn.signal, turn_id: run.id }),
+      );
+      if (!answer.reply) return { command: answer.command, reply: null };
+      if (!speak) return { command: answer.command, reply: await collect(answer.reply) };
+      const spoken = await this.#say(answer.reply, turn, run);
+      return { command: answer.command, reply: spoken.text };
+    } catch (err) {
+      if (turn.signal.aborted) return { command: null, reply: null };
+      throw err; // the voice loop reports it as an ERROR event, the API as an error answer
+    } finally {
+      turns.end(turn);
+    }
+  }
+
+  /** Say `text` as the voice loop's turn `run` (the outcome of a captured utterance); a failure is thrown. */
+  async announce(text: string, run: TurnRun): Promise<void> {
+    if (!this.deps.parts.tts) return;
+    const turn = this.deps.turns.begin('SPEAKING', run);
+    try {
+      await this.#say([text], turn, run);
+    } catch (err) {
+      if (!turn.signal.aborted) throw err; // stopped or barged in: that is the user's choice, not a failure
+    } finally {
+      this.deps.turns.end(turn);
+    }
+  }
+
+  /** Say `text` as the announcement turn `run`, to its TURN_FINISHED; a failure becomes an ERROR event. */
+  speak(text: string, run: TurnRun): Promise<SpeakOutcome> {
+    const { bus, turns } = this.deps;
+    const turn = turns.begin('SPEAKING', run);
+    return this.#say([text], turn, run).then(
+      () => undefined,
+      (err: unknown) => {
+        if (!turn.signal.aborted) this.deps.error('tts_failed', err, run.id);
+      },
+    ).then(() => {
+      turns.end(turn);
+      run.end('total');
+      const result = { turn_id: run.id, wake: false, transcript: '', language: this.deps.config().language, speaker: null, command: null, reply: text, timings_ms: run.timings() };
+      bus.emit('TURN_FINISHED', { ...result, source: 'announcement' }, 'engine');
+      return { interrupted: turn.signal.aborted };
+    });
+  }
+
+  /**
+   * An early transcript named `command`: when it is a read-only command, its reply is synthesised
+   * now, so the turn (a few tens of ms later, once the endpoint fires) finds the audio ready.
+   */
+  prepare(command: string, source: string, language: string): void {
+    const { preview } = this.deps;
+    if (!preview || !this.deps.parts.tts) return;
+    // Not the turn's request: nobody is identified yet, and nothing is carried out.
+    const request = { text: command, language, speaker: null, source, signal: new AbortController().signal };
+    preview(request).then(
+      (sentence) => {
+        if (sentence && !this.#disposed) this.#speech().prepare(sentence, this.#ttsOptions());
+      },
+      (err: unknown) => this.deps.error('prepare_failed', err),
+    );
+  }
+
+  /** The engine is going away: a prepared reply is dropped, and no new one is made. */
+  dispose(): void {
+    this.#disposed = true;
+    this.#prepared?.discard();
+  }
+
+  /** The TTS a turn speaks with (a prepared reply is played from there). */
+  #speech(): PreparedSpeech {
+    return (this.#prepared ??= new PreparedSpeech(this.deps.requireTts()));
+  }
+
+  #ttsOptions(): Omit<TtsOptions, 'signal'> {
+    const config = this.deps.config();
+    return { voice: config.tts_voice, speed: config.tts_speed, language: config.language };
+  }
+
+  async #say(sentences: AsyncIterable<string> | Iterable<string>, turn: AbortController, run: TurnRun) {
+    const tts = this.#speech();
+    const { bus, hub, machine } = this.deps;
+    const spoken: string[] = [];
+    run.start('tts');
+    const result = await speakSentences(
+      (async function* () {
+        for await (const sentence of sentences) {
+          spoken.push(sentence);
+          yield sentence;
+        }
+      })(),
+      tts,
+      this.#ttsOptions(),
+      (audio, signal) => hub.play(audio, signal),
+      turn.signal,
+      () => {
+        if (machine.state !== 'SPEAKING') machine.moveTo('SPEAKING');
+        run.end('first_audio');
+        bus.emit('TTS_STARTED', { text: spoken.join(' '), turn_id: run.id }, 'engine');
+      },
+    ).finally(() => {
+      run.end('tts');
+      bus.emit('TTS_FINISHED', { text: spoken.join(' '), interrupted: turn.signal.aborted, turn_id: run.id }, 'engine');
+    });
+    return result;
+  }
+}
+
+async function collect(sentences: AsyncIterable<string> | Iterable<string>): Promise<string> {
+  const out: string[] = [];
+  for await (const sentence of sentences) out.push(sentence.trim());
+  return out.filter(Boolean).join(' ');
+}
