@@ -51,6 +51,38 @@ describe('the audio hub playing audio that arrives in pieces', () => {
     expect({ streamed, whole, tapped }).toEqual({ streamed: [[100, 22050], [300, 22050]], whole: [400], tapped: [400] });
   });
 
+  it('the taps hear a streamed utterance once the voice has made it, while it still plays, and after a stop cuts it short', async () => {
+    const hub = new AudioHub();
+    const tapped: number[] = [];
+    hub.onPlay((audio) => tapped.push(audio.samples.length));
+    let playing: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (playing = resolve));
+    hub.addSink({
+      id: 'speaker',
+      play: () => Promise.reject(new Error('a streaming sink is given the pieces')),
+      // Plays in real time: still playing long after the voice made every piece; a stop ends it.
+      playStream: async (audio, signal) => {
+        for await (const p of audio) void p;
+        playing();
+        await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)));
+      },
+    });
+    const stop = new AbortController();
+    const played = hub.play(
+      (async function* () {
+        yield piece(100, 0.1);
+        yield piece(300, 0.2);
+      })(),
+      stop.signal,
+    );
+    await started;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(tapped).toEqual([400]);
+    stop.abort(new Error('barge-in'));
+    await expect(played).rejects.toThrow('barge-in');
+    expect(tapped).toEqual([400]);
+  });
+
   it('a voice failing mid-utterance fails the play, even with no sink to hear it', async () => {
     const hub = new AudioHub();
     const failing = (async function* () {

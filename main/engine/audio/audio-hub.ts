@@ -69,7 +69,7 @@ export class AudioHub {
 
   /**
    * Play to every sink at once; one failing sink does not silence the others. Audio in pieces
-   * goes piece by piece to the sinks that stream and whole to the others (and the taps).
+   * goes piece by piece to the sinks that stream and whole to the others and the taps.
    */
   async play(audio: Pcm | AsyncIterable<Pcm>, signal: AbortSignal): Promise<void> {
     const sinks = [...this.#sinks.values()];
@@ -80,15 +80,18 @@ export class AudioHub {
     } else {
       const pieces = new BufferedChunks(audio);
       const whole = pieces.all().then(joinPcm);
-      whole.catch(() => undefined); // awaited below, after the sinks
+      // The taps hear it once the voice has made it (faster than it plays), even if a stop cuts the playback short.
+      const tapped = whole.then((played) => {
+        for (const tap of this.#playTaps) tap(played);
+      });
+      tapped.catch(() => undefined); // awaited below, after the sinks
       const playWhole = async (sink: AudioSink) => {
         const audio = await whole;
         signal.throwIfAborted(); // stopped while the voice was still making it
         return sink.play(audio, signal);
       };
       results = await Promise.allSettled(sinks.map((sink) => (sink.playStream ? sink.playStream(pieces.read(), signal) : playWhole(sink))));
-      const played = await whole; // a synthesis that failed fails the utterance, even with no sink
-      for (const tap of this.#playTaps) tap(played);
+      await tapped; // a synthesis that failed fails the utterance, even with no sink
     }
     signal.throwIfAborted();
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
