@@ -144,8 +144,7 @@ export class KiwiRuntime {
     const phrases = new LlmPhraseBook();
     this.#warmSteps = commandPathSteps({ preview: (request) => this.#preview(request), phrases });
     ({ handsFree: this.handsFree, close: this.#closeHandsFree } = createHandsFree({ config, store, bus, clock }));
-    const timers = createTimers({ store: store.timers, bus, clock, config: () => config.current, hub, engine: () => this.engine });
-    ({ service: this.timers, voice: this.#timerVoice } = timers);
+    ({ service: this.timers, voice: this.#timerVoice } = createTimers({ store: store.timers, bus, clock, config: () => config.current, hub, engine: () => this.engine }));
     this.history = new TurnHistory(store, bus);
     this.security = new SecurityService({
       config: () => config.current,
