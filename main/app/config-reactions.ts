@@ -1,9 +1,30 @@
+import type { ConfigService } from '../config/config-service.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { EventBus } from '../engine/events/event-bus.ts';
 import { LISTENING_KEYS, STAGE_INPUTS, stagesTouchedBy } from '../engine/parts.ts';
 import type { PartName } from '../engine/stages.ts';
-import type { KiwiRuntime } from './runtime.ts';
+import type { HomeAssistantClient } from '../homeassistant/ha-client.ts';
+import type { Integrations } from '../integrations/integrations.ts';
+import type { LlmSlot } from '../llm/llm-slot.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { SecurityService } from '../security/security-service.ts';
+import type { TimerService } from '../timers/timer-service.ts';
+
+/** The services a config change reaches (KiwiRuntime is one; read at the change, as the engine is rebuilt). */
+export interface ConfigListeners {
+  readonly bus: EventBus;
+  readonly config: ConfigService;
+  readonly engine: Engine;
+  readonly logger: Logger;
+  readonly homeassistant: HomeAssistantClient;
+  readonly timers: TimerService;
+  readonly integrations: Integrations;
+  readonly security: SecurityService;
+  readonly llm: LlmSlot;
+}
 
 export interface ConfigReactionDeps {
-  runtime: KiwiRuntime;
+  runtime: ConfigListeners;
   /** Pay the command path's first-call costs for the (new) language. */
   warm(): void;
   /** Rebuild these engine stages once `before` has settled (EngineSlot.rebuild). */

@@ -1,10 +1,31 @@
 import type { Status } from '../contract/api.ts';
+import type { ConfigService } from '../config/config-service.ts';
+import type { MicrophoneStatus } from '../engine/audio/microphone-supervisor.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { OwnerHandsFree } from '../engine/listening/hands-free.ts';
+import type { HomeAssistantClient } from '../homeassistant/ha-client.ts';
+import type { LlmSlot } from '../llm/llm-slot.ts';
 import { openClawPairing } from '../llm/openclaw/link.ts';
+import type { SoulService } from '../souls/soul-service.ts';
 import { isHouseholdOpen } from '../speakers/roles.ts';
-import type { KiwiRuntime } from './runtime.ts';
+import type { Store } from '../store/store.ts';
+
+/** What the status reads: the runtime's services (KiwiRuntime is one). */
+export interface StatusSources {
+  readonly startedAt: number;
+  readonly config: ConfigService;
+  readonly engine: Engine;
+  readonly souls: SoulService;
+  readonly homeassistant: HomeAssistantClient;
+  readonly store: Store;
+  readonly handsFree: OwnerHandsFree;
+  readonly llm: LlmSlot;
+  readonly missing: string[];
+  readonly systemMicrophone: (() => MicrophoneStatus) | null;
+}
 
 /** GET /api/status: what the runtime and its engine are doing now. */
-export function runtimeStatus(runtime: KiwiRuntime, webAudioClients: number): Status {
+export function runtimeStatus(runtime: StatusSources, webAudioClients: number): Status {
   const cfg = runtime.config.current;
   const state = runtime.engine.state;
   const tts = runtime.engine.parts.tts ? (runtime.engine.fallbacks.find((f) => f.stage === 'tts')?.used ?? cfg.tts_provider) : 'none';
