@@ -17,6 +17,7 @@ import type { EngineParts, PartName } from './stages.ts';
 import { confirmWakeWord } from './stages/wake/confirm.ts';
 import { matchWakeWord } from './stages/wake/text-match.ts';
 import { TurnRun, type TurnHandle } from './turns/turn-run.ts';
+import { TurnSlot } from './turns/turn-slot.ts';
 
 /** What a typed turn answers. */
 export interface ChatAnswer {
@@ -60,10 +61,7 @@ export class Engine {
   readonly #voice: VoiceLoop | null;
   readonly #results = new Set<(result: TurnResult) => void>();
   readonly #cleanup: Array<() => void> = [];
-  #turn: AbortController | null = null;
-  /** The run the current turn belongs to (BARGE_IN names it). */
-  #run: TurnRun | null = null;
-  #idleWaiters: Array<() => void> = [];
+  readonly #turns: TurnSlot;
   readonly #replies: Replies;
   #disposed = false;
   readonly #clock: Clock;
@@ -78,6 +76,7 @@ export class Engine {
       }),
     );
     this.#clock = options.clock ?? systemClock;
+    this.#turns = new TurnSlot(this.machine, () => (options.config().listening && this.#voice ? 'LISTENING' : 'IDLE'));
     this.#replies = new Replies({
       config: options.config,
       bus: options.bus,
@@ -87,7 +86,7 @@ export class Engine {
       requireTts: () => this.require('tts'),
       handler: options.handler,
       preview: options.preview,
-      turns: { begin: (state, run) => this.#beginTurn(state, run), end: (turn) => this.#endTurn(turn) },
+      turns: this.#turns,
       error: (code, err, turnId) => this.#error(code, err, turnId),
     });
     this.#voice = this.canListen ? this.#makeVoiceLoop() : null;
@@ -213,27 +212,25 @@ export class Engine {
 
   /** Stop playback, pending synthesis and the running request together; with nothing running it does nothing. */
   stop(): void {
-    this.#turn?.abort(new KiwiError('stopped', 'Stopped by request'));
+    this.#turns.cancel(new KiwiError('stopped', 'Stopped by request'));
   }
 
   /** Whether something is running (a turn that stop() would end). */
   get busy(): boolean {
-    return this.#turn !== null;
+    return this.#turns.busy;
   }
 
   /** Resolves when no turn is running (a config change from a command waits so its reply is heard). */
   idle(): Promise<void> {
-    if (!this.#turn) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return this.#turns.idle();
   }
 
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#turn?.abort(new KiwiError('engine_restarting', 'The engine is restarting'));
+    this.#turns.close(new KiwiError('engine_restarting', 'The engine is restarting'));
     this.#replies.dispose();
     for (const off of this.#cleanup) off();
-    for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
   /** Whether the listening stages (VAD, STT) are there: without them nothing is heard, whatever config says. */
@@ -261,9 +258,9 @@ export class Engine {
       confirmWake: (text, word, language) => confirmWakeWord(text, word, language),
       isSpeaking: () => this.state === 'SPEAKING',
       bargeIn: (source) => {
-        if (this.state !== 'SPEAKING' || !this.#turn) return;
-        bus.emit('BARGE_IN', { source, turn_id: this.#run?.id }, 'engine');
-        this.#turn.abort(new KiwiError('barge_in', 'The user spoke over Kiwi'));
+        if (this.state !== 'SPEAKING' || !this.#turns.busy) return;
+        bus.emit('BARGE_IN', { source, turn_id: this.#turns.runId }, 'engine');
+        this.#turns.cancel(new KiwiError('barge_in', 'The user spoke over Kiwi'));
       },
       acknowledgeWake: () => {
         if (config().voice.wake_cue) void hub.play(wakeCue(), new AbortController().signal).catch((err: unknown) => this.#error('audio_failed', err));
@@ -279,27 +276,6 @@ export class Engine {
   #finished(result: TurnResult, source: string): void {
     for (const listener of this.#results) listener(result);
     this.options.bus.emit('TURN_FINISHED', { ...result, source }, 'engine');
-  }
-
-  #beginTurn(state: EngineState, run: TurnRun): AbortController {
-    this.#turn?.abort(new KiwiError('superseded', 'A newer turn started'));
-    const turn = new AbortController();
-    this.#turn = turn;
-    this.#run = run;
-    // A turn that replaces one still thinking is thinking at once (THINKING has no way back to PROCESSING).
-    // Every other start is in the table: an illegal move is a bug and throws.
-    if (!(state === 'PROCESSING' && this.state === 'THINKING')) this.machine.moveTo(state);
-    return turn;
-  }
-
-  #endTurn(turn: AbortController): void {
-    if (this.#turn !== turn) return; // a newer turn owns the state now
-    this.#turn = null;
-    this.#run = null;
-    for (const resolve of this.#idleWaiters.splice(0)) resolve();
-    if (this.#disposed) return;
-    const next = this.options.config().listening && this.#voice ? 'LISTENING' : 'IDLE';
-    this.machine.moveTo(next);
   }
 
   #error(code: string, err: unknown, turnId?: string): void {

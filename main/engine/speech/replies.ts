@@ -1,5 +1,4 @@
 import type { Config } from '../../contract/config.ts';
-import type { EngineState } from '../../contract/events.ts';
 import type { AudioHub } from '../audio/audio-hub.ts';
 import type { StateMachine } from '../dialogue/state-machine.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -7,20 +6,13 @@ import type { ReplyPreview, TurnHandler } from '../listening/turn.ts';
 import type { Heard } from '../listening/voice-loop.ts';
 import type { EngineParts, Tts, TtsOptions } from '../stages.ts';
 import type { TurnRun } from '../turns/turn-run.ts';
+import type { TurnSlot } from '../turns/turn-slot.ts';
 import { PreparedSpeech } from './prepared-speech.ts';
 import { speakSentences } from './sentence-speaker.ts';
 
 /** How a spoken line ended: `interrupted` when stop, barge-in or a newer turn cut it off. */
 export interface SpeakOutcome {
   interrupted: boolean;
-}
-
-/** The engine's one running turn, as a reply takes it over and hands it back. */
-export interface TurnSlot {
-  /** Cancels the running turn; `run` runs now, in `state`. */
-  begin(state: EngineState, run: TurnRun): AbortController;
-  /** The turn is over (unless a newer one owns the state already). */
-  end(turn: AbortController): void;
 }
 
 export interface RepliesDeps {
@@ -34,7 +26,8 @@ export interface RepliesDeps {
   requireTts: () => Tts;
   handler?: TurnHandler;
   preview?: ReplyPreview;
-  turns: TurnSlot;
+  /** The engine's one running turn, as a reply takes it over and hands it back. */
+  turns: Pick<TurnSlot, 'begin' | 'end'>;
   error: (code: string, err: unknown, turnId?: string) => void;
 }
 
