@@ -16,3 +16,8 @@ export function varint(value: number): Buffer {
 export function lengthHeader(field: number, length: number): Buffer {
   return Buffer.concat([varint((field << 3) | 2), varint(length)]);
 }
+
+/** A length-delimited field as its parts (header, payload), so a caller joins a whole message once. */
+export function lengthDelimited(field: number, payload: Buffer): Buffer[] {
+  return [lengthHeader(field, payload.length), payload];
+}

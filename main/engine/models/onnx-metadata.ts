@@ -1,5 +1,5 @@
 import fsp from 'node:fs/promises';
-import { lengthHeader } from '../../platform/protobuf-write.ts';
+import { lengthDelimited } from '../../platform/protobuf-write.ts';
 
 /**
  * Add `metadata_props` entries to an ONNX file. An ONNX model is one protobuf message
@@ -8,12 +8,8 @@ import { lengthHeader } from '../../platform/protobuf-write.ts';
  * is how Kiwi gives upstream models the metadata sherpa-onnx reads, without Python tooling.
  */
 export async function appendOnnxMetadata(file: string, entries: Record<string, string>): Promise<void> {
-  const chunks = Object.entries(entries).map(([key, value]) =>
-    lengthDelimited(14, Buffer.concat([lengthDelimited(1, Buffer.from(key)), lengthDelimited(2, Buffer.from(value))])),
+  const chunks = Object.entries(entries).flatMap(([key, value]) =>
+    lengthDelimited(14, Buffer.concat([...lengthDelimited(1, Buffer.from(key)), ...lengthDelimited(2, Buffer.from(value))])),
   );
   await fsp.appendFile(file, Buffer.concat(chunks));
-}
-
-function lengthDelimited(field: number, payload: Buffer): Buffer {
-  return Buffer.concat([lengthHeader(field, payload.length), payload]);
 }

@@ -8,7 +8,7 @@
  * with one Buffer.concat per output, so the initializers (most of a ~60 MB voice) are copied once.
  */
 
-import { lengthHeader, varint } from '../../../platform/protobuf-write.ts';
+import { lengthDelimited, lengthHeader, varint } from '../../../platform/protobuf-write.ts';
 
 export interface OnnxSplit {
   /** The model up to the cut: the original inputs; outputs are the cut tensors. */
@@ -88,14 +88,14 @@ export function splitOnnxGraph(model: Buffer, prefix: string): OnnxSplit | null 
     // An initializer also listed as a graph input (IR < 4) is that input's default: keep it with the input.
     ...graph.initializers.filter((i) => frontUses.has(i.name) || graphInputNames.has(i.name)).map((i) => i.raw),
     ...graph.inputs.map((i) => i.raw),
-    ...cutInfo.flatMap((v) => message(OUTPUT, v)),
+    ...cutInfo.flatMap((v) => lengthDelimited(OUTPUT, v)),
     ...keptValueInfo(graph.valueInfo, frontUses, new Set([...graphInputNames, ...cut])),
   ];
   const backGraph = [
     ...graph.shared,
     ...back.map((n) => n.raw),
     ...graph.initializers.filter((i) => backUses.has(i.name)).map((i) => i.raw),
-    ...cutInfo.flatMap((v) => message(INPUT, v)),
+    ...cutInfo.flatMap((v) => lengthDelimited(INPUT, v)),
     ...backInputs.map((i) => i.raw),
     ...graph.outputs.map((o) => o.raw),
     ...keptValueInfo(graph.valueInfo, backUses, new Set([...cut, ...backInputs.map((i) => i.name), ...graph.outputs.map((o) => o.name)])),
@@ -156,8 +156,8 @@ function keptValueInfo(all: Named[], tensors: Set<string>, io: Set<string>): Buf
 /** ValueInfoProto {name = 1, type = 2: TypeProto {tensor_type = 1: {elem_type = 1: FLOAT (1)}}}. */
 function floatValueInfo(name: string): Buffer {
   const tensorType = Buffer.concat([varint((1 << 3) | 0), varint(1)]);
-  const type = Buffer.concat(message(1, tensorType));
-  return Buffer.concat([...message(1, Buffer.from(name, 'utf8')), ...message(2, type)]);
+  const type = Buffer.concat(lengthDelimited(1, tensorType));
+  return Buffer.concat([...lengthDelimited(1, Buffer.from(name, 'utf8')), ...lengthDelimited(2, type)]);
 }
 
 /** The model with its graph replaced by `graph`, written where the first graph field was. */
@@ -229,7 +229,5 @@ function subMessage(buf: Buffer, f: Field, n: number): Field {
   if (!found) throw unparseable(`field ${f.field} at byte ${f.start} has no field ${n}`);
   return found;
 }
-
-const message = (field: number, payload: Buffer): Buffer[] => [lengthHeader(field, payload.length), payload];
 
 const unparseable = (detail: string) => new Error(`Not a parseable ONNX protobuf: ${detail}`);
