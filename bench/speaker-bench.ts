@@ -3,9 +3,10 @@ import { DEFAULT_CONFIG, type Config } from '../main/contract/config.ts';
 import { EventBus } from '../main/engine/events/event-bus.ts';
 import { requireVerifiedModel } from '../main/engine/models/require.ts';
 import { KOKORO_FIXTURE, KOKORO_VOICES, KokoroSpeech, type KokoroVoice } from '../main/engine/models/testing/kokoro-voices.ts';
-import type { Pcm } from '../main/engine/stages.ts';
+import type { Pcm, SpeakerEmbedder } from '../main/engine/stages.ts';
 import { PARTIAL } from '../main/engine/stages/speaker/ge2e-encoder.ts';
 import { OnnxGe2e } from '../main/engine/stages/speaker/onnx-ge2e.ts';
+import { SherpaSpeakerEmbedder, sherpaSpeakerConfig } from '../main/engine/stages/speaker/sherpa-speaker.ts';
 import { prepareAudio } from '../main/speakers/identification/audio-prep.ts';
 import { Enrollment } from '../main/speakers/identification/enrollment.ts';
 import { SpeakerIdentification } from '../main/speakers/identification/speaker-identification.ts';
@@ -35,7 +36,9 @@ const SPEAKER_MODEL = 'speaker-substitute-resemblyzer-ge2e';
 export async function runSpeakerBench() {
   const modelsDir = fixturesDir();
   const speech = new KokoroSpeech(modelsDir);
-  const embedder = await OnnxGe2e.load(path.join(await requireVerifiedModel(SPEAKER_MODEL, { modelsDir }), 'ge2e.onnx'), SPEAKER_MODEL, { threads: 1 });
+  const dir = await requireVerifiedModel(SPEAKER_MODEL, { modelsDir });
+  const embedder = await OnnxGe2e.load(path.join(dir, 'ge2e.onnx'), SPEAKER_MODEL, { threads: 1 });
+  const sherpa = await SherpaSpeakerEmbedder.load(sherpaSpeakerConfig({ id: SPEAKER_MODEL, dir, config: { model: 'ge2e-sherpa.onnx' } }), SPEAKER_MODEL);
   try {
     const clips: Clips = { enrol: new Map(), probe: new Map() };
     for (const voice of KOKORO_VOICES) {
@@ -68,21 +71,7 @@ export async function runSpeakerBench() {
     }
     const probeSeconds = [...clips.probe.values()].flat().map((c) => prepareAudio(c).speechSeconds);
 
-    const raw: Trial[] = [];
-    const normalised: Trial[] = [];
-    const closestClip: Trial[] = [];
-    const printList = KOKORO_VOICES.map((v) => prints.get(v)!);
-    for (const voice of KOKORO_VOICES) {
-      for (const probe of probes.get(voice)!) {
-        const scores = printList.map((p) => cosine(p, probe));
-        const z = cohortNormalised(scores);
-        KOKORO_VOICES.forEach((v, k) => {
-          raw.push({ score: scores[k]!, target: v === voice });
-          normalised.push({ score: z[k]!, target: v === voice });
-          closestClip.push({ score: Math.max(...enrolClips.get(v)!.map((e) => cosine(e, probe))), target: v === voice });
-        });
-      }
-    }
+    const { raw, normalised, closestClip } = trials(prints, probes, enrolClips);
     const profileSimilarity = Object.fromEntries(
       KOKORO_VOICES.map((v) => [v, Object.fromEntries(KOKORO_VOICES.filter((w) => w !== v).map((w) => [w, round(cosine(prints.get(v)!, prints.get(w)!))]))]),
     );
@@ -111,17 +100,19 @@ export async function runSpeakerBench() {
       enrolment: await enrolmentRun(clips.enrol, embedder),
       identification: await identificationRun(clips, embedder, KOKORO_VOICES),
       unknown_voices: await unknownVoiceRun(clips, embedder),
+      through_sherpa: await sherpaRun(clips, sherpa, { prints, probes }),
       note: 'synthetic voices (Kokoro-82M int8, its five Japanese voices speaking English through espeak-ng phonemes); GE2E (Resemblyzer) is the speaker model the tests run, a substitute for the catalog models that cannot be fetched here',
     };
   } finally {
     embedder.dispose();
+    sherpa.dispose();
     speech.dispose();
   }
 }
 
 type Clips = Record<'enrol' | 'probe', Map<KokoroVoice, Pcm[]>>;
 
-function household(embedder: OnnxGe2e, config: Config = DEFAULT_CONFIG) {
+function household(embedder: SpeakerEmbedder, config: Config = DEFAULT_CONFIG) {
   const store = openSqliteStore(':memory:');
   const deps = { store, bus: new EventBus(), config: () => ({ ...config, voice: { ...config.voice, auto_learn_guests: false } }), embedder: () => embedder };
   return { store, enrollment: new Enrollment(deps), ident: new SpeakerIdentification(deps) };
@@ -164,7 +155,7 @@ function enrolledBefore(prints: Map<KokoroVoice, Float32Array>, threshold: numbe
   return { threshold, enrolled: enrolled.length, refused };
 }
 
-async function enrolmentRun(enrol: Clips['enrol'], embedder: OnnxGe2e) {
+async function enrolmentRun(enrol: Clips['enrol'], embedder: SpeakerEmbedder) {
   const { store, enrollment } = household(embedder);
   const refused: string[] = [];
   for (const voice of KOKORO_VOICES) {
@@ -174,7 +165,7 @@ async function enrolmentRun(enrol: Clips['enrol'], embedder: OnnxGe2e) {
   return { enrolled: KOKORO_VOICES.length - refused.length, refused };
 }
 
-async function identificationRun(clips: Clips, embedder: OnnxGe2e, enrolled: readonly KokoroVoice[]) {
+async function identificationRun(clips: Clips, embedder: SpeakerEmbedder, enrolled: readonly KokoroVoice[]) {
   const { store, enrollment, ident } = household(embedder);
   const ids = new Map<string, KokoroVoice>();
   for (const voice of enrolled) ids.set((await enrollment.enrol({ name: voice, clips: clips.enrol.get(voice)! })).id, voice);
@@ -194,7 +185,7 @@ async function identificationRun(clips: Clips, embedder: OnnxGe2e, enrolled: rea
   return { probes: total, right, unknown, wrong: wrong.length, accuracy: round(right / total), wrong_cases: wrong };
 }
 
-async function unknownVoiceRun(clips: Clips, embedder: OnnxGe2e) {
+async function unknownVoiceRun(clips: Clips, embedder: SpeakerEmbedder) {
   let probes = 0;
   const takenFor: string[] = [];
   for (const outsider of KOKORO_VOICES) {
@@ -209,6 +200,62 @@ async function unknownVoiceRun(clips: Clips, embedder: OnnxGe2e) {
     store.close();
   }
   return { probes, false_accepts: takenFor.length, false_accept_rate: round(takenFor.length / probes), cases: takenFor };
+}
+
+/**
+ * The same weights through sherpa-onnx's extractor and Kiwi's sherpa-speaker adapter (the fixture's
+ * ge2e-sherpa.onnx, sherpa's fbank in): how closely its prints follow the onnx-ge2e ones on the same
+ * clips, and the same verification, enrolment and identification runs.
+ */
+async function sherpaRun(clips: Clips, sherpa: SpeakerEmbedder, onnx: { prints: Map<KokoroVoice, Float32Array>; probes: Map<KokoroVoice, Float32Array[]> }) {
+  const prints = new Map<KokoroVoice, Float32Array>();
+  const enrolClips = new Map<KokoroVoice, Float32Array[]>();
+  const probes = new Map<KokoroVoice, Float32Array[]>();
+  const agreement: number[] = [];
+  for (const voice of KOKORO_VOICES) {
+    const enrolled = [];
+    for (const c of clips.enrol.get(voice)!) enrolled.push(await sherpa.embed(prepareAudio(c)));
+    enrolClips.set(voice, enrolled);
+    prints.set(voice, meanOfUnits(enrolled));
+    agreement.push(cosine(prints.get(voice)!, onnx.prints.get(voice)!));
+    const ps = [];
+    for (const c of clips.probe.get(voice)!) ps.push(await sherpa.embed(prepareAudio(c)));
+    probes.set(voice, ps);
+    ps.forEach((p, i) => agreement.push(cosine(p, onnx.probes.get(voice)![i]!)));
+  }
+  const { raw, normalised } = trials(prints, probes, enrolClips);
+  return {
+    adapter: 'sherpa-speaker (sherpa-onnx SpeakerEmbeddingExtractor on a worker thread)',
+    model_file: 'ge2e-sherpa.onnx',
+    cosine_to_onnx_ge2e_same_clip: spread(agreement),
+    verification: {
+      raw_cosine: { eer: round(equalErrorRate(raw).eer), at: round(equalErrorRate(raw).threshold) },
+      cohort_normalised: { eer: round(equalErrorRate(normalised).eer), at: round(equalErrorRate(normalised).threshold) },
+    },
+    enrolment: await enrolmentRun(clips.enrol, sherpa),
+    identification: await identificationRun(clips, sherpa, KOKORO_VOICES),
+    unknown_voices: await unknownVoiceRun(clips, sherpa),
+  };
+}
+
+/** Every probe against every profile: the raw cosine, the cohort-normalised score and the best single enrolment clip. */
+function trials(prints: Map<KokoroVoice, Float32Array>, probes: Map<KokoroVoice, Float32Array[]>, enrolClips: Map<KokoroVoice, Float32Array[]>) {
+  const raw: Trial[] = [];
+  const normalised: Trial[] = [];
+  const closestClip: Trial[] = [];
+  const printList = KOKORO_VOICES.map((v) => prints.get(v)!);
+  for (const voice of KOKORO_VOICES) {
+    for (const probe of probes.get(voice)!) {
+      const scores = printList.map((p) => cosine(p, probe));
+      const z = cohortNormalised(scores);
+      KOKORO_VOICES.forEach((v, k) => {
+        raw.push({ score: scores[k]!, target: v === voice });
+        normalised.push({ score: z[k]!, target: v === voice });
+        closestClip.push({ score: Math.max(...enrolClips.get(v)!.map((e) => cosine(e, probe))), target: v === voice });
+      });
+    }
+  }
+  return { raw, normalised, closestClip };
 }
 
 const pick = (trials: Trial[], target: boolean) => trials.filter((t) => t.target === target).map((t) => t.score);

@@ -36,9 +36,15 @@ export async function pythonTools(cache: string, tools: string[]): Promise<strin
   return python;
 }
 
-/** Resemblyzer's torch checkpoint → one ONNX speaker encoder (scripts/models-resemblyzer-to-onnx.py). */
+/**
+ * Resemblyzer's torch checkpoint → the ONNX speaker encoder (scripts/models-resemblyzer-to-onnx.py):
+ * `ge2e.onnx` (audio in, Kiwi's onnx-ge2e stage) and `ge2e-sherpa.onnx` (the same weights in
+ * sherpa-onnx's speaker layout, fbank in: what proves the sherpa-speaker adapter on real weights).
+ */
 export async function resemblyzerToOnnx(dir: string, python: string): Promise<void> {
-  await convert(python, SCRIPTS['resemblyzer-to-onnx']!, path.join(dir, 'pretrained.pt'), path.join(dir, 'ge2e.onnx'));
+  const source = path.join(dir, 'pretrained.pt');
+  await runScript(python, SCRIPTS['resemblyzer-to-onnx']!, [source, path.join(dir, 'ge2e.onnx'), path.join(dir, 'ge2e-sherpa.onnx')]);
+  await fs.rm(source); // the original stays in the package cache
 }
 
 /** Whisper in CTranslate2 format → encoder.onnx + decoder.onnx (scripts/models-whisper-ct2-to-onnx.py). */

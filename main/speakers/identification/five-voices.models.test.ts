@@ -8,19 +8,33 @@ import { KOKORO_VOICES, KokoroSpeech, type KokoroVoice } from '../../engine/mode
 import { describeWithModels } from '../../engine/models/testing/model-env.ts';
 import { asSegment, ENROL_SENTENCES, SHORT_COMMANDS } from '../../engine/models/testing/speaker-corpus.ts';
 import { OnnxGe2e } from '../../engine/stages/speaker/onnx-ge2e.ts';
-import type { Pcm } from '../../engine/stages.ts';
+import { SherpaSpeakerEmbedder, sherpaSpeakerConfig } from '../../engine/stages/speaker/sherpa-speaker.ts';
+import type { Pcm, SpeakerEmbedder } from '../../engine/stages.ts';
 import { openSqliteStore } from '../../store/sqlite-store.ts';
 import type { Store } from '../../store/store.ts';
 import { Enrollment } from './enrollment.ts';
 import { SpeakerIdentification } from './speaker-identification.ts';
+
+const GE2E = 'speaker-substitute-resemblyzer-ge2e';
+
+/**
+ * The speaker models these run on: the real GE2E encoder on onnxruntime (Kiwi's onnx-ge2e stage),
+ * and the same weights through sherpa-onnx's SpeakerEmbeddingExtractor (the sherpa-speaker adapter
+ * the catalog's speaker models use; the fixture's ge2e-sherpa.onnx takes sherpa's fbank features).
+ */
+const EMBEDDERS: Array<[string, (dir: string) => Promise<SpeakerEmbedder>]> = [
+  ['GE2E on onnxruntime', (dir) => OnnxGe2e.load(path.join(dir, 'ge2e.onnx'), GE2E, { threads: 1 })],
+  ['GE2E through sherpa-onnx', (dir) => SherpaSpeakerEmbedder.load(sherpaSpeakerConfig({ id: GE2E, dir, config: { model: 'ge2e-sherpa.onnx' } }), GE2E)],
+];
 
 // Five distinct neural voices (the Kokoro-82M fixture's) as five people of one household, on the
 // real GE2E speaker model, with the default configuration. GE2E scores some of these voices close
 // to each other (up to 0.89 between two profiles, above the 0.75 threshold): they must still enrol
 // as five people and be told apart on one-second commands. Measured in full by `npm run bench
 // speaker` (bench/results/speaker.json).
-describeWithModels('five neural voices enrol as five people and are identified on short commands (Kokoro voices, GE2E)', (modelsDir) => {
-  let embedder: OnnxGe2e;
+for (const [model, load] of EMBEDDERS) {
+describeWithModels(`five neural voices enrol as five people and are identified on short commands (Kokoro voices, ${model})`, (modelsDir) => {
+  let embedder: SpeakerEmbedder;
   let speech: KokoroSpeech;
   let store: Store;
   const events: EventEnvelope[] = [];
@@ -29,8 +43,7 @@ describeWithModels('five neural voices enrol as five people and are identified o
   const say = async (text: string, voice: KokoroVoice): Promise<Pcm> => asSegment(await speech.say(text, voice));
 
   beforeAll(async () => {
-    const dir = await requireVerifiedModel('speaker-substitute-resemblyzer-ge2e', { modelsDir });
-    embedder = await OnnxGe2e.load(path.join(dir, 'ge2e.onnx'), 'speaker-substitute-resemblyzer-ge2e', { threads: 1 });
+    embedder = await load(await requireVerifiedModel(GE2E, { modelsDir }));
     speech = new KokoroSpeech(modelsDir);
     store = openSqliteStore(':memory:');
     const bus = new EventBus();
@@ -79,3 +92,4 @@ describeWithModels('five neural voices enrol as five people and are identified o
     for (const miss of misses) expect(miss).toMatch(/^jf_(nezumi|gongitsune) .*→ (jf_(nezumi|gongitsune)|null)$/);
   }, 900_000);
 });
+}

@@ -10,7 +10,8 @@ import { SherpaSpeakerEmbedder, sherpaSpeakerConfig } from './sherpa-speaker.ts'
 // These tests run sherpa-onnx's real SpeakerEmbeddingExtractor on testdata/tiny-fbank-mean.onnx:
 // a 5 KB synthetic graph with WeSpeaker metadata (mean of sherpa's fbank features × a fixed
 // projection, made by testdata/make-tiny-fbank-model.py). It says nothing about voices; it proves
-// the adapter's config, worker thread, messages and errors against sherpa itself.
+// the adapter's config, worker thread, messages and errors against sherpa itself. On real weights
+// (GE2E in sherpa's layout, from the model fixtures): sherpa-speaker.models.test.ts.
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tiny = { id: 'tiny-fbank-mean', dir: path.join(here, 'testdata'), config: { model: 'tiny-fbank-mean.onnx' } };
 
