@@ -4,7 +4,7 @@ import { CONFIRM_ALLOWED, confirmWakeWord, readInitialism } from '../main/engine
 import { confirmDistance } from '../main/engine/stages/wake/phonetic.ts';
 import { SOUND_ALIKES } from '../main/engine/stages/wake/kws-spellings.ts';
 import { matchWakeWord } from '../main/engine/stages/wake/text-match.ts';
-import { isKiwiSpotter, kiwiSpotted, ONE_FILE, SPOTTERS, type RawUtterance } from './wake-two-stage.ts';
+import { isKiwiSpotter, kiwiSpotted, LOWERED, ONE_FILE, SPOTTERS, type RawUtterance } from './wake-two-stage.ts';
 import { CACHE, ESPEAK_VOICES, NEAR_MISS_VOICES } from './wake-corpus.ts';
 
 /**
@@ -37,6 +37,8 @@ const linesOf = (spotter: string) => SPOTTERS[spotter]!.map((l) => l.spelling ??
 /** Kiwi's own keyword sets, one spotter each: "kiwi + key wee + …; k v". */
 const KIWI_SETS = Object.keys(SPOTTERS).filter(isKiwiSpotter).map(linesOf).join('; ');
 
+const loweredSpotted = (u: RawUtterance) => u.hits.some((h) => h.spotter.startsWith(LOWERED));
+
 const withoutConfirmSpellings = (t: string) =>
   matchWakeWord(readInitialism(t, 'en'), 'kiwi', 'en', { policy: 'start', tolerance: { distance: confirmDistance, allowed: CONFIRM_ALLOWED } }).matched;
 
@@ -56,7 +58,12 @@ const RULES: Array<{ name: string; rule: Rule; positives_only?: boolean }> = [
   { name: `spotter alone (tried): ${linesOf(ONE_FILE)} in one file, a beam of 8 paths`, rule: (u) => spotted(u, ONE_FILE) },
   { name: `two-stage as Kiwi ran it before: ${linesOf('kiwi')}, the transcript may open with "Kiwi" and confirms`, rule: (u) => spotted(u, 'kiwi') && confirmWakeWord(opened(u), 'kiwi', 'en').matched },
   { name: `two-stage (tried): ${linesOf(ONE_FILE)} in one file, 8 paths, the transcript may open with "Kiwi" and confirms`, rule: (u) => spotted(u, ONE_FILE) && confirmWakeWord(opened(u), 'kiwi', 'en').matched },
-  { name: `two-stage exactly as Kiwi runs it: own spotters (${KIWI_SETS}), the transcript may open with "Kiwi" and confirms`, rule: (u) => kiwiSpotted(u) && confirmWakeWord(opened(u), 'kiwi', 'en').matched },
+  { name: `two-stage as Kiwi ran it before the lowered view: own spotters (${KIWI_SETS}), the transcript may open with "Kiwi" and confirms`, rule: (u) => kiwiSpotted(u) && confirmWakeWord(opened(u), 'kiwi', 'en').matched },
+  { name: `spotter alone: Kiwi's own two-stage spotters on the audio as it is and 300 cents lower`, rule: (u) => kiwiSpotted(u) || loweredSpotted(u) },
+  {
+    name: `two-stage exactly as Kiwi runs it: own spotters (${KIWI_SETS}) on the audio as it is and 300 cents lower (19 % slower), the transcript may open with "Kiwi" and confirms`,
+    rule: (u) => (kiwiSpotted(u) || loweredSpotted(u)) && confirmWakeWord(opened(u), 'kiwi', 'en').matched,
+  },
   {
     name: 'kiwi #0.05 :3 alone OR two-stage (default lines)',
     rule: (u) => spotted(u, 'strict #0.05 :3') || (spotted(u, 'loose', TWO_STAGE_LINES) && confirmWakeWord(opened(u), 'kiwi', 'en').matched),

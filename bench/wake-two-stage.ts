@@ -13,7 +13,7 @@ import { keywordsFile, keywordTokens, type KeywordLine } from '../main/engine/st
 import { wakeOpening } from '../main/engine/stages/wake/confirm.ts';
 import { wakeKeywordSets } from '../main/engine/stages/wake/kws-spellings.ts';
 import { REFRACTORY_SAMPLES } from '../main/engine/stages/wake/refractory.ts';
-import { keywordWriter, loadSpotter, type KeywordSpotter, type KwsFiles } from '../main/engine/stages/wake/sherpa-kws.ts';
+import { keywordWriter, loadSpotter, LOWERED_VIEW_RATE, type KeywordSpotter, type KwsFiles } from '../main/engine/stages/wake/sherpa-kws.ts';
 import { CACHE, nearMissBlock, negativeBlocks, positives, RATE } from './wake-corpus.ts';
 
 /**
@@ -59,8 +59,17 @@ export const SPOTTERS: Record<string, KeywordLine[]> = {
 /** sherpa's beam (maxActivePaths) where it is not its default 4. */
 const PATHS: Record<string, number> = { [ONE_FILE]: 8 };
 
+/** Kiwi's spotters' second view (sherpa-kws.ts): the same keyword sets on the audio declared at LOWERED_VIEW_RATE (300 cents lower). */
+export const LOWERED = 'lowered: ';
+for (const [name, lines] of Object.entries(SPOTTERS)) if (isKiwiSpotterName(name)) SPOTTERS[`${LOWERED}${name}`] = lines;
+/** The rate each spotter is told its audio has (RATE unless given). */
+const RATES: Record<string, number> = Object.fromEntries(Object.keys(SPOTTERS).filter((n) => n.startsWith(LOWERED)).map((n) => [n, LOWERED_VIEW_RATE]));
+function isKiwiSpotterName(name: string): boolean {
+  return name === 'kiwi' || name.startsWith('kiwi ');
+}
+
 /** Kiwi's own spotters, one per keyword set: "kiwi", "kiwi 2", … */
-export const isKiwiSpotter = (name: string) => name === 'kiwi' || name.startsWith('kiwi ');
+export const isKiwiSpotter = isKiwiSpotterName;
 /** Whether Kiwi's own spotters (all its keyword sets) fired in this utterance. */
 export const kiwiSpotted = (u: RawUtterance) => u.hits.some((h) => isKiwiSpotter(h.spotter));
 
@@ -73,12 +82,13 @@ class LabelledSpotter {
     private readonly spotter: KeywordSpotter,
     private readonly keywords: string,
     private readonly labels: Map<string, string>,
+    private readonly rate = RATE,
   ) {
     this.#stream = spotter.createStream(keywords);
   }
   accept(samples: Float32Array): Array<{ line: string; at: number }> {
     const out: Array<{ line: string; at: number }> = [];
-    this.#stream.acceptWaveform({ samples, sampleRate: RATE });
+    this.#stream.acceptWaveform({ samples, sampleRate: this.rate });
     this.#fed += samples.length;
     while (this.spotter.isReady(this.#stream)) {
       this.spotter.decode(this.#stream);
@@ -140,7 +150,7 @@ async function kit() {
     const labels = new Map(lines.map((l) => [keywordTokens(l.spelling ?? l.keyword, writer.table, writer.bpe).join(' '), l.spelling ?? 'kiwi']));
     const text = keywordsFile(lines, writer.table, writer.bpe);
     console.log(text);
-    spotters[name] = new LabelledSpotter(PATHS[name] ? await load(PATHS[name]) : shared, text, labels);
+    spotters[name] = new LabelledSpotter(PATHS[name] ? await load(PATHS[name]) : shared, text, labels, RATES[name]);
   }
   const vadModel = await resolve('vad', 'auto', ['sherpa-vad']);
   const vad: Vad = await VAD_ENGINES[vadModel.engine]!(vadModel, { config, modelsDir });

@@ -5,6 +5,8 @@ import { AudioHub } from '../audio/audio-hub.ts';
 import { Engine } from '../engine.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { loadCatalog } from '../models/catalog.ts';
+import { resolveModel } from '../models/resolve.ts';
+import { loadSherpaKws } from '../stages/wake/sherpa-kws.ts';
 import { describeWithModels } from '../models/testing/model-env.ts';
 import { concat, silence, speak, speechToolsMissing } from '../models/testing/speech.ts';
 import { buildParts, type BuiltParts } from '../parts.ts';
@@ -88,6 +90,25 @@ describeWithModels('two-stage wake word on real models (sherpa KWS + Whisper tin
     const answered = results.filter((r) => r.reply);
     expect(answered, JSON.stringify(results)).toHaveLength(1);
     expect(answered[0]).toMatchObject({ wake: true, transcript: expect.stringMatching(/^Kiwi\b/) });
+  }, 90_000);
+
+  // The spotter misses "kiwi" in high voices; it also hears the audio 300 cents lower, where it finds it.
+  it('wakes on a high voice (en-us+f2 pitched up 300 cents), which the spotter finds only in its lowered view', async () => {
+    const audio = speak('Kiwi, turn on the kitchen lights.', 'en-us+f2', ['pitch', '300']);
+    const { results } = await hear(audio);
+    const answered = results.filter((r) => r.reply);
+    expect(answered, JSON.stringify(results)).toHaveLength(1);
+    expect(answered[0]!.wake).toBe(true);
+    expect(answered[0]!.reply!.toLowerCase()).toMatch(/^you said: turn on the kitchen lights/);
+
+    // The same spotter on the audio as it is only (one view) does not fire.
+    const model = await resolveModel('wake', 'kws-zipformer-gigaspeech-en', 'en', { modelsDir, catalog: await loadCatalog(), engines: ['sherpa-kws'] });
+    const oneView = await loadSherpaKws(model, config, [16000]);
+    const input = concat(silence(0.7), audio, silence(1.5));
+    const hits = [];
+    for (let at = 0; at < input.length; at += 1600) hits.push(await oneView.accept(input.subarray(at, at + 1600)));
+    expect(hits.filter(Boolean)).toEqual([]);
+    oneView.dispose();
   }, 90_000);
 
   it.each([

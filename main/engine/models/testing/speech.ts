@@ -15,21 +15,21 @@ export function speechToolsMissing(): string | null {
   return null;
 }
 
-/** Speech from espeak-ng as 16 kHz mono float samples in [-1, 1]. */
-export function speak(text: string, voice = 'en-us'): Float32Array {
+/** Speech from espeak-ng as 16 kHz mono float samples in [-1, 1]; `effects` are sox's (['pitch', '300']). */
+export function speak(text: string, voice = 'en-us', effects: string[] = []): Float32Array {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiwi-speech-'));
   try {
     const wav = path.join(dir, 'speech.wav');
     execFileSync('espeak-ng', ['-v', voice, '-s', '150', '-w', wav, text]);
-    return resampleFile(wav, 16000);
+    return resampleFile(wav, 16000, effects);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Any audio file sox reads, as mono float samples at `rate`. */
-export function resampleFile(file: string, rate: number): Float32Array {
-  const raw = execFileSync('sox', [file, '-t', 'raw', '-r', String(rate), '-c', '1', '-e', 'floating-point', '-b', '32', '-L', '-'], {
+/** Any audio file sox reads, as mono float samples at `rate` (after sox's `effects`, if any). */
+export function resampleFile(file: string, rate: number, effects: string[] = []): Float32Array {
+  const raw = execFileSync('sox', [file, '-t', 'raw', '-r', String(rate), '-c', '1', '-e', 'floating-point', '-b', '32', '-L', '-', ...effects], {
     maxBuffer: 256 * 1024 * 1024,
   });
   return new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4).slice();

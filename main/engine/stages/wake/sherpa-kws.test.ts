@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type Config } from '../../../contract/config.ts';
 import { KiwiError } from '../../../platform/errors.ts';
 import type { ResolvedModel } from '../../models/resolve.ts';
-import { SherpaKws, createSherpaKws, kwsConfig, kwsOptions } from './sherpa-kws.ts';
+import { LOWERED_VIEW_RATE, SherpaKws, createSherpaKws, kwsConfig, kwsOptions } from './sherpa-kws.ts';
 import { WAKE_ENGINES } from './index.ts';
 
 // What Kiwi builds around sherpa's spotter (options, config, keywords, errors, the decode loop);
@@ -82,11 +82,13 @@ describe('createSherpaKws', () => {
  */
 class ScriptedStream {
   readonly resets: number[] = [];
+  readonly rates = new Set<number>();
   samples = 0;
   decoded = 0;
   constructor(readonly keywordAtStep: Set<number>) {}
-  acceptWaveform({ samples }: { samples: Float32Array }) {
+  acceptWaveform({ samples, sampleRate }: { samples: Float32Array; sampleRate: number }) {
     this.samples += samples.length;
+    this.rates.add(sampleRate);
   }
 }
 class ScriptedSpotter {
@@ -145,5 +147,24 @@ describe('SherpaKws decode loop', () => {
     const [word, apart] = spotter.streams;
     expect(word!.resets).toEqual([5, 35]);
     expect(apart!.resets).toEqual([5, 20]);
+  });
+
+  it('hears the audio once per view, each declared at its rate; a keyword in any view wakes once', async () => {
+    // Two streams for the one set: the script makes the first stream (16 kHz) fire at step 5 and
+    // the second (the lowered view) at steps 5 and 20.
+    const spotter = new ScriptedSpotter({ word: [5] });
+    const views = [16000, LOWERED_VIEW_RATE];
+    const kws = new SherpaKws(spotter, ['word'], 0.25, views);
+    spotter.streams[1]!.keywordAtStep.add(20);
+    const hits = [];
+    for (let i = 0; i < 30; i += 1) {
+      const hit = await kws.accept(new Float32Array(1600));
+      if (hit) hits.push(hit.at / 1600);
+    }
+    expect(hits).toEqual([5, 20]);
+    expect(spotter.streams.map((s) => [...s.rates])).toEqual([[16000], [LOWERED_VIEW_RATE]]);
+    expect(LOWERED_VIEW_RATE).toBe(13454); // 300 cents below 16 kHz
+    kws.fork();
+    expect(spotter.streams).toHaveLength(4); // a fork listens with the same views
   });
 });
