@@ -61,15 +61,14 @@ const PATHS: Record<string, number> = { [ONE_FILE]: 8 };
 
 /** Kiwi's spotters' second view (sherpa-kws.ts): the same keyword sets on the audio declared at LOWERED_VIEW_RATE (300 cents lower). */
 export const LOWERED = 'lowered: ';
-for (const [name, lines] of Object.entries(SPOTTERS)) if (isKiwiSpotterName(name)) SPOTTERS[`${LOWERED}${name}`] = lines;
+for (const [name, lines] of Object.entries(SPOTTERS)) if (isKiwiSpotter(name)) SPOTTERS[`${LOWERED}${name}`] = lines;
 /** The rate each spotter is told its audio has (RATE unless given). */
 const RATES: Record<string, number> = Object.fromEntries(Object.keys(SPOTTERS).filter((n) => n.startsWith(LOWERED)).map((n) => [n, LOWERED_VIEW_RATE]));
-function isKiwiSpotterName(name: string): boolean {
+
+/** Kiwi's own spotters, one per keyword set: "kiwi", "kiwi 2", … (a function: the spotter table above is built with it). */
+export function isKiwiSpotter(name: string): boolean {
   return name === 'kiwi' || name.startsWith('kiwi ');
 }
-
-/** Kiwi's own spotters, one per keyword set: "kiwi", "kiwi 2", … */
-export const isKiwiSpotter = isKiwiSpotterName;
 /** Whether Kiwi's own spotters (all its keyword sets) fired in this utterance. */
 export const kiwiSpotted = (u: RawUtterance) => u.hits.some((h) => isKiwiSpotter(h.spotter));
 

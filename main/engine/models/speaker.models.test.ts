@@ -9,6 +9,7 @@ import { cosine } from '../../speakers/identification/vectors.ts';
 import { requireVerifiedModel } from './require.ts';
 import { describeWithModels } from './testing/model-env.ts';
 import { resample, speak, speechToolsMissing } from './testing/speech.ts';
+import { loopTurnsDuring } from '../../testing/loop-turns.ts';
 
 // No speaker-embedding model in sherpa-onnx's format can be fetched on this machine (see
 // docs/models.md). This runs the smallest real substitute: Resemblyzer's pretrained GE2E encoder,
@@ -104,16 +105,8 @@ describeWithModels('speaker embeddings (real GE2E encoder, substitute for the ca
   it('embeds off the event loop: it keeps turning while a voice is embedded', async () => {
     // On the event loop, onnxruntime's run held it for each 1.6 s partial: the loop turned only
     // between partials (about 4 times for this sentence). In the worker it turns freely meanwhile.
-    let turns = 0;
-    let spinning = true;
-    const spin = () => {
-      turns += 1;
-      if (spinning) setImmediate(spin);
-    };
-    setImmediate(spin);
-    await embedder.embed({ samples: speak(sentences[0]!, 'en-us'), sampleRate: 16000 });
-    spinning = false;
-    expect(turns).toBeGreaterThan(50);
+    const samples = speak(sentences[0]!, 'en-us');
+    expect(await loopTurnsDuring(() => embedder.embed({ samples, sampleRate: 16000 }))).toBeGreaterThan(50);
   });
 
   it('fails clearly on a file that is not the GE2E graph', async () => {

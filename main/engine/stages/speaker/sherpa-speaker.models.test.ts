@@ -8,6 +8,7 @@ import { resample, speak, speechToolsMissing } from '../../models/testing/speech
 import type { SpeakerEmbedder } from '../../stages.ts';
 import { SPEAKER_ENGINES } from './index.ts';
 import { OnnxGe2e } from './onnx-ge2e.ts';
+import { loopTurnsDuring } from '../../../testing/loop-turns.ts';
 
 const GE2E = 'speaker-substitute-resemblyzer-ge2e';
 
@@ -83,15 +84,6 @@ describeWithModels('sherpa-speaker adapter on real weights (Resemblyzer GE2E in 
   });
 
   it('embeds off the event loop: it keeps turning while sherpa computes', async () => {
-    let turns = 0;
-    let spinning = true;
-    const spin = () => {
-      turns += 1;
-      if (spinning) setImmediate(spin);
-    };
-    setImmediate(spin);
-    await sherpa.embed({ samples: clips['en-us+m3']![1]!, sampleRate: 16000 });
-    spinning = false;
-    expect(turns).toBeGreaterThan(50);
+    expect(await loopTurnsDuring(() => sherpa.embed({ samples: clips['en-us+m3']![1]!, sampleRate: 16000 }))).toBeGreaterThan(50);
   });
 });

@@ -53,8 +53,8 @@ export interface KwsOptions {
 /**
  * The rate the spotter's second view of the audio is declared at when the transcript confirms:
  * sherpa resamples it up to 16 kHz, so the model hears it 300 cents lower and 19 % slower. The
- * GigaSpeech spotter misses "kiwi" in high voices (espeak-ng voices pitched up 300 cents: 5 of
- * the 10 tuning voices' misses); the lowered view finds them. Measured (bench/results/wake.json):
+ * GigaSpeech spotter misses "kiwi" in high voices (all 5 misses in the tuning voices were
+ * commands pitched up 300 cents); the lowered view finds 4 of them. Measured (bench/results/wake.json):
  * two-stage misses 8.7 % → 5.7 % (tuning voices 4.2 → 0.8 %), still no false wake in 1.06 h of
  * prose, 1 of 224 near-miss utterances. It doubles the spotter's CPU (27 → 60 ms per second of audio).
  */
