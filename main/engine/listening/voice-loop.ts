@@ -3,20 +3,19 @@ import type { Clock } from '../../platform/clock.ts';
 import { describeError } from '../../platform/errors.ts';
 import type { AudioHub } from '../audio/audio-hub.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { Stt, TranscribeOptions, Vad, WakeDetection, WakeWord } from '../stages.ts';
-import { wakeOpening } from '../stages/wake/confirm.ts';
+import type { Stt, Vad, WakeDetection, WakeWord } from '../stages.ts';
 import type { TurnRun } from '../turns/turn-run.ts';
-import type { Verdict } from './endpointer.ts';
 import { ListeningSession, type Speculate, type Utterance } from './listening-session.ts';
-import { judgePhrase } from './phrase-end.ts';
 import type { HandsFreeGate } from './hands-free.ts';
+import { inFollowUp, overlapsKiwi, startedWhileKiwiSpoke, type SourceState, type UtteranceCapture } from './source-state.ts';
+import { earlyCommand, isTwoStage, phraseVerdict, sttOptions, wakeInTranscript, type WakeJudges, type WakeMatcher } from './wake-decision.ts';
 import { TurnQueue } from './turn-queue.ts';
 import type { IdentifiedSpeaker, SpeakerIdentifier, TurnResult } from './turn.ts';
 import { SAMPLE_RATE } from '../../contract/audio.ts';
 
 const RATE = SAMPLE_RATE;
 
-export type WakeMatcher = (transcript: string, wakeWord: string, language: string) => { matched: boolean; command: string };
+export type { UtteranceCapture, WakeMatcher };
 
 /** What the voice loop needs from the engine around it. */
 export interface VoiceLoopHost {
@@ -58,46 +57,10 @@ export interface Heard {
   turn: TurnRun;
 }
 
-/** Takes a whole utterance instead of treating it as a command (e.g. "this is my friend Anna" → Anna's voice). */
-export type UtteranceCapture = (audio: { samples: Float32Array; sampleRate: number }) => Promise<string | null>;
-
 const CAPTURE_WINDOW_MS = 30_000;
 /** Utterances that may wait behind the one being understood before the oldest is dropped. */
 const MAX_WAITING_TURNS = 3;
 const SOURCE_LEFT = 'the source left';
-/** How long after Kiwi's playback its voice can still reach the microphone (room echo, output latency). */
-const ECHO_TAIL = 0.7 * RATE;
-
-/**
- * Whether an utterance overlaps Kiwi's playback or its echo tail: only then may it be Kiwi's own
- * voice. A voice print that merely resembles Kiwi's (synthetic voices sound alike to the speaker
- * model) must not silence a user who speaks after Kiwi has finished.
- */
-function overlapsKiwi(state: { speakingFrom: number | null; speakingUntil: number | null }, utterance: Utterance): boolean {
-  if (state.speakingFrom === null || utterance.end <= state.speakingFrom) return false;
-  return state.speakingUntil === null || utterance.start < state.speakingUntil + ECHO_TAIL;
-}
-
-interface SourceState {
-  session: ListeningSession;
-  capture: { take: UtteranceCapture; until: number } | null;
-  /**
-   * Session clock (samples) of the follow-up window: speech that starts in it needs no wake word.
-   * It opens when Kiwi stops speaking (or hears a bare wake word), so speech from before that,
-   * still queued behind a slow turn, is not mistaken for a follow-up.
-   */
-  awakeFrom: number;
-  awakeUntil: number;
-  /** Session clock when Kiwi last started and stopped speaking (null while it speaks), and whether the user barged in since. */
-  speakingFrom: number | null;
-  speakingUntil: number | null;
-  bargedIn: boolean;
-  /** The turn of the utterance under way (from its first sign: speech, wake word or partial). */
-  turn: TurnRun | null;
-  /** The source left: its pending utterances are not understood any more. */
-  cancelled?: boolean;
-}
-
 /**
  * Turns audio inputs into commands: one ListeningSession per source, and for each utterance the
  * decision whether it is for Kiwi (wake word, follow-up window), the transcript, the speaker and
@@ -202,14 +165,14 @@ export class VoiceLoop {
     return state;
   }
 
-  /** The spotter only proposes; the utterance's transcript decides (and the wake event waits for it). */
-  #twoStage(config: Config): boolean {
-    return config.wake_word_engine === 'kws' && config.voice.wake_confirm === 'transcript' && this.host.makeWake !== undefined && this.host.confirmWake !== undefined;
+  /** What decides whether words are for Kiwi (wake-decision.ts). */
+  get #judges(): WakeJudges {
+    return { acoustic: this.host.makeWake !== undefined, matchWake: this.host.matchWake, confirmWake: this.host.confirmWake };
   }
 
   #onWake(sourceId: string, detection: WakeDetection, turnId: string, confirmed = false): void {
     const config = this.host.config();
-    if (this.#twoStage(config) && !confirmed) return;
+    if (isTwoStage(config, this.#judges) && !confirmed) return; // the spotter only proposes; the transcript decides
     this.host.bus.emit(
       'WAKE_WORD_DETECTED',
       { source: sourceId, wake_word: config.wake_word, keyword: detection.keyword, score: detection.score, engine: this.host.makeWake ? config.wake_word_engine : 'text', turn_id: turnId },
@@ -221,37 +184,19 @@ export class VoiceLoop {
     const { host } = this;
     const config = host.config();
     const acoustic = config.wake_word_engine !== 'text' && host.makeWake !== undefined;
-    if (acoustic && !utterance.wake && !this.#awake(state, utterance.start) && !host.handsFree?.active) return null; // not for Kiwi: not worth the CPU
-    return host.stt.transcribe({ samples, sampleRate: RATE }, { ...this.#sttOptions(config, utterance.wake), signal }).then((heard) => {
-      const verdict = this.#judge(heard.text, heard.language);
-      const command = verdict === 'complete' && !signal.aborted ? this.#earlyCommand(state, heard.text, heard.language, utterance) : null;
+    if (acoustic && !utterance.wake && !inFollowUp(state, utterance.start) && !host.handsFree?.active) return null; // not for Kiwi: not worth the CPU
+    return host.stt.transcribe({ samples, sampleRate: RATE }, { ...sttOptions(config, this.#judges, utterance.wake), signal }).then((heard) => {
+      // The config and the follow-up window as they are now: either may have changed while the words were transcribed.
+      const now = host.config();
+      const verdict = phraseVerdict(heard.text, heard.language, now, this.#judges);
+      const awake = inFollowUp(state, utterance.start);
+      const command = verdict === 'complete' && !signal.aborted ? earlyCommand(heard.text, heard.language, now, this.#judges, { spotted: utterance.wake, awake }) : null;
       if (command) {
         host.prepareReply?.(command, state.session.sourceId, heard.language);
         host.identifier?.prepare?.({ samples, sampleRate: RATE });
       }
       return { ...heard, verdict };
     });
-  }
-
-  /** The command in an early transcript when it looks meant for Kiwi (its wake word, a spotted one, the follow-up window). */
-  #earlyCommand(state: SourceState, text: string, language: string, utterance: { start: number; wake: boolean }): string | null {
-    const { host } = this;
-    const config = host.config();
-    let match = host.matchWake(text, config.wake_word, language);
-    if (!match.matched && utterance.wake && this.#twoStage(config)) match = host.confirmWake!(text, config.wake_word, language);
-    if (match.matched) return match.command.trim() || null;
-    return utterance.wake || this.#awake(state, utterance.start) ? text.trim() || null : null;
-  }
-
-  /**
-   * Complete words, or a phrase still going on ("set a timer for…"). The wake word alone is left
-   * to the silence limit: after a real pause it gets its cue, as it always did.
-   */
-  #judge(text: string, language: string): Verdict | null {
-    const config = this.host.config();
-    const match = this.host.matchWake(text, config.wake_word, language);
-    if (match.matched && !match.command.trim()) return null;
-    return judgePhrase(match.matched ? match.command : text, language);
   }
 
   /** A turn that ends without being understood (its source left, or newer speech pushed it out) still ends, saying why. */
@@ -275,10 +220,7 @@ export class VoiceLoop {
       host.result({ turn_id: turn.id, wake: false, transcript: '', language: config.language, speaker: null, command: null, reply: null, ignored: why, timings_ms: turn.timings(), ...extra });
 
     // Speech that began while Kiwi spoke is its own voice coming back, unless the user barged in.
-    const startedWhileSpeaking =
-      state.speakingFrom !== null && utterance.start >= state.speakingFrom && (state.speakingUntil === null || utterance.start < state.speakingUntil);
-    const echo = startedWhileSpeaking && !state.bargedIn;
-    if (echo) return ignore('heard while Kiwi was speaking (echo), without barge-in');
+    if (startedWhileKiwiSpoke(state, utterance) && !state.bargedIn) return ignore('heard while Kiwi was speaking (echo), without barge-in');
     const capture = state.capture && state.capture.until >= host.clock.now() ? state.capture : null;
     state.capture = null;
     if (capture) {
@@ -286,7 +228,7 @@ export class VoiceLoop {
       if (reply) await host.announce(reply, turn);
       return host.result({ turn_id: turn.id, wake: false, transcript: '', language: config.language, speaker: null, command: 'capture', reply, timings_ms: turn.timings() });
     }
-    const awake = this.#awake(state, utterance.start);
+    const awake = inFollowUp(state, utterance.start);
     const acoustic = config.wake_word_engine !== 'text' && host.makeWake !== undefined;
     // No acoustic wake word: only the owner, hands-free, may go on, so the voice is identified first.
     const byVoiceOnly = acoustic && !utterance.wake && !awake;
@@ -313,11 +255,7 @@ export class VoiceLoop {
     if (!heard.text.trim()) return ignore('no speech recognised', base);
     if (state.cancelled) return ignore(SOURCE_LEFT, base);
 
-    let match = host.matchWake(heard.text, config.wake_word, heard.language);
-    const confirm = utterance.wake && this.#twoStage(config) ? host.confirmWake!(heard.text, config.wake_word, heard.language) : null;
-    if (confirm?.matched && !match.matched) match = confirm;
-    const spotted = confirm ? confirm.matched : Boolean(utterance.wake);
-    const wake = spotted || match.matched;
+    const { match, confirm, spotted, wake } = wakeInTranscript(heard.text, heard.language, Boolean(utterance.wake), config, this.#judges);
     handsFree ??= this.#handsFree(state, utterance, who);
     if (!wake && !awake && !handsFree) return ignore(confirm ? 'wake word not confirmed by the transcript' : 'no wake word', base);
     if (spotted && confirm) this.#onWake(utterance.sourceId, utterance.wake!, turn.id, true);
@@ -358,19 +296,9 @@ export class VoiceLoop {
   async #transcript(utterance: Utterance, audio: { samples: Float32Array; sampleRate: number }): Promise<{ text: string; language: string }> {
     const config = this.host.config();
     if (utterance.streamedText !== undefined) return { text: utterance.streamedText, language: config.language };
-    const options = this.#sttOptions(config, Boolean(utterance.wake));
+    const options = sttOptions(config, this.#judges, Boolean(utterance.wake));
     if (utterance.early) return utterance.early.result.catch(() => this.host.stt.transcribe(audio, options));
     return this.host.stt.transcribe(audio, options);
-  }
-
-  /** When the spotter heard the wake word, the transcript may open with it (two-stage wake: wakeOpening). */
-  #sttOptions(config: Config, spotted: boolean): TranscribeOptions {
-    return { language: config.language, ...(spotted && this.#twoStage(config) ? { opening: wakeOpening(config.wake_word) } : {}) };
-  }
-
-  /** Speech starting at `start` (session samples) falls in the follow-up window. */
-  #awake(state: SourceState, start: number): boolean {
-    return start >= state.awakeFrom && start <= state.awakeUntil;
   }
 
   /** A performance.now() instant of the listening session on the turn's clock. */
