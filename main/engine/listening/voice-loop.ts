@@ -8,7 +8,7 @@ import type { TurnRun } from '../turns/turn-run.ts';
 import { ListeningSession, type Speculate, type Utterance } from './listening-session.ts';
 import type { HandsFreeGate } from './hands-free.ts';
 import { inFollowUp, overlapsKiwi, startedWhileKiwiSpoke, type SourceState, type UtteranceCapture } from './source-state.ts';
-import { earlyCommand, isTwoStage, phraseVerdict, sttOptions, wakeInTranscript, type WakeJudges, type WakeMatcher } from './wake-decision.ts';
+import { acousticWake, earlyCommand, isTwoStage, phraseVerdict, sttOptions, wakeInTranscript, type WakeJudges, type WakeMatcher } from './wake-decision.ts';
 import { TurnQueue } from './turn-queue.ts';
 import type { IdentifiedSpeaker, SpeakerIdentifier, TurnResult } from './turn.ts';
 import { SAMPLE_RATE } from '../../contract/audio.ts';
@@ -167,7 +167,7 @@ export class VoiceLoop {
 
   /** What decides whether words are for Kiwi (wake-decision.ts). */
   get #judges(): WakeJudges {
-    return { acoustic: this.host.makeWake !== undefined, matchWake: this.host.matchWake, confirmWake: this.host.confirmWake };
+    return { detector: this.host.makeWake !== undefined, matchWake: this.host.matchWake, confirmWake: this.host.confirmWake };
   }
 
   #onWake(sourceId: string, detection: WakeDetection, turnId: string, confirmed = false): void {
@@ -183,8 +183,7 @@ export class VoiceLoop {
   #speculate(state: SourceState, samples: Float32Array, utterance: { start: number; wake: boolean }, signal: AbortSignal): ReturnType<Speculate> {
     const { host } = this;
     const config = host.config();
-    const acoustic = config.wake_word_engine !== 'text' && host.makeWake !== undefined;
-    if (acoustic && !utterance.wake && !inFollowUp(state, utterance.start) && !host.handsFree?.active) return null; // not for Kiwi: not worth the CPU
+    if (acousticWake(config, this.#judges) && !utterance.wake && !inFollowUp(state, utterance.start) && !host.handsFree?.active) return null; // not for Kiwi: not worth the CPU
     return host.stt.transcribe({ samples, sampleRate: RATE }, { ...sttOptions(config, this.#judges, utterance.wake), signal }).then((heard) => {
       // The config and the follow-up window as they are now: either may have changed while the words were transcribed.
       const now = host.config();
@@ -229,9 +228,8 @@ export class VoiceLoop {
       return host.result({ turn_id: turn.id, wake: false, transcript: '', language: config.language, speaker: null, command: 'capture', reply, timings_ms: turn.timings() });
     }
     const awake = inFollowUp(state, utterance.start);
-    const acoustic = config.wake_word_engine !== 'text' && host.makeWake !== undefined;
     // No acoustic wake word: only the owner, hands-free, may go on, so the voice is identified first.
-    const byVoiceOnly = acoustic && !utterance.wake && !awake;
+    const byVoiceOnly = acousticWake(config, this.#judges) && !utterance.wake && !awake;
     if (byVoiceOnly && !host.handsFree?.enabled) return ignore('no wake word');
 
     const audio = { samples: utterance.samples, sampleRate: RATE };

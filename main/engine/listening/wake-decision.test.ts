@@ -6,13 +6,13 @@ import { earlyCommand, isTwoStage, phraseVerdict, sttOptions, wakeInTranscript, 
 
 const twoStage: Config = { ...DEFAULT_CONFIG, wake_word_engine: 'kws', voice: { ...DEFAULT_CONFIG.voice, wake_confirm: 'transcript' } };
 const spotterAlone: Config = { ...twoStage, voice: { ...twoStage.voice, wake_confirm: 'off' } };
-const judges: WakeJudges = { acoustic: true, matchWake: matchWakeWord, confirmWake: confirmWakeWord };
+const judges: WakeJudges = { detector: true, matchWake: matchWakeWord, confirmWake: confirmWakeWord };
 
 describe('whether words are for Kiwi', () => {
   it('is two-stage only with the spotter, the transcript confirming and a confirmation to ask', () => {
     expect(isTwoStage(twoStage, judges)).toBe(true);
     expect(isTwoStage(spotterAlone, judges)).toBe(false);
-    expect(isTwoStage(twoStage, { ...judges, acoustic: false })).toBe(false);
+    expect(isTwoStage(twoStage, { ...judges, detector: false })).toBe(false);
     expect(isTwoStage(twoStage, { ...judges, confirmWake: undefined })).toBe(false);
   });
 

@@ -8,16 +8,21 @@ export type WakeMatcher = (transcript: string, wakeWord: string, language: strin
 
 /** What decides whether words are for Kiwi: the wake-word matcher and, with a spotter, the confirmation. */
 export interface WakeJudges {
-  /** Whether an acoustic wake-word engine runs (it makes a detector per input). */
-  readonly acoustic: boolean;
+  /** Whether an acoustic wake-word detector was built (one per input). */
+  readonly detector: boolean;
   matchWake: WakeMatcher;
   /** Two-stage wake (kws with voice.wake_confirm 'transcript'): does the transcript confirm the spotted wake word? */
   confirmWake?: WakeMatcher;
 }
 
+/** Whether an acoustic engine listens for the wake word (not the transcript alone). */
+export function acousticWake(config: Config, judges: WakeJudges): boolean {
+  return config.wake_word_engine !== 'text' && judges.detector;
+}
+
 /** The spotter only proposes; the utterance's transcript decides (and the wake event waits for it). */
 export function isTwoStage(config: Config, judges: WakeJudges): boolean {
-  return config.wake_word_engine === 'kws' && config.voice.wake_confirm === 'transcript' && judges.acoustic && judges.confirmWake !== undefined;
+  return config.wake_word_engine === 'kws' && config.voice.wake_confirm === 'transcript' && judges.detector && judges.confirmWake !== undefined;
 }
 
 /** When the spotter heard the wake word, the transcript may open with it (two-stage wake: wakeOpening). */
@@ -40,8 +45,7 @@ export function wakeInTranscript(text: string, language: string, heardBySpotter:
 
 /** The command in an early transcript when it looks meant for Kiwi (its wake word, a spotted one, the follow-up window). */
 export function earlyCommand(text: string, language: string, config: Config, judges: WakeJudges, utterance: { spotted: boolean; awake: boolean }): string | null {
-  let match = judges.matchWake(text, config.wake_word, language);
-  if (!match.matched && utterance.spotted && isTwoStage(config, judges)) match = judges.confirmWake!(text, config.wake_word, language);
+  const { match } = wakeInTranscript(text, language, utterance.spotted, config, judges);
   if (match.matched) return match.command.trim() || null;
   return utterance.spotted || utterance.awake ? text.trim() || null : null;
 }
