@@ -48,19 +48,7 @@ export async function runSpeakerBench() {
         clips[kind].set(voice, list);
       }
     }
-    const embed = (pcm: Pcm) => embedder.embed(prepareAudio(pcm));
-    const prints = new Map<KokoroVoice, Float32Array>();
-    const enrolClips = new Map<KokoroVoice, Float32Array[]>();
-    const probes = new Map<KokoroVoice, Float32Array[]>();
-    for (const voice of KOKORO_VOICES) {
-      const enrolled = [];
-      for (const c of clips.enrol.get(voice)!) enrolled.push(await embed(c));
-      prints.set(voice, meanOfUnits(enrolled));
-      enrolClips.set(voice, enrolled);
-      const ps = [];
-      for (const c of clips.probe.get(voice)!) ps.push(await embed(c));
-      probes.set(voice, ps);
-    }
+    const { prints, enrolClips, probes } = await embedAll(clips, embedder);
     // Before: a short probe was looped from its start only (one window); replayed by handing the
     // model that one window (exactly 1.6 s, which it embeds as it is).
     const singleLoop = new Map<KokoroVoice, Float32Array[]>();
@@ -100,7 +88,7 @@ export async function runSpeakerBench() {
       enrolment: await enrolmentRun(clips.enrol, embedder),
       identification: await identificationRun(clips, embedder, KOKORO_VOICES),
       unknown_voices: await unknownVoiceRun(clips, embedder),
-      through_sherpa: await sherpaRun(clips, sherpa, { prints, probes }),
+      through_sherpa: await sherpaRun(clips, sherpa, { prints, enrolClips, probes }),
       note: 'synthetic voices (Kokoro-82M int8, its five Japanese voices speaking English through espeak-ng phonemes); GE2E (Resemblyzer) is the speaker model the tests run, a substitute for the catalog models that cannot be fetched here',
     };
   } finally {
@@ -207,22 +195,12 @@ async function unknownVoiceRun(clips: Clips, embedder: SpeakerEmbedder) {
  * ge2e-sherpa.onnx, sherpa's fbank in): how closely its prints follow the onnx-ge2e ones on the same
  * clips, and the same verification, enrolment and identification runs.
  */
-async function sherpaRun(clips: Clips, sherpa: SpeakerEmbedder, onnx: { prints: Map<KokoroVoice, Float32Array>; probes: Map<KokoroVoice, Float32Array[]> }) {
-  const prints = new Map<KokoroVoice, Float32Array>();
-  const enrolClips = new Map<KokoroVoice, Float32Array[]>();
-  const probes = new Map<KokoroVoice, Float32Array[]>();
-  const agreement: number[] = [];
-  for (const voice of KOKORO_VOICES) {
-    const enrolled = [];
-    for (const c of clips.enrol.get(voice)!) enrolled.push(await sherpa.embed(prepareAudio(c)));
-    enrolClips.set(voice, enrolled);
-    prints.set(voice, meanOfUnits(enrolled));
-    agreement.push(cosine(prints.get(voice)!, onnx.prints.get(voice)!));
-    const ps = [];
-    for (const c of clips.probe.get(voice)!) ps.push(await sherpa.embed(prepareAudio(c)));
-    probes.set(voice, ps);
-    ps.forEach((p, i) => agreement.push(cosine(p, onnx.probes.get(voice)![i]!)));
-  }
+async function sherpaRun(clips: Clips, sherpa: SpeakerEmbedder, onnx: Embedded) {
+  const { prints, enrolClips, probes } = await embedAll(clips, sherpa);
+  const agreement = KOKORO_VOICES.flatMap((voice) => [
+    cosine(prints.get(voice)!, onnx.prints.get(voice)!),
+    ...probes.get(voice)!.map((p, i) => cosine(p, onnx.probes.get(voice)![i]!)),
+  ]);
   const { raw, normalised } = trials(prints, probes, enrolClips);
   return {
     adapter: 'sherpa-speaker (sherpa-onnx SpeakerEmbeddingExtractor on a worker thread)',
@@ -236,6 +214,26 @@ async function sherpaRun(clips: Clips, sherpa: SpeakerEmbedder, onnx: { prints: 
     identification: await identificationRun(clips, sherpa, KOKORO_VOICES),
     unknown_voices: await unknownVoiceRun(clips, sherpa),
   };
+}
+
+type Embedded = Awaited<ReturnType<typeof embedAll>>;
+
+/** Each voice's enrolment clips and probes embedded (as Kiwi prepares audio), and its profile print (their mean). */
+async function embedAll(clips: Clips, embedder: SpeakerEmbedder) {
+  const prints = new Map<KokoroVoice, Float32Array>();
+  const enrolClips = new Map<KokoroVoice, Float32Array[]>();
+  const probes = new Map<KokoroVoice, Float32Array[]>();
+  const embed = (pcm: Pcm) => embedder.embed(prepareAudio(pcm));
+  for (const voice of KOKORO_VOICES) {
+    const enrolled = [];
+    for (const c of clips.enrol.get(voice)!) enrolled.push(await embed(c));
+    prints.set(voice, meanOfUnits(enrolled));
+    enrolClips.set(voice, enrolled);
+    const ps = [];
+    for (const c of clips.probe.get(voice)!) ps.push(await embed(c));
+    probes.set(voice, ps);
+  }
+  return { prints, enrolClips, probes };
 }
 
 /** Every probe against every profile: the raw cosine, the cohort-normalised score and the best single enrolment clip. */

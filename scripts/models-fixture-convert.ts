@@ -42,9 +42,7 @@ export async function pythonTools(cache: string, tools: string[]): Promise<strin
  * sherpa-onnx's speaker layout, fbank in: what proves the sherpa-speaker adapter on real weights).
  */
 export async function resemblyzerToOnnx(dir: string, python: string): Promise<void> {
-  const source = path.join(dir, 'pretrained.pt');
-  await runScript(python, SCRIPTS['resemblyzer-to-onnx']!, [source, path.join(dir, 'ge2e.onnx'), path.join(dir, 'ge2e-sherpa.onnx')]);
-  await fs.rm(source); // the original stays in the package cache
+  await convert(python, SCRIPTS['resemblyzer-to-onnx']!, path.join(dir, 'pretrained.pt'), path.join(dir, 'ge2e.onnx'), path.join(dir, 'ge2e-sherpa.onnx'));
 }
 
 /** Whisper in CTranslate2 format → encoder.onnx + decoder.onnx (scripts/models-whisper-ct2-to-onnx.py). */
@@ -110,8 +108,8 @@ async function vocabularyAsText(dir: string): Promise<void> {
 }
 
 /** Run a conversion script on `source`, then drop the source: the converted files are the fixture. */
-async function convert(python: string, script: string, source: string, target: string): Promise<void> {
-  await runScript(python, script, [source, target]);
+async function convert(python: string, script: string, source: string, ...targets: string[]): Promise<void> {
+  await runScript(python, script, [source, ...targets]);
   await fs.rm(source); // the original stays in the package cache
 }
 
