@@ -113,6 +113,7 @@ export async function buildParts(ctx: PartContext, only: readonly PartName[] = P
       return createSystemVoice(ctx);
     }
   });
+  for (const note of built.parts.tts?.notes ?? []) built.notes.push(`tts: ${note}`);
   return built;
 }
 

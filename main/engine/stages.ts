@@ -118,6 +118,8 @@ export interface Tts extends Disposable {
   synthesize(text: string, options: TtsOptions): Promise<Pcm>;
   /** The same audio in pieces as they are made, so playback starts before the whole text is synthesised; a voice without it is spoken whole. */
   stream?(text: string, options: TtsOptions): AsyncIterable<Pcm>;
+  /** What the voice runs with that costs something, e.g. a model held in memory where it could not be cut into files (logged at start). */
+  readonly notes?: readonly string[];
 }
 
 export interface ChatMessage {

@@ -128,7 +128,19 @@ describeWithModels('Piper voice on onnxruntime-node, Kiwi\'s Piper engine (real 
       // Where the halves cannot be written, they come in memory: a file in the folder's place...
       await fsp.rm(path.join(dir, '.kiwi-halves'), { recursive: true });
       await fsp.writeFile(path.join(dir, '.kiwi-halves'), '');
-      expect((await voiceHalves(onnx, '/dec/'))?.front).toBeInstanceOf(Uint8Array);
+      const held = await voiceHalves(onnx, '/dec/');
+      expect(held?.front).toBeInstanceOf(Uint8Array);
+      expect(held?.inMemory).toMatch(/cannot be written to .*\.kiwi-halves \((EEXIST|ENOTDIR)\): loaded from memory on every start/);
+      // ...and the voice says so in its notes (the worker has no logger; Kiwi logs them at start).
+      const source = path.join(modelsDir, 'tts-piper-en-us-joe-medium');
+      for (const entry of ['tokens.txt', 'espeak-ng-data']) await fsp.symlink(path.join(source, entry), path.join(dir, entry));
+      const voice = await PiperVoice.load({ id: 'held-in-memory', dir, config: { model: 'voice.onnx', tokens: 'tokens.txt', data_dir: 'espeak-ng-data' } }, 1);
+      try {
+        expect(voice.streams).toBe(true);
+        expect(voice.notes).toEqual([held!.inMemory]);
+      } finally {
+        await voice.release();
+      }
       // ...or a folder Kiwi may not write (as root, chmod does not stop it: skipped there).
       if (process.getuid?.() !== 0) {
         await fsp.rm(path.join(dir, '.kiwi-halves'), { recursive: true });

@@ -12,6 +12,8 @@ const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EEX
 export interface VoiceHalves {
   front: string | Uint8Array;
   decoder: string | Uint8Array;
+  /** Why they are bytes, not files (the voice then holds ~60 MB more from its start). */
+  inMemory?: string;
 }
 
 /**
@@ -42,8 +44,9 @@ export async function voiceHalves(onnx: string, prefix: string): Promise<VoiceHa
     await writeFileAtomic(marker, JSON.stringify({ source, split: split !== null }));
   } catch (err) {
     // The halves only save memory: where they cannot be written, they are loaded from memory on every start.
-    if (!UNWRITABLE.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
-    return split ? { front: split.front, decoder: split.back } : null;
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (!UNWRITABLE.has(code)) throw err;
+    return split ? { front: split.front, decoder: split.back, inMemory: `the voice's halves cannot be written to ${dir} (${code}): loaded from memory on every start` } : null;
   }
   return split ? files : null;
 }

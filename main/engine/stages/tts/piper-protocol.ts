@@ -13,6 +13,8 @@ export interface PiperReady {
   sampleRate: number;
   numSpeakers: number;
   voiceNames: string[];
+  /** What the voice runs with that costs something (the worker has no logger: the stage's notes are logged at start). */
+  notes: string[];
 }
 
 /**

@@ -52,12 +52,13 @@ export class PiperTts implements Tts {
     private readonly numSpeakers: number,
     /** Voice names in speaker-id order (empty when the model has one voice). */
     readonly voiceNames: readonly string[],
+    readonly notes: readonly string[],
   ) {}
 
   static async load(model: Parameters<StageFactory<Tts>>[0], threads = defaultThreads()): Promise<PiperTts> {
     const init: PiperWorkerInit = { model: { id: model.id, dir: model.dir, config: model.config }, threads };
     const { worker, ready } = await ModelWorker.start<PiperReady, PiperRequest, PiperResult>(WORKER_URL, init, { name: `piper ${model.id}`, code: 'tts_failed' });
-    return new PiperTts(model.id, worker, ready.streams, ready.sampleRate, ready.numSpeakers, ready.voiceNames);
+    return new PiperTts(model.id, worker, ready.streams, ready.sampleRate, ready.numSpeakers, ready.voiceNames, ready.notes);
   }
 
   async synthesize(text: string, options: TtsOptions): Promise<Pcm> {

@@ -65,6 +65,8 @@ export class PiperVoice {
     readonly voiceNames: string[],
     private readonly espeakVoice: string,
     private readonly tokens: ReadonlyMap<string, number>,
+    /** What this voice runs with that costs something (logged at start). */
+    readonly notes: string[],
   ) {}
 
   static async load(model: PiperVoiceFiles, threads: number): Promise<PiperVoice> {
@@ -85,8 +87,10 @@ export class PiperVoice {
     }
     const tokens = parsePiperTokens(tokensText, tokensFile);
     let sessions: SplitSessions | { whole: ort.InferenceSession };
+    const notes: string[] = [];
     try {
       const halves = await voiceHalves(onnx, DECODER_PREFIX);
+      if (halves?.inMemory) notes.push(halves.inMemory);
       const options: ort.InferenceSession.SessionOptions = {
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
@@ -102,7 +106,7 @@ export class PiperVoice {
     }
     const inputs = 'whole' in sessions ? sessions.whole.inputNames : sessions.front.inputNames;
     const speakers = inputs.includes('sid') ? Math.max(1, Number(meta.n_speakers) || 1) : 1;
-    return new PiperVoice(sessions, sampleRate, speakers, await readVoiceNames(onnx), meta.voice, tokens);
+    return new PiperVoice(sessions, sampleRate, speakers, await readVoiceNames(onnx), meta.voice, tokens, notes);
   }
 
   /** Whether `begin` / `decode` work (the model split before its decoder). */

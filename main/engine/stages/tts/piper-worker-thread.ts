@@ -11,7 +11,7 @@ await serveModel<PiperReady, PiperRequest, PiperResult>(async () => {
   // One short sentence first: onnxruntime's first run (kernel choice) and espeak-ng's dictionary are not the user's first reply.
   await voice.speak('Ready.', 0, 1);
   return {
-    ready: { streams: voice.streams, sampleRate: voice.sampleRate, numSpeakers: voice.numSpeakers, voiceNames: voice.voiceNames },
+    ready: { streams: voice.streams, sampleRate: voice.sampleRate, numSpeakers: voice.numSpeakers, voiceNames: voice.voiceNames, notes: voice.notes },
     run: async (request) => {
       if (request.type === 'begin') return { result: await voice.begin(request.text, request.sid, request.speed) };
       const samples = request.type === 'speak' ? await voice.speak(request.text, request.sid, request.speed) : await voice.decode(request.utterance, request.from, request.to);
