@@ -1,29 +1,23 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { untilAborted } from '../../platform/until-aborted.ts';
 import { AsyncQueue } from '../async-queue.ts';
 import { LlmError } from '../errors.ts';
 import { DEFAULT_RESILIENCE, resilientStream } from '../resilient-stream.ts';
 import { readConfig, type ChatMessage, type ChatOptions, type Llm, type LlmConfigSource } from '../types.ts';
 import { parseApprovalRequest, parseApprovalResolved, type ApprovalCallbacks, type ExecApprovalDecision } from './approvals.ts';
-import { DeviceIdentity, DeviceTokenStore } from './device-identity.ts';
-import { GatewayConnection, GatewayRpcError, SERVICE, type GatewayEvent } from './gateway-connection.ts';
-import { PairingTracker, type OpenClawPairing } from './pairing.ts';
+import { GatewayDialer, type DialerOptions } from './gateway-dialer.ts';
+import { GatewayRpcError, SERVICE, type GatewayConnection, type GatewayEvent } from './gateway-connection.ts';
+import type { OpenClawPairing } from './pairing.ts';
 import { RunText } from './run-text.ts';
 
-export const OPENCLAW_DEFAULT_URL = 'ws://127.0.0.1:18789';
+export { gatewayUrl, OPENCLAW_DEFAULT_URL } from './gateway-dialer.ts';
 
-export interface OpenClawOptions extends ApprovalCallbacks {
-  /** Where Kiwi's device identity and device tokens live (<data>/openclaw); none: connect without one. */
-  identityDir?: string;
-  /** The gateway token when llm.api_key is empty (OPENCLAW_GATEWAY_TOKEN, ~/.openclaw/openclaw.json). */
-  discoverToken?: () => string;
-  /** The pairing state changed (connected, waiting for approval, refused…). */
-  onPairing?: (pairing: OpenClawPairing) => void;
+export interface OpenClawOptions extends ApprovalCallbacks, DialerOptions {
   /** The gateway refused something Kiwi could do without (a soul's model): the answer comes anyway. */
   onNotice?: (message: string) => void;
   retries?: number;
   backoffMs?: number;
   maxBackoffMs?: number;
-  clientVersion?: string;
 }
 
 interface Turn {
@@ -65,27 +59,28 @@ const APPROVAL_KEEPALIVE_MS = 1000;
  */
 export class OpenClawLlm implements Llm {
   readonly name = 'openclaw';
-  #connection: GatewayConnection | null = null;
-  #connecting: Promise<GatewayConnection> | null = null;
-  #connectedTo = '';
+  readonly #dialer: GatewayDialer;
   readonly #runs = new Set<ActiveRun>();
   /** sessionKey → the system prompt the session was last given. */
   readonly #primed = new Map<string, string>();
   /** sessionKey → the model the session was switched to. */
   readonly #models = new Map<string, string>();
-  readonly #pairing: PairingTracker;
-  #identity: Promise<DeviceIdentity> | null = null;
 
   constructor(
     private readonly config: LlmConfigSource,
     private readonly options: OpenClawOptions = {},
   ) {
-    this.#pairing = new PairingTracker((pairing) => this.options.onPairing?.(pairing));
+    this.#dialer = new GatewayDialer(config, options, {
+      onEvent: (event) => this.#onEvent(event),
+      onClose: (connection, reason) => {
+        for (const run of this.#runs) if (run.connection === connection) run.events.fail(reason);
+      },
+    });
   }
 
   /** Where Kiwi stands with the gateway: connected, waiting for the owner's approval, refused… */
   get pairing(): OpenClawPairing {
-    return this.#pairing.current;
+    return this.#dialer.pairing;
   }
 
   /**
@@ -129,14 +124,14 @@ export class OpenClawLlm implements Llm {
 
   /** Answer an exec-approval request. */
   async resolveApproval(id: string, decision: ExecApprovalDecision, signal?: AbortSignal): Promise<void> {
-    const connection = await this.#connect(signal);
+    const connection = await this.#dialer.connect(signal);
     await connection.request('exec.approval.resolve', { id, decision });
   }
 
   /** Start a conversation's gateway session afresh (Kiwi's "reset context"). */
   async resetSession(conversation?: string, signal?: AbortSignal): Promise<void> {
     const key = this.sessionKeyFor(conversation);
-    const connection = await this.#connect(signal);
+    const connection = await this.#dialer.connect(signal);
     await connection.request('sessions.reset', { key });
     this.#primed.delete(key);
     this.#models.delete(key);
@@ -144,9 +139,7 @@ export class OpenClawLlm implements Llm {
 
   /** Close the gateway connection (a later chat reconnects). */
   close(): void {
-    this.#connection?.close();
-    this.#connection = null;
-    this.#connecting = null;
+    this.#dialer.close();
   }
 
   /** Same as close: for the LLM slot, which disposes the old client when the provider changes. */
@@ -165,7 +158,7 @@ export class OpenClawLlm implements Llm {
     signal: AbortSignal,
     alive: () => void,
   ): AsyncGenerator<string> {
-    const connection = await this.#connect(signal);
+    const connection = await this.#dialer.connect(signal);
     alive();
     await this.#useModel(connection, turn, signal);
     const run: ActiveRun = { connection, lifecycle: false, ended: false, silent: false, parts: new Set(), sessionKey: turn.sessionKey, runIds: new Set([turn.idempotencyKey]), acked: false, events: new AsyncQueue(), alive, approvals: new Set() };
@@ -187,7 +180,7 @@ export class OpenClawLlm implements Llm {
         idempotencyKey: turn.idempotencyKey,
         timeoutMs: turn.timeoutMs,
       });
-      const ack = (await raceAbort(send, signal)) as { runId?: unknown } | undefined;
+      const ack = (await untilAborted(send, signal)) as { runId?: unknown } | undefined;
       if (typeof ack?.runId === 'string') run.runIds.add(ack.runId);
       run.acked = true;
       alive();
@@ -230,72 +223,6 @@ export class OpenClawLlm implements Llm {
       clearInterval(keepalive);
       signal.removeEventListener('abort', onAbort);
       this.#runs.delete(run);
-    }
-  }
-
-  async #connect(signal?: AbortSignal): Promise<GatewayConnection> {
-    const cfg = readConfig(this.config);
-    const url = gatewayUrl(cfg.base_url);
-    const shared = cfg.api_key || this.options.discoverToken?.() || '';
-    const target = `${url}\n${shared}`;
-    if (this.#connectedTo !== target) {
-      // The URL or token changed in config: the old connection belongs to another gateway.
-      this.close();
-      this.#connectedTo = target;
-    }
-    if (this.#connection?.isOpen) return this.#connection;
-    this.#connecting ??= this.#open(url, shared, cfg.timeout_s);
-    return raceAbort(this.#connecting, signal);
-  }
-
-  async #open(url: string, shared: string, timeoutS: number): Promise<GatewayConnection> {
-    const settle = () => (this.#connecting = null);
-    try {
-      const dir = this.options.identityDir;
-      const device = dir ? await (this.#identity ??= DeviceIdentity.loadOrCreate(dir)) : undefined;
-      const tokens = dir ? DeviceTokenStore.in(dir) : null;
-      // The shared token when there is one; else the device token this gateway issued after pairing.
-      const stored = tokens ? await tokens.get(url) : null;
-      const token = shared || stored?.token || '';
-      this.#pairing.set({ state: 'connecting', gateway: url, device_id: device?.deviceId ?? null });
-      const connection = new GatewayConnection({
-        url,
-        token,
-        device,
-        handshakeTimeoutMs: Math.min(timeoutS * 1000, 15_000),
-        requestTimeoutMs: Math.min(timeoutS * 1000, 30_000),
-        clientVersion: this.options.clientVersion ?? '0.1.0',
-        onEvent: (event) => this.#onEvent(event),
-        onClose: (reason) => {
-          for (const run of this.#runs) if (run.connection === connection) run.events.fail(reason);
-          if (this.#connection === connection) this.#connection = null;
-        },
-      });
-      this.#connection = connection;
-      let hello: Record<string, unknown>;
-      try {
-        hello = await connection.open();
-      } catch (err) {
-        if (err instanceof GatewayRpcError && err.pairingRequired) {
-          this.#pairing.set({ state: 'pairing_required', request_id: err.requestId, message: err.message });
-        } else if (err instanceof GatewayRpcError && err.code === 'llm_unauthorized') {
-          // A device token the gateway no longer knows (revoked, gateway reset) is dropped; pairing starts over.
-          if (!shared && stored && tokens) await tokens.set(url, null);
-          this.#pairing.set({ state: 'refused', request_id: null, message: err.message });
-        } else {
-          this.#pairing.set({ state: 'unreachable', request_id: null, message: err instanceof Error ? err.message : String(err) });
-        }
-        throw err;
-      }
-      const auth = (hello.auth ?? {}) as { deviceToken?: unknown; role?: unknown; scopes?: unknown };
-      const scopes = Array.isArray(auth.scopes) ? auth.scopes.filter((x): x is string => typeof x === 'string') : [];
-      if (tokens && typeof auth.deviceToken === 'string' && auth.deviceToken !== stored?.token) {
-        await tokens.set(url, { token: auth.deviceToken, role: typeof auth.role === 'string' ? auth.role : 'operator', scopes, issued_at: new Date().toISOString() });
-      }
-      this.#pairing.set({ state: 'connected', request_id: null, message: null, scopes });
-      return connection;
-    } finally {
-      settle();
     }
   }
 
@@ -345,7 +272,7 @@ export class OpenClawLlm implements Llm {
   async #useModel(connection: GatewayConnection, turn: Turn, signal: AbortSignal): Promise<void> {
     if (!turn.model || this.#models.get(turn.sessionKey) === turn.model) return;
     try {
-      await raceAbort(connection.request('sessions.patch', { key: turn.sessionKey, model: turn.model }), signal);
+      await untilAborted(connection.request('sessions.patch', { key: turn.sessionKey, model: turn.model }), signal);
       this.#models.set(turn.sessionKey, turn.model);
     } catch (err) {
       if (signal.aborted || !(err instanceof GatewayRpcError)) throw err;
@@ -361,12 +288,6 @@ export class OpenClawLlm implements Llm {
   }
 }
 
-/** http(s)://host:port[/path] → ws(s)://…; empty → the gateway's default loopback address. */
-export function gatewayUrl(baseUrl: string): string {
-  if (!baseUrl) return OPENCLAW_DEFAULT_URL;
-  return baseUrl.replace(/^http(s?):\/\//i, 'ws$1://').replace(/\/+$/, '');
-}
-
 function chatError(payload: Record<string, unknown>): LlmError {
   const message = `${SERVICE} run failed: ${typeof payload.errorMessage === 'string' ? payload.errorMessage : 'no message'}`;
   switch (payload.errorKind) {
@@ -377,17 +298,4 @@ function chatError(payload: Record<string, unknown>): LlmError {
     default:
       return new LlmError('llm_bad_response', message);
   }
-}
-
-function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
-      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
-    );
-  });
 }
