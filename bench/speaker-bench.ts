@@ -1,12 +1,10 @@
-import path from 'node:path';
 import { DEFAULT_CONFIG, type Config } from '../main/contract/config.ts';
 import { EventBus } from '../main/engine/events/event-bus.ts';
 import { requireVerifiedModel } from '../main/engine/models/require.ts';
+import { GE2E, loadGe2eOnnx, loadGe2eSherpa } from '../main/engine/models/testing/ge2e-embedders.ts';
 import { KOKORO_FIXTURE, KOKORO_VOICES, KokoroSpeech, type KokoroVoice } from '../main/engine/models/testing/kokoro-voices.ts';
 import type { Pcm, SpeakerEmbedder } from '../main/engine/stages.ts';
 import { PARTIAL } from '../main/engine/stages/speaker/ge2e-encoder.ts';
-import { OnnxGe2e } from '../main/engine/stages/speaker/onnx-ge2e.ts';
-import { SherpaSpeakerEmbedder, sherpaSpeakerConfig } from '../main/engine/stages/speaker/sherpa-speaker.ts';
 import { prepareAudio } from '../main/speakers/identification/audio-prep.ts';
 import { Enrollment } from '../main/speakers/identification/enrollment.ts';
 import { SpeakerIdentification } from '../main/speakers/identification/speaker-identification.ts';
@@ -16,7 +14,6 @@ import { asSegment, ENROL_SENTENCES, SHORT_COMMANDS } from '../main/engine/model
 import { cohortNormalised, equalErrorRate, spread, type Trial } from './speaker-metrics.ts';
 import { fixturesDir } from './voice-bench.ts';
 
-const SPEAKER_MODEL = 'speaker-substitute-resemblyzer-ge2e';
 
 /**
  * Speaker identification on five distinct neural voices (the Kokoro fixture's), with the speaker
@@ -36,9 +33,9 @@ const SPEAKER_MODEL = 'speaker-substitute-resemblyzer-ge2e';
 export async function runSpeakerBench() {
   const modelsDir = fixturesDir();
   const speech = new KokoroSpeech(modelsDir);
-  const dir = await requireVerifiedModel(SPEAKER_MODEL, { modelsDir });
-  const embedder = await OnnxGe2e.load(path.join(dir, 'ge2e.onnx'), SPEAKER_MODEL, { threads: 1 });
-  const sherpa = await SherpaSpeakerEmbedder.load(sherpaSpeakerConfig({ id: SPEAKER_MODEL, dir, config: { model: 'ge2e-sherpa.onnx' } }), SPEAKER_MODEL);
+  const dir = await requireVerifiedModel(GE2E, { modelsDir });
+  const embedder = await loadGe2eOnnx(dir);
+  const sherpa = await loadGe2eSherpa(dir);
   try {
     const clips: Clips = { enrol: new Map(), probe: new Map() };
     for (const voice of KOKORO_VOICES) {
@@ -64,7 +61,7 @@ export async function runSpeakerBench() {
       KOKORO_VOICES.map((v) => [v, Object.fromEntries(KOKORO_VOICES.filter((w) => w !== v).map((w) => [w, round(cosine(prints.get(v)!, prints.get(w)!))]))]),
     );
     return {
-      speaker_model: SPEAKER_MODEL,
+      speaker_model: GE2E,
       voices: `${KOKORO_FIXTURE}: ${KOKORO_VOICES.join(', ')}`,
       labelled_set: {
         voices: KOKORO_VOICES.length,

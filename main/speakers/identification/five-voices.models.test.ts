@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../contract/config.ts';
 import type { EventEnvelope } from '../../contract/events.ts';
@@ -6,16 +5,13 @@ import { EventBus } from '../../engine/events/event-bus.ts';
 import { requireVerifiedModel } from '../../engine/models/require.ts';
 import { KOKORO_VOICES, KokoroSpeech, type KokoroVoice } from '../../engine/models/testing/kokoro-voices.ts';
 import { describeWithModels } from '../../engine/models/testing/model-env.ts';
+import { GE2E, loadGe2eOnnx, loadGe2eSherpa } from '../../engine/models/testing/ge2e-embedders.ts';
 import { asSegment, ENROL_SENTENCES, SHORT_COMMANDS } from '../../engine/models/testing/speaker-corpus.ts';
-import { OnnxGe2e } from '../../engine/stages/speaker/onnx-ge2e.ts';
-import { SherpaSpeakerEmbedder, sherpaSpeakerConfig } from '../../engine/stages/speaker/sherpa-speaker.ts';
 import type { Pcm, SpeakerEmbedder } from '../../engine/stages.ts';
 import { openSqliteStore } from '../../store/sqlite-store.ts';
 import type { Store } from '../../store/store.ts';
 import { Enrollment } from './enrollment.ts';
 import { SpeakerIdentification } from './speaker-identification.ts';
-
-const GE2E = 'speaker-substitute-resemblyzer-ge2e';
 
 /**
  * The speaker models these run on: the real GE2E encoder on onnxruntime (Kiwi's onnx-ge2e stage),
@@ -23,8 +19,8 @@ const GE2E = 'speaker-substitute-resemblyzer-ge2e';
  * the catalog's speaker models use; the fixture's ge2e-sherpa.onnx takes sherpa's fbank features).
  */
 const EMBEDDERS: Array<[string, (dir: string) => Promise<SpeakerEmbedder>]> = [
-  ['GE2E on onnxruntime', (dir) => OnnxGe2e.load(path.join(dir, 'ge2e.onnx'), GE2E, { threads: 1 })],
-  ['GE2E through sherpa-onnx', (dir) => SherpaSpeakerEmbedder.load(sherpaSpeakerConfig({ id: GE2E, dir, config: { model: 'ge2e-sherpa.onnx' } }), GE2E)],
+  ['GE2E on onnxruntime', loadGe2eOnnx],
+  ['GE2E through sherpa-onnx', loadGe2eSherpa],
 ];
 
 // Five distinct neural voices (the Kokoro-82M fixture's) as five people of one household, on the

@@ -1,16 +1,13 @@
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../contract/config.ts';
 import { cosine } from '../../../speakers/identification/vectors.ts';
 import { requireVerifiedModel } from '../../models/require.ts';
+import { GE2E, loadGe2eOnnx } from '../../models/testing/ge2e-embedders.ts';
 import { describeWithModels } from '../../models/testing/model-env.ts';
 import { resample, speak, speechToolsMissing } from '../../models/testing/speech.ts';
 import type { SpeakerEmbedder } from '../../stages.ts';
 import { SPEAKER_ENGINES } from './index.ts';
-import { OnnxGe2e } from './onnx-ge2e.ts';
 import { loopTurnsDuring } from '../../../testing/loop-turns.ts';
-
-const GE2E = 'speaker-substitute-resemblyzer-ge2e';
 
 // The sherpa-speaker adapter (the one the catalog's 3D-Speaker, WeSpeaker and NeMo models use) on
 // real weights: no speaker model in sherpa's format can be fetched here, so the fixture carries
@@ -20,7 +17,7 @@ const GE2E = 'speaker-substitute-resemblyzer-ge2e';
 // (audio in) are the reference it must agree with. Five voices: five-voices.models.test.ts.
 describeWithModels('sherpa-speaker adapter on real weights (Resemblyzer GE2E in sherpa-onnx layout)', (modelsDir) => {
   let sherpa: SpeakerEmbedder;
-  let reference: OnnxGe2e;
+  let reference: SpeakerEmbedder;
   const sentences = [
     'What time is it?',
     'The quick brown fox jumps over the lazy dog near the river bank.',
@@ -36,7 +33,7 @@ describeWithModels('sherpa-speaker adapter on real weights (Resemblyzer GE2E in 
     const dir = await requireVerifiedModel(GE2E, { modelsDir });
     const model = { id: GE2E, dir, task: 'speaker' as const, engine: 'sherpa-speaker' as const, languages: ['multi'], config: { model: 'ge2e-sherpa.onnx' } };
     sherpa = await SPEAKER_ENGINES['sherpa-speaker']!(model, { config: DEFAULT_CONFIG, modelsDir });
-    reference = await OnnxGe2e.load(path.join(dir, 'ge2e.onnx'), GE2E, { threads: 1 });
+    reference = await loadGe2eOnnx(dir);
     for (const voice of voices) {
       clips[voice] = sentences.map((text) => speak(text, voice));
       prints[voice] = [];
