@@ -130,7 +130,7 @@ describeWithModels('Piper voice on onnxruntime-node, Kiwi\'s Piper engine (real 
       await fsp.writeFile(path.join(dir, '.kiwi-halves'), '');
       const held = await voiceHalves(onnx, '/dec/');
       expect(held?.front).toBeInstanceOf(Uint8Array);
-      expect(held?.inMemory).toMatch(/cannot be written to .*\.kiwi-halves \((EEXIST|ENOTDIR)\): loaded from memory on every start/);
+      expect(held?.inMemory).toMatch(/two halves cannot be written to .*\.kiwi-halves \((EEXIST|ENOTDIR)\): loaded from memory on every start/);
       // ...and the voice says so in its notes (the worker has no logger; Kiwi logs them at start).
       const source = path.join(modelsDir, 'tts-piper-en-us-joe-medium');
       for (const entry of ['tokens.txt', 'espeak-ng-data']) await fsp.symlink(path.join(source, entry), path.join(dir, entry));

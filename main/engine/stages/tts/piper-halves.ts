@@ -46,7 +46,7 @@ export async function voiceHalves(onnx: string, prefix: string): Promise<VoiceHa
     // The halves only save memory: where they cannot be written, they are loaded from memory on every start.
     const code = (err as NodeJS.ErrnoException).code ?? '';
     if (!UNWRITABLE.has(code)) throw err;
-    return split ? { front: split.front, decoder: split.back, inMemory: `the voice's halves cannot be written to ${dir} (${code}): loaded from memory on every start` } : null;
+    return split ? { front: split.front, decoder: split.back, inMemory: `the voice's two halves cannot be written to ${dir} (${code}): loaded from memory on every start, which holds about the voice's size more memory` } : null;
   }
   return split ? files : null;
 }
