@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OpenClawGatewayStandin } from '../../testing/llm-standins.ts';
 import { closedPort, collect, failure, llmConfig } from '../testing/collect.ts';
 import type { ExecApprovalRequest } from './approvals.ts';
-import { gatewayUrl, OpenClawLlm } from './openclaw-llm.ts';
+import { gatewayUrl } from './gateway-dialer.ts';
+import { OpenClawLlm } from './openclaw-llm.ts';
 
 // The stand-in speaks the OpenClaw gateway's WebSocket protocol (connect.challenge → connect →
 // hello-ok, chat.send + chat delta/final/error/aborted events, chat.abort, sessions.reset,

@@ -10,8 +10,6 @@ import { GatewayRpcError, SERVICE, type GatewayConnection, type GatewayEvent } f
 import type { OpenClawPairing } from './pairing.ts';
 import { RunText } from './run-text.ts';
 
-export { gatewayUrl, OPENCLAW_DEFAULT_URL } from './gateway-dialer.ts';
-
 export interface OpenClawOptions extends ApprovalCallbacks, DialerOptions {
   /** The gateway refused something Kiwi could do without (a soul's model): the answer comes anyway. */
   onNotice?: (message: string) => void;

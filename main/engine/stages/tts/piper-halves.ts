@@ -12,7 +12,7 @@ const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EEX
 export interface VoiceHalves {
   front: string | Uint8Array;
   decoder: string | Uint8Array;
-  /** Why they are bytes, not files (the voice then holds ~60 MB more from its start). */
+  /** Why they are bytes, not files (the voice then holds about its own size more, ~60 MB for a medium voice). */
   inMemory?: string;
 }
 
