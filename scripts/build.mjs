@@ -2,6 +2,7 @@
 // Dependencies stay external: native addons (sherpa-onnx, onnxruntime, libsql) must load from node_modules.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import { PRODUCTION_ENV } from './ensure-renderer.mjs';
 
 await build({
   // The Whisper, Piper and GE2E worker threads are files of their own beside main.mjs (see onnx-whisper.ts, piper-tts.ts).
@@ -30,5 +31,5 @@ await build({
   format: 'cjs',
   external: ['electron'],
 });
-const vite = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+const vite = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit', env: PRODUCTION_ENV });
 process.exit(vite.status ?? 1);

@@ -8,6 +8,13 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const built = path.join(root, 'dist', 'renderer', 'index.html');
 
+/**
+ * Vite builds React's development bundle (and its dev JSX runtime) when NODE_ENV says so: the e2e
+ * suite builds under vitest (NODE_ENV=test), and `npm run serve` then served that bundle. The
+ * dashboard is always built as production.
+ */
+export const PRODUCTION_ENV = { ...process.env, NODE_ENV: 'production' };
+
 function newest(dir) {
   let latest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -19,10 +26,11 @@ function newest(dir) {
 
 /** Build when needed; returns the exit status (0: the dashboard is current). */
 export function ensureRenderer() {
-  const sources = Math.max(newest(path.join(root, 'renderer')), newest(path.join(root, 'main', 'contract')));
+  // This file counts too: a change in how the dashboard is built (its NODE_ENV) makes the old build stale.
+  const sources = Math.max(newest(path.join(root, 'renderer')), newest(path.join(root, 'main', 'contract')), fs.statSync(fileURLToPath(import.meta.url)).mtimeMs);
   if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources) return 0;
   console.log('Building the dashboard…');
-  const result = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env: PRODUCTION_ENV });
   return result.status ?? 1;
 }
 

@@ -9,7 +9,7 @@ export interface OpenedPage {
   browser: Browser;
   context: BrowserContext;
   page: Page;
-  /** Console errors, page errors and CSP violations seen so far: a clean dashboard has none. */
+  /** Console errors, page errors, CSP violations and a development build seen so far: a clean dashboard has none. */
   problems: string[];
   close(): Promise<void>;
 }
@@ -30,6 +30,8 @@ export async function openDashboard(url: string, options: OpenOptions = {}): Pro
   page.on('console', (msg) => {
     const text = msg.text();
     if ((msg.type() === 'error' || /Content.Security.Policy/i.test(text)) && !expected.some((re) => re.test(text))) problems.push(`console: ${text}`);
+    // Only React's development build says this: users must get the production one (smaller, faster, effects run once).
+    if (/React DevTools/.test(text)) problems.push(`the dashboard is React's development build: ${text}`);
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('request', (req) => {
