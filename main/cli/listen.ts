@@ -12,7 +12,7 @@ export const listenCommand: CliCommand = {
   name: 'listen',
   summary: 'Feed a WAV file through the listening pipeline, as if it came from the microphone',
   usage: [
-    'Usage: kiwi listen --input cmd.wav [--output reply.wav] [--json]',
+    'Usage: kiwi listen [--input] cmd.wav [--output reply.wav] [--json]',
     '',
     'Runs the same pipeline as the microphone (VAD, wake word, speech recognition, speaker',
     'identification, the answer and its speech) over the file and prints one line per utterance;',
@@ -21,13 +21,17 @@ export const listenCommand: CliCommand = {
     'KIWI_DATA_DIR, KIWI_CONFIG and KIWI_MODELS_DIR apply as for the server.',
   ].join('\n'),
   async run(argv) {
-    const { values } = parseArgs({
+    const { values, positionals } = parseArgs({
       args: argv,
       options: { input: { type: 'string' }, output: { type: 'string' }, json: { type: 'boolean', default: false } },
+      allowPositionals: true,
       strict: true,
     });
-    if (!values.input) throw new UsageError('--input <file.wav> is required');
-    const input = await readWav16k(values.input);
+    // `kiwi listen cmd.wav` is what people type first: the file may be named without --input.
+    if (positionals.length > 1 || (values.input && positionals.length > 0)) throw new UsageError(`one input file, please (got ${[values.input, ...positionals].filter(Boolean).join(', ')})`);
+    const file = values.input ?? positionals[0];
+    if (!file) throw new UsageError('name the WAV file to listen to: kiwi listen cmd.wav (or --input cmd.wav)');
+    const input = await readWav16k(file);
     const runtime = await KiwiRuntime.create({ logger: createLogger(process.env, 2) });
     const output = values.output ? new WavFileSink(values.output) : null;
     try {
