@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CONFIG } from '../main/contract/config.ts';
+import { StreamResampler } from '../main/engine/audio/resampler.ts';
 import { ListeningSession, type Utterance } from '../main/engine/listening/listening-session.ts';
 import { loadCatalog } from '../main/engine/models/catalog.ts';
 import { resolveModel } from '../main/engine/models/resolve.ts';
@@ -75,6 +76,7 @@ export const kiwiSpotted = (u: RawUtterance) => u.hits.some((h) => isKiwiSpotter
 /** A spotter that says which keyword line fired (by its tokens; sherpa merges the phrases of lines that share a prefix). */
 class LabelledSpotter {
   #stream: ReturnType<KeywordSpotter['createStream']>;
+  #resampler: StreamResampler;
   #fed = 0;
   #last = -Infinity;
   constructor(
@@ -84,10 +86,12 @@ class LabelledSpotter {
     private readonly rate = RATE,
   ) {
     this.#stream = spotter.createStream(keywords);
+    this.#resampler = new StreamResampler(rate, RATE);
   }
   accept(samples: Float32Array): Array<{ line: string; at: number }> {
     const out: Array<{ line: string; at: number }> = [];
-    this.#stream.acceptWaveform({ samples, sampleRate: this.rate });
+    // As SherpaKws feeds a view: the audio declared at its rate, resampled to 16 kHz.
+    this.#stream.acceptWaveform({ samples: this.#resampler.resample(samples), sampleRate: RATE });
     this.#fed += samples.length;
     while (this.spotter.isReady(this.#stream)) {
       this.spotter.decode(this.#stream);
@@ -103,6 +107,7 @@ class LabelledSpotter {
   }
   reset(): void {
     this.#stream = this.spotter.createStream(this.keywords);
+    this.#resampler = new StreamResampler(this.rate, RATE);
     this.#fed = 0;
     this.#last = -Infinity;
   }

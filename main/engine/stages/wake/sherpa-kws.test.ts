@@ -149,21 +149,26 @@ describe('SherpaKws decode loop', () => {
     expect(apart!.resets).toEqual([5, 20]);
   });
 
-  it('hears the audio once per view, each declared at its rate; a keyword in any view wakes once', async () => {
+  it('hears the audio once per view, each resampled from its declared rate to 16 kHz; a keyword in any view wakes once', async () => {
     // Two streams for the one set: the script makes the first stream (16 kHz) fire at step 5 and
-    // the second (the lowered view) at steps 5 and 20.
+    // the second (the lowered view) at steps 5 and 25. A step is 1600 samples of what the stream
+    // was given: the lowered view, stretched 19 %, reaches its step 25 after 22 input chunks.
     const spotter = new ScriptedSpotter({ word: [5] });
     const views = [16000, LOWERED_VIEW_RATE];
     const kws = new SherpaKws(spotter, ['word'], 0.25, views);
-    spotter.streams[1]!.keywordAtStep.add(20);
+    spotter.streams[1]!.keywordAtStep.add(25);
     const hits = [];
     for (let i = 0; i < 30; i += 1) {
       const hit = await kws.accept(new Float32Array(1600));
       if (hit) hits.push(hit.at / 1600);
     }
-    expect(hits).toEqual([5, 20]);
-    expect(spotter.streams.map((s) => [...s.rates])).toEqual([[16000], [LOWERED_VIEW_RATE]]);
-    expect(LOWERED_VIEW_RATE).toBe(13454); // 300 cents below 16 kHz
+    expect(hits).toEqual([5, 22]);
+    // The model is always given 16 kHz (sherpa resampling it per stream printed on stderr): the
+    // lowered view is the same 3 s stretched by 16000 / 13454 (300 cents lower, 19 % slower).
+    expect(spotter.streams.map((s) => [...s.rates])).toEqual([[16000], [16000]]);
+    expect(LOWERED_VIEW_RATE).toBe(13454);
+    expect(spotter.streams[0]!.samples).toBe(30 * 1600);
+    expect(spotter.streams[1]!.samples / (30 * 1600)).toBeCloseTo(16000 / 13454, 2);
     kws.fork();
     expect(spotter.streams).toHaveLength(4); // a fork listens with the same views
   });

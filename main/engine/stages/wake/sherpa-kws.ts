@@ -13,6 +13,7 @@ import { wakeKeywordSets } from './kws-spellings.ts';
 import { loadSentencePiece, type PieceEncoder } from './sentencepiece.ts';
 import { Refractory } from './refractory.ts';
 import { SAMPLE_RATE } from '../../../contract/audio.ts';
+import { StreamResampler } from '../../audio/resampler.ts';
 
 /** The part of sherpa-onnx-node's KeywordSpotter Kiwi uses (keyword-spotter.js, 1.13.x). */
 interface KwsStream {
@@ -52,7 +53,7 @@ export interface KwsOptions {
 
 /**
  * The rate the spotter's second view of the audio is declared at when the transcript confirms:
- * sherpa resamples it up to 16 kHz, so the model hears it 300 cents lower and 19 % slower. The
+ * resampled up to 16 kHz, the model hears it 300 cents lower and 19 % slower. The
  * GigaSpeech spotter misses "kiwi" in high voices (all 5 misses in the tuning voices were
  * commands pitched up 300 cents); the lowered view finds 4 of them. Measured (bench/results/wake.json):
  * two-stage misses 8.7 % → 5.7 % (tuning voices 4.2 → 0.8 %), still no false wake in 1.06 h of
@@ -107,7 +108,12 @@ export function kwsConfig(dir: string, files: KwsFiles, keywordsPath: string, op
  */
 export class SherpaKws implements WakeWord {
   readonly name = 'sherpa-kws';
-  #streams: Array<{ stream: KwsStream; rate: number }>;
+  #streams: Array<{ stream: KwsStream; view: number }>;
+  /**
+   * Each view's audio as the model hears it: resampled here, once per view for all its streams
+   * (sherpa would resample per stream, and print "Creating a resampler" for each on stderr).
+   */
+  #resamplers: StreamResampler[];
   #fed = 0;
   readonly #refractory = new Refractory();
 
@@ -119,7 +125,7 @@ export class SherpaKws implements WakeWord {
     /** The sample rates the audio is declared at, one stream per set for each (LOWERED_VIEW_RATE). */
     private readonly views: readonly number[] = [SAMPLE_RATE],
   ) {
-    this.#streams = this.#newStreams();
+    [this.#streams, this.#resamplers] = this.#newStreams();
   }
 
   async accept(samples: Float32Array): Promise<WakeDetection | null> {
@@ -127,8 +133,9 @@ export class SherpaKws implements WakeWord {
     this.#fed += samples.length;
     let hit: WakeDetection | null = null;
     const spotter = this.spotter;
-    for (const { stream, rate } of streams) {
-      stream.acceptWaveform({ samples, sampleRate: rate });
+    const heard = this.#resamplers.map((resampler) => resampler.resample(samples));
+    for (const { stream, view } of streams) {
+      stream.acceptWaveform({ samples: heard[view]!, sampleRate: SAMPLE_RATE });
       while (spotter.isReady(stream)) {
         spotter.decode(stream);
         const { keyword } = spotter.getResult(stream);
@@ -145,7 +152,7 @@ export class SherpaKws implements WakeWord {
   }
 
   reset(): void {
-    this.#streams = this.#newStreams();
+    [this.#streams, this.#resamplers] = this.#newStreams();
     this.#fed = 0;
     this.#refractory.reset();
   }
@@ -156,11 +163,14 @@ export class SherpaKws implements WakeWord {
 
   dispose(): void {
     // The native spotter and streams are freed by their finalizers once nothing refers to them.
-    this.#streams = this.#newStreams();
+    this.#streams = [];
+    this.#resamplers = [];
   }
 
-  #newStreams(): Array<{ stream: KwsStream; rate: number }> {
-    return this.views.flatMap((rate) => this.keywordSets.map((keywords) => ({ stream: this.spotter.createStream(keywords), rate })));
+  /** A stream per keyword set for each view, and each view's resampler (the audio declared at its rate, made 16 kHz). */
+  #newStreams(): [Array<{ stream: KwsStream; view: number }>, StreamResampler[]] {
+    const streams = this.views.flatMap((_, view) => this.keywordSets.map((keywords) => ({ stream: this.spotter.createStream(keywords), view })));
+    return [streams, this.views.map((rate) => new StreamResampler(rate, SAMPLE_RATE))];
   }
 }
 
