@@ -14,7 +14,6 @@ import { asSegment, ENROL_SENTENCES, SHORT_COMMANDS } from '../main/engine/model
 import { cohortNormalised, equalErrorRate, spread, type Trial } from './speaker-metrics.ts';
 import { fixturesDir } from './voice-bench.ts';
 
-
 /**
  * Speaker identification on five distinct neural voices (the Kokoro fixture's), with the speaker
  * model the tests run (GE2E). Each voice enrols with the three sentences of speaker-corpus.ts;
