@@ -1,8 +1,7 @@
 // Builds the desktop shell (Electron main + preload) with esbuild and the dashboard with Vite.
 // Dependencies stay external: native addons (sherpa-onnx, onnxruntime, libsql) must load from node_modules.
 import { build } from 'esbuild';
-import { spawnSync } from 'node:child_process';
-import { PRODUCTION_ENV } from './ensure-renderer.mjs';
+import { buildRenderer } from './ensure-renderer.mjs';
 
 await build({
   // The Whisper, Piper and GE2E worker threads are files of their own beside main.mjs (see onnx-whisper.ts, piper-tts.ts).
@@ -31,5 +30,4 @@ await build({
   format: 'cjs',
   external: ['electron'],
 });
-const vite = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit', env: PRODUCTION_ENV });
-process.exit(vite.status ?? 1);
+process.exit(buildRenderer());

@@ -9,11 +9,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const built = path.join(root, 'dist', 'renderer', 'index.html');
 
 /**
- * Vite builds React's development bundle (and its dev JSX runtime) when NODE_ENV says so: the e2e
- * suite builds under vitest (NODE_ENV=test), and `npm run serve` then served that bundle. The
- * dashboard is always built as production.
+ * Builds the dashboard into dist/renderer; returns the exit status. Always as production: Vite
+ * builds React's development bundle (and its dev JSX runtime) when NODE_ENV says so, and the e2e
+ * suite builds under vitest (NODE_ENV=test), after which `npm run serve` served that bundle.
  */
-export const PRODUCTION_ENV = { ...process.env, NODE_ENV: 'production' };
+export function buildRenderer() {
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const result = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env });
+  return result.status ?? 1;
+}
 
 function newest(dir) {
   let latest = 0;
@@ -30,8 +34,7 @@ export function ensureRenderer() {
   const sources = Math.max(newest(path.join(root, 'renderer')), newest(path.join(root, 'main', 'contract')), fs.statSync(fileURLToPath(import.meta.url)).mtimeMs);
   if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources) return 0;
   console.log('Building the dashboard…');
-  const result = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env: PRODUCTION_ENV });
-  return result.status ?? 1;
+  return buildRenderer();
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exit(ensureRenderer());
