@@ -1,8 +1,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { KIWI_DOWN, openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
 import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
 import { seedSpeakers } from './support/seed.ts';
 
@@ -193,16 +194,35 @@ describe('dashboard panels', () => {
     await ui.page.emulateMedia({ colorScheme: 'light' });
   });
 
-  it('reconnects the event stream after Kiwi restarts', async () => {
+  it('reconnects the event stream after Kiwi restarts; what failed to load meanwhile says so, then loads by itself', async () => {
     const { page } = ui;
-    await kiwi.stop();
-    await page.getByTestId('state').filter({ hasText: 'Disconnected' }).waitFor({ timeout: 15_000 });
-    await kiwi.restart();
-    await page.getByTestId('state').filter({ hasText: 'Idle' }).waitFor({ timeout: 30_000 });
+    await ui.tolerating([KIWI_DOWN], async () => {
+      await kiwi.stop();
+      await page.getByTestId('state').filter({ hasText: 'Disconnected' }).waitFor({ timeout: 15_000 });
+      // The integrations view loads its data when opened (and every few seconds): not while Kiwi is down.
+      await openView(page, 'Home Assistant');
+      await page.getByRole('alert').filter({ hasText: 'Failed to fetch' }).waitFor();
+      await kiwi.restart();
+      await page.getByTestId('state').filter({ hasText: 'Idle' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('alert').waitFor({ state: 'detached' });
+    });
     // The new process's events reach the page: a soul switch through the API shows up.
     await kiwi.api('POST', '/api/soul', { soul: 'comedian' });
     await openView(page, 'Souls');
     await page.getByTestId('soul-comedian').getByRole('button', { name: 'Active', pressed: true }).waitFor();
+  });
+
+  it('keeps trying when Kiwi does not answer as the page opens, and opens the dashboard once it does', async () => {
+    const { page } = ui;
+    const refuse = (route: Route) => route.abort('connectionrefused');
+    await ui.tolerating([KIWI_DOWN], async () => {
+      await page.route('**/api/auth/scopes', refuse);
+      await page.reload();
+      await page.getByRole('alert').filter({ hasText: /Cannot reach Kiwi .*trying again/ }).waitFor();
+      await page.unroute('**/api/auth/scopes', refuse);
+      await page.getByTestId('state').filter({ hasText: 'Idle' }).waitFor({ timeout: 15_000 });
+    });
+    expect(await page.getByRole('alert').count()).toBe(0);
   });
 
   it('loaded nothing from other hosts and logged no errors or CSP violations', () => {

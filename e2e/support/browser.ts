@@ -5,12 +5,17 @@ import { OUTPUT_DIR } from './kiwi-server.ts';
 /** Debian's Chromium (installed by .ci/run); CHROMIUM_PATH overrides it. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** What Chromium logs for a request to a Kiwi that is stopping (reset) or down (refused). */
+export const KIWI_DOWN = /Failed to load resource: net::ERR_CONNECTION_(REFUSED|RESET)/;
+
 export interface OpenedPage {
   browser: Browser;
   context: BrowserContext;
   page: Page;
   /** Console errors, page errors, CSP violations and a development build seen so far: a clean dashboard has none. */
   problems: string[];
+  /** Runs `during` with these console errors expected (e.g. requests refused while Kiwi is down on purpose). */
+  tolerating<T>(errors: RegExp[], during: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -26,7 +31,7 @@ export async function openDashboard(url: string, options: OpenOptions = {}): Pro
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: options.colorScheme ?? 'light' });
   const page = await context.newPage();
   const problems: string[] = [];
-  const expected = options.expectedErrors ?? [];
+  const expected = [...(options.expectedErrors ?? [])];
   page.on('console', (msg) => {
     const text = msg.text();
     if ((msg.type() === 'error' || /Content.Security.Policy/i.test(text)) && !expected.some((re) => re.test(text))) problems.push(`console: ${text}`);
@@ -44,6 +49,14 @@ export async function openDashboard(url: string, options: OpenOptions = {}): Pro
     context,
     page,
     problems,
+    async tolerating(errors, during) {
+      expected.push(...errors);
+      try {
+        return await during();
+      } finally {
+        expected.splice(expected.length - errors.length, errors.length);
+      }
+    },
     async close() {
       await context.close();
       await browser.close();

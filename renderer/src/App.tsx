@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useClient } from './client/client-context.ts';
 import { errorText } from './client/kiwi-client.ts';
+import { retryUntilDone } from './client/retry.ts';
 import { Dashboard } from './Dashboard.tsx';
 import { SignIn } from './panels/auth/SignIn.tsx';
 import { useDashboard } from './store/dashboard.ts';
@@ -16,9 +17,18 @@ export function App() {
   const checkAuth = useDashboard((s) => s.checkAuth);
   const setError = useDashboard((s) => s.setError);
 
-  useEffect(() => {
-    checkAuth(client).catch((err: unknown) => setError(`Cannot reach Kiwi: ${errorText(err)}`));
-  }, [client, checkAuth, setError]);
+  // Kiwi may be restarting or not up yet: keep trying rather than leave the page on an error.
+  useEffect(
+    () =>
+      retryUntilDone(
+        async () => {
+          await checkAuth(client);
+          setError(null);
+        },
+        (err) => setError(`Cannot reach Kiwi (${errorText(err)}): trying again…`),
+      ),
+    [client, checkAuth, setError],
+  );
 
   if (!auth) {
     return <main className="signin">{error ? <p role="alert">{error}</p> : <p>Connecting to Kiwi…</p>}</main>;

@@ -1,7 +1,5 @@
 import { EventEnvelope } from '../../../main/contract/events.ts';
-
-const FIRST_RETRY_MS = 500;
-const MAX_RETRY_MS = 8000;
+import { backoff } from './retry.ts';
 
 /**
  * /api/events with reconnection: a dropped socket (server restart, network) is reopened with a
@@ -15,13 +13,13 @@ export function subscribeEvents(
 ): () => void {
   let socket: WebSocket | null = null;
   let closed = false;
-  let delay = FIRST_RETRY_MS;
+  const waits = backoff(500, 8000);
   let retry: ReturnType<typeof setTimeout> | undefined;
 
   const connect = () => {
     socket = new WebSocket(url);
     socket.onopen = () => {
-      delay = FIRST_RETRY_MS;
+      waits.reset();
       onConnection(true);
     };
     socket.onmessage = (message) => {
@@ -37,8 +35,7 @@ export function subscribeEvents(
     socket.onclose = () => {
       onConnection(false);
       if (closed) return;
-      retry = setTimeout(connect, delay);
-      delay = Math.min(delay * 2, MAX_RETRY_MS);
+      retry = setTimeout(connect, waits.next());
     };
   };
   connect();

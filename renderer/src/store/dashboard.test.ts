@@ -28,7 +28,7 @@ function recordingClient(): { client: KiwiClient; calls: RouteId[] } {
 }
 
 describe('dashboard store', () => {
-  beforeEach(() => useDashboard.setState({ events: [], data: {}, state: null, downloads: {} }));
+  beforeEach(() => useDashboard.setState({ events: [], data: {}, state: null, downloads: {}, error: null, errorFromLoad: false }));
 
   it(`keeps the newest ${LOG_LIMIT} events, newest first, however many arrive`, () => {
     const { client } = recordingClient();
@@ -76,6 +76,31 @@ describe('dashboard store', () => {
     answers[0]!(undefined); // …the older one last
     await before;
     expect(useDashboard.getState().data.souls).toEqual({ active: 'comedian' });
+  });
+
+  it('a failed load shows an error that goes by itself once what failed loads again (Kiwi restarted)', async () => {
+    let up = false;
+    const client = {
+      call: async (route: RouteId) => {
+        if (!up) throw new TypeError('Failed to fetch');
+        return route === 'status' ? { state: 'IDLE' } : {};
+      },
+    } as unknown as KiwiClient;
+    const { load } = useDashboard.getState();
+    await load(client, ['status', 'models']);
+    expect(useDashboard.getState().error).toBe('Failed to fetch');
+    up = true;
+    await load(client, ['status']); // the models have not loaded again yet
+    expect(useDashboard.getState().error).toBe('Failed to fetch');
+    await load(client, ['models']);
+    expect(useDashboard.getState().error).toBeNull();
+  });
+
+  it("an action's error stays until dismissed, whatever loads meanwhile", async () => {
+    const { client } = recordingClient();
+    useDashboard.getState().setError('Soul not found (soul_not_found)');
+    await useDashboard.getState().load(client, ['souls']);
+    expect(useDashboard.getState().error).toBe('Soul not found (soul_not_found)');
   });
 
   it('reloads timers on every timer, alarm and reminder event, and approvals on approval events', () => {

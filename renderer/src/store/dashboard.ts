@@ -17,6 +17,8 @@ interface DashboardState {
   events: EventEnvelope[];
   downloads: Record<string, DownloadProgress>;
   error: string | null;
+  /** The error is a failed load: it goes by itself once every resource that failed loads again (Kiwi restarted, the network came back). */
+  errorFromLoad: boolean;
   checkAuth(client: KiwiClient): Promise<void>;
   load(client: KiwiClient, names: ResourceName[]): Promise<void>;
   receive(client: KiwiClient, event: EventEnvelope): void;
@@ -29,6 +31,8 @@ interface DashboardState {
 /** The latest request made for each resource (answers to older ones are dropped). */
 const requested: Partial<Record<ResourceName, number>> = {};
 let requests = 0;
+/** Resources whose latest load failed. */
+const failing = new Set<ResourceName>();
 
 export const useDashboard = create<DashboardState>((set, get) => ({
   connected: false,
@@ -38,6 +42,7 @@ export const useDashboard = create<DashboardState>((set, get) => ({
   events: [],
   downloads: {},
   error: null,
+  errorFromLoad: false,
 
   async checkAuth(client) {
     set({ auth: await client.call('authScopes') });
@@ -54,13 +59,17 @@ export const useDashboard = create<DashboardState>((set, get) => ({
         try {
           const value = await loaders[name](client);
           if (requested[name] !== ticket) return;
+          failing.delete(name);
           set((s) => ({ data: { ...s.data, [name]: value }, ...(name === 'status' ? { state: (value as Resources['status']).state } : {}) }));
         } catch (err) {
+          if (requested[name] !== ticket) return; // a newer request for it is under way: its answer counts
+          failing.add(name);
           failures.push(errorText(err));
         }
       }),
     );
-    if (failures.length > 0) set({ error: failures[0] });
+    if (failures.length > 0) set({ error: failures[0], errorFromLoad: true });
+    else if (get().errorFromLoad && failing.size === 0) set({ error: null, errorFromLoad: false });
   },
 
   receive(client, event) {
@@ -75,7 +84,7 @@ export const useDashboard = create<DashboardState>((set, get) => ({
   },
 
   setConnected: (connected) => set({ connected }),
-  setError: (error) => set({ error }),
+  setError: (error) => set({ error, errorFromLoad: false }),
   clearEvents: () => set({ events: [] }),
   signedOut: () => set((s) => ({ auth: s.auth ? { ...s.auth, scopes: [], name: null } : null, data: {}, events: [], connected: false })),
 }));
