@@ -193,3 +193,32 @@ describe('web microphone without permission', () => {
     await screenshot(page, 'microphone-denied');
   });
 });
+
+describe('web microphone when the browser audio never starts', () => {
+  let kiwi: KiwiServer;
+  let ui: OpenedPage;
+
+  beforeAll(async () => {
+    kiwi = await startKiwiServer({ name: 'microphone-stalled', config: { audio: { input: 'none', output: 'none' } } });
+    ui = await openDashboard(kiwi.url, { args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] });
+    // What some browsers do now and then (a resume promise that never settles), made certain here.
+    await ui.page.addInitScript('AudioContext.prototype.resume = () => new Promise(() => {});');
+    await ui.page.reload();
+  });
+  afterAll(async () => {
+    await ui?.close();
+    await kiwi?.cleanup();
+  });
+
+  it('says which step did not start, instead of "Starting…" for ever, and leaves the microphone off', async () => {
+    const { page } = ui;
+    await page.getByTestId('mic-toggle').click();
+    await page.getByRole('alert').filter({ hasText: "The browser's audio did not start within 5 s (starting the capture)" }).waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('mic-toggle').textContent()).toBe('Start microphone');
+    expect(await page.getByTestId('event-log').locator('li[data-event=WEB_CLIENT_CONNECTED]').count()).toBe(0);
+  });
+
+  it('logged no errors', () => {
+    expect(ui.problems).toEqual([]);
+  });
+});

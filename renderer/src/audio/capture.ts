@@ -1,5 +1,6 @@
 import { floatToInt16, levelDb, StreamingResampler } from './resampler.ts';
 import { SAMPLE_RATE } from '../../../main/contract/audio.ts';
+import { AUDIO_START_MS, within } from './within.ts';
 
 /** Kiwi's engine rate: the browser resamples to it, so the server gets exactly what it runs on. */
 export const ENGINE_RATE = SAMPLE_RATE;
@@ -15,12 +16,16 @@ export interface Capture {
 /** A microphone problem in words a person can act on. */
 export class MicrophoneError extends Error {
   constructor(
-    readonly code: 'insecure' | 'unsupported' | 'denied' | 'not_found' | 'busy' | 'failed',
+    readonly code: 'insecure' | 'unsupported' | 'denied' | 'not_found' | 'busy' | 'stalled' | 'failed',
     message: string,
   ) {
     super(message);
   }
 }
+
+/** The browser's audio did not start in time: say which step, and what may help. */
+export const audioStalled = (step: string) => () =>
+  new MicrophoneError('stalled', `The browser's audio did not start within ${AUDIO_START_MS / 1000} s (${step}). Try again; if it keeps happening, restart the browser.`);
 
 export function explainMicrophoneError(err: unknown): MicrophoneError {
   if (err instanceof MicrophoneError) return err;
@@ -69,7 +74,7 @@ export async function startCapture(onFrame: (pcm: Int16Array, levelDb: number) =
   const context = new AudioContext();
   try {
     if (!context.audioWorklet) throw new MicrophoneError('unsupported', 'This browser has no AudioWorklet, which the microphone needs.');
-    await context.audioWorklet.addModule(new URL('capture-worklet.js', document.baseURI).href);
+    await within(context.audioWorklet.addModule(new URL('capture-worklet.js', document.baseURI).href), AUDIO_START_MS, audioStalled('loading the capture worklet'));
     const source = context.createMediaStreamSource(stream);
     const node = new AudioWorkletNode(context, 'kiwi-capture', { numberOfInputs: 1, numberOfOutputs: 1, channelCount: 1, channelCountMode: 'explicit' });
     const resampler = new StreamingResampler(context.sampleRate, ENGINE_RATE);
@@ -80,7 +85,7 @@ export async function startCapture(onFrame: (pcm: Int16Array, levelDb: number) =
     };
     // The node writes silence; connecting it keeps the graph pulling it in every browser.
     source.connect(node).connect(context.destination);
-    await context.resume();
+    await within(context.resume(), AUDIO_START_MS, audioStalled('starting the capture'));
     return {
       inputRate: context.sampleRate,
       label: stream.getAudioTracks()[0]?.label ?? '',
@@ -94,7 +99,8 @@ export async function startCapture(onFrame: (pcm: Int16Array, levelDb: number) =
     };
   } catch (err) {
     for (const track of stream.getTracks()) track.stop();
-    await context.close();
+    // Not waited for: a context that did not start may not close either, and the person needs the reason now.
+    context.close().catch((closeErr: unknown) => console.warn('closing the capture context failed', closeErr));
     throw explainMicrophoneError(err);
   }
 }

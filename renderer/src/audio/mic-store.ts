@@ -1,8 +1,9 @@
 import { create } from 'zustand';
 import type { AudioChannel, KiwiClient } from '../client/kiwi-client.ts';
-import { ENGINE_RATE, explainMicrophoneError, startCapture, type Capture } from './capture.ts';
+import { audioStalled, ENGINE_RATE, explainMicrophoneError, startCapture, type Capture } from './capture.ts';
 import { useMediaDevices } from './devices.ts';
 import { ReplyPlayer } from './player.ts';
+import { AUDIO_START_MS, within } from './within.ts';
 
 /** The level meter redraws at most this often (the worklet delivers 50 blocks a second). */
 const LEVEL_EVERY_MS = 100;
@@ -41,7 +42,7 @@ export const useMic = create<MicState>((set, get) => {
   /** Replies go to the chosen speaker; one that is gone is reported, and the default plays them. */
   const chooseSpeaker = async (deviceId: string) => {
     try {
-      await player.useSpeaker(deviceId);
+      await within(player.useSpeaker(deviceId), AUDIO_START_MS, audioStalled('switching the speaker'));
     } catch (err) {
       set({ error: `The chosen speaker cannot play (${explainMicrophoneError(err).message}); replies play on the default speaker.` });
     }
@@ -86,7 +87,10 @@ export const useMic = create<MicState>((set, get) => {
       set({ status: 'starting', error: null, framesSent: 0, samplesSent: 0, muted: false });
       const devices = useMediaDevices.getState();
       try {
-        await player.unlock();
+        // Started in the click (autoplay rules). Replies need it, listening does not: one that never starts is reported, not waited for.
+        await within(player.unlock(), AUDIO_START_MS, audioStalled('starting reply playback')).catch((err: unknown) =>
+          set({ error: `Replies may not play in this page: ${explainMicrophoneError(err).message}` }),
+        );
         await chooseSpeaker(devices.output);
         // The microphone first: a denied permission must not open (and drop) an audio connection.
         let streaming = false;
