@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../main/platform/paths.ts';
 import { TestWsClient, wsUrl } from '../main/testing/ws-client.ts';
-import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { KIWI_DOWN, openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
 import { startKiwiServer, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
 import { fakeMicrophone, speechWav } from './support/speech.ts';
 
@@ -216,6 +216,57 @@ describe('web microphone when the browser audio never starts', () => {
     await page.getByRole('alert').filter({ hasText: "The browser's audio did not start within 5 s (starting the capture)" }).waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('mic-toggle').textContent()).toBe('Start microphone');
     expect(await page.getByTestId('event-log').locator('li[data-event=WEB_CLIENT_CONNECTED]').count()).toBe(0);
+  });
+
+  it('logged no errors', () => {
+    expect(ui.problems).toEqual([]);
+  });
+});
+
+describe('web microphone across a Kiwi restart', () => {
+  let kiwi: KiwiServer;
+  let ui: OpenedPage;
+
+  beforeAll(async () => {
+    kiwi = await startKiwiServer({ name: 'microphone-restart', config: { audio: { input: 'none', output: 'none' } } });
+    ui = await openDashboard(kiwi.url, {
+      args: fakeMicrophone(speechWav('microphone', PHRASE)),
+      // The restart refuses the page's reconnection attempts until Kiwi is back.
+      expectedErrors: [/WebSocket connection to .*\/api\/events' failed: .*ERR_CONNECTION_REFUSED/],
+    });
+  });
+  afterAll(async () => {
+    await ui?.close();
+    await kiwi?.cleanup();
+  });
+
+  const webClients = async () => (await kiwi.api<{ web_audio_clients: number }>('GET', '/api/status')).json.web_audio_clients;
+
+  it('a microphone left on starts streaming again by itself once Kiwi is back', async () => {
+    const { page } = ui;
+    await page.getByTestId('mic-toggle').click();
+    await page.getByRole('button', { name: 'Stop microphone', pressed: true }).waitFor({ timeout: 15_000 });
+    await expect.poll(webClients).toBe(1);
+    await ui.tolerating([KIWI_DOWN], async () => {
+      await kiwi.stop();
+      await page.getByRole('alert').filter({ hasText: 'the microphone starts again when Kiwi is back' }).waitFor();
+      await kiwi.restart();
+      await page.getByRole('button', { name: 'Stop microphone', pressed: true }).waitFor({ timeout: 30_000 });
+    });
+    await expect.poll(webClients).toBe(1);
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
+
+  it('a microphone the person stopped stays off after a restart', async () => {
+    const { page } = ui;
+    await page.getByRole('button', { name: 'Stop microphone' }).click();
+    await expect.poll(webClients).toBe(0);
+    await ui.tolerating([KIWI_DOWN], async () => {
+      await kiwi.restart();
+      await page.getByTestId('state').filter({ hasText: 'Disconnected' }).waitFor({ state: 'detached', timeout: 30_000 });
+    });
+    expect(await page.getByTestId('mic-toggle').textContent()).toBe('Start microphone');
+    expect(await webClients()).toBe(0);
   });
 
   it('logged no errors', () => {

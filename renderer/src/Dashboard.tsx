@@ -1,4 +1,5 @@
 import { useEffect, type ReactNode } from 'react';
+import { useMic } from './audio/mic-store.ts';
 import { useClient, useShell } from './client/client-context.ts';
 import { ApprovalsNotice, ApprovalsPanel } from './panels/approvals/ApprovalsPanel.tsx';
 import { ConfigEditor } from './panels/config/ConfigEditor.tsx';
@@ -55,7 +56,10 @@ export function Dashboard() {
     return client.onEvent((event) => {
       receive(client, event);
       // The kept conversation, on page load and after every reconnect (turns missed meanwhile); live events continue it.
-      if (event.event === 'CONNECTED') void useConversation.getState().loadHistory(client);
+      if (event.event === 'CONNECTED') {
+        void useConversation.getState().loadHistory(client);
+        useMic.getState().kiwiIsBack(client);
+      }
       // The transcript folds TURN_FINISHED (and its LLM_COMPLETE) into turns, with the soul active now.
       useConversation.getState().receive(event, useDashboard.getState().data.status?.active_soul ?? null);
     }, setConnected);

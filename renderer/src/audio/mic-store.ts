@@ -24,6 +24,8 @@ interface MicState {
   replySamples: number;
   start(client: KiwiClient): Promise<void>;
   stop(): Promise<void>;
+  /** Kiwi answers again (the event stream reconnected): a microphone that Kiwi's restart cut off starts again. */
+  kiwiIsBack(client: KiwiClient): void;
   stopSpeaking(): void;
   setMuted(muted: boolean): void;
 }
@@ -38,6 +40,8 @@ export const useMic = create<MicState>((set, get) => {
   const player = new ReplyPlayer();
   let lastLevel = 0;
   let lastClient: KiwiClient | null = null;
+  /** The person left the microphone on and Kiwi went away under it. */
+  let resumeWhenBack = false;
 
   /** Replies go to the chosen speaker; one that is gone is reported, and the default plays them. */
   const chooseSpeaker = async (deviceId: string) => {
@@ -120,10 +124,12 @@ export const useMic = create<MicState>((set, get) => {
           },
           onAudioEnd: () => set((s) => ({ speaking: false, repliesPlayed: s.repliesPlayed + 1 })),
           onError: (message) => set({ error: message }),
-          onClose: (reason) => {
+          onClose: (reason, kiwiWentAway) => {
             if (get().status !== 'on') return; // while starting, the failed `ready` reports it
             void teardown();
-            set({ status: 'off', speaking: false, error: `Audio connection closed: ${reason}` });
+            resumeWhenBack = kiwiWentAway;
+            const error = kiwiWentAway ? `Kiwi went away (${reason}): the microphone starts again when Kiwi is back.` : `Audio connection closed: ${reason}`;
+            set({ status: 'off', speaking: false, error });
           },
         });
         await channel.ready;
@@ -136,8 +142,15 @@ export const useMic = create<MicState>((set, get) => {
     },
 
     async stop() {
+      resumeWhenBack = false;
       set({ status: 'off', levelDb: -100, speaking: false });
       await teardown();
+    },
+
+    kiwiIsBack(client) {
+      if (!resumeWhenBack || get().status !== 'off') return;
+      resumeWhenBack = false;
+      void get().start(client);
     },
 
     setMuted(muted) {

@@ -45,7 +45,8 @@ export function openAudioSocket(url: string, sampleRate: number, handlers: Audio
       ? event.reason || `connection closed (${event.code})`
       : 'Kiwi refused the audio connection: sign in with a token that has the control scope, or close another microphone tab (too many audio clients)';
     settle?.reject(new Error(reason));
-    handlers.onClose(reason);
+    // 1001: Kiwi shutting down (a restart); 1006: gone without a word (killed, crashed).
+    handlers.onClose(reason, acknowledged && (event.code === 1001 || event.code === 1006));
   };
 
   return {

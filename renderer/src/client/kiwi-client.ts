@@ -25,7 +25,8 @@ export interface AudioChannelHandlers {
   onAudioChunk(samples: Int16Array): void;
   onAudioEnd(interrupted: boolean): void;
   onError(message: string): void;
-  onClose(reason: string): void;
+  /** `kiwiWentAway`: Kiwi stopped or restarted under an open connection (not a refusal, not our own close). */
+  onClose(reason: string, kiwiWentAway: boolean): void;
 }
 
 /**

@@ -45,7 +45,7 @@ const handlers = () => ({
   onAudioChunk: vi.fn((_pcm: Int16Array) => undefined),
   onAudioEnd: vi.fn((_interrupted: boolean) => undefined),
   onError: vi.fn((_message: string) => undefined),
-  onClose: vi.fn((_reason: string) => undefined),
+  onClose: vi.fn((_reason: string, _kiwiWentAway: boolean) => undefined),
 }) satisfies AudioChannelHandlers;
 
 describe('KiwiClient over the preload API', () => {
@@ -111,7 +111,7 @@ describe('KiwiClient over the preload API', () => {
     channel.close();
     channel.close();
     expect(d.api.audio.close).toHaveBeenCalledOnce();
-    expect(h.onClose).toHaveBeenCalledExactlyOnceWith('microphone off');
+    expect(h.onClose).toHaveBeenCalledExactlyOnceWith('microphone off', false);
     channel.sendPcm(frame);
     expect(d.sent).toHaveLength(1);
     expect(d.listeners()).toBe(0);

@@ -80,7 +80,7 @@ export function createIpcClient(api: KiwiDesktopApi, onUnauthorized?: () => void
           open = false;
           stopOutput();
           api.audio.close();
-          handlers.onClose('microphone off');
+          handlers.onClose('microphone off', false);
         },
       };
     },
