@@ -82,6 +82,10 @@ describeWithModels('kiwi enroll (real GE2E speaker model)', (modelsDir) => {
     const second = await kiwi(['enroll', '--name', 'Ben', '--priority', 'owner', '--input', ben], env());
     expect(second.code, second.stdout).toBe(1);
     expect(second.stderr).toContain('Anna is already the owner');
+    // Anna again under her name: the message says how to add the recordings to her profile instead.
+    const again = await kiwi(['enroll', '--name', 'anna', '--input', b], env());
+    expect(again.code, again.stdout).toBe(1);
+    expect(again.stderr).toContain(`There is already a speaker named Anna (${speaker.id}); add samples to that profile instead: kiwi enroll --speaker ${speaker.id} --input …`);
     // More recordings for Anna; a file of someone else is refused by name.
     const c = await wav('anna-3.wav', speak('Turn off the lights in the kitchen please.', 'en-us'));
     const more = await kiwi(['enroll', '--speaker', speaker.id, '--input', c], env());

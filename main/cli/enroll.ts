@@ -48,7 +48,9 @@ export const enrollCommand: CliCommand = {
       const enrollment = new Enrollment({ store, bus: new EventBus(), config: () => config, embedder: () => embedder });
       const speaker =
         speakerId === undefined
-          ? await enrollment.enrol({ name: values.name!, priority, clips, labels: inputs })
+          ? await enrollment.enrol({ name: values.name!, priority, clips, labels: inputs }).catch((err: unknown) => {
+              throw withCliAdvice(err);
+            })
           : await enrollment.addSamples(speakerId, clips, undefined, inputs);
       console.log(JSON.stringify(speaker));
       return 0;
@@ -58,6 +60,13 @@ export const enrollCommand: CliCommand = {
     }
   },
 };
+
+/** A profile that exists already (same name or same voice): say how to add these recordings to it from here. */
+function withCliAdvice(err: unknown): unknown {
+  const id = err instanceof KiwiError ? (err.details as { speaker_id?: string } | undefined)?.speaker_id : undefined;
+  if (!id || !(err instanceof KiwiError)) return err;
+  return new KiwiError(err.code, `${err.message}: kiwi enroll --speaker ${id} --input …`, err.status, err.details);
+}
 
 function parse(argv: string[]) {
   try {

@@ -44,7 +44,9 @@ export class Enrollment {
     if (priority === PRIORITIES.owner && owner) throw conflict(`${owner.name} is already the owner; there can be only one`);
     const sameName = speakers.find((s) => s.name.toLowerCase() === name.toLowerCase());
     if (sameName) {
-      throw new KiwiError('conflict', `There is already a speaker named ${sameName.name} (${sameName.id}); add samples to it with POST /api/speakers/${sameName.id}/samples`, 409);
+      throw new KiwiError('conflict', `There is already a speaker named ${sameName.name} (${sameName.id}); add samples to that profile instead`, 409, {
+        speaker_id: sameName.id,
+      });
     }
     const embedder = this.#embedder();
     const labels = clipLabels(request.clips, request.labels);
@@ -61,6 +63,7 @@ export class Enrollment {
           'voice_already_enrolled',
           `This voice matches ${match.record.name} (${match.record.id}, similarity ${match.score.toFixed(2)}); add samples to that profile instead`,
           409,
+          { speaker_id: match.record.id },
         );
       }
       // A guest Kiwi learned on its own is this person: give the profile its name and the new samples.
