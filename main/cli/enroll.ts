@@ -64,7 +64,7 @@ export const enrollCommand: CliCommand = {
 /** A profile that exists already (same name or same voice): say how to add these recordings to it from here. */
 function withCliAdvice(err: unknown): unknown {
   const id = err instanceof KiwiError ? (err.details as { speaker_id?: string } | undefined)?.speaker_id : undefined;
-  if (!id || !(err instanceof KiwiError)) return err;
+  if (!(err instanceof KiwiError) || !id) return err;
   return new KiwiError(err.code, `${err.message}: kiwi enroll --speaker ${id} --input …`, err.status, err.details);
 }
 
