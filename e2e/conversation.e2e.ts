@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeText } from '../main/dialogue/commands/normalize.ts';
 import { openSqliteStore } from '../main/store/sqlite-store.ts';
 import { LlmStandin } from '../main/testing/llm-standins.ts';
-import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { microphoneOn, openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
 import { preloadStandin } from './support/desktop-standin.ts';
 import { OUTPUT_DIR, startKiwiServer, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
 import { fakeMicrophone, speechWav } from './support/speech.ts';
@@ -110,7 +110,7 @@ describe('conversation, memory and souls editor', () => {
     const { page } = ui;
     await openView(page, 'Overview');
     await page.getByTestId('mic-toggle').click();
-    await page.getByRole('button', { name: 'Stop microphone', pressed: true }).waitFor({ timeout: 15_000 });
+    await microphoneOn(page);
     await openView(page, 'Conversation');
     // The microphone keeps streaming while another view is shown; the fake microphone loops both sentences.
     // Whisper on a loaded 2-core machine can take a while per utterance: the waits are long, the checks exact.

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../main/platform/paths.ts';
 import { TestWsClient, wsUrl } from '../main/testing/ws-client.ts';
-import { KIWI_DOWN, openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { KIWI_DOWN, microphoneOn, openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
 import { startKiwiServer, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
 import { fakeMicrophone, speechWav } from './support/speech.ts';
 
@@ -45,7 +45,7 @@ describe('web microphone', () => {
     const { page } = ui;
     const from = events.mark();
     await page.getByTestId('mic-toggle').click();
-    await page.getByRole('button', { name: 'Stop microphone', pressed: true }).waitFor({ timeout: 15_000 });
+    await microphoneOn(page);
     const connected = await events.waitForEvent('WEB_CLIENT_CONNECTED', from);
     clientId = (connected.data as { client_id: string }).client_id;
     await expect.poll(async () => (await kiwi.api<{ web_audio_clients: number }>('GET', '/api/status')).json.web_audio_clients).toBe(1);
@@ -245,13 +245,13 @@ describe('web microphone across a Kiwi restart', () => {
   it('a microphone left on starts streaming again by itself once Kiwi is back', async () => {
     const { page } = ui;
     await page.getByTestId('mic-toggle').click();
-    await page.getByRole('button', { name: 'Stop microphone', pressed: true }).waitFor({ timeout: 15_000 });
+    await microphoneOn(page);
     await expect.poll(webClients).toBe(1);
     await ui.tolerating([KIWI_DOWN], async () => {
       await kiwi.stop();
       await page.getByRole('alert').filter({ hasText: 'the microphone starts again when Kiwi is back' }).waitFor();
       await kiwi.restart();
-      await page.getByRole('button', { name: 'Stop microphone', pressed: true }).waitFor({ timeout: 30_000 });
+      await microphoneOn(page, 30_000);
     });
     await expect.poll(webClients).toBe(1);
     expect(await page.getByRole('alert').count()).toBe(0);

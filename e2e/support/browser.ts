@@ -73,3 +73,13 @@ export async function openView(page: Page, title: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: title, exact: true }).click();
   await page.getByRole('main', { name: title }).waitFor();
 }
+
+/** Waits until the page's microphone is on; if it is not, the failure quotes what the page says (its alerts). */
+export async function microphoneOn(page: Page, timeout = 15_000): Promise<void> {
+  try {
+    await page.getByRole('button', { name: 'Stop microphone', pressed: true }).waitFor({ timeout });
+  } catch (err) {
+    const said = await page.getByRole('alert').allTextContents();
+    throw new Error(`the microphone did not start; the page says ${JSON.stringify(said)}`, { cause: err });
+  }
+}
