@@ -56,6 +56,15 @@ describeWithModels('kiwi listen with the default configuration (real models)', (
     expect(result!.transcript.toLowerCase()).toMatch(/what time is it/);
   });
 
+  // Recordings are often trimmed to the first word; a microphone is on before anyone speaks. Before
+  // `kiwi listen` gave the audio a lead-in of silence, the spotter missed "Kiwi" at the very start.
+  it.each(['en-us', 'en-gb'])('wakes on a recording (%s) that starts on the wake word', async (voice) => {
+    const tight = path.join(dir, `tight-${voice}.wav`);
+    await writeWav(tight, { samples: concat(speak('Kiwi, what time is it?', voice), silence(1.2)), sampleRate: 16000 });
+    const [result] = await listen(dir, tight, { KIWI_MODELS_DIR: modelsDir });
+    expect(result).toMatchObject({ wake: true, command: 'time' });
+  });
+
   it('says in the status that the keyword spotter is in use', async () => {
     const runtime = await withEnv(dir, { KIWI_MODELS_DIR: modelsDir }, () => KiwiRuntime.create({ logger: createLogger({ KIWI_LOG_LEVEL: 'silent' }) }));
     try {
