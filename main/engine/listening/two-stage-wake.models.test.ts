@@ -38,7 +38,7 @@ describeWithModels('two-stage wake word on real models (sherpa KWS + Whisper tin
   });
 
   /** Feeds one utterance to an engine running `cfg` on the shared models; its turn results and events. */
-  async function hear(audio: Float32Array, cfg: Config = config): Promise<{ results: TurnResult[]; events: EventEnvelope[] }> {
+  async function hear(audio: Float32Array, cfg: Config = config, wake = built.parts.wake): Promise<{ results: TurnResult[]; events: EventEnvelope[] }> {
     const bus = new EventBus((err) => {
       throw err;
     });
@@ -46,7 +46,7 @@ describeWithModels('two-stage wake word on real models (sherpa KWS + Whisper tin
     bus.subscribe((e) => events.push(e));
     const hub = new AudioHub();
     hub.addSink({ id: 'test', play: async () => undefined });
-    const engine = new Engine({ config: () => cfg, bus, hub, built: { ...built, parts: { ...built.parts } }, handler: echo });
+    const engine = new Engine({ config: () => cfg, bus, hub, built: { ...built, parts: { ...built.parts, wake } }, handler: echo });
     engines.push(engine);
     engine.start();
     const results: TurnResult[] = [];
@@ -90,6 +90,24 @@ describeWithModels('two-stage wake word on real models (sherpa KWS + Whisper tin
     const answered = results.filter((r) => r.reply);
     expect(answered, JSON.stringify(results)).toHaveLength(1);
     expect(answered[0]).toMatchObject({ wake: true, transcript: expect.stringMatching(/^Kiwi\b/) });
+  }, 90_000);
+
+  // A wake phrase with "kiwi" in it: the spotter listens for the phrase with "kiwi" spelled each of
+  // its ways ("hey key wee", …). As typed only, it missed this one (in 12 espeak voices it found
+  // "Hey Kiwi, what time is it?" in 3; spelled each way, in 9).
+  it.each(['en-us'])('wakes on "Hey Kiwi, what time is it?" (%s) when the wake word is "hey kiwi"', async (voice) => {
+    const heyKiwi: Config = { ...config, wake_word: 'hey kiwi' };
+    const model = await resolveModel('wake', 'kws-zipformer-gigaspeech-en', 'en', { modelsDir, catalog: await loadCatalog(), engines: ['sherpa-kws'] });
+    const wake = await loadSherpaKws(model, heyKiwi);
+    try {
+      const { results } = await hear(speak('Hey Kiwi, what time is it?', voice), heyKiwi, wake);
+      const answered = results.filter((r) => r.reply);
+      expect(answered, JSON.stringify(results)).toHaveLength(1);
+      expect(answered[0]!.wake).toBe(true);
+      expect(answered[0]!.reply!.toLowerCase()).toMatch(/^you said: what time is it/);
+    } finally {
+      wake.dispose();
+    }
   }, 90_000);
 
   // The spotter misses "kiwi" in high voices; it also hears the audio 300 cents lower, where it finds it.

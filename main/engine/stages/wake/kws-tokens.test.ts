@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KiwiError } from '../../../platform/errors.ts';
-import { keywordTokens, keywordsFile, parseTokens } from './kws-tokens.ts';
+import { canWrite, keywordTokens, keywordsFile, parseTokens } from './kws-tokens.ts';
 
 /** A few pieces in the shape of the GigaSpeech KWS model's tokens.txt (sentencepiece, upper case). */
 const GIGASPEECH_LIKE = [
@@ -70,6 +70,12 @@ describe('keyword → BPE pieces (GigaSpeech-style tokens.txt)', () => {
     expectKiwiError(() => keywordTokens('ki wi', table, bpe), 'wake_word_unsupported', /"ki wi".*"▁"/);
     expectKiwiError(() => keywordTokens('  ', table, bpe), 'wake_word_invalid');
     expectKiwiError(() => keywordTokens('!!', table, bpe), 'wake_word_invalid');
+  });
+
+  it('tells whether it can write a spelling (a sound-alike it cannot is left out of the spotter)', () => {
+    expect(canWrite('hey kiwi', table, bpe)).toBe(true);
+    expect(canWrite('kiwé', table, bpe)).toBe(false);
+    expect(canWrite('kiwi', table)).toBe(false); // no bpe.model
   });
 
   it('refuses a BPE model that came without its bpe.model', () => {

@@ -140,6 +140,17 @@ export interface KeywordLine {
 export const phraseOf = (keyword: string) => keyword.trim().toLowerCase().replace(/[\s/]+/g, '_');
 export const keywordOfPhrase = (phrase: string) => phrase.replace(/_/g, ' ');
 
+/** Whether this model can write `text` in its tokens. */
+export function canWrite(text: string, table: TokenTable, bpe?: PieceEncoder): boolean {
+  try {
+    keywordTokens(text, table, bpe);
+    return true;
+  } catch (err) {
+    if (err instanceof KiwiError) return false;
+    throw err;
+  }
+}
+
 /** A keywords file for sherpa: one line per keyword. */
 export function keywordsFile(lines: KeywordLine[], table: TokenTable, bpe?: PieceEncoder): string {
   return lines

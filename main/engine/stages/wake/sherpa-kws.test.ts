@@ -66,6 +66,7 @@ describe('createSherpaKws', () => {
     await expect(createSherpaKws(model, ctx('jarvis'))).rejects.toMatchObject({ code: 'model_invalid', message: expect.stringMatching(/bpe\.model/) });
   });
 
+  // "hey kiwi": its sound-alike spellings ("hey key wee", …) are not in this lexicon, so they are left out.
   it('passes its config to the native spotter, which checks the model files (missing here)', async () => {
     const before = kiwiTemp();
     const error = await createSherpaKws(model, ctx('hey kiwi')).catch((err: unknown) => err);

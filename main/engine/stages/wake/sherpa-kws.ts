@@ -8,7 +8,7 @@ import type { WakeDetection, WakeWord } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
 import type { ResolvedModel } from '../../models/resolve.ts';
 import type { Config } from '../../../contract/config.ts';
-import { keywordOfPhrase, keywordsFile, parseTokens, type TokenTable } from './kws-tokens.ts';
+import { canWrite, keywordOfPhrase, keywordsFile, parseTokens, type TokenTable } from './kws-tokens.ts';
 import { wakeKeywordSets } from './kws-spellings.ts';
 import { loadSentencePiece, type PieceEncoder } from './sentencepiece.ts';
 import { Refractory } from './refractory.ts';
@@ -247,7 +247,11 @@ export async function loadSherpaKws(model: ResolvedModel, config: Config, views?
   const options = kwsOptions(model.config, config.voice.wake_threshold);
   // Two-stage wake: the transcript rejects what only sounds like the wake word, so the spotter may listen for more.
   const confirmed = config.voice.wake_confirm === 'transcript';
-  const sets = wakeKeywordSets(config.wake_word, { ...options, confirmed }).map((lines) => keywordsFile(lines, table, bpe));
+  // A sound-alike spelling this model cannot write (a lexicon without "key") is left out; the wake word itself must be writable.
+  const sets = wakeKeywordSets(config.wake_word, { ...options, confirmed })
+    .map((lines) => lines.filter((line) => line.spelling === undefined || canWrite(line.spelling, table, bpe)))
+    .filter((lines) => lines.length > 0)
+    .map((lines) => keywordsFile(lines, table, bpe));
   const spotter = await loadSpotter(model.dir, model.id, files, options);
   return new SherpaKws(spotter, sets, options.threshold, views ?? (confirmed ? [SAMPLE_RATE, LOWERED_VIEW_RATE] : [SAMPLE_RATE]));
 }
