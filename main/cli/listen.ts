@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { SAMPLE_RATE } from '../contract/audio.ts';
 import { KiwiRuntime } from '../app/runtime.ts';
+import { leadIn } from '../engine/audio/lead-in.ts';
 import { readWav16k } from '../engine/audio/wav.ts';
 import { WavFileSink } from '../engine/audio/wav-sink.ts';
 import type { TurnResult } from '../engine/listening/turn.ts';
@@ -8,12 +8,6 @@ import { createLogger } from '../platform/logger.ts';
 import { UsageError, type CliCommand } from './command.ts';
 
 const CHUNK = 1600; // 100 ms, as a microphone would deliver it
-/**
- * A microphone is on before anyone speaks; a recording is often trimmed to the first word, and
- * the keyword spotter misses a word in its first moments: "Kiwi, what time is it?" (espeak-ng)
- * at the very start was found in 4 of 12 voices, after 0.3 s of silence in 12 of 12.
- */
-const LEAD_IN = new Float32Array(Math.round(0.3 * SAMPLE_RATE));
 
 export const listenCommand: CliCommand = {
   name: 'listen',
@@ -49,7 +43,7 @@ export const listenCommand: CliCommand = {
         console.log(values.json ? JSON.stringify(result) : describe(result));
       });
       const session = runtime.engine.listen('cli:file', { awaitTurns: true });
-      await session.push(LEAD_IN);
+      await session.push(leadIn()); // the file may start on the wake word
       for (let at = 0; at < input.samples.length; at += CHUNK) await session.push(input.samples.subarray(at, at + CHUNK));
       await runtime.engine.endSource('cli:file');
       off();

@@ -433,6 +433,23 @@ describe('REST API (seed endpoints)', () => {
       }
     });
 
+    it('puts 0.3 s of silence before a stream, which may start on the wake word (as a recording does)', async () => {
+      const frames: number[] = [];
+      const off = k.kiwi.runtime.hub.onFrame((_source, samples) => frames.push(samples.every((x) => x === 0) ? -samples.length : samples.length));
+      const client = await TestWsClient.connect(wsUrl(k.url, '/api/audio'));
+      try {
+        client.send({ type: 'hello', sample_rate: 16000 });
+        await client.waitFor((m) => m.type === 'hello_ack');
+        const loud = new Int16Array(320).fill(1000);
+        for (let i = 0; i < 3; i += 1) client.send(Buffer.from(loud.buffer));
+        await eventually(async () => frames.length === 4, 'the lead-in and three frames');
+        expect(frames).toEqual([-4800, 320, 320, 320]); // silence (negative: all zeros), then the stream as sent
+      } finally {
+        off();
+        await client.close();
+      }
+    });
+
     it('refuses a 4th client beyond api.max_audio_clients (3) with HTTP 429 before the upgrade', async () => {
       await eventually(async () => (await audioClients()) === 0, 'audio clients to leave');
       const clients = await Promise.all([1, 2, 3].map(() => TestWsClient.connect(wsUrl(k.url, '/api/audio'))));

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ServerServices } from './services.ts';
 import { parseJsonOrNull } from '../platform/json.ts';
 import { bytesToInt16, float32ToInt16, int16ToBytes, int16ToFloat32 } from '../engine/audio/pcm.ts';
+import { leadIn } from '../engine/audio/lead-in.ts';
 import { StreamResampler } from '../engine/audio/resampler.ts';
 import type { Pcm } from '../engine/stages.ts';
 import { describeError } from '../platform/errors.ts';
@@ -61,6 +62,7 @@ export class AudioSockets {
     let rate = ENGINE_RATE;
     let resampler = new StreamResampler(rate, ENGINE_RATE);
     let muted = false;
+    let started = false;
     const budget = new SpeedBudget({ now: () => performance.now() }, { maxSpeed: REAL_TIME_LIMITS.maxSpeed, burstSeconds: FLOOD_BURST_SECONDS });
     this.#clients.add(ws);
     const removeSink = runtime.hub.addSink({ id: `web:${sessionId}`, play: (audio, signal) => sendAudio(ws, audio, signal), playStream: (audio, signal) => sendAudio(ws, audio, signal) });
@@ -104,6 +106,9 @@ export class AudioSockets {
         ws.close(CLOSE_TOO_FAST, 'audio_too_fast');
         return;
       }
+      // A script's stream may start on the wake word, as a trimmed recording does.
+      if (!started) runtime.hub.pushFrame(sessionId, leadIn());
+      started = true;
       runtime.hub.pushFrame(sessionId, frame);
     });
     ws.on('close', () => {
