@@ -1,12 +1,9 @@
 import { create } from 'zustand';
-import type { AudioChannel, KiwiClient } from '../client/kiwi-client.ts';
+import { errorText, type AudioChannel, type KiwiClient } from '../client/kiwi-client.ts';
 import { audioStalled, ENGINE_RATE, explainMicrophoneError, startCapture, type Capture } from './capture.ts';
 import { useMediaDevices } from './devices.ts';
 import { ReplyPlayer } from './player.ts';
 import { AUDIO_START_MS, within } from './within.ts';
-
-/** Why a playback call failed, in the browser's words (the microphone's explanations would mislead here). */
-const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** The level meter redraws at most this often (the worklet delivers 50 blocks a second). */
 const LEVEL_EVERY_MS = 100;
@@ -51,7 +48,7 @@ export const useMic = create<MicState>((set, get) => {
     try {
       await within(player.useSpeaker(deviceId), AUDIO_START_MS, audioStalled('switching the speaker'));
     } catch (err) {
-      set({ error: `The chosen speaker cannot play (${reason(err)}); replies play on the default speaker.` });
+      set({ error: `The chosen speaker cannot play (${errorText(err)}); replies play on the default speaker.` });
     }
   };
   // A different microphone while streaming: start again on it. A different speaker: switch at once.
@@ -96,7 +93,7 @@ export const useMic = create<MicState>((set, get) => {
       try {
         // Started in the click (autoplay rules). Replies need it, listening does not: one that never starts is reported, not waited for.
         await within(player.unlock(), AUDIO_START_MS, audioStalled('starting reply playback')).catch((err: unknown) =>
-          set({ error: `Replies may not play in this page: ${reason(err)}` }),
+          set({ error: `Replies may not play in this page: ${errorText(err)}` }),
         );
         await chooseSpeaker(devices.output);
         // The microphone first: a denied permission must not open (and drop) an audio connection.
