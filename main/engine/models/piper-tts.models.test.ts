@@ -193,16 +193,17 @@ describeWithModels('Piper voice on onnxruntime-node, Kiwi\'s Piper engine (real 
   it('keeps its memory flat over replies, where sherpa\'s engine keeps every run\'s peak (the soak\'s growth)', async () => {
     // A child process with Kiwi's malloc settings (as `kiwi serve` runs): the soak's replies, 40 of them.
     const growth = async (engine: string) => {
-      const out = await runNode(['--import', 'tsx', path.join(appRoot, 'main/engine/models/testing/tts-rss-over-replies.ts'), modelsDir, engine, '40']);
+      const out = await runNode(['--expose-gc', '--import', 'tsx', path.join(appRoot, 'main/engine/models/testing/tts-rss-over-replies.ts'), modelsDir, engine, '40']);
       const [, first, last] = /^RSS (\d+) (\d+)$/m.exec(out) ?? [];
       if (!first) throw new Error(`no RSS line from ${engine}: ${out}`);
+      console.log(`${engine} RSS after each reply (MiB): ${out.split('\n')[1]}`);
       return Number(last) - Number(first);
     };
     const piper = await growth('onnx-piper');
     const sherpa = await growth('sherpa-tts-vits');
     console.log(`RSS growth over 40 replies after the first: onnxruntime Piper ${signed(piper)} MiB, sherpa Piper ${signed(sherpa)} MiB`);
-    expect(piper).toBeLessThan(25); // measured +7
-    expect(sherpa).toBeGreaterThan(piper); // measured +53: the comparison shows the test can fail
+    expect(piper).toBeLessThan(25); // measured -19 to +7
+    expect(sherpa).toBeGreaterThan(piper); // measured +53 to +104: the comparison shows the test can fail
   });
 });
 
