@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG } from '../../contract/config.ts';
 import type { SttStream } from '../stages.ts';
 import { ListeningSession, type SessionHooks, type SessionParts, type Utterance } from './listening-session.ts';
@@ -116,6 +116,32 @@ describe('ListeningSession: early transcripts and the endpoint', () => {
       [0, 8000],
       [17 * 1600, 21 * 1600],
     ]);
+  });
+
+  it('a live early transcript that ends a turn whose handler fails: the next push reports it, and listening goes on', async () => {
+    const voice = { ...DEFAULT_CONFIG.voice, preroll_ms: 0, min_silence_ms: 800, max_silence_ms: 800, speculative_ms: 200 };
+    let release: () => void = () => undefined;
+    const delivered: number[] = [];
+    const { session } = startSession(voice, {
+      awaitTurns: false,
+      hooks: {
+        // Done only when released: the verdict then ends the turn by itself, between frames.
+        speculate: () => new Promise((resolve) => (release = () => resolve({ text: 'what time is it', language: 'en', verdict: 'complete' }))),
+        utterance: (u) => {
+          if (delivered.push(u.end) === 1) throw new Error('handler broke'); // a bug in the first turn's handler
+        },
+      },
+    });
+    const play = async (frames: number[]) => {
+      for (const v of frames) await session.push(frame(v));
+    };
+    await play([...speech(5), ...quiet(5)]);
+    release();
+    await vi.waitFor(() => expect(delivered).toEqual([8000])); // the verdict ended the turn between frames
+    // Before, that failure was dropped: nobody heard of it.
+    await expect(session.push(frame(0))).rejects.toThrow('handler broke');
+    await play([...speech(5), ...quiet(12)]);
+    expect(delivered).toHaveLength(2);
   });
 
   it('throws the early transcript away when speech resumes before it is done (live input)', async () => {

@@ -71,6 +71,8 @@ export class ListeningSession {
   readonly #bargeIn: BargeInWatch | null;
   #stream: SttStream | null = null;
   #closed = false;
+  /** A live input's early verdict settles between frames, with no caller: its failure goes to the next push's. */
+  #settleFailure: unknown = null;
   #early: EarlyGuess | null = null;
   readonly #voiced = new VoicedEnd();
   /** Where the VAD's current stretch began hearing speech (null before any). */
@@ -96,7 +98,12 @@ export class ListeningSession {
   }
 
   push(samples: Float32Array): Promise<void> {
-    return this.#enqueue(() => this.#process(samples));
+    return this.#enqueue(async () => {
+      await this.#process(samples);
+      const failure = this.#settleFailure;
+      this.#settleFailure = null;
+      if (failure) throw failure;
+    });
   }
 
   /** Work on this session runs strictly in order; the caller sees a failure, later work still runs. */
@@ -190,7 +197,7 @@ export class ListeningSession {
       early.transcript.doneAt = performance.now();
       early.verdict = heard.verdict;
       // Live inputs are not awaited: the verdict acts now, not at the next frame.
-      if (!this.options.awaitTurns) void this.#enqueue(() => this.#settle(early)).catch(() => undefined);
+      if (!this.options.awaitTurns) void this.#enqueue(() => this.#settle(early)).catch((err: unknown) => (this.#settleFailure ??= err));
       return heard;
     });
     result.catch(() => undefined); // a discarded guess fails with AbortError; a used one is awaited by the voice loop
