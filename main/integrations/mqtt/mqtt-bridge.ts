@@ -166,7 +166,12 @@ export class MqttBridge {
     if (event === 'TURN_FINISHED' && typeof data.reply === 'string') this.#lastReply = data.reply;
     if (event === 'WAKE_WORD_DETECTED') this.#fire('wake_word', 'wake_word_detected', data);
     if (event === 'TURN_FINISHED') this.#fire('turn', 'turn_finished', data);
-    this.#syncStates().catch((err: unknown) => this.#setStatus({ error: `publishing a state failed: ${describeError(err)}` }));
+    void this.#resync();
+  }
+
+  /** States published again; a failure shows in the MQTT status (the broker may have gone). */
+  #resync(): Promise<void> {
+    return this.#syncStates().catch((err: unknown) => this.#setStatus({ error: `publishing a state failed: ${describeError(err)}` }));
   }
 
   /** An HA event entity fires: its state topic gets `{event_type, …attributes}` (not retained: it happened once). */
@@ -188,7 +193,7 @@ export class MqttBridge {
       this.options.onCommandError(command, err);
       // HA shows what it asked for until told otherwise: put the real state back.
       this.#published.delete(command);
-      await this.#syncStates().catch(() => undefined);
+      await this.#resync();
     }
   }
 
