@@ -40,4 +40,11 @@ describe('WAV files', () => {
   ])('refuses %s with a bad_wav error', (_what, bytes) => {
     expect(() => decodeWav(bytes)).toThrow(expect.objectContaining({ code: 'bad_wav', status: 400 }));
   });
+
+  it('names the codec it refuses and says how to convert the file', () => {
+    expect(() => decodeWav(wavBytes({ code: 7, channels: 1, rate: 8000, bits: 8 }, Buffer.alloc(8)))).toThrow(
+      'WAV format 7 (μ-law) is not supported (PCM or 32-bit float only): convert it first, e.g. sox in.wav -e signed-integer -b 16 out.wav',
+    );
+    expect(() => decodeWav(wavBytes({ code: 3, channels: 1, rate: 8000, bits: 64 }, Buffer.alloc(16)))).toThrow('WAV format 3 with 64-bit samples is not supported');
+  });
 });

@@ -7,6 +7,9 @@ import { StreamResampler } from './resampler.ts';
 import { SAMPLE_RATE } from '../../contract/audio.ts';
 
 const bad = (message: string) => new KiwiError('bad_wav', message, 400);
+/** Names for the WAV codecs people meet (phones, dictaphones), so the refusal says which it was. */
+const CODECS: Record<number, string> = { 2: 'Microsoft ADPCM', 6: 'A-law', 7: 'μ-law', 17: 'IMA ADPCM', 49: 'GSM 6.10', 85: 'MP3' };
+const CONVERT = 'convert it first, e.g. sox in.wav -e signed-integer -b 16 out.wav';
 
 /**
  * Parse a RIFF/WAVE file: PCM 8/16/24/32-bit or IEEE float 32, any rate and channel count.
@@ -55,7 +58,7 @@ function toMono(view: DataView, start: number, end: number, f: { code: number; c
 
 function sampleReader(view: DataView, code: number, bits: number): (at: number) => number {
   if (code === 3 && bits === 32) return (at) => view.getFloat32(at, true);
-  if (code !== 1) throw bad(`WAV format ${code} is not supported (PCM or 32-bit float only)`);
+  if (code !== 1) throw bad(`WAV format ${code}${CODECS[code] ? ` (${CODECS[code]})` : ''}${code === 3 ? ` with ${bits}-bit samples` : ''} is not supported (PCM or 32-bit float only): ${CONVERT}`);
   switch (bits) {
     case 8:
       return (at) => (view.getUint8(at) - 128) / 128;
@@ -66,7 +69,7 @@ function sampleReader(view: DataView, code: number, bits: number): (at: number) 
     case 32:
       return (at) => view.getInt32(at, true) / 2147483648;
     default:
-      throw bad(`WAV with ${bits}-bit samples is not supported`);
+      throw bad(`WAV with ${bits}-bit samples is not supported: ${CONVERT}`);
   }
 }
 
