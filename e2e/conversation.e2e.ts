@@ -195,6 +195,33 @@ describe('conversation, memory and souls editor', () => {
     await screenshot(page, 'souls-editor');
   });
 
+  it("Settings offers the voice model's voices for tts_voice, and says when the one set is not among them", async () => {
+    const { page } = ui;
+    const status = async () => (await kiwi.api<{ voice?: { speaking: string } | null }>('GET', '/api/status')).json;
+    // The Kokoro fixture (five Japanese voices) speaks; af_heart, the default voice, is not one of them.
+    expect((await kiwi.api('PATCH', '/api/config', { tts_provider: 'kokoro', tts_voice: 'af_heart' })).status).toBe(200);
+    await expect.poll(async () => (await status()).voice?.speaking, { timeout: 60_000 }).toBe('jf_alpha');
+    await openView(page, 'Settings');
+    const hint = page.getByTestId('voice-hint');
+    await hint.filter({ hasText: "Not one of this model's 5 voices: jf_alpha, jf_gongitsune, jf_nezumi, jf_tebukuro, jm_kumo. Kiwi speaks with jf_alpha now." }).waitFor();
+    expect(await page.locator('#cfg-tts_voice-voices option').evaluateAll((options) => options.map((o) => o.getAttribute('value')))).toEqual([
+      'jf_alpha',
+      'jf_gongitsune',
+      'jf_nezumi',
+      'jf_tebukuro',
+      'jm_kumo',
+    ]);
+    await page.getByTestId('cfg-tts_voice').fill('JM_Kumo');
+    await hint.filter({ hasText: "One of this model's 5 voices. Kiwi speaks with jf_alpha now." }).waitFor();
+    await page.getByTestId('config-save').click();
+    await hint.filter({ hasText: 'Kiwi speaks with jm_kumo now.' }).waitFor();
+    expect((await status()).voice).toMatchObject({ speaking: 'jm_kumo', note: null });
+    // Piper again for the turns below.
+    expect((await kiwi.api('PATCH', '/api/config', { tts_provider: 'piper' })).status).toBe(200);
+    await expect.poll(async () => (await status()).voice, { timeout: 60_000 }).toBe(null);
+    await hint.filter({ hasText: 'one voice only' }).waitFor();
+  });
+
   it('loaded nothing from other hosts and logged no errors or CSP violations', () => {
     expect(ui.problems).toEqual([]);
   });

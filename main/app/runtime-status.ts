@@ -34,6 +34,7 @@ export function runtimeStatus(runtime: StatusSources, webAudioClients: number): 
     language: cfg.language,
     tts_provider: tts,
     tts_configured: cfg.tts_provider,
+    voice: runtime.engine.parts.tts?.pickVoice?.(cfg.tts_voice, cfg.language) ?? null,
     is_speaking: state === 'SPEAKING',
     is_processing: state === 'PROCESSING' || state === 'THINKING',
     is_running: true,

@@ -73,6 +73,16 @@ describeWithModels('kiwi say on the model fixtures', (modelsDir) => {
     });
     expect(out).toMatchObject({ engine: 'piper', model: 'tts-piper-en-us-joe-medium', sample_rate: 22050 });
     expect(out.note).toBeUndefined();
+    expect(out.voice).toBeUndefined(); // joe is the voice's only speaker: nothing to pick
     expect(out.seconds as number).toBeGreaterThan(1.5);
+  });
+
+  it('with Kokoro (five voices) names the voice that spoke, and says when --voice is none of them', async () => {
+    const env = { KIWI_DATA_DIR: dir, KIWI_MODELS_DIR: modelsDir };
+    const kumo = await say(['Hello.', '--voice', 'jm_kumo', '--output', path.join(dir, 'kumo.wav')], env);
+    expect(kumo.out).toMatchObject({ engine: 'sherpa-kokoro', voice: 'jm_kumo' });
+    expect(kumo.out.note).toBeUndefined();
+    const typo = await say(['Hello.', '--voice', 'jm_kumoo', '--output', path.join(dir, 'typo.wav')], env);
+    expect(typo.out).toMatchObject({ voice: 'jf_alpha', note: "voice 'jm_kumoo' is not one of this model's 5 voices; using jf_alpha" });
   });
 });

@@ -20,8 +20,10 @@ export const sayCommand: CliCommand = {
     '',
     'Synthesizes the text with the configured TTS (tts_provider, tts_voice, tts_speed), falling back',
     'to the system voice when that model is not installed, and writes it to --output or plays it on',
-    'the system speaker. Prints {"output","seconds","sample_rate","engine","model","synthesis_ms"}',
-    '(and "note" when it fell back). KIWI_DATA_DIR, KIWI_CONFIG and KIWI_MODELS_DIR apply as for the server.',
+    'the system speaker. Prints {"output","seconds","sample_rate","engine","model","synthesis_ms"},',
+    'with "voice" when the model has several (the one that spoke; /api/status lists them) and "note"',
+    'when it fell back or --voice is not one of them. KIWI_DATA_DIR, KIWI_CONFIG and KIWI_MODELS_DIR',
+    'apply as for the server.',
   ].join('\n'),
   async run(argv) {
     const { values, positionals } = parse(argv);
@@ -32,7 +34,9 @@ export const sayCommand: CliCommand = {
     const speed = values.speed === undefined ? config.tts_speed : parseSpeed(values.speed);
     const voice = values.voice ?? config.tts_voice;
 
-    const { tts, note } = await loadTts({ ...config, language });
+    const { tts, note: fellBack } = await loadTts({ ...config, language });
+    const pick = tts.pickVoice?.(voice, language) ?? null;
+    const note = [fellBack, pick?.note].filter(Boolean).join('; ');
     const controller = new AbortController();
     const stop = () => controller.abort(new KiwiError('interrupted', 'interrupted', 130));
     process.once('SIGINT', stop);
@@ -57,6 +61,7 @@ export const sayCommand: CliCommand = {
           engine: tts.name,
           model: tts.model,
           synthesis_ms: synthesisMs,
+          ...(pick ? { voice: pick.speaking } : {}),
           ...(note ? { note } : {}),
         }),
       );

@@ -18,6 +18,15 @@ export const Status = z.object({
   language: LanguageCode,
   tts_provider: z.string().describe("the voice that speaks now: the configured one, 'system' when Kiwi fell back to it, 'none' when no voice works"),
   tts_configured: z.string().describe('the voice config asks for (tts_provider in /api/config)'),
+  voice: z
+    .object({
+      voices: z.array(z.string()).describe("the speaking model's voices, in speaker-id order; tts_voice picks one by name (or number)"),
+      speaking: z.string().describe('the one that speaks'),
+      note: z.string().nullable().describe('set when tts_voice is not one of them: which voice speaks instead'),
+    })
+    .nullable()
+    .optional()
+    .describe('the voice within the speaking model; null when it has only one'),
   is_speaking: z.boolean(),
   is_processing: z.boolean().describe('true while PROCESSING or THINKING'),
   is_running: z.boolean(),

@@ -112,6 +112,16 @@ export interface TtsOptions {
   signal?: AbortSignal;
 }
 
+/** What `tts_voice` picks in a model with more than one voice (GET /api/status `voice`, `kiwi say`). */
+export interface VoicePick {
+  /** The model's voices, in speaker-id order (a number where the model names none). */
+  voices: string[];
+  /** The voice that speaks. */
+  speaking: string;
+  /** Set when the voice asked for is not one of them. */
+  note: string | null;
+}
+
 export interface Tts extends Disposable {
   readonly name: string;
   readonly model: string;
@@ -120,6 +130,8 @@ export interface Tts extends Disposable {
   stream?(text: string, options: TtsOptions): AsyncIterable<Pcm>;
   /** What the voice runs with that costs something, e.g. a model held in memory where it could not be cut into files (logged at start). */
   readonly notes?: readonly string[];
+  /** Which of the model's voices `voice` picks for `language`; null when the model has one voice. */
+  pickVoice?(voice: string, language: string): VoicePick | null;
 }
 
 export interface ChatMessage {

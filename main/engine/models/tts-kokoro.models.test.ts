@@ -40,6 +40,15 @@ describeWithModels('Kokoro voices through Kiwi\'s sherpa TTS adapter (real Kokor
     expect(meta).toMatchObject({ model_type: 'kokoro', n_speakers: '5', sample_rate: '24000', style_dim: '510,1,256' });
   });
 
+  it('says which voice tts_voice picks, and when it names none of them, which speaks instead (the audio agrees)', async () => {
+    expect(tts.pickVoice('JM_Kumo', 'en')).toEqual({ voices: KOKORO_VOICES, speaking: 'jm_kumo', note: null });
+    const pick = tts.pickVoice('af_heart', 'en')!;
+    expect(pick.note).toBe(`voice 'af_heart' is not one of this model's 5 voices; using ${pick.speaking}`);
+    const options = { speed: 1, language: 'en' };
+    const asked = await tts.synthesize('Hello.', { ...options, voice: 'af_heart' });
+    expect(asked.samples).toEqual((await tts.synthesize('Hello.', { ...options, voice: pick.speaking })).samples);
+  }, 60_000);
+
   it('is not chosen for `auto`: the English default stays the catalog default it stands beside', async () => {
     const auto = await resolveModel('tts', 'auto', 'en', { modelsDir, catalog: await loadCatalog() });
     expect(auto.id).not.toBe(KOKORO_FIXTURE);

@@ -1,12 +1,12 @@
 import { KiwiError } from '../../../platform/errors.ts';
 import { ModelWorker } from '../../../platform/model-worker.ts';
-import type { Pcm, Tts, TtsOptions } from '../../stages.ts';
+import type { Pcm, Tts, TtsOptions, VoicePick } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
 import { concatWithGaps } from '../../audio/pcm.ts';
 import type { PiperReady, PiperRequest, PiperResult, PiperWorkerInit } from './piper-protocol.ts';
 import { splitSentences } from './sentences.ts';
 import { defaultThreads } from './sherpa-tts-config.ts';
-import { chooseSpeaker } from './voices.ts';
+import { chooseSpeaker, pickVoice } from './voices.ts';
 
 /**
  * From source this is the bootstrap beside this file (it bundles the thread module, see
@@ -59,6 +59,10 @@ export class PiperTts implements Tts {
     const init: PiperWorkerInit = { model: { id: model.id, dir: model.dir, config: model.config }, threads };
     const { worker, ready } = await ModelWorker.start<PiperReady, PiperRequest, PiperResult>(WORKER_URL, init, { name: `piper ${model.id}`, code: 'tts_failed' });
     return new PiperTts(model.id, worker, ready.streams, ready.sampleRate, ready.numSpeakers, ready.voiceNames, ready.notes);
+  }
+
+  pickVoice(voice: string, language: string): VoicePick | null {
+    return pickVoice(voice, this.voiceNames, this.numSpeakers, language);
   }
 
   async synthesize(text: string, options: TtsOptions): Promise<Pcm> {

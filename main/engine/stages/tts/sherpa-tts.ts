@@ -2,12 +2,12 @@ import fsp from 'node:fs/promises';
 import { describeError, KiwiError } from '../../../platform/errors.ts';
 import { untilAborted } from '../../../platform/until-aborted.ts';
 import { sherpa } from '../../sherpa/sherpa-module.ts';
-import type { Pcm, Tts, TtsOptions } from '../../stages.ts';
+import type { Pcm, Tts, TtsOptions, VoicePick } from '../../stages.ts';
 import type { StageFactory } from '../factory.ts';
 import { concatWithGaps } from '../../audio/pcm.ts';
 import { splitSentences } from './sentences.ts';
 import { buildSherpaTtsConfig, type BuiltTtsConfig, type SherpaTtsConfig } from './sherpa-tts-config.ts';
-import { chooseSpeaker, readVoiceNames } from './voices.ts';
+import { chooseSpeaker, pickVoice, readVoiceNames } from './voices.ts';
 
 /** The part of sherpa-onnx-node's OfflineTts Kiwi uses. */
 interface SherpaOfflineTts {
@@ -43,6 +43,8 @@ const MAX_CHARS_PER_RUN = 120;
 export class SherpaTts implements Tts {
   readonly name: string;
   #busy: Promise<unknown> = Promise.resolve();
+  /** Read once: the model is reloaded for another language, with the same voices. */
+  readonly #numSpeakers: number;
 
   private constructor(
     readonly model: string,
@@ -53,6 +55,7 @@ export class SherpaTts implements Tts {
     private readonly rebuild: (language: string) => { config: BuiltTtsConfig; lang: string | undefined },
   ) {
     this.name = `sherpa-${built.family}`;
+    this.#numSpeakers = tts?.numSpeakers ?? 1;
   }
 
   static async load(model: Parameters<StageFactory<Tts>>[0], language: string): Promise<SherpaTts> {
@@ -71,6 +74,10 @@ export class SherpaTts implements Tts {
 
   get sampleRate(): number {
     return this.#native().sampleRate;
+  }
+
+  pickVoice(voice: string, language: string): VoicePick | null {
+    return pickVoice(voice, this.voices, this.#numSpeakers, language);
   }
 
   /** Voice names in speaker-id order (empty when the model has one voice or no names). */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendOnnxMetadata } from '../../models/onnx-metadata.ts';
 import { readOnnxMetadata } from './onnx-metadata.ts';
-import { chooseSpeaker, readVoiceNames } from './voices.ts';
+import { chooseSpeaker, pickVoice, readVoiceNames } from './voices.ts';
 
 /** The first voices of Kokoro v1.0, in speaker-id order (sherpa-onnx's voices.bin order). */
 const KOKORO = ['af_alloy', 'af_aoede', 'af_bella', 'af_heart', 'am_adam', 'bf_emma', 'ef_dora', 'em_alex', 'ff_siwis', 'zf_xiaobei'];
@@ -28,6 +28,18 @@ describe('voice → speaker id', () => {
     expect(chooseSpeaker('', KOKORO, KOKORO.length, 'fr')).toEqual({ sid: 8 });
     // A Kokoro voice configured while a one-speaker Piper voice speaks: speaker 0.
     expect(chooseSpeaker('af_heart', [], 1, 'en')).toMatchObject({ sid: 0 });
+  });
+});
+
+describe('the voice tts_voice picks (status, kiwi say)', () => {
+  it('lists the voices and names the one that speaks; a voice it does not have is said', () => {
+    expect(pickVoice('bf_emma', KOKORO, KOKORO.length, 'en')).toEqual({ voices: KOKORO, speaking: 'bf_emma', note: null });
+    expect(pickVoice('nobody', KOKORO, KOKORO.length, 'fr')).toEqual({ voices: KOKORO, speaking: 'ff_siwis', note: "voice 'nobody' is not one of this model's 10 voices; using ff_siwis" });
+  });
+
+  it('numbers the voices of a model that names none; a model with one voice has nothing to pick', () => {
+    expect(pickVoice('2', [], 3, 'en')).toEqual({ voices: ['0', '1', '2'], speaking: '2', note: null });
+    expect(pickVoice('af_heart', [], 1, 'en')).toBe(null);
   });
 });
 

@@ -1,5 +1,6 @@
 import fsp from 'node:fs/promises';
 import { KiwiError } from '../../../platform/errors.ts';
+import type { VoicePick } from '../../stages.ts';
 import { readOnnxMetadata } from './onnx-metadata.ts';
 
 /**
@@ -65,4 +66,12 @@ export function chooseSpeaker(voice: string, names: readonly string[], numSpeake
   const sid = forLanguage >= 0 && forLanguage < numSpeakers ? forLanguage : 0;
   if (!wanted) return { sid };
   return { sid, note: `voice '${voice}' is not one of this model's ${numSpeakers} voices; using ${names[sid] ?? `speaker ${sid}`}` };
+}
+
+/** `voice` in a model of `numSpeakers` voices: null for a model with one voice (nothing to pick). */
+export function pickVoice(voice: string, names: readonly string[], numSpeakers: number, language: string): VoicePick | null {
+  if (numSpeakers <= 1) return null;
+  const voices = Array.from({ length: numSpeakers }, (_, i) => names[i] ?? String(i));
+  const { sid, note } = chooseSpeaker(voice, names, numSpeakers, language);
+  return { voices, speaking: voices[sid]!, note: note ?? null };
 }

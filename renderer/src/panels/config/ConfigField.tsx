@@ -1,4 +1,5 @@
 import { DeviceSelect } from './DeviceSelect.tsx';
+import { VoiceInput } from './VoiceInput.tsx';
 import type { FieldSpec } from './fields.ts';
 
 interface Props {
@@ -32,6 +33,8 @@ export function ConfigField({ field, value, dirty, error, disabled, onChange }: 
     );
   } else if (field.kind === 'device') {
     input = <DeviceSelect direction={field.direction} {...common} value={String(value)} onChange={onChange} />;
+  } else if (field.kind === 'voice') {
+    input = <VoiceInput {...common} value={String(value)} onChange={onChange} />;
   } else if (field.kind === 'number') {
     input = <input type="number" inputMode="decimal" step="any" {...common} value={String(value)} onChange={(e) => onChange(e.target.value)} />;
   } else {

@@ -28,6 +28,8 @@ describe('config editor fields from ConfigPatchSchema', () => {
     expect(field('listening')).toMatchObject({ kind: 'boolean' });
     expect(field('llm.api_key')).toMatchObject({ kind: 'string', secret: true });
     expect(field('wake_word')).toMatchObject({ kind: 'string', secret: false, max: 48 });
+    expect(field('tts_voice')).toMatchObject({ kind: 'voice' }); // offered the model's voices
+    expect(buildPatch(fields, { tts_voice: 'jm_kumo' })).toEqual({ tts_voice: 'jm_kumo' });
   });
 
   it('builds a nested patch of only the edited keys; an empty secret is left alone', () => {

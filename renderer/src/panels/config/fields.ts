@@ -13,7 +13,9 @@ export type FieldKind =
   /** A list of short strings (addresses), edited as comma-separated text. */
   | { kind: 'list' }
   /** audio.input / audio.output: a mode or one of the server's sound devices (GET /api/audio/devices). */
-  | { kind: 'device'; direction: 'inputs' | 'outputs'; label: string };
+  | { kind: 'device'; direction: 'inputs' | 'outputs'; label: string }
+  /** tts_voice: free text, offered the speaking model's voices (GET /api/status `voice`). */
+  | { kind: 'voice' };
 
 export type FieldSpec = FieldKind & { path: string; group: string | null; key: string; description: string | null };
 
@@ -32,6 +34,7 @@ const DEVICE_FIELDS: Record<string, FieldKind> = {
 
 function kindOf(schema: z.ZodType, path: string): FieldKind | null {
   if (DEVICE_FIELDS[path]) return DEVICE_FIELDS[path];
+  if (path === 'tts_voice') return { kind: 'voice' };
   const s = unwrap(schema);
   if (s instanceof z.ZodBoolean) return { kind: 'boolean' };
   if (s instanceof z.ZodNumber) return { kind: 'number', min: s.minValue ?? null, max: s.maxValue ?? null, int: s.isInt ?? false };
