@@ -5,7 +5,7 @@ import { readWav16k } from '../engine/audio/wav.ts';
 import { WavFileSink } from '../engine/audio/wav-sink.ts';
 import type { TurnResult } from '../engine/listening/turn.ts';
 import { createLogger } from '../platform/logger.ts';
-import { UsageError, type CliCommand } from './command.ts';
+import { checkOutputFile, UsageError, type CliCommand } from './command.ts';
 
 const CHUNK = 1600; // 100 ms, as a microphone would deliver it
 
@@ -33,6 +33,7 @@ export const listenCommand: CliCommand = {
     const file = values.input ?? positionals[0];
     if (!file) throw new UsageError('name the WAV file to listen to: kiwi listen cmd.wav (or --input cmd.wav)');
     const input = await readWav16k(file);
+    if (values.output) await checkOutputFile(values.output);
     const runtime = await KiwiRuntime.create({ logger: createLogger(process.env, 2) });
     const output = values.output ? new WavFileSink(values.output) : null;
     try {

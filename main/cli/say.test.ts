@@ -52,6 +52,8 @@ describe('kiwi say', () => {
     await expect(say(['Hi', '--language', 'xx'], env)).rejects.toThrow(/--language must be one of/);
     await expect(say(['Hi', '--speed', '9'], env)).rejects.toThrow(/--speed/);
     await expect(say(['--output', output], env)).rejects.toThrow(/text to say is required/);
+    // A folder for --output: said before any synthesis (it failed at the end with a rename's EISDIR).
+    await expect(say(['Hi', '--output', dir], env)).rejects.toThrow(`--output ${dir} is a folder: name the WAV file to write, e.g. ${path.join(dir, 'reply.wav')}`);
   });
 });
 

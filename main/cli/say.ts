@@ -10,7 +10,7 @@ import { createSystemVoice, TTS_ENGINES, TTS_PROVIDER_ENGINES } from '../engine/
 import type { Tts } from '../engine/stages.ts';
 import { describeError, KiwiError } from '../platform/errors.ts';
 import { configPath, modelsDir } from '../platform/paths.ts';
-import { UsageError, type CliCommand } from './command.ts';
+import { checkOutputFile, UsageError, type CliCommand } from './command.ts';
 
 export const sayCommand: CliCommand = {
   name: 'say',
@@ -33,6 +33,7 @@ export const sayCommand: CliCommand = {
     const language = values.language === undefined ? config.language : parseLanguage(values.language);
     const speed = values.speed === undefined ? config.tts_speed : parseSpeed(values.speed);
     const voice = values.voice ?? config.tts_voice;
+    if (values.output) await checkOutputFile(values.output);
 
     const { tts, note: fellBack } = await loadTts({ ...config, language });
     const pick = tts.pickVoice?.(voice, language) ?? null;
