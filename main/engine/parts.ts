@@ -114,6 +114,9 @@ export async function buildParts(ctx: PartContext, only: readonly PartName[] = P
     }
   });
   for (const note of built.parts.tts?.notes ?? []) built.notes.push(`tts: ${note}`);
+  // Logged at start: a headless server's user may never open the status.
+  const voiceNote = built.parts.tts?.pickVoice?.(config.tts_voice, config.language)?.note;
+  if (voiceNote) built.notes.push(`tts: ${voiceNote} (tts_voice)`);
   return built;
 }
 

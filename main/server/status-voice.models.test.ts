@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../contract/config.ts';
 import { routes } from '../contract/routes.ts';
+import { loadCatalog } from '../engine/models/catalog.ts';
+import { buildParts } from '../engine/parts.ts';
 import { KOKORO_FIXTURE, KOKORO_VOICES } from '../engine/models/testing/kokoro-voices.ts';
 import { describeWithModels } from '../engine/models/testing/model-env.ts';
 import { startTestKiwi, type TestKiwi } from '../testing/kiwi-test-server.ts';
@@ -33,4 +36,13 @@ describeWithModels("GET /api/status: the voice within Kokoro's five (real Kokoro
     expect((await k.request('PATCH', '/api/config', { body: { tts_voice: 'jm_kumo' } })).status).toBe(200);
     expect((await status()).voice).toMatchObject({ speaking: 'jm_kumo', note: null });
   });
+
+  it('the engine notes it as it starts (the server logs its notes)', async () => {
+    const built = await buildParts({ config: { ...DEFAULT_CONFIG, tts_voice: 'jm_kumoo' }, modelsDir, catalog: await loadCatalog() }, ['tts']);
+    try {
+      expect(built.notes).toContain("tts: voice 'jm_kumoo' is not one of this model's 5 voices; using jf_alpha (tts_voice)");
+    } finally {
+      built.parts.tts?.dispose();
+    }
+  }, 60_000);
 });
