@@ -197,7 +197,7 @@ describe('conversation, memory and souls editor', () => {
 
   it("Settings offers the voice model's voices for tts_voice, and says when the one set is not among them", async () => {
     const { page } = ui;
-    const status = async () => (await kiwi.api<{ voice?: { speaking: string } | null }>('GET', '/api/status')).json;
+    const status = async () => (await kiwi.api<{ voice?: { speaking: string } | null; tts_provider: string; rebuilding: string[] }>('GET', '/api/status')).json;
     // The Kokoro fixture (five Japanese voices) speaks; af_heart, the default voice, is not one of them.
     expect((await kiwi.api('PATCH', '/api/config', { tts_provider: 'kokoro', tts_voice: 'af_heart' })).status).toBe(200);
     await expect.poll(async () => (await status()).voice?.speaking, { timeout: 60_000 }).toBe('jf_alpha');
@@ -216,9 +216,13 @@ describe('conversation, memory and souls editor', () => {
     await page.getByTestId('config-save').click();
     await hint.filter({ hasText: 'Kiwi speaks with jm_kumo now.' }).waitFor();
     expect((await status()).voice).toMatchObject({ speaking: 'jm_kumo', note: null });
-    // Piper again for the turns below.
+    // Piper again for the turns below, once it is rebuilt (while it is, no voice speaks).
     expect((await kiwi.api('PATCH', '/api/config', { tts_provider: 'piper' })).status).toBe(200);
-    await expect.poll(async () => (await status()).voice, { timeout: 60_000 }).toBe(null);
+    const rebuilt = async () => {
+      const now = await status();
+      return now.rebuilding.length === 0 && now.voice === null ? now.tts_provider : 'not yet';
+    };
+    await expect.poll(rebuilt, { timeout: 60_000 }).toBe('piper');
     await hint.filter({ hasText: 'one voice only' }).waitFor();
   });
 
