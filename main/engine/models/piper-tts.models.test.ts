@@ -202,8 +202,8 @@ describeWithModels('Piper voice on onnxruntime-node, Kiwi\'s Piper engine (real 
     const piper = await growth('onnx-piper');
     const sherpa = await growth('sherpa-tts-vits');
     console.log(`RSS growth over 40 replies after the first: onnxruntime Piper ${signed(piper)} MiB, sherpa Piper ${signed(sherpa)} MiB`);
-    expect(piper).toBeLessThan(25); // measured -19 to +7
-    expect(sherpa).toBeGreaterThan(piper); // measured +53 to +104: the comparison shows the test can fail
+    expect(piper).toBeLessThan(25); // measured -19 to +10 (CI, busy)
+    expect(sherpa).toBeGreaterThan(piper); // measured +37 to +125: the comparison shows the test can fail
   });
 });
 
