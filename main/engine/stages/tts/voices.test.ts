@@ -15,6 +15,13 @@ describe('voice → speaker id', () => {
     expect(chooseSpeaker('BF_Emma', KOKORO, KOKORO.length, 'en')).toEqual({ sid: 5 });
   });
 
+  it('gives a Kokoro voice of another language way to one of this language, where the model has one', () => {
+    expect(chooseSpeaker('af_heart', KOKORO, KOKORO.length, 'es')).toEqual({ sid: 6, note: "voice 'af_heart' does not speak es; using ef_dora" });
+    expect(chooseSpeaker('bf_emma', KOKORO, KOKORO.length, 'en')).toEqual({ sid: 5 }); // British English is English
+    // No Russian voice in Kokoro: the one asked for speaks.
+    expect(chooseSpeaker('af_heart', KOKORO, KOKORO.length, 'ru')).toEqual({ sid: 3 });
+  });
+
   it('takes a speaker number below the speaker count', () => {
     expect(chooseSpeaker('7', KOKORO, KOKORO.length, 'en')).toEqual({ sid: 7 });
     expect(chooseSpeaker('3', [], 4, 'en')).toEqual({ sid: 3 });

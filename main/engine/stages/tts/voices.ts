@@ -52,18 +52,24 @@ export interface SpeakerChoice {
  * `voice` → speaker id: a name of this model (case-insensitive), or a number below
  * `numSpeakers`. An unknown or empty voice is not an error (config's `tts_voice` may name a voice
  * of another engine, e.g. a Kokoro voice while Piper speaks): it falls back to a voice of the
- * language when the names say which (Kokoro), else to speaker 0.
+ * language when the names say which (Kokoro), else to speaker 0. A Kokoro voice of another
+ * language gives way to one of this language where the model has one: after "speak Spanish",
+ * af_heart (American English) read Spanish with an English accent.
  */
 export function chooseSpeaker(voice: string, names: readonly string[], numSpeakers: number, language: string): SpeakerChoice {
   const wanted = voice.trim().toLowerCase();
+  const prefixes = KOKORO_PREFIX[language] ?? [];
+  const isKokoro = (name: string) => /^[a-z][fm]_/.test(name);
+  const forLanguage = names.findIndex((n, i) => i < numSpeakers && isKokoro(n) && prefixes.includes(n[0]!));
   if (wanted) {
     const byName = names.findIndex((n) => n.toLowerCase() === wanted);
-    if (byName >= 0 && byName < Math.max(numSpeakers, 1)) return { sid: byName };
+    if (byName >= 0 && byName < Math.max(numSpeakers, 1)) {
+      const other = isKokoro(wanted) && !prefixes.includes(wanted[0]!) && forLanguage >= 0;
+      return other ? { sid: forLanguage, note: `voice '${voice}' does not speak ${language}; using ${names[forLanguage]}` } : { sid: byName };
+    }
     if (/^\d+$/.test(wanted) && Number(wanted) < numSpeakers) return { sid: Number(wanted) };
   }
-  const prefixes = KOKORO_PREFIX[language] ?? [];
-  const forLanguage = names.findIndex((n) => /^[a-z][fm]_/.test(n) && prefixes.includes(n[0]!));
-  const sid = forLanguage >= 0 && forLanguage < numSpeakers ? forLanguage : 0;
+  const sid = Math.max(forLanguage, 0);
   if (!wanted) return { sid };
   return { sid, note: `voice '${voice}' is not one of this model's ${numSpeakers} voices; using ${names[sid] ?? `speaker ${sid}`}` };
 }
