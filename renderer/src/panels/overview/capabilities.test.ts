@@ -59,6 +59,15 @@ describe('what Kiwi can do, said plainly', () => {
     expect(lines.find((l) => l.id === 'wake')!.text).toBe('Kiwi wakes up when you say “kiwi”.');
   });
 
+  it("names the voice within a model of several, and says why when it is not tts_voice's", () => {
+    const kokoro: Status = { ...fresh, missing: [], fallbacks: [], tts_provider: 'kokoro' };
+    const speak = (voice: Status['voice']) => capabilities({ ...kokoro, voice }, opts).find((l) => l.id === 'speak')!;
+    expect(speak(null).text).toBe('Kiwi speaks with Kokoro.');
+    expect(speak({ voices: ['af_heart', 'ef_dora'], speaking: 'af_heart', note: null }).text).toBe('Kiwi speaks with Kokoro (voice af_heart).');
+    const other = speak({ voices: ['af_heart', 'ef_dora'], speaking: 'ef_dora', note: "voice 'af_heart' does not speak es; using ef_dora" });
+    expect(other).toEqual({ id: 'speak', ok: true, text: "Kiwi speaks with Kokoro (voice 'af_heart' does not speak es; using ef_dora)." });
+  });
+
   it('a part being rebuilt after its download is getting ready, not missing for good', () => {
     const lines = capabilities({ ...fresh, missing: ['vad: rebuilding (a model was installed)'] }, opts);
     expect(lines[0]).toEqual({ id: 'hear', ok: false, text: "Kiwi can't hear you yet: no speech detector — getting ready…" });

@@ -11,6 +11,9 @@ export interface Capability {
 const VOICE_NAMES: Record<string, string> = { kokoro: 'Kokoro', piper: 'Piper', matcha: 'Matcha', kitten: 'Kitten', system: 'the system voice' };
 const voiceName = (id: string) => VOICE_NAMES[id] ?? id;
 
+/** Which of the model's voices speaks, and why when it is not the one set (tts_voice). */
+const withinModel = ({ voice }: Status) => (voice ? ` (${voice.note ?? `voice ${voice.speaking}`})` : '');
+
 /** A part being rebuilt after a download or a config change is on its way, not missing. */
 const rebuilding = (reason: string | null) => reason !== null && reason.startsWith('rebuilding');
 
@@ -40,7 +43,7 @@ export function capabilities(status: Status, opts: { wakeWord: string; llmModel:
       ? { id: 'speak', ok: false, text: "Kiwi can't speak: no voice." }
       : speaking !== configured
         ? { id: 'speak', ok: false, text: `Kiwi speaks with ${voiceName(speaking)} for now: the ${voiceName(configured)} voice is not installed.` }
-        : { id: 'speak', ok: true, text: `Kiwi speaks with ${voiceName(speaking)}.` },
+        : { id: 'speak', ok: true, text: `Kiwi speaks with ${voiceName(speaking)}${withinModel(status)}.` },
     missingReason(status, 'llm') !== null
       ? { id: 'answer', ok: false, text: 'Kiwi answers only its built-in commands (time, timers, souls…): no language model (LLM) is chosen.' }
       : { id: 'answer', ok: true, text: `Kiwi answers questions with ${opts.llmModel || 'its language model'}.` },
