@@ -211,6 +211,7 @@ describe('conversation, memory and souls editor', () => {
       'jf_tebukuro',
       'jm_kumo',
     ]);
+    expect(await page.getByTestId('cfg-tts_voice').getAttribute('aria-describedby')).toContain('cfg-tts_voice-voice-hint'); // read with the field
     await page.getByTestId('cfg-tts_voice').fill('JM_Kumo');
     await hint.filter({ hasText: "One of this model's 5 voices. Kiwi speaks with jf_alpha now." }).waitFor();
     await page.getByTestId('config-save').click();

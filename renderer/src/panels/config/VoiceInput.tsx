@@ -7,7 +7,7 @@ interface Props extends Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange' |
 }
 
 /** Whether `value` names one of `voices` as the engine reads it: the name in any case, or its number. */
-export function isOneOf(value: string, voices: readonly string[]): boolean {
+function isOneOf(value: string, voices: readonly string[]): boolean {
   const wanted = value.trim().toLowerCase();
   return voices.some((v) => v.toLowerCase() === wanted) || (/^\d+$/.test(wanted) && Number(wanted) < voices.length);
 }
@@ -20,6 +20,8 @@ export function isOneOf(value: string, voices: readonly string[]): boolean {
 export function VoiceInput({ value, onChange, ...input }: Props) {
   const voice = useDashboard((s) => s.data.status?.voice ?? null);
   const listId = `${input.id ?? 'voice'}-voices`;
+  const hintId = `${input.id ?? 'voice'}-voice-hint`;
+  const describedBy = [input['aria-describedby'], hintId].filter(Boolean).join(' ');
   const now = voice ? ` Kiwi speaks with ${voice.speaking} now.` : '';
   const line = !voice
     ? 'The voice speaking now has one voice only: nothing to pick.'
@@ -30,11 +32,11 @@ export function VoiceInput({ value, onChange, ...input }: Props) {
         : `Not one of this model's ${voice.voices.length} voices: ${voice.voices.join(', ')}.${now}`;
   return (
     <>
-      <input type="text" autoComplete="off" list={listId} {...input} value={value} onChange={(e) => onChange(e.target.value)} />
+      <input type="text" autoComplete="off" list={listId} {...input} aria-describedby={describedBy} value={value} onChange={(e) => onChange(e.target.value)} />
       <datalist id={listId}>
         {voice?.voices.map((v) => <option key={v} value={v} />)}
       </datalist>
-      <small className="muted" data-testid="voice-hint">
+      <small id={hintId} className="muted" data-testid="voice-hint">
         {line}
       </small>
     </>
