@@ -15,6 +15,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['Reset the conversation.', 'reset_context'], ["Let's start over", 'reset_context'], ['Clear the context please', 'reset_context'],
     ['What time is it?', 'time'], ["What's the time?", 'time'], ['Could you tell me what time it is, please?', 'time'],
     ["What's today's date?", 'date'], ['What day is it today?', 'date'], ['What is the date?', 'date'],
+    ['Tell me the date, please.', 'date'], ['What year is it?', 'date'], ['Give me the time.', 'time'],
     ['Who is speaking?', 'who_is_speaking'], ['Do you recognize me?', 'who_is_speaking'], ['Who am I?', 'who_is_speaking'],
     ['What voices do you know?', 'list_voices'], ['Who can you recognise?', 'list_voices'], ['List the known voices.', 'list_voices'],
     ['Remember my voice.', 'enroll_owner'], ["I'm your owner", 'enroll_owner'], ['Remember my voice, my name is Bob.', 'enroll_owner', { name: 'Bob' }],
@@ -196,7 +197,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
 
 /** Things people say to an assistant that are not built-in commands: the router must get them. */
 export const NOT_COMMANDS: Record<LanguageCode, string[]> = {
-  en: ["Don't stop the music", 'What time does the shop open?', 'Switch to the kitchen light', 'Turn on the siren', 'Tell me a story', 'Who is the president of France?', 'Speak up', 'Be quiet for a minute and then tell me a joke'],
+  en: ["Don't stop the music", 'What time does the shop open?', 'Switch to the kitchen light', 'Turn on the siren', 'Tell me a story', 'Who is the president of France?', 'Speak up', 'Be quiet for a minute and then tell me a joke', 'What date is the concert?', 'What year was the moon landing?'],
   ru: ['Не останавливай музыку', 'Во сколько открывается магазин?', 'Расскажи сказку', 'Включи свет на кухне'],
   es: ['No pares la música', '¿A qué hora abre la tienda?', 'Cuéntame un cuento', 'Enciende la luz de la cocina'],
   pt: ['Conta uma história', 'Liga a luz da cozinha'],
