@@ -35,7 +35,8 @@ export function authorize(spec: Pick<RouteSpec, 'scope' | 'public'>, grant: Gran
 
 /** Register every route of the contract: auth, body, validation, then the handler. */
 export function createApiRouter(handlers: Handlers, auth: AuthService): Router {
-  const router = new Router();
+  // Paths as the contract writes them: '/API/chat' is no route (and no way around rate-limit.ts).
+  const router = new Router({ sensitive: true });
   for (const [id, spec] of Object.entries(routes) as Array<[keyof Handlers, RouteSpec]>) {
     const handler = handlers[id] as (input: HandlerInput<RouteSpec>) => unknown;
     router[spec.method](koaPath(spec.path), async (ctx: Koa.Context) => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../contract/api.ts';
 import { authOn, bearer, SCOPE_TOKENS } from '../testing/api-auth.ts';
 import { makeTempDir, startTestKiwi, type TestKiwi, type TestResponse } from '../testing/kiwi-test-server.ts';
-import { TestWsClient, wsUrl } from '../testing/ws-client.ts';
+import { TestWsClient, expectUpgradeRefused, wsUrl } from '../testing/ws-client.ts';
 
 /** Abuse a local attacker or a buggy script could commit (issue 14), against a real Kiwi. */
 const errorOf = (res: TestResponse, status: number) => {
@@ -125,6 +125,36 @@ describe('auth: honest errors and lockout', () => {
       const locked = await k.request('GET', '/api/status', { headers: bearer(SCOPE_TOKENS.read) });
       expect(errorOf(locked, 429).code).toBe('rate_limited');
       expect(Number(locked.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    } finally {
+      await k.cleanup();
+    }
+  });
+
+  it('no way around the lockout: WebSocket upgrades count, and a PATCH of the config starts nothing afresh', async () => {
+    const k = await startTestKiwi({ config: { api: authOn() } });
+    try {
+      for (let i = 0; i < 10; i++) {
+        const guess = await expectUpgradeRefused(wsUrl(k.url, '/api/events'), bearer(`wrong-token-${i}-0123456789`));
+        expect(guess.status).toBe(401);
+      }
+      const refused = await expectUpgradeRefused(wsUrl(k.url, '/api/events'), bearer(SCOPE_TOKENS.read));
+      expect(refused.status).toBe(429);
+      expect(ErrorBody.parse(refused.body).error.code).toBe('rate_limited');
+      errorOf(await k.request('GET', '/api/status', { headers: bearer(SCOPE_TOKENS.read) }), 429);
+      // A config change that leaves api.rate_limits as it was (a new object after every PATCH) keeps the count.
+      errorOf(await k.request('PATCH', '/api/config', { headers: bearer(SCOPE_TOKENS.admin), body: { tts_speed: 1.1 } }), 429);
+    } finally {
+      await k.cleanup();
+    }
+  });
+
+  it('an API path in capitals is the API\'s JSON 404, not the dashboard page', async () => {
+    const k = await startTestKiwi();
+    try {
+      expect(errorOf(await k.request('GET', '/API/status'), 404).code).toBe('not_found');
+      expect(errorOf(await k.request('GET', '//api/status'), 404).code).toBe('not_found');
+      // So a token is never checked there: no guessing outside the lockout's count.
+      expect(errorOf(await k.request('GET', '/API/status', { headers: bearer('wrong-token-0123456789') }), 404).code).toBe('not_found');
     } finally {
       await k.cleanup();
     }

@@ -2,12 +2,13 @@ import type Koa from 'koa';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../contract/config.ts';
 import { KiwiError } from '../platform/errors.ts';
-import { rateLimitMiddleware, routeClass } from './rate-limit.ts';
+import { RateLimiter, rateLimitMiddleware, routeClass } from './rate-limit.ts';
 
 /** The limiter on its own, with a manual clock: hours of traffic in milliseconds, nothing sleeps. */
-function harness(limits = DEFAULT_CONFIG.api.rate_limits) {
+function harness(initial = DEFAULT_CONFIG.api.rate_limits) {
   let now = 0;
-  const middleware = rateLimitMiddleware(() => limits, { now: () => now });
+  let limits = initial;
+  const middleware = rateLimitMiddleware(new RateLimiter(() => limits, { now: () => now }));
   async function request(method: string, path: string, options: { from?: string; authorization?: string; fails?: boolean } = {}) {
     const headers: Record<string, string> = {};
     const ctx = {
@@ -27,7 +28,7 @@ function harness(limits = DEFAULT_CONFIG.api.rate_limits) {
       return { status: e.status, code: e.code, message: e.message, headers };
     }
   }
-  return { request, advance: (ms: number) => (now += ms) };
+  return { request, advance: (ms: number) => (now += ms), setLimits: (next: typeof limits) => (limits = next) };
 }
 
 describe('API rate limits', () => {
@@ -80,5 +81,22 @@ describe('API rate limits', () => {
   it('can be switched off (api.rate_limits.enabled: false)', async () => {
     const h = harness({ ...DEFAULT_CONFIG.api.rate_limits, enabled: false });
     for (let i = 0; i < 500; i++) expect((await h.request('POST', '/api/chat')).status).toBe(200);
+  });
+
+  it('counts a path whatever its case or doubled slashes: /API/chat is no way around the limits', async () => {
+    const h = harness();
+    for (let i = 0; i < 60; i++) await h.request('POST', i % 2 ? '/API/chat' : '//api/Chat');
+    expect((await h.request('POST', '/api/chat')).status).toBe(429);
+    for (let i = 0; i < 10; i++) await h.request('GET', '/API/status', { authorization: 'Bearer wrong', fails: true });
+    expect((await h.request('GET', '/api/status', { authorization: 'Bearer right' })).status).toBe(429);
+  });
+
+  it('a config change that leaves the limits as they were keeps every count (a PATCH is a new config object)', async () => {
+    const h = harness();
+    for (let i = 0; i < 10; i++) await h.request('GET', '/api/status', { authorization: 'Bearer wrong', fails: true });
+    h.setLimits({ ...DEFAULT_CONFIG.api.rate_limits });
+    expect((await h.request('GET', '/api/status', { authorization: 'Bearer right' })).status).toBe(429);
+    h.setLimits({ ...DEFAULT_CONFIG.api.rate_limits, auth_failures_per_minute: 20 });
+    expect((await h.request('GET', '/api/status', { authorization: 'Bearer right' })).status).toBe(200); // new limits start afresh
   });
 });

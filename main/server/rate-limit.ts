@@ -22,53 +22,105 @@ export function routeClass(method: string, path: string): RouteClass {
 const MAX_CLIENTS = 10_000;
 
 /**
+ * The path as the limits see it: routes match case-sensitively, but a client must not leave the
+ * limits by writing `/API/chat` or `//api/chat`; those get the API's 404 inside them.
+ */
+export const apiPath = (path: string) => path.replace(/\/{2,}/g, '/').toLowerCase();
+
+/** Over a limit: 429 `rate_limited`, with the seconds to wait for Retry-After. */
+export class RateLimited extends KiwiError {
+  constructor(
+    why: string,
+    readonly retryAfterS: number,
+  ) {
+    super('rate_limited', `${why}; retry in ${retryAfterS} s`, 429);
+  }
+}
+
+/** What a caller asks for: its class of route, and whether it presents a credential (a token, a login). */
+export interface Admission {
+  client: string;
+  kind: RouteClass;
+  presentsCredentials: boolean;
+}
+
+/**
  * Rate limits per client address (config api.rate_limits), as token buckets that hold a minute's
  * worth: wrong tokens and logins (strictest; past the limit every credential from that address
- * is refused until it refills), commands, and all other requests. Over the limit: 429
- * `rate_limited` with Retry-After in seconds. A script polling /api/status every second uses
- * 60 of 1200 requests a minute.
+ * is refused until it refills), commands, and all other requests. Shared by HTTP requests and
+ * WebSocket upgrades, so neither is a way around the other's count.
  */
-export function rateLimitMiddleware(limits: () => Limits, clock: Now = { now: () => performance.now() }): Koa.Middleware {
-  const buckets = new Map<string, TokenBucket>();
-  const bucket = (key: string, perMinute: number) => {
-    let b = buckets.get(key);
+export class RateLimiter {
+  readonly #buckets = new Map<string, TokenBucket>();
+  #seen: string | null = null;
+
+  constructor(
+    private readonly limits: () => Limits,
+    private readonly clock: Now = { now: () => performance.now() },
+  ) {}
+
+  get enabled(): boolean {
+    return this.#current().enabled;
+  }
+
+  /** Takes one request from the caller's budget, or throws RateLimited. */
+  admit({ client, kind, presentsCredentials }: Admission): void {
+    const config = this.#current();
+    if (!config.enabled) return;
+    const failures = this.#bucket(`auth:${client}`, config.auth_failures_per_minute);
+    if (presentsCredentials && !failures.has()) throw limited(failures, 'Too many failed authentication attempts from this address');
+    const perMinute = kind === 'commands' ? config.commands_per_minute : config.requests_per_minute;
+    const own = this.#bucket(`${kind}:${client}`, perMinute);
+    if (!own.take()) throw limited(own, `Too many ${kind === 'commands' ? 'commands' : 'requests'} from this address (api.rate_limits.${kind}_per_minute is ${perMinute})`);
+  }
+
+  /** A wrong token or login from `client`: counts toward its lockout. */
+  failedAuth(client: string): void {
+    const config = this.#current();
+    if (config.enabled) this.#bucket(`auth:${client}`, config.auth_failures_per_minute).take();
+  }
+
+  #current(): Limits {
+    const config = this.limits();
+    // By value: the config is a new object after every PATCH, and only new limits start afresh.
+    const key = JSON.stringify(config);
+    if (key !== this.#seen) {
+      this.#buckets.clear();
+      this.#seen = key;
+    }
+    return config;
+  }
+
+  #bucket(key: string, perMinute: number): TokenBucket {
+    let b = this.#buckets.get(key);
     if (!b) {
-      if (buckets.size >= MAX_CLIENTS) prune(buckets);
-      b = new TokenBucket(clock, perMinute, perMinute / 60);
-      buckets.set(key, b);
+      if (this.#buckets.size >= MAX_CLIENTS) prune(this.#buckets);
+      b = new TokenBucket(this.clock, perMinute, perMinute / 60);
+      this.#buckets.set(key, b);
     }
     return b;
-  };
-  let seen: Limits | null = null;
+  }
+}
 
+/** The limits on every /api request: 429 with Retry-After in seconds over a limit. */
+export function rateLimitMiddleware(limiter: RateLimiter): Koa.Middleware {
   return async (ctx, next) => {
-    const config = limits();
-    if (config !== seen) {
-      buckets.clear(); // new limits: start afresh rather than mix old capacities
-      seen = config;
-    }
-    if (!config.enabled || !ctx.path.startsWith('/api/')) return next();
+    const path = apiPath(ctx.path);
+    if (!limiter.enabled || !(path === '/api' || path.startsWith('/api/'))) return next();
     const client = ctx.socket.remoteAddress ?? 'unknown';
-    const failures = bucket(`auth:${client}`, config.auth_failures_per_minute);
-    const presentsCredentials = Boolean(ctx.get('authorization')) || ctx.path === routes.login.path;
-    if (presentsCredentials && !failures.has()) refuse(ctx, failures, 'Too many failed authentication attempts from this address');
-    const kind = routeClass(ctx.method, ctx.path);
-    const perMinute = kind === 'commands' ? config.commands_per_minute : config.requests_per_minute;
-    const own = bucket(`${kind}:${client}`, perMinute);
-    if (!own.take()) refuse(ctx, own, `Too many ${kind === 'commands' ? 'commands' : 'requests'} from this address (api.rate_limits.${kind}_per_minute is ${perMinute})`);
     try {
+      limiter.admit({ client, kind: routeClass(ctx.method, path), presentsCredentials: Boolean(ctx.get('authorization')) || path === routes.login.path });
       await next();
     } catch (err) {
-      if (err instanceof KiwiError && err.code === 'invalid_token') failures.take();
+      if (err instanceof RateLimited) ctx.set('Retry-After', String(err.retryAfterS));
+      if (err instanceof KiwiError && err.code === 'invalid_token') limiter.failedAuth(client);
       throw err;
     }
   };
 }
 
-function refuse(ctx: Koa.Context, bucket: TokenBucket, why: string): never {
-  const seconds = Math.max(1, Math.ceil(bucket.secondsUntil()));
-  ctx.set('Retry-After', String(seconds));
-  throw new KiwiError('rate_limited', `${why}; retry in ${seconds} s`, 429);
+function limited(bucket: TokenBucket, why: string): RateLimited {
+  return new RateLimited(why, Math.max(1, Math.ceil(bucket.secondsUntil())));
 }
 
 function prune(buckets: Map<string, TokenBucket>): void {

@@ -10,7 +10,7 @@ import { errorBody, errorMiddleware } from './errors-middleware.ts';
 import { allowedHostHeaders, isLoopbackHost } from './guards.ts';
 import { createHandlers } from './handlers.ts';
 import { buildOpenApiDocument } from './openapi.ts';
-import { rateLimitMiddleware } from './rate-limit.ts';
+import { RateLimited, RateLimiter, apiPath, rateLimitMiddleware } from './rate-limit.ts';
 import { checkHostAndOrigin, guardMiddleware } from './request-guards.ts';
 import { securityHeaders, serveDashboard } from './static-files.ts';
 import { AudioSockets } from './ws-audio.ts';
@@ -51,14 +51,15 @@ export async function startServer(runtime: ServerServices, options: ServerOption
   app.use(errorMiddleware(runtime.logger));
   app.use(securityHeaders());
   app.use(guardMiddleware(allowedHosts));
-  app.use(rateLimitMiddleware(() => config().api.rate_limits));
+  const limiter = new RateLimiter(() => config().api.rate_limits);
+  app.use(rateLimitMiddleware(limiter));
   app.use(async (ctx, next) => {
     if (ctx.method === 'GET' && ctx.path === '/api/openapi.json') ctx.body = openapi;
     else await next();
   });
   app.use(router.routes());
   app.use(async (ctx, next) => {
-    if (!ctx.path.startsWith('/api')) return next();
+    if (!apiPath(ctx.path).startsWith('/api')) return next(); // '/API/x' too: the API's 404, not the dashboard
     const match = router.match(ctx.path, ctx.method);
     if (match.route) return; // answered by the router
     if (match.path.length > 0) throw new KiwiError('method_not_allowed', `${ctx.method} is not supported on ${ctx.path}`, 405);
@@ -77,18 +78,30 @@ export async function startServer(runtime: ServerServices, options: ServerOption
   attachEventStream(events, runtime);
   audio.attach(audioWss);
 
+  /** resolveGrant, with a wrong token counted toward the address's lockout (as on HTTP). */
+  const resolveGrantCounting = (client: string, headers: Parameters<typeof resolveGrant>[1]) => {
+    try {
+      return resolveGrant(auth, headers);
+    } catch (err) {
+      if (err instanceof KiwiError && err.code === 'invalid_token') limiter.failedAuth(client);
+      throw err;
+    }
+  };
+
   server.on('upgrade', (req, socket: Socket, head) => {
     try {
       const path = new URL(req.url ?? '/', 'http://kiwi').pathname;
       const target = path === '/api/events' ? events : path === '/api/audio' ? audioWss : null;
       if (!target) throw new KiwiError('not_found', `No WebSocket at ${path}`, 404);
       checkHostAndOrigin(req, allowedHosts());
-      const grant = resolveGrant(auth, { authorization: req.headers.authorization, cookie: req.headers.cookie });
+      const client = req.socket.remoteAddress ?? 'unknown';
+      limiter.admit({ client, kind: 'requests', presentsCredentials: Boolean(req.headers.authorization) });
+      const grant = resolveGrantCounting(client, { authorization: req.headers.authorization, cookie: req.headers.cookie });
       authorize({ scope: target === events ? 'read' : 'control' }, grant);
       if (target === audioWss && audio.full) {
         throw new KiwiError('too_many_clients', `At most ${config().api.max_audio_clients} audio clients at once`, 429);
       }
-      target.handleUpgrade(req, socket, head, (ws) => target.emit('connection', ws, req));
+      target.handleUpgrade(req, socket, head, (ws) => target.emit('connection', ws, req, grant)); // ws-events.ts filters by the grant
     } catch (err) {
       const e = err instanceof KiwiError ? err : new KiwiError('internal_error', 'Upgrade failed', 500);
       if (!(err instanceof KiwiError)) runtime.logger.error({ err }, 'websocket upgrade failed');
@@ -124,8 +137,9 @@ export async function startServer(runtime: ServerServices, options: ServerOption
 
 function rejectUpgrade(socket: Socket, err: KiwiError): void {
   const body = JSON.stringify(errorBody(err.code, err.message));
+  const retryAfter = err instanceof RateLimited ? `Retry-After: ${err.retryAfterS}\r\n` : '';
   socket.end(
-    `HTTP/1.1 ${err.status} ${http.STATUS_CODES[err.status] ?? 'Error'}\r\n` +
+    `HTTP/1.1 ${err.status} ${http.STATUS_CODES[err.status] ?? 'Error'}\r\n${retryAfter}` +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
