@@ -225,6 +225,24 @@ describe('dashboard panels', () => {
     expect(await page.getByRole('alert').count()).toBe(0);
   });
 
+  it('on a phone (375 px) no view is wider than the screen: the models table scrolls in its own box', async () => {
+    const { page } = ui;
+    const before = page.viewportSize();
+    await page.setViewportSize({ width: 375, height: 800 });
+    try {
+      const views = await page.getByRole('navigation', { name: 'Views' }).getByRole('link').allTextContents();
+      expect(views).toContain('Models');
+      for (const view of views) {
+        await openView(page, view);
+        if (view === 'Models') await page.locator('.table-wrap tbody tr').first().waitFor();
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(wide, `${view} is ${wide} px wide`).toBeLessThanOrEqual(375);
+      }
+    } finally {
+      if (before) await page.setViewportSize(before);
+    }
+  });
+
   it('loaded nothing from other hosts and logged no errors or CSP violations', () => {
     expect(ui.problems).toEqual([]);
   });
