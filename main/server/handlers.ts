@@ -10,6 +10,7 @@ import { timerHandlers } from '../timers/api-handlers.ts';
 import { approvalHandlers } from './approvals.ts';
 import type { Handlers } from './handler-types.ts';
 import type { ServerServices } from './services.ts';
+import { checkSecretDestinations } from './secret-destinations.ts';
 
 export interface HandlerDeps {
   /** What the routes need from the running Kiwi (KiwiRuntime provides it). */
@@ -69,7 +70,10 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
   return {
     status: () => runtime.status(audioClients()),
     getConfig: () => runtime.config.view(),
-    patchConfig: async ({ body }) => ({ updated: await runtime.config.patch(body) }),
+    patchConfig: async ({ body, grant }) => {
+      checkSecretDestinations(body, runtime.config.current, grant);
+      return { updated: await runtime.config.patch(body) };
+    },
 
     listSpeakers: () => ({ speakers: runtime.speakers.list() }),
     enrollSpeaker: ({ body, ctx }) =>

@@ -62,7 +62,11 @@ export async function startServer(runtime: ServerServices, options: ServerOption
     if (!apiPath(ctx.path).startsWith('/api')) return next(); // '/API/x' too: the API's 404, not the dashboard
     const match = router.match(ctx.path, ctx.method);
     if (match.route) return; // answered by the router
-    if (match.path.length > 0) throw new KiwiError('method_not_allowed', `${ctx.method} is not supported on ${ctx.path}`, 405);
+    if (match.path.length > 0) {
+      const allowed = [...new Set(match.path.flatMap((layer) => layer.methods))];
+      ctx.set('Allow', allowed.join(', ')); // RFC 9110: a 405 says which methods the resource has
+      throw new KiwiError('method_not_allowed', `${ctx.method} is not supported on ${ctx.path} (it has ${allowed.join(', ')})`, 405);
+    }
     throw new KiwiError('not_found', `No API route ${ctx.method} ${ctx.path}`, 404);
   });
   app.use(serveDashboard(options.dashboardDir));
@@ -73,6 +77,7 @@ export async function startServer(runtime: ServerServices, options: ServerOption
   const server = http.createServer(app.callback());
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(err, socket));
   const events = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
   const audioWss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
   attachEventStream(events, runtime);
@@ -105,7 +110,7 @@ export async function startServer(runtime: ServerServices, options: ServerOption
     } catch (err) {
       const e = err instanceof KiwiError ? err : new KiwiError('internal_error', 'Upgrade failed', 500);
       if (!(err instanceof KiwiError)) runtime.logger.error({ err }, 'websocket upgrade failed');
-      rejectUpgrade(socket, e);
+      answerRaw(socket, e);
     }
   });
 
@@ -135,7 +140,24 @@ export async function startServer(runtime: ServerServices, options: ServerOption
   };
 }
 
-function rejectUpgrade(socket: Socket, err: KiwiError): void {
+/** What Node's HTTP parser refuses before Koa sees a request answers in the API's error shape too. */
+const CLIENT_ERRORS: Record<string, KiwiError> = {
+  HPE_HEADER_OVERFLOW: new KiwiError('headers_too_large', 'The request line or headers are too large (at most 16 KiB)', 431),
+  ERR_HTTP_REQUEST_TIMEOUT: new KiwiError('request_timeout', 'The request took too long to arrive (30 s)', 408),
+};
+
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  // As Node's own handler: never write into a response already on its way.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  answerRaw(socket, CLIENT_ERRORS[err.code ?? ''] ?? new KiwiError('bad_request', 'Malformed HTTP request', 400));
+}
+
+/** An answer written straight to the socket (no Koa response exists): refused upgrades and malformed requests. */
+function answerRaw(socket: Socket, err: KiwiError): void {
   const body = JSON.stringify(errorBody(err.code, err.message));
   const retryAfter = err instanceof RateLimited ? `Retry-After: ${err.retryAfterS}\r\n` : '';
   socket.end(
