@@ -5,10 +5,8 @@ import { KiwiError } from './errors.ts';
 export function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
-    .map((issue) => {
-      const where = issue.path.length ? issue.path.join('.') : 'body';
-      return `${where}: ${issue.message}`;
-    })
+    // A whole value of the wrong kind has no path: "Invalid request body: expected object", not "…body: body: …".
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
     .join('; ');
 }
 

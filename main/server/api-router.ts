@@ -44,7 +44,7 @@ export function createApiRouter(handlers: Handlers, auth: AuthService): Router {
       authorize(spec, grant);
       const raw = await readJsonBody(ctx.req, spec.bodyLimit);
       const params = spec.params ? parseOrThrow(spec.params, ctx.params, 'path') : undefined;
-      const query = spec.query ? parseOrThrow(spec.query, ctx.query, 'query') : undefined;
+      const query = spec.query ? parseOrThrow(spec.query, singleValued(ctx.query), 'query') : undefined;
       // No body counts as {}; an explicit `null` is a body, and not an object (400).
       const body = spec.body ? parseOrThrow(spec.body, raw === undefined ? {} : raw, 'request body') : undefined;
       const answer = await handler({ params, query, body, grant, ctx } as HandlerInput<RouteSpec>);
@@ -53,4 +53,11 @@ export function createApiRouter(handlers: Handlers, auth: AuthService): Router {
     });
   }
   return router;
+}
+
+/** Koa gives a repeated parameter as an array; every query parameter of the API takes one value. */
+function singleValued(query: Koa.Context['query']): Record<string, string | undefined> {
+  const repeated = Object.keys(query).find((key) => Array.isArray(query[key]));
+  if (repeated !== undefined) throw new KiwiError('invalid_request', `Invalid query: ${repeated} is given more than once`, 400);
+  return query as Record<string, string | undefined>;
 }

@@ -74,10 +74,36 @@ describe('GET /api/conversation (history of turns)', () => {
     expect((await history('?limit=500')).length).toBe(3);
   });
 
+  it('keeps a stopped turn with the command that ran and its reply, marked interrupted', async () => {
+    // A speaker that plays until it is stopped: the stop surely arrives while the reply plays.
+    const removeSink = k.kiwi.runtime.hub.addSink({
+      id: 'held-speaker',
+      play: (_audio, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })),
+    });
+    try {
+      const speaking = new Promise<void>((resolve) => {
+        const off = k.kiwi.runtime.bus.on('TTS_STARTED', () => (off(), resolve()));
+      });
+      const answer = k.request('POST', '/api/chat', { body: { text: 'What time is it?', speak: true }, headers: bearer(tokens.control) });
+      await speaking;
+      expect((await k.request('POST', '/api/stop', { headers: bearer(tokens.control) })).status).toBe(200);
+      const res = await answer;
+      const stopped = routes.chat.response.parse(res.json);
+      expect(stopped).toMatchObject({ command: 'time', reply: expect.stringMatching(/\d/), interrupted: 'stopped' });
+      expect((await history()).at(-1)).toMatchObject({ turn_id: stopped.turn_id, command: 'time', reply: stopped.reply, interrupted: 'stopped' });
+    } finally {
+      removeSink();
+    }
+  });
+
   it.each(['?limit=0', '?limit=501', '?limit=abc', '?limit=2.5', '?limit=', '?other=1'])('refuses %s with a 400 and a clear error', async (query) => {
     const res = await get(query);
     expect(res.status).toBe(400);
     expect(res.json).toEqual({ error: { code: 'invalid_request', message: expect.stringMatching(/^Invalid query: /) } });
+  });
+
+  it('says so when a parameter is given twice (it was "expected number, received NaN")', async () => {
+    expect((await get('?limit=5&limit=6')).json).toEqual({ error: { code: 'invalid_request', message: 'Invalid query: limit is given more than once' } });
   });
 
   it('is private per speaker with auth on: admin sees all, a speaker token its own, other tokens none', async () => {
