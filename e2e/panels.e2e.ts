@@ -235,7 +235,7 @@ describe('dashboard panels', () => {
       for (const view of views) {
         await openView(page, view);
         if (view === 'Models') await page.locator('.table-wrap tbody tr').first().waitFor();
-        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        const wide = (await page.evaluate('document.documentElement.scrollWidth')) as number;
         expect(wide, `${view} is ${wide} px wide`).toBeLessThanOrEqual(375);
       }
     } finally {

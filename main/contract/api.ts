@@ -357,7 +357,12 @@ const timerFields = {
   duration_s: z.number().int().min(1).max(48 * 3600).describe('a timer: its length'),
   at: z.iso.datetime({ offset: true }).describe('a one-off alarm or reminder: the instant (ISO-8601 with offset)'),
   time: WallClock.describe('an alarm or reminder at a time of day (HH:MM, clock.time_zone): the next one, or on `days`'),
-  days: z.array(Weekday).min(1).max(7).describe('with `time`: repeat on these weekdays'),
+  days: z
+    .array(Weekday)
+    .min(1)
+    .max(7)
+    .refine((days) => new Set(days).size === days.length, 'each weekday once')
+    .describe('with `time`: repeat on these weekdays'),
   when: z
     .string()
     .trim()

@@ -95,6 +95,7 @@ describe('timers over REST and events', () => {
     error(await create({ kind: 'alarm', when: 'whenever you like' }), 400, 'unparsed_time');
     error(await create({ kind: 'alarm', when: 'tomorrow' }), 400, 'need_time');
     error(await create({ kind: 'alarm', time: '25:00' }), 400, 'invalid_request');
+    error(await create({ kind: 'alarm', time: '07:30', days: ['mon', 'mon', 'mon'] }), 400, 'invalid_request'); // was stored as given
     error(await create({ kind: 'timer', duration_s: 60, owner_id: 'spk_999' }), 404, 'not_found');
     error(await k.request('DELETE', '/api/timers/tmr_999'), 404, 'not_found');
     error(await k.request('PATCH', '/api/timers/stop', { body: { label: 'x' } }), 400, 'invalid_request');
