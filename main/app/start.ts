@@ -29,6 +29,9 @@ export async function startKiwi(options: { env?: NodeJS.ProcessEnv; logger: Logg
   const stop = (reason: string): Promise<void> => {
     stopping ??= (async () => {
       runtime.bus.emit('SERVICE_SHUTDOWN', { reason }, 'runtime');
+      // Turns still running (a chat waiting on the LLM) end now, so their requests are answered
+      // before the server closes rather than cut off by its one-second grace.
+      runtime.engine.stop();
       await stopSystemAudio();
       await server.close();
       await runtime.close();

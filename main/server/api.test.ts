@@ -9,6 +9,7 @@ import { EventEnvelope } from '../contract/events.ts';
 import { Engine } from '../engine/engine.ts';
 import { routes } from '../contract/routes.ts';
 import { FakeHomeAssistant } from '../testing/fake-home-assistant.ts';
+import { LlmStandin } from '../testing/llm-standins.ts';
 import { spawnKiwiServe } from '../testing/kiwi-serve.ts';
 import { eventually, httpRequest, makeTempDir, startTestKiwi, type TestKiwi, type TestResponse } from '../testing/kiwi-test-server.ts';
 import { TestWsClient, expectUpgradeRefused, wsUrl } from '../testing/ws-client.ts';
@@ -481,6 +482,22 @@ describe('REST API (seed endpoints)', () => {
 });
 
 describe('POST /api/shutdown in-process', () => {
+  it('a chat still waiting on the LLM is answered, not cut off, when Kiwi shuts down', async () => {
+    const llm = await LlmStandin.start('openai'); // an OpenAI-compatible server that writes one word, then hangs
+    llm.reply({ kind: 'stream', tokens: ['Once ', 'upon ', 'a time.'], perEvent: true, rest: new Promise(() => undefined) });
+    const k = await startTestKiwi({ config: { llm: { provider: 'openai', base_url: llm.baseUrl, model: 'm' } } });
+    try {
+      const chat = k.request('POST', '/api/chat', { body: { text: 'Tell me a long story', speak: false } });
+      await eventually(() => llm.requests.length === 1, 'the LLM to be asked');
+      expect((await k.request('POST', '/api/shutdown')).status).toBe(200);
+      expect((await chat).status).toBe(200);
+      await k.kiwi.stopped;
+    } finally {
+      await k.cleanup();
+      await llm.close();
+    }
+  });
+
   it('answers, tells event clients SERVICE_SHUTDOWN, closes their sockets and stops the server', async () => {
     const k = await startTestKiwi();
     try {
