@@ -52,6 +52,7 @@ export function runtimeStatus(runtime: StatusSources, webAudioClients: number): 
     system_microphone: runtime.systemMicrophone?.() ?? null,
     wake_word_engine: runtime.engine.wakeEngine,
     wake_confirm: runtime.engine.wakeEngine === 'kws' ? cfg.voice.wake_confirm : null,
-    fallbacks: runtime.engine.fallbacks,
+    // A souls.default naming no usable soul is reported like an engine part on its alternative.
+    fallbacks: [...runtime.engine.fallbacks, ...(runtime.souls.defaultFallback ? [runtime.souls.defaultFallback] : [])],
   };
 }

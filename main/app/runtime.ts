@@ -27,6 +27,7 @@ import { LlmSlot } from '../llm/llm-slot.ts';
 import { HomeAssistantClient } from '../homeassistant/ha-client.ts';
 import type { Logger } from '../platform/logger.ts';
 import { resourcesDir } from '../platform/paths.ts';
+import { SoulEdits } from '../souls/soul-edits.ts';
 import { SoulService } from '../souls/soul-service.ts';
 import { UserSouls } from '../souls/user-souls.ts';
 import { Enrollment } from '../speakers/identification/enrollment.ts';
@@ -71,6 +72,8 @@ export class KiwiRuntime {
   /** Timers, alarms and reminders (main/timers). */
   readonly timers: TimerService;
   readonly #timerVoice: TimerVoice;
+  /** PUT/DELETE of the user's soul files (<data dir>/souls), one at a time; built-ins stay read-only. */
+  readonly soulEdits: SoulEdits;
   /** Voice security: severity, policy by speaker, approvals (voice, API, Telegram), audit log. */
   readonly security: SecurityService;
   /** Conversation history: every answered turn, kept in the store (GET /api/conversation). */
@@ -146,6 +149,13 @@ export class KiwiRuntime {
     ({ handsFree: this.handsFree, close: this.#closeHandsFree } = createHandsFree({ config, store, bus, clock }));
     ({ service: this.timers, voice: this.#timerVoice } = createTimers({ store: store.timers, bus, clock, config: () => config.current, hub, engine: () => this.engine }));
     this.history = new TurnHistory(store, bus);
+    this.soulEdits = new SoulEdits({
+      files: new UserSouls({ builtin: path.join(resourcesDir, 'souls'), user: paths.userSouls }),
+      souls,
+      reload: () => this.#loadSouls(),
+      config,
+      bus,
+    });
     this.security = new SecurityService({
       config: () => config.current,
       bus,
@@ -189,7 +199,7 @@ export class KiwiRuntime {
     // Ids in the config must name a catalog model and an existing soul (checked now, and on every PATCH).
     await config.useKnownIds(async () => ({
       models: (await loadCatalog(paths.catalog)).models,
-      souls: (live.runtime?.souls.list() ?? registry.list()).map((soul) => soul.id),
+      souls: (live.runtime?.souls.list() ?? registry.list()).map(({ id, nsfw }) => ({ id, nsfw })),
       // Not at startup: a device unplugged then is retried by the microphone, not a reason to refuse to start.
       audioDevices: live.runtime ? await knownAudioDevices({ env }) : undefined,
     }));
@@ -210,6 +220,7 @@ export class KiwiRuntime {
     );
     live.runtime = runtime;
     runtime.soundEnv = env;
+    runtime.#warnSoulFallback();
     config.onChange((_cfg, updated, changed) =>
       reactToConfig(updated, changed, {
         runtime,
@@ -283,21 +294,27 @@ export class KiwiRuntime {
     return [...this.engine.missing, ...(llm ? [`llm: ${llm}`] : [])];
   }
 
-  /** The user's soul files (<data dir>/souls), for the souls API; built-ins stay read-only. */
-  get userSouls(): UserSouls {
-    return new UserSouls({ builtin: path.join(resourcesDir, 'souls'), user: this.paths.userSouls });
+  /** Re-read every soul file, in turn with soul edits and PATCHes (an older read never replaces a newer one); the engine keeps running. */
+  reloadSouls(): Promise<void> {
+    return this.config.exclusive(() => this.#loadSouls());
   }
 
-  /** Re-read every soul after one was written or deleted; the engine keeps running. */
-  async reloadSouls(): Promise<void> {
+  async #loadSouls(): Promise<void> {
     this.souls.replaceRegistry(await loadSouls(this.paths.userSouls, this.logger));
+  }
+
+  /** souls.default names no usable soul (a file removed by hand): Kiwi runs on the built-in default and says so (status: fallbacks). */
+  #warnSoulFallback(): void {
+    const fallback = this.souls.defaultFallback;
+    if (fallback) this.logger.warn(`${this.config.path}: ${fallback.reason}`);
   }
 
   /** Rebuild every stage (models) and the LLM client, and reload souls in-process; the API keeps serving. */
   async restart(): Promise<void> {
     this.bus.emit('SERVICE_RESTART', { reason: 'api' }, 'runtime');
     await this.#slot.rebuild(PART_NAMES, 'restart', async () => {
-      this.souls.replaceRegistry(await loadSouls(this.paths.userSouls, this.logger));
+      await this.reloadSouls();
+      this.#warnSoulFallback();
       this.llm.rebuild();
     });
     this.homeassistant.start();

@@ -4,7 +4,8 @@ import type { Config } from '../contract/config.ts';
 export interface KnownIds {
   /** Catalog models with the task each serves. */
   models: ReadonlyArray<{ id: string; task: string }>;
-  souls: readonly string[];
+  /** Every soul, with whether it is 18+ (souls.default may name one only while souls.allow_nsfw is on). */
+  souls: ReadonlyArray<{ id: string; nsfw: boolean }>;
   /**
    * Device ids of the system's sound stack (GET /api/audio/devices). Left out where they cannot be
    * known (no sound stack), and at startup: a USB microphone unplugged then is retried, not fatal.
@@ -16,6 +17,11 @@ export interface ConfigProblem {
   /** Dotted key path: `voice.min_silence_ms`. */
   path: string;
   message: string;
+  /**
+   * Kiwi can run on without this key (the built-in default soul for souls.default): at start it is
+   * a fallback, reported, never a reason to refuse to start; a PATCH that sets it is still a 400.
+   */
+  fallback?: boolean;
 }
 
 /** Model keys and the catalog task their id must have. */
@@ -63,10 +69,18 @@ export function configProblems(config: Config, known?: KnownIds): ConfigProblem[
     const stack = devices.stack ? '' : ' (no sound server or sound card was found)';
     problems.push({ path: `audio.${key}`, message: `no ${key} device '${value}'${stack}: auto, system, none or a device from GET /api/audio/devices (${choices})` });
   }
-  if (known && !known.souls.includes(config.souls.default)) {
-    problems.push({ path: 'souls.default', message: `no soul '${config.souls.default}' (one of: ${known.souls.join(', ')})` });
-  }
+  const soulProblem = known && defaultSoulProblem(config, known.souls);
+  if (soulProblem) problems.push({ path: 'souls.default', message: soulProblem, fallback: true });
   return problems;
+}
+
+/** souls.default must name a soul, and an 18+ one only while souls.allow_nsfw is on (else it would silently not be the default). */
+function defaultSoulProblem(config: Config, souls: KnownIds['souls']): string | null {
+  const { default: id, allow_nsfw: allowNsfw } = config.souls;
+  const soul = souls.find((s) => s.id === id);
+  if (!soul) return `no soul '${id}' (one of: ${souls.map((s) => s.id).join(', ')})`;
+  if (soul.nsfw && !allowNsfw) return `'${id}' is an 18+ soul; set souls.allow_nsfw to true (in the same change) to make it the default`;
+  return null;
 }
 
 function ids(models: ReadonlyArray<{ id: string }>): string {

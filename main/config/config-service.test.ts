@@ -189,7 +189,11 @@ describe('ConfigService', () => {
         { id: 'stt-whisper-tiny', task: 'stt' },
         { id: 'silero-vad', task: 'vad' },
       ],
-      souls: ['default', 'pirate'],
+      souls: [
+        { id: 'default', nsfw: false },
+        { id: 'pirate', nsfw: false },
+        { id: 'siren', nsfw: true },
+      ],
     });
     async function patchError(config: ConfigService, body: unknown): Promise<KiwiError> {
       const err: unknown = await config.patch(body).then(
@@ -206,7 +210,9 @@ describe('ConfigService', () => {
       [{ voice: { min_silence_ms: 3000, max_silence_ms: 100 } }, 'voice.min_silence_ms', /more than voice.max_silence_ms \(100\)/],
       [{ voice: { max_silence_ms: 200 } }, 'voice.min_silence_ms', /500 is more than/],
       [{ wake_word: 'ki\u0000wi' }, 'wake_word', /control characters/],
-      [{ souls: { default: 'nobody' } }, 'souls.default', /no soul 'nobody' \(one of: default, pirate\)/],
+      [{ souls: { default: 'nobody' } }, 'souls.default', /no soul 'nobody' \(one of: default, pirate, siren\)/],
+      [{ souls: { default: 'siren' } }, 'souls.default', /'siren' is an 18\+ soul; set souls.allow_nsfw to true/],
+      [{ souls: { default: 'siren', allow_nsfw: false } }, 'souls.default', /18\+/],
     ])('PATCH %j is a 400 naming %s, and nothing is written', async (body, key, why) => {
       const config = await ConfigService.load(file, {});
       await config.useKnownIds(known);
@@ -226,15 +232,40 @@ describe('ConfigService', () => {
       expect(config.current).toMatchObject({ stt_model: 'stt-whisper-tiny', wake_word: 'キウイ', souls: { default: 'pirate' } });
     });
 
+    it('an 18+ souls.default is fine in the PATCH that allows 18+ souls (or with KIWI_ALLOW_NSFW); taking the permission back is never refused', async () => {
+      const config = await ConfigService.load(file, {});
+      await config.useKnownIds(known);
+      await config.patch({ souls: { default: 'siren', allow_nsfw: true } });
+      await config.patch({ souls: { allow_nsfw: false } }); // the soul service falls back to the built-in default and says so
+      expect(config.current.souls).toEqual({ default: 'siren', allow_nsfw: false });
+      await fs.writeFile(file, '');
+      const fromEnv = await ConfigService.load(file, { KIWI_ALLOW_NSFW: 'true' });
+      await fromEnv.useKnownIds(known);
+      await fromEnv.patch({ souls: { default: 'siren' } });
+      expect(fromEnv.current.souls.default).toBe('siren');
+    });
+
     it('at start-up, an id naming nothing is a clear error naming the file and key (or the variable that set it)', async () => {
-      await fs.writeFile(file, 'souls:\n  default: nobody\n');
+      await fs.writeFile(file, 'stt_model: stt-nope\n');
       const config = await ConfigService.load(file, {});
       const err: unknown = await config.useKnownIds(known).catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: 'invalid_config', message: expect.stringContaining(`${file}: souls.default: no soul 'nobody'`) });
+      expect(err).toMatchObject({ code: 'invalid_config', message: expect.stringContaining(`${file}: stt_model: no stt model 'stt-nope'`) });
       await fs.writeFile(file, '');
       const fromEnv = await ConfigService.load(file, { KIWI_STT_MODEL: 'stt-nope' });
       const envErr: unknown = await fromEnv.useKnownIds(known).catch((e: unknown) => e);
       expect(envErr).toMatchObject({ message: expect.stringContaining('stt_model (set by KIWI_STT_MODEL)') });
+    });
+
+    it('at start-up, a souls.default naming no soul (a file removed by hand) is not fatal, and the file keeps it', async () => {
+      await fs.writeFile(file, 'souls:\n  default: nobody\n');
+      const config = await ConfigService.load(file, {});
+      await config.useKnownIds(known); // SoulService falls back to the built-in default and reports it
+      expect(config.current.souls.default).toBe('nobody');
+      expect(await fs.readFile(file, 'utf8')).toBe('souls:\n  default: nobody\n');
+      // Other keys can still be changed; souls.default itself only to a soul that exists.
+      await config.patch({ wake_word: 'computer' });
+      expect(YAML.parse(await fs.readFile(file, 'utf8'))).toMatchObject({ wake_word: 'computer', souls: { default: 'nobody' } });
+      expect((await patchError(config, { souls: { default: 'nobody-else' } })).status).toBe(400);
     });
 
     it('a read-only config file is not replaced by PATCH: 409 config_read_only naming it', async () => {

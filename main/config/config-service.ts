@@ -59,10 +59,12 @@ export class ConfigService {
   /**
    * Once the catalog and souls are loaded: from now on ids must name something that exists, and
    * the config as it is now is checked (start-up: a clear error naming the file and the key).
+   * A key Kiwi can run on without (souls.default naming a soul file removed by hand) is not fatal:
+   * whoever falls back reports it, and the file keeps what the user wrote.
    */
   async useKnownIds(known: () => Promise<KnownIds>): Promise<void> {
     this.#known = known;
-    const problems = configProblems(this.#effective, await known());
+    const problems = configProblems(this.#effective, await known()).filter((p) => !p.fallback);
     if (problems.length > 0) {
       const where = (p: string) => (this.env.sources.has(p) ? `${p} (set by ${this.env.sources.get(p)})` : p);
       throw new KiwiError('invalid_config', `${this.path}: ${problems.map((p) => `${where(p.path)}: ${p.message}`).join('; ')}`);
@@ -85,6 +87,14 @@ export class ConfigService {
     return this.#patches.run(() => this.#patch(body));
   }
 
+  /**
+   * Run `job` between PATCHes, never during one. Soul files are written and deleted under it, so
+   * a PATCH naming a soul (souls.default) and that soul's deletion cannot cross. `job` must not PATCH.
+   */
+  exclusive<T>(job: () => Promise<T>): Promise<T> {
+    return this.#patches.run(job);
+  }
+
   async #patch(body: unknown): Promise<Plain> {
     const patch = parseOrThrow(ConfigPatchSchema, body, 'config patch');
     const paths = leafPaths(patch);
@@ -94,7 +104,8 @@ export class ConfigService {
       if (variable) throw conflict(`${p} is set by the environment variable ${variable}; unset it to change ${p} here`);
     }
     const next = parseOrThrow(ConfigSchema, deepMerge(this.#file, patch), 'config patch');
-    const problems = configProblems(next, await this.#known?.()).filter((p) => paths.some((changed) => relates(changed, p.path)));
+    // Checked with the variables applied: KIWI_ALLOW_NSFW=true allows an 18+ souls.default the file alone would not.
+    const problems = configProblems(this.#withEnv(next), await this.#known?.()).filter((p) => paths.some((changed) => relates(changed, p.path)));
     if (problems.length > 0) throw new KiwiError('invalid_request', `Invalid config patch: ${describeProblems(problems)}`, 400);
     const before = this.#file;
     this.#file = next;

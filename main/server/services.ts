@@ -12,7 +12,7 @@ import type { Integrations } from '../integrations/integrations.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { SecurityService } from '../security/security-service.ts';
 import type { SoulService } from '../souls/soul-service.ts';
-import type { UserSouls } from '../souls/user-souls.ts';
+import type { SoulEdits } from '../souls/soul-edits.ts';
 import type { Enrollment } from '../speakers/identification/enrollment.ts';
 import type { SpeakerService } from '../speakers/speaker-service.ts';
 import type { Store } from '../store/store.ts';
@@ -60,8 +60,8 @@ export interface VoiceServices {
 
 export interface SoulServices {
   souls: Pick<SoulService, 'active' | 'defaultSoul' | 'get' | 'list' | 'modelFor' | 'switchTo'>;
-  readonly userSouls: Pick<UserSouls, 'save' | 'remove'>;
-  reloadSouls(): Promise<void>;
+  /** PUT/DELETE of user souls, one at a time, each answered from its own result. */
+  soulEdits: Pick<SoulEdits, 'put' | 'remove'>;
 }
 
 export interface PeopleServices {

@@ -1,7 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorBody, SoulDocument, SoulList } from '../contract/api.ts';
+import YAML from 'yaml';
+import { ErrorBody, SoulDocument, SoulList, Status } from '../contract/api.ts';
+import { ConfigView } from '../contract/config.ts';
 import { parseSoul } from '../souls/soul-file.ts';
 import { soulMarkdown } from '../souls/soul-markdown.ts';
 import { authOn, bearer } from '../testing/api-auth.ts';
@@ -128,5 +130,133 @@ describe('souls API: user souls as markdown files', () => {
     const back = SoulDocument.parse((await k.request('GET', '/api/souls/comedian', { headers: bearer(CONTROL) })).json);
     expect(back).toMatchObject({ builtin: true });
     expect(back.name).not.toBe('My Comedian');
+  });
+});
+
+describe('souls API: the default soul (souls.default) and concurrent edits', () => {
+  let k: TestKiwi;
+  const con = { name: 'Con', prompt: 'x' };
+  const soulsList = async () => SoulList.parse((await k.request('GET', '/api/souls')).json);
+  const soulFallbacks = async () => Status.parse((await k.request('GET', '/api/status')).json).fallbacks.filter((f) => f.stage === 'soul');
+
+  beforeAll(async () => {
+    k = await startTestKiwi();
+  });
+  afterAll(async () => {
+    await k?.cleanup();
+  });
+
+  it('DELETE of the soul souls.default names is a 409 and deletes nothing; once another default is chosen it goes', async () => {
+    expect((await k.request('PUT', '/api/souls/con', { body: con })).status).toBe(200);
+    expect((await k.request('PATCH', '/api/config', { body: { souls: { default: 'con' } } })).status).toBe(200);
+
+    const refused = await k.request('DELETE', '/api/souls/con');
+    expect(errorCode(refused, 409)).toBe('soul_is_default');
+    expect(ErrorBody.parse(refused.json).error.message).toMatch(/'con' is the default soul \(souls\.default\); choose another default first/);
+    await fs.access(path.join(k.dataDir, 'souls', 'con.md'));
+    expect(await soulsList()).toMatchObject({ default: 'con', active: 'con' });
+    expect(await soulFallbacks()).toEqual([]);
+
+    expect((await k.request('PATCH', '/api/config', { body: { souls: { default: 'default' } } })).status).toBe(200);
+    expect((await k.request('DELETE', '/api/souls/con')).json).toEqual({ deleted: 'con' });
+    expect(await soulsList()).toMatchObject({ default: 'default', active: 'default' });
+  });
+
+  it('PUT that makes the default soul 18+ while allow_nsfw is off is a 409 and changes nothing', async () => {
+    expect((await k.request('PUT', '/api/souls/con', { body: con })).status).toBe(200);
+    expect((await k.request('PATCH', '/api/config', { body: { souls: { default: 'con' } } })).status).toBe(200);
+    try {
+      const refused = await k.request('PUT', '/api/souls/con', { body: { ...con, nsfw: true } });
+      expect(errorCode(refused, 409)).toBe('soul_is_default');
+      expect(ErrorBody.parse(refused.json).error.message).toContain('souls.allow_nsfw');
+      expect(SoulDocument.parse((await k.request('GET', '/api/souls/con')).json).nsfw).toBe(false);
+      expect((await soulsList()).default).toBe('con');
+    } finally {
+      await k.request('PATCH', '/api/config', { body: { souls: { default: 'default' } } });
+    }
+    expect((await k.request('DELETE', '/api/souls/con')).status).toBe(200);
+  });
+
+  it('a deleted active soul stays gone: a new soul with its id later is not active by itself', async () => {
+    expect((await k.request('PUT', '/api/souls/con', { body: con })).status).toBe(200);
+    expect((await k.request('POST', '/api/soul', { body: { soul: 'con' } })).status).toBe(200);
+    expect((await k.request('DELETE', '/api/souls/con')).status).toBe(200);
+    expect((await soulsList()).active).toBe('default');
+    expect((await k.request('PUT', '/api/souls/con', { body: con })).status).toBe(200);
+    expect((await soulsList()).active).toBe('default');
+    expect((await k.request('DELETE', '/api/souls/con')).status).toBe(200);
+  });
+
+  it('PATCH souls.default to an 18+ soul is a 400 naming the key while allow_nsfw is off, fine in the same PATCH that allows it', async () => {
+    const refused = await k.request('PATCH', '/api/config', { body: { souls: { default: 'siren' } } });
+    expect(errorCode(refused, 400)).toBe('invalid_request');
+    expect(ErrorBody.parse(refused.json).error.message).toMatch(/souls\.default: 'siren' is an 18\+ soul/);
+    expect((await soulsList()).default).toBe('default');
+    expect(ConfigView.parse((await k.request('GET', '/api/config')).json).souls.default).toBe('default');
+
+    try {
+      expect((await k.request('PATCH', '/api/config', { body: { souls: { default: 'siren', allow_nsfw: true } } })).status).toBe(200);
+      expect((await soulsList()).default).toBe('siren');
+      // Taking the permission back is never refused: the default falls back to the built-in one, and the status says why.
+      expect((await k.request('PATCH', '/api/config', { body: { souls: { allow_nsfw: false } } })).status).toBe(200);
+      expect((await soulsList()).default).toBe('default');
+      expect(await soulFallbacks()).toContainEqual(expect.objectContaining({ stage: 'soul', configured: 'siren', used: 'default', reason: expect.stringContaining('allow_nsfw') }));
+    } finally {
+      await k.request('PATCH', '/api/config', { body: { souls: { default: 'default', allow_nsfw: false } } });
+    }
+  });
+
+  it('PUT racing DELETE of the same id: PUT never answers 404, and files, list and GET agree afterwards', async () => {
+    // One id, many pairs: on the unserialised code about one run in one gave a PUT 404 (and DELETEs 500).
+    const id = 'racer';
+    const calls = Array.from({ length: 40 }, (_, i) => [
+      k.request('PUT', `/api/souls/${id}`, { body: { name: `Racer ${i}`, prompt: `Round ${i}.` } }).then((res) => ({ kind: 'put' as const, i, res })),
+      k.request('DELETE', `/api/souls/${id}`).then((res) => ({ kind: 'delete' as const, i, res })),
+    ]).flat();
+    for (const { kind, i, res } of await Promise.all(calls)) {
+      if (kind === 'put') {
+        expect([200, 201], res.text).toContain(res.status);
+        expect(SoulDocument.parse(res.json).name).toBe(`Racer ${i}`); // its own write, not another's
+      } else {
+        expect([200, 404], res.text).toContain(res.status);
+      }
+    }
+    const listed = (await soulsList()).souls.map((s) => s.id);
+    const file = await fs.readFile(path.join(k.dataDir, 'souls', `${id}.md`), 'utf8').catch(() => null);
+    const got = await k.request('GET', `/api/souls/${id}`);
+    if (file === null) {
+      expect(got.status).toBe(404);
+      expect(listed).not.toContain(id);
+    } else {
+      expect(got.status).toBe(200);
+      expect(listed).toContain(id);
+      expect(parseSoul(file, id, false).name).toBe(SoulDocument.parse(got.json).name);
+    }
+    expect((await fs.readdir(path.join(k.dataDir, 'souls'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('start-up with souls.default naming a soul that is gone', () => {
+  it('starts on the built-in default soul, says so in /api/status, and leaves config.yaml alone', async () => {
+    const k = await startTestKiwi({ config: { souls: { default: 'con' } } });
+    try {
+      const before = await fs.readFile(k.configPath, 'utf8');
+      expect(SoulList.parse((await k.request('GET', '/api/souls')).json)).toMatchObject({ default: 'default', active: 'default' });
+      const status = Status.parse((await k.request('GET', '/api/status')).json);
+      expect(status.active_soul).toBe('default');
+      expect(status.fallbacks).toContainEqual({ stage: 'soul', configured: 'con', used: 'default', reason: expect.stringMatching(/souls\.default.*'con'/) });
+      expect(ConfigView.parse((await k.request('GET', '/api/config')).json).souls.default).toBe('con');
+      // Other changes still work; the file keeps the user's souls.default.
+      expect((await k.request('PATCH', '/api/config', { body: { voice: { follow_up_s: 5 } } })).status).toBe(200);
+      expect(YAML.parse(await fs.readFile(k.configPath, 'utf8'))).toMatchObject({ souls: { default: 'con' }, voice: { follow_up_s: 5 } });
+      expect(YAML.parse(before)).toMatchObject({ souls: { default: 'con' } });
+
+      // The soul comes back: it is the default again and the fallback is gone.
+      expect((await k.request('PUT', '/api/souls/con', { body: { name: 'Con', prompt: 'x' } })).status).toBe(200);
+      expect(SoulList.parse((await k.request('GET', '/api/souls')).json).default).toBe('con');
+      expect(Status.parse((await k.request('GET', '/api/status')).json).fallbacks.filter((f) => f.stage === 'soul')).toEqual([]);
+    } finally {
+      await k.cleanup();
+    }
   });
 });

@@ -7,6 +7,14 @@ import type { PromptContext, SoulRegistry } from './soul-registry.ts';
 
 const ACTIVE_KEY = 'active_soul';
 
+/** souls.default is not the default soul now, and why (GET /api/status lists it with the engine's fallbacks). */
+export interface DefaultSoulFallback {
+  stage: 'soul';
+  configured: string;
+  used: string;
+  reason: string;
+}
+
 /** Which soul is active, and the rules for switching (nsfw souls need souls.allow_nsfw). */
 export class SoulService {
   constructor(
@@ -30,6 +38,18 @@ export class SoulService {
     const builtin = this.registry.get('default');
     if (!builtin) throw new KiwiError('no_default_soul', 'The built-in default soul is missing from resources/souls', 500);
     return builtin;
+  }
+
+  /** Why `souls.default` is not the default soul (its file was removed by hand, or 18+ is not allowed), or null when it is. */
+  get defaultFallback(): DefaultSoulFallback | null {
+    const id = this.config().souls.default;
+    const configured = this.registry.get(id);
+    if (configured && this.allowed(configured)) return null;
+    const used = this.defaultSoul.id;
+    const reason = configured
+      ? `souls.default '${id}' is an 18+ soul and souls.allow_nsfw is off; Kiwi uses the built-in default soul`
+      : `souls.default is '${id}', but there is no soul '${id}' (was its file removed?); Kiwi uses the built-in default soul until it is back or another default is chosen`;
+    return { stage: 'soul', configured: id, used, reason };
   }
 
   private allowed(soul: Soul): boolean {
@@ -64,6 +84,14 @@ export class SoulService {
   /** The system prompt: base prompt + this soul + who is speaking and in which language. */
   composePrompt(soul: Soul, context: PromptContext): string {
     return this.registry.composePrompt(soul, context);
+  }
+
+  /**
+   * After a soul file was deleted: when the chosen soul is gone, nobody chose what comes next, so a
+   * new soul with its id later does not become active by itself (the default is active meanwhile).
+   */
+  forget(id: string): void {
+    if (this.store.settings.get(ACTIVE_KEY) === id && !this.registry.get(id)) this.store.settings.set(ACTIVE_KEY, '');
   }
 
   /** After a restart: souls added to the user folder appear. */
