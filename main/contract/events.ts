@@ -201,6 +201,7 @@ export const EVENT_SCHEMAS = {
     command: z.string().nullable(),
     reply: z.string().nullable(),
     ignored: z.string().optional().describe('why nothing was done'),
+    interrupted: z.string().optional().describe('why the turn was cut short (stopped, superseded, barge_in): its command still ran, and reply is what it produced'),
     timings_ms: Timings,
     source: z.string(),
   }),
@@ -284,6 +285,38 @@ export type EventName = z.infer<typeof EventName>;
 
 /** The `data` of one event. */
 export type EventData<K extends EventName> = z.infer<(typeof EVENT_SCHEMAS)[K]>;
+
+/**
+ * The fields that hold what was said or answered in a turn: speech, typed text, replies, LLM text,
+ * what went to and came back from Home Assistant. /api/events sends them as null to a client that
+ * may not read that turn's conversation (the rule of GET /api/conversation); every other field
+ * (event, turn_id, command name, timings, speaker ids) still reaches every read client.
+ */
+export const CONVERSATION_FIELDS = {
+  SPEECH_PARTIAL: ['text'],
+  SPEECH_RECOGNIZED: ['text', 'transcript'],
+  COMMAND_RECEIVED: ['command'],
+  TURN_FINISHED: ['transcript', 'reply'],
+  LLM_TOKEN: ['text'],
+  LLM_COMPLETE: ['text'],
+  TTS_STARTED: ['text'],
+  TTS_FINISHED: ['text'],
+  HA_COMMAND_SENT: ['command'],
+  HA_COMMAND_RESPONSE: ['command', 'response'],
+} as const satisfies { [K in EventName]?: ReadonlyArray<keyof EventData<K>> };
+
+/** One event's conversation fields (none for most). */
+export const conversationFields = (event: EventName): readonly string[] => (CONVERSATION_FIELDS as Partial<Record<EventName, readonly string[]>>)[event] ?? [];
+
+/** An event's `data` as /api/events sends it: its conversation fields may be null (withheld from that client). */
+export function wireEventSchema(event: EventName): z.ZodObject {
+  const schema: z.ZodObject = EVENT_SCHEMAS[event];
+  const withheld = conversationFields(event).map((key) => {
+    const field = schema.shape[key] as z.ZodType;
+    return [key, field.nullable().describe(`${field.description ? `${field.description}; ` : ''}null: withheld from a client that may not read this turn's conversation`)];
+  });
+  return withheld.length > 0 ? schema.extend(Object.fromEntries(withheld)) : schema;
+}
 
 /** An envelope whose `data` matches its `event`: narrowing on `event` types `data`. */
 export type TypedEnvelope<K extends EventName = EventName> = {

@@ -13,6 +13,11 @@ type LlmFacts = NonNullable<ConversationTurn['llm']>;
 /** Who is asking for the history: everything, or one speaker's turns (an empty list without a speaker). */
 export type HistoryViewer = { all: true } | { all: false; speakerId: string | null };
 
+/** Whether the viewer may read a turn's conversation; `owner` is its speaker (null: typed, announced or an unknown voice). */
+export function seesTurn(viewer: HistoryViewer, owner: string | null): boolean {
+  return viewer.all || (viewer.speakerId !== null && viewer.speakerId === owner);
+}
+
 /**
  * The conversation history: every finished turn Kiwi answered (spoken, typed or announced), with
  * its transcript, speaker, reply, command, timings and LLM facts, kept in the store across restarts.
@@ -33,7 +38,7 @@ export class TurnHistory {
     ];
   }
 
-  /** The newest `limit` turns the viewer may see, oldest first. */
+  /** The newest `limit` turns the viewer may see (seesTurn, asked of the store as a query), oldest first. */
   newest(limit: number, viewer: HistoryViewer): ConversationTurn[] {
     if (viewer.all) return this.store.turns.newest(limit);
     return viewer.speakerId ? this.store.turns.newest(limit, viewer.speakerId) : [];
@@ -63,6 +68,7 @@ export class TurnHistory {
       speaker: data.speaker,
       command: data.command,
       reply: data.reply,
+      ...(data.interrupted !== undefined ? { interrupted: data.interrupted } : {}),
       timings_ms: data.timings_ms,
       llm,
     };

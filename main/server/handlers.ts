@@ -3,7 +3,8 @@ import { LANGUAGES } from '../contract/languages.ts';
 import { KiwiError, notFound } from '../platform/errors.ts';
 import type { Soul } from '../souls/soul-file.ts';
 import { base64Bytes, decodeClip } from '../speakers/identification/audio-prep.ts';
-import { SESSION_COOKIE, cookieValue, satisfies, type AuthService } from './auth.ts';
+import { SESSION_COOKIE, cookieValue, type AuthService } from './auth.ts';
+import { conversationViewer } from './conversation-privacy.ts';
 import { conversationKeys, SpeakerMemory } from '../memory/index.ts';
 import { detectLocalLlms } from '../llm/local-servers.ts';
 import { timerHandlers } from '../timers/api-handlers.ts';
@@ -56,13 +57,6 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
     const { id, name, description, model, nsfw, voice, style, prompt, builtin } = soul;
     return { id, name, description, model, nsfw, voice, style, prompt, builtin };
   };
-  /** After a soul file changed: when it was (or replaced) the active soul, listeners must reload it. */
-  const announceSoulChange = (activeBefore: string, changed: string) => {
-    const active = runtime.souls.active;
-    if (active.id !== activeBefore || active.id === changed) {
-      runtime.bus.emit('SOUL_CHANGED', { soul_id: active.id, name: active.name, nsfw: active.nsfw, model: runtime.souls.modelFor(active) }, 'souls');
-    }
-  };
   // Stateless over the store: the same memory the voice commands and the LLM turn use.
   const memory = new SpeakerMemory(runtime.store, runtime.bus);
   const models = runtime.models;
@@ -99,7 +93,7 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
     clearSpeakerMemory: ({ params }) => memory.clear(params.speaker_id),
     // Private like memory: admin (and everyone while auth is off) sees every turn; another token only its speaker's.
     conversation: ({ query, grant }) => ({
-      turns: runtime.history.newest(query.limit, grant && satisfies(grant.scopes, 'admin') ? { all: true } : { all: false, speakerId: grant?.speaker_id ?? null }),
+      turns: runtime.history.newest(query.limit, conversationViewer(grant)),
     }),
     audioDevices: () => runtime.audioDevices(),
     unblockSpeaker: ({ params }) => {
@@ -122,18 +116,9 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
       };
     },
     getSoul: ({ params }) => soulDocument(runtime.souls.get(params.soul_id)),
-    putSoul: async ({ params, body }) => {
-      const before = runtime.souls.active.id;
-      await runtime.userSouls.save(params.soul_id, body);
-      await runtime.reloadSouls();
-      announceSoulChange(before, params.soul_id);
-      return soulDocument(runtime.souls.get(params.soul_id));
-    },
+    putSoul: async ({ params, body }) => soulDocument(await runtime.soulEdits.put(params.soul_id, body)),
     deleteSoul: async ({ params }) => {
-      const before = runtime.souls.active.id;
-      await runtime.userSouls.remove(params.soul_id);
-      await runtime.reloadSouls();
-      announceSoulChange(before, params.soul_id);
+      await runtime.soulEdits.remove(params.soul_id);
       return { deleted: params.soul_id };
     },
     currentSoul: () => soulView(runtime.souls.active),

@@ -1,7 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { ErrorBody } from '../contract/api.ts';
-import { EVENT_SCHEMAS, EventEnvelope } from '../contract/events.ts';
+import { EVENT_NAMES, EventEnvelope, wireEventSchema } from '../contract/events.ts';
 import { routes, type RouteSpec } from '../contract/routes.ts';
 
 const ERROR_TEXT: Record<number, string> = {
@@ -46,7 +46,7 @@ export function buildOpenApiDocument(version: string): object {
   }
   registry.registerComponent('schemas', 'EventEnvelope', z.toJSONSchema(EventEnvelope) as object);
   // One schema per event, named by the event: the `data` of an envelope whose `event` is that name.
-  for (const [name, schema] of Object.entries(EVENT_SCHEMAS)) registry.registerComponent('schemas', name, z.toJSONSchema(schema, { io: 'output' }) as object);
+  for (const name of EVENT_NAMES) registry.registerComponent('schemas', name, z.toJSONSchema(wireEventSchema(name), { io: 'output' }) as object);
   const websocket = (summary: string, description: string) => ({
     get: { summary, description, responses: { 101: { description: 'Switching Protocols' } } },
   });
@@ -58,7 +58,7 @@ export function buildOpenApiDocument(version: string): object {
   document.paths ??= {};
   document.paths['/api/events'] = websocket(
     'WebSocket: event stream (scope read)',
-    'Messages are EventEnvelope JSON; `data` follows the schema named by `event` (components.schemas). Send {"type":"ping"} to get {"event":"pong"}.',
+    'Messages are EventEnvelope JSON; `data` follows the schema named by `event` (components.schemas). What was said and answered (transcripts, replies, LLM text) is null unless the client may read that turn, as in GET /api/conversation: admin every turn, a token with speaker_id that speaker\'s. Send {"type":"ping"} to get {"event":"pong"}.',
   );
   document.paths['/api/audio'] = websocket(
     'WebSocket: microphone up, reply audio down (scope control)',

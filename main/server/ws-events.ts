@@ -2,6 +2,8 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { EventsClientMessage } from '../contract/events.ts';
 import type { ServerServices } from './services.ts';
 import { parseJsonOrNull } from '../platform/json.ts';
+import type { Grant } from './auth.ts';
+import { ConversationPrivacy, conversationViewer } from './conversation-privacy.ts';
 
 /** A client this far behind (bytes queued) is too slow to follow the stream; it is dropped rather than buffered without bound. */
 const MAX_BUFFERED = 1024 * 1024;
@@ -9,9 +11,14 @@ const MAX_BUFFERED = 1024 * 1024;
 /**
  * WebSocket /api/events: every bus event as `{event, data, timestamp, source}`. A new client
  * first gets CONNECTED with the current state; `{"type":"ping"}` answers `{"event":"pong"}`.
+ * What was said and answered goes only to clients that may read that turn (conversation-privacy.ts);
+ * the server passes each client's grant with its connection.
  */
 export function attachEventStream(wss: WebSocketServer, runtime: Pick<ServerServices, 'engine' | 'bus' | 'logger'>): void {
-  wss.on('connection', (ws: WebSocket) => {
+  const privacy = new ConversationPrivacy(runtime.bus);
+  wss.on('close', () => privacy.close());
+  wss.on('connection', (ws: WebSocket, _req: unknown, grant: Grant | null = null) => {
+    const viewer = conversationViewer(grant);
     const send = (message: object) => {
       if (ws.bufferedAmount > MAX_BUFFERED) {
         ws.close(1013, 'client too slow');
@@ -21,7 +28,7 @@ export function attachEventStream(wss: WebSocketServer, runtime: Pick<ServerServ
     };
     send({ event: 'CONNECTED', data: { state: runtime.engine.state }, timestamp: new Date().toISOString(), source: 'api' });
     const unsubscribe = runtime.bus.subscribe((envelope) => {
-      if (ws.readyState === ws.OPEN) send(envelope);
+      if (ws.readyState === ws.OPEN) send(privacy.view(envelope, viewer));
     });
     ws.on('message', (raw, isBinary) => {
       const message = isBinary ? null : parseJsonOrNull(raw.toString());

@@ -2,7 +2,7 @@ import { PRIORITIES, type Priority, type Speaker } from '../../contract/api.ts';
 import type { Pcm, SpeakerEmbedder } from '../../engine/stages.ts';
 import { conflict, KiwiError, notFound, unavailable } from '../../platform/errors.ts';
 import type { SpeakerRecord } from '../../store/store.ts';
-import { toApiSpeaker } from '../speaker-service.ts';
+import { refuseTakenName, toApiSpeaker } from '../speaker-service.ts';
 import { enrolmentClip } from './audio-prep.ts';
 import { CONSISTENCY_SLACK, DUPLICATE_SLACK } from './policy.ts';
 import type { IdentificationDeps } from './speaker-identification.ts';
@@ -42,12 +42,7 @@ export class Enrollment {
     const speakers = store.speakers.list();
     const owner = speakers.find((s) => s.priority === PRIORITIES.owner);
     if (priority === PRIORITIES.owner && owner) throw conflict(`${owner.name} is already the owner; there can be only one`);
-    const sameName = speakers.find((s) => s.name.toLowerCase() === name.toLowerCase());
-    if (sameName) {
-      throw new KiwiError('conflict', `There is already a speaker named ${sameName.name} (${sameName.id}); add samples to that profile instead`, 409, {
-        speaker_id: sameName.id,
-      });
-    }
+    refuseTakenName(speakers, name, { advice: 'add samples to that profile instead' });
     const embedder = this.#embedder();
     const labels = clipLabels(request.clips, request.labels);
     const embeddings = await this.#embedAll(embedder, request.clips, labels, signal);
