@@ -74,13 +74,13 @@ export const Status = z.object({
   fallbacks: z
     .array(
       z.object({
-        stage: z.string().describe('engine part: wake, tts, …'),
+        stage: z.string().describe("engine part (wake, tts, …), or 'soul' when souls.default names no usable soul"),
         configured: z.string().describe('what config asks for'),
         used: z.string().describe('what runs instead'),
         reason: z.string(),
       }),
     )
-    .describe('engine parts running on their usable alternative instead of the configured one, and why'),
+    .describe('engine parts (and the default soul) running on their usable alternative instead of the configured one, and why'),
 });
 export type Status = z.infer<typeof Status>;
 
@@ -248,6 +248,7 @@ export const ChatBody = z
 export const ChatResult = z.object({
   command: z.string().nullable().describe('what handled it: a built-in command, homeassistant, llm, or null'),
   reply: z.string().nullable(),
+  interrupted: z.string().optional().describe('why the turn was cut short (stopped, superseded by a newer turn): command and reply are still what ran'),
   turn_id: z.string().describe('the turn this chat ran as: every event of it (TURN_STARTED ... TURN_FINISHED) carries this id'),
 });
 
@@ -488,6 +489,7 @@ export const ConversationTurn = z.object({
   speaker: z.object({ id: z.string(), name: z.string(), confidence: z.number() }).nullable().describe('who spoke (null: an unknown voice or a typed turn)'),
   command: z.string().nullable(),
   reply: z.string().nullable(),
+  interrupted: z.string().optional().describe("why the turn was cut short (stopped, superseded, barge_in): its command still ran, and reply is what it produced"),
   timings_ms: z.record(z.string(), z.number()).describe('stage -> ms from the turn origin to the end of that stage'),
   llm: z
     .object({ model: z.string(), soul: z.string(), first_token_ms: z.number().nullable(), ms: z.number(), status: z.string() })

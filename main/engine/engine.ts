@@ -23,6 +23,8 @@ import { TurnSlot } from './turns/turn-slot.ts';
 export interface ChatAnswer {
   command: string | null;
   reply: string | null;
+  /** Why the turn was cut short (stop, a newer turn): command and reply are still what ran. */
+  interrupted?: string;
   turn_id: string;
 }
 
@@ -191,10 +193,10 @@ export class Engine {
     const run = this.newTurn('text', 'text');
     const done = (async () => {
       this.options.bus.emit('SPEECH_RECOGNIZED', { source: 'text', text, transcript: text, language, speaker_id: null, speaker_name: null, turn_id: run.id }, 'engine');
-      const { command, reply } = await this.#replies.respond(text, { sourceId: 'text', transcript: text, language, speaker: null, turn: run }, options.speak && Boolean(this.parts.tts));
+      const answer = await this.#replies.respond(text, { sourceId: 'text', transcript: text, language, speaker: null, turn: run }, options.speak && Boolean(this.parts.tts));
       run.end('total');
-      this.#finished({ turn_id: run.id, wake: false, transcript: text, language, speaker: null, command, reply, timings_ms: run.timings() }, 'text');
-      return { command, reply, turn_id: run.id };
+      this.#finished({ turn_id: run.id, wake: false, transcript: text, language, speaker: null, ...answer, timings_ms: run.timings() }, 'text');
+      return { ...answer, turn_id: run.id };
     })();
     return { id: run.id, done };
   }

@@ -34,7 +34,10 @@ export async function serveModel<Ready, Request, Result>(load: () => Promise<Ser
       void serial.run(async () => {
         try {
           const flag = new Int32Array(message.abort);
-          const { result, transfer } = await model.run(message.request, () => Atomics.load(flag, 0) === 1);
+          const aborted = () => Atomics.load(flag, 0) === 1;
+          // A job its caller gave up on while it waited is never started: it would only delay the jobs behind it.
+          if (aborted()) throw new Error('aborted before it started');
+          const { result, transfer } = await model.run(message.request, aborted);
           post({ type: 'done', id: message.id, result }, transfer);
         } catch (err) {
           post({ type: 'failed', id: message.id, error: serializeError(err) });

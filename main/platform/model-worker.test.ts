@@ -31,4 +31,23 @@ describe('a model worker', () => {
     await expect(worker.run(21)).resolves.toBe(42);
     worker.dispose(new KiwiError('test_disposed', 'disposed', 503));
   }, 30_000);
+
+  it('never starts a job whose caller gave up while it waited behind another (a stopped reply does not delay the next)', async () => {
+    const releasedFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kiwi-worker-')), 'released');
+    const url = new URL('./testing/test-model-worker.mjs', import.meta.url);
+    const { worker } = await ModelWorker.start<Record<string, never>, number, number | number[]>(url, { releasedFile }, { name: 'test', code: 'test_failed' });
+    const running = new AbortController();
+    const queued = new AbortController();
+    const first = worker.run(-1, { signal: running.signal }); // works until aborted
+    const waiting = worker.run(-2, { signal: queued.signal }); // queued behind it: a step that cannot be stopped once begun
+    queued.abort(new Error('stopped'));
+    running.abort(new Error('stopped'));
+    await expect(Promise.all([first.catch(String), waiting.catch(String)])).resolves.toEqual(['Error: stopped', 'Error: stopped']);
+    await expect(worker.run(21)).resolves.toBe(42);
+    // The job given up on while it waited was never started; the next one was.
+    const started = await worker.run(-3);
+    expect(started).toContain(21);
+    expect(started).not.toContain(-2);
+    worker.dispose(new KiwiError('test_disposed', 'disposed', 503));
+  }, 30_000);
 });

@@ -55,6 +55,8 @@ export interface TurnResult {
   reply: string | null;
   /** Why nothing was done, when nothing was (no wake word, blocked speaker, empty transcript...). */
   ignored?: string;
+  /** Why the turn was cut short (`stopped`, `superseded`, `barge_in`): its command still ran, and `reply` is what it produced. */
+  interrupted?: string;
   /** Stage → ms from the end of speech (typed turns: from their start) to that stage's end (TURN_STAGES). */
   timings_ms: Record<string, number>;
 }

@@ -39,7 +39,7 @@ export interface VoiceLoopHost {
   /** The user spoke over Kiwi: stop the answer. */
   bargeIn(sourceId: string): void;
   /** Hand a recognised command on; resolves when the reply has been spoken. */
-  respond(command: string, heard: Heard): Promise<Pick<TurnResult, 'command' | 'reply'>>;
+  respond(command: string, heard: Heard): Promise<Pick<TurnResult, 'command' | 'reply' | 'interrupted'>>;
   /** An early transcript with complete words named this command: its reply may be made ready before the turn asks. */
   prepareReply?(command: string, sourceId: string, language: string): void;
   /** A bare wake word: Kiwi shows it is listening (cue). */
@@ -278,7 +278,7 @@ export class VoiceLoop {
     );
     const answer = await host.respond(command, { sourceId: utterance.sourceId, transcript: heard.text, language: heard.language, speaker: known, turn });
     turn.end('total');
-    host.result({ wake, ...base, timings_ms: turn.timings(), speaker: speakerView, command: answer.command, reply: answer.reply });
+    host.result({ wake, ...base, timings_ms: turn.timings(), speaker: speakerView, ...answer });
   }
 
   /** Hands-free: note who spoke (any voice but the owner's closes it), then whether this one may go on without the wake word. */

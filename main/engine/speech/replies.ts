@@ -2,13 +2,17 @@ import type { Config } from '../../contract/config.ts';
 import type { AudioHub } from '../audio/audio-hub.ts';
 import type { StateMachine } from '../dialogue/state-machine.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { ReplyPreview, TurnHandler } from '../listening/turn.ts';
+import { KiwiError } from '../../platform/errors.ts';
+import type { ReplyPreview, TurnHandler, TurnResult } from '../listening/turn.ts';
 import type { Heard } from '../listening/voice-loop.ts';
 import type { EngineParts, Tts, TtsOptions } from '../stages.ts';
 import type { TurnRun } from '../turns/turn-run.ts';
 import type { TurnSlot } from '../turns/turn-slot.ts';
 import { PreparedSpeech } from './prepared-speech.ts';
 import { speakSentences } from './sentence-speaker.ts';
+
+/** A command's outcome; `interrupted` (why) when stop, barge-in or a newer turn cut the turn short. */
+export type RespondOutcome = Pick<TurnResult, 'command' | 'reply' | 'interrupted'>;
 
 /** How a spoken line ended: `interrupted` when stop, barge-in or a newer turn cut it off. */
 export interface SpeakOutcome {
@@ -48,13 +52,20 @@ export class Replies {
     return this.#activeSpeaker;
   }
 
-  /** Runs a command as stages of its turn: `command` (the handler), `first_audio` (until the reply is heard), `tts`. */
-  async respond(command: string, heard: Heard, speak = true): Promise<{ command: string | null; reply: string | null }> {
+  /**
+   * Runs a command as stages of its turn: `command` (the handler), `first_audio` (until the reply is heard), `tts`.
+   * A turn cut short (stop, barge-in, a newer turn) still answers with the command that ran and the
+   * reply it produced, and says why in `interrupted`: a timer that was set must stay on record.
+   */
+  async respond(command: string, heard: Heard, speak = true): Promise<RespondOutcome> {
     const { bus, machine, turns } = this.deps;
     const run = heard.turn;
     this.#activeSpeaker = heard.speaker?.id ?? null;
     const turn = turns.begin('PROCESSING', run);
     bus.emit('COMMAND_RECEIVED', { command, source: heard.sourceId, speaker_id: this.#activeSpeaker, language: heard.language, turn_id: run.id }, 'engine');
+    let ran: string | null = null;
+    const cut = () => (turn.signal.aborted ? { interrupted: reasonCode(turn.signal.reason) } : {});
+    const produced: string[] = []; // the reply's sentences as the handler wrote them (kept when the turn is cut short)
     try {
       if (!this.deps.handler) return { command: null, reply: null };
       machine.moveTo('THINKING');
@@ -63,13 +74,14 @@ export class Replies {
       const answer = await run.stage('command', () =>
         handler({ text: command, language: heard.language, speaker: heard.speaker, source: heard.sourceId, signal: turn.signal, turn_id: run.id }),
       );
-      if (!answer.reply) return { command: answer.command, reply: null };
-      if (!speak) return { command: answer.command, reply: await collect(answer.reply) };
-      const spoken = await this.#say(answer.reply, turn, run);
-      return { command: answer.command, reply: spoken.text };
+      ran = answer.command;
+      if (!answer.reply) return { command: answer.command, reply: null, ...cut() };
+      if (!speak) await collect(answer.reply, produced);
+      else await this.#say(answer.reply, turn, run, produced);
+      return { command: answer.command, reply: produced.join(' '), ...cut() };
     } catch (err) {
-      if (turn.signal.aborted) return { command: null, reply: null };
-      throw err; // the voice loop reports it as an ERROR event, the API as an error answer
+      if (!turn.signal.aborted) throw err; // the voice loop reports it as an ERROR event, the API as an error answer
+      return { command: ran, reply: joined(produced), ...cut() };
     } finally {
       turns.end(turn);
     }
@@ -139,15 +151,15 @@ export class Replies {
     return { voice: config.tts_voice, speed: config.tts_speed, language: config.language };
   }
 
-  async #say(sentences: AsyncIterable<string> | Iterable<string>, turn: AbortController, run: TurnRun) {
+  /** Speak `sentences`, each also pushed to `spoken` as it is taken (a caller keeps them when the turn is cut short). */
+  async #say(sentences: AsyncIterable<string> | Iterable<string>, turn: AbortController, run: TurnRun, spoken: string[] = []) {
     const tts = this.#speech();
     const { bus, hub, machine } = this.deps;
-    const spoken: string[] = [];
     run.start('tts');
     const result = await speakSentences(
       (async function* () {
         for await (const sentence of sentences) {
-          spoken.push(sentence);
+          if (sentence.trim()) spoken.push(sentence.trim());
           yield sentence;
         }
       })(),
@@ -168,8 +180,14 @@ export class Replies {
   }
 }
 
-async function collect(sentences: AsyncIterable<string> | Iterable<string>): Promise<string> {
-  const out: string[] = [];
-  for await (const sentence of sentences) out.push(sentence.trim());
-  return out.filter(Boolean).join(' ');
+/** Read the reply's sentences into `out` (so what came before a failure or a stop is there). */
+async function collect(sentences: AsyncIterable<string> | Iterable<string>, out: string[]): Promise<void> {
+  for await (const sentence of sentences) if (sentence.trim()) out.push(sentence.trim());
+}
+
+const joined = (sentences: string[]): string | null => sentences.join(' ') || null;
+
+/** Why a turn was cut short: the abort reason's code (stopped, superseded, barge_in, engine_restarting). */
+function reasonCode(reason: unknown): string {
+  return reason instanceof KiwiError ? reason.code : 'aborted';
 }

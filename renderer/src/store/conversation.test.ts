@@ -36,6 +36,15 @@ describe('conversation store', () => {
     ]);
   });
 
+  it('keeps a turn cut short with what ran and why (stopped), live and from the kept history', () => {
+    receive(turn({ command: 'timer', reply: 'Timer set for 5 minutes.', interrupted: 'stopped' }));
+    expect(useConversation.getState().turns[0]).toMatchObject({ command: 'timer', reply: 'Timer set for 5 minutes.', interrupted: 'stopped' });
+    receive(turn());
+    expect(useConversation.getState().turns[1]!.interrupted).toBeNull();
+    const stopped: ConversationTurn = { turn_id: 'turn_kept', at: '2025-12-31T10:00:00.000Z', source: 'text', wake: false, transcript: 'set a timer', language: 'en', speaker: null, command: 'timer', reply: 'Timer set.', interrupted: 'stopped', timings_ms: {}, llm: null };
+    expect(mergeHistory([], [stopped], null)[0]!.interrupted).toBe('stopped');
+  });
+
   it('gives an LLM turn the first-token time, model and soul of the LLM_COMPLETE before it', () => {
     receive(ev('LLM_COMPLETE', { text: 'Hi', model: 'm1', ms: 900, first_token_ms: 320, status: 'complete', soul: 'storyteller', speaker_id: null, turn_id: 'turn_llm' }));
     receive(turn({ command: 'llm', reply: 'Hi', turn_id: 'turn_llm' }), 'default');

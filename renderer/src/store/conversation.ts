@@ -38,6 +38,8 @@ export interface Turn {
   command: string | null;
   reply: string | null;
   ignored: string | null;
+  /** Why the turn was cut short (stopped, superseded, barge_in); its command still ran. */
+  interrupted: string | null;
   timings: Record<string, number>;
   /** The soul that answered: the LLM's soul for LLM turns, else the one active when the turn ended. */
   soul: string | null;
@@ -87,6 +89,7 @@ export function turnFromEvent(event: EventEnvelope, seq: number, activeSoul: str
     command,
     reply: d.reply ?? null,
     ignored: d.ignored ?? null,
+    interrupted: d.interrupted ?? null,
     timings: d.timings_ms ?? {},
     soul: llmHere?.soul ?? activeSoul,
     llm: llmHere,
@@ -110,6 +113,7 @@ export function turnFromHistory(t: ConversationTurn, seq: number): Turn {
     command: t.command,
     reply: t.reply,
     ignored: null,
+    interrupted: t.interrupted ?? null,
     timings: t.timings_ms,
     soul: t.llm?.soul ?? null,
     llm,

@@ -114,26 +114,33 @@ export class PiperVoice {
     return !('whole' in this.sessions);
   }
 
-  /** One piece of text (Kiwi's sentence) → audio; espeak-ng's own sentences inside it are joined. */
-  async speak(text: string, sid: number, speed: number): Promise<Float32Array> {
+  /**
+   * One piece of text (Kiwi's sentence) → audio; espeak-ng's own sentences inside it are joined.
+   * `aborted` is asked between model runs: a caller that gave up gets what was made so far.
+   */
+  async speak(text: string, sid: number, speed: number, aborted: () => boolean = () => false): Promise<Float32Array> {
     const { sessions } = this;
     if (!('whole' in sessions)) {
-      const { utterance, frames } = await this.begin(text, sid, speed);
-      return frames ? this.decode(utterance, 0, frames) : new Float32Array(0);
+      const { utterance, frames } = await this.begin(text, sid, speed, aborted);
+      return frames && !aborted() ? this.decode(utterance, 0, frames) : new Float32Array(0);
     }
     const parts: Float32Array[] = [];
     for (const feeds of this.#feeds(text, sid, speed)) {
+      if (aborted()) break;
       const out = await sessions.whole.run(feeds);
       parts.push(out[sessions.whole.outputNames[0]!]!.data as Float32Array);
     }
     return concatWithGaps(parts, 0);
   }
 
-  /** A sentence's latent frames, kept in the worker for `decode`; espeak-ng's sentences inside it are joined. */
-  async begin(text: string, sid: number, speed: number): Promise<{ utterance: number; frames: number }> {
+  /** A sentence's latent frames, kept in the worker for `decode`; espeak-ng's sentences inside it are joined (until `aborted`). */
+  async begin(text: string, sid: number, speed: number, aborted: () => boolean = () => false): Promise<{ utterance: number; frames: number }> {
     const { front } = this.#split();
     const runs: Array<Record<string, ort.Tensor>> = [];
-    for (const feeds of this.#feeds(text, sid, speed)) runs.push(await front.run(feeds));
+    for (const feeds of this.#feeds(text, sid, speed)) {
+      if (aborted()) break;
+      runs.push(await front.run(feeds));
+    }
     if (!runs.length) return { utterance: 0, frames: 0 }; // nothing to say (punctuation alone): nothing kept
     // The latent frames are the cut tensor with a time axis; anything else (a speaker vector) is taken whole.
     const names = front.outputNames;

@@ -12,9 +12,10 @@ await serveModel<PiperReady, PiperRequest, PiperResult>(async () => {
   await voice.speak('Ready.', 0, 1);
   return {
     ready: { streams: voice.streams, sampleRate: voice.sampleRate, numSpeakers: voice.numSpeakers, voiceNames: voice.voiceNames, notes: voice.notes },
-    run: async (request) => {
-      if (request.type === 'begin') return { result: await voice.begin(request.text, request.sid, request.speed) };
-      const samples = request.type === 'speak' ? await voice.speak(request.text, request.sid, request.speed) : await voice.decode(request.utterance, request.from, request.to);
+    // `aborted`: a stopped reply's text is not synthesised on to its end (the next reply waits for this thread).
+    run: async (request, aborted) => {
+      if (request.type === 'begin') return { result: await voice.begin(request.text, request.sid, request.speed, aborted) };
+      const samples = request.type === 'speak' ? await voice.speak(request.text, request.sid, request.speed, aborted) : await voice.decode(request.utterance, request.from, request.to);
       return { result: samples, transfer: [samples.buffer as ArrayBuffer] };
     },
     release: () => voice.release(),

@@ -9,6 +9,9 @@ export function speakerLabel(turn: Pick<Turn, 'speaker' | 'source'>): string {
   return turn.source === 'text' ? 'Typed' : 'Unknown voice';
 }
 
+/** How a turn cut short reads (the engine's reason codes). */
+const INTERRUPTED: Record<string, string> = { stopped: 'stopped', superseded: 'cut short by the next turn', barge_in: 'interrupted', engine_restarting: 'cut short by a restart' };
+
 /** What Kiwi did when there is no reply text. */
 function noReply(turn: Turn): string {
   if (turn.command === null) return turn.wake ? 'Listening for the command…' : 'No answer';
@@ -32,6 +35,11 @@ export function TurnEntry({ turn, soulName, latest }: { turn: Turn; soulName: st
           <strong className="who">Kiwi{soulName ? ` · ${soulName}` : ''}</strong>
           {turn.command && <span className="badge" title="what handled it">{turn.command}</span>}
           {turn.llm?.model && <span className="muted small">{turn.llm.model}</span>}
+          {turn.interrupted && (
+            <span className="badge warn" data-testid="turn-interrupted" title="the turn was cut short; its command still ran">
+              {INTERRUPTED[turn.interrupted] ?? turn.interrupted}
+            </span>
+          )}
         </div>
         <p data-testid="turn-reply">{turn.reply ?? <span className="muted">{noReply(turn)}</span>}</p>
       </div>
