@@ -1,4 +1,5 @@
 import type { Config } from '../contract/config.ts';
+import { isLoopbackHost } from '../server/guards.ts';
 
 /** What exists in this installation, for checks the schema alone cannot make. */
 export interface KnownIds {
@@ -34,8 +35,12 @@ const MODEL_KEYS: ReadonlyArray<{ path: string; task: string; get: (c: Config) =
 
 /** Model ids are catalog names: lowercase letters, digits, dots, dashes, underscores; never a path. */
 const MODEL_ID = /^[a-z0-9][a-z0-9._-]{0,127}$/;
-/** Control characters (NUL, newlines, escapes), surrogates, private-use and unassigned code points. */
-const UNPRINTABLE = /[\p{Cc}\p{Cs}\p{Co}\p{Cn}]/u;
+/**
+ * Control characters (NUL, newlines, escapes), surrogates, private-use and unassigned code points,
+ * and the invisible ones that change how text shows (bidi overrides, zero-width space, BOM); the
+ * joiners some scripts need (U+200C, U+200D) stay allowed.
+ */
+const UNPRINTABLE = /[\p{Cc}\p{Cs}\p{Co}\p{Cn}\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u;
 
 /**
  * Checks of meaning on a config that already has the right shape: values each fine alone but
@@ -50,7 +55,16 @@ export function configProblems(config: Config, known?: KnownIds): ConfigProblem[
     problems.push({ path: 'voice.min_silence_ms', message: `${voice.min_silence_ms} is more than voice.max_silence_ms (${voice.max_silence_ms})` });
   }
   if (UNPRINTABLE.test(config.wake_word)) {
-    problems.push({ path: 'wake_word', message: 'a wake word is printable text: no control characters (NUL, newlines, escapes)' });
+    problems.push({ path: 'wake_word', message: 'a wake word is printable text: no control characters (NUL, newlines, escapes) or invisible ones (bidi overrides, zero-width space)' });
+  }
+  const { wyoming } = config;
+  if (wyoming.enabled && !isLoopbackHost(wyoming.host) && wyoming.allowed_clients.length === 0) {
+    // Not fatal at start (Kiwi runs without Wyoming and /api/integrations says why); a PATCH that makes it is refused.
+    problems.push({
+      path: 'wyoming.allowed_clients',
+      message: `Wyoming on ${wyoming.host} (beyond loopback) needs the addresses of your Home Assistant hosts: Wyoming has no credentials`,
+      fallback: true,
+    });
   }
   for (const { path, task, get } of MODEL_KEYS) {
     const id = get(config);

@@ -210,6 +210,8 @@ describe('ConfigService', () => {
       [{ voice: { min_silence_ms: 3000, max_silence_ms: 100 } }, 'voice.min_silence_ms', /more than voice.max_silence_ms \(100\)/],
       [{ voice: { max_silence_ms: 200 } }, 'voice.min_silence_ms', /500 is more than/],
       [{ wake_word: 'ki\u0000wi' }, 'wake_word', /control characters/],
+      [{ wake_word: 'ki\u202ewi' }, 'wake_word', /invisible/], // a bidi override: shows as another word
+      [{ wyoming: { enabled: true, host: '0.0.0.0' } }, 'wyoming.allowed_clients', /beyond loopback/],
       [{ souls: { default: 'nobody' } }, 'souls.default', /no soul 'nobody' \(one of: default, pirate, siren\)/],
       [{ souls: { default: 'siren' } }, 'souls.default', /'siren' is an 18\+ soul; set souls.allow_nsfw to true/],
       [{ souls: { default: 'siren', allow_nsfw: false } }, 'souls.default', /18\+/],
@@ -266,6 +268,15 @@ describe('ConfigService', () => {
       await config.patch({ wake_word: 'computer' });
       expect(YAML.parse(await fs.readFile(file, 'utf8'))).toMatchObject({ wake_word: 'computer', souls: { default: 'nobody' } });
       expect((await patchError(config, { souls: { default: 'nobody-else' } })).status).toBe(400);
+    });
+
+    it('at start-up, Wyoming beyond loopback without allowed clients is not fatal: Kiwi runs without it (its status says why)', async () => {
+      await fs.writeFile(file, 'wyoming:\n  enabled: true\n  host: 0.0.0.0\n');
+      const config = await ConfigService.load(file, {});
+      await config.useKnownIds(known);
+      expect(config.current.wyoming.host).toBe('0.0.0.0');
+      await config.patch({ wyoming: { allowed_clients: ['192.168.1.20'] } }); // fixing it is a PATCH like any other
+      expect(config.current.wyoming.allowed_clients).toEqual(['192.168.1.20']);
     });
 
     it('a read-only config file is not replaced by PATCH: 409 config_read_only naming it', async () => {

@@ -163,14 +163,17 @@ async function readYaml(path: string): Promise<unknown> {
 function validate(value: unknown, path: string): Config {
   const result = ConfigSchema.safeParse(value);
   if (!result.success) throw new KiwiError('invalid_config', `${path}: ${describeIssues(result.error)}`);
-  const problems = configProblems(result.data);
+  const problems = configProblems(result.data).filter((p) => !p.fallback);
   if (problems.length > 0) throw new KiwiError('invalid_config', `${path}: ${describeProblems(problems)}`);
   return result.data;
 }
 
 /** A problem belongs to a patch when the patch changed that key or one it depends on (min/max silence go together). */
 function relates(changed: string, problem: string): boolean {
-  return changed === problem || (changed.startsWith('voice.') && changed.endsWith('_silence_ms') && problem === 'voice.min_silence_ms');
+  if (changed === problem) return true;
+  if (problem === 'voice.min_silence_ms') return changed.startsWith('voice.') && changed.endsWith('_silence_ms');
+  // Wyoming beyond loopback without allowed clients: switching it on, moving its host or emptying the list.
+  return problem === 'wyoming.allowed_clients' && changed.startsWith('wyoming.');
 }
 
 /**
