@@ -355,7 +355,12 @@ export const TimerParams = z.object({ timer_id: TimerId });
 const timerFields = {
   label: z.string().trim().min(1).max(60),
   task: z.string().trim().min(1).max(200),
-  duration_s: z.number().int().min(1).max(48 * 3600).describe('a timer: its length'),
+  duration_s: z
+    .number()
+    .int('whole seconds')
+    .min(1, 'at least 1 second')
+    .max(48 * 3600, 'a timer runs at most 48 hours (172800 s)')
+    .describe('a timer: its length'),
   at: z.iso.datetime({ offset: true }).describe('a one-off alarm or reminder: the instant (ISO-8601 with offset)'),
   time: WallClock.describe('an alarm or reminder at a time of day (HH:MM, clock.time_zone): the next one, or on `days`'),
   days: z
