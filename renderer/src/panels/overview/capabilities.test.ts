@@ -68,6 +68,13 @@ describe('what Kiwi can do, said plainly', () => {
     expect(other).toEqual({ id: 'speak', ok: true, text: "Kiwi speaks with Kokoro (voice 'af_heart' does not speak es; using ef_dora)." });
   });
 
+  it('says when souls.default cannot be the default soul, and only then', () => {
+    const gone = { stage: 'soul', configured: 'con', used: 'default', reason: "souls.default is 'con', but there is no soul 'con' (was its file removed?); Kiwi uses the built-in default soul" };
+    const lines = capabilities({ ...fresh, fallbacks: [gone] }, opts);
+    expect(lines.at(-1)).toEqual({ id: 'soul', ok: false, text: "Kiwi starts as its built-in default soul, not “con”: souls.default is 'con', but there is no soul 'con' (was its file removed?)." });
+    expect(capabilities({ ...fresh, fallbacks: [] }, opts).some((l) => l.id === 'soul')).toBe(false);
+  });
+
   it('a part being rebuilt after its download is getting ready, not missing for good', () => {
     const lines = capabilities({ ...fresh, missing: ['vad: rebuilding (a model was installed)'] }, opts);
     expect(lines[0]).toEqual({ id: 'hear', ok: false, text: "Kiwi can't hear you yet: no speech detector — getting ready…" });

@@ -3,7 +3,7 @@ import { missingReason, voiceOf } from '../status/true-status.ts';
 
 /** One thing Kiwi can or cannot do yet, said plainly (no model ids). */
 export interface Capability {
-  id: 'hear' | 'wake' | 'understand' | 'recognise' | 'speak' | 'answer';
+  id: 'hear' | 'wake' | 'understand' | 'recognise' | 'speak' | 'answer' | 'soul';
   ok: boolean;
   text: string;
 }
@@ -13,6 +13,9 @@ const voiceName = (id: string) => VOICE_NAMES[id] ?? id;
 
 /** Which of the model's voices speaks, and why when it is not the one set (tts_voice). */
 const withinModel = ({ voice }: Status) => (voice ? ` (${voice.note ?? `voice ${voice.speaking}`})` : '');
+
+/** The engine's reason without its own conclusion (the line says which soul Kiwi uses). */
+const soulWhy = (reason: string) => reason.replace(/;.*$/, '.');
 
 /** A part being rebuilt after a download or a config change is on its way, not missing. */
 const rebuilding = (reason: string | null) => reason !== null && reason.startsWith('rebuilding');
@@ -28,6 +31,7 @@ export function capabilities(status: Status, opts: { wakeWord: string; llmModel:
     return { id, ok: false, text: rebuilding(reason) ? `${notYet.replace(/\.$/, '')} — getting ready…` : notYet };
   };
   const wake = status.fallbacks.find((f) => f.stage === 'wake');
+  const soul = status.fallbacks.find((f) => f.stage === 'soul');
   const { speaking, configured } = voiceOf(status);
   const word = opts.wakeWord || 'kiwi';
   return [
@@ -47,5 +51,7 @@ export function capabilities(status: Status, opts: { wakeWord: string; llmModel:
     missingReason(status, 'llm') !== null
       ? { id: 'answer', ok: false, text: 'Kiwi answers only its built-in commands (time, timers, souls…): no language model (LLM) is chosen.' }
       : { id: 'answer', ok: true, text: `Kiwi answers questions with ${opts.llmModel || 'its language model'}.` },
+    // Only when souls.default cannot be the default (its file was removed, or it is 18+ and those are off).
+    ...(soul ? [{ id: 'soul' as const, ok: false, text: `Kiwi starts as its built-in ${soul.used} soul, not “${soul.configured}”: ${soulWhy(soul.reason)}` }] : []),
   ];
 }
