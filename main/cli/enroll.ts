@@ -1,6 +1,5 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ConfigService } from '../config/config-service.ts';
 import { EnrollPriority, SpeakerId } from '../contract/api.ts';
 import type { Config } from '../contract/config.ts';
@@ -14,7 +13,7 @@ import { configPath, dataDir, modelsDir } from '../platform/paths.ts';
 import { decodeClip } from '../speakers/identification/audio-prep.ts';
 import { Enrollment, MAX_CLIPS } from '../speakers/identification/enrollment.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
-import { UsageError, type CliCommand } from './command.ts';
+import { parseFlags, UsageError, type CliCommand } from './command.ts';
 
 export const enrollCommand: CliCommand = {
   name: 'enroll',
@@ -69,15 +68,8 @@ function withCliAdvice(err: unknown): unknown {
 }
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: { name: { type: 'string' }, priority: { type: 'string' }, input: { type: 'string', multiple: true }, speaker: { type: 'string' } },
-      strict: true,
-    }).values;
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const options = { name: { type: 'string' }, priority: { type: 'string' }, input: { type: 'string', multiple: true }, speaker: { type: 'string' } } as const;
+  return parseFlags(argv, options, { positionals: false }).values;
 }
 
 function checked<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, value: unknown, flag: string): T {

@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { writeWav } from '../engine/audio/wav.ts';
+import { appRoot } from '../platform/paths.ts';
 import { UsageError } from './command.ts';
 import { listenCommand } from './listen.ts';
 
@@ -19,6 +22,22 @@ describe('kiwi listen arguments', () => {
     await expect(listenCommand.run(['--input', 'a.wav', 'b.wav'])).rejects.toBeInstanceOf(UsageError);
   });
 
+  it('takes -o for --output, as say does', async () => {
+    await expect(listenCommand.run(['/nonexistent/cmd.wav', '-o', 'r.wav'])).rejects.toThrow(/\/nonexistent\/cmd\.wav/);
+  });
+
+  it('refuses an --output it could not write before it listens: missing folder, a file as folder', async () => {
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'kiwi-listen-'));
+    try {
+      const input = path.join(dir, 'cmd.wav');
+      await writeWav(input, { samples: new Float32Array(1600), sampleRate: 16000 });
+      await expect(listenCommand.run([input, '--output', path.join(dir, 'no', 'r.wav')])).rejects.toThrow(/the folder .*no does not exist/);
+      await expect(listenCommand.run([input, '--output', path.join(input, 'r.wav')])).rejects.toThrow(/is a file, not a folder/);
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a folder for --output before it listens', async () => {
     const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'kiwi-listen-'));
     try {
@@ -29,4 +48,30 @@ describe('kiwi listen arguments', () => {
       await fsp.rm(dir, { recursive: true, force: true });
     }
   });
+});
+
+/** `kiwi ...` as a user runs it: a separate process, its exit code and output. */
+async function kiwi(args: string[]): Promise<{ code: number; stderr: string }> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('KIWI_')));
+  const run = promisify(execFile);
+  try {
+    const { stderr } = await run(path.join(appRoot, 'node_modules', '.bin', 'tsx'), [path.join(appRoot, 'main/cli/main.ts'), ...args], { env, cwd: appRoot });
+    return { code: 0, stderr };
+  } catch (err) {
+    const e = err as { code: number; stderr: string };
+    return { code: e.code, stderr: e.stderr };
+  }
+}
+
+describe('kiwi listen with a mistyped flag', () => {
+  it.each([
+    [['listen', '--bogus', 'a.wav'], "kiwi listen: unknown option '--bogus'"],
+    [['listen', '--input'], 'kiwi listen: --input needs a value'],
+    [['listen', '--json=yes', 'a.wav'], 'kiwi listen: --json takes no value'],
+  ])('%j exits 2 with the message and the usage (was 70 with Node\'s own message)', async (args, message) => {
+    const { code, stderr } = await kiwi(args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+    expect(stderr).toContain('Usage: kiwi listen');
+  }, 30_000);
 });

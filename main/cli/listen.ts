@@ -1,11 +1,10 @@
-import { parseArgs } from 'node:util';
 import { KiwiRuntime } from '../app/runtime.ts';
 import { leadIn } from '../engine/audio/lead-in.ts';
 import { readWav16k } from '../engine/audio/wav.ts';
 import { WavFileSink } from '../engine/audio/wav-sink.ts';
 import type { TurnResult } from '../engine/listening/turn.ts';
 import { createLogger } from '../platform/logger.ts';
-import { checkOutputFile, UsageError, type CliCommand } from './command.ts';
+import { checkOutputFile, parseFlags, UsageError, type CliCommand } from './command.ts';
 
 const CHUNK = 1600; // 100 ms, as a microphone would deliver it
 
@@ -13,7 +12,7 @@ export const listenCommand: CliCommand = {
   name: 'listen',
   summary: 'Feed a WAV file through the listening pipeline, as if it came from the microphone',
   usage: [
-    'Usage: kiwi listen [--input] cmd.wav [--output reply.wav] [--json]',
+    'Usage: kiwi listen [--input] cmd.wav [-o|--output reply.wav] [--json]',
     '',
     'Runs the same pipeline as the microphone (VAD, wake word, speech recognition, speaker',
     'identification, the answer and its speech) over the file and prints one line per utterance;',
@@ -22,11 +21,10 @@ export const listenCommand: CliCommand = {
     'KIWI_DATA_DIR, KIWI_CONFIG and KIWI_MODELS_DIR apply as for the server.',
   ].join('\n'),
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: { input: { type: 'string' }, output: { type: 'string' }, json: { type: 'boolean', default: false } },
-      allowPositionals: true,
-      strict: true,
+    const { values, positionals } = parseFlags(argv, {
+      input: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      json: { type: 'boolean', default: false },
     });
     // `kiwi listen cmd.wav` is what people type first: the file may be named without --input.
     if (positionals.length > 1 || (values.input && positionals.length > 0)) throw new UsageError(`one input file, please (got ${[values.input, ...positionals].filter(Boolean).join(', ')})`);

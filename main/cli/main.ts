@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { describeError, KiwiError } from '../platform/errors.ts';
-import { UsageError, type CliCommand } from './command.ts';
+import { describeError } from '../platform/errors.ts';
+import { exitCodeFor, UsageError, type CliCommand } from './command.ts';
 import { serveCommand } from './serve.ts';
 import { modelsCommand } from './models.ts';
 import { listenCommand } from './listen.ts';
@@ -44,10 +44,16 @@ export async function runCli(argv: string[]): Promise<number> {
       return 2;
     }
     console.error(`kiwi ${name}: ${describeError(err)}`);
-    return err instanceof KiwiError ? 1 : 70;
+    return exitCodeFor(err);
   }
 }
 
 const exitCode = await runCli(process.argv.slice(2));
+if (exitCode === 130) {
+  // Interrupted: end as Ctrl-C ends a program, by the signal itself (the shell shows 130). process.exit
+  // would first wait for a native call still running on libuv's thread pool (an ONNX synthesis: seconds).
+  process.removeAllListeners('SIGINT');
+  process.kill(process.pid, 'SIGINT');
+}
 // `serve` keeps running until a signal; its run() resolves only when the server has closed.
 process.exitCode = exitCode;

@@ -1,17 +1,17 @@
-import { parseArgs } from 'node:util';
 import { findModel, loadCatalog } from '../engine/models/catalog.ts';
-import { downloadModel } from '../engine/models/download.ts';
+import { obtainModel } from '../engine/models/download.ts';
 import type { ModelDownloadEvent } from '../engine/models/events.ts';
 import { listModels, type ModelListing } from '../engine/models/list.ts';
 import { formatBytes, formatProgressBar } from '../engine/models/progress.ts';
 import { modelPath, verifyModel } from '../engine/models/verify.ts';
 import { modelsDir } from '../platform/paths.ts';
-import { UsageError, type CliCommand } from './command.ts';
+import { abortOnCtrlC, parseFlags, UsageError, type CliCommand } from './command.ts';
 
 const usage = `Usage: kiwi models <list|download|verify|path> [options]
 
   list [--json]                        catalog models and whether each is installed
-  download <id...> [--trust-unverified] download, check sha256, unpack and install
+  download <id...> [--trust-unverified] download, check sha256, unpack and install; a model that is
+                                       installed and verifies is left as it is (no network)
   verify [id...]                       re-check installed files (all installed models by default);
                                        exits 1 when a file is missing or corrupted
   path <id>                            the folder a model is (or would be) installed in
@@ -41,11 +41,7 @@ export const modelsCommand: CliCommand = {
 };
 
 function parse(argv: string[], options: Record<string, { type: 'boolean' }> = {}) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return parseFlags(argv, options);
 }
 
 async function list(argv: string[]): Promise<number> {
@@ -75,21 +71,17 @@ async function download(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('name at least one model id');
   const catalog = await loadCatalog();
   positionals.forEach((id) => findModel(catalog, id)); // unknown ids fail before anything downloads
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
+  const { signal, dispose } = abortOnCtrlC();
   try {
     for (const id of positionals) {
-      const installed = await downloadModel(id, {
-        signal: controller.signal,
-        trustUnverified: values['trust-unverified'] === true,
-        onEvent: drawProgress,
+      const result = await obtainModel(id, { signal, trustUnverified: values['trust-unverified'] === true, onEvent: drawProgress }).catch((err: unknown) => {
+        throw signal.aborted ? signal.reason : err; // Ctrl-C: exit 130, not "download cancelled" (1)
       });
-      console.log(`${id}: installed in ${installed}`);
+      console.log(result.alreadyInstalled ? `${id}: already installed in ${result.path} (files verified)` : `${id}: installed in ${result.path}`);
     }
     return 0;
   } finally {
-    process.off('SIGINT', stop);
+    dispose();
   }
 }
 

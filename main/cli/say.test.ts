@@ -57,6 +57,27 @@ describe('kiwi say', () => {
   });
 });
 
+describe('kiwi say, stopped with Ctrl-C', () => {
+  it('aborts the synthesis at once with the interrupted error (exit 130) and writes no file', async () => {
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'kiwi-say-'));
+    try {
+      const output = path.join(dir, 'long.wav');
+      const before = process.listeners('SIGINT');
+      const text = Array.from({ length: 200 }, (_, i) => `This is sentence number ${i} of a long text.`).join(' ');
+      const saying = say([text, '--output', output], { KIWI_DATA_DIR: dir, KIWI_TTS_PROVIDER: 'system' });
+      // Ctrl-C once say listens for it, i.e. while it synthesizes
+      const ctrlC = await vi.waitFor(() => process.listeners('SIGINT').find((l) => !before.includes(l)) ?? Promise.reject(new Error('not yet')), { timeout: 20_000 });
+      const started = performance.now();
+      ctrlC('SIGINT');
+      await expect(saying).rejects.toMatchObject({ code: 'interrupted', status: 130 });
+      expect(performance.now() - started).toBeLessThan(1000);
+      await expect(fsp.stat(output)).rejects.toThrow(/ENOENT/);
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
 describeWithModels('kiwi say on the model fixtures', (modelsDir) => {
   let dir: string;
   beforeEach(async () => {
@@ -77,6 +98,15 @@ describeWithModels('kiwi say on the model fixtures', (modelsDir) => {
     expect(out.note).toBeUndefined();
     expect(out.voice).toBeUndefined(); // joe is the voice's only speaker: nothing to pick
     expect(out.seconds as number).toBeGreaterThan(1.5);
+  });
+
+  it('refuses text the voice finds nothing to speak in, instead of writing a 0-second WAV', async () => {
+    const output = path.join(dir, 'kiwi.wav');
+    await expect(say(['🥝🥝🥝', '--output', output], { KIWI_DATA_DIR: dir, KIWI_MODELS_DIR: modelsDir })).rejects.toThrow(
+      'the sherpa-kokoro voice found nothing to speak in "🥝🥝🥝": give it words',
+    );
+    await expect(fsp.stat(output)).rejects.toThrow(/ENOENT/);
+    await expect(say(['  ', '--output', output], { KIWI_DATA_DIR: dir, KIWI_MODELS_DIR: modelsDir })).rejects.toThrow(/text to say is required/);
   });
 
   it('with Kokoro (five voices) names the voice that spoke, and says when --voice is none of them', async () => {

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { ConfigService } from '../config/config-service.ts';
 import type { Config } from '../contract/config.ts';
 import { LanguageCode } from '../contract/languages.ts';
@@ -10,7 +9,7 @@ import { createSystemVoice, TTS_ENGINES, TTS_PROVIDER_ENGINES } from '../engine/
 import type { Tts } from '../engine/stages.ts';
 import { describeError, KiwiError } from '../platform/errors.ts';
 import { configPath, modelsDir } from '../platform/paths.ts';
-import { checkOutputFile, UsageError, type CliCommand } from './command.ts';
+import { abortOnCtrlC, checkOutputFile, parseFlags, UsageError, type CliCommand } from './command.ts';
 
 export const sayCommand: CliCommand = {
   name: 'say',
@@ -38,21 +37,20 @@ export const sayCommand: CliCommand = {
     const { tts, note: fellBack } = await loadTts({ ...config, language });
     const pick = tts.pickVoice?.(voice, language) ?? null;
     const note = [fellBack, pick?.note].filter(Boolean).join('; ');
-    const controller = new AbortController();
-    const stop = () => controller.abort(new KiwiError('interrupted', 'interrupted', 130));
-    process.once('SIGINT', stop);
+    const { signal, dispose } = abortOnCtrlC();
     try {
       const started = performance.now();
-      const audio = await tts.synthesize(text, { voice, speed, language, signal: controller.signal });
+      const audio = await tts.synthesize(text, { voice, speed, language, signal });
       const synthesisMs = Math.round(performance.now() - started);
+      if (audio.samples.length === 0) throw nothingToSay(text, tts);
       if (values.output) {
         const sink = new WavFileSink(values.output);
-        await sink.play(audio, controller.signal);
+        await sink.play(audio, signal);
         await sink.end();
       } else {
         const player = await findSpeaker();
         if (!player) throw new KiwiError('speaker_missing', 'No speaker to play on (no player or sound device found); use --output out.wav', 503);
-        await new SystemSpeakerSink(player).play(audio, controller.signal);
+        await new SystemSpeakerSink(player).play(audio, signal);
       }
       console.log(
         JSON.stringify({
@@ -68,23 +66,19 @@ export const sayCommand: CliCommand = {
       );
       return 0;
     } finally {
-      process.off('SIGINT', stop);
+      dispose();
       tts.dispose();
     }
   },
 };
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: { output: { type: 'string', short: 'o' }, voice: { type: 'string' }, language: { type: 'string' }, speed: { type: 'string' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return parseFlags(argv, { output: { type: 'string', short: 'o' }, voice: { type: 'string' }, language: { type: 'string' }, speed: { type: 'string' } });
+}
+
+/** Text the voice reads as nothing (emoji, symbols): an error, not an empty WAV that looks like success. */
+function nothingToSay(text: string, tts: Tts): KiwiError {
+  return new KiwiError('nothing_to_say', `the ${tts.name} voice found nothing to speak in "${text}": give it words`, 400);
 }
 
 function parseLanguage(value: string): Config['language'] {

@@ -1,7 +1,7 @@
 import { startKiwi } from '../app/start.ts';
 import { createLogger } from '../platform/logger.ts';
 import { launchers, watchParent } from '../platform/parent-watch.ts';
-import type { CliCommand } from './command.ts';
+import { parseFlags, type CliCommand } from './command.ts';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
@@ -12,7 +12,8 @@ export const serveCommand: CliCommand = {
     'Environment: KIWI_HOST (default 127.0.0.1), KIWI_PORT (7789), KIWI_DATA_DIR, KIWI_CONFIG,',
     'KIWI_MODELS_DIR, KIWI_API_TOKEN, KIWI_LOG_LEVEL. SIGINT/SIGTERM stop it gracefully.',
   ].join('\n'),
-  async run() {
+  async run(argv) {
+    parseFlags(argv, {}, { positionals: false }); // it takes no arguments: a stray one is a mistake, not ignored
     // Watch for signals and the launcher's exit from the start: one may come while Kiwi is still starting.
     let requested: string | null = null;
     let stop = (reason: string) => void (requested ??= reason);
