@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KiwiError } from '../../platform/errors.ts';
-import { downloadModel, downloadsDir } from './download.ts';
+import { downloadModel, downloadsDir, obtainModel } from './download.ts';
 import type { ModelDownloadEvent } from './events.ts';
 import { startLoopbackServer, type LoopbackServer } from './testing/loopback-server.ts';
 import { randomBody, sha256, testCatalog } from './testing/test-catalog.ts';
@@ -145,6 +145,72 @@ describe('downloadModel', () => {
     const installed = await downloadModel('hand', { modelsDir: root, catalog });
 
     expect(sha256(await fs.readFile(path.join(installed, 'hand.bin')))).toBe(sha256(body));
+  });
+
+  it('leaves an installed model that verifies as it is, without the network', async () => {
+    const body = randomBody(20_000);
+    server = await startLoopbackServer({ '/ok.bin': { body } });
+    const catalog = testCatalog('ok', [{ url: server.url('/ok.bin'), sha256: sha256(body), size: body.length }]);
+    await downloadModel('ok', { modelsDir: root, catalog });
+    await server.close(); // from here on the host is unreachable: offline, as the tester was
+    const events: ModelDownloadEvent[] = [];
+
+    const again = await obtainModel('ok', { modelsDir: root, catalog, onEvent: (e) => events.push(e) });
+
+    expect(again).toEqual({ path: path.join(root, 'ok'), alreadyInstalled: true });
+    expect(events.map((e) => e.event)).toEqual(['MODEL_DOWNLOAD_COMPLETED']); // the dashboard shows it done
+    expect(await downloadModel('ok', { modelsDir: root, catalog })).toBe(path.join(root, 'ok')); // the API's and first use's path
+  });
+
+  it('fetches only the broken file of an installed model, reusing the intact one', async () => {
+    const a = randomBody(10_000);
+    const b = randomBody(12_000);
+    server = await startLoopbackServer({ '/a.bin': { body: a }, '/b.bin': { body: b } });
+    const catalog = testCatalog('two', [
+      { url: server.url('/a.bin'), sha256: sha256(a), size: a.length },
+      { url: server.url('/b.bin'), sha256: sha256(b), size: b.length },
+    ]);
+    const installed = await downloadModel('two', { modelsDir: root, catalog });
+    await fs.writeFile(path.join(installed, 'b.bin'), 'damaged');
+    const before = server.requests.length;
+
+    const repaired = await obtainModel('two', { modelsDir: root, catalog });
+
+    expect(repaired.alreadyInstalled).toBe(false);
+    expect(server.requests.slice(before).map((r) => r.path)).toEqual(['/b.bin']);
+    expect((await verifyModel('two', { modelsDir: root, catalog })).ok).toBe(true);
+  });
+
+  it('offline, says that a file put in downloads/ is not the catalog\'s (expected and actual sha256), not to put it there', async () => {
+    const probe = await startLoopbackServer({});
+    const deadUrl = probe.url('/hand.bin');
+    await probe.close();
+    const body = randomBody(3_000);
+    const wrong = Buffer.from('a truncated or different file');
+    await fs.mkdir(downloadsDir(root), { recursive: true });
+    await fs.writeFile(path.join(downloadsDir(root), 'hand.bin'), wrong);
+    const catalog = testCatalog('hand', [{ url: deadUrl, sha256: sha256(body), size: body.length }]);
+
+    const error = (await downloadModel('hand', { modelsDir: root, catalog }).catch((e: unknown) => e)) as KiwiError;
+
+    expect(error.code).toBe('models_offline');
+    expect(error.message).toContain(
+      `${path.join(downloadsDir(root), 'hand.bin')} is not the catalog's file (sha256 ${sha256(wrong)}, ${wrong.length} bytes; ` +
+        `expected ${sha256(body)}, ${body.length} bytes): replace it with the file from ${deadUrl}`,
+    );
+    expect(error.message).not.toContain('put the files in');
+  });
+
+  it('replaces a wrong file in downloads/ with the download when the host answers', async () => {
+    const body = randomBody(3_000);
+    server = await startLoopbackServer({ '/w.bin': { body } });
+    await fs.mkdir(downloadsDir(root), { recursive: true });
+    await fs.writeFile(path.join(downloadsDir(root), 'w.bin'), 'wrong');
+    const catalog = testCatalog('w', [{ url: server.url('/w.bin'), sha256: sha256(body), size: body.length }]);
+
+    const installed = await downloadModel('w', { modelsDir: root, catalog });
+
+    expect(sha256(await fs.readFile(path.join(installed, 'w.bin')))).toBe(sha256(body));
   });
 
   it('unpacks a .tar.bz2 archive, stepping into its single top folder, and replaces an older install atomically', async () => {

@@ -9,6 +9,7 @@ import { fetchToFile } from './http-download.ts';
 import { installFromFiles, type LocalFile } from './install.ts';
 import { ProgressMeter } from './progress.ts';
 import { sha256File } from './sha256.ts';
+import { modelPath, verifyModel } from './verify.ts';
 
 export interface DownloadOptions {
   modelsDir?: string;
@@ -27,11 +28,25 @@ export const downloadsDir = (root: string) => path.join(root, 'downloads');
 
 export const fileName = (file: CatalogFile) => path.basename(new URL(file.url).pathname);
 
-/**
- * Download, verify and install one catalog model. Resolves to the installed folder.
- * Files already in `<models>/downloads` with the right sha256 are used without the network.
- */
+export interface DownloadResult {
+  /** The installed model folder. */
+  path: string;
+  /** It was installed already and its files verified: nothing was fetched or changed. */
+  alreadyInstalled: boolean;
+}
+
+/** Download, verify and install one catalog model. Resolves to the installed folder. */
 export async function downloadModel(id: string, opts: DownloadOptions = {}): Promise<string> {
+  return (await obtainModel(id, opts)).path;
+}
+
+/**
+ * downloadModel, telling whether anything had to be fetched. An installed model whose files verify
+ * is left as it is, without the network. Otherwise only what is missing is fetched: files already
+ * in `<models>/downloads` with the right sha256, and intact plain files of the installed copy, are
+ * used as they are.
+ */
+export async function obtainModel(id: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
   const emit = (event: ModelDownloadEvent['event'], data: Omit<ModelDownloadEvent['data'], 'id'> = {}) =>
     opts.onEvent?.({ event, data: { id, ...data } });
   try {
@@ -47,11 +62,17 @@ export async function downloadModel(id: string, opts: DownloadOptions = {}): Pro
         409,
       );
     }
-    const downloads = downloadsDir(root);
-    await fsp.mkdir(downloads, { recursive: true });
     const sizes = model.files.map((f) => f.size);
     const total = sizes.every((s) => s !== null) ? sizes.reduce<number>((a, s) => a + (s ?? 0), 0) : null;
+    const installedDir = modelPath(id, { modelsDir: root });
+    if ((await verifyModel(id, { modelsDir: root, catalog })).ok) {
+      // Nothing to download: listeners (dashboard, CLI) only hear that it is there.
+      emit('MODEL_DOWNLOAD_COMPLETED', { path: installedDir, bytes: total ?? 0, total });
+      return { path: installedDir, alreadyInstalled: true };
+    }
     emit('MODEL_DOWNLOAD_STARTED', { bytes: 0, total });
+    const downloads = downloadsDir(root);
+    await fsp.mkdir(downloads, { recursive: true });
 
     const meter = new ProgressMeter(total);
     const interval = opts.progressIntervalMs ?? 250;
@@ -61,13 +82,16 @@ export async function downloadModel(id: string, opts: DownloadOptions = {}): Pro
     for (const file of model.files) {
       const name = fileName(file);
       const local = path.join(downloads, name);
-      if (!(await alreadyThere(local, file, opts.trustUnverified === true))) {
+      const found = (await checkLocal(local, file, opts.trustUnverified === true)) ?? (await reuseInstalled(installedDir, file, local));
+      if (found !== 'ok') {
         const part = `${local}.part`;
         await fetchToFile({
           url: file.url,
           partFile: part,
           expectedSize: file.size,
-          offlineDir: downloads,
+          // A wrong file in downloads/ is replaced when the host answers; offline, say it is wrong
+          // rather than ask for what the user already did (put a file there).
+          offlineAdvice: found ? `${mismatch(local, file, found)}: replace it with the file from ${file.url}` : `put the files in ${downloads} or set KIWI_MODELS_DIR`,
           signal: opts.signal,
           onBytes: (bytes) => {
             const snap = meter.update(done + bytes);
@@ -88,22 +112,52 @@ export async function downloadModel(id: string, opts: DownloadOptions = {}): Pro
     const installed = await installFromFiles(model, locals, root);
     await Promise.all(locals.map(({ local }) => fsp.rm(local, { force: true })));
     emit('MODEL_DOWNLOAD_COMPLETED', { path: installed, bytes: done, total });
-    return installed;
+    return { path: installed, alreadyInstalled: false };
   } catch (err) {
     emit('MODEL_DOWNLOAD_FAILED', { error: describeError(err) });
     throw err;
   }
 }
 
-/** A complete, correct copy is already in the downloads folder (a finished run, or put there by hand). */
-async function alreadyThere(local: string, file: CatalogFile, trustUnverified: boolean): Promise<boolean> {
+/** What is in the downloads folder under a file's name: nothing (null), the catalog's file, or another one. */
+type LocalCopy = null | 'ok' | { sha256: string; size: number };
+
+/** A complete, correct copy is already in the downloads folder (a finished run, or put there by hand)? */
+async function checkLocal(local: string, file: CatalogFile, trustUnverified: boolean): Promise<LocalCopy> {
   const stat = await fsp.stat(local).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return null;
     throw err;
   });
-  if (!stat) return false;
-  if (file.sha256) return (await sha256File(local)) === file.sha256;
-  return trustUnverified && (file.size === null || stat.size === file.size);
+  if (!stat) return null;
+  const sizeOk = file.size === null || stat.size === file.size;
+  if (!file.sha256 && trustUnverified && sizeOk) return 'ok';
+  const actual = await sha256File(local);
+  return file.sha256 && actual === file.sha256 ? 'ok' : { sha256: actual, size: stat.size };
+}
+
+/**
+ * A plain (not archived) file of an installed model that still matches the catalog's sha256 is the
+ * download itself: copy it back into downloads/ instead of fetching it again (the install replaces
+ * the model folder it is in).
+ */
+async function reuseInstalled(installedDir: string, file: CatalogFile, local: string): Promise<LocalCopy> {
+  if (file.archive || !file.sha256) return null;
+  const installed = path.join(installedDir, file.dest ?? fileName(file));
+  const stat = await fsp.stat(installed).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null;
+    throw err;
+  });
+  if (!stat || (file.size !== null && stat.size !== file.size) || (await sha256File(installed)) !== file.sha256) return null;
+  await fsp.copyFile(installed, local);
+  return 'ok';
+}
+
+/** A file in downloads/ that is not the catalog's (a wrong or truncated file put there by hand). */
+function mismatch(local: string, file: CatalogFile, found: { sha256: string; size: number }): string {
+  return (
+    `${local} is not the catalog's file (sha256 ${found.sha256}, ${found.size} bytes; ` +
+    `expected ${file.sha256 ?? 'unknown'}, ${file.size ?? '?'} bytes)`
+  );
 }
 
 /** The sha256 check that stands between a download and its use. */

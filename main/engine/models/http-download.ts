@@ -11,8 +11,8 @@ export interface FetchToFileOptions {
   /** The `*.part` file: kept between attempts and runs so a later request resumes with Range. */
   partFile: string;
   expectedSize: number | null;
-  /** Folder named in the offline error ("put the files in <dir>"). */
-  offlineDir: string;
+  /** What the user can do instead when the host cannot be reached (ends the offline error). */
+  offlineAdvice: string;
   signal?: AbortSignal;
   /** Called with the bytes now on disk and the full size when known. */
   onBytes?: (bytesOnDisk: number, total: number | null) => void;
@@ -139,18 +139,14 @@ function request(
     req.setTimeout(opts.idleTimeoutMs ?? 30_000, () => req.destroy(new Error(`no data from ${target.host} for a while`)));
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (opts.signal?.aborted) reject(aborted(opts.url));
-      else if (err.code && UNREACHABLE.has(err.code)) reject(offline(target.host, opts.offlineDir, err.code));
+      else if (err.code && UNREACHABLE.has(err.code)) reject(offline(target.host, opts.offlineAdvice, err.code));
       else reject(err);
     });
   });
 }
 
-export function offline(host: string, dir: string, cause: string): KiwiError {
-  return new KiwiError(
-    'models_offline',
-    `could not reach ${host} (${cause}); put the files in ${dir} or set KIWI_MODELS_DIR`,
-    503,
-  );
+export function offline(host: string, advice: string, cause: string): KiwiError {
+  return new KiwiError('models_offline', `could not reach ${host} (${cause}); ${advice}`, 503);
 }
 
 function aborted(url: string): KiwiError {
