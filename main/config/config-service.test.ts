@@ -176,6 +176,22 @@ describe('ConfigService', () => {
     expect(JSON.stringify(view)).not.toContain('secret-value');
   });
 
+  it('a password inside a URL is masked like the other secrets, and sending the masked URL back keeps it', async () => {
+    const config = await ConfigService.load(file, {});
+    const calls: unknown[] = [];
+    config.onChange((_c, updated) => calls.push(updated));
+    const answer = await config.patch({ mqtt: { url: 'mqtt://kiwi:pw-secret-value@ha.local:1883' } });
+    expect(JSON.stringify([answer, calls, config.view()])).not.toContain('pw-secret-value');
+    expect(config.view().mqtt.url).toBe('mqtt://kiwi:********@ha.local:1883');
+    // A script that PATCHes back what GET showed changes nothing.
+    await config.patch({ mqtt: { url: 'mqtt://kiwi:********@ha.local:1883', base_topic: 'kiwi2' } });
+    expect(config.current.mqtt.url).toBe('mqtt://kiwi:pw-secret-value@ha.local:1883');
+    // A masked password cannot go with another address: it would be sent there as '********'.
+    const err: unknown = await config.patch({ mqtt: { url: 'mqtt://kiwi:********@elsewhere:1883' } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 400, message: expect.stringContaining('mqtt.url has a masked password') });
+    expect(config.current.mqtt.url).toBe('mqtt://kiwi:pw-secret-value@ha.local:1883');
+  });
+
   it('view() never contains api tokens', async () => {
     await fs.writeFile(file, YAML.stringify({ api: { auth: { enabled: true, tokens: [{ name: 'a', token: 'token-value-0123456789', scopes: ['read'] }] } } }));
     const config = await ConfigService.load(file, { KIWI_API_TOKEN: 'env-token-value-0123456789' });

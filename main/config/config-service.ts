@@ -16,6 +16,7 @@ import { describeIssues, parseOrThrow } from '../platform/validate.ts';
 import { configProblems, describeProblems, type KnownIds } from './config-meaning.ts';
 import { readEnvLayer, type EnvLayer } from './env.ts';
 import { deepMerge, isPlainObject, leafPaths, type Plain } from './merge.ts';
+import { eachUrl, maskUrlPassword, unmaskUrlPassword } from './url-passwords.ts';
 
 const HEADER = '# Kiwi configuration. Edit while Kiwi is stopped, or change it at runtime from the dashboard or PATCH /api/config.\n';
 const REDACTED = '********';
@@ -79,7 +80,9 @@ export class ConfigService {
     const { bot_token: _botToken, ...safeTelegram } = telegram;
     const { password: _password, ...safeMqtt } = mqtt;
     const { auth, ...safeApi } = api;
-    return { ...flat, tts_qwen_backend: 'local', llm: safeLlm, homeassistant: safeHa, telegram: safeTelegram, mqtt: safeMqtt, api: { ...safeApi, auth: { enabled: auth.enabled } } };
+    const view = { ...flat, tts_qwen_backend: 'local' as const, llm: safeLlm, homeassistant: safeHa, telegram: safeTelegram, mqtt: safeMqtt, api: { ...safeApi, auth: { enabled: auth.enabled } } };
+    eachUrl(view, (_key, url) => maskUrlPassword(url)); // a password inside a URL is a secret too
+    return view;
   }
 
   /** Apply a PATCH body; returns what changed with secrets masked. Patches run one after another. */
@@ -97,6 +100,9 @@ export class ConfigService {
 
   async #patch(body: unknown): Promise<Plain> {
     const patch = parseOrThrow(ConfigPatchSchema, body, 'config patch');
+    // A URL sent back as GET shows it (password masked) keeps the stored password.
+    const file = this.#file as unknown as Record<string, Record<string, unknown>>;
+    eachUrl(patch, (key, url, group, field) => unmaskUrlPassword(key, url, String(file[group]?.[field] ?? '')));
     const paths = leafPaths(patch);
     if (paths.length === 0) throw new KiwiError('invalid_request', 'Invalid config patch: nothing to change', 400);
     for (const p of paths) {
@@ -201,5 +207,6 @@ function redact(patch: ConfigPatch): Plain {
     const node = copy[group];
     if (isPlainObject(node) && key in node) node[key] = REDACTED;
   }
+  eachUrl(copy, (_key, url) => maskUrlPassword(url));
   return copy;
 }

@@ -29,6 +29,9 @@ describe('a stored secret goes nowhere new without admin', () => {
     };
     const patch = { homeassistant: { url: 'http://evil:8123' }, telegram: { api_base_url: 'https://evil' }, mqtt: { url: 'mqtt://evil:1883', username: 'x' } };
     expect(redirectingKeys(patch, stored)).toEqual(['homeassistant.url', 'telegram.api_base_url', 'mqtt.url', 'mqtt.username']);
+    // The URL as GET /api/config shows it (password masked) is the same place.
+    const withPassword: Config = { ...stored, mqtt: { ...stored.mqtt, url: 'mqtt://kiwi:pw@ha.local:1883' } };
+    expect(redirectingKeys({ mqtt: { url: 'mqtt://kiwi:********@ha.local:1883' } }, withPassword)).toEqual([]);
   });
 
   it('a control token is refused with 403 naming the key; admin (and the open loopback default) may', () => {

@@ -1,4 +1,5 @@
 import type { Config } from '../contract/config.ts';
+import { maskUrlPassword } from '../config/url-passwords.ts';
 import { KiwiError } from '../platform/errors.ts';
 import { satisfies, type Grant } from './auth.ts';
 
@@ -16,6 +17,9 @@ const DESTINATIONS = [
 
 type Groups = Record<string, Record<string, unknown> | undefined>;
 
+/** The same place: equal, or a URL sent back as GET /api/config shows it (its password masked). */
+const same = (asked: unknown, now: unknown) => asked === now || (typeof now === 'string' && asked === maskUrlPassword(now));
+
 /**
  * The keys of `patch` that would send a secret already stored to another place: a key it changes
  * while the secret is set and the patch does not bring a secret of its own.
@@ -25,7 +29,7 @@ export function redirectingKeys(patch: unknown, current: Config): string[] {
   const now = current as unknown as Groups;
   return DESTINATIONS.flatMap(({ secret: [group, secret], keys }) => {
     if (!now[group]?.[secret] || asked[group]?.[secret] !== undefined) return [];
-    return keys.filter(([g, key]) => asked[g]?.[key] !== undefined && asked[g]?.[key] !== now[g]?.[key]).map(([g, key]) => `${g}.${key}`);
+    return keys.filter(([g, key]) => asked[g]?.[key] !== undefined && !same(asked[g]?.[key], now[g]?.[key])).map(([g, key]) => `${g}.${key}`);
   });
 }
 
