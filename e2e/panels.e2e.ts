@@ -23,7 +23,8 @@ describe('dashboard panels', () => {
     kiwi = await startKiwiServer({
       name: 'panels',
       config: { audio: { input: 'none', output: 'none' } },
-      env: { KIWI_MODELS_DIR: emptyModels },
+      // The value it has anyway: only so Settings has a key set by the environment to show.
+      env: { KIWI_MODELS_DIR: emptyModels, KIWI_SOUL_DEFAULT: 'default' },
       prepare: (dir) =>
         seedSpeakers(dir, [
           { name: 'Ada', priority: 0 },
@@ -223,6 +224,17 @@ describe('dashboard panels', () => {
       await page.getByTestId('state').filter({ hasText: 'Idle' }).waitFor({ timeout: 15_000 });
     });
     expect(await page.getByRole('alert').count()).toBe(0);
+  });
+
+  it('a key set by an environment variable is shown but not editable, and says which variable', async () => {
+    const { page } = ui;
+    await openView(page, 'Settings');
+    const field = page.getByTestId('cfg-souls-default');
+    await field.waitFor();
+    expect(await field.isDisabled()).toBe(true);
+    expect(await page.locator('#cfg-souls-default-hint').textContent()).toBe('Set by the environment variable KIWI_SOUL_DEFAULT: unset it to change default here.');
+    expect((await kiwi.api('GET', '/api/config')).json).toMatchObject({ set_by_env: { 'souls.default': 'KIWI_SOUL_DEFAULT' } });
+    expect(await page.getByTestId('cfg-wake_word').isDisabled()).toBe(false);
   });
 
   it('on a phone (375 px) no view is wider than the screen: the models table scrolls in its own box', async () => {

@@ -77,7 +77,8 @@ describe('ConfigService', () => {
     expect(saved.wake_word).toBe('computer');
     expect(saved.language).toBe('en');
     expect(saved.homeassistant.token).toBe('');
-    expect(config.current.language).toBe('fr');
+    expect(config.current.language).toBe('fr');    // GET /api/config says which keys the environment sets (the dashboard shows them locked).
+    expect(config.view().set_by_env).toEqual({ language: 'KIWI_LANGUAGE', 'homeassistant.token': 'KIWI_HA_TOKEN' });
   });
 
   it('invalid YAML is a clear error naming the file', async () => {

@@ -80,7 +80,16 @@ export class ConfigService {
     const { bot_token: _botToken, ...safeTelegram } = telegram;
     const { password: _password, ...safeMqtt } = mqtt;
     const { auth, ...safeApi } = api;
-    const view = { ...flat, tts_qwen_backend: 'local' as const, llm: safeLlm, homeassistant: safeHa, telegram: safeTelegram, mqtt: safeMqtt, api: { ...safeApi, auth: { enabled: auth.enabled } } };
+    const view = {
+      ...flat,
+      tts_qwen_backend: 'local' as const,
+      llm: safeLlm,
+      homeassistant: safeHa,
+      telegram: safeTelegram,
+      mqtt: safeMqtt,
+      api: { ...safeApi, auth: { enabled: auth.enabled } },
+      set_by_env: Object.fromEntries(this.env.sources),
+    };
     eachUrl(view, (_key, url) => maskUrlPassword(url)); // a password inside a URL is a secret too
     return view;
   }

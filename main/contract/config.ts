@@ -376,5 +376,9 @@ export const ConfigView = z
     mqtt: groups.mqtt.omit({ password: true }),
     wyoming: groups.wyoming,
     api: groups.api.omit({ auth: true }).extend({ auth: z.object({ enabled: z.boolean() }) }),
+    set_by_env: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('keys a KIWI_* environment variable sets (key → variable): they win over the file, and PATCH cannot change them (409)'),
   });
 export type ConfigView = z.infer<typeof ConfigView>;

@@ -42,6 +42,8 @@ export function ConfigEditor() {
   };
 
   if (!config) return <Panel id="config" title="Configuration">Loading…</Panel>;
+  // Keys a KIWI_* variable sets win over the file: shown, not editable here (PATCH would be a 409).
+  const setByEnv = config.set_by_env ?? {};
   return (
     <Panel id="config" title="Configuration">
       <form onSubmit={save} noValidate>
@@ -56,7 +58,8 @@ export function ConfigEditor() {
                   value={shown(field, config, draft)}
                   dirty={field.path in draft}
                   error={errors[field.path]}
-                  disabled={busy || !canControl}
+                  disabled={busy || !canControl || field.path in setByEnv}
+                  setBy={setByEnv[field.path]}
                   onChange={(value) => {
                     setSaved(null);
                     setDraft((d) => ({ ...d, [field.path]: value }));

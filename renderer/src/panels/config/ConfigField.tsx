@@ -8,13 +8,16 @@ interface Props {
   dirty: boolean;
   error: string | undefined;
   disabled: boolean;
+  /** The environment variable that sets this key, if one does. */
+  setBy?: string;
   onChange(value: string | boolean): void;
 }
 
 /** One config key as the input its schema type calls for, with its schema error beside it. */
-export function ConfigField({ field, value, dirty, error, disabled, onChange }: Props) {
+export function ConfigField({ field, value, dirty, error, disabled, setBy, onChange }: Props) {
   const id = `cfg-${field.path.replace(/\./g, '-')}`;
-  const hint = field.description ?? (field.kind === 'number' ? range(field.min, field.max) : null);
+  const about = field.description ?? (field.kind === 'number' ? range(field.min, field.max) : null);
+  const hint = setBy ? `Set by the environment variable ${setBy}: unset it to change ${field.key} here.` : about;
   const described = [hint ? `${id}-hint` : null, error ? `${id}-err` : null].filter(Boolean).join(' ') || undefined;
   const common = { id, disabled, 'aria-invalid': error ? true : undefined, 'aria-describedby': described, 'data-testid': id };
 
