@@ -22,7 +22,7 @@ export function maskUrlPassword(url: string): string {
  * A masked password with anything else changed cannot be completed, so it is refused.
  */
 export function unmaskUrlPassword(key: string, sent: string, stored: string): string {
-  if (!USERINFO.test(sent) || USERINFO.exec(sent)![2] !== MASK) return sent;
+  if (USERINFO.exec(sent)?.[2] !== MASK) return sent;
   if (maskUrlPassword(stored) === sent) return stored;
   throw new KiwiError('invalid_request', `Invalid config patch: ${key} has a masked password (${MASK}): write the password to change the address`, 400);
 }

@@ -74,8 +74,9 @@ export class RateLimiter {
     if (!own.take()) throw limited(own, `Too many ${kind === 'commands' ? 'commands' : 'requests'} from this address (api.rate_limits.${kind}_per_minute is ${perMinute})`);
   }
 
-  /** A wrong token or login from `client`: counts toward its lockout. */
-  failedAuth(client: string): void {
+  /** What a request from `client` failed with: a wrong token or login counts toward its lockout. */
+  failed(client: string, err: unknown): void {
+    if (!(err instanceof KiwiError) || err.code !== 'invalid_token') return;
     const config = this.#current();
     if (config.enabled) this.#bucket(`auth:${client}`, config.auth_failures_per_minute).take();
   }
@@ -113,7 +114,7 @@ export function rateLimitMiddleware(limiter: RateLimiter): Koa.Middleware {
       await next();
     } catch (err) {
       if (err instanceof RateLimited) ctx.set('Retry-After', String(err.retryAfterS));
-      if (err instanceof KiwiError && err.code === 'invalid_token') limiter.failedAuth(client);
+      limiter.failed(client, err);
       throw err;
     }
   };

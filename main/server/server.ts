@@ -88,7 +88,7 @@ export async function startServer(runtime: ServerServices, options: ServerOption
     try {
       return resolveGrant(auth, headers);
     } catch (err) {
-      if (err instanceof KiwiError && err.code === 'invalid_token') limiter.failedAuth(client);
+      limiter.failed(client, err);
       throw err;
     }
   };
