@@ -195,7 +195,16 @@ const groups = {
   mqtt: z
     .object({
       enabled: z.boolean(),
-      url: z.union([z.string().regex(/^(mqtts?|wss?):\/\/[^\s]+$/, 'must be an mqtt://, mqtts://, ws:// or wss:// URL'), z.literal('')]).describe('the broker, e.g. mqtt://homeassistant.local:1883'),
+      url: z
+        .union([
+          z
+            .string()
+            .regex(/^(mqtts?|wss?):\/\/[^\s]+$/, 'must be an mqtt://, mqtts://, ws:// or wss:// URL')
+            // What the regex lets through but no client can connect to: a broken host, a port past 65535.
+            .refine((url) => URL.canParse(url), 'is not a URL Kiwi can connect to (check the host, and a port from 1 to 65535)'),
+          z.literal(''),
+        ])
+        .describe('the broker, e.g. mqtt://homeassistant.local:1883'),
       username: z.string().max(256),
       password: z.string().max(1024),
       discovery_prefix: mqttTopic.describe("Home Assistant's discovery prefix (homeassistant unless changed in HA)"),

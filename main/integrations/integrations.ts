@@ -30,6 +30,8 @@ export class Integrations {
   #mqtt: MqttBridge | null = null;
   /** The settings the running bridge was made with. */
   #mqttSettings: Config['mqtt'] | null = null;
+  /** Why the bridge could not be made from the settings (a URL the MQTT client cannot use), or null. */
+  #mqttError: string | null = null;
   #wyoming: WyomingServer | null = null;
   #wyomingError: string | null = null;
   #work: Promise<void> = Promise.resolve();
@@ -71,7 +73,7 @@ export class Integrations {
   status(): IntegrationsStatus {
     const { mqtt, wyoming } = this.deps.config();
     return {
-      mqtt: this.#mqtt?.status() ?? { enabled: mqtt.enabled, connected: false, broker: mqtt.url ? redactUrl(mqtt.url) : null, entities: 0, error: null },
+      mqtt: this.#mqtt?.status() ?? { enabled: mqtt.enabled, connected: false, broker: mqtt.url ? redactUrl(mqtt.url) : null, entities: 0, error: this.#mqttError },
       wyoming: this.#wyoming?.status() ?? { enabled: wyoming.enabled, listening: false, host: wyoming.host, port: wyoming.port, clients: 0, error: this.#wyomingError },
     };
   }
@@ -106,19 +108,28 @@ export class Integrations {
   async #startMqtt(): Promise<void> {
     const settings = this.deps.config().mqtt;
     this.#mqttSettings = settings;
+    this.#mqttError = null;
     if (!settings.enabled || !settings.url) return;
     // Loaded only when used: the MQTT client costs a noticeable share of start-up time.
     const { MqttBridge } = await import('./mqtt/mqtt-bridge.ts');
-    this.#mqtt = new MqttBridge({
-      settings,
-      control: this.deps.control,
-      version: VERSION,
-      onStatus: ({ connected, broker, error }) => {
-        this.deps.emit('MQTT_CONNECTION_CHANGED', { connected, broker, error }, 'mqtt');
-        if (error) this.deps.logger.warn(`mqtt: ${error}`);
-      },
-      onCommandError: (command, err) => this.deps.emit('ERROR', { code: 'mqtt_command_failed', message: `${command}: ${describeError(err)}` }, 'mqtt'),
-    });
+    try {
+      this.#mqtt = new MqttBridge({
+        settings,
+        control: this.deps.control,
+        version: VERSION,
+        onStatus: ({ connected, broker, error }) => {
+          this.deps.emit('MQTT_CONNECTION_CHANGED', { connected, broker, error }, 'mqtt');
+          if (error) this.deps.logger.warn(`mqtt: ${error}`);
+        },
+        onCommandError: (command, err) => this.deps.emit('ERROR', { code: 'mqtt_command_failed', message: `${command}: ${describeError(err)}` }, 'mqtt'),
+      });
+    } catch (err) {
+      // The MQTT client refuses the URL itself (e.g. a host it cannot parse): no connection will ever be tried.
+      const broker = redactUrl(settings.url);
+      this.#mqttError = `cannot connect to ${broker}: ${describeError(err)} (check mqtt.url)`;
+      this.deps.emit('MQTT_CONNECTION_CHANGED', { connected: false, broker, error: this.#mqttError }, 'mqtt');
+      this.deps.logger.warn(`mqtt: ${this.#mqttError}`);
+    }
   }
 
   async #startWyoming(): Promise<void> {

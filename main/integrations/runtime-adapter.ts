@@ -80,7 +80,8 @@ export function runtimeStages(runtime: IntegrationHost): WyomingStages {
       const languagesOf = (id: string) => (installed.get(id) ?? [cfg().language]).filter((l) => l !== 'multi');
       return {
         stt: stt && { id: stt.model, languages: languagesOf(stt.model) },
-        tts: tts && { id: tts.model, languages: languagesOf(tts.model), voices: [] },
+        // A model's voices are offered as Wyoming speakers: Home Assistant lists them, and `synthesize` picks one by name.
+        tts: tts && { id: tts.model, languages: languagesOf(tts.model), voices: tts.pickVoice?.(cfg().tts_voice, cfg().language)?.voices ?? [] },
         wake: wake && { id: cfg().wake_word, languages: [cfg().language] },
       };
     },

@@ -111,7 +111,8 @@ export function discoveryPayload(entity: Entity, topics: MqttTopics, version: st
   return {
     name: entity.name,
     unique_id: `${topics.node}_${entity.object}`,
-    object_id: `${topics.node}_${entity.object}`,
+    // The entity id HA gives it (HA 2025.10 deprecated object_id for this and 2026.4 ignores it; older HA drops unknown keys).
+    default_entity_id: `${entity.component}.${topics.node}_${entity.object}`,
     icon: entity.icon,
     availability_topic: topics.availability,
     payload_available: 'online',

@@ -1,8 +1,13 @@
+import http from 'node:http';
+import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../contract/config.ts';
 import type { EventEnvelope } from '../../contract/events.ts';
 import { startTestKiwi, type TestKiwi } from '../../testing/kiwi-test-server.ts';
 import { HaStandIn } from '../testing/ha-standin.ts';
+import type { KiwiControl } from '../control.ts';
 import { mosquittoMissing, startMosquitto, type Mosquitto } from '../testing/mosquitto.ts';
+import { MqttBridge, type MqttStatus } from './mqtt-bridge.ts';
 
 /**
  * Kiwi as a Home Assistant device over MQTT, against a real Mosquitto broker. HA's MQTT
@@ -72,8 +77,12 @@ describe('Kiwi as a Home Assistant device over MQTT (real Mosquitto)', () => {
     expect(later.seen.filter((s) => CONFIG_TOPIC.test(s.topic)).map((s) => s.retain)).toEqual(docs.map(() => true));
     await later.close();
     expect(new Set(docs.map(({ doc }) => doc.unique_id)).size).toBe(docs.length);
-    for (const { doc } of docs) {
+    for (const { topic, doc } of docs) {
       expect(doc).toMatchObject({ availability_topic: 'kiwi/availability', device: { identifiers: ['kiwi'], name: 'Kiwi' } });
+      // The entity id as current HA takes it (domain.id); the object_id HA 2026.4 ignores is not sent.
+      const [, component, object] = topic.match(CONFIG_TOPIC)!;
+      expect(doc.default_entity_id).toBe(`${component}.kiwi_${object}`);
+      expect(doc).not.toHaveProperty('object_id');
     }
     // The soul select offers what may be chosen now: no 18+ soul while souls.allow_nsfw is off.
     expect(byObject.get('soul')!.doc.options).toContain('Default');
@@ -217,23 +226,112 @@ describe('MQTT settings changed at runtime (real Mosquitto)', () => {
     await up;
   }, 60_000); // a Kiwi of its own and a 3.5 s watch: room for a loaded machine
 
-  it('removes its retained discovery configs when MQTT is switched off', async () => {
+  it('refuses a broker URL no client can connect to, and shows why when the MQTT client refuses one', async () => {
+    kiwi = await startTestKiwi({ config: mqttConfig('right-password') });
+    await nextEvent(kiwi, (e) => e.event === 'MQTT_CONNECTION_CHANGED' && e.data.connected === true);
+    const status = async () => ((await kiwi!.request('GET', '/api/integrations')).json as { mqtt: Record<string, unknown> }).mqtt;
+
+    // A port past 65535 or a broken host passes the mqtt:// pattern but names no broker: the PATCH says so and changes nothing.
+    for (const url of ['mqtt://127.0.0.1:99999', 'mqtt://[::1']) {
+      const refused = await kiwi.request('PATCH', '/api/config', { body: { mqtt: { url } } });
+      expect(refused.status).toBe(400);
+      expect(refused.json).toMatchObject({ error: { code: 'invalid_request', message: expect.stringMatching(/mqtt\.url: .*port from 1 to 65535/) } });
+    }
+    expect(await status()).toMatchObject({ connected: true, broker: broker.url, error: null });
+
+    // A URL that parses, but which the MQTT client itself refuses (an invalid IDN host): no connection is ever tried,
+    // and the status and an event say why instead of claiming all is well.
+    const failed = nextEvent(kiwi, (e) => e.event === 'MQTT_CONNECTION_CHANGED' && typeof e.data.error === 'string' && e.data.error.includes('check mqtt.url'));
+    expect((await kiwi.request('PATCH', '/api/config', { body: { mqtt: { url: 'mqtt://xn--:1883' } } })).status).toBe(200);
+    expect((await failed).data).toMatchObject({ connected: false, broker: 'mqtt://xn--:1883' });
+    expect(await status()).toMatchObject({ enabled: true, connected: false, broker: 'mqtt://xn--:1883', error: expect.stringMatching(/^cannot connect to mqtt:\/\/xn--:1883: .*check mqtt\.url/) });
+
+    // Back to the real broker: connected, and the error is gone.
+    const up = nextEvent(kiwi, (e) => e.event === 'MQTT_CONNECTION_CHANGED' && e.data.connected === true);
+    await kiwi.request('PATCH', '/api/config', { body: { mqtt: { url: broker.url } } });
+    await up;
+    expect(await status()).toMatchObject({ connected: true, error: null });
+  }, 60_000);
+
+  it('says why when the server at mqtt.url hangs up without an error (not a broker, a WebSocket upgrade refused)', async () => {
+    // A TCP server that reads Kiwi's CONNECT and hangs up, as a service that is not an MQTT broker may.
+    const hangUp = net.createServer((socket) => socket.once('data', () => socket.end()));
+    await new Promise<void>((resolve) => hangUp.listen(0, '127.0.0.1', resolve));
+    const url = `mqtt://127.0.0.1:${(hangUp.address() as net.AddressInfo).port}`;
+    const web = http.createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    try {
+      kiwi = await startTestKiwi({ config: { mqtt: { enabled: true, url } } });
+      const status = async () => ((await kiwi!.request('GET', '/api/integrations')).json as { mqtt: { connected: boolean; error: string | null } }).mqtt;
+      const explained = nextEvent(kiwi, (e) => e.event === 'MQTT_CONNECTION_CHANGED' && typeof e.data.error === 'string');
+      if ((await status()).error === null) await explained;
+      expect(await status()).toMatchObject({ connected: false, error: `${url} closed the connection without accepting Kiwi: is mqtt.url the address of an MQTT broker (for ws:// and wss://, with its WebSocket path)?` });
+
+      // An HTTP server that answers the WebSocket upgrade with 404 (a wrong path): the same explanation, for that URL.
+      const wsUrl = `ws://127.0.0.1:${(web.address() as net.AddressInfo).port}/wrong-path`;
+      const refused = nextEvent(kiwi, (e) => e.event === 'MQTT_CONNECTION_CHANGED' && typeof e.data.error === 'string' && e.data.error.startsWith(wsUrl));
+      await kiwi.request('PATCH', '/api/config', { body: { mqtt: { url: wsUrl } } });
+      expect((await refused).data).toMatchObject({ connected: false, broker: wsUrl });
+    } finally {
+      await kiwi?.cleanup();
+      kiwi = undefined;
+      await new Promise((resolve) => hangUp.close(resolve));
+      await new Promise((resolve) => web.close(resolve));
+    }
+  }, 60_000);
+
+  it('removes its retained discovery configs and states when MQTT is switched off', async () => {
     kiwi = await startTestKiwi({ config: mqttConfig('right-password') });
     const ha = await HaStandIn.connect(broker.url.replace('mqtt://', 'mqtt://homeassistant:right-password@'));
     try {
       await ha.state('homeassistant/event/kiwi/turn/config', () => true);
       expect(configs(ha).length).toBe(15);
+      await ha.state('kiwi/state/last_transcript', () => true);
       await kiwi.request('PATCH', '/api/config', { body: { mqtt: { enabled: false } } });
-      while (configs(ha).length > 0) await ha.next(() => true, ha.seen.length);
-      // A client that subscribes now (HA after a restart) finds no Kiwi device left on the broker.
+      // Availability is cleared last: once it is gone, Kiwi's goodbye is complete.
+      while (configs(ha).length > 0 || ha.latest.has('kiwi/availability')) await ha.next(() => true, ha.seen.length);
+      // A client that subscribes now (HA after a restart) finds no Kiwi device left on the broker, and none of
+      // its retained states: what was last said and answered in the room does not stay behind.
       const later = await HaStandIn.connect(broker.url.replace('mqtt://', 'mqtt://homeassistant:right-password@'));
       await later.publish('kiwi/probe', 'x');
       await later.next((s) => s.topic === 'kiwi/probe');
       expect(configs(later)).toEqual([]);
+      expect([...later.latest.keys()]).toEqual(['kiwi/probe']);
       await later.close();
       expect(((await kiwi.request('GET', '/api/integrations')).json as { mqtt: unknown }).mqtt).toMatchObject({ enabled: false, connected: false });
     } finally {
       await ha.close();
+    }
+  });
+});
+
+describe('An MQTT bridge closed while it connects (real Mosquitto)', () => {
+  it('reports no broker failure for the publishes that closing cut short', async () => {
+    const broker = await startMosquitto();
+    const control = {
+      subscribe: () => () => undefined,
+      snapshot: () => ({ state: 'IDLE', active_speaker: null, language: 'en', listening: true, soul: { id: 'default', name: 'Default' }, souls: [], next_timer: null }),
+    } as unknown as KiwiControl;
+    const reported: MqttStatus[] = [];
+    let closed: (done: Promise<void>) => void = () => undefined;
+    const closing = new Promise<Promise<void>>((resolve) => (closed = resolve));
+    try {
+      // Closed the moment it connects, as when mqtt.* is changed again while Kiwi is still subscribing and publishing.
+      const bridge: MqttBridge = new MqttBridge({
+        settings: { ...DEFAULT_CONFIG.mqtt, enabled: true, url: broker.url },
+        control,
+        version: 'test',
+        onStatus: (status) => {
+          reported.push(status);
+          if (status.connected) closed(bridge.close({ clear: false }));
+        },
+        onCommandError: (command, err) => reported.push({ ...bridge.status(), error: `${command}: ${String(err)}` }),
+      });
+      await (await closing);
+      expect(bridge.status()).toMatchObject({ connected: false, error: null });
+      expect(reported.filter((s) => s.error !== null)).toEqual([]);
+    } finally {
+      await broker.cleanup();
     }
   });
 });

@@ -52,6 +52,8 @@ export class MqttBridge {
   #closed = false;
   /** The broker refused the credentials: retrying cannot help until they change (a new bridge). */
   #refused = false;
+  /** The current connection attempt was accepted or reported an error: a close without either needs explaining. */
+  #attemptExplained = false;
   #lastTranscript: string | null = null;
   #lastReply: string | null = null;
   readonly #offBus: () => void;
@@ -85,7 +87,7 @@ export class MqttBridge {
   }
 
   /**
-   * Disconnect. With `clear`, Kiwi's retained discovery configs are removed first, so Home
+   * Disconnect. With `clear`, Kiwi's retained discovery configs and states are removed first, so Home
    * Assistant drops the device (mqtt disabled); otherwise Kiwi is only marked offline.
    */
   async close({ clear }: { clear: boolean }): Promise<void> {
@@ -97,8 +99,12 @@ export class MqttBridge {
     if (this.#client.connected) {
       const goodbye = async () => {
         if (clear) {
-          const entities = kiwiEntities(this.#topics, this.options.control.snapshot());
+          const snapshot = this.options.control.snapshot();
+          const entities = kiwiEntities(this.#topics, snapshot);
           await Promise.all(entities.map((e) => this.#client.publishAsync(this.#topics.discovery(e.component, e.object), '', { retain: true, qos: 1 })));
+          // The retained states go too: the last transcript and reply (what was said in the room) must not stay on the broker.
+          const states = Object.keys({ ...stateValues(snapshot), last_transcript: '', last_reply: '' });
+          await Promise.all(states.map((object) => this.#client.publishAsync(this.#topics.state(object), '', { retain: true, qos: 1 })));
         }
         await this.#client.publishAsync(this.#topics.availability, clear ? '' : 'offline', { retain: true, qos: 1 });
       };
@@ -113,12 +119,14 @@ export class MqttBridge {
   }
 
   async #onConnect(): Promise<void> {
+    this.#attemptExplained = true;
     this.#retryMs = FIRST_RETRY_MS;
     this.#setStatus({ connected: true, error: null });
     try {
       await this.#client.subscribeAsync([this.#topics.commands, this.#topics.haStatus], { qos: 1 });
       await this.#publishAll();
     } catch (err) {
+      if (this.#closed) return; // closed meanwhile (settings changed, MQTT switched off): not a broker problem
       this.#setStatus({ error: `publishing to the broker failed: ${describeError(err)}` });
     }
   }
@@ -171,7 +179,9 @@ export class MqttBridge {
 
   /** States published again; a failure shows in the MQTT status (the broker may have gone). */
   #resync(): Promise<void> {
-    return this.#syncStates().catch((err: unknown) => this.#setStatus({ error: `publishing a state failed: ${describeError(err)}` }));
+    return this.#syncStates().catch((err: unknown) => {
+      if (!this.#closed) this.#setStatus({ error: `publishing a state failed: ${describeError(err)}` });
+    });
   }
 
   /** An HA event entity fires: its state topic gets `{event_type, …attributes}` (not retained: it happened once). */
@@ -198,6 +208,7 @@ export class MqttBridge {
   }
 
   #onError(err: Error & { code?: unknown }): void {
+    this.#attemptExplained = true;
     if (typeof err.code === 'number' && AUTH_CODES.has(err.code)) {
       this.#refused = true;
       this.#setStatus({ connected: false, error: 'the broker refused the username or password (mqtt.username, mqtt.password); Kiwi will not retry until they change' });
@@ -207,7 +218,15 @@ export class MqttBridge {
   }
 
   #onClose(): void {
-    this.#setStatus({ connected: false });
+    // Closed before the broker accepted Kiwi, with no error from the client (a server that hangs up, an HTTP server
+    // that refuses the WebSocket upgrade): without this the status would say "not connected" and nothing more.
+    const unexplained = !this.#attemptExplained && !this.#closed && !this.#retry; // a second close of the same attempt was explained by the first
+    this.#attemptExplained = false; // the next attempt starts
+    this.#setStatus(
+      unexplained
+        ? { connected: false, error: `${this.#status.broker} closed the connection without accepting Kiwi: is mqtt.url the address of an MQTT broker (for ws:// and wss://, with its WebSocket path)?` }
+        : { connected: false },
+    );
     if (this.#closed || this.#retry || this.#refused) return;
     this.#retry = setTimeout(() => {
       this.#retry = null;

@@ -50,9 +50,19 @@ interface PendingHeader {
 export class EventReader {
   #buffer: Buffer = Buffer.alloc(0);
   #header: PendingHeader | null = null;
+  /** Chunks of a pending event's data and payload, joined once the event is complete (not once per chunk: a 4 MiB payload arrives in 64 KiB reads). */
+  readonly #parts: Buffer[] = [];
+  #partsBytes = 0;
 
   push(chunk: Buffer): WyomingEvent[] {
-    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+    if (this.#header && this.#buffer.length + this.#partsBytes + chunk.length < this.#header.dataLength + this.#header.payloadLength) {
+      this.#parts.push(chunk);
+      this.#partsBytes += chunk.length;
+      return [];
+    }
+    this.#buffer = this.#buffer.length === 0 && this.#parts.length === 0 ? chunk : Buffer.concat([this.#buffer, ...this.#parts, chunk]);
+    this.#parts.length = 0;
+    this.#partsBytes = 0;
     const events: WyomingEvent[] = [];
     for (;;) {
       if (!this.#header) {

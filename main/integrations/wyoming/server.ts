@@ -18,6 +18,8 @@ export interface WyomingStatus {
 const MAX_CLIENTS = 16;
 /** A connection that sends nothing for this long is closed. */
 const IDLE_MS = 5 * 60_000;
+/** Refused connections are reported at once, then at most this often (a client retrying in a loop must not flood the events). */
+const REFUSAL_REPORT_MS = 60_000;
 
 const isLoopback = (address: string) => address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 const plainAddress = (address: string) => address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
@@ -31,6 +33,9 @@ export class WyomingServer {
   readonly #server: net.Server;
   readonly #sockets = new Set<net.Socket>();
   #status: WyomingStatus;
+  /** When a refusal was last reported, and how many were not reported since. */
+  #refusalReportedAt = -Infinity;
+  #unreported = 0;
 
   private constructor(
     private readonly settings: Config['wyoming'],
@@ -40,6 +45,8 @@ export class WyomingServer {
     this.#status = { enabled: true, listening: false, host: settings.host, port: settings.port, clients: 0, error: null };
     this.#server = net.createServer((socket) => this.#accept(socket));
     this.#server.maxConnections = MAX_CLIENTS;
+    // Node drops connections over maxConnections by itself: say so, or Home Assistant's requests just fail.
+    this.#server.on('drop', (data) => this.#refused(plainAddress(data?.remoteAddress ?? 'unknown'), `${MAX_CLIENTS} connections are open already, the most Kiwi serves at once`));
   }
 
   static async start(settings: Config['wyoming'], stages: WyomingStages, onFailure: (message: string) => void): Promise<WyomingServer> {
@@ -75,6 +82,7 @@ export class WyomingServer {
     const remote = plainAddress(socket.remoteAddress ?? '');
     if (!isLoopback(remote) && !this.settings.allowed_clients.includes(remote)) {
       socket.destroy();
+      this.#refused(remote, 'it is not in wyoming.allowed_clients');
       return;
     }
     this.#sockets.add(socket);
@@ -82,5 +90,18 @@ export class WyomingServer {
     socket.setTimeout(IDLE_MS, () => socket.destroy());
     socket.setNoDelay(true);
     new WyomingConnection(socket, this.stages, this.onFailure);
+  }
+
+  /** A connection was turned away: tell the user why (Home Assistant only sees the connection close). */
+  #refused(address: string, why: string): void {
+    const now = Date.now();
+    if (now - this.#refusalReportedAt < REFUSAL_REPORT_MS) {
+      this.#unreported += 1;
+      return;
+    }
+    const more = this.#unreported > 0 ? ` (and ${this.#unreported} more refused since the last report)` : '';
+    this.#refusalReportedAt = now;
+    this.#unreported = 0;
+    this.onFailure(`Wyoming refused a connection from ${address}: ${why}${more}`);
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
+import { maskUrlPassword } from '../../config/url-passwords.ts';
 import { excerpt, LlmError, networkError } from '../errors.ts';
 import type { DeviceIdentity } from './device-identity.ts';
 
@@ -92,7 +93,9 @@ export class GatewayConnection {
       try {
         socket = new WebSocket(this.options.url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: this.options.handshakeTimeoutMs });
       } catch (err) {
-        return fail(new LlmError('llm_bad_response', `${SERVICE} URL '${this.options.url}' is not usable: ${(err as Error).message}`));
+        // ws quotes the URL in its message: the password in it is masked there too.
+        const shown = maskUrlPassword(this.options.url);
+        return fail(new LlmError('llm_bad_response', `${SERVICE} URL '${shown}' is not usable: ${(err as Error).message.replaceAll(this.options.url, shown)}`));
       }
       this.#socket = socket;
       let sentConnect = false;
@@ -114,7 +117,11 @@ export class GatewayConnection {
       socket.on('open', () => (grace = setTimeout(() => sendConnect(), CHALLENGE_GRACE_MS)));
       socket.on('message', (data) => {
         const frame = this.#parse(data);
-        if (!frame) return;
+        if (!frame) {
+          // Before the handshake this is not a gateway at all (waiting out the handshake timeout would only hide why).
+          if (!this.#open) fail(new LlmError('llm_bad_response', `${SERVICE} sent something that is not a gateway frame ('${excerpt(data.toString())}'): is llm.base_url the OpenClaw gateway?`));
+          return;
+        }
         if (frame.type === 'event' && frame.event === 'connect.challenge') {
           const { nonce, ts } = (frame.payload ?? {}) as { nonce?: unknown; ts?: unknown };
           if (typeof nonce !== 'string' || !nonce || typeof ts !== 'number' || !Number.isInteger(ts) || ts < 0) {

@@ -1,3 +1,4 @@
+import { maskUrlPassword } from '../../config/url-passwords.ts';
 import { untilAborted } from '../../platform/until-aborted.ts';
 import { readConfig, type LlmConfigSource } from '../types.ts';
 import { DeviceIdentity, DeviceTokenStore } from './device-identity.ts';
@@ -75,7 +76,8 @@ export class GatewayDialer {
       // The shared token when there is one; else the device token this gateway issued after pairing.
       const stored = tokens ? await tokens.get(url) : null;
       const token = shared || stored?.token || '';
-      this.#pairing.set({ state: 'connecting', gateway: url, device_id: device?.deviceId ?? null });
+      // The status and OPENCLAW_PAIRING go to every reader: a password in llm.base_url is masked, as GET /api/config masks it.
+      this.#pairing.set({ state: 'connecting', gateway: maskUrlPassword(url), device_id: device?.deviceId ?? null });
       const connection = new GatewayConnection({
         url,
         token,

@@ -1,7 +1,9 @@
 import fs from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { OpenClawGatewayStandin } from '../../testing/llm-standins.ts';
 import { closedPort, collect, failure, llmConfig } from '../testing/collect.ts';
 import type { ExecApprovalRequest } from './approvals.ts';
@@ -221,6 +223,36 @@ describe('OpenClawLlm against an OpenClaw gateway stand-in', () => {
     await collect(llm.chat(turn('two'), { model: '', conversation: 'carol' } as never));
     expect(gateway.calls('sessions.reset')).toEqual([{ key: 'agent:main:kiwi-carol' }]);
     expect(gateway.calls('chat.send').map((p) => p.message)).toEqual(['You are Kiwi.\n\n---\n\none', 'You are Kiwi.\n\n---\n\ntwo']);
+  });
+
+  it('a server that is not a gateway (it sends no JSON) is llm_bad_response at once, not a handshake timeout', async () => {
+    const notGateway = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => notGateway.once('listening', resolve));
+    notGateway.on('connection', (socket) => socket.send('Welcome to the chat server!'));
+    try {
+      const url = `http://127.0.0.1:${(notGateway.address() as AddressInfo).port}`;
+      llm = new OpenClawLlm(llmConfig({ provider: 'openclaw', base_url: url, api_key: 'gw-token', timeout_s: 60 }), fast);
+      const { error } = await failure(llm.chat(turn('hi'), { model: '' }));
+      expect(error).toMatchObject({ code: 'llm_bad_response', message: expect.stringContaining("sent something that is not a gateway frame ('Welcome to the chat server!')") });
+      expect(llm.pairing).toMatchObject({ state: 'unreachable', message: expect.stringContaining('is llm.base_url the OpenClaw gateway?') });
+    } finally {
+      await new Promise((resolve) => notGateway.close(resolve));
+    }
+  });
+
+  it('never shows a password in llm.base_url in its pairing status (read by every client)', async () => {
+    const port = await closedPort();
+    llm = new OpenClawLlm(llmConfig({ provider: 'openclaw', base_url: `http://kiwi:pw-SECRET-1@127.0.0.1:${port}` }), fast);
+    await failure(llm.chat(turn('hi'), { model: '' }));
+    expect(llm.pairing).toMatchObject({ state: 'unreachable', gateway: `ws://kiwi:********@127.0.0.1:${port}` });
+    expect(JSON.stringify(llm.pairing)).not.toContain('pw-SECRET-1');
+
+    // A URL the WebSocket client cannot use at all (its error quotes the URL): masked in the error and the status too.
+    llm.close();
+    llm = new OpenClawLlm(llmConfig({ provider: 'openclaw', base_url: 'http://kiwi:pw-SECRET-2@127.0.0.1:99999' }), fast);
+    const { error } = await failure(llm.chat(turn('hi'), { model: '' }));
+    expect(error).toMatchObject({ code: 'llm_bad_response', message: expect.stringContaining("URL 'ws://kiwi:********@127.0.0.1:99999' is not usable") });
+    expect(JSON.stringify([(error as Error).message, llm.pairing])).not.toContain('pw-SECRET-2');
   });
 
   it('no gateway listening → llm_unreachable', async () => {

@@ -136,8 +136,25 @@ describe('Telegram approvals (Bot API stand-in)', () => {
     await h.security.startTelegram();
     await telegram.waitFor(() => h.events.some((e) => e.event === 'ERROR'), 'the ERROR event');
     const error = h.events.find((e) => e.event === 'ERROR')!;
-    expect(error.data).toEqual({ code: 'telegram_failed', message: 'Telegram getUpdates: 401 Unauthorized' });
+    expect(error.data).toEqual({
+      code: 'telegram_failed',
+      message: 'Telegram getUpdates: 401 Unauthorized (Telegram does not accept telegram.bot_token: copy it again from @BotFather)',
+    });
     expect(JSON.stringify(h.events)).not.toContain('WRONG-token-value');
+  });
+
+  it('says which setting to check when Telegram knows no such bot (a mistyped token is a 404)', async () => {
+    await h.close();
+    h = makeSecurityHarness((c) => {
+      c.telegram = { enabled: true, bot_token: '999/mistyped', chat_id: String(CHAT), owner_user_id: String(OWNER), api_base_url: telegram.baseUrl };
+    });
+    await h.security.startTelegram();
+    await telegram.waitFor(() => h.events.some((e) => e.event === 'ERROR'), 'the ERROR event');
+    expect(h.events.find((e) => e.event === 'ERROR')!.data).toEqual({
+      code: 'telegram_failed',
+      message: 'Telegram getUpdates: 404 Not Found (no bot has this telegram.bot_token, or telegram.api_base_url is not a Bot API server)',
+    });
+    expect(JSON.stringify(h.events)).not.toContain('mistyped');
   });
 
   it('does not start without a chat and an owner id', async () => {

@@ -36,6 +36,12 @@ export interface InlineButton {
   callback_data: string;
 }
 
+/** What Telegram's bare "401 Unauthorized" and "404 Not Found" mean for the owner's settings. */
+const TOKEN_HINTS: Record<number, string> = {
+  401: ' (Telegram does not accept telegram.bot_token: copy it again from @BotFather)',
+  404: ' (no bot has this telegram.bot_token, or telegram.api_base_url is not a Bot API server)',
+};
+
 /** A Bot API answer with ok:false, or a transport failure; never carries the token (it is in the URL). */
 export class TelegramApiError extends KiwiError {
   constructor(
@@ -96,7 +102,7 @@ export class TelegramBotApi {
     }
     if (!body.ok) {
       const code = body.error_code ?? response.status;
-      throw new TelegramApiError(`Telegram ${method}: ${code} ${body.description ?? 'error'}`, code, body.parameters?.retry_after ?? null);
+      throw new TelegramApiError(`Telegram ${method}: ${code} ${body.description ?? 'error'}${TOKEN_HINTS[code] ?? ''}`, code, body.parameters?.retry_after ?? null);
     }
     return body.result as T;
   }
