@@ -245,10 +245,16 @@ export const ChatBody = z
     speak: z.boolean().optional().describe('also speak the reply through the audio sinks (default true)'),
   })
   .strict();
+/** Why a turn's answer failed; its reply then says so in words. */
+export const TurnError = z
+  .object({ code: z.string().describe('llm_unreachable, llm_unauthorized, llm_timeout, llm_bad_response, llm_failed, homeassistant_failed, …'), message: z.string() })
+  .describe('the answer failed (the LLM or Home Assistant could not answer): reply is what Kiwi said about it');
+
 export const ChatResult = z.object({
   command: z.string().nullable().describe('what handled it: a built-in command, homeassistant, llm, or null'),
   reply: z.string().nullable(),
   interrupted: z.string().optional().describe('why the turn was cut short (stopped, superseded by a newer turn): command and reply are still what ran'),
+  error: TurnError.optional(),
   turn_id: z.string().describe('the turn this chat ran as: every event of it (TURN_STARTED ... TURN_FINISHED) carries this id'),
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Approval, OpenClawPairingState, Priority, Speaker, TimerItem } from './api.ts';
+import { Approval, OpenClawPairingState, Priority, Speaker, TimerItem, TurnError } from './api.ts';
 import { EngineState } from './state.ts';
 
 export { STATES, EngineState } from './state.ts';
@@ -202,6 +202,7 @@ export const EVENT_SCHEMAS = {
     reply: z.string().nullable(),
     ignored: z.string().optional().describe('why nothing was done'),
     interrupted: z.string().optional().describe('why the turn was cut short (stopped, superseded, barge_in): its command still ran, and reply is what it produced'),
+    error: TurnError.optional(),
     timings_ms: Timings,
     source: z.string(),
   }),

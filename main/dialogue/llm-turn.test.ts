@@ -39,7 +39,7 @@ describe('createLlmTurn', () => {
     await server.close();
   });
 
-  const turn = (deps: { tokenIntervalMs?: number } = {}) =>
+  const turn = (deps: { tokenIntervalMs?: number; maxAnswerChars?: number } = {}) =>
     createLlmTurn({ llm: () => llm, composePrompt: (soul, ctx) => registry.composePrompt(soul, ctx), modelFor: (soul) => soul.model || 'config-model', context, bus, phrases, ...deps });
   const request = (text: string, over: Partial<TurnRequest> = {}): TurnRequest => ({
     text,
@@ -178,6 +178,38 @@ describe('createLlmTurn', () => {
     expect(sentBody(2).messages.slice(1).map((m) => m.content)).toEqual(['everyday question', 'Everyday answer.', 'next question']);
     expect(context.history('alice:nsfw').map((m) => m.content)).toEqual(['private question', 'Private answer.']);
     expect(contextKey({ speaker: null }, siren)).toBe('guest:nsfw');
+  });
+
+  it("a reasoning model's <think> block is neither spoken, shown nor kept in the conversation", async () => {
+    server.reply({ kind: 'stream', tokens: ['<th', 'ink>\nThe user wants the capital. ', 'It is Paris, I am sure of it.\n</thi', 'nk>\n\n', 'The capital of France is Paris.'], perEvent: true });
+    const answer = await turn()(request('capital of France?'), registry.get('default')!);
+    expect(await collect(answer.reply as AsyncIterable<string>)).toEqual(['The capital of France is Paris.']);
+    expect(named('LLM_TOKEN').map((e) => e.data.text).join('')).not.toContain('Paris, I am sure');
+    expect(named('LLM_COMPLETE')[0]!.data).toMatchObject({ status: 'complete', text: '\n\nThe capital of France is Paris.' });
+    expect(context.history('alice').at(-1)).toEqual({ role: 'assistant', content: '\n\nThe capital of France is Paris.' });
+  });
+
+  it('a runaway answer is cut at its last complete sentence and its request closed', async () => {
+    // A small model repeating itself: it would write 5000 sentences, slowly, if it were let.
+    const tokens = Array.from({ length: 5000 }, (_, i) => `Sentence ${i} again. `);
+    server.reply({ kind: 'stream', tokens, perEvent: true, delayMs: 2 });
+    const answer = await turn({ maxAnswerChars: 200 })(request('loop'), registry.get('default')!);
+    const heard = await collect(answer.reply as AsyncIterable<string>);
+    expect(heard.join(' ').length).toBeLessThanOrEqual(200);
+    expect(heard.join(' ')).toMatch(/^Sentence 0 again\. Sentence 1 again\..*again\.$/);
+    expect((await server.whenClosed(0)).closedEarly).toBe(true);
+    const [done] = named('LLM_COMPLETE');
+    expect(done!.data).toMatchObject({ status: 'complete' });
+    expect((done!.data.text as string).length).toBeLessThan(220);
+    expect(context.history('alice').at(-1)!.content.length).toBeLessThan(220);
+  });
+
+  it('a model that thinks without end is stopped too, and the user hears that there was no answer', async () => {
+    const tokens = ['<think>', ...Array.from({ length: 5000 }, (_, i) => `Hmm, thought ${i}. `)];
+    server.reply({ kind: 'stream', tokens, perEvent: true, delayMs: 2 });
+    const answer = await turn({ maxAnswerChars: 100 })(request('hard question'), registry.get('default')!);
+    expect(await collect(answer.reply as AsyncIterable<string>)).toEqual([(await phrases.get('en')).no_answer]);
+    expect((await server.whenClosed(0)).closedEarly).toBe(true);
   });
 
   it('says a code block is not read aloud, in the speaker\'s language', async () => {

@@ -10,6 +10,7 @@ import type { Soul } from '../souls/soul-file.ts';
 import type { PromptContext } from '../souls/soul-registry.ts';
 import { SentenceChunker, type ChunkerOptions } from './chunker.ts';
 import type { ConversationContext } from './conversation-context.ts';
+import { ReasoningFilter } from './reasoning.ts';
 import { SpeakableFilter } from './speakable.ts';
 
 export interface LlmTurnDeps {
@@ -30,11 +31,23 @@ export interface LlmTurnDeps {
   /** LLM_TOKEN events carry the text of at most this many ms (default 100): a few per second, not one per byte. */
   tokenIntervalMs?: number;
   chunker?: Omit<ChunkerOptions, 'language'>;
+  /** An answer is cut at its last complete sentence after this many characters (default MAX_ANSWER_CHARS). */
+  maxAnswerChars?: number;
   /** Where failures are reported besides the ERROR event (the runtime's logger). */
   onError?: (err: unknown) => void;
 }
 
 export type LlmTurn = (request: TurnRequest, soul: Soul) => Promise<TurnAnswer>;
+
+/**
+ * A spoken answer longer than this (some ten minutes of speech) is a model that runs away,
+ * e.g. a small local model repeating itself without end: the request is stopped there, so it
+ * neither talks for an hour nor fills the conversation (sent again with every later question)
+ * with megabytes. Anthropic's answers are capped at 1024 tokens (about 4000 characters) anyway.
+ */
+export const MAX_ANSWER_CHARS = 8000;
+/** What a model may write in all, its `<think>` blocks included, as a multiple of the answer's limit. */
+const REASONING_ROOM = 4;
 
 /**
  * The conversation a turn belongs to: the speaker (unknown voices share `guest`). An nsfw soul
@@ -50,8 +63,9 @@ export function contextKey(request: Pick<TurnRequest, 'speaker'>, soul: Pick<Sou
  * An answer from the LLM, shaped by the active soul and streamed as speakable sentences.
  *
  * The request starts at once; `reply` yields each sentence as soon as it is complete (markdown,
- * code, links and emoji made speakable). LLM_TOKEN events carry the text in batches; LLM_COMPLETE
- * ends every answer with `status` complete | aborted | error.
+ * code, links and emoji made speakable; a reasoning model's `<think>` block left out). LLM_TOKEN
+ * events carry the text in batches; LLM_COMPLETE ends every answer with `status` complete |
+ * aborted | error.
  *
  * Context: the user's words and the answer are added to the conversation only when the answer
  * completes. An aborted answer (stop, barge-in) is not stored at all: generation runs ahead of
@@ -76,6 +90,7 @@ export function createLlmTurn(deps: LlmTurnDeps): LlmTurn {
     const sentences = new AsyncQueue<string>();
     const chunker = new SentenceChunker({ ...deps.chunker, language: request.language });
     const speakable = new SpeakableFilter({ language: request.language, codeMention: book.code });
+    const reasoning = new ReasoningFilter();
     const turnId = request.turn_id;
     const tokens = new TokenEvents(deps.bus, deps.tokenIntervalMs ?? 100, turnId);
     const started = performance.now();
@@ -100,18 +115,37 @@ export function createLlmTurn(deps: LlmTurnDeps): LlmTurn {
     };
 
     const options: ChatOptions = { model, signal: request.signal, conversation: key };
+    const turnAnswer: TurnAnswer = { command: 'llm', reply: sentences };
     // Stop or barge-in: sentences already queued are not wanted any more either.
     const onAbort = () => sentences.close();
     request.signal.addEventListener('abort', onAbort, { once: true });
     void (async () => {
       try {
+        const answer = (visible: string) => {
+          if (!visible) return;
+          text += visible;
+          tokens.add(visible);
+          say(chunker.push(visible));
+        };
+        const maxChars = deps.maxAnswerChars ?? MAX_ANSWER_CHARS;
+        let written = 0;
+        let runaway = false;
         for await (const token of llm.chat(messages, options)) {
           firstTokenMs ??= Math.round(performance.now() - started);
-          text += token;
-          tokens.add(token);
-          say(chunker.push(token));
+          written += token.length;
+          // A reasoning model's <think> block is not the answer: not spoken, shown or kept.
+          answer(reasoning.push(token));
+          // Leaving the loop closes the request; the sentence being written is dropped unfinished.
+          // Thinking may take more room than answering, but not without end either.
+          if (text.length >= maxChars || written >= maxChars * REASONING_ROOM) {
+            runaway = true;
+            break;
+          }
         }
-        say(chunker.flush());
+        if (!runaway) {
+          answer(reasoning.end());
+          say(chunker.flush());
+        }
         // An answer with nothing to say aloud would leave the user waiting in silence.
         if (spoken === 0) sentences.push(book.no_answer);
         complete('complete');
@@ -124,7 +158,8 @@ export function createLlmTurn(deps: LlmTurnDeps): LlmTurn {
         }
         const code = err instanceof LlmError ? err.code : 'llm_failed';
         complete('error', { error: code });
-        deps.bus.emit('ERROR', { code, message: describeError(err), turn_id: turnId }, 'llm');
+        turnAnswer.error = { code, message: describeError(err) };
+        deps.bus.emit('ERROR', { code, message: turnAnswer.error.message, turn_id: turnId }, 'llm');
         deps.onError?.(err);
         // The unfinished sentence in the chunker is dropped: half a sentence helps nobody.
         sentences.push(phraseForError(book, err, spoken > 0));
@@ -134,7 +169,7 @@ export function createLlmTurn(deps: LlmTurnDeps): LlmTurn {
         sentences.end();
       }
     })();
-    return { command: 'llm', reply: sentences };
+    return turnAnswer;
   };
 }
 

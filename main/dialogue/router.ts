@@ -18,7 +18,8 @@ export interface RouterDeps {
   gate?: PartialHandler;
   homeassistant: {
     readonly configured: boolean;
-    converse(text: string, language: string): Promise<{ speech: string; understood: boolean }>;
+    /** `signal` is the turn's: Stop and barge-in end the request to Home Assistant too. */
+    converse(text: string, language: string, signal?: AbortSignal): Promise<{ speech: string; understood: boolean }>;
   };
   /** The language Home Assistant is addressed in ('' = the turn's language). */
   homeAssistantLanguage: () => string;
@@ -48,11 +49,13 @@ export function createRouter(deps: RouterDeps): TurnHandler {
 
     if (deps.homeassistant.configured) {
       try {
-        const answer = await deps.homeassistant.converse(request.text, deps.homeAssistantLanguage() || request.language);
+        const answer = await deps.homeassistant.converse(request.text, deps.homeAssistantLanguage() || request.language, request.signal);
         if (answer.understood || !deps.hasLlm()) return { command: 'homeassistant', reply: [answer.speech] };
       } catch (err) {
-        deps.bus.emit('ERROR', { code: 'homeassistant_failed', message: describeError(err) }, 'dialogue');
-        if (!deps.hasLlm()) return { command: 'homeassistant', reply: [(await deps.phrases.get(request.language)).home_unreachable] };
+        request.signal.throwIfAborted();
+        const error = { code: 'homeassistant_failed', message: describeError(err) };
+        deps.bus.emit('ERROR', { ...error, turn_id: request.turn_id }, 'dialogue');
+        if (!deps.hasLlm()) return { command: 'homeassistant', reply: [(await deps.phrases.get(request.language)).home_unreachable], error };
       }
       request.signal.throwIfAborted();
     }

@@ -77,18 +77,20 @@ export class HomeAssistantClient {
 
   /**
    * One turn of the Conversation API. `understood` is false when Home Assistant matched no intent
-   * (response_type "error", code "no_intent_match"), so Kiwi can ask its LLM instead.
+   * (response_type "error", code "no_intent_match"), so Kiwi can ask its LLM instead. `signal`
+   * (the turn's: Stop, barge-in) ends the request at once with the signal's reason.
    */
-  async converse(text: string, language: string): Promise<{ speech: string; understood: boolean }> {
+  async converse(text: string, language: string, signal?: AbortSignal): Promise<{ speech: string; understood: boolean }> {
     if (!this.settings.enabled) throw unavailable('ha_disabled', 'Home Assistant is not enabled (homeassistant.enabled is false)');
     if (!this.configured) throw unavailable('ha_not_configured', 'Home Assistant needs homeassistant.url and homeassistant.token');
     const conversationId =
       this.#conversation && Date.now() - this.#conversation.at < CONVERSATION_TTL_MS ? this.#conversation.id : undefined;
     this.options.bus.emit('HA_COMMAND_SENT', { command: text, language }, 'homeassistant');
-    const body = await this.#request('/api/conversation/process', {
-      method: 'POST',
-      body: JSON.stringify({ text, language, ...(conversationId ? { conversation_id: conversationId } : {}) }),
-    });
+    const body = await this.#request(
+      '/api/conversation/process',
+      { method: 'POST', body: JSON.stringify({ text, language, ...(conversationId ? { conversation_id: conversationId } : {}) }) },
+      signal,
+    );
     const speech = readSpeech(body);
     if (speech === null) throw new KiwiError('ha_bad_response', 'Home Assistant answered without response.speech.plain.speech', 502);
     const id = (body as { conversation_id?: unknown }).conversation_id;
@@ -131,17 +133,21 @@ export class HomeAssistantClient {
     }
   }
 
-  async #request(path: string, init: { method: string; body?: string }): Promise<unknown> {
+  async #request(path: string, init: { method: string; body?: string }, caller?: AbortSignal): Promise<unknown> {
     const { url, token } = this.settings;
     const target = new URL(path, url.endsWith('/') ? url : `${url}/`);
+    caller?.throwIfAborted();
+    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000);
     let res: Response;
     try {
       res = await this.#fetch(target, {
         ...init,
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
+        signal: caller ? AbortSignal.any([caller, timeout]) : timeout,
       });
     } catch (err) {
+      // Stopped by the caller: Home Assistant did nothing wrong, and its connection state stands.
+      if (caller?.aborted) throw caller.reason;
       this.#setConnected(false, `could not reach ${target.origin}: ${describeError(err)}`);
       throw unavailable('ha_unreachable', `Home Assistant at ${target.origin} could not be reached: ${describeError(err)}`);
     }
@@ -154,6 +160,7 @@ export class HomeAssistantClient {
     try {
       return await res.json();
     } catch (err) {
+      if (caller?.aborted) throw caller.reason;
       throw new KiwiError('ha_bad_response', `Home Assistant sent invalid JSON: ${describeError(err)}`, 502);
     }
   }

@@ -28,11 +28,35 @@ export async function postJson(
     throw networkError(service, err);
   }
   if (!response.ok) {
-    const detail = await readCapped(response, signal);
-    throw httpError(service, response.status, errorText(detail), parseRetryAfter(response.headers.get('retry-after')));
+    // A server may quote the key it refused: what it said goes into errors and events, the key must not.
+    const said = redactSecrets(errorText(await readCapped(response, signal)), headers);
+    // A wrong base_url shows as a 404: say which address was asked (origin and path, never credentials).
+    const detail = response.status === 404 ? `POST ${publicUrl(url)}${said ? `: ${said}` : ''}` : said;
+    throw httpError(service, response.status, detail, parseRetryAfter(response.headers.get('retry-after')));
   }
   if (!response.body) throw new LlmError('llm_bad_response', `${service} answered without a body`);
   return response;
+}
+
+const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'api-key']);
+
+/** `text` with the credentials sent in `headers` (a bearer token, an API key) masked. */
+export function redactSecrets(text: string, headers: Record<string, string>): string {
+  let out = text;
+  for (const [name, value] of Object.entries(headers)) {
+    if (!SECRET_HEADERS.has(name.toLowerCase())) continue;
+    const secret = value.replace(/^(bearer|basic)\s+/i, '').trim();
+    // Very short values are not keys, and masking them would garble the message.
+    if (secret.length >= 8) out = out.split(secret).join('********');
+  }
+  return out;
+}
+
+/** A URL as it may be shown: origin and path, without user info or query. */
+function publicUrl(url: string): string {
+  if (!URL.canParse(url)) return '(an unparsable URL)';
+  const { origin, pathname } = new URL(url);
+  return origin + pathname;
 }
 
 /** The readable error message inside a JSON error body ({error:{message}} or {error:"..."}), else the body. */

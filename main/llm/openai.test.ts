@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LlmStandin } from '../testing/llm-standins.ts';
+import { LlmStandin, openAiStream } from '../testing/llm-standins.ts';
 import { LlmError } from './errors.ts';
 import { OpenAiLlm } from './openai.ts';
 import { closedPort, collect, failure, llmConfig } from './testing/collect.ts';
@@ -39,9 +39,11 @@ describe('OpenAiLlm against an OpenAI-compatible server stand-in', () => {
     server.reply({ kind: 'stream', tokens, perEvent: true, delayMs: 5 });
     const llm = new OpenAiLlm(llmConfig({ base_url: server.baseUrl }), fast);
     expect(await collect(llm.chat(messages, { model: 'llama3.2' }))).toEqual(tokens);
-    // The role chunk, one per token, the finish chunk and [DONE]: the bench reads "south, " at index 4.
-    const { writtenAt } = server.requests.at(-1)!;
-    expect(writtenAt).toHaveLength(tokens.length + 3);
+    // The role chunk, one per token, the finish chunk and (unless the client, which leaves at
+    // finish_reason, is gone by then) [DONE]: the bench reads "south, " at index 4.
+    const { writtenAt } = await server.whenClosed(server.requests.length - 1);
+    expect(writtenAt.length).toBeGreaterThanOrEqual(tokens.length + 2);
+    expect(writtenAt.length).toBeLessThanOrEqual(tokens.length + 3);
     expect(writtenAt[4]! - writtenAt[0]!).toBeGreaterThanOrEqual(4 * 5 - 1);
   });
 
@@ -92,6 +94,57 @@ describe('OpenAiLlm against an OpenAI-compatible server stand-in', () => {
     const { error } = await failure(new OpenAiLlm(llmConfig({ base_url: server.baseUrl }), fast).chat(messages, { model: 'm' }));
     expect(error).toMatchObject({ code: 'llm_bad_response' });
     expect((error as Error).message).toContain('context length exceeded');
+  });
+
+  it('finds /v1/chat/completions however base_url is written (bare address, trailing slashes, the whole endpoint)', async () => {
+    const origin = server.baseUrl.replace(/\/v1$/, '');
+    for (const base of [origin, `${origin}/`, `${origin}/v1`, `${origin}/v1//`, `${origin}/v1/chat/completions`, `${origin}/v1/chat/completions/`]) {
+      server.reply({ kind: 'stream', tokens: ['Hi.'] });
+      expect(await collect(new OpenAiLlm(llmConfig({ base_url: base }), fast).chat(messages, { model: 'm' })), base).toEqual(['Hi.']);
+      expect(server.requests.at(-1)!.path, base).toBe('/v1/chat/completions');
+    }
+    // A path of its own (OpenRouter's /api/v1) is kept as it is.
+    server.reply({ kind: 'stream', tokens: ['Hi.'] });
+    await collect(new OpenAiLlm(llmConfig({ base_url: `${origin}/api/v1` }), fast).chat(messages, { model: 'm' }));
+    expect(server.requests.at(-1)!.path).toBe('/api/v1/chat/completions');
+  });
+
+  it('a 404 names the address that was asked, so a wrong base_url can be seen', async () => {
+    server.reply({ kind: 'status', status: 404, body: '404 page not found' });
+    const { error } = await failure(new OpenAiLlm(llmConfig({ base_url: `${server.baseUrl}/extra` }), fast).chat(messages, { model: 'm' }));
+    expect(error).toMatchObject({ code: 'llm_bad_response' });
+    expect((error as Error).message).toContain(`(HTTP 404): POST ${server.baseUrl}/extra/chat/completions: "404 page not found"`);
+  });
+
+  it('an API key the server quotes back in its error never reaches the error message', async () => {
+    const key = 'sk-proj-Secret1234567890';
+    server.reply(
+      { kind: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${key}.` } } },
+      { kind: 'status', status: 400, body: { error: { message: `bad request (Authorization: Bearer ${key})` } } },
+    );
+    for (const code of ['llm_unauthorized', 'llm_bad_response']) {
+      const { error } = await failure(new OpenAiLlm(llmConfig({ base_url: server.baseUrl, api_key: key }), fast).chat(messages, { model: 'm' }));
+      expect(error).toMatchObject({ code });
+      expect((error as Error).message).not.toContain(key);
+      expect((error as Error).message).toContain('********');
+    }
+  });
+
+  it('an answer that finished (finish_reason) ends there, even if the server holds the connection open without [DONE]', async () => {
+    const complete = openAiStream(['All of it. ', 'Really.'], 'm');
+    const finished = complete.slice(0, complete.indexOf('data: [DONE]'));
+    // [DONE] never comes: the server (or a proxy in front of it) keeps the connection open.
+    server.reply({ kind: 'raw', text: `${finished}data: [DONE]\n\n`, chunkBytes: [Buffer.byteLength(finished)], rest: new Promise(() => undefined) });
+    const llm = new OpenAiLlm(llmConfig({ base_url: server.baseUrl, timeout_s: 60 }), fast);
+    expect(await collect(llm.chat(messages, { model: 'm' }))).toEqual(['All of it. ', 'Really.']);
+    expect((await server.whenClosed(0)).closedEarly).toBe(true);
+  });
+
+  it('a 429 whose Retry-After is longer than a voice answer can wait fails at once, without retries that would be refused too', async () => {
+    server.reply(...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 429, body: { error: { message: 'Rate limit reached' } }, headers: { 'retry-after': '30' } })));
+    const { error } = await failure(new OpenAiLlm(llmConfig({ base_url: server.baseUrl }), fast).chat(messages, { model: 'm' }));
+    expect(error).toMatchObject({ code: 'llm_unreachable', retryAfterMs: 30_000 });
+    expect(server.requests).toHaveLength(1);
   });
 
   it('accepts a server that ignores stream:true and answers with one JSON document', async () => {

@@ -29,7 +29,7 @@ export class OpenAiLlm implements Llm {
 
   chat(messages: ChatMessage[], options: ChatOptions): AsyncIterable<string> {
     const cfg = readConfig(this.config);
-    const url = joinUrl(cfg.base_url || OPENAI_DEFAULT_BASE_URL, '/chat/completions');
+    const url = chatCompletionsUrl(cfg.base_url || OPENAI_DEFAULT_BASE_URL);
     const headers: Record<string, string> = cfg.api_key ? { authorization: `Bearer ${cfg.api_key}` } : {};
     // An empty model is left out: llama.cpp's server serves its one model without it.
     const body = { ...(options.model ? { model: options.model } : {}), messages: messages.map(({ role, content }) => ({ role, content })), stream: true };
@@ -49,7 +49,6 @@ export class OpenAiLlm implements Llm {
       yield content;
       return;
     }
-    let finished = false;
     for await (const event of sseEvents(response, SERVICE, signal, alive)) {
       if (event.data === '[DONE]') return;
       const json = parseJson(SERVICE, event.data) as ChunkJson;
@@ -57,11 +56,28 @@ export class OpenAiLlm implements Llm {
       const choice = json.choices?.[0];
       const content = choice?.delta?.content;
       if (typeof content === 'string' && content) yield content;
-      if (choice?.finish_reason) finished = true;
+      // The answer is complete: some servers then close without [DONE], some (or a proxy) hold the
+      // connection open; waiting for more would only end in a timeout after a whole answer.
+      if (choice?.finish_reason) return;
     }
-    // Some servers end after finish_reason without [DONE]; without either, the answer was cut off.
-    if (!finished) throw new LlmError('llm_unreachable', `${SERVICE} closed the stream before the answer was complete`, true);
+    // Neither finish_reason nor [DONE]: the answer was cut off.
+    throw new LlmError('llm_unreachable', `${SERVICE} closed the stream before the answer was complete`, true);
   }
+}
+
+/**
+ * The chat completions endpoint for a configured base_url, however it was written: with or without
+ * trailing slashes, the whole endpoint pasted in, or a bare server address. A bare address
+ * (http://127.0.0.1:11434, https://api.openai.com) gets /v1, where OpenAI, Ollama, LM Studio,
+ * llama.cpp's server and vLLM all serve it; any other path (…/v1, OpenRouter's /api/v1) is kept.
+ */
+export function chatCompletionsUrl(base: string): string {
+  const trimmed = base.replace(/\/+$/, '');
+  if (/\/chat\/completions$/i.test(trimmed)) return trimmed;
+  // Config validation lets only http(s) URLs through; anything unparsable fails at fetch with its own error.
+  const parsed = URL.canParse(trimmed) ? new URL(trimmed) : null;
+  const bare = parsed !== null && parsed.pathname === '/' && !parsed.search;
+  return joinUrl(trimmed, bare ? '/v1/chat/completions' : '/chat/completions');
 }
 
 function checkError(json: ChunkJson): void {

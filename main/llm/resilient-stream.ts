@@ -56,6 +56,9 @@ export async function* resilientStream(attempt: Attempt, options: ResilienceOpti
       } catch (err) {
         const error = explain(err, inner.signal, outer);
         if (outer?.aborted || yielded || !(error instanceof LlmError) || !error.retryable || tried >= options.retries) throw error;
+        // The server said when to come back, and it is later than a voice answer can wait: trying
+        // sooner would only be refused again, after the user waited in silence for it.
+        if (error.retryAfterMs !== undefined && error.retryAfterMs > longestWait(options)) throw error;
         disarm();
         await sleep(backoff(tried, options, error.retryAfterMs), outer);
       }
@@ -74,11 +77,14 @@ function explain(err: unknown, inner: AbortSignal, outer: AbortSignal | undefine
   return err;
 }
 
+/** The longest a retry waits for a server's Retry-After: a voice answer cannot wait a minute. */
+const longestWait = (options: ResilienceOptions) => options.maxBackoffMs * 2;
+
 function backoff(tried: number, options: ResilienceOptions, retryAfterMs?: number): number {
   const exponential = Math.min(options.maxBackoffMs, options.backoffMs * 2 ** tried);
   const jittered = exponential * (0.8 + Math.random() * 0.4);
-  // A server's Retry-After wins, within reason: a voice answer cannot wait a minute.
-  return retryAfterMs !== undefined ? Math.min(Math.max(retryAfterMs, jittered), options.maxBackoffMs * 2) : jittered;
+  // A server's Retry-After wins (one beyond longestWait is not retried at all).
+  return retryAfterMs !== undefined ? Math.min(Math.max(retryAfterMs, jittered), longestWait(options)) : jittered;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

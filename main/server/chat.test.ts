@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventData } from '../contract/events.ts';
 import { routes } from '../contract/routes.ts';
 import { FakeHomeAssistant } from '../testing/fake-home-assistant.ts';
 import { startTestKiwi, type TestKiwi } from '../testing/kiwi-test-server.ts';
@@ -92,10 +93,45 @@ describe('POST /api/chat routing to Home Assistant and an LLM (stand-ins for bot
     expect(sent.messages.at(-1)).toEqual({ role: 'user', content: 'Tell me a joke about penguins' });
   });
 
-  it('speaks a localized error when the LLM is down', async () => {
+  it('Stop ends a command Home Assistant is slow to answer: the request to it is closed, and it is still connected', async () => {
+    ha.understands = true;
+    ha.mode = 'hang';
+    try {
+      const sent = ha.requests.length;
+      const answer = k.request('POST', '/api/chat', { body: { text: 'Turn on the porch light', speak: false } });
+      await expect.poll(() => ha.requests.slice(sent).some((r) => r.path === '/api/conversation/process')).toBe(true);
+      expect((await k.request('POST', '/api/stop')).status).toBe(200);
+      const res = await answer;
+      expect(res.status, res.text).toBe(200);
+      expect(routes.chat.response.parse(res.json)).toMatchObject({ command: null, interrupted: 'stopped' });
+      await expect.poll(() => ha.abandoned).toBe(1);
+      expect((await k.request('GET', '/api/homeassistant/status')).json).toMatchObject({ connected: true });
+    } finally {
+      ha.mode = 'ok';
+    }
+  });
+
+  it('speaks a localized error when the LLM is down, and the turn ends with its code', async () => {
     ha.understands = false;
     llm.reply(...Array.from({ length: 6 }, () => ({ kind: 'reset' as const })));
+    const finished = new Promise<EventData<'TURN_FINISHED'>>((resolve) => {
+      const off = k.kiwi.runtime.bus.on('TURN_FINISHED', (data) => (off(), resolve(data)));
+    });
     const answer = await chat(k, 'What is the meaning of life?');
     expect(answer.reply).toMatch(/can't reach the language model/);
+    expect(answer.error).toMatchObject({ code: 'llm_unreachable', message: expect.stringContaining('cannot reach') });
+    expect((await finished).error).toEqual(answer.error);
   }, 30_000);
+
+  it('Home Assistant failing with no LLM to fall back to: said in words, and coded', async () => {
+    const bare = await startTestKiwi({ config: { homeassistant: { enabled: true, url: `http://127.0.0.1:${ha.port}`, token: 'a-wrong-token' } } });
+    try {
+      const answer = await chat(bare, 'Turn on the bedroom lights');
+      expect(answer).toMatchObject({ command: 'homeassistant', reply: "I can't reach Home Assistant right now.", error: { code: 'homeassistant_failed' } });
+      expect(answer.error!.message).toMatch(/rejected the access token/);
+      expect(answer.error!.message).not.toContain('a-wrong-token');
+    } finally {
+      await bare.cleanup();
+    }
+  });
 });

@@ -15,8 +15,10 @@ export interface RecordedRequest {
 
 export class FakeHomeAssistant {
   readonly requests: RecordedRequest[] = [];
-  /** 'ok' answers like Home Assistant; 'error' answers 500 to everything. */
-  mode: 'ok' | 'error' = 'ok';
+  /** 'ok' answers like Home Assistant; 'error' answers 500 to everything; 'hang' never answers a command. */
+  mode: 'ok' | 'error' | 'hang' = 'ok';
+  /** Commands that got no answer and whose connection the client closed (mode 'hang'). */
+  abandoned = 0;
   speech = 'Done, bedroom lights are on.';
   /** Answer like Home Assistant when no intent matched ("Sorry, I couldn't understand that"). */
   understands = true;
@@ -78,6 +80,10 @@ export class FakeHomeAssistant {
     if (this.mode === 'error') return send(500, { message: 'Internal Server Error' });
     if (req.method === 'GET' && path === '/api/') return send(200, { message: 'API running.' });
     if (req.method === 'POST' && path === '/api/conversation/process') {
+      if (this.mode === 'hang') {
+        res.on('close', () => this.abandoned++);
+        return;
+      }
       const language = (body as { language?: string } | undefined)?.language ?? 'en';
       const response = this.understands
         ? { speech: { plain: { speech: this.speech } }, response_type: 'action_done', language }

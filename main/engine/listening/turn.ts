@@ -35,6 +35,17 @@ export interface TurnAnswer {
   command: string | null;
   /** The spoken answer as sentences, streamed as they are written; null for no answer. */
   reply: AsyncIterable<string> | Iterable<string> | null;
+  /**
+   * Set (at the latest before `reply` ends) when the answer failed and `reply` says so in words
+   * instead (the LLM or Home Assistant could not answer): the coded error the turn ends with.
+   */
+  error?: TurnError;
+}
+
+/** Why a turn's answer failed, coded (`llm_unreachable`, `homeassistant_failed`, …). */
+export interface TurnError {
+  code: string;
+  message: string;
 }
 
 /** Decides what Kiwi does with a command (built-in commands, Home Assistant, the LLM). */
@@ -57,6 +68,8 @@ export interface TurnResult {
   ignored?: string;
   /** Why the turn was cut short (`stopped`, `superseded`, `barge_in`): its command still ran, and `reply` is what it produced. */
   interrupted?: string;
+  /** The answer failed (the LLM or Home Assistant could not answer); `reply` is what Kiwi said about it. */
+  error?: TurnError;
   /** Stage → ms from the end of speech (typed turns: from their start) to that stage's end (TURN_STAGES). */
   timings_ms: Record<string, number>;
 }

@@ -12,7 +12,7 @@ import { PreparedSpeech } from './prepared-speech.ts';
 import { speakSentences } from './sentence-speaker.ts';
 
 /** A command's outcome; `interrupted` (why) when stop, barge-in or a newer turn cut the turn short. */
-export type RespondOutcome = Pick<TurnResult, 'command' | 'reply' | 'interrupted'>;
+export type RespondOutcome = Pick<TurnResult, 'command' | 'reply' | 'interrupted' | 'error'>;
 
 /** How a spoken line ended: `interrupted` when stop, barge-in or a newer turn cut it off. */
 export interface SpeakOutcome {
@@ -78,7 +78,8 @@ export class Replies {
       if (!answer.reply) return { command: answer.command, reply: null, ...cut() };
       if (!speak) await collect(answer.reply, produced);
       else await this.#say(answer.reply, turn, run, produced);
-      return { command: answer.command, reply: produced.join(' '), ...cut() };
+      // The reply has ended, so a failure behind it is known by now.
+      return { command: answer.command, reply: produced.join(' '), ...cut(), ...(answer.error ? { error: answer.error } : {}) };
     } catch (err) {
       if (!turn.signal.aborted) throw err; // the voice loop reports it as an ERROR event, the API as an error answer
       return { command: ran, reply: joined(produced), ...cut() };
