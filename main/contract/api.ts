@@ -368,7 +368,7 @@ const timerFields = {
     .max(48 * 3600, 'a timer runs at most 48 hours (172800 s)')
     .describe('a timer: its length'),
   at: z.iso.datetime({ offset: true }).describe('a one-off alarm or reminder: the instant (ISO-8601 with offset)'),
-  time: WallClock.describe('an alarm or reminder at a time of day (HH:MM, clock.time_zone): the next one, or on `days`'),
+  time: WallClock.describe('an alarm or reminder at a time of day (HH:MM, clock.time_zone): the next one, or on `days` (PATCH without `days`: the days it already repeats on)'),
   days: z
     .array(Weekday)
     .min(1)

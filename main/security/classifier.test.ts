@@ -42,11 +42,14 @@ const POSITIVES: Case[] = [
   ['es', 'desarma la alarma', 'critical', 'disarm_alarm'],
   ['es', 'transfiere cien euros a mi hermano', 'critical', 'transfer_money'],
   ['es', 'cómprame unos auriculares', 'dangerous', 'purchase'],
+  ['es', 'pide una pizza', 'dangerous', 'purchase'],
   ['es', 'apaga el ordenador', 'dangerous', 'system_power'],
   ['es', 'apaga la alarma', 'warning', 'alarm_off'],
   ['pt', 'destranca a porta da frente', 'critical', 'unlock_door'],
   ['pt', 'faz um pix para o João', 'critical', 'transfer_money'],
   ['pt', 'apaga todas as minhas fotos', 'dangerous', 'delete_files'],
+  ['pt', 'peça uma pizza', 'dangerous', 'purchase'],
+  ['pt', 'pede uma pizza pra mim', 'dangerous', 'purchase'],
   ['fr', 'déverrouille la porte d’entrée', 'critical', 'unlock_door'],
   ['fr', 'ouvre le garage', 'critical', 'open_garage'],
   ['fr', 'envoie 200 euros à Paul', 'critical', 'transfer_money'],
@@ -89,6 +92,7 @@ const POSITIVES: Case[] = [
   ['id', 'buka pintu depan', 'critical', 'unlock_door'],
   ['id', 'kirim uang ke ibu', 'critical', 'transfer_money'],
   ['id', 'matikan komputer', 'dangerous', 'system_power'],
+  ['id', 'pesan pizza', 'dangerous', 'purchase'],
 ];
 
 /**

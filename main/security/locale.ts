@@ -22,6 +22,7 @@ export const SECURITY_REPLY_KEYS = [
   'request_item',
   'no_such_request',
   'owner_only',
+  'typed_answer',
   'owner_default',
   'unknown_voice',
   'severity_warning',

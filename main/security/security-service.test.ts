@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { KiwiError } from '../platform/errors.ts';
 import { makeSecurityHarness, type SecurityHarness } from './testing/security-harness.ts';
+import { matchApprovalIntent } from './approval-intent.ts';
 
 let h: SecurityHarness;
 afterEach(async () => h?.close());
@@ -91,9 +92,15 @@ describe('security gate', () => {
     h = makeSecurityHarness();
     const { friend, guest, blocked } = h.voices;
     await h.route(h.turn('buy me a new phone', friend));
-    for (const who of [friend, guest, null, 'typed' as const]) {
+    for (const who of [friend, guest, null]) {
       expect(await h.route(h.turn('approve', who))).toEqual({ command: 'approval', reply: "Only the owner's voice can approve or deny requests." });
     }
+    // Typed turns act as the owner elsewhere, so "your voice is not the owner's" would be wrong: say where typed answers go.
+    expect(await h.route(h.turn('approve', 'typed'))).toEqual({
+      command: 'approval',
+      reply: "A typed answer can't approve or deny requests: use Approvals on the dashboard, or the owner's voice.",
+    });
+    expect(await h.route(h.turn('одобряю', 'typed', 'ru'))).toMatchObject({ reply: expect.stringContaining('Текстом запросы не одобряются') });
     expect(await h.route(h.turn('approve', blocked))).toEqual({ command: 'approval', reply: null });
     expect(h.security.approvals.pending()).toHaveLength(1);
     expect(h.resumed).toEqual([]);
@@ -124,6 +131,28 @@ describe('security gate', () => {
     await h.route(h.turn('ピザを注文して', friend, 'ja'));
     expect((await h.route(h.turn('одобри номер один', owner, 'ru')))?.reply).toBe('Одобрено. Done: закажи пиццу.');
     expect((await h.route(h.turn('却下', owner, 'ja')))?.reply).toBe('リクエスト2番を却下しました。');
+  });
+
+  it.each([
+    ['ru', 'отклони второй запрос', 'deny', 2],
+    ['ru', 'одобри третий запрос', 'approve', 3],
+    ['de', 'genehmige die zweite', 'approve', 2],
+    ['de', 'lehne die erste ab', 'deny', 1],
+    ['ko', '두 번째 승인해', 'approve', 2],
+    ['ko', '첫 번째 거절', 'deny', 1],
+    ['ar', 'وافق على الطلب رقم ٢', 'approve', 2],
+  ] as const)('%s: "%s" is %s number %i', (language, text, kind, number) => {
+    expect(matchApprovalIntent(text, language)).toEqual({ kind, number, language });
+  });
+
+  it('takes a request number in Arabic-Indic or Devanagari digits, as STT writes them', async () => {
+    h = makeSecurityHarness();
+    const { owner, friend } = h.voices;
+    for (const text of ['order a pizza', 'buy me a new phone', 'send a message to Tom']) await h.route(h.turn(text, friend));
+    expect((await h.route(h.turn('وافق على الطلب رقم ٢', owner, 'ar')))?.reply).toBe('تمت الموافقة. Done: buy me a new phone.');
+    expect((await h.route(h.turn('३ नंबर को नामंज़ूर करो', owner, 'hi')))?.reply).toContain('3');
+    expect(h.resumed.map((r) => r.request.text)).toEqual(['buy me a new phone']);
+    expect(h.security.approvals.pending().map((a) => a.request.text)).toEqual(['order a pizza']);
   });
 
   it('expires held requests on time (controllable clock): event, spoken line, audit; late answers are refused', async () => {

@@ -1,4 +1,4 @@
-import { roleOf } from '../dialogue/commands/permissions.ts';
+import { TYPED_SOURCE, roleOf } from '../dialogue/commands/permissions.ts';
 import type { PartialHandler } from '../dialogue/router.ts';
 import type { TurnAnswer, TurnRequest } from '../engine/listening/turn.ts';
 import { KiwiError } from '../platform/errors.ts';
@@ -29,6 +29,8 @@ export function createVoiceApprovals(deps: VoiceApprovalDeps): PartialHandler {
 
     const role = roleOf(request);
     if (role === 'blocked') return answer(null);
+    // A typed "approve" (dashboard, POST /api/chat) is told where typed answers go, not that its voice is wrong.
+    if (!request.speaker && request.source === TYPED_SOURCE) return answer([say('typed_answer')]);
     if (!request.speaker || role !== 'owner') return answer([say('owner_only')]);
     const by: Resolver = { channel: 'voice', who: request.speaker.id };
 

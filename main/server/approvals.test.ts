@@ -143,7 +143,7 @@ describe('voice security through the API', () => {
     const before = reached();
     expect(await say('buy me a new phone', voices.friend)).toEqual({ command: 'approval_requested', reply: "I've asked Maria to approve that. It's request number 1." });
     expect(await say('approve', voices.friend)).toEqual({ command: 'approval', reply: "Only the owner's voice can approve or deny requests." });
-    expect((await chat('approve')).reply).toBe("Only the owner's voice can approve or deny requests."); // typed turns cannot approve by "voice"
+    expect((await chat('approve')).reply).toBe("A typed answer can't approve or deny requests: use Approvals on the dashboard, or the owner's voice."); // typed turns cannot approve by "voice"
     expect(reached()).toEqual(before);
     expect(await say('approve', voices.owner)).toEqual({ command: 'approval', reply: 'Approved. Done, bedroom lights are on.' });
     expect(reached().ha).toEqual([...before.ha, 'buy me a new phone']);

@@ -86,6 +86,18 @@ describe('timers over REST and events', () => {
     expect((await list()).items).toEqual([]);
   });
 
+  it('PATCH changes what it names and keeps the rest: a new time keeps the weekdays, a new language is stored', async () => {
+    const alarm = ok(await create({ kind: 'alarm', time: '06:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'] }), api.TimerItem, 201);
+    const moved = ok(await k.request('PATCH', `/api/timers/${alarm.id}`, { body: { time: '07:00' } }), api.TimerItem);
+    expect(moved).toMatchObject({ time: '07:00', days: ['mon', 'tue', 'wed', 'thu', 'fri'], recurring: true });
+    const renamed = ok(await k.request('PATCH', `/api/timers/${alarm.id}`, { body: { language: 'ru' } }), api.TimerItem);
+    expect(renamed).toMatchObject({ language: 'ru', time: '07:00', recurring: true });
+    expect((await list()).items.find((i) => i.id === alarm.id)).toMatchObject({ language: 'ru', days: ['mon', 'tue', 'wed', 'thu', 'fri'] });
+    const weekend = ok(await k.request('PATCH', `/api/timers/${alarm.id}`, { body: { time: '09:00', days: ['sat', 'sun'] } }), api.TimerItem);
+    expect(weekend.days.sort()).toEqual(['sat', 'sun']);
+    ok(await k.request('DELETE', `/api/timers/${alarm.id}`), Deleted);
+  });
+
   it('refuses what makes no sense, with the reason', async () => {
     error(await create({ kind: 'timer', duration_s: 60, at: '2030-01-01T00:00:00Z' }), 400, 'invalid_request');
     error(await create({ kind: 'reminder', time: '07:00' }), 400, 'invalid_request'); // no task

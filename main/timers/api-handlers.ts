@@ -29,12 +29,16 @@ interface Timing {
   days: number[];
 }
 
-/** When an API body says an item is due: exactly one of duration_s, at, time (+days), when. */
+/**
+ * When an API body says an item is due: exactly one of duration_s, at, time (+days), when.
+ * `keepDays`: the weekdays a PATCHed item repeats on, kept when only its `time` changes.
+ */
 function timingOf(
   body: Pick<z.infer<typeof TimerPatchBody>, 'duration_s' | 'at' | 'time' | 'days' | 'when'>,
   kind: TimerKind,
   language: string,
   service: TimerService,
+  keepDays: readonly number[] = [],
 ): Timing | null {
   const now = service.clock.now();
   const zone = service.timeZone;
@@ -51,7 +55,7 @@ function timingOf(
   if (body.time !== undefined) {
     if (kind === 'timer') throw new KiwiError('invalid_request', 'a timer takes duration_s or when', 400);
     const [hour, minute] = body.time.split(':').map(Number) as [number, number];
-    const days = (body.days ?? []).map((d) => WEEKDAYS.indexOf(d)).sort();
+    const days = body.days ? body.days.map((d) => WEEKDAYS.indexOf(d)).sort() : [...keepDays];
     return { due_at: nextWallTime(hour, minute, days, now, zone), duration_ms: null, clock: body.time, days };
   }
   if (body.when !== undefined) {
@@ -94,10 +98,12 @@ export function timerHandlers(deps: TimerApiDeps): Pick<Handlers, TimerRoutes> {
     updateTimer: ({ params, body }) => {
       const service = deps.timers();
       const current = service.get(params.timer_id);
-      const timing = timingOf(body, current.kind, body.language ?? current.language, service);
+      // A new time alone moves a weekday alarm to that time on the same days; it stays recurring.
+      const timing = timingOf(body, current.kind, body.language ?? current.language, service, current.days);
       const item = service.update(params.timer_id, {
         ...(body.label !== undefined ? { label: body.label } : {}),
         ...(body.task !== undefined ? { task: body.task } : {}),
+        ...(body.language !== undefined ? { language: body.language } : {}),
         ...(timing ?? {}),
       });
       return view(item);

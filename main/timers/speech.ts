@@ -7,6 +7,12 @@ import type { TimerItem } from './types.ts';
 import { wallParts } from './zoned.ts';
 
 /**
+ * Languages that say a duration's parts one after the other, without "and": "1時間30分",
+ * "1小时30分钟", "1시간 30분" (a list with 和 / 、 / 및 reads as two separate things).
+ */
+const RUN_ON_DURATIONS = new Set(['zh', 'ja', 'ko']);
+
+/**
  * What Kiwi says about timers, in one language: replies from timers.json with durations, times,
  * days and lists put into words by Intl (plural forms included), in the configured time zone.
  */
@@ -39,7 +45,10 @@ export class TimerSpeech {
     const unit = (value: number, name: string) =>
       new Intl.NumberFormat(this.#intl, { style: 'unit', unit: name, unitDisplay: 'long', numberingSystem: 'latn', maximumFractionDigits: 0 }).format(value);
     const parts = [hours ? unit(hours, 'hour') : '', minutes ? unit(minutes, 'minute') : '', seconds || (!hours && !minutes) ? unit(seconds, 'second') : ''].filter(Boolean);
-    return this.list(parts);
+    if (!RUN_ON_DURATIONS.has(this.language)) return this.list(parts);
+    const joined = new Intl.ListFormat(this.#intl, { style: 'long', type: 'unit' }).format(parts);
+    // Intl writes "1 時間 30 分" in Japanese; written Japanese and Chinese put no spaces there (Korean does).
+    return joined.replace(/(?<=[\d\p{sc=Han}\p{sc=Hira}\p{sc=Kana}])\s+(?=[\d\p{sc=Han}\p{sc=Hira}\p{sc=Kana}])/gu, '');
   }
 
   time(ms: number): string {

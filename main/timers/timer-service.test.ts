@@ -162,6 +162,22 @@ describe('timers with a controllable clock', () => {
     await h.service.ringerIdle();
   });
 
+  it("an item's lines are in the language it was set in (its `language`), not Kiwi's current one", async () => {
+    const h = timerHarness({ language: 'en', service: { maxWaitMs: HOUR } });
+    const due = h.clock.now() + 5 * MIN;
+    h.service.create({ kind: 'reminder', language: 'de', due_at: due, task: 'Anna anrufen' });
+    h.service.create({ kind: 'timer', language: 'en', due_at: due, duration_ms: 5 * MIN, label: 'eggs' });
+    await h.clock.advance(5 * MIN + 1500);
+    expect(h.announcer.lines()[0]).toBe('Erinnerung: Anna anrufen. Your eggs timer is done.');
+    h.service.stopRinging('api');
+    // Missed (the machine slept past it): said in the item's language too.
+    h.service.create({ kind: 'timer', language: 'ru', due_at: h.clock.now() + 10 * MIN, duration_ms: 10 * MIN });
+    h.clock.jump(30 * MIN);
+    await h.clock.advance(HOUR);
+    expect(h.announcer.lines().at(-1)).toMatch(/^Пока меня не было, в .+ закончился таймер\.$/);
+    await h.service.ringerIdle();
+  });
+
   it('refuses times that have passed and timers longer than two days', () => {
     const h = timerHarness();
     expect(() => h.service.create({ kind: 'alarm', language: 'en', due_at: h.clock.now() - 1 })).toThrow(/passed/);

@@ -43,7 +43,7 @@ export interface TimerServiceDeps {
   clock?: Clock;
   /** The IANA zone wall-clock times are in (config clock.time_zone, resolved). */
   timeZone: () => string;
-  /** The language lines are spoken in (Kiwi's current language). */
+  /** Kiwi's current language: replies default to it. An item's own lines (ringing, missed) are in the item's language. */
   language: () => string;
   announcer: Announcer;
   options?: Partial<TimerServiceOptions>;
@@ -92,10 +92,9 @@ export class TimerService {
         return kinds.includes('alarm') ? 'alarm' : kinds.includes('timer') ? 'timer' : 'reminder';
       },
       line: (ids) => {
-        const speech = this.speech();
         const lines = ids.flatMap((id) => {
           const item = this.deps.store.get(id);
-          return item ? [speech.ring(item, this.clock.now())] : [];
+          return item ? [this.speech(item.language).ring(item, this.clock.now())] : [];
         });
         return lines.length ? lines.join(' ') : null;
       },
@@ -185,7 +184,7 @@ export class TimerService {
   }
 
   /** Change what an item is or when it rings; a ringing item stops ringing first. */
-  update(id: string, changes: Pick<TimerChanges, 'label' | 'task' | 'due_at' | 'duration_ms' | 'clock' | 'days'>): TimerItem {
+  update(id: string, changes: Pick<TimerChanges, 'label' | 'task' | 'language' | 'due_at' | 'duration_ms' | 'clock' | 'days'>): TimerItem {
     const current = this.get(id);
     const now = this.clock.now();
     const timing = changes.due_at !== undefined;
@@ -290,10 +289,9 @@ export class TimerService {
   /** Items that came due unheard: say so (once), and move them on. */
   #miss(items: TimerItem[]): void {
     const now = this.clock.now();
-    const speech = this.speech();
     const lines: string[] = [];
     for (const item of items) {
-      lines.push(speech.missed(item));
+      lines.push(this.speech(item.language).missed(item));
       this.#missed.push(item);
       if (this.#missed.length > 20) this.#missed.shift();
       const next = this.#reschedule(item, now);

@@ -38,7 +38,7 @@ export interface TimerItem {
 
 export type NewTimerItem = Omit<TimerItem, 'id' | 'created_at' | 'updated_at' | 'ringing_since' | 'state'> & { state?: TimerState };
 
-export type TimerChanges = Partial<Pick<TimerItem, 'label' | 'task' | 'state' | 'due_at' | 'next_at' | 'duration_ms' | 'clock' | 'days' | 'ringing_since'>>;
+export type TimerChanges = Partial<Pick<TimerItem, 'label' | 'task' | 'language' | 'state' | 'due_at' | 'next_at' | 'duration_ms' | 'clock' | 'days' | 'ringing_since'>>;
 
 /** Durable storage of the items (SQLite in Kiwi: main/timers/sqlite-timers.ts). */
 export interface TimerStore {

@@ -53,11 +53,39 @@ describe('timers by voice', () => {
 
   it('answers in the language spoken', async () => {
     const { reply } = setup();
-    expect(await reply('Поставь таймер на 10 минут для пасты', OWNER, 'ru')).toBe('Хорошо, таймер «пасты» на 10 минут.');
+    expect(await reply('Поставь таймер на 10 минут для пасты', OWNER, 'ru')).toBe('Хорошо, таймер «пасты»: 10 минут.');
     expect(await reply('Weck mich um 7:30 an Wochentagen', OWNER, 'de')).toBe('Wecker gestellt auf 7:30, werktags.');
     expect(await reply('提醒我明天下午6点给安娜打电话', OWNER, 'zh')).toBe('好的，我会在明天18:00提醒你：给安娜打电话。');
     expect(await reply('還剩多少時間', OWNER, 'zh')).toBeNull(); // traditional characters are not in the zh file: not a timer command
-    expect(await reply('Сколько времени осталось?', OWNER, 'ru')).toBe('пасты: осталось 10 минут.');
+    expect(await reply('Сколько времени осталось?', OWNER, 'ru')).toBe('пасты: ещё 10 минут.');
+  });
+
+  it('a timer for a number without a unit asks "minutes or hours?" and sets nothing (no guess, no LLM)', async () => {
+    const { h, say, reply } = setup();
+    expect(await reply('set a timer for 5')).toBe('5 minutes or 5 hours? Please say it again with the unit.');
+    expect(await reply('таймер на 1', OWNER, 'ru')).toBe('1 минута или 1 час? Повторите, пожалуйста, с единицами времени.');
+    expect(await reply('5のタイマー', OWNER, 'ja')).toBe('5分ですか、5時間ですか？単位をつけてもう一度言ってください。');
+    expect(only(h)).toEqual([]);
+    expect(await say('set a timer')).toBeNull(); // "a" is the article, not one of something
+    expect(await say('cancel timer 2')).toBeNull(); // fits "{label} timer {duration}", but it is no timer to set
+    expect(await reply('set a timer for 5 minutes')).toBe('Okay, a timer for 5 minutes.');
+  });
+
+  it('puts durations into words as each language says them: the grammatical case after the verb, no "and" in CJK', async () => {
+    const { reply } = setup();
+    const cases: Array<[string, string, string]> = [
+      // Intl gives the nominative ("21 минута"); after "на" Russian needs "21 минуту", so the reply avoids the preposition.
+      ['ru', 'таймер на 21 минуту', 'Хорошо, таймер: 21 минута.'],
+      ['pl', 'ustaw minutnik na 1 minutę', 'Dobrze, minutnik: 1 minuta.'],
+      ['ar', 'اضبط مؤقت لمدة دقيقتين', 'حسنا، مؤقت مدته دقيقتان.'],
+      ['tr', '10 dakikalık zamanlayıcı kur', 'Tamam, zamanlayıcı kuruldu: 10 dakika.'],
+      ['ja', '1時間半のタイマー', '1時間30分のタイマーをセットしました。'],
+      ['ja', '10分のタイマー', '10分のタイマーをセットしました。'],
+      ['zh', '计时一个半小时', '好的，计时1小时30分钟。'],
+      ['ko', '1시간 30분 타이머', '1시간 30분 타이머를 맞췄어요.'],
+      ['en', 'timer for an hour and a half', 'Okay, a timer for 1 hour and 30 minutes.'],
+    ];
+    for (const [language, text, expected] of cases) expect(await reply(text, OWNER, language), `${language}: ${text}`).toBe(expected);
   });
 
   it("each item belongs to its speaker: a guest cannot cancel the owner's, the owner can cancel anyone's", async () => {

@@ -97,6 +97,8 @@ export class TimerVoice {
         const duration = speech.duration(command.durationMs);
         return reply('timer_set', command.label ? speech.say('timer_set_label', { label: command.label, duration }) : speech.say('timer_set', { duration }));
       }
+      case 'need_unit':
+        return reply('timer_set', speech.say('need_unit', { minutes: speech.duration(command.amount * 60_000), hours: speech.duration(command.amount * 3_600_000) }));
       case 'set_alarm':
       case 'set_reminder': {
         const kind: TimerKind = command.intent === 'set_alarm' ? 'alarm' : 'reminder';

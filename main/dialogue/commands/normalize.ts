@@ -12,15 +12,26 @@ export function spacingOf(language: string): Spacing {
   return WITHOUT_SPACES.has(language) ? 'none' : 'words';
 }
 
+const DIGIT_BLOCKS = [0x0660, 0x06f0, 0x0966, 0x09e6]; // Arabic-Indic, Eastern Arabic-Indic, Devanagari, Bengali
+
+/** Digits of other scripts as ASCII digits ("٢" and "२" → "2"): STT writes either. */
+export function asciiDigits(text: string): string {
+  return text.replace(/[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u09e6-\u09ef]/g, (c) => {
+    const code = c.charCodeAt(0);
+    const base = DIGIT_BLOCKS.find((b) => code >= b && code <= b + 9)!;
+    return String(code - base);
+  });
+}
+
 const ARABIC_VARIANTS: Record<string, string> = { 'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ٱ': 'ا', 'ة': 'ه', 'ى': 'ي', 'ؤ': 'و', 'ئ': 'ي' };
 
 /**
- * Lower-case, drop accents on Latin and Cyrillic letters (STT often omits them), unify Arabic letter
+ * Lower-case, ASCII digits, drop accents on Latin and Cyrillic letters (STT often omits them), unify Arabic letter
  * variants and diacritics, drop the Devanagari nukta, turn punctuation and symbols into spaces and
  * collapse whitespace. For languages without word spaces, all whitespace is removed.
  */
 export function normalizeText(text: string, language: string): string {
-  let s = text.normalize('NFKC').toLocaleLowerCase(language === 'tr' ? 'tr' : undefined);
+  let s = asciiDigits(text.normalize('NFKC')).toLocaleLowerCase(language === 'tr' ? 'tr' : undefined);
   s = s
     .normalize('NFD')
     .replace(/(\p{Script=Latin}|\p{Script=Cyrillic})\p{M}+/gu, '$1')

@@ -6,6 +6,7 @@ import { slotProblem } from '../../i18n/phrase-lists.ts';
 import { KiwiError } from '../../platform/errors.ts';
 import type { TimerKind } from '../types.ts';
 import { parseDuration } from './duration.ts';
+import { numberReadings } from './numbers.ts';
 import { compileIdiom, idiomWords, type Idiom } from './idioms.ts';
 import { Lexicon } from './lexicon.ts';
 import { INTENTS, INTENT_SLOTS, readTimersFile, type Intent, type TimersFile } from './locale.ts';
@@ -16,6 +17,8 @@ import type { LanguageCode } from '../../contract/languages.ts';
 /** A recognised timer command; times are not yet placed on the calendar (resolve.ts). */
 export type TimerCommand =
   | { intent: 'set_timer'; durationMs: number; label: string | null }
+  /** "set a timer for 5": a timer with a number but no unit; Kiwi asks rather than guess (or leave it to the LLM). */
+  | { intent: 'need_unit'; amount: number }
   | { intent: 'set_alarm'; when: WhenSpec; label: string | null }
   | { intent: 'set_reminder'; when: WhenSpec; task: string }
   | { intent: 'time_left'; label: string | null }
@@ -29,6 +32,8 @@ interface CompiledPhrase {
   intent: Intent;
   source: string;
   regex: RegExp;
+  /** A set_timer phrase that names a timer ("timer for {duration}", not "count down from {duration}"): a bare number in it asks for the unit. */
+  asksUnit: boolean;
 }
 
 /** Longer utterances are no timer command; the cap also bounds the regex work on odd input. */
@@ -93,7 +98,9 @@ export class TimersGrammar {
           const typed = slotPatterns[slot];
           if (typed) pattern = pattern.replace(`(?<${slot}>.+?)`, `(?<${slot}>${typed})`);
         }
-        this.#phrases.push({ intent, source, regex: new RegExp(pattern, 'u') });
+        const said = prepareText(source, language);
+        const asksUnit = intent === 'set_timer' && !compiled.slots.includes('label') && this.file.kinds.timer.some((w) => said.includes(prepareText(w, language)));
+        this.#phrases.push({ intent, source, regex: new RegExp(pattern, 'u'), asksUnit });
       }
     }
     const commands = defaultMatcher().locale(language).file;
@@ -129,16 +136,19 @@ export class TimersGrammar {
     if (!prepared || prepared.length > MAX_CHARS[this.#spaced ? 'words' : 'none']) return null;
     const full = this.#spaced ? ` ${prepared}` : prepared;
     const candidates = [...new Set([this.#trimFillers(full), full])];
+    /** A question back ("minutes or hours?"): only when no phrase reads the whole command. */
+    let question: TimerCommand | null = null;
     for (const phrase of this.#phrases) {
       if (only && !only.includes(phrase.intent)) continue;
       for (const candidate of candidates) {
         const found = phrase.regex.exec(candidate);
         if (!found) continue;
-        const command = this.#interpret(phrase.intent, found.groups ?? {}, text);
-        if (command) return command;
+        const command = this.#interpret(phrase, found.groups ?? {}, text);
+        if (command?.intent === 'need_unit') question ??= command;
+        else if (command) return command;
       }
     }
-    return null;
+    return question;
   }
 
   /** A {duration} or {when} slot's text read on its own (tests and the API's `when` field use it). */
@@ -152,11 +162,15 @@ export class TimersGrammar {
     return tokens ? parseDuration(tokens) : null;
   }
 
-  #interpret(intent: Intent, groups: Record<string, string | undefined>, original: string): TimerCommand | null {
+  #interpret({ intent, asksUnit }: CompiledPhrase, groups: Record<string, string | undefined>, original: string): TimerCommand | null {
     const slot = (name: string) => groups[name]?.trim() || undefined;
     const duration = slot('duration');
     const durationMs = duration === undefined ? null : this.#duration(duration);
-    if (duration !== undefined && durationMs === null) return null;
+    if (duration !== undefined && durationMs === null) {
+      // Not from a phrase with a label: "cancel timer 2" fits "{label} timer {duration}" but is no timer to set.
+      const amount = asksUnit ? this.#bareNumber(duration) : null;
+      return amount === null ? null : { intent: 'need_unit', amount };
+    }
     const whenText = slot('when');
     const when = whenText === undefined ? null : this.#when(whenText);
     if (whenText !== undefined && !when) return null;
@@ -195,6 +209,18 @@ export class TimersGrammar {
   #duration(text: string): number | null {
     const tokens = this.lexicon.tokenize(text);
     return tokens ? parseDuration(tokens) : null;
+  }
+
+  /**
+   * A slot that is only a whole number ("5", "five", "пять"), without a unit. A word for one alone
+   * is no amount: it is the article in "set a timer" ("a", "un", "ein").
+   */
+  #bareNumber(text: string): number | null {
+    const tokens = this.lexicon.tokenize(text);
+    if (!tokens?.length) return null;
+    const whole = numberReadings(tokens, 0).find((r) => r.end === tokens.length);
+    if (!whole || !Number.isInteger(whole.value) || whole.value < 1) return null;
+    return whole.value >= 2 || /\d/u.test(text) ? whole.value : null;
   }
 
   #when(text: string): WhenSpec | null {

@@ -28,6 +28,7 @@ export const INTENT_SLOTS: Record<Intent, { required: string[]; optional: string
 export const REPLY_KEYS = [
   'timer_set',
   'timer_set_label',
+  'need_unit',
   'alarm_set',
   'alarm_set_label',
   'alarm_set_recurring',

@@ -36,6 +36,8 @@ function describeCommand(command: TimerCommand | null): string {
       const task = command.intent === 'set_reminder' ? ` task=${command.task}` : '';
       return `${kind} ${local(resolved.due_at)}${days}${label}${task}`;
     }
+    case 'need_unit':
+      return `need_unit ${command.amount}`;
     case 'time_left':
       return `time_left${label}`;
     case 'cancel':

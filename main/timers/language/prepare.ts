@@ -1,4 +1,4 @@
-import { normalizeText, spacingOf } from '../../dialogue/commands/normalize.ts';
+import { asciiDigits, normalizeText, spacingOf } from '../../dialogue/commands/normalize.ts';
 
 /**
  * Text as the time parser reads it: the command normaliser's form (main/dialogue/commands/normalize.ts)
@@ -11,16 +11,6 @@ import { normalizeText, spacingOf } from '../../dialogue/commands/normalize.ts';
 export const CLOCK_SEP = '\uE001';
 /** Stands for '.' or ',' between digits (a decimal, or a clock time written 7.30). */
 export const DECIMAL_SEP = '\uE002';
-
-const DIGIT_BLOCKS = [0x0660, 0x06f0, 0x0966, 0x09e6]; // Arabic-Indic, Eastern Arabic-Indic, Devanagari, Bengali
-
-function asciiDigits(text: string): string {
-  return text.replace(/[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u09e6-\u09ef]/g, (c) => {
-    const code = c.charCodeAt(0);
-    const base = DIGIT_BLOCKS.find((b) => code >= b && code <= b + 9)!;
-    return String(code - base);
-  });
-}
 
 export function prepareText(text: string, language: string): string {
   let s = asciiDigits(text.normalize('NFKC'));

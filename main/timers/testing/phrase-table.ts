@@ -6,12 +6,18 @@
  *   timer <duration> [label=…]          alarm <date time> [days=…] [label=…]
  *   reminder <date time> task=…          time_left [label=…] · cancel <kind> [label=…]
  *   cancel_all [kind] · list [kind] · snooze [duration] · stop
+ *   need_unit <n>                      ("a timer for 5": Kiwi asks minutes or hours)
  */
 export const PHRASE_NOW = '2026-03-27T14:00:00Z';
 export const PHRASE_ZONE = 'Europe/Berlin';
 
 export const PHRASES: Record<string, Array<[string, string]>> = {
   en: [
+    ['set a timer for 5', 'need_unit 5'],
+    ['count down from 10', 'no match'], // a game, not a timer: only phrases that name a timer ask for the unit
+    ['set a timer for 1h30', 'timer 1h30m'],
+    ['timer 5m', 'timer 5m'],
+    ['set a timer for 90s', 'timer 1m30s'],
     ['Set a timer for 10 minutes for the pasta', 'timer 10m label=pasta'],
     ['set a timer for 10 minutes', 'timer 10m'],
     ['Wake me up at 7:30 on weekdays', 'alarm 2026-03-30 07:30 days=1,2,3,4,5'],
@@ -39,6 +45,8 @@ export const PHRASES: Record<string, Array<[string, string]>> = {
     ['how much time is left on the eggs timer', 'time_left label=eggs'],
   ],
   ru: [
+    ['поставь таймер на пять', 'need_unit 5'],
+    ['таймер на 1 ч 30 мин', 'timer 1h30m'],
     ['Поставь таймер на 10 минут для пасты', 'timer 10m label=пасты'],
     ['Разбуди меня в 7:30 по будням', 'alarm 2026-03-30 07:30 days=1,2,3,4,5'],
     ['Напомни мне позвонить Анне завтра в 6 вечера', 'reminder 2026-03-28 18:00 task=позвонить Анне'],
@@ -75,6 +83,9 @@ export const PHRASES: Record<string, Array<[string, string]>> = {
     ['Recuérdame mañana por la mañana comprar leche', 'reminder 2026-03-28 09:00 task=comprar leche'],
   ],
   de: [
+    ['Timer auf 5', 'need_unit 5'],
+    ['Timer 10 Minuten', 'timer 10m'],
+    ['erinnere mich um 7 Mama anzurufen', 'reminder 2026-03-27 19:00 task=Mama anzurufen'],
     ['Stell einen Timer auf 10 Minuten für die Nudeln', 'timer 10m label=Nudeln'],
     ['Weck mich um 7:30 an Wochentagen', 'alarm 2026-03-30 07:30 days=1,2,3,4,5'],
     ['Erinnere mich morgen um 18 Uhr daran, Anna anzurufen', 'reminder 2026-03-28 18:00 task=Anna anzurufen'],
@@ -110,6 +121,8 @@ export const PHRASES: Record<string, Array<[string, string]>> = {
     ['Réveille-moi tous les jours à 6h45', 'alarm 2026-03-28 06:45 days=0,1,2,3,4,5,6'],
   ],
   zh: [
+    ['设个十分钟的计时器', 'timer 10m'],
+    ['一个半小时的计时器', 'timer 1h30m'],
     ['给意面设一个10分钟的计时器', 'timer 10m label=意面'],
     ['设置一个10分钟的计时器', 'timer 10m'],
     ['工作日早上7点半叫醒我', 'alarm 2026-03-30 07:30 days=1,2,3,4,5'],
@@ -127,6 +140,8 @@ export const PHRASES: Record<string, Array<[string, string]>> = {
     ['倒计时25分钟', 'timer 25m'],
   ],
   ja: [
+    ['5分タイマー', 'timer 5m'],
+    ['7時にお母さんに電話するようにリマインドして', 'reminder 2026-03-27 19:00 task=お母さんに電話する'],
     ['パスタ用に10分のタイマーをセットして', 'timer 10m label=パスタ'],
     ['平日の7時半に起こして', 'alarm 2026-03-30 07:30 days=1,2,3,4,5'],
     ['明日の午後6時にアンナに電話するとリマインドして', 'reminder 2026-03-28 18:00 task=アンナに電話する'],
@@ -144,6 +159,8 @@ export const PHRASES: Record<string, Array<[string, string]>> = {
     ['毎日6時45分に起こして', 'alarm 2026-03-28 06:45 days=0,1,2,3,4,5,6'],
   ],
   pt: [
+    ['lembra-me às 7 de ligar à mãe', 'reminder 2026-03-27 19:00 task=ligar à mãe'],
+    ['acorda-me amanhã às 6:30', 'alarm 2026-03-28 06:30'],
     ['Coloque um timer de 10 minutos para o macarrão', 'timer 10m label=macarrão'],
     ['Me acorde às 7:30 nos dias úteis', 'alarm 2026-03-30 07:30 days=1,2,3,4,5'],
     ['Me lembre de ligar para a Anna amanhã às 6 da tarde', 'reminder 2026-03-28 18:00 task=ligar para a Anna'],
@@ -199,6 +216,8 @@ export const PHRASES: Record<string, Array<[string, string]>> = {
     ['한 시간 반 타이머 맞춰줘', 'timer 1h30m'],
   ],
   hi: [
+    ['मुझे 7 बजे याद दिलाना कि माँ को फोन करना है', 'reminder 2026-03-27 19:00 task=माँ को फोन करना है'],
+    ['कल साढ़े छह बजे जगाना', 'alarm 2026-03-28 06:30'],
     ['पास्ता के लिए 10 मिनट का टाइमर लगाओ', 'timer 10m label=पास्ता'],
     ['हफ्ते के दिनों में सुबह 7:30 बजे मुझे जगाना', 'alarm 2026-03-30 07:30 days=1,2,3,4,5'],
     ['कल शाम 6 बजे मुझे अन्ना को फ़ोन करना याद दिलाना', 'reminder 2026-03-28 18:00 task=अन्ना को फ़ोन करना'],
@@ -210,6 +229,8 @@ export const PHRASES: Record<string, Array<[string, string]>> = {
     ['डेढ़ घंटे का टाइमर लगाओ', 'timer 1h30m'],
   ],
   ar: [
+    ['كم تبقى من الوقت', 'time_left'],
+    ['كم الوقت المتبقي', 'time_left'],
     ['اضبط مؤقتا لمدة 10 دقائق للمعكرونة', 'timer 10m label=للمعكرونة'],
     ['أيقظني الساعة 7:30 أيام العمل', 'alarm 2026-03-30 07:30 days=1,2,3,4,5'],
     ['ذكرني أن أتصل بآنا غدا الساعة 6 مساء', 'reminder 2026-03-28 18:00 task=أتصل بآنا'],

@@ -121,6 +121,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
   ],
   pl: [
     ['Jakie masz tryby?', 'list_souls'],
+    ['Który dziś jest?', 'date'], ['Który jest dzisiaj?', 'date'],
     ['Stop!', 'stop'], ['Która godzina?', 'time'], ['Jaki dziś dzień?', 'date'], ['Nowa rozmowa.', 'reset_context'],
     ['Kto mówi?', 'who_is_speaking'], ['Jakie głosy znasz?', 'list_voices'], ['Zapamiętaj mój głos.', 'enroll_owner'],
     ['To mój przyjaciel Marek.', 'enroll_friend', { name: 'Marek' }], ['To nasz gość Tomek.', 'enroll_guest', { name: 'Tomek' }],
@@ -179,6 +180,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
   ],
   ar: [
     ['ما الأوضاع المتاحة؟', 'list_souls'],
+    ['ما هو التاريخ اليوم؟', 'date'],
     ['توقف!', 'stop'], ['كم الساعة الآن؟', 'time'], ['ما تاريخ اليوم؟', 'date'], ['ابدأ محادثة جديدة.', 'reset_context'],
     ['من يتكلم؟', 'who_is_speaking'], ['ما الأصوات التي تعرفها؟', 'list_voices'], ['تذكر صوتي.', 'enroll_owner'],
     ['هذا صديقي أحمد.', 'enroll_friend', { name: 'أحمد' }], ['هذا ضيفنا خالد.', 'enroll_guest', { name: 'خالد' }],
