@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { autostartEntry, autostartFile, createLoginItems, launcherPath, quoteExecArg, type LoginItemApp } from './login-item.ts';
+import { autostartEntry, autostartFile, createLoginItems, launcherPath, quoteExecArg, readStartAtLogin, type LoginItemApp } from './login-item.ts';
 
 const noApp: LoginItemApp = {
   getLoginItemSettings: () => {
@@ -19,6 +19,18 @@ describe('start at login on Linux (XDG autostart)', () => {
     home = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-home-'));
   });
   afterEach(() => fs.rm(home, { recursive: true, force: true }));
+
+  it('an autostart entry Kiwi cannot read hides the tray item and is reported; Kiwi still starts', async () => {
+    const items = createLoginItems({ platform: 'linux', app: noApp, execPath: '/opt/Kiwi/kiwi', env: { HOME: home } });
+    await fs.mkdir(path.join(home, '.config', 'autostart', 'kiwi.desktop'), { recursive: true }); // not a file: reading it fails
+    await expect(items.get()).rejects.toThrow(/EISDIR/);
+    const report = vi.fn();
+    expect(await readStartAtLogin(items, report)).toBeNull();
+    expect(report).toHaveBeenCalledWith(expect.stringMatching(/^cannot read whether Kiwi starts at login: .*EISDIR/));
+    expect(await readStartAtLogin(createLoginItems({ platform: 'linux', app: noApp, execPath: '/k', env: { HOME: path.join(home, 'fresh') } }), report)).toBe(false);
+    expect(await readStartAtLogin(createLoginItems({ platform: 'freebsd', app: noApp, execPath: '/k', env: {} }), report)).toBeNull();
+    expect(report).toHaveBeenCalledTimes(1);
+  });
 
   it('writes and removes ~/.config/autostart/kiwi.desktop starting Kiwi hidden', async () => {
     const items = createLoginItems({ platform: 'linux', app: noApp, execPath: '/opt/Kiwi/kiwi', env: { HOME: home } });

@@ -98,3 +98,18 @@ export function createLoginItems(host: LoginItemHost): LoginItems {
   }
   return { supported: false, get: async () => false, set: async () => false };
 }
+
+/**
+ * The tray's "Start at login" at start-up: what the login item says, or null (the item is hidden)
+ * when it cannot be read, e.g. an autostart file Kiwi may not read. An unreadable login item is
+ * reported, never a reason for Kiwi not to start.
+ */
+export async function readStartAtLogin(items: LoginItems, report: (problem: string) => void): Promise<boolean | null> {
+  if (!items.supported) return null;
+  try {
+    return await items.get();
+  } catch (err) {
+    report(`cannot read whether Kiwi starts at login: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
+}

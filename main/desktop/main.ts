@@ -14,13 +14,14 @@ import { createDesktopIpcHandlers, forgetWindow } from './desktop-ipc.ts';
 import { EventBridge } from './event-bridge.ts';
 import { APP_SCHEME } from './ipc-contract.ts';
 import { registerIpc } from './ipc-router.ts';
-import { claimSingleInstance, desktopEnv, firstWindow, parseLaunchArgs, type LaunchRequest } from './launch.ts';
-import { createLoginItems } from './login-item.ts';
+import { claimSingleInstance, createLaunchQueue, desktopEnv, firstWindow, parseLaunchArgs, quitWithin, type LaunchRequest } from './launch.ts';
+import { createLoginItems, readStartAtLogin } from './login-item.ts';
 import { createTray, type KiwiTray } from './tray.ts';
 import { trayStateOf } from './tray-model.ts';
 import { allowPermission } from './window-options.ts';
 import { WindowManager } from './windows.ts';
 import { SAMPLE_RATE } from '../contract/audio.ts';
+import { systemClock } from '../platform/clock.ts';
 
 /**
  * The desktop shell: the same engine and server as `kiwi serve`, in Electron's main process, with
@@ -96,7 +97,7 @@ async function start(launch: LaunchRequest): Promise<void> {
   });
   registerIpc(ipcMain, handlers, windows.isKnown, (channel, why) => logger.warn(`refused IPC on ${channel}: ${why}`));
 
-  startAtLogin = loginItems.supported ? await loginItems.get() : null;
+  startAtLogin = await readStartAtLogin(loginItems, (problem) => logger.warn(problem));
   tray = createTray(
     iconDir,
     () => {
@@ -134,19 +135,22 @@ async function start(launch: LaunchRequest): Promise<void> {
   const openedAtLogin = process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin;
   const first = firstWindow(launch, openedAtLogin, runtime.engine.missing.length);
   if (first) windows.open(first.kind, first.kind === 'dashboard' ? first.view : undefined);
+  launches.ready(); // a launch while Kiwi was starting shows its window now
 }
 
 const launch = parseLaunchArgs(process.argv);
-if (claimSingleInstance(app, (request) => kiwi && show(request))) {
+const launches = createLaunchQueue(show);
+if (claimSingleInstance(app, (request) => launches.request(request))) {
   app.on('window-all-closed', () => undefined); // keep running in the tray; quit from its menu
   app.on('before-quit', (event) => {
     if (!kiwi) return;
     event.preventDefault();
     const running = kiwi;
     kiwi = null;
+    launches.quitting();
     tray?.destroy();
     windows.closeAll();
-    void running.stop('quit').finally(() => app.exit(0));
+    quitWithin(() => running.stop('quit'), (code) => app.exit(code), (problem) => logger.error(problem), systemClock);
   });
   void app.whenReady().then(() =>
     start(launch).catch((err: unknown) => {

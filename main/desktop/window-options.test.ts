@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { DESKTOP_CSP, allowNavigation, allowPermission, isAppUrl, secureWebPreferences, windowOpenDecision, windowOptions, windowUrl } from './window-options.ts';
+import {
+  DESKTOP_CSP,
+  UNSAVED_CHANGES_DIALOG,
+  allowNavigation,
+  allowPermission,
+  isAppUrl,
+  leaveDespiteUnsaved,
+  secureWebPreferences,
+  windowOpenDecision,
+  windowOptions,
+  windowUrl,
+} from './window-options.ts';
 
 describe('desktop window options', () => {
   it('keep the renderer sandboxed, isolated and without Node', () => {
@@ -87,6 +98,16 @@ describe('desktop window options', () => {
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
     expect(directives.get('base-uri')).toEqual(["'none'"]);
     expect(DESKTOP_CSP).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);
+  });
+});
+
+describe('unsaved changes', () => {
+  it('asks before a window with unsaved edits closes; Esc and Enter keep the edits', () => {
+    const stay = UNSAVED_CHANGES_DIALOG.buttons.indexOf('Stay');
+    expect(UNSAVED_CHANGES_DIALOG.cancelId).toBe(stay);
+    expect(UNSAVED_CHANGES_DIALOG.defaultId).toBe(stay);
+    expect(leaveDespiteUnsaved(stay)).toBe(false);
+    expect(leaveDespiteUnsaved(UNSAVED_CHANGES_DIALOG.buttons.indexOf('Leave without saving'))).toBe(true);
   });
 });
 

@@ -124,3 +124,24 @@ export const DESKTOP_CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/**
+ * A page with unsaved edits (a soul being written, changed settings) asks before it is closed or
+ * reloaded. Electron shows nothing by itself: without this question the window would just refuse
+ * to close. The answer's index: 0 leaves (the edits are dropped), 1 (also Esc) stays.
+ */
+export const UNSAVED_CHANGES_DIALOG = {
+  type: 'question',
+  buttons: ['Leave without saving', 'Stay'],
+  defaultId: 1,
+  cancelId: 1,
+  noLink: true,
+  title: 'Unsaved changes',
+  message: 'This window has changes that are not saved.',
+  detail: 'Leave without saving them?',
+} as const;
+
+/** Whether the person chose to leave (Electron then ignores the page's beforeunload). */
+export function leaveDespiteUnsaved(response: number): boolean {
+  return response === 0;
+}

@@ -1,5 +1,13 @@
-import { BrowserWindow, shell, type WebContents } from 'electron';
-import { allowNavigation, windowOpenDecision, windowOptions, windowUrl, type WindowKind } from './window-options.ts';
+import { BrowserWindow, dialog, shell, type WebContents } from 'electron';
+import {
+  UNSAVED_CHANGES_DIALOG,
+  allowNavigation,
+  leaveDespiteUnsaved,
+  windowOpenDecision,
+  windowOptions,
+  windowUrl,
+  type WindowKind,
+} from './window-options.ts';
 
 export interface WindowManagerOptions {
   preloadPath: string;
@@ -46,6 +54,11 @@ export class WindowManager {
     if (kind !== 'audio') window.once('ready-to-show', () => window.show());
     contents.on('did-start-navigation', (details) => {
       if (details.isMainFrame && !details.isSameDocument) this.options.onContentsGone(id); // a reload starts afresh
+    });
+    // The page asks before its unsaved edits are dropped (beforeunload): Electron shows no question by itself.
+    contents.on('will-prevent-unload', (event) => {
+      const response = dialog.showMessageBoxSync(window, { ...UNSAVED_CHANGES_DIALOG, buttons: [...UNSAVED_CHANGES_DIALOG.buttons] });
+      if (leaveDespiteUnsaved(response)) event.preventDefault();
     });
     contents.on('render-process-gone', (_event, details) => {
       this.options.log(`${kind} window's renderer is gone (${details.reason})`);
