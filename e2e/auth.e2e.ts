@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { KIWI_DOWN, openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
 import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
 
 /**
@@ -61,6 +61,11 @@ describe('signing in to the dashboard', () => {
     expect(await page.getByRole('button', { name: 'Switch to Comedian' }).isDisabled()).toBe(true);
     await page.getByRole('link', { name: 'Overview' }).click();
     expect(await page.getByTestId('mic-toggle').isDisabled()).toBe(true);
+    // Settings: every field is locked, and the page says why (not 95 greyed-out fields and no word).
+    await openView(page, 'Settings');
+    expect(await page.getByTestId('cfg-llm-model').isDisabled()).toBe(true);
+    expect(await page.getByTestId('config-scope-note').textContent()).toContain('needs the control scope');
+    await page.getByTestId('panel-language').getByText('Switching the language needs the control scope.').waitFor();
   });
 
   it('signs out (the session ends on the server) and back in with an admin token', async () => {
@@ -80,6 +85,28 @@ describe('signing in to the dashboard', () => {
       .poll(async () => (await kiwi.api<{ id: string }>('GET', '/api/soul/current', undefined, ADMIN_TOKEN)).json.id)
       .toBe('comedian');
     await screenshot(page, 'signed-in-admin');
+  });
+
+  it('while Kiwi is down a typed line says so in words; once it is back (sessions end with it) the page asks to sign in again', async () => {
+    const { page } = ui;
+    const down = [KIWI_DOWN, /WebSocket connection to .*\/api\/events' failed/];
+    await ui.tolerating(down, async () => {
+      await kiwi.stop();
+      await page.getByTestId('state').filter({ hasText: 'Disconnected' }).waitFor({ timeout: 15_000 });
+      await openView(page, 'Conversation');
+      await page.getByTestId('chat-text').fill('are you there');
+      await page.keyboard.press('Enter');
+      await page.getByText('Kiwi is not answering: it may be stopped or restarting').waitFor();
+      expect(await page.getByTestId('chat-text').inputValue()).toBe('are you there');
+
+      await kiwi.restart();
+      // The old session is gone: not "reconnecting…" for ever, but the sign-in form, by itself.
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 30_000 });
+    });
+    await page.getByLabel('API token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('signed-in-as').filter({ hasText: 'owner (admin)' }).waitFor();
+    await page.getByTestId('state').filter({ hasText: 'Idle' }).waitFor({ timeout: 15_000 });
   });
 
   it('logged no unexpected errors', () => {

@@ -151,7 +151,7 @@ describe('dashboard panels', () => {
 
     // Out of range: the schema's message shows beside the field and nothing is sent.
     await page.getByTestId('cfg-voice-vad_threshold').fill('2');
-    await page.getByText('Too big: expected number to be <=0.95').waitFor();
+    await page.getByText('at most 0.95', { exact: true }).waitFor();
     expect(await page.getByTestId('config-save').isDisabled()).toBe(true);
     expect(await page.getByTestId('cfg-voice-vad_threshold').getAttribute('aria-invalid')).toBe('true');
     await page.getByTestId('cfg-voice-vad_threshold').fill('0.6');

@@ -4,12 +4,15 @@ import { backoff } from './retry.ts';
 /**
  * /api/events with reconnection: a dropped socket (server restart, network) is reopened with a
  * growing delay, reset once a connection succeeds. Messages that are not event envelopes (pong)
- * are ignored.
+ * are ignored. `onRefused` hears of each attempt that closed without ever opening: a page cannot
+ * tell a refused upgrade (401: the session ended, e.g. Kiwi restarted) from a server that is down,
+ * so the caller asks the server which it was.
  */
 export function subscribeEvents(
   url: string,
   listener: (event: EventEnvelope) => void,
   onConnection: (connected: boolean) => void,
+  onRefused?: () => void,
 ): () => void {
   let socket: WebSocket | null = null;
   let closed = false;
@@ -17,8 +20,10 @@ export function subscribeEvents(
   let retry: ReturnType<typeof setTimeout> | undefined;
 
   const connect = () => {
+    let opened = false;
     socket = new WebSocket(url);
     socket.onopen = () => {
+      opened = true;
       waits.reset();
       onConnection(true);
     };
@@ -35,6 +40,7 @@ export function subscribeEvents(
     socket.onclose = () => {
       onConnection(false);
       if (closed) return;
+      if (!opened) onRefused?.();
       retry = setTimeout(connect, waits.next());
     };
   };

@@ -28,9 +28,32 @@ async function readError(res: Response): Promise<KiwiApiError> {
   }
 }
 
+/**
+ * After the event stream could not connect: whether that was because this browser's session is
+ * no longer valid (auth on, no scopes: Kiwi restarted, or the session was ended elsewhere) rather
+ * than Kiwi being down. A failed check (Kiwi down) is not a lost session.
+ */
+export async function sessionLost(askScopes: () => Promise<{ auth_enabled: boolean; scopes: readonly string[] }>): Promise<boolean> {
+  try {
+    const answer = await askScopes();
+    return answer.auth_enabled && answer.scopes.length === 0;
+  } catch {
+    return false; // Kiwi is not answering: the socket keeps retrying, the header says so
+  }
+}
+
+/**
+ * fetch failed before any answer (Kiwi stopped, restarting, the network gone): the browser's own
+ * words ("Failed to fetch", "NetworkError when attempting…") say nothing to a person, so say what it means.
+ */
+export function unreachable(err: unknown): KiwiApiError {
+  const why = err instanceof Error ? err.message : String(err);
+  return new KiwiApiError('kiwi_unreachable', `Kiwi is not answering: it may be stopped or restarting (${why})`, 0);
+}
+
 /** The dashboard served by `kiwi serve`: same-origin REST (the session cookie rides along) and WebSockets. */
 export function createHttpClient(onUnauthorized?: () => void): KiwiClient {
-  return {
+  const client: KiwiClient = {
     async call<K extends RouteId>(id: K, input?: CallInput<K>): Promise<Answer<K>> {
       const spec: RouteSpec = routes[id];
       const body = input?.body;
@@ -40,6 +63,8 @@ export function createHttpClient(onUnauthorized?: () => void): KiwiClient {
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
         credentials: 'same-origin',
+      }).catch((err: unknown) => {
+        throw unreachable(err);
       });
       if (!res.ok) {
         const error = await readError(res);
@@ -48,9 +73,13 @@ export function createHttpClient(onUnauthorized?: () => void): KiwiClient {
       }
       return (await res.json()) as Answer<K>;
     },
-    onEvent: (listener, onConnection) => subscribeEvents(wsUrl('/api/events'), listener, onConnection),
+    onEvent: (listener, onConnection) =>
+      subscribeEvents(wsUrl('/api/events'), listener, onConnection, () => {
+        void sessionLost(() => client.call('authScopes')).then((lost) => lost && onUnauthorized?.());
+      }),
     openAudio: (sampleRate, handlers) => openAudioSocket(wsUrl('/api/audio'), sampleRate, handlers),
   };
+  return client;
 }
 
 function wsUrl(path: string): string {

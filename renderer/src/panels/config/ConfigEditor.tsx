@@ -2,6 +2,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useClient } from '../../client/client-context.ts';
 import { useCan, useDashboard } from '../../store/dashboard.ts';
 import { InlineError, Panel } from '../../ui/Panel.tsx';
+import { useUnsavedChanges } from '../../ui/unsaved.ts';
 import { useAction } from '../../ui/use-action.ts';
 import { ConfigField } from './ConfigField.tsx';
 import { buildPatch, configFields, validatePatch, valueAt, type Draft, type FieldSpec } from './fields.ts';
@@ -30,6 +31,7 @@ export function ConfigEditor() {
   const validation = useMemo(() => validatePatch(buildPatch(FIELDS, draft)), [draft]);
   const errors = validation.ok ? {} : validation.errors;
   const dirty = Object.keys(draft).length > 0;
+  useUnsavedChanges(dirty ? `the settings: ${Object.keys(draft).join(', ')}` : null);
 
   const save = (e: FormEvent) => {
     e.preventDefault();
@@ -46,6 +48,11 @@ export function ConfigEditor() {
   const setByEnv = config.set_by_env ?? {};
   return (
     <Panel id="config" title="Configuration">
+      {!canControl && (
+        <p className="muted" data-testid="config-scope-note">
+          Changing settings needs the control scope: sign in with a control or admin token.
+        </p>
+      )}
       <form onSubmit={save} noValidate>
         {GROUPS.map((group) => (
           <fieldset key={group ?? 'general'}>

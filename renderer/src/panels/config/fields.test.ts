@@ -58,11 +58,33 @@ describe('config editor fields from ConfigPatchSchema', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(Object.keys(result.errors).sort()).toEqual(['tts_speed', 'voice.min_speech_ms', 'voice.vad_threshold']);
-    expect(result.errors['voice.vad_threshold']).toMatch(/<=0.95/);
+    expect(result.errors['voice.vad_threshold']).toBe('at most 0.95');
   });
 
   it('reads dotted paths from the config view', () => {
     expect(valueAt(DEFAULT_CONFIG, 'voice.vad_threshold')).toBe(0.5);
     expect(valueAt(DEFAULT_CONFIG, 'nope.nothing')).toBeUndefined();
+  });
+});
+
+describe('what an invalid value says', () => {
+  const fields = configFields();
+  const errorsFor = (draft: Record<string, string>) => {
+    const result = validatePatch(buildPatch(fields, draft));
+    return result.ok ? {} : result.errors;
+  };
+
+  it('in words a person uses, not the schema library’s', () => {
+    expect(errorsFor({ tts_speed: '' })).toEqual({ tts_speed: 'enter a number' });
+    expect(errorsFor({ tts_speed: '99' })).toEqual({ tts_speed: 'at most 2' });
+    expect(errorsFor({ wake_word: '' })).toEqual({ wake_word: 'must not be empty' });
+    expect(errorsFor({ 'voice.follow_up_s': '-3' })).toEqual({ 'voice.follow_up_s': 'at least 0' });
+    for (const message of Object.values(errorsFor({ tts_speed: 'x', wake_word: '', 'voice.vad_threshold': '2' }))) {
+      expect(message).not.toMatch(/NaN|>=|<=|Invalid input|Too (big|small)/);
+    }
+  });
+
+  it('keeps the schema’s own words where it has them', () => {
+    expect(errorsFor({ 'llm.base_url': 'not a url' })).toEqual({ 'llm.base_url': 'must be an http(s) URL' });
   });
 });

@@ -114,11 +114,36 @@ export function buildPatch(fields: FieldSpec[], draft: Draft): Record<string, un
   return patch;
 }
 
+/** What a schema issue means to the person typing (zod's own words say "received NaN", ">=1 characters"). */
+export function plainIssue(issue: z.core.$ZodIssue): string {
+  const limit = (n: unknown) => String(n);
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.expected === 'number') return 'enter a number';
+      if (issue.expected === 'int') return 'enter a whole number';
+      return issue.message;
+    case 'too_small':
+      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'must not be empty' : `at least ${limit(issue.minimum)} characters`;
+      if (issue.origin === 'array') return Number(issue.minimum) <= 1 ? 'name at least one' : `at least ${limit(issue.minimum)} items`;
+      if (issue.origin === 'number') return issue.inclusive ? `at least ${limit(issue.minimum)}` : `more than ${limit(issue.minimum)}`;
+      return issue.message;
+    case 'too_big':
+      if (issue.origin === 'string') return `at most ${limit(issue.maximum)} characters`;
+      if (issue.origin === 'array') return `at most ${limit(issue.maximum)} items`;
+      if (issue.origin === 'number') return issue.inclusive ? `at most ${limit(issue.maximum)}` : `less than ${limit(issue.maximum)}`;
+      return issue.message;
+    case 'invalid_value':
+      return `one of: ${issue.values.map(String).join(', ')}`;
+    default:
+      return issue.message; // the schema's own words (refinements say what they want: "must be an http(s) URL")
+  }
+}
+
 /** Validate with the API's own schema; errors keyed by dotted path. */
 export function validatePatch(patch: Record<string, unknown>): { ok: true; body: z.infer<typeof ConfigPatchSchema> } | { ok: false; errors: Record<string, string> } {
   const result = ConfigPatchSchema.safeParse(patch);
   if (result.success) return { ok: true, body: result.data };
   const errors: Record<string, string> = {};
-  for (const issue of result.error.issues) errors[issue.path.join('.')] ??= issue.message;
+  for (const issue of result.error.issues) errors[issue.path.join('.')] ??= plainIssue(issue);
   return { ok: false, errors };
 }

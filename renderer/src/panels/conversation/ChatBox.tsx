@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useMic } from '../../audio/mic-store.ts';
 import { useClient } from '../../client/client-context.ts';
 import { errorText } from '../../client/kiwi-client.ts';
 import { useConversation } from '../../store/conversation.ts';
@@ -15,6 +16,15 @@ export function ChatBox() {
   const [text, setText] = useState('');
   const [speak, setSpeak] = useState(true);
   const [sending, setSending] = useState(0);
+  const [stopError, setStopError] = useState<string | null>(null);
+
+  // The answer being written and spoken ends here, without going to the Overview's Stop.
+  const stop = () => {
+    setStopError(null);
+    const mic = useMic.getState();
+    if (mic.status === 'on') mic.stopSpeaking(); // a reply already sent to this page keeps playing otherwise
+    client.call('stop').catch((err: unknown) => setStopError(`Could not stop: ${errorText(err)}`));
+  };
 
   const send = (e: FormEvent) => {
     e.preventDefault();
@@ -56,9 +66,19 @@ export function ChatBox() {
       <button type="submit" className="primary" disabled={!canControl || !text.trim()}>
         Send
       </button>
+      {sending > 0 && (
+        <button type="button" className="danger" onClick={stop} data-testid="chat-stop" title="Stop the answer being written and spoken">
+          ■ Stop
+        </button>
+      )}
       <span className="muted small" aria-live="polite">
         {sending > 0 ? 'Kiwi is answering…' : ''}
       </span>
+      {stopError && (
+        <span role="alert" className="inline-error small">
+          {stopError}
+        </span>
+      )}
     </form>
   );
 }

@@ -47,6 +47,7 @@ export function LanguagePanel() {
           ))}
         </select>
       </label>
+      {!canControl && <p className="muted small">Switching the language needs the control scope.</p>}
       <InlineError error={error} />
     </Panel>
   );

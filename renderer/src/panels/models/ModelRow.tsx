@@ -47,6 +47,7 @@ export function ModelRow({ model, progress, canAdmin, busy, onDownload }: Props)
             disabled={!canAdmin || busy}
             title={!canAdmin ? 'needs the admin scope' : model.verifiable ? undefined : 'no published checksum: the server will refuse it unless trusted'}
             onClick={onDownload}
+            aria-label={`Download ${model.name}`}
           >
             Download
           </button>

@@ -2,8 +2,9 @@ import { useState } from 'react';
 import { useClient } from '../../client/client-context.ts';
 import { useCan, useDashboard } from '../../store/dashboard.ts';
 import { InlineError, Panel } from '../../ui/Panel.tsx';
+import { leaveQuestion, useUnsavedChanges } from '../../ui/unsaved.ts';
 import { useAction } from '../../ui/use-action.ts';
-import { checkSoulForm, emptySoulForm, formFromSoul, previewMarkdown, updateForm, type SoulForm } from './soul-form.ts';
+import { checkSoulForm, emptySoulForm, formFromSoul, previewMarkdown, soulFormChanged, updateForm, type SoulForm } from './soul-form.ts';
 
 type TextField = 'id' | 'name' | 'description' | 'model' | 'voice' | 'style';
 const FIELDS: Array<{ field: TextField; label: string; hint?: string }> = [
@@ -25,15 +26,25 @@ export function SoulEditor({ title = 'Souls' }: { title?: string }) {
   const load = useDashboard((s) => s.load);
   const canAdmin = useCan('admin');
   const [form, setForm] = useState<SoulForm | null>(null);
+  // The form as it was opened or last saved: what "unsaved" is measured against.
+  const [opened, setOpened] = useState<SoulForm | null>(null);
   const [touched, setTouched] = useState(false);
   const { busy, error, run } = useAction();
   const checked = form ? checkSoulForm(form, souls) : null;
+  const unsaved = form && opened && soulFormChanged(form, opened) ? `the soul '${form.name.trim() || form.id || 'new soul'}'` : null;
+  useUnsavedChanges(unsaved);
+  /** Opening another soul or closing the form drops the one being edited: ask first when it has unsaved edits. */
+  const mayDrop = () => unsaved === null || window.confirm(leaveQuestion([unsaved]));
+  const show = (next: SoulForm | null) => {
+    setForm(next);
+    setOpened(next);
+    setTouched(false);
+  };
 
-  const open = (id: string, mode: 'edit' | 'copy') =>
-    void run(async () => {
-      setForm(formFromSoul(await client.call('getSoul', { params: { soul_id: id } }), mode));
-      setTouched(false);
-    });
+  const open = (id: string, mode: 'edit' | 'copy') => {
+    if (!mayDrop()) return;
+    void run(async () => show(formFromSoul(await client.call('getSoul', { params: { soul_id: id } }), mode)));
+  };
   const save = () => {
     setTouched(true);
     if (!form || !checked?.body) return;
@@ -41,7 +52,7 @@ export function SoulEditor({ title = 'Souls' }: { title?: string }) {
     void run(async () => {
       await client.call('putSoul', { params: { soul_id: form.id }, body });
       await load(client, ['souls']);
-      setForm({ ...form, isNew: false, idFromName: false });
+      show({ ...form, isNew: false, idFromName: false });
     });
   };
   const remove = (id: string) => {
@@ -49,12 +60,12 @@ export function SoulEditor({ title = 'Souls' }: { title?: string }) {
     void run(async () => {
       await client.call('deleteSoul', { params: { soul_id: id } });
       await load(client, ['souls']);
-      if (form?.id === id) setForm(null);
+      if (form?.id === id) show(null);
     });
   };
 
   return (
-    <Panel id="soul-editor" title={title} actions={canAdmin && <button type="button" onClick={() => (setForm(emptySoulForm()), setTouched(false))}>New soul</button>}>
+    <Panel id="soul-editor" title={title} actions={canAdmin && <button type="button" onClick={() => mayDrop() && show(emptySoulForm())}>New soul</button>}>
       {!canAdmin && <p className="muted">Creating and editing souls needs the admin scope.</p>}
       <InlineError error={error} />
       <ul className="soul-list" aria-label="Your souls and the built-in ones">
@@ -66,11 +77,11 @@ export function SoulEditor({ title = 'Souls' }: { title?: string }) {
             <span className="grow" />
             {!soul.builtin && (
               <>
-                <button type="button" disabled={busy || !canAdmin} onClick={() => open(soul.id, 'edit')}>Edit</button>
-                <button type="button" disabled={busy || !canAdmin} onClick={() => remove(soul.id)}>Delete</button>
+                <button type="button" disabled={busy || !canAdmin} onClick={() => open(soul.id, 'edit')} aria-label={`Edit ${soul.name}`}>Edit</button>
+                <button type="button" disabled={busy || !canAdmin} onClick={() => remove(soul.id)} aria-label={`Delete ${soul.name}`}>Delete</button>
               </>
             )}
-            <button type="button" disabled={busy || !canAdmin} onClick={() => open(soul.id, 'copy')}>Copy</button>
+            <button type="button" disabled={busy || !canAdmin} onClick={() => open(soul.id, 'copy')} aria-label={`Copy ${soul.name}`}>Copy</button>
           </li>
         ))}
       </ul>
@@ -116,7 +127,7 @@ export function SoulEditor({ title = 'Souls' }: { title?: string }) {
             </div>
             <div className="row">
               <button type="submit" disabled={busy || !canAdmin}>{form.isNew ? 'Create soul' : 'Save'}</button>
-              <button type="button" onClick={() => setForm(null)}>Close</button>
+              <button type="button" onClick={() => mayDrop() && show(null)}>Close</button>
             </div>
           </form>
           <aside aria-label="Preview">

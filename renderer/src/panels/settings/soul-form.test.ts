@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSoul } from '../../../../main/souls/soul-file.ts';
-import { checkSoulForm, emptySoulForm, formFromSoul, previewMarkdown, slugify, updateForm } from './soul-form.ts';
+import { checkSoulForm, emptySoulForm, formFromSoul, previewMarkdown, slugify, soulFormChanged, updateForm } from './soul-form.ts';
 
 const souls = [
   { id: 'default', builtin: true },
@@ -63,5 +63,32 @@ describe('soul form', () => {
       prompt: 'Talk like a captain.\n\n---\n\nShort answers.',
       builtin: false,
     });
+  });
+});
+
+describe('soul form: names and unsaved edits', () => {
+  const listed = [
+    { id: 'default', builtin: true, name: 'Default' },
+    { id: 'pirate', builtin: false, name: 'Grumpy  Pirate' },
+  ];
+  const filled = (name: string, id = slugify(name)) => ({ ...emptySoulForm(), id, name, description: 'x', prompt: 'Be.' });
+
+  it('refuses a second soul with a name another soul has (voice switching goes by name)', () => {
+    expect(checkSoulForm(filled('Default', 'default-2'), listed).errors.name).toMatch(/'default' is called 'Default' already/);
+    expect(checkSoulForm(filled(' grumpy pirate '), listed).errors.name).toMatch(/'pirate'/);
+    expect(checkSoulForm(filled(' grumpy pirate '), listed).body).toBeNull();
+    expect(checkSoulForm(filled('Sea Captain'), listed).errors.name).toBeUndefined();
+  });
+
+  it('a soul keeps its own name when edited', () => {
+    const editing = { ...filled('Grumpy  Pirate', 'pirate'), isNew: false };
+    expect(checkSoulForm(editing, listed).errors).toEqual({});
+  });
+
+  it('counts as unsaved only what changed since it was opened', () => {
+    const opened = formFromSoul(builtinDoc, 'copy');
+    expect(soulFormChanged(opened, opened)).toBe(false);
+    expect(soulFormChanged(updateForm(opened, 'prompt', 'Be very funny.'), opened)).toBe(true);
+    expect(soulFormChanged(updateForm(emptySoulForm(), 'name', 'Ünïcødé 🥝'), emptySoulForm())).toBe(true);
   });
 });

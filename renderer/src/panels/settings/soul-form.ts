@@ -62,13 +62,19 @@ export function updateForm(form: SoulForm, field: keyof SoulForm, value: string 
 }
 
 /** The PUT body (empty optional fields left out), or per-field errors from the contract's own schemas. */
-export function checkSoulForm(form: SoulForm, souls: ReadonlyArray<{ id: string; builtin: boolean }>): { body: SoulWrite | null; errors: SoulFormErrors } {
+export function checkSoulForm(
+  form: SoulForm,
+  souls: ReadonlyArray<{ id: string; builtin: boolean; name?: string }>,
+): { body: SoulWrite | null; errors: SoulFormErrors } {
   const errors: SoulFormErrors = {};
   const id = SoulId.safeParse(form.id);
   if (!id.success) errors.id = form.id ? 'lowercase letters, digits and dashes, starting with a letter or digit' : 'give the soul an id';
   const existing = souls.find((s) => s.id === form.id);
   if (existing?.builtin) errors.id = `'${form.id}' is a built-in soul; pick another id`;
   else if (existing && form.isNew) errors.id = `a soul '${form.id}' exists already; pick another id or edit that one`;
+  // "Kiwi, switch to Default" picks a soul by its name: two souls of one name could not both be reached.
+  const sameName = form.name.trim() && souls.find((s) => s.id !== form.id && s.name !== undefined && sameSoulName(s.name, form.name));
+  if (sameName) errors.name = `the soul '${sameName.id}' is called '${sameName.name}' already; give this one another name`;
   const candidate = {
     name: form.name,
     description: form.description,
@@ -86,6 +92,18 @@ export function checkSoulForm(form: SoulForm, souls: ReadonlyArray<{ id: string;
     }
   }
   return { body: parsed.success && Object.keys(errors).length === 0 ? parsed.data : null, errors };
+}
+
+/** Names a person would say the same way: case, accents' composition and spacing aside. */
+export function sameSoulName(a: string, b: string): boolean {
+  const norm = (name: string) => name.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase();
+  return norm(a) === norm(b);
+}
+
+/** Whether the form holds edits that are not saved (new: anything typed; edit or copy: anything changed since it was opened). */
+export function soulFormChanged(form: SoulForm, opened: SoulForm): boolean {
+  const fields = ['id', 'name', 'description', 'model', 'nsfw', 'voice', 'style', 'prompt'] as const;
+  return fields.some((field) => form[field] !== opened[field]);
 }
 
 /** The file the server will write (<data dir>/souls/<id>.md), rendered by the same function. */

@@ -5,6 +5,7 @@ import { encodeWav, toBase64 } from '../../audio/wav.ts';
 import { useClient } from '../../client/client-context.ts';
 import { LevelMeter } from '../microphone/LevelMeter.tsx';
 import { InlineError } from '../../ui/Panel.tsx';
+import { useUnsavedChanges } from '../../ui/unsaved.ts';
 import { useAction } from '../../ui/use-action.ts';
 import { CLIP_SECONDS, ENROLL_PHRASES } from './phrases.ts';
 
@@ -19,6 +20,9 @@ export function EnrollForm({ canAdmin }: { canAdmin: boolean }) {
   const [done, setDone] = useState<string | null>(null);
   const { busy, error, run } = useAction();
   const ready = name.trim() !== '' && clips.every(Boolean);
+  const recorded = clips.filter(Boolean).length;
+  // Recorded phrases are gone with the view: leaving asks first.
+  useUnsavedChanges(recorded > 0 ? `${recorded} recorded phrase${recorded === 1 ? '' : 's'} not enrolled yet` : null);
 
   const record = async (index: number) => {
     setMicError(null);

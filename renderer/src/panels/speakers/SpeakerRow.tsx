@@ -28,7 +28,7 @@ export function SpeakerRow({ speaker, canAdmin }: { speaker: Speaker; canAdmin: 
           <span className="sr-only">Name of {speaker.name}</span>
           <input value={name} onChange={(e) => setName(e.target.value)} maxLength={64} disabled={locked} aria-label={`Name of ${speaker.name}`} />
         </label>
-        <button type="submit" disabled={locked || !name.trim() || name.trim() === speaker.name}>
+        <button type="submit" disabled={locked || !name.trim() || name.trim() === speaker.name} aria-label={`Rename ${speaker.name}`}>
           Rename
         </button>
       </form>
@@ -61,6 +61,7 @@ export function SpeakerRow({ speaker, canAdmin }: { speaker: Speaker; canAdmin: 
             type="button"
             disabled={locked}
             onClick={() => void run(() => client.call(speaker.is_blocked ? 'unblockSpeaker' : 'blockSpeaker', { params }))}
+            aria-label={`${speaker.is_blocked ? 'Unblock' : 'Block'} ${speaker.name}`}
           >
             {speaker.is_blocked ? 'Unblock' : 'Block'}
           </button>
@@ -69,12 +70,12 @@ export function SpeakerRow({ speaker, canAdmin }: { speaker: Speaker; canAdmin: 
               <button type="button" className="danger" disabled={locked} onClick={() => void run(() => client.call('deleteSpeaker', { params }))}>
                 Really delete {speaker.name}
               </button>
-              <button type="button" onClick={() => setConfirming(false)}>
+              <button type="button" onClick={() => setConfirming(false)} aria-label={`Keep ${speaker.name}`}>
                 Keep
               </button>
             </>
           ) : (
-            <button type="button" disabled={locked} onClick={() => setConfirming(true)}>
+            <button type="button" disabled={locked} onClick={() => setConfirming(true)} aria-label={`Delete ${speaker.name}`}>
               Delete
             </button>
           )}

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LlmStandin } from '../main/testing/llm-standins.ts';
+import { openDashboard, openView, type OpenedPage } from './support/browser.ts';
+import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+
+/** A long typed question is stopped where it was asked: the Conversation view, not only the Overview. */
+describe('stopping a typed answer in the conversation view', () => {
+  let kiwi: KiwiServer;
+  let ui: OpenedPage;
+  let llm: LlmStandin;
+
+  beforeAll(async () => {
+    llm = await LlmStandin.start('openai');
+    kiwi = await startKiwiServer({
+      name: 'chat-stop',
+      config: { audio: { input: 'none', output: 'none' }, llm: { provider: 'openai', base_url: llm.baseUrl, model: 'test-model' } },
+    });
+    ui = await openDashboard(kiwi.url);
+    await ui.page.getByTestId('state').filter({ hasText: /Idle|Listening/ }).waitFor();
+  });
+  afterAll(async () => {
+    await ui?.close();
+    await kiwi?.cleanup();
+    await llm?.close();
+  });
+
+  it('a Stop button next to Send while Kiwi answers; it closes the request to the LLM and goes away', async () => {
+    const { page } = ui;
+    await openView(page, 'Conversation');
+    const tokens = Array.from({ length: 300 }, (_, i) => `Sentence ${i + 1} of a very long story. `);
+    llm.reply({ kind: 'stream', tokens, chunkBytes: [120], delayMs: 100 });
+    const index = llm.requests.length;
+    expect(await page.getByTestId('chat-stop').count()).toBe(0);
+
+    await page.getByLabel('Speak the reply').uncheck();
+    await page.getByTestId('chat-text').fill('Tell me a very long story.');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => llm.requests.length).toBe(index + 1);
+    // From the keyboard: from the message box, past "Speak the reply" (Send is off while the box is empty).
+    const stop = page.getByRole('button', { name: '■ Stop' });
+    await stop.waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.dataset.testid')).toBe('chat-stop');
+    await page.keyboard.press('Enter');
+
+    expect((await llm.whenClosed(index)).closedEarly).toBe(true);
+    await stop.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await kiwi.api<{ state: string }>('GET', '/api/status')).json.state).not.toMatch(/THINKING|SPEAKING|PROCESSING/);
+  });
+
+  it('logged no errors', () => {
+    expect(ui.problems).toEqual([]);
+  });
+});
