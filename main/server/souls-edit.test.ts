@@ -162,6 +162,17 @@ describe('souls API: the default soul (souls.default) and concurrent edits', () 
     expect(await soulsList()).toMatchObject({ default: 'default', active: 'default' });
   });
 
+  it("PUT with a name another soul has is a 409 and writes nothing (the voice picks a soul by its name); a soul keeps its own name", async () => {
+    const refused = await k.request('PUT', '/api/souls/twin', { body: { name: '  default ', prompt: 'x' } });
+    expect(errorCode(refused, 409)).toBe('soul_name_taken');
+    expect(ErrorBody.parse(refused.json).error.message).toBe("the soul 'default' is called 'Default' already; give 'twin' another name");
+    await expect(fs.access(path.join(k.dataDir, 'souls', 'twin.md'))).rejects.toThrow(/ENOENT/);
+    expect((await k.request('PUT', '/api/souls/con', { body: con })).status).toBe(200);
+    expect((await k.request('PUT', '/api/souls/con', { body: { ...con, prompt: 'y' } })).status).toBe(200);
+    expect(errorCode(await k.request('PUT', '/api/souls/con2', { body: { ...con, name: 'CON' } }), 409)).toBe('soul_name_taken');
+    expect((await k.request('DELETE', '/api/souls/con')).status).toBe(200);
+  });
+
   it('PUT that makes the default soul 18+ while allow_nsfw is off is a 409 and changes nothing', async () => {
     expect((await k.request('PUT', '/api/souls/con', { body: con })).status).toBe(200);
     expect((await k.request('PATCH', '/api/config', { body: { souls: { default: 'con' } } })).status).toBe(200);

@@ -3,6 +3,7 @@ import type { EventBus } from '../engine/events/event-bus.ts';
 import { KiwiError } from '../platform/errors.ts';
 import type { Soul } from './soul-file.ts';
 import type { SoulFields } from './soul-markdown.ts';
+import { sameSoulName } from './soul-names.ts';
 import type { SoulService } from './soul-service.ts';
 import type { UserSouls } from './user-souls.ts';
 
@@ -22,6 +23,7 @@ export interface SoulEditDeps {
  * and its read-back made the PUT answer 404. They share the config's queue, so a PATCH that makes
  * a soul the default and that soul's deletion cannot cross either.
  *
+ * Two souls never share a name (409 soul_name_taken): the voice picks a soul by its name.
  * The soul souls.default names is kept usable: deleting it (or making it 18+ while 18+ is not
  * allowed) is a 409, as Kiwi would otherwise quietly run on another default than the file says.
  */
@@ -35,6 +37,9 @@ export class SoulEdits {
       if (fields.nsfw && id === souls.default && !souls.allow_nsfw) {
         throw this.#isDefault(id, '18+ souls are not allowed (souls.allow_nsfw is off): choose another default or allow them first');
       }
+      // A name another soul has would make one of the two unreachable by voice; a soul keeps its own.
+      const namesake = this.deps.souls.list().find((s) => s.id !== id && sameSoulName(s.name, fields.name));
+      if (namesake) throw new KiwiError('soul_name_taken', `the soul '${namesake.id}' is called '${namesake.name}' already; give '${id}' another name`, 409);
       const before = this.deps.souls.active.id;
       await this.deps.files.save(id, fields);
       await this.deps.reload();

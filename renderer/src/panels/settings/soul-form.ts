@@ -1,6 +1,7 @@
 import { SoulWrite } from '../../../../main/contract/api.ts';
 import { SoulId } from '../../../../main/contract/config.ts';
 import { soulMarkdown } from '../../../../main/souls/soul-markdown.ts';
+import { sameSoulName } from '../../../../main/souls/soul-names.ts';
 import type { Answer } from '../../client/kiwi-client.ts';
 
 /** The soul editor's fields as the form holds them (text inputs: strings). */
@@ -92,12 +93,6 @@ export function checkSoulForm(
     }
   }
   return { body: parsed.success && Object.keys(errors).length === 0 ? parsed.data : null, errors };
-}
-
-/** Names a person would say the same way: case, accents' composition and spacing aside. */
-export function sameSoulName(a: string, b: string): boolean {
-  const norm = (name: string) => name.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase();
-  return norm(a) === norm(b);
 }
 
 /** Whether the form holds edits that are not saved (new: anything typed; edit or copy: anything changed since it was opened). */
