@@ -2,6 +2,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLoopbackServer, type LoopbackServer } from '../main/engine/models/testing/loopback-server.ts';
+import { randomBody, sha256, testCatalog } from '../main/engine/models/testing/test-catalog.ts';
 import { FakeHomeAssistant } from '../main/testing/fake-home-assistant.ts';
 import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
 import { startKiwiServer, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
@@ -100,4 +102,49 @@ describe('models and Home Assistant panels', () => {
   it('logged no errors or CSP violations', () => {
     expect(ui.problems).toEqual([]);
   });
+});
+
+describe('cancelling a download from the models panel', () => {
+  const body = randomBody(6_000_000);
+  let kiwi: KiwiServer;
+  let ui: OpenedPage;
+  let dir: string;
+  let files: LoopbackServer;
+
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-e2e-cancel-'));
+    files = await startLoopbackServer({ '/slow.bin': { body, slow: true } });
+    const catalog = testCatalog('slow-model', [{ url: files.url('/slow.bin'), sha256: sha256(body), size: body.length }]);
+    await fs.writeFile(path.join(dir, 'catalog.json'), JSON.stringify(catalog));
+    kiwi = await startKiwiServer({
+      name: 'models-cancel',
+      config: { audio: { input: 'none', output: 'none' } },
+      env: { KIWI_MODELS_DIR: path.join(dir, 'models'), KIWI_CATALOG: path.join(dir, 'catalog.json') },
+    });
+    ui = await openDashboard(kiwi.url);
+  });
+  afterAll(async () => {
+    await ui?.close();
+    await kiwi?.cleanup();
+    await files?.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('Cancel stops the download, the row offers Download again, and that resumes', async () => {
+    const { page } = ui;
+    await openView(page, 'Models');
+    const row = page.getByTestId('model-slow-model');
+    await row.getByRole('button', { name: 'Download' }).click();
+    await row.getByTestId('progress-slow-model').waitFor();
+    await row.getByRole('button', { name: /Cancel the download/ }).click();
+
+    await row.getByRole('alert').filter({ hasText: 'cancelled' }).waitFor();
+    await row.getByRole('button', { name: 'Download' }).waitFor();
+    const listed = (await kiwi.api<{ models: Array<{ id: string; downloading: boolean; installed: boolean }> }>('GET', '/api/models')).json.models;
+    expect(listed.find((m) => m.id === 'slow-model')).toMatchObject({ downloading: false, installed: false });
+
+    await row.getByRole('button', { name: 'Download' }).click();
+    await row.getByText('installed', { exact: true }).waitFor({ timeout: 30_000 });
+    expect(files.requests.at(-1)?.range).toMatch(/^bytes=[1-9][0-9]*-$/); // resumed from the kept .part
+  }, 60_000);
 });

@@ -1,10 +1,13 @@
 import type { z } from 'zod';
 import type { ModelInfo } from '../contract/api.ts';
 import type { EventBus } from '../engine/events/event-bus.ts';
-import { downloadModel, findModel, listModels, type Catalog } from '../engine/models/index.ts';
-import { fileName } from '../engine/models/download.ts';
+import { findModel, listModels, type Catalog } from '../engine/models/index.ts';
+import { fileName, obtainModel } from '../engine/models/download.ts';
 import { KiwiError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
+
+/** What a download request found: under way, nothing to do, or the error that stopped it before it began. */
+export type DownloadStatus = { status: 'downloading' | 'installed' } | { status: 'failed'; error: unknown };
 
 /**
  * Model downloads started from the API or on first use: at most one per model at a time, run in
@@ -38,9 +41,12 @@ export class ModelDownloads {
 
   /**
    * Checks what can be refused at once (unknown id, already running, unverifiable), then downloads
-   * in the background; `installed` settles when it is done (true) or failed (false).
+   * in the background; `installed` settles when it is done (true) or failed (false). `status`
+   * settles as soon as it is known whether anything has to be fetched: 'installed' when the model
+   * already was and its files verify (nothing is fetched), 'downloading' once the download has
+   * begun, or the error that ended it before it began (the models folder cannot be read, …).
    */
-  async start(id: string, opts: { trustUnverified: boolean }): Promise<{ installed: Promise<boolean> }> {
+  async start(id: string, opts: { trustUnverified: boolean }): Promise<{ installed: Promise<boolean>; status: Promise<DownloadStatus> }> {
     const catalog = await this.deps.catalog();
     const model = findModel(catalog, id);
     if (this.#running.has(id)) throw new KiwiError('download_running', `${id} is already downloading`, 409);
@@ -54,25 +60,53 @@ export class ModelDownloads {
     }
     const abort = new AbortController();
     const { bus, logger } = this.deps;
-    const installed = downloadModel(id, {
+    let began: (status: DownloadStatus) => void = () => undefined;
+    const beganPromise = new Promise<DownloadStatus>((resolve) => (began = resolve));
+    const outcome = obtainModel(id, {
       catalog,
       modelsDir: this.deps.modelsDir(),
       signal: abort.signal,
       trustUnverified: opts.trustUnverified,
-      onEvent: (e) => bus.emit(e.event, e.data, 'models'),
-    })
-      .then((dir) => {
-        logger.info({ id, dir }, 'model installed');
+      onEvent: (e) => {
+        if (e.event === 'MODEL_DOWNLOAD_STARTED') began({ status: 'downloading' });
+        bus.emit(e.event, e.data, 'models');
+      },
+    });
+    const installed = outcome
+      .then(({ path: dir, alreadyInstalled }) => {
+        if (alreadyInstalled) logger.info({ id, dir }, 'model already installed and verified: nothing to download');
+        else logger.info({ id, dir }, 'model installed');
         return true;
       })
-      // downloadModel has already emitted MODEL_DOWNLOAD_FAILED with the reason; this is the log line.
+      // obtainModel has already emitted MODEL_DOWNLOAD_FAILED with the reason; this is the log line.
       .catch((err: unknown) => {
         logger.warn({ err, id }, 'model download failed');
         return false;
       })
       .finally(() => this.#running.delete(id));
     this.#running.set(id, { abort, installed });
-    return { installed };
+    // Whichever comes first: the download begins, or it ends (installed already, or failed before it began).
+    const status = Promise.race([
+      beganPromise,
+      outcome.then(
+        (r): DownloadStatus => ({ status: r.alreadyInstalled ? 'installed' : 'downloading' }),
+        (err: unknown): DownloadStatus => ({ status: 'failed', error: err }),
+      ),
+    ]);
+    return { installed, status };
+  }
+
+  /**
+   * Stop the running download of `id`; resolves once it has stopped (its MODEL_DOWNLOAD_FAILED
+   * event sent, the bytes fetched so far on disk for the next download to resume from).
+   */
+  async cancel(id: string): Promise<void> {
+    findModel(await this.deps.catalog(), id); // an unknown id is 404, not "not downloading"
+    const running = this.#running.get(id);
+    if (!running) throw new KiwiError('not_downloading', `${id} is not downloading`, 409);
+    running.abort.abort(new KiwiError('model_download_aborted', `the download of ${id} was cancelled`, 499));
+    // Past the last byte (checking, unpacking) it runs to the end: say so rather than "cancelled".
+    if (await running.installed) throw new KiwiError('download_finished', `${id} was already installing and is now installed`, 409);
   }
 
   isRunning(id: string): boolean {

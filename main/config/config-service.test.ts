@@ -124,10 +124,10 @@ describe('ConfigService', () => {
     [{ KIWI_PORT: '99999' }, 'api.port'],
     [{ KIWI_LANGUAGE: 'klingon' }, 'language'],
     [{ KIWI_HA_URL: 'not a url' }, 'homeassistant.url'],
-  ])('an environment value the schema refuses (%j) names the key', async (env, key) => {
+  ])('an environment value the schema refuses (%j) names the variable and the key', async (env, key) => {
     const err = await loadError(env);
     expect(err.code).toBe('invalid_env');
-    expect(err.message).toContain(key);
+    expect(err.message).toContain(`${Object.keys(env)[0]} (${key})`);
   });
 
   it('PATCH persists atomically: the file is replaced, no temp files are left, mode stays 0600', async () => {
@@ -306,6 +306,33 @@ describe('ConfigService', () => {
       expect(await fs.readFile(file, 'utf8')).toBe(before);
       expect((await fs.stat(file)).mode & 0o777).toBe(0o400);
       expect(config.current.wake_word).toBe('kiwi');
+    });
+
+    it('a file edited by hand while Kiwi runs is not overwritten by PATCH: 409 config_edited, the edit kept', async () => {
+      const config = await ConfigService.load(file, {});
+      await config.patch({ wake_word: 'computer' }); // Kiwi's own writes are not "edits"
+      const edited = `${await fs.readFile(file, 'utf8')}# my note\nlanguage: de\n`.replace('language: en\n', '');
+      await fs.writeFile(file, edited);
+
+      const err = await patchError(config, { tts_speed: 1.2 });
+
+      expect(err).toMatchObject({ code: 'config_edited', status: 409 });
+      expect(err.message).toContain(file);
+      expect(err.message).toMatch(/Restart Kiwi/);
+      expect(await fs.readFile(file, 'utf8')).toBe(edited);
+      expect(config.current.tts_speed).toBe(1);
+      // After a restart the edit is loaded, and PATCH works again.
+      const restarted = await ConfigService.load(file, {});
+      expect(restarted.current.language).toBe('de');
+      await restarted.patch({ tts_speed: 1.2 });
+      expect(YAML.parse(await fs.readFile(file, 'utf8'))).toMatchObject({ language: 'de', tts_speed: 1.2, wake_word: 'computer' });
+    });
+
+    it('a config file deleted while Kiwi runs is written again by PATCH (nothing to lose)', async () => {
+      const config = await ConfigService.load(file, {});
+      await fs.rm(file);
+      await config.patch({ wake_word: 'computer' });
+      expect(YAML.parse(await fs.readFile(file, 'utf8'))).toMatchObject({ wake_word: 'computer' });
     });
   });
 });

@@ -34,6 +34,8 @@ export class ConfigService {
   readonly #listeners = new Set<ConfigListener>();
   #known: (() => Promise<KnownIds>) | null = null;
   readonly #patches = new SerialQueue();
+  /** The file's text as Kiwi last read or wrote it: anything else on disk is an edit by hand. */
+  #onDisk: string | undefined;
 
   private constructor(
     readonly path: string,
@@ -46,10 +48,11 @@ export class ConfigService {
 
   static async load(path: string, env: NodeJS.ProcessEnv = process.env): Promise<ConfigService> {
     const layer = readEnvLayer(env);
-    const raw = await readYaml(path);
-    const file = validate(deepMerge(DEFAULT_CONFIG, raw ?? {}), path);
+    const read = await readYaml(path);
+    const file = validate(deepMerge(DEFAULT_CONFIG, read?.value ?? {}), path);
     const service = new ConfigService(path, file, layer);
-    if (raw === undefined) await service.#persist(); // first start: leave a file the user can read and edit
+    service.#onDisk = read?.text;
+    if (read === undefined) await service.#persist(); // first start: leave a file the user can read and edit
     return service;
   }
 
@@ -150,17 +153,48 @@ export class ConfigService {
     const merged = deepMerge(file, this.env.values);
     merged.api = { ...merged.api, auth: { ...merged.api.auth, tokens: [...merged.api.auth.tokens, ...this.env.tokens] } };
     const result = ConfigSchema.safeParse(merged);
-    if (!result.success) throw new KiwiError('invalid_env', `Invalid KIWI_* environment: ${describeIssues(result.error)}`);
+    if (!result.success) {
+      // Name the variable the user set, not only the key it feeds: KIWI_PORT (api.port): Too big.
+      const issues = result.error.issues.slice(0, 5).map((issue) => {
+        const key = issue.path.join('.');
+        const variable = this.env.sources.get(key);
+        return `${variable ? `${variable} (${key})` : key || 'config'}: ${issue.message}`;
+      });
+      throw new KiwiError('invalid_env', `Invalid KIWI_* environment: ${issues.join('; ')}`);
+    }
     return result.data;
   }
 
   async #persist(): Promise<void> {
     await refuseReadOnly(this.path);
-    await writeFileAtomic(this.path, HEADER + YAML.stringify(this.#file), 0o600);
+    await this.#refuseEditedByHand();
+    const text = HEADER + YAML.stringify(this.#file);
+    await writeFileAtomic(this.path, text, 0o600);
+    this.#onDisk = text;
+  }
+
+  /**
+   * The user edited the file while Kiwi runs: writing the in-memory config over it would throw
+   * their edits away without a word. Refuse instead; a restart loads them. (A deleted file is
+   * simply written again: there is nothing to lose.)
+   */
+  async #refuseEditedByHand(): Promise<void> {
+    if (this.#onDisk === undefined) return;
+    const now = await fs.readFile(this.path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    });
+    if (now !== undefined && now !== this.#onDisk) {
+      throw new KiwiError(
+        'config_edited',
+        `${this.path} was edited outside Kiwi since Kiwi read it; Kiwi will not overwrite those edits. Restart Kiwi to load them (or undo them), then change settings here`,
+        409,
+      );
+    }
   }
 }
 
-async function readYaml(path: string): Promise<unknown> {
+async function readYaml(path: string): Promise<{ text: string; value: unknown } | undefined> {
   let text: string;
   try {
     text = await fs.readFile(path, 'utf8');
@@ -169,7 +203,7 @@ async function readYaml(path: string): Promise<unknown> {
     throw err;
   }
   try {
-    return YAML.parse(text) ?? {};
+    return { text, value: YAML.parse(text) ?? {} };
   } catch (err) {
     throw new KiwiError('invalid_config', `${path} is not valid YAML: ${(err as Error).message}`);
   }

@@ -110,7 +110,12 @@ export type Speaker = z.infer<typeof Speaker>;
 export const SpeakerList = z.object({ speakers: z.array(Speaker) });
 export const SpeakerParams = z.object({ speaker_id: SpeakerId });
 export const SpeakerPatch = z
-  .object({ name: z.string().trim().min(1).max(64), priority: z.union([z.literal(1), z.literal(2)]) })
+  .object({
+    name: z.string().trim().min(1).max(64),
+    priority: z
+      .union([z.literal(0), z.literal(1), z.literal(2)])
+      .describe('0 makes this speaker the owner (the owner until now becomes a friend); the owner itself changes only by making someone else the owner'),
+  })
   .partial()
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'give name and/or priority');
@@ -288,7 +293,14 @@ export const ModelDownloadBody = z
   .partial()
   .strict();
 export const ModelDownloadStarted = z.object({
-  status: z.literal('downloading'),
+  status: z
+    .enum(['downloading', 'installed'])
+    .describe('downloading: under way, progress as MODEL_DOWNLOAD_* events; installed: it already was and its files verify, nothing is fetched'),
+  id: ModelId,
+});
+
+export const ModelDownloadCancelled = z.object({
+  status: z.literal('cancelled').describe('stopped; what was fetched is kept, so downloading it again resumes'),
   id: ModelId,
 });
 

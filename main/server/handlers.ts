@@ -174,8 +174,15 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
 
     listModels: async () => ({ models: await models.list() }),
     downloadModel: async ({ params, body }) => {
-      await models.start(params.id, { trustUnverified: body.trust_unverified ?? false });
-      return { status: 'downloading' as const, id: params.id };
+      const started = await models.start(params.id, { trustUnverified: body.trust_unverified ?? false });
+      const found = await started.status;
+      if (found.status === 'failed') throw found.error; // before any byte: say why here, not only in the event
+      return { status: found.status, id: params.id };
+    },
+
+    cancelModelDownload: async ({ params }) => {
+      await models.cancel(params.id);
+      return { status: 'cancelled' as const, id: params.id };
     },
 
     setupPlan: () => runtime.setup.plan(),

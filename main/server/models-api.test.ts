@@ -1,7 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorBody, ModelDownloadStarted, ModelList } from '../contract/api.ts';
+import { ErrorBody, ModelDownloadCancelled, ModelDownloadStarted, ModelList } from '../contract/api.ts';
+import { startLoopbackServer, type LoopbackServer } from '../engine/models/testing/loopback-server.ts';
+import { randomBody, sha256, testCatalog } from '../engine/models/testing/test-catalog.ts';
 import { loadCatalog } from '../engine/models/index.ts';
 import { appRoot } from '../platform/paths.ts';
 import { authOn, bearer } from '../testing/api-auth.ts';
@@ -79,5 +81,117 @@ describe('models API', () => {
     const after = ModelList.parse((await k.request('GET', '/api/models', { headers: bearer(READ_TOKEN) })).json);
     expect(after.models.find((m) => m.id === 'silero-vad')).toMatchObject({ installed: true, downloading: false });
     await expect(fs.stat(path.join(modelsDir, 'silero-vad', 'silero_vad.onnx'))).resolves.toMatchObject({ size: 2327524 });
+  });
+
+  it('says a model that is installed (and verifies) is installed, instead of "downloading", and fetches nothing', async () => {
+    const from = events.mark();
+    const res = await k.request('POST', '/api/models/silero-vad/download', { headers: bearer(ADMIN_TOKEN), body: {} });
+    expect(res.status, res.text).toBe(200);
+    expect(ModelDownloadStarted.parse(res.json)).toEqual({ status: 'installed', id: 'silero-vad' });
+    // The dashboard still hears that it is there; no download ever began.
+    const done = await events.waitForEvent('MODEL_DOWNLOAD_COMPLETED', from);
+    expect(done.data).toMatchObject({ id: 'silero-vad' });
+    const seen = events.json.slice(from).map((m) => (m as { event?: string }).event);
+    expect(seen).not.toContain('MODEL_DOWNLOAD_STARTED');
+    const list = ModelList.parse((await k.request('GET', '/api/models', { headers: bearer(READ_TOKEN) })).json);
+    expect(list.models.find((m) => m.id === 'silero-vad')).toMatchObject({ installed: true, downloading: false });
+  });
+
+  it('says at once why a download cannot begin (the models folder cannot take files), rather than "downloading" then a failure event', async () => {
+    await fs.rm(path.join(modelsDir, 'downloads'), { recursive: true, force: true });
+    await fs.writeFile(path.join(modelsDir, 'downloads'), 'a file where Kiwi keeps its downloads folder');
+    const from = events.mark();
+    try {
+      const res = await k.request('POST', '/api/models/silero-vad-sherpa/download', { headers: bearer(ADMIN_TOKEN), body: {} });
+      expect(res.status, res.text).toBe(503);
+      const { error } = ErrorBody.parse(res.json);
+      expect(error.code).toBe('models_dir_unwritable');
+      expect(error.message).toContain(path.join(modelsDir, 'downloads'));
+      const failed = await events.waitForEvent('MODEL_DOWNLOAD_FAILED', from);
+      expect(failed.data).toMatchObject({ id: 'silero-vad-sherpa' });
+      expect(events.json.slice(from).map((m) => (m as { event?: string }).event)).not.toContain('MODEL_DOWNLOAD_STARTED');
+    } finally {
+      await fs.rm(path.join(modelsDir, 'downloads'), { force: true });
+    }
+  });
+});
+
+describe('cancelling a model download', () => {
+  const body = randomBody(4_000_000);
+  let k: TestKiwi;
+  let dir: string;
+  let server: LoopbackServer;
+  let events: TestWsClient;
+
+  beforeAll(async () => {
+    dir = await makeTempDir('kiwi-models-cancel-');
+    server = await startLoopbackServer({ '/slow.bin': { body, slow: true } });
+    const catalog = testCatalog('slow-model', [{ url: server.url('/slow.bin'), sha256: sha256(body), size: body.length }]);
+    await fs.writeFile(path.join(dir, 'catalog.json'), JSON.stringify(catalog));
+    k = await startTestKiwi({ env: { KIWI_MODELS_DIR: path.join(dir, 'models'), KIWI_CATALOG: path.join(dir, 'catalog.json') } });
+    events = await TestWsClient.connect(wsUrl(k.url, '/api/events'));
+  });
+  afterAll(async () => {
+    await events?.close();
+    await k?.cleanup();
+    await server?.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('stops a running download, keeps what was fetched, and a new download resumes from it', async () => {
+    const notRunning = await k.request('DELETE', '/api/models/slow-model/download');
+    expect(notRunning.status).toBe(409);
+    expect(ErrorBody.parse(notRunning.json).error.code).toBe('not_downloading');
+    expect((await k.request('DELETE', '/api/models/no-such-model/download')).status).toBe(404);
+
+    const from = events.mark();
+    const started = await k.request('POST', '/api/models/slow-model/download', { body: {} });
+    expect(ModelDownloadStarted.parse(started.json).status).toBe('downloading');
+    await events.waitFor((m) => m.event === 'MODEL_DOWNLOAD_PROGRESS' && ((m.data as { bytes?: number }).bytes ?? 0) > 100_000, { from });
+
+    const cancelled = await k.request('DELETE', '/api/models/slow-model/download');
+    expect(cancelled.status, cancelled.text).toBe(200);
+    expect(ModelDownloadCancelled.parse(cancelled.json)).toEqual({ status: 'cancelled', id: 'slow-model' });
+    const failed = await events.waitForEvent('MODEL_DOWNLOAD_FAILED', from);
+    expect((failed.data as { error: string }).error).toMatch(/cancelled/);
+    const listed = ModelList.parse((await k.request('GET', '/api/models')).json).models.find((m) => m.id === 'slow-model');
+    expect(listed).toMatchObject({ installed: false, downloading: false });
+    const part = await fs.stat(path.join(dir, 'models', 'downloads', 'slow.bin.part'));
+    expect(part.size).toBeGreaterThan(0);
+    expect(part.size).toBeLessThan(body.length);
+
+    const again = events.mark();
+    expect(ModelDownloadStarted.parse((await k.request('POST', '/api/models/slow-model/download', { body: {} })).json).status).toBe('downloading');
+    await events.waitForEvent('MODEL_DOWNLOAD_COMPLETED', again, 20_000);
+    expect(server.requests.at(-1)?.range).toMatch(/^bytes=[1-9][0-9]*-$/); // resumed, not started over
+    expect(sha256(await fs.readFile(path.join(dir, 'models', 'slow-model', 'slow.bin')))).toBe(sha256(body));
+  }, 30_000);
+});
+
+describe('a models folder that is not a folder (KIWI_MODELS_DIR names a file)', () => {
+  let k: TestKiwi;
+  let dir: string;
+  let notAFolder: string;
+
+  beforeAll(async () => {
+    dir = await makeTempDir('kiwi-models-file-');
+    notAFolder = path.join(dir, 'models');
+    await fs.writeFile(notAFolder, 'not a folder');
+    k = await startTestKiwi({ env: { KIWI_MODELS_DIR: notAFolder } });
+  });
+  afterAll(async () => {
+    await k?.cleanup();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('Kiwi runs, and the first-run plan and the status name the folder and what to do, not an internal error', async () => {
+    const setup = await k.request('GET', '/api/setup');
+    expect(setup.status, setup.text).toBe(503);
+    const { error } = ErrorBody.parse(setup.json);
+    expect(error.code).toBe('models_dir_unusable');
+    expect(error.message).toContain(notAFolder);
+    expect(error.message).toContain('KIWI_MODELS_DIR');
+    const status = (await k.request('GET', '/api/status')).json as { missing: string[] };
+    expect(status.missing.find((line) => line.startsWith('vad:'))).toContain(`the models folder ${notAFolder} cannot be read (ENOTDIR)`);
   });
 });

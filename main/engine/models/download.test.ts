@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -211,6 +211,49 @@ describe('downloadModel', () => {
     const installed = await downloadModel('w', { modelsDir: root, catalog });
 
     expect(sha256(await fs.readFile(path.join(installed, 'w.bin')))).toBe(sha256(body));
+  });
+
+  it('refuses a second download of the same model into the same folder while one runs (another process: the CLI and the server)', async () => {
+    const body = randomBody(1_000_000);
+    server = await startLoopbackServer({ '/twice.bin': { body, slow: true } });
+    const catalog = testCatalog('twice', [{ url: server.url('/twice.bin'), sha256: sha256(body), size: body.length }]);
+    let began!: () => void;
+    const started = new Promise<void>((resolve) => (began = resolve));
+    const first = obtainModel('twice', { modelsDir: root, catalog, onEvent: (e) => e.event === 'MODEL_DOWNLOAD_STARTED' && began() });
+    await started;
+
+    const second = await obtainModel('twice', { modelsDir: root, catalog }).catch((e: unknown) => e);
+
+    expect(second).toBeInstanceOf(KiwiError);
+    expect(second).toMatchObject({ code: 'download_running', status: 409 });
+    expect((await first).alreadyInstalled).toBe(false);
+    expect((await verifyModel('twice', { modelsDir: root, catalog })).ok).toBe(true);
+    expect(await fs.readdir(downloadsDir(root))).toEqual([]); // the lock goes with the download
+  });
+
+  it('takes over the lock of a download whose process is gone (killed mid-download)', async () => {
+    const body = randomBody(10_000);
+    server = await startLoopbackServer({ '/stale.bin': { body } });
+    const catalog = testCatalog('stale', [{ url: server.url('/stale.bin'), sha256: sha256(body), size: body.length }]);
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid; // a pid whose process has exited
+    await fs.mkdir(downloadsDir(root), { recursive: true });
+    await fs.writeFile(path.join(downloadsDir(root), 'stale.lock'), String(gone));
+
+    await downloadModel('stale', { modelsDir: root, catalog });
+
+    expect((await verifyModel('stale', { modelsDir: root, catalog })).ok).toBe(true);
+  });
+
+  it('takes over a lock with its own pid that it does not hold (an earlier run with the same pid, as in a container)', async () => {
+    const body = randomBody(10_000);
+    server = await startLoopbackServer({ '/same.bin': { body } });
+    const catalog = testCatalog('same', [{ url: server.url('/same.bin'), sha256: sha256(body), size: body.length }]);
+    await fs.mkdir(downloadsDir(root), { recursive: true });
+    await fs.writeFile(path.join(downloadsDir(root), 'same.lock'), String(process.pid));
+
+    await downloadModel('same', { modelsDir: root, catalog });
+
+    expect((await verifyModel('same', { modelsDir: root, catalog })).ok).toBe(true);
   });
 
   it('unpacks a .tar.bz2 archive, stepping into its single top folder, and replaces an older install atomically', async () => {

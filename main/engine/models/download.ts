@@ -70,52 +70,123 @@ export async function obtainModel(id: string, opts: DownloadOptions = {}): Promi
       emit('MODEL_DOWNLOAD_COMPLETED', { path: installedDir, bytes: total ?? 0, total });
       return { path: installedDir, alreadyInstalled: true };
     }
-    emit('MODEL_DOWNLOAD_STARTED', { bytes: 0, total });
     const downloads = downloadsDir(root);
-    await fsp.mkdir(downloads, { recursive: true });
-
-    const meter = new ProgressMeter(total);
-    const interval = opts.progressIntervalMs ?? 250;
-    let done = 0;
-    let lastEmit = 0;
-    const locals: LocalFile[] = [];
-    for (const file of model.files) {
-      const name = fileName(file);
-      const local = path.join(downloads, name);
-      const found = (await checkLocal(local, file, opts.trustUnverified === true)) ?? (await reuseInstalled(installedDir, file, local));
-      if (found !== 'ok') {
-        const part = `${local}.part`;
-        await fetchToFile({
-          url: file.url,
-          partFile: part,
-          expectedSize: file.size,
-          // A wrong file in downloads/ is replaced when the host answers; offline, say it is wrong
-          // rather than ask for what the user already did (put a file there).
-          offlineAdvice: found ? `${mismatch(local, file, found)}: replace it with the file from ${file.url}` : `put the files in ${downloads} or set KIWI_MODELS_DIR`,
-          signal: opts.signal,
-          onBytes: (bytes) => {
-            const snap = meter.update(done + bytes);
-            const now = Date.now();
-            if (now - lastEmit >= interval) {
-              lastEmit = now;
-              emit('MODEL_DOWNLOAD_PROGRESS', { file: name, ...snap });
-            }
-          },
-        });
-        await checkDownload(part, file);
-        await fsp.rename(part, local);
+    await fsp.mkdir(downloads, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+      throw unwritable(downloads, err.code ?? err.message);
+    });
+    const fetchAndInstall = async (): Promise<DownloadResult> => {
+      emit('MODEL_DOWNLOAD_STARTED', { bytes: 0, total });
+      const meter = new ProgressMeter(total);
+      const interval = opts.progressIntervalMs ?? 250;
+      let done = 0;
+      let lastEmit = 0;
+      const locals: LocalFile[] = [];
+      for (const file of model.files) {
+        const name = fileName(file);
+        const local = path.join(downloads, name);
+        const found = (await checkLocal(local, file, opts.trustUnverified === true)) ?? (await reuseInstalled(installedDir, file, local));
+        if (found !== 'ok') {
+          const part = `${local}.part`;
+          await fetchToFile({
+            url: file.url,
+            partFile: part,
+            expectedSize: file.size,
+            // A wrong file in downloads/ is replaced when the host answers; offline, say it is wrong
+            // rather than ask for what the user already did (put a file there).
+            offlineAdvice: found ? `${mismatch(local, file, found)}: replace it with the file from ${file.url}` : `put the files in ${downloads} or set KIWI_MODELS_DIR`,
+            signal: opts.signal,
+            onBytes: (bytes) => {
+              const snap = meter.update(done + bytes);
+              const now = Date.now();
+              if (now - lastEmit >= interval) {
+                lastEmit = now;
+                emit('MODEL_DOWNLOAD_PROGRESS', { file: name, ...snap });
+              }
+            },
+          });
+          await checkDownload(part, file);
+          await fsp.rename(part, local);
+        }
+        done += (await fsp.stat(local)).size;
+        emit('MODEL_DOWNLOAD_PROGRESS', { file: name, ...meter.update(done) });
+        locals.push({ file, local });
       }
-      done += (await fsp.stat(local)).size;
-      emit('MODEL_DOWNLOAD_PROGRESS', { file: name, ...meter.update(done) });
-      locals.push({ file, local });
+      const installed = await installFromFiles(model, locals, root);
+      await Promise.all(locals.map(({ local }) => fsp.rm(local, { force: true })));
+      emit('MODEL_DOWNLOAD_COMPLETED', { path: installed, bytes: done, total });
+      return { path: installed, alreadyInstalled: false };
+    };
+    const release = await lockDownload(downloads, id);
+    try {
+      return await fetchAndInstall();
+    } finally {
+      await release();
     }
-    const installed = await installFromFiles(model, locals, root);
-    await Promise.all(locals.map(({ local }) => fsp.rm(local, { force: true })));
-    emit('MODEL_DOWNLOAD_COMPLETED', { path: installed, bytes: done, total });
-    return { path: installed, alreadyInstalled: false };
   } catch (err) {
     emit('MODEL_DOWNLOAD_FAILED', { error: describeError(err) });
     throw err;
+  }
+}
+
+/** The download locks this process holds. */
+const heldLocks = new Set<string>();
+
+/**
+ * One download of a model at a time per models folder, across processes too (the CLI while the
+ * server downloads the same model): both would write the same `.part` file and spoil it.
+ * `<downloads>/<id>.lock` holds the owner's pid; a lock whose process is gone is taken over.
+ */
+async function lockDownload(downloads: string, id: string): Promise<() => Promise<void>> {
+  const lock = path.join(downloads, `${id}.lock`);
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      await fsp.writeFile(lock, String(process.pid), { flag: 'wx' });
+      heldLocks.add(lock);
+      return async () => {
+        heldLocks.delete(lock);
+        await fsp.rm(lock, { force: true });
+      };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw unwritable(downloads, code ?? (err as Error).message);
+    }
+    const owner = await fsp.readFile(lock, 'utf8').then(
+      (text) => Number(text.trim()),
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return 0; // the other download just finished: take the lock now
+        throw err;
+      },
+    );
+    // Our own pid on a lock this process does not hold: left by an earlier run that had the same
+    // pid (a container's Kiwi often does), killed mid-download.
+    const ours = owner === process.pid;
+    if (Number.isInteger(owner) && owner > 0 && (ours ? heldLocks.has(lock) : processAlive(owner))) {
+      throw new KiwiError(
+        'download_running',
+        `${id} is already being downloaded${ours ? '' : ` by another Kiwi process (pid ${owner})`}; ` +
+          `wait for it to finish or stop it, then try again (lock: ${lock})`,
+        409,
+      );
+    }
+    await fsp.rm(lock, { force: true }); // left by a process that is gone (killed mid-download)
+  }
+  throw new KiwiError('download_running', `${id}: another process keeps taking ${lock}; try again`, 409);
+}
+
+function unwritable(downloads: string, cause: string): KiwiError {
+  return new KiwiError(
+    'models_dir_unwritable',
+    `Kiwi cannot keep downloads in ${downloads} (${cause}); make that folder writable (or remove what is in its place), or set KIWI_MODELS_DIR to another folder`,
+    503,
+  );
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
   }
 }
 

@@ -78,7 +78,11 @@ export async function installedModels(modelsDir: string, catalog: Catalog): Prom
   }
   const entries = await fsp.readdir(modelsDir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return [];
-    throw err;
+    throw new KiwiError(
+      'models_dir_unusable',
+      `the models folder ${modelsDir} cannot be read (${err.code ?? err.message}): point KIWI_MODELS_DIR at a folder Kiwi can read and write (it is created when missing)`,
+      503,
+    );
   });
   // Stand-ins in the catalog order of the models they stand for (then by name), not in the
   // file system's order: with tiny.en and a multilingual stand-in both installed, English must

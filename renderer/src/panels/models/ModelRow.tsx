@@ -10,10 +10,11 @@ interface Props {
   canAdmin: boolean;
   busy: boolean;
   onDownload(): void;
+  onCancel(): void;
 }
 
 /** One catalog model: what it is, whether it is here, and its download progress. */
-export function ModelRow({ model, progress, canAdmin, busy, onDownload }: Props) {
+export function ModelRow({ model, progress, canAdmin, busy, onDownload, onCancel }: Props) {
   const running = model.downloading || progress?.phase === 'running';
   const fraction = progress?.total ? Math.min(1, progress.bytes / progress.total) : null;
   return (
@@ -40,6 +41,11 @@ export function ModelRow({ model, progress, canAdmin, busy, onDownload }: Props)
               {formatBytes(progress?.bytes ?? 0)}
               {progress?.total ? ` of ${formatBytes(progress.total)}` : ''} · {formatBytes(progress?.rateBps ?? 0)}/s · ETA {formatEta(progress?.etaS ?? null)}
             </span>
+            {canAdmin && (
+              <button type="button" disabled={busy} onClick={onCancel} aria-label={`Cancel the download of ${model.name}`} title="Stop; downloading it again resumes">
+                Cancel
+              </button>
+            )}
           </div>
         ) : (
           <button

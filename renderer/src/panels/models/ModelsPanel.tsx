@@ -65,6 +65,7 @@ export function ModelsPanel() {
                 canAdmin={canAdmin}
                 busy={busy}
                 onDownload={() => void run(() => client.call('downloadModel', { params: { id: m.id }, body: {} }))}
+                onCancel={() => void run(() => client.call('cancelModelDownload', { params: { id: m.id } }))}
               />
             ))}
           </tbody>
