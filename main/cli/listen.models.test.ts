@@ -49,6 +49,18 @@ describeWithModels('kiwi listen with the default configuration (real models)', (
     await fsp.rm(dir, { recursive: true, force: true });
   });
 
+  it('says so when the file holds no speech (it printed nothing at all)', async () => {
+    const quiet = path.join(dir, 'quiet.wav');
+    await writeWav(quiet, { samples: silence(2), sampleRate: 16000 });
+    const said = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(await listen(dir, quiet, { KIWI_MODELS_DIR: modelsDir })).toEqual([]);
+      expect(said.mock.calls.map((call) => String(call[0]))).toContain(`kiwi listen: heard no speech in ${quiet} (2.0 s of audio)`);
+    } finally {
+      said.mockRestore();
+    }
+  });
+
   it('wakes on the keyword spotter (wake_word_engine kws, the default) and answers the command', async () => {
     const [result, ...more] = await listen(dir, wav, { KIWI_MODELS_DIR: modelsDir });
     expect(more).toEqual([]);

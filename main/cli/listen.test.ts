@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { writeWav } from '../engine/audio/wav.ts';
+import { KiwiError } from '../platform/errors.ts';
 import { appRoot } from '../platform/paths.ts';
 import { UsageError } from './command.ts';
 import { listenCommand } from './listen.ts';
@@ -34,6 +35,21 @@ describe('kiwi listen arguments', () => {
       await expect(listenCommand.run([input, '--output', path.join(dir, 'no', 'r.wav')])).rejects.toThrow(/the folder .*no does not exist/);
       await expect(listenCommand.run([input, '--output', path.join(input, 'r.wav')])).rejects.toThrow(/is a file, not a folder/);
     } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a WAV file with no samples before it loads anything (it printed nothing and exited 0)', async () => {
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'kiwi-listen-'));
+    const saved = { ...process.env };
+    // Should it get as far as starting Kiwi, it starts in this folder, with no models and no downloads.
+    Object.assign(process.env, { KIWI_DATA_DIR: dir, KIWI_MODELS_DIR: dir, KIWI_CONFIG: path.join(dir, 'config.yaml'), KIWI_AUTO_DOWNLOAD_MODELS: 'false', KIWI_LOG_LEVEL: 'silent' });
+    try {
+      const input = path.join(dir, 'empty.wav');
+      await writeWav(input, { samples: new Float32Array(0), sampleRate: 16000 });
+      await expect(listenCommand.run([input])).rejects.toThrow(new KiwiError('no_audio', `${input} holds no audio (a WAV header and no samples)`));
+    } finally {
+      process.env = saved;
       await fsp.rm(dir, { recursive: true, force: true });
     }
   });

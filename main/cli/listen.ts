@@ -3,6 +3,7 @@ import { leadIn } from '../engine/audio/lead-in.ts';
 import { readWav16k } from '../engine/audio/wav.ts';
 import { WavFileSink } from '../engine/audio/wav-sink.ts';
 import type { TurnResult } from '../engine/listening/turn.ts';
+import { KiwiError } from '../platform/errors.ts';
 import { createLogger } from '../platform/logger.ts';
 import { checkOutputFile, parseFlags, UsageError, type CliCommand } from './command.ts';
 
@@ -31,6 +32,7 @@ export const listenCommand: CliCommand = {
     const file = values.input ?? positionals[0];
     if (!file) throw new UsageError('name the WAV file to listen to: kiwi listen cmd.wav (or --input cmd.wav)');
     const input = await readWav16k(file);
+    if (input.samples.length === 0) throw new KiwiError('no_audio', `${file} holds no audio (a WAV header and no samples)`, 400);
     if (values.output) await checkOutputFile(values.output);
     const runtime = await KiwiRuntime.create({ logger: createLogger(process.env, 2) });
     const output = values.output ? new WavFileSink(values.output) : null;
@@ -46,6 +48,8 @@ export const listenCommand: CliCommand = {
       for (let at = 0; at < input.samples.length; at += CHUNK) await session.push(input.samples.subarray(at, at + CHUNK));
       await runtime.engine.endSource('cli:file');
       off();
+      // Silence, noise or speech too short to be an utterance: say so, rather than print nothing.
+      if (results.length === 0) console.error(`kiwi listen: heard no speech in ${file} (${(input.samples.length / input.sampleRate).toFixed(1)} s of audio)`);
       await output?.end();
       return 0;
     } finally {

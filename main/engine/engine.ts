@@ -193,9 +193,18 @@ export class Engine {
     const run = this.newTurn('text', 'text');
     const done = (async () => {
       this.options.bus.emit('SPEECH_RECOGNIZED', { source: 'text', text, transcript: text, language, speaker_id: null, speaker_name: null, turn_id: run.id }, 'engine');
-      const answer = await this.#replies.respond(text, { sourceId: 'text', transcript: text, language, speaker: null, turn: run }, options.speak && Boolean(this.parts.tts));
+      const base = { turn_id: run.id, wake: false, transcript: text, language, speaker: null };
+      let answer: Awaited<ReturnType<Replies['respond']>>;
+      try {
+        answer = await this.#replies.respond(text, { sourceId: 'text', transcript: text, language, speaker: null, turn: run }, options.speak && Boolean(this.parts.tts));
+      } catch (err) {
+        // The caller gets the error; the turn still ends (the dashboard's waterfall closes), with its code.
+        const error = { code: err instanceof KiwiError ? err.code : 'turn_failed', message: describeError(err) };
+        this.#finished({ ...base, command: null, reply: null, error, timings_ms: run.timings() }, 'text');
+        throw err;
+      }
       run.end('total');
-      this.#finished({ turn_id: run.id, wake: false, transcript: text, language, speaker: null, ...answer, timings_ms: run.timings() }, 'text');
+      this.#finished({ ...base, ...answer, timings_ms: run.timings() }, 'text');
       return { ...answer, turn_id: run.id };
     })();
     return { id: run.id, done };

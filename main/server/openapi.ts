@@ -62,7 +62,7 @@ export function buildOpenApiDocument(version: string): object {
   );
   document.paths['/api/audio'] = websocket(
     'WebSocket: microphone up, reply audio down (scope control)',
-    'Binary PCM s16le mono, 16 kHz unless the client first sends {"type":"hello","sample_rate":N}. Reply audio arrives as binary frames between {"type":"audio_start","sample_rate":N,"channels":1,"format":"s16le"} and {"type":"audio_end"}.',
+    'Binary PCM s16le mono, 16 kHz unless the client first sends {"type":"hello","sample_rate":N}. Reply audio arrives as binary frames between {"type":"audio_start","sample_rate":N,"channels":1,"format":"s16le"} and {"type":"audio_end"} (with "interrupted":true when a stop or barge-in cut it), paced at most 0.3 s ahead of real time.',
   );
   return document;
 }

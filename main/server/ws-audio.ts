@@ -10,6 +10,8 @@ import type { Pcm } from '../engine/stages.ts';
 import { describeError } from '../platform/errors.ts';
 import { SAMPLE_RATE } from '../contract/audio.ts';
 import { REAL_TIME_LIMITS, SpeedBudget } from '../engine/audio/real-time-pacer.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
+import { abortableSleep } from '../platform/abortable-sleep.ts';
 
 export const INPUT_RATES = [8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000] as const;
 const ENGINE_RATE = SAMPLE_RATE;
@@ -17,6 +19,14 @@ const ENGINE_RATE = SAMPLE_RATE;
 const MAX_FRAME_SECONDS = 0.25;
 /** Reply audio goes out in 100 ms messages so a stop takes effect between them. */
 const OUT_CHUNK_SECONDS = 0.1;
+/**
+ * Reply audio runs at most this far ahead of real time (the client's jitter buffer, as the desktop
+ * window's). Sent at once, a reply was over for Kiwi while the browser still played it: a stop or a
+ * barge-in cut nothing, and the follow-up window and echo guard ran seconds early.
+ */
+export const REPLY_LEAD_MS = 300;
+/** Pacing reads a monotonic clock: a wall clock set back would hold a reply for as long. */
+const monotonic: Clock = { now: () => performance.now(), setTimer: (fn, ms) => systemClock.setTimer(fn, ms) };
 const MAX_BUFFERED = 1024 * 1024;
 /** Close code for a client sending audio faster than real time allows (4000-4999: application codes). */
 export const CLOSE_TOO_FAST = 4429;
@@ -122,11 +132,14 @@ export class AudioSockets {
 }
 
 /**
- * Send one utterance in binary messages of at most 100 ms, framed by audio_start / audio_end. An
- * utterance in pieces (one sample rate) goes out piece by piece as each is made.
+ * Send one utterance in binary messages of at most 100 ms, framed by audio_start / audio_end, paced
+ * to stay at most REPLY_LEAD_MS ahead of real time, so it lasts (for Kiwi) as long as it plays and a
+ * stop ends it within that lead. An utterance in pieces (one sample rate) goes out piece by piece.
  */
-export async function sendAudio(ws: WebSocket, audio: Pcm | AsyncIterable<Pcm>, signal: AbortSignal): Promise<void> {
+export async function sendAudio(ws: WebSocket, audio: Pcm | AsyncIterable<Pcm>, signal: AbortSignal, clock: Clock = monotonic): Promise<void> {
   let started = false;
+  /** When the client will have played all it was sent (clock ms): its player queues each chunk after the last, or now. */
+  let playedBy = 0;
   let interrupted = false;
   try {
     for await (const piece of 'samples' in audio ? [audio] : audio) {
@@ -143,14 +156,19 @@ export async function sendAudio(ws: WebSocket, audio: Pcm | AsyncIterable<Pcm>, 
           ws.close(1013, 'client too slow for reply audio');
           return;
         }
-        ws.send(int16ToBytes(pcm.subarray(i, i + chunk)));
-        await new Promise((resolve) => setImmediate(resolve));
+        const part = pcm.subarray(i, i + chunk);
+        ws.send(int16ToBytes(part));
+        // After a pause in the voice (a slow sentence), the client plays on from now, not from where the last piece ended.
+        playedBy = Math.max(playedBy, clock.now()) + (part.length / piece.sampleRate) * 1000;
+        const wait = playedBy - REPLY_LEAD_MS - clock.now();
+        if (wait > 0) await abortableSleep(wait, signal, clock);
+        else await new Promise((resolve) => setImmediate(resolve));
       }
     }
   } catch (err) {
     interrupted = true; // the voice failed mid-utterance: the client hears where it stopped
     throw err;
   } finally {
-    if (started && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'audio_end', ...(interrupted ? { interrupted } : {}) }));
+    if (started && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'audio_end', ...(interrupted || signal.aborted ? { interrupted: true } : {}) }));
   }
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../../contract/config.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { describeError } from '../../platform/errors.ts';
+import { describeError, KiwiError } from '../../platform/errors.ts';
 import type { AudioHub } from '../audio/audio-hub.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Stt, Vad, WakeDetection, WakeWord } from '../stages.ts';
@@ -69,8 +69,20 @@ const SOURCE_LEFT = 'the source left';
 export class VoiceLoop {
   readonly #sources = new Map<string, SourceState>();
   readonly #queue = new TurnQueue(MAX_WAITING_TURNS);
+  /** Turns being understood → whether their result is out yet, and what was heard so far (a turn that fails still ends, exactly once, with its words). */
+  readonly #inFlight = new Map<string, { ended: boolean; heard?: Pick<TurnResult, 'wake' | 'transcript' | 'language' | 'speaker'> }>();
+  private readonly host: VoiceLoopHost;
 
-  constructor(private readonly host: VoiceLoopHost) {}
+  constructor(host: VoiceLoopHost) {
+    this.host = {
+      ...host,
+      result: (result) => {
+        const flight = this.#inFlight.get(result.turn_id);
+        if (flight) flight.ended = true;
+        host.result(result);
+      },
+    };
+  }
 
   /** The session for a source, created on first use. `awaitTurns`: see ListeningSession. */
   session(sourceId: string, options: { awaitTurns?: boolean } = {}): ListeningSession {
@@ -81,7 +93,12 @@ export class VoiceLoop {
     const state = this.#sources.get(sourceId);
     if (!state) return Promise.resolve();
     this.#sources.delete(sourceId);
-    return state.session.end();
+    return state.session.end().finally(() => {
+      // Speech had begun (its turn started) but never became an utterance: that turn ends too.
+      const turn = state.turn;
+      state.turn = null;
+      if (turn) this.#unheard(turn, state.cancelled ? SOURCE_LEFT : 'the input ended before the speech made an utterance');
+    });
   }
 
   /**
@@ -150,13 +167,23 @@ export class VoiceLoop {
           turnId();
           const turn = state.turn!;
           state.turn = null; // the next utterance is a turn of its own
+          this.#inFlight.set(turn.id, { ended: false });
           const run = this.#queue.enqueue(
             () => this.#understand(state, utterance, turn),
             () => this.#dropped(state, turn),
           );
-          return run.catch((err: unknown) => {
-            host.bus.emit('ERROR', { code: 'turn_failed', message: describeError(err), turn_id: turn.id }, 'engine');
-          });
+          return run
+            .catch((err: unknown) => {
+              const error = { code: err instanceof KiwiError ? err.code : 'turn_failed', message: describeError(err) };
+              host.bus.emit('ERROR', { ...error, turn_id: turn.id }, 'engine');
+              // A turn that failed (its recognizer, voice or command threw) still ends, with the coded error.
+              const flight = this.#inFlight.get(turn.id);
+              if (flight && !flight.ended) {
+                const heard = flight.heard ?? { wake: false, transcript: '', language: host.config().language, speaker: null };
+                host.result({ turn_id: turn.id, ...heard, command: null, reply: null, error, timings_ms: turn.timings() });
+              }
+            })
+            .finally(() => this.#inFlight.delete(turn.id));
         },
       },
       options,
@@ -276,6 +303,8 @@ export class VoiceLoop {
       { source: utterance.sourceId, text: command, transcript: heard.text, language: heard.language, speaker_id: known?.id ?? null, speaker_name: known?.name ?? null, turn_id: turn.id },
       'engine',
     );
+    const flight = this.#inFlight.get(turn.id);
+    if (flight) flight.heard = { wake, transcript: heard.text, language: heard.language, speaker: speakerView };
     const answer = await host.respond(command, { sourceId: utterance.sourceId, transcript: heard.text, language: heard.language, speaker: known, turn });
     turn.end('total');
     host.result({ wake, ...base, timings_ms: turn.timings(), speaker: speakerView, ...answer });

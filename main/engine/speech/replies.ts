@@ -2,7 +2,7 @@ import type { Config } from '../../contract/config.ts';
 import type { AudioHub } from '../audio/audio-hub.ts';
 import type { StateMachine } from '../dialogue/state-machine.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import { KiwiError } from '../../platform/errors.ts';
+import { describeError, KiwiError } from '../../platform/errors.ts';
 import type { ReplyPreview, TurnHandler, TurnResult } from '../listening/turn.ts';
 import type { Heard } from '../listening/voice-loop.ts';
 import type { EngineParts, Tts, TtsOptions } from '../stages.ts';
@@ -66,6 +66,7 @@ export class Replies {
     let ran: string | null = null;
     const cut = () => (turn.signal.aborted ? { interrupted: reasonCode(turn.signal.reason) } : {});
     const produced: string[] = []; // the reply's sentences as the handler wrote them (kept when the turn is cut short)
+    let failure: unknown;
     try {
       if (!this.deps.handler) return { command: null, reply: null };
       machine.moveTo('THINKING');
@@ -81,9 +82,12 @@ export class Replies {
       // The reply has ended, so a failure behind it is known by now.
       return { command: answer.command, reply: produced.join(' '), ...cut(), ...(answer.error ? { error: answer.error } : {}) };
     } catch (err) {
+      failure = err;
       if (!turn.signal.aborted) throw err; // the voice loop reports it as an ERROR event, the API as an error answer
       return { command: ran, reply: joined(produced), ...cut() };
     } finally {
+      // No audio came (nothing to say, not spoken, cut short, failed): the stage still ends, saying why.
+      if (run.isOpen('first_audio')) run.end('first_audio', turn.signal.aborted ? ((turn.signal.reason as unknown) ?? new KiwiError('aborted', 'Cut short')) : (failure ?? new KiwiError('no_audio', speak ? 'the answer had nothing to say aloud' : 'the answer was not spoken')));
       turns.end(turn);
     }
   }
@@ -105,15 +109,20 @@ export class Replies {
   speak(text: string, run: TurnRun): Promise<SpeakOutcome> {
     const { bus, turns } = this.deps;
     const turn = turns.begin('SPEAKING', run);
+    let error: TurnResult['error'];
     return this.#say([text], turn, run).then(
       () => undefined,
       (err: unknown) => {
-        if (!turn.signal.aborted) this.deps.error('tts_failed', err, run.id);
+        if (turn.signal.aborted) return;
+        this.deps.error('tts_failed', err, run.id);
+        error = { code: err instanceof KiwiError ? err.code : 'tts_failed', message: describeError(err) };
       },
     ).then(() => {
       turns.end(turn);
       run.end('total');
-      const result = { turn_id: run.id, wake: false, transcript: '', language: this.deps.config().language, speaker: null, command: null, reply: text, timings_ms: run.timings() };
+      // Cut short or failed, the announcement's turn says so, as a command's does.
+      const outcome = { ...(turn.signal.aborted ? { interrupted: reasonCode(turn.signal.reason) } : {}), ...(error ? { error } : {}) };
+      const result = { turn_id: run.id, wake: false, transcript: '', language: this.deps.config().language, speaker: null, command: null, reply: text, ...outcome, timings_ms: run.timings() };
       bus.emit('TURN_FINISHED', { ...result, source: 'announcement' }, 'engine');
       return { interrupted: turn.signal.aborted };
     });
@@ -157,6 +166,7 @@ export class Replies {
     const tts = this.#speech();
     const { bus, hub, machine } = this.deps;
     run.start('tts');
+    let failure: unknown;
     const result = await speakSentences(
       (async function* () {
         for await (const sentence of sentences) {
@@ -173,10 +183,16 @@ export class Replies {
         run.end('first_audio');
         bus.emit('TTS_STARTED', { text: spoken.join(' '), turn_id: run.id }, 'engine');
       },
-    ).finally(() => {
-      run.end('tts');
-      bus.emit('TTS_FINISHED', { text: spoken.join(' '), interrupted: turn.signal.aborted, turn_id: run.id }, 'engine');
-    });
+    )
+      .catch((err: unknown) => {
+        failure = err;
+        throw err;
+      })
+      .finally(() => {
+        // A voice that failed ends the stage with the error (not in the timings); one cut short keeps its time.
+        run.end('tts', turn.signal.aborted ? undefined : failure);
+        bus.emit('TTS_FINISHED', { text: spoken.join(' '), interrupted: turn.signal.aborted, turn_id: run.id }, 'engine');
+      });
     return result;
   }
 }

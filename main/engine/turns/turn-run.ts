@@ -42,6 +42,11 @@ export class TurnRun {
     this.deps.bus.emit('STAGE_STARTED', { turn_id: this.id, stage }, 'engine');
   }
 
+  /** Whether `stage` was started and has not ended. */
+  isOpen(stage: TurnStage): boolean {
+    return this.#open.has(stage);
+  }
+
   /** End a stage; one never started counts from the turn's origin. */
   end(stage: TurnStage, error?: unknown): void {
     this.endAt(stage, this.deps.clock.now(), error);

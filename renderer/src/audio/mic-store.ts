@@ -122,7 +122,11 @@ export const useMic = create<MicState>((set, get) => {
             player.push(chunk);
             set((s) => ({ replySamples: s.replySamples + chunk.length }));
           },
-          onAudioEnd: () => set((s) => ({ speaking: false, repliesPlayed: s.repliesPlayed + 1 })),
+          onAudioEnd: (interrupted) => {
+            // Cut short (a stop, a barge-in): what the server had sent ahead must not play on.
+            if (interrupted) player.stop();
+            set((s) => ({ speaking: false, repliesPlayed: s.repliesPlayed + 1 }));
+          },
           onError: (message) => set({ error: message }),
           onClose: (reason, kiwiWentAway) => {
             if (get().status !== 'on') return; // while starting, the failed `ready` reports it
