@@ -180,6 +180,18 @@ describe('createLlmTurn', () => {
     expect(contextKey({ speaker: null }, siren)).toBe('guest:nsfw');
   });
 
+  it('keeps typed turns (the owner at the dashboard) out of the conversation unknown voices share, and the other way round', async () => {
+    const soul = registry.get('default')!;
+    server.reply({ kind: 'stream', tokens: ['Noted.'] }, { kind: 'stream', tokens: ['I cannot say.'] }, { kind: 'stream', tokens: ['Hello.'] });
+    await collect((await turn()(request('my bank PIN is 4711', { speaker: null, source: 'text' }), soul)).reply as AsyncIterable<string>);
+    await collect((await turn()(request('what did they just type?', { speaker: null, source: 'mic' }), soul)).reply as AsyncIterable<string>);
+    await collect((await turn()(request('and what did the voice ask?', { speaker: null, source: 'text' }), soul)).reply as AsyncIterable<string>);
+    expect(sentBody(1).messages.slice(1)).toEqual([{ role: 'user', content: 'what did they just type?' }]);
+    expect(sentBody(2).messages.slice(1).map((m) => m.content)).toEqual(['my bank PIN is 4711', 'Noted.', 'and what did the voice ask?']);
+    expect(contextKey({ speaker: null, source: 'text' }, soul)).toBe('typed');
+    expect(contextKey({ speaker: null, source: 'mic' }, soul)).toBe('guest');
+  });
+
   it("a reasoning model's <think> block is neither spoken, shown nor kept in the conversation", async () => {
     server.reply({ kind: 'stream', tokens: ['<th', 'ink>\nThe user wants the capital. ', 'It is Paris, I am sure of it.\n</thi', 'nk>\n\n', 'The capital of France is Paris.'], perEvent: true });
     const answer = await turn()(request('capital of France?'), registry.get('default')!);

@@ -9,6 +9,7 @@ import { describeError, KiwiError } from '../platform/errors.ts';
 import type { Soul } from '../souls/soul-file.ts';
 import type { PromptContext } from '../souls/soul-registry.ts';
 import { SentenceChunker, type ChunkerOptions } from './chunker.ts';
+import { anonymousKey } from './commands/permissions.ts';
 import type { ConversationContext } from './conversation-context.ts';
 import { ReasoningFilter } from './reasoning.ts';
 import { SpeakableFilter } from './speakable.ts';
@@ -50,12 +51,12 @@ export const MAX_ANSWER_CHARS = 8000;
 const REASONING_ROOM = 4;
 
 /**
- * The conversation a turn belongs to: the speaker (unknown voices share `guest`). An nsfw soul
+ * The conversation a turn belongs to: the speaker (else anonymousKey). An nsfw soul
  * talks in its own isolated context, so nothing said there leaks into the everyday one, and
  * switching back finds the everyday conversation as it was.
  */
-export function contextKey(request: Pick<TurnRequest, 'speaker'>, soul: Pick<Soul, 'nsfw'>): string {
-  const speaker = request.speaker?.id ?? 'guest';
+export function contextKey(request: Pick<TurnRequest, 'speaker'> & Partial<Pick<TurnRequest, 'source'>>, soul: Pick<Soul, 'nsfw'>): string {
+  const speaker = request.speaker?.id ?? anonymousKey(request);
   return soul.nsfw ? `${speaker}:nsfw` : speaker;
 }
 

@@ -58,6 +58,12 @@ export class TurnHistory {
     const llm = this.#llm.get(data.turn_id) ?? null;
     this.#llm.delete(data.turn_id);
     if (data.ignored !== undefined) return;
+    // A turn that failed before a word was heard or said (its recognizer threw) has nothing to keep.
+    if (data.error && !data.transcript && data.reply === null) return;
+    // A speaker in the store (enrolled or learned) owns their turn and takes it with them when deleted; an unknown voice owns none.
+    const owner = data.speaker && this.store.speakers.get(data.speaker.id) ? data.speaker.id : null;
+    // Deleted while this turn ran (the dashboard's delete mid-answer): their words go with them, not into everyone's history under their name.
+    if (data.speaker && owner === null) return;
     const turn: ConversationTurn = {
       turn_id: data.turn_id,
       at,
@@ -72,8 +78,6 @@ export class TurnHistory {
       timings_ms: data.timings_ms,
       llm,
     };
-    // A speaker in the store (enrolled or learned) owns their turn and takes it with them when deleted; an unknown voice owns none.
-    const owner = data.speaker && this.store.speakers.get(data.speaker.id) ? data.speaker.id : null;
     this.store.turns.add(turn, owner, this.keep);
   }
 }

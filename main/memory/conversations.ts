@@ -19,7 +19,7 @@ export function speakerOfKey(key: string): string | null {
 /**
  * ConversationContext's persistence: the conversations of enrolled speakers live in the store,
  * bounded to the context's size, and survive a restart; they are deleted with the speaker.
- * Unknown voices (`guest`) share one conversation that stays in memory and is gone on restart.
+ * Unknown voices (`guest`) share one conversation, and typed turns (`typed`) have another; those stay in memory and are gone on restart.
  */
 export function storedConversations(store: Pick<Store, 'speakers' | 'conversations'>): ConversationPersistence {
   const speakerOf = (key: string) => {

@@ -41,6 +41,11 @@ export class SpeakerMemory {
     return this.options.maxFacts ?? MAX_FACTS;
   }
 
+  /** Whether the speaker still has a profile (their memory goes with it: nothing can be stored for a deleted one). */
+  knows(speakerId: string): boolean {
+    return this.store.speakers.get(speakerId) !== null;
+  }
+
   facts(speakerId: string): FactRecord[] {
     return this.store.memory.facts(speakerId);
   }
@@ -113,6 +118,6 @@ export class SpeakerMemory {
   }
 
   #require(speakerId: string): void {
-    if (!this.store.speakers.get(speakerId)) throw notFound('speaker', speakerId);
+    if (!this.knows(speakerId)) throw notFound('speaker', speakerId);
   }
 }

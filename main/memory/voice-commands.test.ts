@@ -39,6 +39,14 @@ describe('memory voice commands', () => {
     expect(reply(await handle('What do you remember about me?', ben))).toBe("Here's what you asked me to remember: I play the violin.");
   });
 
+  it('stores nothing for a speaker deleted while their turn ran, and says it knows no such voice', async () => {
+    store.speakers.delete(ben.id); // deleted on the dashboard after Kiwi identified Ben
+    for (const text of ['Remember that my PIN is 4711.', 'What do you remember about me?', 'Forget everything about me.']) {
+      expect(reply(await handle(text, ben))).toBe('I only remember things for people whose voice I know.');
+    }
+    expect(store.memory.facts(ben.id)).toEqual([]);
+  });
+
   it('says when it already knows a fact, and when memory is full', async () => {
     await handle('Remember that I like tea.', anna);
     expect(reply(await handle('remember that i like TEA', anna))).toBe('I already know that.');

@@ -33,8 +33,9 @@ export function createMemoryCommands(deps: MemoryCommandsDeps): PartialHandler {
     const say = (key: MemoryReplyKey, values?: Record<string, string>): MemoryAnswer => ({ command, reply: [memoryReply(locale, key, values)], match });
     const speaker = request.speaker;
     if (speaker && isBlocked(speaker)) return { command, reply: null, match };
-    if (!speaker) return say('voice_needed');
     const { memory } = deps;
+    // No voice, or a profile deleted while this turn ran (the dashboard): there is no one to remember for.
+    if (!speaker || !memory.knows(speaker.id)) return say('voice_needed');
     switch (match.name) {
       case 'remember': {
         const result = memory.remember(speaker.id, match.fact!, locale.language);

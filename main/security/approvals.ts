@@ -165,6 +165,19 @@ export class ApprovalBook {
     return this.#finish(entry.approval, status, by);
   }
 
+  /**
+   * Withdraw the pending turn approvals a speaker asked for (the speaker was deleted or blocked):
+   * denied with no one as the resolver, so none of them can run later as that person. Returns them.
+   */
+  withdrawSpeaker(speakerId: string): Approval[] {
+    const theirs = this.pending().filter((a) => a.kind === 'turn' && a.request.speaker?.id === speakerId);
+    for (const approval of theirs) {
+      this.#pending.get(approval.id)!.cancel();
+      this.#finish(approval, 'denied', null);
+    }
+    return theirs;
+  }
+
   /** Forget every timer (process shutdown); pending approvals are dropped. */
   dispose(): void {
     for (const { cancel } of this.#pending.values()) cancel();

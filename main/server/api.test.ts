@@ -146,10 +146,15 @@ describe('REST API (seed endpoints)', () => {
       expect(k.kiwi.runtime.store.speakers.get(friend)?.is_blocked).toBe(false);
     });
 
-    it('PATCH renames a speaker and changes priority between friend and guest', async () => {
+    it('PATCH renames a speaker, changes priority between friend and guest, and hands the owner role over', async () => {
       const renamed = expectOk(await k.request('PATCH', `/api/speakers/${guest}`, { body: { name: 'Sam', priority: 1 } }), routes.patchSpeaker.response);
       expect(renamed).toMatchObject({ id: guest, name: 'Sam', priority: 1 });
-      expectError(await k.request('PATCH', `/api/speakers/${guest}`, { body: { priority: 0 } }), 400, 'invalid_request');
+      expectError(await k.request('PATCH', `/api/speakers/${guest}`, { body: { priority: 99 } }), 400, 'invalid_request');
+      // Priority 0 hands the owner role over (the owner until now becomes a friend), and back.
+      expect(expectOk(await k.request('PATCH', `/api/speakers/${guest}`, { body: { priority: 0 } }), routes.patchSpeaker.response).priority).toBe(0);
+      expect(k.kiwi.runtime.store.speakers.get(owner)?.priority).toBe(1);
+      expectOk(await k.request('PATCH', `/api/speakers/${owner}`, { body: { priority: 0 } }), routes.patchSpeaker.response);
+      expect([k.kiwi.runtime.store.speakers.get(owner)?.priority, k.kiwi.runtime.store.speakers.get(guest)?.priority]).toEqual([0, 1]);
       expectError(await k.request('PATCH', `/api/speakers/${guest}`, { body: {} }), 400, 'invalid_request');
       expectError(await k.request('PATCH', `/api/speakers/${guest}`, { body: { name: 'x', extra: 1 } }), 400, 'invalid_request');
       expectError(await k.request('PATCH', `/api/speakers/${owner}`, { body: { priority: 2 } }), 409, 'conflict');

@@ -73,7 +73,7 @@ describe('OpenClaw exec approvals through Kiwi’s approvals', () => {
       speaker: null,
       severity: 'critical',
       rule: { rule: 'shell_rm_recursive' },
-      exec: { requester: 'OpenClaw', command: 'rm -rf /tmp/build', cwd: '/tmp', host: 'gateway', agent_id: 'main', session_key: 'agent:main:kiwi-guest' },
+      exec: { requester: 'OpenClaw', command: 'rm -rf /tmp/build', cwd: '/tmp', host: 'gateway', agent_id: 'main', session_key: 'agent:main:kiwi-typed' }, // typed turns have a conversation of their own
     });
     expect(gateway.approvals).toEqual([]); // nothing answered yet: the agent waits
 

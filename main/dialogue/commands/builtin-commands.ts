@@ -3,7 +3,7 @@ import type { TurnRequest } from '../../engine/listening/turn.ts';
 import { KiwiError } from '../../platform/errors.ts';
 import { defaultMatcher, type CommandMatch, type CommandMatcher } from './matcher.ts';
 import { isHouseholdOpen } from '../../speakers/roles.ts';
-import { commandRole, refusalFor, roleOf } from './permissions.ts';
+import { anonymousKey, commandRole, refusalFor, roleOf } from './permissions.ts';
 import { formatDate, formatList, formatTime, say } from './replies.ts';
 import type { CommandAnswer, CommandDeps } from './types.ts';
 import {
@@ -165,7 +165,7 @@ function resetConversation(request: TurnRequest, deps: CommandDeps): void {
     deps.context.reset(deps.conversationKey(request));
     return;
   }
-  const key = request.speaker?.id ?? 'guest';
+  const key = request.speaker?.id ?? anonymousKey(request);
   deps.context.reset(key);
   if (deps.context.history(`${key}:nsfw`).length > 0) deps.context.reset(`${key}:nsfw`);
 }

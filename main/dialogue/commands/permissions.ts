@@ -6,6 +6,15 @@ import type { Refusal, Role } from './types.ts';
 /** The source of typed turns (POST /api/chat, the dashboard). */
 export const TYPED_SOURCE = 'text';
 
+/**
+ * Whose conversation a turn without a known voice is in: typed turns (the dashboard, POST
+ * /api/chat) have their own, `typed`; unknown voices share `guest`. Typed turns act with the
+ * owner's rights, so a stranger's voice must not be able to ask the LLM what was typed.
+ */
+export function anonymousKey(request: Partial<Pick<TurnRequest, 'source'>>): string {
+  return request.source === TYPED_SOURCE ? 'typed' : 'guest';
+}
+
 const RANK: Record<Role, number> = { blocked: -1, unknown: 0, guest: 1, friend: 2, owner: 3 };
 
 /**

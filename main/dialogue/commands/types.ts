@@ -24,7 +24,7 @@ export interface CommandDeps {
   timeZone?: string;
   /**
    * The conversation "reset the conversation" clears. Default: the speaker's id, or 'guest' for
-   * unknown voices, plus its ':nsfw' twin, as the LLM turn keys them (main/dialogue/llm-turn.ts).
+   * unknown voices and 'typed' for typed turns (anonymousKey), plus its ':nsfw' twin, as the LLM turn keys them (main/dialogue/llm-turn.ts).
    */
   conversationKey?: (request: TurnRequest) => string;
   /**

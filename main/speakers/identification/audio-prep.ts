@@ -81,7 +81,8 @@ export function enrolmentClip(audio: Pcm, label: string): PreparedAudio {
   }
   const prepared = prepareAudio(audio);
   if (prepared.speechSeconds < CLIP_LIMITS.minSpeechSeconds) {
-    const heard = prepared.speechSeconds === 0 ? 'only silence' : `only ${prepared.speechSeconds.toFixed(2)} s of voice`;
+    // Steady sound (a fan, hiss, a held tone) is cut off like silence: say so, a noisy clip is not "silent" to whoever recorded it.
+    const heard = prepared.speechSeconds === 0 ? 'only silence or steady noise' : `only ${prepared.speechSeconds.toFixed(2)} s of voice`;
     throw new KiwiError('audio_too_short', `${label}: ${heard}; each clip needs at least ${CLIP_LIMITS.minSpeechSeconds} s of speech`, 400);
   }
   return prepared;

@@ -23,8 +23,12 @@ const bella = [0, 1, 2].map((i) => voice({ 0: 1, 1: 0.55, [5 + i]: 0.3 }));
 /** Anna again, two other utterances. */
 const annaAgain = [0, 1].map((i) => voice({ 0: 1, [5 + i]: 0.3 }));
 
-/** 1.5 s of a tone between quiet edges: enough "voice" for enrolmentClip; who it is comes from the embeddings queue. */
-const clip = (): Pcm => ({ samples: Float32Array.from({ length: 33600 }, (_, i) => (i > 4800 && i < 28800 ? 0.3 * Math.sin(i / 5) : 0)), sampleRate: 16000 });
+/** 1.5 s of a tone between quiet edges (each a little different): enough "voice" for enrolmentClip; who it is comes from the embeddings queue. */
+let tones = 0;
+const clip = (): Pcm => {
+  const step = 5 + tones++ / 10;
+  return { samples: Float32Array.from({ length: 33600 }, (_, i) => (i > 4800 && i < 28800 ? 0.3 * Math.sin(i / step) : 0)), sampleRate: 16000 };
+};
 
 describe('enrolment: a similar voice is a new person, the same voice is refused', () => {
   let store: Store;
@@ -64,5 +68,100 @@ describe('enrolment: a similar voice is a new person, the same voice is refused'
     // One clip cannot show it agrees with itself: the threshold alone decides, so Bella from one clip is refused too.
     await expect(enrol('Bella', [bella[0]!])).rejects.toMatchObject({ code: 'voice_already_enrolled' });
     expect(store.speakers.list().map((s) => s.name)).toEqual(['Anna']);
+  });
+});
+
+describe('enrolments that run at the same time', () => {
+  let store: Store;
+  let enrollment: Enrollment;
+  /** Embeddings are handed out only when the test says so: both requests are then inside their await. */
+  let waiting: Array<(e: Float32Array) => void>;
+  const embedder: SpeakerEmbedder = {
+    name: 'manual',
+    model: 'test-model',
+    dimension: DIM,
+    embed: () => new Promise<Float32Array>((resolve) => waiting.push(resolve)),
+    dispose: () => undefined,
+  };
+  /** Hands out the embeddings asked for so far (one-clip requests ask before their first await), in order. */
+  const release = (embeddings: Float32Array[]) => {
+    expect(waiting).toHaveLength(embeddings.length);
+    embeddings.forEach((e, i) => waiting[i]!(e));
+    waiting = [];
+  };
+
+  beforeEach(() => {
+    store = openSqliteStore(':memory:');
+    waiting = [];
+    const config = structuredClone(DEFAULT_CONFIG);
+    config.voice.speaker_threshold = 0.8;
+    enrollment = new Enrollment({ store, bus: new EventBus(), config: () => config, embedder: () => embedder });
+  });
+
+  it('gives a name to one of two people enrolling under it at once; the other gets 409', async () => {
+    const first = enrollment.enrol({ name: 'Bob', clips: [clip()] });
+    const second = enrollment.enrol({ name: 'bob', clips: [clip()] });
+    release([anna[0]!, voice({ 9: 1 })]);
+    const results = await Promise.allSettled([first, second]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'conflict', status: 409 } });
+    expect(store.speakers.list().map((s) => s.name)).toEqual(['Bob']);
+  });
+
+  it('makes one owner when two ask to be the owner at once', async () => {
+    const first = enrollment.enrol({ name: 'Anna', priority: 'owner', clips: [clip()] });
+    const second = enrollment.enrol({ name: 'Carl', priority: 'owner', clips: [clip()] });
+    release([anna[0]!, voice({ 9: 1 })]);
+    const results = await Promise.allSettled([first, second]);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'conflict', status: 409 } });
+    expect(store.speakers.list().filter((s) => s.priority === 0)).toHaveLength(1);
+  });
+
+  it('refuses the same recording sent twice, naming it, before any embedding', async () => {
+    const same = clip();
+    await expect(enrollment.enrol({ name: 'Bob', clips: [same, clip(), same] })).rejects.toMatchObject({
+      code: 'repeated_clip',
+      status: 400,
+      message: 'audio[2] is the same recording as audio[0]; send different utterances',
+    });
+    const anna = store.speakers.create({ name: 'Anna', priority: 2, embedding: meanOfUnits(annaAgain), sample_count: 2 });
+    await expect(enrollment.addSamples(anna.id, [same, same])).rejects.toMatchObject({ code: 'repeated_clip' });
+    expect(waiting).toHaveLength(0);
+    expect(store.speakers.list().map((s) => s.sample_count)).toEqual([2]);
+  });
+
+  it('says a clip of steady noise has no voice in it, not that it is silent', async () => {
+    let seed = 1;
+    const hiss = Float32Array.from({ length: 48000 }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 0.6);
+    await expect(enrollment.enrol({ name: 'Bob', clips: [{ samples: hiss, sampleRate: 16000 }] })).rejects.toMatchObject({
+      code: 'audio_too_short',
+      message: 'audio[0]: only silence or steady noise; each clip needs at least 1 s of speech',
+    });
+  });
+
+  it('refuses a name with a control character before any embedding (the CLI and the voice enrol through here too)', async () => {
+    await expect(enrollment.enrol({ name: 'Bob\u0000', clips: [clip()] })).rejects.toMatchObject({ code: 'invalid_request', status: 400 });
+    expect(waiting).toHaveLength(0);
+    expect(store.speakers.list()).toEqual([]);
+  });
+
+  it('refuses a name a rename took while the clips were embedded', async () => {
+    const other = store.speakers.create({ name: 'Carl', priority: 2, embedding: voice({ 9: 1 }), sample_count: 1 });
+    const enrol = enrollment.enrol({ name: 'Bob', clips: [clip()] });
+    store.speakers.update(other.id, { name: 'Bob' });
+    release([anna[0]!]);
+    await expect(enrol).rejects.toMatchObject({ code: 'conflict', status: 409 });
+    expect(store.speakers.list().map((s) => s.name)).toEqual(['Bob']);
+  });
+
+  it('keeps the samples of two requests adding to one profile at once', async () => {
+    const record = store.speakers.create({ name: 'Anna', priority: 2, embedding: meanOfUnits(anna), sample_count: 3 });
+    const first = enrollment.addSamples(record.id, [clip()]);
+    const second = enrollment.addSamples(record.id, [clip()]);
+    release([annaAgain[0]!, annaAgain[1]!]);
+    await Promise.all([first, second]);
+    const after = store.speakers.get(record.id)!;
+    expect(after.sample_count).toBe(5);
+    expect(cosine(after.embedding!, meanOfUnits([...anna, ...annaAgain]))).toBeGreaterThan(0.999);
   });
 });

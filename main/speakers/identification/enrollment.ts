@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { PRIORITIES, type Priority, type Speaker } from '../../contract/api.ts';
 import type { Pcm, SpeakerEmbedder } from '../../engine/stages.ts';
 import { conflict, KiwiError, notFound, unavailable } from '../../platform/errors.ts';
 import type { SpeakerRecord } from '../../store/store.ts';
-import { refuseTakenName, toApiSpeaker } from '../speaker-service.ts';
+import { refuseTakenName, speakerName, toApiSpeaker } from '../speaker-service.ts';
 import { enrolmentClip } from './audio-prep.ts';
 import { CONSISTENCY_SLACK, DUPLICATE_SLACK } from './policy.ts';
 import type { IdentificationDeps } from './speaker-identification.ts';
@@ -36,13 +37,9 @@ export class Enrollment {
 
   async enrol(request: EnrolRequest, signal?: AbortSignal): Promise<Speaker> {
     const { store, bus } = this.deps;
-    const name = request.name.trim();
-    if (name.length === 0 || name.length > 64) throw new KiwiError('invalid_request', 'name must be 1 to 64 characters', 400);
+    const name = speakerName(request.name);
     const priority = priorityOf(request.priority ?? 'guest');
-    const speakers = store.speakers.list();
-    const owner = speakers.find((s) => s.priority === PRIORITIES.owner);
-    if (priority === PRIORITIES.owner && owner) throw conflict(`${owner.name} is already the owner; there can be only one`);
-    refuseTakenName(speakers, name, { advice: 'add samples to that profile instead' });
+    this.#refuseTaken(name, priority);
     const embedder = this.#embedder();
     const labels = clipLabels(request.clips, request.labels);
     const embeddings = await this.#embedAll(embedder, request.clips, labels, signal);
@@ -51,6 +48,9 @@ export class Enrollment {
 
     // The same voice under another profile would make identification a coin toss between them.
     const match = this.#sameVoice(embedder, embeddings, print);
+    // Asked again now, with no await before the write: another enrolment (API, voice, CLI) or a
+    // rename may have taken the name, or the owner's place, while these clips were embedded.
+    this.#refuseTaken(name, priority, match?.record.id);
     let record: SpeakerRecord;
     if (match) {
       if (!match.record.auto_learned) {
@@ -86,16 +86,27 @@ export class Enrollment {
     return speaker;
   }
 
+  /** 409 when the owner's place (asking for it) or the name (any case) is someone else's; `self` may keep its own. */
+  #refuseTaken(name: string, priority: Priority, self?: string): void {
+    const speakers = this.deps.store.speakers.list();
+    const owner = speakers.find((s) => s.priority === PRIORITIES.owner && s.id !== self);
+    if (priority === PRIORITIES.owner && owner) throw conflict(`${owner.name} is already the owner; there can be only one`);
+    refuseTakenName(speakers, name, { self, advice: 'add samples to that profile instead' });
+  }
+
   /**
    * More samples for an existing profile. They must sound like it (a wrong file would teach it
    * another voice); a profile whose print came from another speaker model is re-enrolled from them.
    */
   async addSamples(speakerId: string, clips: Pcm[], signal?: AbortSignal, names?: string[]): Promise<Speaker> {
     const { store, bus } = this.deps;
-    const record = store.speakers.get(speakerId) ?? throwNotFound(speakerId);
+    if (!store.speakers.get(speakerId)) throwNotFound(speakerId);
     const embedder = this.#embedder();
     const labels = clipLabels(clips, names);
     const embeddings = await this.#embedAll(embedder, clips, labels, signal);
+    // Read after the await: samples another request added meanwhile are in the print now (merging
+    // into the print read before would drop them), and a profile deleted meanwhile is a 404.
+    const record = store.speakers.get(speakerId) ?? throwNotFound(speakerId);
     const threshold = this.#threshold();
     let updated: SpeakerRecord;
     if (comparable(store, record, embedder)) {
@@ -158,6 +169,7 @@ export class Enrollment {
     if (clips.length < 1 || clips.length > MAX_CLIPS) throw new KiwiError('invalid_request', `send 1 to ${MAX_CLIPS} audio clips`, 400);
     const out: Float32Array[] = [];
     const prepared = clips.map((clip, i) => enrolmentClip(clip, labels[i]!));
+    refuseRepeatedClips(prepared, labels);
     for (const [i, clip] of prepared.entries()) {
       try {
         out.push(await embedder.embed(clip, signal));
@@ -183,6 +195,21 @@ function checkConsistent(embeddings: Float32Array[], labels: string[], threshold
     if (score < threshold - CONSISTENCY_SLACK) {
       throw new KiwiError('inconsistent_samples', `${labels[i]} does not sound like the other clips (similarity ${score.toFixed(2)}); send clips of one voice`, 400);
     }
+  });
+}
+
+/**
+ * The same recording twice says nothing more about the voice, yet it would count as two samples,
+ * and clips that agree perfectly with each other make any existing profile look like another
+ * person to the duplicate check (#sameVoice): 400 naming the repeat.
+ */
+function refuseRepeatedClips(clips: Pcm[], labels: string[]): void {
+  const seen = new Map<string, number>();
+  clips.forEach((clip, i) => {
+    const digest = createHash('sha256').update(new Uint8Array(clip.samples.buffer, clip.samples.byteOffset, clip.samples.byteLength)).digest('hex');
+    const first = seen.get(digest);
+    if (first !== undefined) throw new KiwiError('repeated_clip', `${labels[i]} is the same recording as ${labels[first]}; send different utterances`, 400);
+    seen.set(digest, i);
   });
 }
 
