@@ -80,6 +80,18 @@ describe('dashboard panels', () => {
     await kiwi.api('POST', '/api/soul', { soul: 'default' });
   });
 
+  it('shows a soul written or deleted elsewhere (another dashboard, a script) without a reload', async () => {
+    const { page } = ui;
+    await openView(page, 'Souls');
+    await page.getByTestId('soul-comedian').waitFor();
+    expect((await kiwi.api('PUT', '/api/souls/pirate', { name: 'Pirate', prompt: 'Talk like a pirate.' })).status).toBe(200);
+    await page.getByTestId('soul-pirate').getByText('Pirate', { exact: true }).waitFor();
+    expect((await kiwi.api('PUT', '/api/souls/pirate', { name: 'Captain', prompt: 'Talk like a pirate.' })).status).toBe(200);
+    await page.getByTestId('soul-pirate').getByText('Captain', { exact: true }).waitFor();
+    expect((await kiwi.api('DELETE', '/api/souls/pirate')).status).toBe(200);
+    await page.getByTestId('soul-pirate').waitFor({ state: 'detached' });
+  });
+
   it('renames, re-prioritises, blocks, unblocks and deletes speakers; API changes show at once', async () => {
     const { page } = ui;
     await openView(page, 'Speakers');

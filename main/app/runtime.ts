@@ -162,6 +162,7 @@ export class KiwiRuntime {
       store,
       resume: (request) => routing.pastGate(request),
       announce: (text) => this.#announce(text),
+      clock,
     });
     this.#openclawApprovals = openClawExecApprovals({
       security: () => this.security,
@@ -190,7 +191,7 @@ export class KiwiRuntime {
     });
     this.#router = routing.router;
     this.#preview = routing.preview;
-    this.integrations = new Integrations({ config: () => config.current, control: runtimeControl(this), stages: runtimeStages(this), emit: bus.emit.bind(bus), logger });
+    this.integrations = new Integrations({ config: () => config.current, control: runtimeControl(this), stages: runtimeStages(this), emit: bus.emit.bind(bus), logger, clock });
   }
 
   static async create({ env = process.env, logger, clock }: RuntimeOptions): Promise<KiwiRuntime> {

@@ -218,9 +218,9 @@ const groups = {
       host: z.string().min(1).max(255),
       port: z.number().int().min(0).max(65535),
       allowed_clients: z
-        .array(z.union([z.ipv4(), z.ipv6()]))
+        .array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]))
         .max(32)
-        .describe('addresses (besides loopback) that may connect; Wyoming has no credentials, so binding beyond loopback needs this list'),
+        .describe('addresses or subnets (192.168.1.0/24) besides loopback that may connect; Wyoming has no credentials, so binding beyond loopback needs this list'),
     })
     .strict(),
   api: z

@@ -24,7 +24,10 @@ export type TurnKind = z.infer<typeof TurnKind>;
 /**
  * The stages of a turn, as data: each is bracketed by STAGE_STARTED / STAGE_FINISHED and its end,
  * counted from the turn's origin (for a voice turn the arrival of the last voiced frame, else the
- * turn's start), is `timings_ms[stage]` in TURN_FINISHED. New stages are added here (and only here).
+ * turn's start), is `timings_ms[stage]` in TURN_FINISHED. Every stage started also finishes (with
+ * `error` when it failed or never got there; failed stages are not in `timings_ms`); the ones
+ * measured from the origin (speculative, endpoint, total, an announcement's first_audio) have only
+ * STAGE_FINISHED. New stages are added here (and only here).
  */
 export const TURN_STAGES = {
   speculative: 'the early transcript, begun after a short silence before the endpoint (voice turns)',
@@ -32,7 +35,7 @@ export const TURN_STAGES = {
   transcript: 'speech to text, final',
   speaker: 'speaker identification',
   command: 'the command, Home Assistant or the LLM deciding the answer (until its first sentence)',
-  first_audio: 'from the answer being asked for until its first audio plays',
+  first_audio: 'from the answer being asked for until its first audio plays (with error no_audio, or why it was cut short, when none played)',
   tts: 'speaking the answer, until the last audio has played',
   total: 'the whole turn, until its answer ended',
 } as const;
@@ -59,6 +62,7 @@ const TimerEvent = z.object({
   by: z.string().optional().describe('who stopped it (STOPPED)'),
   next_at: z.string().optional().describe('the next occurrence of a repeating item (MISSED)'),
 });
+const SoulFileChange = z.object({ soul_id: z.string(), name: z.string(), nsfw: z.boolean(), builtin: z.boolean() });
 const WebClient = z.object({ client_id: z.string() });
 const Reason = z.object({ reason: z.string() });
 
@@ -68,6 +72,10 @@ export const EVENT_NAMES = [
   'CONFIG_CHANGED',
   'LANGUAGE_CHANGED',
   'SOUL_CHANGED',
+  // A soul file written or removed through the API (PUT/DELETE /api/souls/{soul_id}): the soul list changed.
+  'SOUL_ADDED',
+  'SOUL_UPDATED',
+  'SOUL_DELETED',
   'CONTEXT_RESET',
   'SPEAKER_ADDED',
   'SPEAKER_UPDATED',
@@ -150,6 +158,10 @@ export const EVENT_SCHEMAS = {
   CONFIG_CHANGED: z.object({ updated: z.record(z.string(), z.unknown()) }),
   LANGUAGE_CHANGED: z.object({ language: z.string() }),
   SOUL_CHANGED: z.object({ soul_id: z.string(), name: z.string(), nsfw: z.boolean(), model: z.string() }),
+  // SOUL_CHANGED says which soul is active; these say the list of souls changed (the active one may not have).
+  SOUL_ADDED: SoulFileChange,
+  SOUL_UPDATED: SoulFileChange.describe('also when a user soul that replaced a built-in was deleted: the built-in is back under its id'),
+  SOUL_DELETED: z.object({ soul_id: z.string(), name: z.string() }),
   CONTEXT_RESET: z.object({ speaker_id: z.string().nullable() }),
   SPEAKER_ADDED: z.object({ speaker: Speaker, auto_learned: z.boolean().optional() }),
   SPEAKER_UPDATED: z.object({ speaker: Speaker }),

@@ -22,6 +22,7 @@ import { allowPermission } from './window-options.ts';
 import { WindowManager } from './windows.ts';
 import { SAMPLE_RATE } from '../contract/audio.ts';
 import { systemClock } from '../platform/clock.ts';
+import { createQuitFlow, WindowCloser } from './quit-flow.ts';
 
 /**
  * The desktop shell: the same engine and server as `kiwi serve`, in Electron's main process, with
@@ -39,11 +40,28 @@ let tray: KiwiTray | null = null;
 let startAtLogin: boolean | null = null;
 const loginItems = createLoginItems({ platform: process.platform, app, execPath: process.execPath, env: process.env });
 
+const closer = new WindowCloser(systemClock);
 const windows = new WindowManager({
   preloadPath: path.join(here, 'preload.cjs'),
   iconPath: path.join(iconDir, 'icon-256.png'),
   onContentsGone: (id) => bridges && forgetWindow(bridges, id),
   log: (message) => logger.warn(message),
+  closer,
+});
+/** Kiwi stopped by itself (POST /api/shutdown): the quit that follows asks no window. */
+let stoppedByItself = false;
+const quitFlow = createQuitFlow({
+  windows: () => windows.userWindows(),
+  closer,
+  proceed: () => {
+    const running = kiwi;
+    if (!running) return;
+    kiwi = null;
+    launches.quitting();
+    tray?.destroy();
+    windows.closeAll();
+    quitWithin(() => running.stop('quit'), (code) => app.exit(code), (problem) => logger.error(problem), systemClock);
+  },
 });
 let bridges: { events: EventBridge; audio: AudioBridge } | null = null;
 
@@ -78,7 +96,10 @@ async function start(launch: LaunchRequest): Promise<void> {
   const running = await startKiwi({ env: desktopEnv(process.env), logger });
   kiwi = running;
   const { runtime } = running;
-  void running.stopped.then(() => app.quit()); // POST /api/shutdown ends the app too
+  void running.stopped.then(() => {
+    stoppedByItself = true;
+    app.quit(); // POST /api/shutdown ends the app too
+  });
 
   const api = new ApiBridge(() => running.server.url);
   const events = new EventBridge(runtime.bus, () => runtime.engine.state);
@@ -145,12 +166,8 @@ if (claimSingleInstance(app, (request) => launches.request(request))) {
   app.on('before-quit', (event) => {
     if (!kiwi) return;
     event.preventDefault();
-    const running = kiwi;
-    kiwi = null;
-    launches.quitting();
-    tray?.destroy();
-    windows.closeAll();
-    quitWithin(() => running.stop('quit'), (code) => app.exit(code), (problem) => logger.error(problem), systemClock);
+    // Each window's page is asked first, as closing it does: unsaved edits ask, "Stay" calls the quit off.
+    void quitFlow.request(stoppedByItself);
   });
   void app.whenReady().then(() =>
     start(launch).catch((err: unknown) => {

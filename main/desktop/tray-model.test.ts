@@ -132,4 +132,16 @@ describe('tray updater', () => {
     updater.flush();
     expect(render).toHaveBeenCalledTimes(2);
   });
+
+  it('rebuilds the soul menu when a soul is added, changed or deleted through the API', () => {
+    vi.useFakeTimers();
+    const render = vi.fn();
+    const updater = trayUpdater(render, 50);
+    for (const [i, name] of ['SOUL_ADDED', 'SOUL_UPDATED', 'SOUL_DELETED'].entries()) {
+      updater.onEvent(name);
+      vi.advanceTimersByTime(60);
+      expect(render, name).toHaveBeenCalledTimes(i + 1);
+    }
+    updater.dispose();
+  });
 });

@@ -103,7 +103,7 @@ export function trayMenuTemplate(state: TrayState, actions: TrayActions): TrayMe
 }
 
 /** Bus events after which the tray's state may have changed. */
-export const TRAY_EVENTS = new Set(['CONNECTED', 'STATE_CHANGED', 'CONFIG_CHANGED', 'SOUL_CHANGED', 'ENGINE_READY', 'SERVICE_RESTART', 'TTS_STARTED', 'TTS_FINISHED', 'MODEL_DOWNLOAD_COMPLETED']);
+export const TRAY_EVENTS = new Set(['CONNECTED', 'STATE_CHANGED', 'CONFIG_CHANGED', 'SOUL_CHANGED', 'SOUL_ADDED', 'SOUL_UPDATED', 'SOUL_DELETED', 'ENGINE_READY', 'SERVICE_RESTART', 'TTS_STARTED', 'TTS_FINISHED', 'MODEL_DOWNLOAD_COMPLETED']);
 
 /**
  * Rebuild the tray on the events that matter, at most once per `delayMs` burst (a turn emits many

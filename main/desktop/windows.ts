@@ -1,4 +1,5 @@
 import { BrowserWindow, dialog, shell, type WebContents } from 'electron';
+import type { WindowCloser } from './quit-flow.ts';
 import {
   UNSAVED_CHANGES_DIALOG,
   allowNavigation,
@@ -15,6 +16,8 @@ export interface WindowManagerOptions {
   /** A window's page is gone (closed, reloaded, crashed): drop what it held (events, audio). */
   onContentsGone(contentsId: number): void;
   log(message: string): void;
+  /** Closes asked for by a quit: told when the user stays with a page's unsaved edits. */
+  closer: WindowCloser;
 }
 
 /**
@@ -59,6 +62,7 @@ export class WindowManager {
     contents.on('will-prevent-unload', (event) => {
       const response = dialog.showMessageBoxSync(window, { ...UNSAVED_CHANGES_DIALOG, buttons: [...UNSAVED_CHANGES_DIALOG.buttons] });
       if (leaveDespiteUnsaved(response)) event.preventDefault();
+      else this.options.closer.stayed(window); // a quit that asked for this close is called off
     });
     contents.on('render-process-gone', (_event, details) => {
       this.options.log(`${kind} window's renderer is gone (${details.reason})`);
@@ -71,6 +75,11 @@ export class WindowManager {
       this.options.onContentsGone(id);
     });
     void window.loadURL(windowUrl(kind, view));
+  }
+
+  /** The windows that may hold the user's edits (not the hidden audio window), for a quit to ask. */
+  userWindows(): BrowserWindow[] {
+    return [...this.#windows.entries()].filter(([kind, window]) => kind !== 'audio' && !window.isDestroyed()).map(([, window]) => window);
   }
 
   closeAll(): void {

@@ -1,7 +1,7 @@
 import type { TurnAnswer, TurnHandler, TurnRequest } from '../engine/listening/turn.ts';
 import type { EventBus } from '../engine/events/event-bus.ts';
 import type { LlmPhraseBook } from '../llm/phrases.ts';
-import { describeError } from '../platform/errors.ts';
+import { describeError, KiwiError } from '../platform/errors.ts';
 import type { Soul } from '../souls/soul-file.ts';
 import type { LlmTurn } from './llm-turn.ts';
 
@@ -50,12 +50,22 @@ export function createRouter(deps: RouterDeps): TurnHandler {
     if (deps.homeassistant.configured) {
       try {
         const answer = await deps.homeassistant.converse(request.text, deps.homeAssistantLanguage() || request.language, request.signal);
-        if (answer.understood || !deps.hasLlm()) return { command: 'homeassistant', reply: [answer.speech] };
+        if (answer.understood || !deps.hasLlm()) {
+          if (answer.speech.trim() !== '') return { command: 'homeassistant', reply: [answer.speech] };
+          // Home Assistant said nothing: "Done" for a command it carried out, else what Kiwi cannot do.
+          const phrases = await deps.phrases.get(request.language);
+          return { command: 'homeassistant', reply: [answer.understood ? phrases.home_done : phrases.not_configured] };
+        }
       } catch (err) {
         request.signal.throwIfAborted();
         const error = { code: 'homeassistant_failed', message: describeError(err) };
         deps.bus.emit('ERROR', { ...error, turn_id: request.turn_id }, 'dialogue');
-        if (!deps.hasLlm()) return { command: 'homeassistant', reply: [(await deps.phrases.get(request.language)).home_unreachable], error };
+        if (!deps.hasLlm()) {
+          const phrases = await deps.phrases.get(request.language);
+          // A wrong token is not an outage: saying "I can't reach it" sends the user after the network.
+          const refused = err instanceof KiwiError && err.code === 'ha_unauthorized';
+          return { command: 'homeassistant', reply: [refused ? phrases.home_refused : phrases.home_unreachable], error };
+        }
       }
       request.signal.throwIfAborted();
     }

@@ -1,11 +1,12 @@
 import type { Config } from '../contract/config.ts';
+import type { Clock } from '../platform/clock.ts';
+import { publicUrl } from '../platform/public-url.ts';
 import type { EventData, EventName } from '../contract/events.ts';
 import { describeError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import { VERSION } from '../platform/version.ts';
 import type { KiwiControl } from './control.ts';
 import type { MqttBridge, MqttStatus } from './mqtt/mqtt-bridge.ts';
-import { redactUrl } from './mqtt/topics.ts';
 import { WyomingServer, type WyomingStatus } from './wyoming/server.ts';
 import type { WyomingStages } from './wyoming/stages.ts';
 
@@ -20,6 +21,8 @@ export interface IntegrationsDeps {
   stages: WyomingStages;
   emit: <K extends EventName>(event: K, data: EventData<K>, source: string) => void;
   logger: Logger;
+  /** Kiwi's clock (paces Wyoming's refusal reports); the system clock when not given. */
+  clock?: Clock;
 }
 
 /**
@@ -73,7 +76,7 @@ export class Integrations {
   status(): IntegrationsStatus {
     const { mqtt, wyoming } = this.deps.config();
     return {
-      mqtt: this.#mqtt?.status() ?? { enabled: mqtt.enabled, connected: false, broker: mqtt.url ? redactUrl(mqtt.url) : null, entities: 0, error: this.#mqttError },
+      mqtt: this.#mqtt?.status() ?? { enabled: mqtt.enabled, connected: false, broker: mqtt.url ? publicUrl(mqtt.url) : null, entities: 0, error: this.#mqttError },
       wyoming: this.#wyoming?.status() ?? { enabled: wyoming.enabled, listening: false, host: wyoming.host, port: wyoming.port, clients: 0, error: this.#wyomingError },
     };
   }
@@ -125,7 +128,7 @@ export class Integrations {
       });
     } catch (err) {
       // The MQTT client refuses the URL itself (e.g. a host it cannot parse): no connection will ever be tried.
-      const broker = redactUrl(settings.url);
+      const broker = publicUrl(settings.url);
       this.#mqttError = `cannot connect to ${broker}: ${describeError(err)} (check mqtt.url)`;
       this.deps.emit('MQTT_CONNECTION_CHANGED', { connected: false, broker, error: this.#mqttError }, 'mqtt');
       this.deps.logger.warn(`mqtt: ${this.#mqttError}`);
@@ -137,8 +140,11 @@ export class Integrations {
     this.#wyomingError = null;
     if (!settings.enabled) return;
     try {
-      this.#wyoming = await WyomingServer.start(settings, this.deps.stages, (message) =>
-        this.deps.emit('ERROR', { code: 'wyoming_request_failed', message }, 'wyoming'),
+      this.#wyoming = await WyomingServer.start(
+        settings,
+        this.deps.stages,
+        (message) => this.deps.emit('ERROR', { code: 'wyoming_request_failed', message }, 'wyoming'),
+        this.deps.clock,
       );
       this.deps.logger.info(`Wyoming service on ${settings.host}:${this.#wyoming.status().port}`);
     } catch (err) {

@@ -1,3 +1,4 @@
+import { publicUrl } from '../platform/public-url.ts';
 import { httpError, LlmError, networkError, parseRetryAfter } from './errors.ts';
 import { SseParser, type SseEvent } from './sse.ts';
 
@@ -50,13 +51,6 @@ export function redactSecrets(text: string, headers: Record<string, string>): st
     if (secret.length >= 8) out = out.split(secret).join('********');
   }
   return out;
-}
-
-/** A URL as it may be shown: origin and path, without user info or query. */
-function publicUrl(url: string): string {
-  if (!URL.canParse(url)) return '(an unparsable URL)';
-  const { origin, pathname } = new URL(url);
-  return origin + pathname;
 }
 
 /** The readable error message inside a JSON error body ({error:{message}} or {error:"..."}), else the body. */

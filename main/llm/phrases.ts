@@ -19,6 +19,10 @@ export const LlmPhrases = z
     not_configured: z.string().min(1),
     /** Home Assistant failed and there is no LLM to fall back to. */
     home_unreachable: z.string().min(1),
+    /** Home Assistant refused Kiwi's access token (401/403) and there is no LLM to fall back to. */
+    home_refused: z.string().min(1),
+    /** Home Assistant did the command but said nothing (empty speech): said instead of silence. */
+    home_done: z.string().min(1),
   })
   .strict();
 export type LlmPhrases = z.infer<typeof LlmPhrases>;

@@ -1,7 +1,7 @@
 import { defaultMatcher } from '../dialogue/commands/matcher.ts';
 import { normalizeText, spacingOf } from '../dialogue/commands/normalize.ts';
 import { matchableText } from '../dialogue/commands/pattern.ts';
-import { APPROVAL_PHRASE_KEYS, securityLocale } from './locale.ts';
+import { APPROVAL_PHRASE_KEYS, BARE_ANSWER_KEYS, securityLocale, type BareAnswerKey } from './locale.ts';
 
 /** What the owner said about pending approvals: "approve", "deny number two", "deny all". */
 export interface ApprovalIntent {
@@ -35,6 +35,23 @@ export function matchApprovalIntent(text: string, language: string): ApprovalInt
         }
       }
     }
+  }
+  return null;
+}
+
+/**
+ * A bare "yes" or "no" ("да", "はい", "no thanks"), the whole utterance after fillers, in the turn's
+ * language only: no English fallback, as a short word can mean the opposite elsewhere (Polish "no"
+ * is a "yeah"). It is an answer to an approval only where voice-approvals.ts says so (right after
+ * Kiwi asked the owner about one request); anywhere else it is ordinary speech.
+ */
+export function matchBareAnswer(text: string, language: string): BareAnswerKey | null {
+  const locale = securityLocale(language);
+  const full = matchableText(text, locale.language);
+  if (!full.trim()) return null;
+  const candidates = [...new Set([trimFillers(full, locale.language), full])];
+  for (const key of BARE_ANSWER_KEYS) {
+    if (locale.bareAnswers[key].some((phrase) => candidates.some((candidate) => phrase.regex.test(candidate)))) return key;
   }
   return null;
 }

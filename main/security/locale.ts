@@ -45,6 +45,9 @@ export type SecurityReplyKey = (typeof SECURITY_REPLY_KEYS)[number];
 /** Phrase lists for answering approvals by voice (whole-utterance phrases, as in commands.json). */
 export const APPROVAL_PHRASE_KEYS = ['approve', 'deny', 'deny_all'] as const;
 export type ApprovalPhraseKey = (typeof APPROVAL_PHRASE_KEYS)[number];
+/** A bare "yes" / "no": an answer only right after Kiwi asked the owner about one request (voice-approvals.ts). */
+export const BARE_ANSWER_KEYS = ['yes', 'no'] as const;
+export type BareAnswerKey = (typeof BARE_ANSWER_KEYS)[number];
 
 const patterns = z.array(z.string().min(1).max(300)).min(1);
 const phrases = z.array(z.string().min(1).max(120)).min(1);
@@ -55,6 +58,7 @@ const SecurityFile = z
     approval: z
       .object({
         ...(Object.fromEntries(APPROVAL_PHRASE_KEYS.map((k) => [k, phrases])) as Record<ApprovalPhraseKey, typeof phrases>),
+        ...(Object.fromEntries(BARE_ANSWER_KEYS.map((k) => [k, phrases])) as Record<BareAnswerKey, typeof phrases>),
         /** How the numbers 1 to 10 are said, so "approve two" means request 2. */
         numbers: z.array(z.array(z.string().min(1)).min(1)).length(10),
       })
@@ -69,6 +73,7 @@ export interface SecurityLocale {
   file: SecurityFile;
   rules: Record<RuleId, SecurityPattern[]>;
   approval: Record<ApprovalPhraseKey, CompiledPhrase[]>;
+  bareAnswers: Record<BareAnswerKey, CompiledPhrase[]>;
 }
 
 export const securityLocaleFile = (language: string, dir = localesDir) => localeFilePath('security', language, dir);
@@ -85,7 +90,13 @@ export function loadSecurityLocale(language: LanguageCode, dir = localesDir): Se
     if (problem) throw new Error(problem);
     return compiled;
   });
-  return { language, file, rules, approval };
+  const bareAnswers = compileLists(filePath, 'approval', file.approval, BARE_ANSWER_KEYS, (source) => {
+    const compiled = compilePhrase(source, language);
+    const problem = slotProblem(compiled.slots, { required: [], optional: [] });
+    if (problem) throw new Error(problem);
+    return compiled;
+  });
+  return { language, file, rules, approval, bareAnswers };
 }
 
 const cache = new LocaleCache(loadSecurityLocale);

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { KiwiError } from '../platform/errors.ts';
 import { makeSecurityHarness, type SecurityHarness } from './testing/security-harness.ts';
-import { matchApprovalIntent } from './approval-intent.ts';
+import { LANGUAGES } from '../contract/languages.ts';
+import type { SpeakerRecord } from '../store/store.ts';
+import { matchApprovalIntent, matchBareAnswer } from './approval-intent.ts';
+import { securityLocale, securityReply } from './locale.ts';
 
 let h: SecurityHarness;
 afterEach(async () => h?.close());
@@ -131,6 +134,127 @@ describe('security gate', () => {
     await h.route(h.turn('ピザを注文して', friend, 'ja'));
     expect((await h.route(h.turn('одобри номер один', owner, 'ru')))?.reply).toBe('Одобрено. Done: закажи пиццу.');
     expect((await h.route(h.turn('却下', owner, 'ja')))?.reply).toBe('リクエスト2番を却下しました。');
+  });
+
+  describe('a bare "yes" / "no" from the owner, right after Kiwi asked about a request', () => {
+    let turns = 0;
+    /** A voice turn as the engine runs it: TURN_STARTED, the routing, TURN_FINISHED once its answer is spoken. */
+    const voiceTurn = async (text: string, who: SpeakerRecord | null, options: { source?: string; language?: string; finish?: boolean } = {}) => {
+      const { source = 'mic', language = 'en', finish = true } = options;
+      const turnId = `turn_${++turns}`;
+      h.bus.emit('TURN_STARTED', { turn_id: turnId, kind: 'voice', source }, 'engine');
+      const answer = await h.route({ ...h.turn(text, who, language), source, turn_id: turnId });
+      const finished = () =>
+        h.bus.emit(
+          'TURN_FINISHED',
+          { turn_id: turnId, wake: false, transcript: text, language, speaker: null, command: answer?.command ?? null, reply: answer?.reply ?? null, timings_ms: {}, source: 'voice' },
+          'engine',
+        );
+      if (finish) finished();
+      return Object.assign(answer ?? { command: null, reply: null }, { finished });
+    };
+    const pendingTexts = () => h.security.approvals.pending().map((a) => a.request.text);
+    /** A turn the engine dropped unanswered (Kiwi's own echo, speech without the wake word): `finish` ends it. */
+    const ignoredTurn = (reason: string) => {
+      const turnId = `turn_${++turns}`;
+      h.bus.emit('TURN_STARTED', { turn_id: turnId, kind: 'voice', source: 'mic' }, 'engine');
+      const base = { turn_id: turnId, wake: false, transcript: '', language: 'en', speaker: null, command: null, reply: null, timings_ms: {}, source: 'voice' };
+      return { finish: () => h.bus.emit('TURN_FINISHED', { ...base, ignored: reason }, 'engine') };
+    };
+
+    it('"yes" approves the one request Kiwi just asked about and runs it; "нет" denies it', async () => {
+      h = makeSecurityHarness();
+      const { owner, friend } = h.voices;
+      // Kiwi hears its own question back (echo) and then someone without the wake word: both ignored, neither counts.
+      const asking = await voiceTurn('buy me a new phone', friend, { finish: false });
+      expect(asking.reply).toBe("I've asked Maria to approve that. It's request number 1.");
+      const echo = ignoredTurn("Kiwi's own voice");
+      asking.finished();
+      echo.finish();
+      h.clock.advance(1000);
+      ignoredTurn('no wake word').finish();
+      h.clock.advance(2000);
+      expect(await voiceTurn('yes', owner)).toMatchObject({ command: 'approval', reply: 'Approved. Done: buy me a new phone.' });
+      expect(h.resumed.map((r) => r.request.text)).toEqual(['buy me a new phone']);
+      expect(eventsNamed('APPROVAL_RESOLVED').at(-1)).toMatchObject({ data: { outcome: 'approved', approval: { resolved_by: { channel: 'voice', who: owner.id } } } });
+
+      // Two waiting: the bare answer goes to the one just asked about, never to the other.
+      await voiceTurn('order a pizza', friend);
+      await voiceTurn('закажи суши', friend, { language: 'ru' });
+      expect(await voiceTurn('нет', owner, { language: 'ru' })).toMatchObject({ command: 'approval', reply: securityReply('ru', 'denied', { n: 2 }) });
+      expect(pendingTexts()).toEqual(['order a pizza']);
+      // Used once: another "yes" is conversation.
+      expect(await voiceTurn('yes', owner)).toMatchObject({ command: null, reply: null });
+      expect(pendingTexts()).toEqual(['order a pizza']);
+      expect(h.resumed).toHaveLength(1);
+    });
+
+    it('anywhere else a bare "yes" is conversation and releases nothing', async () => {
+      h = makeSecurityHarness((c) => (c.voice.follow_up_s = 8));
+      const { owner, friend, guest } = h.voices;
+      const stillWaiting = async () => {
+        expect(pendingTexts()).toEqual(['buy me a new phone']);
+        expect(h.resumed).toEqual([]);
+      };
+      const ask = () => voiceTurn('buy me a new phone', friend);
+
+      // Another turn came between (an LLM question "shall I go on?" and its "yes").
+      await ask();
+      await voiceTurn("what's the weather tomorrow", owner);
+      expect(await voiceTurn('yes', owner)).toMatchObject({ command: null });
+      await stillWaiting();
+
+      // Later than the follow-up window after the question.
+      await ask();
+      h.clock.advance(8001);
+      expect(await voiceTurn('yes', owner)).toMatchObject({ command: null });
+      await stillWaiting();
+
+      // Someone else answered first (the friend's own "yes"); the owner's "yes" after that is conversation.
+      await ask();
+      expect(await voiceTurn('yes', friend)).toMatchObject({ command: null });
+      expect(await voiceTurn('yes', owner)).toMatchObject({ command: null });
+      await ask();
+      expect(await voiceTurn('yes', guest)).toMatchObject({ command: null });
+      await ask();
+      expect(await voiceTurn('yes', null)).toMatchObject({ command: null });
+      await stillWaiting();
+
+      // From another microphone than the one Kiwi asked on.
+      await ask();
+      expect(await voiceTurn('yes', owner, { source: 'browser-1' })).toMatchObject({ command: null });
+      await stillWaiting();
+
+      // Over Kiwi while it was still asking (the question may not have been heard), or after an interrupted question.
+      const asking = await voiceTurn('buy me a new phone', friend, { finish: false });
+      expect(await voiceTurn('yes', owner)).toMatchObject({ command: null });
+      asking.finished();
+      await stillWaiting();
+
+      // A typed request: Kiwi asked nobody in the room.
+      expect((await h.route({ ...h.turn('open the garage', 'typed'), turn_id: 'turn_typed' }))?.command).toBe('approval_requested');
+      expect(await voiceTurn('yes', owner)).toMatchObject({ command: null });
+      expect(pendingTexts()).toEqual(['buy me a new phone', 'open the garage']);
+
+      // With nothing asked and nothing said in between, "yes" is still just "yes"; "approve" keeps working as before.
+      expect(await voiceTurn('approve number one', owner)).toMatchObject({ command: 'approval', reply: 'Approved. Done: buy me a new phone.' });
+    });
+
+    it('understands a bare yes and no in every language', () => {
+      for (const language of LANGUAGES) {
+        const { approval } = securityLocale(language).file;
+        expect(matchBareAnswer(approval.yes[0]!, language), `${language} ${approval.yes[0]}`).toBe('yes');
+        expect(matchBareAnswer(approval.no[0]!, language), `${language} ${approval.no[0]}`).toBe('no');
+      }
+      expect(matchBareAnswer('Yes.', 'en')).toBe('yes');
+      expect(matchBareAnswer('Kiwi, yes please', 'en')).toBe('yes');
+      expect(matchBareAnswer('はい', 'ja')).toBe('yes');
+      expect(matchBareAnswer('Да.', 'ru')).toBe('yes');
+      // Only the whole utterance, and only in the turn's language (Polish "no" is a "yeah").
+      expect(matchBareAnswer('yes, I like jazz', 'en')).toBeNull();
+      expect(matchBareAnswer('no', 'pl')).toBeNull();
+      expect(matchBareAnswer('nie', 'pl')).toBe('no');
+    });
   });
 
   it.each([

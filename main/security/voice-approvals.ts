@@ -2,14 +2,26 @@ import { TYPED_SOURCE, roleOf } from '../dialogue/commands/permissions.ts';
 import type { PartialHandler } from '../dialogue/router.ts';
 import type { TurnAnswer, TurnRequest } from '../engine/listening/turn.ts';
 import { KiwiError } from '../platform/errors.ts';
-import { matchApprovalIntent } from './approval-intent.ts';
-import type { ApprovalBook, Resolver } from './approvals.ts';
+import { matchApprovalIntent, matchBareAnswer, type ApprovalIntent } from './approval-intent.ts';
+import type { Approval, ApprovalBook, Resolver } from './approvals.ts';
 import { securityReply, type SecurityReplyKey } from './locale.ts';
 
 export interface VoiceApprovalDeps {
   approvals: Pick<ApprovalBook, 'pending' | 'byNumber'>;
   /** Resolve and, when approved, run the held request inside this turn (its answer is spoken here). */
   resolveInline: (id: string, status: 'approved' | 'denied', by: Resolver, turn: TurnRequest) => Promise<TurnAnswer | null>;
+  /**
+   * The approval this turn is the reply to, when Kiwi has just asked about it (the very next turn,
+   * from where it asked, begun within the follow-up window after the question); null otherwise.
+   */
+  askedAbout: (turn: TurnRequest) => string | null;
+}
+
+/** What the owner said: a phrase ("approve number two"), or a bare yes/no to the request Kiwi just asked about (`asked`). */
+interface Intent {
+  kind: ApprovalIntent['kind'];
+  number: number | null;
+  asked: string | null;
 }
 
 /**
@@ -17,12 +29,27 @@ export interface VoiceApprovalDeps {
  * recognised owner voice may answer. A typed turn counts as the owner elsewhere, but not here:
  * approving from the API has its own route, and a spoken approval must be a voice Kiwi knows.
  * Nothing is matched while no approval is pending, so "approve" in conversation stays conversation.
+ * A bare "yes" / "no" is an answer only as the owner's reply to Kiwi's question about one request
+ * (askedAbout), and only for that request; anywhere else it goes on as ordinary speech.
  */
 export function createVoiceApprovals(deps: VoiceApprovalDeps): PartialHandler {
+  /**
+   * "yes" / "no" alone answers only the owner's voice replying to Kiwi's question about one request,
+   * and only that request; anywhere else (an LLM's question, a guest, later on) it is conversation.
+   */
+  const bareAnswer = (request: TurnRequest, pending: Approval[]): Intent | null => {
+    const said = matchBareAnswer(request.text, request.language);
+    if (!said || !request.speaker || roleOf(request) !== 'owner') return null;
+    const asked = deps.askedAbout(request);
+    if (!asked || !pending.some((a) => a.id === asked)) return null;
+    return { kind: said === 'yes' ? 'approve' : 'deny', number: null, asked };
+  };
+
   return async (request) => {
     const pending = deps.approvals.pending();
     if (pending.length === 0) return null;
-    const intent = matchApprovalIntent(request.text, request.language);
+    const spoken = matchApprovalIntent(request.text, request.language);
+    const intent: Intent | null = spoken ? { kind: spoken.kind, number: spoken.number, asked: null } : bareAnswer(request, pending);
     if (!intent) return null;
     const say = (key: SecurityReplyKey, values: Record<string, string | number> = {}) => securityReply(request.language, key, values);
     const answer = (reply: Iterable<string> | AsyncIterable<string> | null): TurnAnswer => ({ command: 'approval', reply });
@@ -39,7 +66,14 @@ export function createVoiceApprovals(deps: VoiceApprovalDeps): PartialHandler {
       for (const approval of pending) if (await settle(() => deps.resolveInline(approval.id, 'denied', by, request))) count++;
       return answer([say('denied_all', { count })]);
     }
-    const target = intent.number !== null ? deps.approvals.byNumber(intent.number) : pending.length === 1 ? pending[0]! : null;
+    const target =
+      intent.asked !== null
+        ? (pending.find((a) => a.id === intent.asked) ?? null)
+        : intent.number !== null
+          ? deps.approvals.byNumber(intent.number)
+          : pending.length === 1
+            ? pending[0]!
+            : null;
     if (!target) {
       if (intent.number !== null) return answer([say('no_such_request', { n: intent.number })]);
       const list = pending.map((a) => say('request_item', { n: a.number, text: a.request.text })).join('; ');

@@ -126,11 +126,41 @@ describe('POST /api/chat routing to Home Assistant and an LLM (stand-ins for bot
   it('Home Assistant failing with no LLM to fall back to: said in words, and coded', async () => {
     const bare = await startTestKiwi({ config: { homeassistant: { enabled: true, url: `http://127.0.0.1:${ha.port}`, token: 'a-wrong-token' } } });
     try {
+      // A wrong token is said as a refusal (not as an outage), in the language asked.
       const answer = await chat(bare, 'Turn on the bedroom lights');
-      expect(answer).toMatchObject({ command: 'homeassistant', reply: "I can't reach Home Assistant right now.", error: { code: 'homeassistant_failed' } });
+      expect(answer).toMatchObject({
+        command: 'homeassistant',
+        reply: 'Home Assistant refused my access. Please check the Home Assistant token in the settings.',
+        error: { code: 'homeassistant_failed' },
+      });
       expect(answer.error!.message).toMatch(/rejected the access token/);
       expect(answer.error!.message).not.toContain('a-wrong-token');
+      expect((await chat(bare, 'Mach das Licht an', 'de')).reply).toBe('Home Assistant hat meinen Zugang abgelehnt. Bitte prüf das Home-Assistant-Token in den Einstellungen.');
     } finally {
+      await bare.cleanup();
+    }
+    // Nothing listening at the address: that one is an outage.
+    const gone = new FakeHomeAssistant(token);
+    await gone.start();
+    const url = `http://127.0.0.1:${gone.port}`;
+    await gone.stop();
+    const away = await startTestKiwi({ config: { homeassistant: { enabled: true, url, token } } });
+    try {
+      expect(await chat(away, 'Turn on the bedroom lights')).toMatchObject({ reply: "I can't reach Home Assistant right now.", error: { code: 'homeassistant_failed' } });
+    } finally {
+      await away.cleanup();
+    }
+  });
+
+  it('Home Assistant doing a command without a word (empty speech): Kiwi says it is done, not silence', async () => {
+    const bare = await startTestKiwi({ config: { homeassistant: { enabled: true, url: `http://127.0.0.1:${ha.port}`, token } } });
+    ha.understands = true;
+    ha.speech = '  ';
+    try {
+      expect(await chat(bare, 'Turn on the bedroom lights')).toEqual({ command: 'homeassistant', reply: 'Done.' });
+      expect((await chat(bare, 'Включи свет', 'ru')).reply).toBe('Готово.');
+    } finally {
+      ha.speech = 'Done, bedroom lights are on.';
       await bare.cleanup();
     }
   });

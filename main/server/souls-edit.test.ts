@@ -74,6 +74,24 @@ describe('souls API: user souls as markdown files', () => {
     expect(list.souls.find((s) => s.id === 'pirate')).toMatchObject({ name: 'Pirate', builtin: false, active: false });
   });
 
+  it('PUT and DELETE of a soul that is not active announce SOUL_ADDED, SOUL_UPDATED and SOUL_DELETED (open dashboards update)', async () => {
+    const sailor = { ...pirate, name: 'Sailor' };
+    const start = events.mark();
+    let from = start;
+    expect((await k.request('PUT', '/api/souls/sailor', { headers: bearer(ADMIN), body: sailor })).status).toBe(200);
+    expect((await events.waitForEvent('SOUL_ADDED', from)).data).toEqual({ soul_id: 'sailor', name: 'Sailor', nsfw: false, builtin: false });
+    from = events.mark();
+    expect((await k.request('PUT', '/api/souls/sailor', { headers: bearer(ADMIN), body: { ...sailor, name: 'Old Sailor' } })).status).toBe(200);
+    expect((await events.waitForEvent('SOUL_UPDATED', from)).data).toEqual({ soul_id: 'sailor', name: 'Old Sailor', nsfw: false, builtin: false });
+    from = events.mark();
+    expect((await k.request('DELETE', '/api/souls/sailor', { headers: bearer(ADMIN) })).status).toBe(200);
+    expect((await events.waitForEvent('SOUL_DELETED', from)).data).toEqual({ soul_id: 'sailor', name: 'Old Sailor' });
+    // The active soul stayed: no SOUL_CHANGED for any of them.
+    const seen = events.messages.slice(start).map((m) => (m.kind === 'json' ? (m.value as { event: string }).event : m.kind));
+    expect(seen).toEqual(expect.arrayContaining(['SOUL_ADDED', 'SOUL_UPDATED', 'SOUL_DELETED']));
+    expect(seen).not.toContain('SOUL_CHANGED');
+  });
+
   it('PUT replaces a user soul; editing the active soul announces SOUL_CHANGED', async () => {
     expect((await k.request('POST', '/api/soul', { headers: bearer(CONTROL), body: { soul: 'pirate' } })).status).toBe(200);
     const from = events.mark();
@@ -126,7 +144,9 @@ describe('souls API: user souls as markdown files', () => {
     await expect
       .poll(async () => SoulDocument.parse((await k.request('GET', '/api/souls/comedian', { headers: bearer(CONTROL) })).json).name, { timeout: 10_000 })
       .toBe('My Comedian');
+    const from = events.mark();
     expect((await k.request('DELETE', '/api/souls/comedian', { headers: bearer(ADMIN) })).status).toBe(200);
+    expect((await events.waitForEvent('SOUL_UPDATED', from)).data).toMatchObject({ soul_id: 'comedian', builtin: true });
     const back = SoulDocument.parse((await k.request('GET', '/api/souls/comedian', { headers: bearer(CONTROL) })).json);
     expect(back).toMatchObject({ builtin: true });
     expect(back.name).not.toBe('My Comedian');

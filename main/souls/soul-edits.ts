@@ -41,10 +41,13 @@ export class SoulEdits {
       const namesake = this.deps.souls.list().find((s) => s.id !== id && sameSoulName(s.name, fields.name));
       if (namesake) throw new KiwiError('soul_name_taken', `the soul '${namesake.id}' is called '${namesake.name}' already; give '${id}' another name`, 409);
       const before = this.deps.souls.active.id;
+      const existed = this.deps.souls.list().some((s) => s.id === id);
       await this.deps.files.save(id, fields);
       await this.deps.reload();
+      const soul = this.deps.souls.get(id);
+      this.#listed(existed ? 'SOUL_UPDATED' : 'SOUL_ADDED', soul);
       this.#announce(before, id);
-      return this.deps.souls.get(id);
+      return soul;
     });
   }
 
@@ -57,9 +60,14 @@ export class SoulEdits {
         throw this.#isDefault(id, 'choose another default first');
       }
       const before = this.deps.souls.active.id;
+      const removed = this.deps.souls.list().find((s) => s.id === id);
       await this.deps.files.remove(id);
       await this.deps.reload();
       this.deps.souls.forget(id);
+      // A user soul over a built-in gives the built-in back: the id stays listed, as the built-in.
+      const builtin = this.deps.souls.list().find((s) => s.id === id);
+      if (builtin) this.#listed('SOUL_UPDATED', builtin);
+      else if (removed) this.deps.bus.emit('SOUL_DELETED', { soul_id: id, name: removed.name }, 'souls');
       this.#announce(before, id);
     });
   }
@@ -68,6 +76,11 @@ export class SoulEdits {
     const variable = this.deps.config.envSources().get('souls.default');
     const key = variable ? `souls.default, set by ${variable}` : 'souls.default';
     return new KiwiError('soul_is_default', `'${id}' is the default soul (${key}); ${advice}`, 409);
+  }
+
+  /** The list of souls changed: open dashboards and the tray show it without a reload. */
+  #listed(event: 'SOUL_ADDED' | 'SOUL_UPDATED', soul: Soul): void {
+    this.deps.bus.emit(event, { soul_id: soul.id, name: soul.name, nsfw: soul.nsfw, builtin: soul.builtin }, 'souls');
   }
 
   /** After a soul file changed: when it was (or replaced) the active soul, listeners must reload it. */

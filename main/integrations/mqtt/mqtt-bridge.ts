@@ -6,7 +6,8 @@ import { describeError } from '../../platform/errors.ts';
 import type { KiwiControl } from '../control.ts';
 import { runCommand } from './commands.ts';
 import { discoveryPayload, kiwiEntities, sensorText, stateValues, type Entity } from './entities.ts';
-import { mqttTopics, redactUrl, type MqttTopics } from './topics.ts';
+import { publicUrl } from '../../platform/public-url.ts';
+import { mqttTopics, type MqttTopics } from './topics.ts';
 
 export interface MqttStatus {
   enabled: boolean;
@@ -61,7 +62,7 @@ export class MqttBridge {
   constructor(private readonly options: MqttBridgeOptions) {
     const { settings } = options;
     this.#topics = mqttTopics(settings.discovery_prefix, settings.base_topic);
-    this.#status = { enabled: true, connected: false, broker: redactUrl(settings.url), entities: 0, error: null };
+    this.#status = { enabled: true, connected: false, broker: publicUrl(settings.url), entities: 0, error: null };
     const clientOptions: IClientOptions = {
       clientId: `kiwi-${this.#topics.node}-${randomBytes(4).toString('hex')}`,
       username: settings.username || undefined,

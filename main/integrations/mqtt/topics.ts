@@ -29,16 +29,3 @@ export function mqttTopics(discoveryPrefix: string, baseTopic: string): MqttTopi
     discoveryFilter: `${discoveryPrefix}/+/${node}/+/config`,
   };
 }
-
-/** mqtt://user:secret@host:1883 → mqtt://host:1883: the status and the dashboard never show credentials. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/$/, '');
-  } catch (err) {
-    if (!(err instanceof TypeError)) throw err;
-    return url.replace(/\/\/[^@/]*@/, '//'); // not a URL Node can parse: still never show what precedes @
-  }
-}

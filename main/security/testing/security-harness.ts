@@ -11,6 +11,7 @@ import { ManualClock } from './manual-clock.ts';
 /** A SecurityService over an in-memory store, a manual clock and a recording `resume`, with one voice per role. */
 export interface SecurityHarness {
   security: SecurityService;
+  bus: EventBus;
   config: Config;
   store: Store;
   clock: ManualClock;
@@ -72,6 +73,7 @@ export function makeSecurityHarness(configure: (config: Config) => void = () => 
   });
   return {
     security,
+    bus,
     config,
     store,
     clock,

@@ -122,6 +122,15 @@ describe('dashboard store', () => {
     }
   });
 
+  it('reloads the souls when a soul is added, changed or deleted through the API, not only when the active one changes', () => {
+    const { client, calls } = recordingClient();
+    for (const name of ['SOUL_ADDED', 'SOUL_UPDATED', 'SOUL_DELETED'] as const) {
+      calls.length = 0;
+      useDashboard.getState().receive(client, ev(name, { soul_id: 'pirate', name: 'Pirate' }));
+      expect(calls, name).toEqual(['souls', 'status']);
+    }
+  });
+
   it('nests scopes: admin may control, control may read, read may not control', () => {
     const auth = (scopes: Array<'read' | 'control' | 'admin'>) => ({ auth_enabled: true, scopes, name: 'x' });
     expect(hasScope(auth(['admin']), 'control')).toBe(true);

@@ -45,6 +45,11 @@ const STALE_AFTER: Partial<Record<EventEnvelope['event'], ResourceName[]>> = {
   ENGINE_READY: ['status', 'setup'],
   STATE_CHANGED: ['status'],
   SOUL_CHANGED: ['souls', 'status'],
+  // A soul written or deleted through the API (another dashboard, a script): the list changed, and
+  // status says whether souls.default names a usable soul.
+  SOUL_ADDED: ['souls', 'status'],
+  SOUL_UPDATED: ['souls', 'status'],
+  SOUL_DELETED: ['souls', 'status'],
   CONFIG_CHANGED: ['config', 'status', 'souls', 'ha', 'integrations', 'timers', 'setup'],
   LANGUAGE_CHANGED: ['languages', 'status', 'setup'],
   // A profile change can enrol or remove the owner: status says whether the household is open.
