@@ -83,19 +83,16 @@ export function loadSecurityLocale(language: LanguageCode, dir = localesDir): Se
   const file = loadLocaleFile('security', language, SecurityFile, { dir });
   const filePath = securityLocaleFile(language, dir);
   const rules = compileLists(filePath, 'rules', file.rules, RULE_IDS, (source) => compileSecurityPattern(source, language));
-  const approval = compileLists(filePath, 'approval', file.approval, APPROVAL_PHRASE_KEYS, (source, key) => {
+  /** A whole-utterance phrase; `numbered`: it may pick a request by number ({n}). */
+  const phrase = (source: string, numbered: boolean) => {
     const compiled = compilePhrase(source, language);
-    // {n} picks a request by number; "deny all" has none.
-    const problem = slotProblem(compiled.slots, { required: [], optional: key === 'deny_all' ? [] : ['n'] });
+    const problem = slotProblem(compiled.slots, { required: [], optional: numbered ? ['n'] : [] });
     if (problem) throw new Error(problem);
     return compiled;
-  });
-  const bareAnswers = compileLists(filePath, 'approval', file.approval, BARE_ANSWER_KEYS, (source) => {
-    const compiled = compilePhrase(source, language);
-    const problem = slotProblem(compiled.slots, { required: [], optional: [] });
-    if (problem) throw new Error(problem);
-    return compiled;
-  });
+  };
+  // "deny all" and a bare yes/no name no number.
+  const approval = compileLists(filePath, 'approval', file.approval, APPROVAL_PHRASE_KEYS, (source, key) => phrase(source, key !== 'deny_all'));
+  const bareAnswers = compileLists(filePath, 'approval', file.approval, BARE_ANSWER_KEYS, (source) => phrase(source, false));
   return { language, file, rules, approval, bareAnswers };
 }
 

@@ -1,10 +1,9 @@
-import type { Speaker } from '../contract/api.ts';
+import { PRIORITIES, type Speaker } from '../contract/api.ts';
 import type { EventBus } from '../engine/events/event-bus.ts';
 import { conflict, KiwiError, notFound } from '../platform/errors.ts';
 import type { SpeakerChanges, SpeakerRecord, Store } from '../store/store.ts';
 
-const OWNER = 0;
-const FRIEND = 1;
+const OWNER = PRIORITIES.owner;
 
 export const toApiSpeaker = ({ embedding: _e, created_at: _c, ...speaker }: SpeakerRecord): Speaker => speaker;
 
@@ -63,7 +62,7 @@ export class SpeakerService {
     if (name !== undefined) refuseTakenName(this.store.speakers.list(), name, { self: id });
     // The old owner steps down first: a crash between the two writes leaves no owner (an open household), never two.
     const former = promote ? this.store.speakers.list().find((s) => s.priority === OWNER && s.id !== id) : undefined;
-    const demoted = former ? this.store.speakers.update(former.id, { priority: FRIEND }) : null;
+    const demoted = former ? this.store.speakers.update(former.id, { priority: PRIORITIES.friend }) : null;
     const updated = toApiSpeaker(this.store.speakers.update(id, { ...changes, name }) ?? this.#missing(id));
     if (demoted) this.bus.emit('SPEAKER_UPDATED', { speaker: toApiSpeaker(demoted) }, 'speakers');
     this.bus.emit('SPEAKER_UPDATED', { speaker: updated }, 'speakers');
