@@ -12,6 +12,7 @@ import type { Store } from '../store/store.ts';
 
 /** What the status reads: the runtime's services (KiwiRuntime is one). */
 export interface StatusSources {
+  /** performance.now() when the runtime started. */
   readonly startedAt: number;
   readonly config: ConfigService;
   readonly engine: Engine;
@@ -38,7 +39,7 @@ export function runtimeStatus(runtime: StatusSources, webAudioClients: number): 
     is_speaking: state === 'SPEAKING',
     is_processing: state === 'PROCESSING' || state === 'THINKING',
     is_running: true,
-    uptime_seconds: Math.floor((Date.now() - runtime.startedAt) / 1000),
+    uptime_seconds: Math.floor((performance.now() - runtime.startedAt) / 1000),
     active_speaker: runtime.engine.activeSpeaker,
     active_soul: runtime.souls.active.id,
     homeassistant_connected: runtime.homeassistant.status().connected,

@@ -57,7 +57,8 @@ export interface RuntimeOptions {
  * wires config changes to them, and rebuilds the engine on restart. It only wires.
  */
 export class KiwiRuntime {
-  readonly startedAt = Date.now();
+  /** performance.now() at start: uptime is elapsed time, whatever the wall clock does (NTP, a resume). */
+  readonly startedAt = performance.now();
   /** The engine and the audio models it runs on (rebuilt on restarts, config changes, installs). */
   readonly #slot: EngineSlot;
   /** Model downloads (API, dashboard, first use), one at a time per model. */

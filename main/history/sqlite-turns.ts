@@ -1,4 +1,5 @@
 import type Database from 'libsql';
+import { transaction } from '../store/sqlite-transaction.ts';
 import type { ConversationTurn } from '../contract/api.ts';
 
 /**
@@ -31,7 +32,7 @@ export function sqliteTurns(db: Database.Database): TurnStore {
   const prune = db.prepare('DELETE FROM turns WHERE seq <= (SELECT seq FROM turns ORDER BY seq DESC LIMIT 1 OFFSET ?)');
   const read = (rows: unknown[]) => (rows as Array<{ turn: string }>).map((row) => JSON.parse(row.turn) as ConversationTurn).reverse();
   return {
-    add: db.transaction((turn: ConversationTurn, speakerId: string | null, keep: number) => {
+    add: transaction(db, (turn: ConversationTurn, speakerId: string | null, keep: number) => {
       insert.run(turn.turn_id, speakerId, turn.at, JSON.stringify(turn));
       prune.run(keep);
     }) as TurnStore['add'],

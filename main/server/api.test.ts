@@ -76,11 +76,12 @@ describe('REST API (seed endpoints)', () => {
         web_audio_clients: 0,
       });
       expect(status.state).toBe(k.kiwi.runtime.engine.machine.state);
-      // Uptime counts seconds since start: with the clock held, then moved on by 5 s (nothing slept), it is exactly 5 more.
-      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+      // Uptime counts elapsed seconds since start (performance.now: a wall clock set back does not change it, uptime.test.ts):
+      // with the clock held, then moved on by 5 s (nothing slept), it is exactly 5 more.
+      vi.useFakeTimers({ toFake: ['Date', 'performance'], now: Date.now() });
       try {
         const before = expectOk(await k.request('GET', '/api/status'), routes.status.response).uptime_seconds;
-        vi.setSystemTime(Date.now() + 5000);
+        vi.advanceTimersByTime(5000);
         const after = expectOk(await k.request('GET', '/api/status'), routes.status.response).uptime_seconds;
         expect(after - before).toBe(5);
       } finally {

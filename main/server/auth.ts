@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Config, Scope } from '../contract/config.ts';
+import type { Now } from '../platform/token-bucket.ts';
 
 export interface Grant {
   name: string;
@@ -9,7 +10,9 @@ export interface Grant {
 }
 
 const RANK: Record<Scope, number> = { read: 0, control: 1, admin: 2 };
-const SESSION_TTL_MS = 12 * 3600_000;
+export const SESSION_TTL_MS = 12 * 3600_000;
+/** Browser sessions kept at most: past it the oldest is dropped (that browser logs in again). */
+export const MAX_SESSIONS = 1000;
 export const SESSION_COOKIE = 'kiwi_session';
 
 /** Scopes nest: admin may do everything control may, control everything read may. */
@@ -27,10 +30,19 @@ const digest = (value: string) => crypto.createHash('sha256').update(value).dige
 export class AuthService {
   readonly #sessions = new Map<string, { grant: Grant; expires: number }>();
 
+  /**
+   * `clock`: a monotonic one by default. Sessions live only in this process, and a wall clock set
+   * forward (NTP, a resume) must not log everyone out, nor one set back keep a session for longer.
+   */
   constructor(
     private readonly config: () => Config,
     private readonly bindIsLoopback: boolean,
+    private readonly clock: Now = { now: () => performance.now() },
   ) {}
+
+  get sessionCount(): number {
+    return this.#sessions.size;
+  }
 
   get required(): boolean {
     return this.config().api.auth.enabled || !this.bindIsLoopback;
@@ -48,9 +60,19 @@ export class AuthService {
     return match;
   }
 
+  /**
+   * A new session. Expired ones are forgotten here (a script that logs in before every call and
+   * never logs out no longer grows the map for weeks), and at most MAX_SESSIONS are kept.
+   */
   openSession(grant: Grant): string {
+    const now = this.clock.now();
+    // Every session lives as long, so the Map's insertion order is expiry order: the expired are at the front.
+    for (const [id, session] of this.#sessions) {
+      if (session.expires >= now && this.#sessions.size < MAX_SESSIONS) break;
+      this.#sessions.delete(id);
+    }
     const id = crypto.randomBytes(32).toString('base64url');
-    this.#sessions.set(id, { grant, expires: Date.now() + SESSION_TTL_MS });
+    this.#sessions.set(id, { grant, expires: now + SESSION_TTL_MS });
     return id;
   }
 
@@ -58,7 +80,7 @@ export class AuthService {
     if (!id) return null;
     const session = this.#sessions.get(id);
     if (!session) return null;
-    if (session.expires < Date.now()) {
+    if (session.expires < this.clock.now()) {
       this.#sessions.delete(id);
       return null;
     }

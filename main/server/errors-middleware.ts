@@ -2,6 +2,7 @@ import type Koa from 'koa';
 import type { ErrorBody } from '../contract/api.ts';
 import { KiwiError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
+import { storageError } from '../store/sqlite-transaction.ts';
 
 export function errorBody(code: string, message: string): ErrorBody {
   return { error: { code, message } };
@@ -19,7 +20,13 @@ export function errorMiddleware(logger: Logger): Koa.Middleware {
         if (err.status >= 500 && err.status !== 503) logger.error({ err, path: ctx.path }, 'request failed');
         return;
       }
-      logger.error({ err, method: ctx.method, path: ctx.path }, 'unexpected error');
+      const storage = storageError(err); // a full disk or a read-only data folder: the user can act on it
+      logger.error({ err, method: ctx.method, path: ctx.path }, storage ? storage.message : 'unexpected error');
+      if (storage) {
+        ctx.status = storage.status;
+        ctx.body = errorBody(storage.code, storage.message);
+        return;
+      }
       ctx.status = 500;
       ctx.body = errorBody('internal_error', 'Kiwi hit an unexpected error; the details are in its log');
     }

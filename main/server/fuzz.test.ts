@@ -165,13 +165,18 @@ describe('fuzz pass over /api/openapi.json', () => {
         ),
         { numRuns: 150, seed: 99 },
       );
-      // Still answering on both sockets and over REST.
-      audio.send({ type: 'hello', sample_rate: 16000 });
-      await audio.waitFor((m) => m.type === 'hello_ack', { timeoutMs: 5000 });
+      // So much garbage closes the audio client (1008 too_many_messages, ws-resilience.test.ts); a new one is served, the events socket answers, and REST too.
+      const later = await TestWsClient.connect(wsUrl(k.url, '/api/audio'));
+      try {
+        later.send({ type: 'hello', sample_rate: 16000 });
+        await later.waitFor((m) => m.type === 'hello_ack', { timeoutMs: 5000 });
+      } finally {
+        await later.close();
+      }
       const from = events.mark();
       events.send({ type: 'ping' });
       await events.waitFor((m) => m.event === 'pong', { from });
-      expect(audio.closed).toBeNull();
+      expect([null, 1008]).toContain(audio.closed?.code ?? null);
       expect(events.closed).toBeNull();
     } finally {
       await audio.close();

@@ -15,6 +15,7 @@ import { checkHostAndOrigin, guardMiddleware } from './request-guards.ts';
 import { securityHeaders, serveDashboard } from './static-files.ts';
 import { AudioSockets } from './ws-audio.ts';
 import { attachEventStream } from './ws-events.ts';
+import { keepAlive } from './ws-heartbeat.ts';
 
 export interface ServerOptions {
   host: string;
@@ -82,6 +83,8 @@ export async function startServer(runtime: ServerServices, options: ServerOption
   const audioWss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
   attachEventStream(events, runtime);
   audio.attach(audioWss);
+  keepAlive(events);
+  keepAlive(audioWss);
 
   /** resolveGrant, with a wrong token counted toward the address's lockout (as on HTTP). */
   const resolveGrantCounting = (client: string, headers: Parameters<typeof resolveGrant>[1]) => {

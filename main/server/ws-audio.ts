@@ -12,6 +12,7 @@ import { SAMPLE_RATE } from '../contract/audio.ts';
 import { REAL_TIME_LIMITS, SpeedBudget } from '../engine/audio/real-time-pacer.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { abortableSleep } from '../platform/abortable-sleep.ts';
+import { TokenBucket, type Now } from '../platform/token-bucket.ts';
 
 export const INPUT_RATES = [8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000] as const;
 const ENGINE_RATE = SAMPLE_RATE;
@@ -36,6 +37,16 @@ export const CLOSE_TOO_FAST = 4429;
  * the engine's pacer bounds what is queued anyway (2 s, oldest dropped).
  */
 const FLOOD_BURST_SECONDS = 10;
+/** Close code for a client that keeps sending control messages or bad frames (RFC 6455: policy violation). */
+export const CLOSE_TOO_CHATTY = 1008;
+/**
+ * Control messages (hello, mute, unmute, stop) and bad frames a client may send: a burst of 20,
+ * then 5 a second. A browser sends a hello and a few clicks; each bad frame is answered (and told
+ * every /api/events client as AUDIO_ERROR), so without a bound a script sending 1-byte frames and
+ * never reading grew the server's memory without end and flooded every dashboard.
+ */
+export const CONTROL_BURST = 20;
+const CONTROL_PER_SECOND = 5;
 
 const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), sample_rate: z.union(INPUT_RATES.map((r) => z.literal(r)) as [z.ZodLiteral<8000>, ...z.ZodLiteral<number>[]]) }),
@@ -52,7 +63,10 @@ const ClientMessage = z.discriminatedUnion('type', [
 export class AudioSockets {
   readonly #clients = new Set<WebSocket>();
 
-  constructor(private readonly runtime: Pick<ServerServices, 'config' | 'bus' | 'hub' | 'engine' | 'logger'>) {}
+  constructor(
+    private readonly runtime: Pick<ServerServices, 'config' | 'bus' | 'hub' | 'engine' | 'logger'>,
+    private readonly clock: Now = { now: () => performance.now() },
+  ) {}
 
   get count(): number {
     return this.#clients.size;
@@ -73,30 +87,54 @@ export class AudioSockets {
     let resampler = new StreamResampler(rate, ENGINE_RATE);
     let muted = false;
     let started = false;
-    const budget = new SpeedBudget({ now: () => performance.now() }, { maxSpeed: REAL_TIME_LIMITS.maxSpeed, burstSeconds: FLOOD_BURST_SECONDS });
+    const budget = new SpeedBudget(this.clock, { maxSpeed: REAL_TIME_LIMITS.maxSpeed, burstSeconds: FLOOD_BURST_SECONDS });
+    const chatter = new TokenBucket(this.clock, CONTROL_BURST, CONTROL_PER_SECOND);
     this.#clients.add(ws);
     const removeSink = runtime.hub.addSink({ id: `web:${sessionId}`, play: (audio, signal) => sendAudio(ws, audio, signal), playStream: (audio, signal) => sendAudio(ws, audio, signal) });
     runtime.bus.emit('WEB_CLIENT_CONNECTED', { client_id: sessionId }, 'audio');
 
+    /** A reply to the client; one that does not read what it is sent is dropped, not buffered without bound. */
+    const reply = (message: object): boolean => {
+      if (ws.readyState !== ws.OPEN) return false;
+      if (ws.bufferedAmount > MAX_BUFFERED) {
+        ws.close(1013, 'client too slow');
+        return false;
+      }
+      ws.send(JSON.stringify(message));
+      return true;
+    };
+    const report = (code: string, message: string) => {
+      if (reply({ type: 'error', code, message })) runtime.bus.emit('AUDIO_ERROR', { client_id: sessionId, code, message }, 'audio');
+    };
+    /** Counts a control message or a bad frame; past the budget the client is told why and closed. */
+    const spend = (): boolean => {
+      if (chatter.take()) return true;
+      if (ws.readyState === ws.OPEN) {
+        report('too_many_messages', `More than ${CONTROL_BURST} control messages or bad frames at once (at most ${CONTROL_PER_SECOND} a second after that): closing`);
+        ws.close(CLOSE_TOO_CHATTY, 'too_many_messages');
+      }
+      return false;
+    };
     const fail = (code: string, message: string) => {
-      ws.send(JSON.stringify({ type: 'error', code, message }));
-      runtime.bus.emit('AUDIO_ERROR', { client_id: sessionId, code, message }, 'audio');
+      if (spend()) report(code, message);
     };
 
     ws.on('message', (raw: Buffer, isBinary) => {
+      if (ws.readyState !== ws.OPEN) return; // closing: what is still queued from the client is ignored
       if (!isBinary) {
+        if (!spend()) return;
         const parsed = ClientMessage.safeParse(parseJsonOrNull(raw.toString()));
-        if (!parsed.success) return fail('bad_message', `Expected hello (sample_rate one of ${INPUT_RATES.join(', ')}), mute, unmute or stop`);
+        if (!parsed.success) return report('bad_message', `Expected hello (sample_rate one of ${INPUT_RATES.join(', ')}), mute, unmute or stop`);
         const message = parsed.data;
         if (message.type === 'hello') {
           rate = message.sample_rate;
           resampler = new StreamResampler(rate, ENGINE_RATE);
-          ws.send(JSON.stringify({ type: 'hello_ack', session_id: sessionId, sample_rate: rate, engine_sample_rate: ENGINE_RATE }));
+          reply({ type: 'hello_ack', session_id: sessionId, sample_rate: rate, engine_sample_rate: ENGINE_RATE });
         } else if (message.type === 'stop') {
           try {
             runtime.engine.stop();
           } catch (err) {
-            fail('stop_failed', describeError(err));
+            report('stop_failed', describeError(err));
           }
         } else {
           muted = message.type === 'mute';
@@ -107,12 +145,12 @@ export class AudioSockets {
       if (raw.byteLength / 2 > rate * MAX_FRAME_SECONDS) {
         return fail('frame_too_large', `A frame may hold at most ${MAX_FRAME_SECONDS * 1000} ms (${rate * MAX_FRAME_SECONDS} samples at ${rate} Hz)`);
       }
-      if (muted || raw.byteLength === 0 || ws.readyState !== ws.OPEN) return;
+      if (muted || raw.byteLength === 0) return;
       const frame = resampler.resample(int16ToFloat32(bytesToInt16(raw)));
       if (!budget.take(frame.length)) {
         // A live microphone never runs ahead of the clock; a replayed file or a script does. Its backlog would keep Kiwi busy long after it left.
         const message = `Audio arrives faster than ${REAL_TIME_LIMITS.maxSpeed}x real time (more than ${FLOOD_BURST_SECONDS} s ahead): send it at the pace it was recorded`;
-        fail('audio_too_fast', message);
+        report('audio_too_fast', message);
         ws.close(CLOSE_TOO_FAST, 'audio_too_fast');
         return;
       }

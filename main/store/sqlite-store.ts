@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
+import { storageError, transaction } from './sqlite-transaction.ts';
+import { KiwiError } from '../platform/errors.ts';
 import type { FactRecord, NewSpeaker, SpeakerChanges, SpeakerRecord, Store, StoredMessage } from './store.ts';
 import type { Priority } from '../contract/api.ts';
 import { TIMERS_MIGRATION, sqliteTimers } from '../timers/sqlite-timers.ts';
@@ -70,12 +72,18 @@ export const isoSeconds = (date: Date = new Date()): string => `${date.toISOStri
 /** SQLite through libsql (Node-API: one binary for Node 20 and Electron), WAL mode, FULL sync. */
 export function openSqliteStore(file: string): Store {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.exec('PRAGMA journal_mode = WAL');
-  // Speaker enrolment is precious and rare: pay the fsync so a power cut loses nothing acknowledged.
-  db.exec('PRAGMA synchronous = FULL');
-  db.exec('PRAGMA foreign_keys = ON');
-  migrate(db);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file);
+    db.exec('PRAGMA journal_mode = WAL');
+    // Speaker enrolment is precious and rare: pay the fsync so a power cut loses nothing acknowledged.
+    db.exec('PRAGMA synchronous = FULL');
+    db.exec('PRAGMA foreign_keys = ON');
+    migrate(db);
+  } catch (err) {
+    db?.close();
+    throw cannotOpen(file, err);
+  }
 
   const rowToRecord = (row: SpeakerRow): SpeakerRecord => ({
     id: row.id,
@@ -100,7 +108,7 @@ export function openSqliteStore(file: string): Store {
       list: () => (db.prepare('SELECT * FROM speakers ORDER BY priority, seq').all() as SpeakerRow[]).map(rowToRecord),
       get,
       create(speaker: NewSpeaker): SpeakerRecord {
-        const create = db.transaction(() => {
+        const create = transaction(db, () => {
           const { lastInsertRowid } = db
             .prepare(
               `INSERT INTO speakers (id, name, priority, is_blocked, auto_learned, sample_count, embedding, created_at)
@@ -186,7 +194,7 @@ function conversationTable(db: Database.Database): Store['conversations'] {
           .prepare('SELECT role, content FROM (SELECT seq, role, content FROM conversation_messages WHERE context_key = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq')
           .all(key, limit) as StoredMessage[]
       ).map(({ role, content }) => ({ role, content })),
-    append: db.transaction((key: string, speakerId: string, message: StoredMessage, keep: number) => {
+    append: transaction(db, (key: string, speakerId: string, message: StoredMessage, keep: number) => {
       db.prepare('INSERT INTO conversation_messages (context_key, speaker_id, role, content, created_at) VALUES (?, ?, ?, ?, ?)').run(
         key,
         speakerId,
@@ -205,10 +213,30 @@ function conversationTable(db: Database.Database): Store['conversations'] {
   };
 }
 
+/**
+ * Why the database cannot be opened, in words the user can act on. The file is left as it is:
+ * Kiwi never deletes or rewrites a database it cannot read (speakers' voices are in it).
+ */
+export function cannotOpen(file: string, err: unknown): unknown {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+  const why = err instanceof Error ? err.message : String(err);
+  if (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT')) {
+    return new KiwiError(
+      'database_damaged',
+      `Kiwi's database ${file} is damaged (${why}). It was left untouched: restore it from a backup, or move it aside to start with an empty one`,
+      500,
+    );
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new KiwiError('database_locked', `Kiwi's database ${file} is locked by another program (another Kiwi using the same data folder?): stop it and start Kiwi again`, 503);
+  }
+  return storageError(err) ?? err;
+}
+
 function migrate(db: Database.Database): void {
   const version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
   for (let v = version; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
+    transaction(db, () => {
       db.exec(MIGRATIONS[v]!);
       db.exec(`PRAGMA user_version = ${v + 1}`);
     })();

@@ -1,4 +1,5 @@
 import type Database from 'libsql';
+import { transaction } from '../store/sqlite-transaction.ts';
 import type { NewTimerItem, TimerChanges, TimerItem, TimerKind, TimerState, TimerStore } from './types.ts';
 
 /**
@@ -90,7 +91,7 @@ export function sqliteTimers(db: Database.Database): TimerStore {
     list: () => (db.prepare('SELECT * FROM timers ORDER BY next_at, seq').all() as TimerRow[]).map(toItem),
     get,
     create(item: NewTimerItem, now: number): TimerItem {
-      const create = db.transaction(() => {
+      const create = transaction(db, () => {
         const { lastInsertRowid } = db
           .prepare(
             `INSERT INTO timers (id, kind, label, task, owner_id, owner_name, language, state, due_at, next_at, duration_ms, clock, days, created_at, updated_at)
