@@ -97,6 +97,10 @@ describeWithModels('kiwi say on the model fixtures', (modelsDir) => {
     expect(out).toMatchObject({ engine: 'piper', model: 'tts-piper-en-us-joe-medium', sample_rate: 22050 });
     expect(out.note).toBeUndefined();
     expect(out.voice).toBeUndefined(); // joe is the voice's only speaker: nothing to pick
+    // A --voice this one-voice model cannot follow is said, not silently ignored.
+    const nobody = await say(['Hello.', '--voice', 'nobody', '--output', output], { KIWI_DATA_DIR: dir, KIWI_MODELS_DIR: modelsDir, KIWI_TTS_PROVIDER: 'piper' });
+    expect(nobody.code).toBe(0);
+    expect(nobody.out.note).toBe("voice 'nobody' is not one of this model's voices: tts-piper-en-us-joe-medium has a single voice, which spoke");
     expect(out.seconds as number).toBeGreaterThan(1.5);
   });
 

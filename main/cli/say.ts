@@ -36,7 +36,7 @@ export const sayCommand: CliCommand = {
 
     const { tts, note: fellBack } = await loadTts({ ...config, language });
     const pick = tts.pickVoice?.(voice, language) ?? null;
-    const note = [fellBack, pick?.note].filter(Boolean).join('; ');
+    const note = [fellBack, pick ? pick.note : singleVoiceNote(tts, values.voice)].filter(Boolean).join('; ');
     const { signal, dispose } = abortOnCtrlC();
     try {
       const started = performance.now();
@@ -74,6 +74,15 @@ export const sayCommand: CliCommand = {
 
 function parse(argv: string[]) {
   return parseFlags(argv, { output: { type: 'string', short: 'o' }, voice: { type: 'string' }, language: { type: 'string' }, speed: { type: 'string' } });
+}
+
+/**
+ * A --voice given for a voice model that has only one voice (pickVoice: null) cannot be followed;
+ * say so rather than speaking in that voice as if the name had been found. "0" is that one voice.
+ */
+function singleVoiceNote(tts: Tts, asked: string | undefined): string | null {
+  if (asked === undefined || !tts.pickVoice || asked.trim() === '' || asked.trim() === '0') return null;
+  return `voice '${asked}' is not one of this model's voices: ${tts.model} has a single voice, which spoke`;
 }
 
 /** Text the voice reads as nothing (emoji, symbols): an error, not an empty WAV that looks like success. */

@@ -57,6 +57,23 @@ describe('memory commands in 15 languages', () => {
     }
   });
 
+  it('takes "remember that …?" as a question about a memory, not a fact to keep, in any script', () => {
+    for (const [text, language] of [
+      ['Remember that time we went to Rome?', 'en'],
+      ['Kiwi, remember that song we heard at the wedding ?', 'en'],
+      ['¿Recuerdas que fuimos a Roma?', 'es'],
+      ['Ricordi che siamo andati a Roma?', 'it'],
+      ['记住我们去罗马的那次？', 'zh'],
+      ['تذكر أننا ذهبنا إلى روما؟', 'ar'],
+    ] as const) {
+      expect(matcher.match(text, language), text).toBeNull();
+    }
+    // A request that ends in a question mark after an aside or a filler word is still a request.
+    expect(matcher.match('Remember that my birthday is in May, okay?', 'en')?.fact).toBe('my birthday is in May');
+    expect(matcher.match('Remember that I like tea please?', 'en')?.name).toBe('remember');
+    expect(matcher.match('Remember that the code is 4471.', 'en')?.fact).toBe('the code is 4471');
+  });
+
   it('falls back to English for a language Kiwi does not speak', () => {
     expect(matcher.match('Remember that I like tea.', 'xx')).toMatchObject({ name: 'remember', fact: 'I like tea' });
   });

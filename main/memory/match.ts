@@ -59,6 +59,10 @@ export class MemoryMatcher {
           const [a, b] = found.indices!.groups!.fact!;
           const fact = originalText(text, mapped, from + a - pad, from + b - pad);
           if (!fact) continue;
+          // "Remember that time we went to Rome?" asks about a memory; it is not a fact to keep.
+          // ("Remember that I like tea, please?" and "… tea please?" stay requests: the mark follows a filler word.)
+          const factEnd = from + b - pad;
+          if (!(factEnd > end && end < mapped.normal.length) && asksQuestion(text, mapped, factEnd)) return null;
           return { name: key, fact, phrase: phrase.source };
         }
       }
@@ -156,6 +160,20 @@ export function mapNormalized(text: string, language: string): Mapped {
   }
   if (normal !== normalizeText(text, language)) return { normal: '', from: [] };
   return { normal, from };
+}
+
+/** Question marks of the 15 languages' scripts: Latin and Cyrillic, full-width (zh, ja, ko), Arabic. */
+const QUESTION_MARK = /[?？؟]/u;
+
+/**
+ * Whether the fact that ends at normalised position `end` is followed straight away by a question
+ * mark ("… to Rome?"), rather than by an aside ("…, okay?") or nothing.
+ */
+function asksQuestion(text: string, mapped: Mapped, end: number): boolean {
+  if (end <= 0) return false;
+  const after = /^[\s\p{P}\p{S}]*/u.exec(text.slice(mapped.from[end - 1]![1]))![0];
+  const mark = after.search(QUESTION_MARK);
+  return mark >= 0 && !/[,،、，;:—–-]/u.test(after.slice(0, mark));
 }
 
 /** The original text behind normalised characters [a, b), without the punctuation and spaces around it. */

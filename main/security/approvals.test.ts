@@ -46,12 +46,28 @@ describe('approval book', () => {
     expect(book.byNumber(3)).toBe(c);
   });
 
-  it('reuses the lowest free number once a request is answered', () => {
-    const { book } = makeBook();
+  it('reuses a number only once its request has been finished for a whole answer window', () => {
+    const { book, clock } = makeBook({ timeoutMs: 120_000 });
     const a = book.request(held('buy a new phone'), 'dangerous', null)!.approval;
     book.request(held('order a pizza'), 'dangerous', null);
     book.resolve(a.id, 'denied', { channel: 'api', who: 'test' });
-    expect(book.request(held('open the garage'), 'critical', null)!.approval.number).toBe(1);
+    expect(book.request(held('open the garage'), 'critical', null)!.approval.number).toBe(3);
+    expect(book.recentlyFinished(1)).toBe(a);
+    clock.advance(120_000);
+    expect(book.recentlyFinished(1)).toBeNull();
+    expect(book.request(held('unlock the door'), 'critical', null)!.approval.number).toBe(1);
+  });
+
+  it('keeps an expired number out of use, so a late "approve one" cannot reach a newer request', () => {
+    const { book, clock } = makeBook({ timeoutMs: 30_000 });
+    const a = book.request(held('buy a new phone'), 'dangerous', null)!.approval;
+    clock.advance(30_000);
+    expect(a.status).toBe('expired');
+    // the quiet period is at least a minute, even with a shorter answer window
+    clock.advance(29_000);
+    expect(book.request(held('order a pizza'), 'dangerous', null)!.approval.number).toBe(2);
+    expect(book.byNumber(1)).toBeNull();
+    expect(book.recentlyFinished(1)).toBe(a);
   });
 
   it('does not open a second approval for the same request from the same speaker', () => {

@@ -51,7 +51,11 @@ export interface Resolver {
 export interface Approval {
   /** Opaque and unguessable: the API and Telegram address approvals by it. */
   id: string;
-  /** Small and speakable ("approve two"): the lowest number no other pending approval uses. */
+  /**
+   * Small and speakable ("approve two"): the lowest number no other pending approval uses, nor one
+   * that finished within the last answer window (so "approve three", said about a request that has
+   * just expired, cannot land on a newer request that took its number).
+   */
   number: number;
   status: ApprovalStatus;
   kind: ApprovalKind;
@@ -77,6 +81,9 @@ export interface ApprovalBookOptions {
 
 /** How many resolved approvals are remembered, so a late answer gets "already expired" rather than "unknown". */
 const RESOLVED_MEMORY = 100;
+
+/** The shortest time a finished approval's number stays out of use, whatever the configured timeout. */
+const MIN_NUMBER_QUIET_MS = 60_000;
 
 export interface HoldOptions {
   /** Makes it an `exec` approval. */
@@ -148,6 +155,19 @@ export class ApprovalBook {
     return this.pending().find((a) => a.number === number) ?? null;
   }
 
+  /**
+   * The approval that last had this number, if it finished so recently that its number is not yet
+   * given out again: "approve three" after request three expired is told so, not "no such request".
+   */
+  recentlyFinished(number: number): Approval | null {
+    const since = this.options.clock.now() - this.#numberQuietMs();
+    let found: Approval | null = null;
+    for (const approval of this.#resolved.values()) {
+      if (approval.number === number && (approval.resolvedAt ?? 0) > since) found = approval;
+    }
+    return found;
+  }
+
   /** The pending exec approval the asking system knows by `externalId`. */
   pendingExec(externalId: string): Approval | null {
     return this.pending().find((a) => a.exec?.externalId === externalId) ?? null;
@@ -202,8 +222,15 @@ export class ApprovalBook {
     return approval;
   }
 
+  /** How long a finished approval's number stays out of use: as long as an owner is given to answer one. */
+  #numberQuietMs(): number {
+    return Math.max(MIN_NUMBER_QUIET_MS, this.options.timeoutMs());
+  }
+
   #freeNumber(): number {
+    const since = this.options.clock.now() - this.#numberQuietMs();
     const used = new Set([...this.#pending.values()].map((p) => p.approval.number));
+    for (const approval of this.#resolved.values()) if ((approval.resolvedAt ?? 0) > since) used.add(approval.number);
     let n = 1;
     while (used.has(n)) n++;
     return n;

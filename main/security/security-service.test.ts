@@ -181,7 +181,8 @@ describe('security gate', () => {
       // Two waiting: the bare answer goes to the one just asked about, never to the other.
       await voiceTurn('order a pizza', friend);
       await voiceTurn('закажи суши', friend, { language: 'ru' });
-      expect(await voiceTurn('нет', owner, { language: 'ru' })).toMatchObject({ command: 'approval', reply: securityReply('ru', 'denied', { n: 2 }) });
+      // (number 1 was answered a moment ago, so these two are 2 and 3)
+      expect(await voiceTurn('нет', owner, { language: 'ru' })).toMatchObject({ command: 'approval', reply: securityReply('ru', 'denied', { n: 3 }) });
       expect(pendingTexts()).toEqual(['order a pizza']);
       // Used once: another "yes" is conversation.
       expect(await voiceTurn('yes', owner)).toMatchObject({ command: null, reply: null });
@@ -293,6 +294,18 @@ describe('security gate', () => {
     expect(await h.route(h.turn('approve', owner))).toBeNull();
     await expect(h.security.resolve(id, 'approved', { channel: 'api', who: 'test' })).rejects.toMatchObject({ status: 409 });
     expect(h.resumed).toEqual([]);
+  });
+
+  it('does not give an expired request\'s number to the next request: "approve one" about it is told it expired', async () => {
+    h = makeSecurityHarness((c) => (c.security.approval_timeout_s = 60));
+    const { owner, friend } = h.voices;
+    await h.route(h.turn('buy me a new phone', friend));
+    h.clock.advance(60_000); // request 1 expires; the owner heard "request number 1" a minute ago
+    await h.route(h.turn('delete all my photos', friend));
+    expect(h.security.approvals.pending().map((a) => [a.number, a.request.text])).toEqual([[2, 'delete all my photos']]);
+    expect((await h.route(h.turn('approve number one', owner)))?.reply).toBe("Request number 1 wasn't approved in time, so I didn't do it.");
+    expect(h.resumed).toEqual([]);
+    expect(h.security.approvals.pending()).toHaveLength(1);
   });
 
   it('resolves by API: approved runs it and speaks the answer; denied never runs', async () => {

@@ -7,7 +7,7 @@ import type { Approval, ApprovalBook, Resolver } from './approvals.ts';
 import { securityReply, type SecurityReplyKey } from './locale.ts';
 
 export interface VoiceApprovalDeps {
-  approvals: Pick<ApprovalBook, 'pending' | 'byNumber'>;
+  approvals: Pick<ApprovalBook, 'pending' | 'byNumber' | 'recentlyFinished'>;
   /** Resolve and, when approved, run the held request inside this turn (its answer is spoken here). */
   resolveInline: (id: string, status: 'approved' | 'denied', by: Resolver, turn: TurnRequest) => Promise<TurnAnswer | null>;
   /**
@@ -75,7 +75,10 @@ export function createVoiceApprovals(deps: VoiceApprovalDeps): PartialHandler {
             ? pending[0]!
             : null;
     if (!target) {
-      if (intent.number !== null) return answer([say('no_such_request', { n: intent.number })]);
+      if (intent.number !== null) {
+        const gone = deps.approvals.recentlyFinished(intent.number);
+        return answer([say(gone?.status === 'expired' ? 'expired' : 'no_such_request', { n: intent.number })]);
+      }
       const list = pending.map((a) => say('request_item', { n: a.number, text: a.request.text })).join('; ');
       return answer([say('which_one', { count: pending.length, list })]);
     }

@@ -141,7 +141,8 @@ describe('voice security through the API', () => {
   it("a friend's dangerous request waits for the owner's voice, then runs as the friend's", async () => {
     ha.understands = true;
     const before = reached();
-    expect(await say('buy me a new phone', voices.friend)).toEqual({ command: 'approval_requested', reply: "I've asked Maria to approve that. It's request number 1." });
+    // (the number is the lowest not used within the last answer window: earlier tests here took the first ones)
+    expect(await say('buy me a new phone', voices.friend)).toEqual({ command: 'approval_requested', reply: expect.stringMatching(/^I've asked Maria to approve that\. It's request number \d+\.$/) });
     expect(await say('approve', voices.friend)).toEqual({ command: 'approval', reply: "Only the owner's voice can approve or deny requests." });
     expect((await chat('approve')).reply).toBe("A typed answer can't approve or deny requests: use Approvals on the dashboard, or the owner's voice."); // typed turns cannot approve by "voice"
     expect(reached()).toEqual(before);

@@ -78,6 +78,8 @@ export class TimerService {
   #started = false;
   /** What was announced as missed since start (the dashboard connects after start-up announcements). */
   readonly #missed: TimerItem[] = [];
+  /** What last stopped ringing (stopped or timed out), and when: "five more minutes" right after brings it back. */
+  #lastRang: { items: TimerItem[]; at: number } | null = null;
 
   constructor(private readonly deps: TimerServiceDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -218,6 +220,33 @@ export class TimerService {
     return snoozed;
   }
 
+  /** The items that stopped ringing within the last `withinMs` (a stop, a timeout), as they were while ringing. */
+  justRang(withinMs: number): TimerItem[] {
+    const last = this.#lastRang;
+    return last && this.clock.now() - last.at <= withinMs ? [...last.items] : [];
+  }
+
+  /**
+   * "Five more minutes" after an item stopped ringing: it rings again in `ms`, as a one-off of the
+   * same kind, label and task (a recurring alarm keeps its own schedule too). Forgets it as just rung.
+   */
+  ringAgain(items: readonly TimerItem[], ms: number): TimerItem[] {
+    const now = this.clock.now();
+    const again = items.map((item) =>
+      this.create({
+        kind: item.kind,
+        label: item.label,
+        task: item.task,
+        owner: item.owner_id ? { id: item.owner_id, name: item.owner_name ?? '' } : null,
+        language: item.language,
+        due_at: now + ms,
+        duration_ms: item.kind === 'timer' ? ms : null,
+      }),
+    );
+    this.#lastRang = null;
+    return again;
+  }
+
   /** Stop ringing (all, or the given ids); returns the items that were ringing. */
   stopRinging(reason: StopReason, ids?: readonly string[]): TimerItem[] {
     const targets = (ids ?? this.#ringer.ringing).flatMap((id) => {
@@ -225,6 +254,7 @@ export class TimerService {
       return item && item.state === 'ringing' ? [item] : [];
     });
     this.#ringer.remove(targets.map((t) => t.id));
+    if (targets.length) this.#lastRang = { items: targets, at: this.clock.now() };
     for (const item of targets) this.#finish(item, reason);
     this.#scheduler.arm();
     return targets;

@@ -122,6 +122,82 @@ describe('timers by voice', () => {
     await h.service.ringerIdle();
   });
 
+  it('"five more minutes" snoozes while ringing, and right after a stop or a timeout rings the same item again', async () => {
+    const { h, say, reply } = setup({ service: { ringMaxMs: 2 * MIN } });
+    expect(await say('five more minutes')).toBeNull(); // nothing rang: a duration alone is conversation, for the LLM
+    await reply('set a timer for 10 minutes for the pasta');
+    await h.clock.advance(10 * MIN);
+    expect(h.service.isRinging).toBe(true);
+    expect(await reply('five more minutes')).toBe('Okay, 5 minutes more.');
+    expect(h.service.list()[0]).toMatchObject({ state: 'snoozed', label: 'pasta' });
+    await h.clock.advance(5 * MIN);
+    expect(await say('okay')).toEqual({ command: 'timer_stop', reply: null });
+    expect(h.service.list()).toEqual([]);
+    // Stopped, then "actually, give me five more minutes": the pasta timer again, not "nothing is ringing".
+    await h.clock.advance(30_000);
+    expect(await reply('Kiwi, give me 5 more minutes')).toBe('Okay, 5 minutes more.');
+    expect(h.service.list()).toMatchObject([{ kind: 'timer', label: 'pasta', duration_ms: 5 * MIN, owner_id: 'spk_001', next_at: h.clock.now() + 5 * MIN }]);
+    // Rang out unanswered (timeout), and the user comes back within a few minutes.
+    await h.clock.advance(5 * MIN + 2 * MIN + 2_000);
+    await h.service.ringerIdle();
+    expect(h.service.list()).toEqual([]);
+    expect(await reply('ten more minutes', GUEST)).toBe('Okay, 10 minutes more.');
+    expect(h.service.list()).toMatchObject([{ label: 'pasta', duration_ms: 10 * MIN }]);
+    // Long after the last ring, a bare duration is not Kiwi's business any more.
+    h.service.cancel(h.service.list()[0]!.id);
+    await h.clock.advance(10 * MIN);
+    expect(await say('five more minutes')).toBeNull();
+    expect(await reply('snooze')).toBe('Nothing is ringing right now.'); // the explicit word is still answered
+  });
+
+  it('sums up a long list (how many, and the three that ring next) instead of reading out twelve timers', async () => {
+    const { h, reply } = setup();
+    for (let minutes = 12; minutes >= 1; minutes--) await reply(`set a timer for ${minutes} minutes`);
+    await reply('remind me to call Anna tomorrow at 6 pm');
+    expect(await reply('what do I have set')).toBe('You have 13 in all. The next three: a timer with 1 minute left, a timer with 2 minutes left, and a timer with 3 minutes left.');
+    expect(await reply('how much time is left')).toBe('You have 12 in all. The next three: a timer with 1 minute left, a timer with 2 minutes left, and a timer with 3 minutes left.');
+    expect(await reply('Какие у меня таймеры?', OWNER, 'ru')).toMatch(/^Всего: 12\. Ближайшие три: /);
+    // Five or fewer are still read out one by one.
+    for (const item of h.service.list().slice(5)) h.service.cancel(item.id);
+    expect(await reply('what timers do I have')).toMatch(/^You have a timer with 1 minute left, .*, and a timer with 5 minutes left\.$/);
+    for (let minutes = 20; minutes < 24; minutes++) await reply(`set a timer for ${minutes} minutes`);
+    expect(await reply('cancel all timers')).toBe('Okay, I cancelled them all. That was 9 in all.');
+    expect(only(h)).toEqual([]);
+    expect(await reply('cancel all timers')).toBe('You have no timers, alarms or reminders.');
+  });
+
+  it('after "which one do you mean?" takes the answer: a label, an ordinal or a time; only from the voice asked, soon after', async () => {
+    const { h, say, reply } = setup();
+    await reply('set a timer for 10 minutes for the pasta');
+    await reply('set a timer for 20 minutes for the eggs');
+    await reply('set a timer for 30 minutes for the bread');
+    expect(await reply('cancel the timer')).toMatch(/^You have several: .*Which one do you mean\?$/);
+    expect(await reply('the pasta one')).toBe('Okay, I cancelled the pasta timer with 10 minutes left.');
+    expect(only(h).map((i) => i.label)).toEqual(['eggs', 'bread']);
+    expect(await say('the bread one')).toBeNull(); // answered already: no question is open
+    expect(await reply('cancel the timer')).toMatch(/^You have several: the eggs timer .* and the bread timer .*Which one/);
+    expect(await reply('the second one')).toBe('Okay, I cancelled the bread timer with 30 minutes left.');
+    // Someone else's "the first one", or an answer a minute late, is no answer.
+    await reply('set a timer for 5 minutes for the tea');
+    expect(await reply('cancel the timer')).toMatch(/^You have several/);
+    expect(await say('the first one', FRIEND)).toBeNull();
+    expect(await reply('cancel the timer')).toMatch(/^You have several/);
+    await h.clock.advance(61_000);
+    expect(await say('the first one')).toBeNull();
+    expect(only(h)).toHaveLength(2);
+    // Speech that names none of them goes on as conversation.
+    expect(await reply('cancel the timer')).toMatch(/^You have several/);
+    expect(await say('tell me a joke')).toBeNull();
+    // A time names an alarm; in another language, its own ordinals.
+    await reply('set an alarm for 6:45 tomorrow');
+    await reply('wake me up at 7:30 on weekdays');
+    expect(await reply('cancel the alarm')).toMatch(/Which one/);
+    expect(await reply('the 7:30 one')).toBe('Okay, I cancelled an alarm on weekdays at 7:30 AM.');
+    expect(await reply('Удали таймер', OWNER, 'ru')).toMatch(/^Их несколько: .*Какой именно\?$/);
+    expect(await reply('последний', OWNER, 'ru')).toMatch(/^Хорошо, отменено: таймер «eggs», осталось: /);
+    expect(only(h).map((i) => i.label ?? i.clock)).toEqual(['tea', '06:45']);
+  });
+
   it('while ringing, "stop" needs no wake word; other speech still does', async () => {
     const { h, voice, reply } = setup();
     const wake = voice.wakeMatcher((text, word, language) => matchWakeWord(text, word, language));

@@ -16,6 +16,13 @@ import type { TimerItem, TimerKind } from './types.ts';
 
 const SET_INTENTS = ['snooze', 'set_reminder', 'set_alarm', 'set_timer', 'cancel_all', 'cancel', 'time_left', 'list'] as const;
 const RINGING_INTENTS = ['stop', 'snooze'] as const;
+/** How long after an item stopped ringing "five more minutes" still brings it back. */
+export const RING_AGAIN_WITHIN_MS = 5 * 60_000;
+/** How long after "which one do you mean?" the same voice's answer ("the pasta one", "the second") counts as the answer. */
+export const CHOICE_WITHIN_MS = 60_000;
+/** Lists longer than this are summed up: how many, and the next three. */
+export const LIST_MAX = 5;
+const LIST_NEXT = 3;
 
 interface Call {
   request: TurnRequest;
@@ -31,7 +38,17 @@ const reply = (command: string, text: string | null): TurnAnswer => ({ command, 
  * only "stop" / "snooze" while something rings; `commands` goes after them and sets, reports and
  * cancels timers, alarms and reminders.
  */
+/** The question "which one do you mean?" still open: the items offered, in the order said, and who was asked where. */
+interface OpenChoice {
+  ids: string[];
+  speakerId: string | null;
+  source: string;
+  at: number;
+}
+
 export class TimerVoice {
+  #choice: OpenChoice | null = null;
+
   constructor(
     private readonly service: TimerService,
     private readonly options: { typedRole?: Role } = {},
@@ -77,7 +94,11 @@ export class TimerVoice {
 
   readonly commands: PartialHandler = async (request) => {
     const command = grammarFor(request.language).match(request.text, SET_INTENTS);
-    if (!command) return null;
+    const choice = this.#choice;
+    this.#choice = null; // asked once: the next turn answers it or moves on
+    if (!command) return choice ? this.#answerChoice(choice, request) : null;
+    // A duration alone ("five minutes") is a snooze only right after something rang; otherwise it is conversation.
+    if (command.intent === 'snooze' && command.bare && this.service.justRang(RING_AGAIN_WITHIN_MS).length === 0) return null;
     const call = this.#call(request);
     if (call.actor.role === 'blocked') return reply('timers', null);
     return this.#run(command, call);
@@ -118,6 +139,7 @@ export class TimerVoice {
       case 'time_left': {
         const timers = this.#matching(this.service.list().filter((i) => i.kind === 'timer' && i.state !== 'ringing'), command.label, call.request.language);
         if (timers.length === 0) return reply('timer_time_left', speech.say(command.label ? 'not_found' : 'no_timers'));
+        if (timers.length > LIST_MAX) return reply('timer_time_left', this.#summary(timers, call));
         const lines = timers.map((t) => {
           const duration = speech.duration(t.next_at - call.now);
           return t.label ? speech.say('time_left_label', { label: t.label, duration }) : speech.say('time_left', { duration });
@@ -127,27 +149,33 @@ export class TimerVoice {
       case 'list': {
         const items = this.service.list().filter((i) => command.kind === null || i.kind === command.kind);
         if (items.length === 0) return reply('timer_list', speech.say('list_none'));
+        if (items.length > LIST_MAX) return reply('timer_list', this.#summary(items, call));
         return reply('timer_list', speech.say('list', { items: speech.list(items.map((i) => speech.describe(i, call.now))) }));
       }
       case 'cancel': {
         const candidates = this.#matching(this.service.list().filter((i) => i.kind === command.kind), command.label, call.request.language);
         if (candidates.length === 0) return reply('timer_cancel', speech.say('not_found'));
-        if (candidates.length > 1) return reply('timer_cancel', speech.say('which_one', { items: speech.list(candidates.map((i) => speech.describe(i, call.now))) }));
-        const [item] = candidates as [TimerItem];
-        if (!mayChange(call.actor, item)) return reply('timer_cancel', speech.say('not_allowed', { name: item.owner_name ?? '' }));
-        this.service.cancel(item.id);
-        return reply('timer_cancel', speech.say('cancelled', { item: speech.describe(item, call.now) }));
+        return this.#cancelOne(candidates, call);
       }
       case 'cancel_all': {
         const items = this.service.list().filter((i) => command.kind === null || i.kind === command.kind);
         const allowed = items.filter((i) => mayChange(call.actor, i));
-        if (items.length === 0) return reply('timer_cancel_all', speech.say('not_found'));
+        // Nothing set at all: say so, rather than "I couldn't find that".
+        if (items.length === 0) return reply('timer_cancel_all', speech.say(this.service.list().length === 0 ? 'list_none' : 'not_found'));
         if (allowed.length === 0) return reply('timer_cancel_all', speech.say('not_allowed', { name: items[0]!.owner_name ?? '' }));
         for (const item of allowed) this.service.cancel(item.id);
+        if (allowed.length > LIST_MAX) return reply('timer_cancel_all', speech.say('cancelled_many', { count: String(allowed.length) }));
         return reply('timer_cancel_all', speech.say('cancelled_all', { items: speech.list(allowed.map((i) => speech.describe(i, call.now))) }));
       }
-      case 'snooze':
-        return reply('timer_snooze', speech.say('nothing_ringing')); // while ringing, the `ringing` handler takes it first
+      case 'snooze': {
+        // While ringing, the `ringing` handler takes it first. Just after a stop (or a timeout): "five more minutes" rings it again.
+        const rang = this.service.justRang(RING_AGAIN_WITHIN_MS);
+        if (rang.length === 0) return reply('timer_snooze', speech.say('nothing_ringing'));
+        const ms = command.durationMs ?? this.service.options.snoozeMs;
+        const again = this.#ringAgain(rang, ms, call);
+        if (typeof again === 'string') return reply('timer_snooze', again);
+        return reply('timer_snooze', speech.say('snoozed', { duration: speech.duration(ms) }));
+      }
       case 'stop':
         return reply('timer_stop', null);
     }
@@ -160,6 +188,67 @@ export class TimerVoice {
       return this.service.create({ ...fields, language: request.language, owner: request.speaker ? { id: request.speaker.id, name: request.speaker.name } : null });
     } catch (err) {
       if (err instanceof KiwiError && (err.code === 'time_passed' || err.code === 'too_long')) return speech.say(err.code);
+      throw err;
+    }
+  }
+
+  /** Cancel the one item meant, or ask which one (and remember the question for the answer). */
+  #cancelOne(candidates: TimerItem[], call: Call): TurnAnswer {
+    const { speech, request } = call;
+    if (candidates.length > 1) {
+      this.#choice = { ids: candidates.map((i) => i.id), speakerId: request.speaker?.id ?? null, source: request.source, at: call.now };
+      return reply('timer_cancel', speech.say('which_one', { items: speech.list(candidates.map((i) => speech.describe(i, call.now))) }));
+    }
+    const [item] = candidates as [TimerItem];
+    if (!mayChange(call.actor, item)) return reply('timer_cancel', speech.say('not_allowed', { name: item.owner_name ?? '' }));
+    this.service.cancel(item.id);
+    return reply('timer_cancel', speech.say('cancelled', { item: speech.describe(item, call.now) }));
+  }
+
+  /**
+   * The answer to "which one do you mean?", from the voice that was asked, within CHOICE_WITHIN_MS:
+   * an ordinal ("the second one", "the last"), a label ("the pasta one") or a time ("the 6:45 one").
+   * Null when it names none of them: then it was not an answer, and goes on as ordinary speech.
+   */
+  #answerChoice(choice: OpenChoice, request: TurnRequest): TurnAnswer | null {
+    const call = this.#call(request);
+    if (call.actor.role === 'blocked') return null;
+    if (call.now - choice.at > CHOICE_WITHIN_MS || (request.speaker?.id ?? null) !== choice.speakerId || request.source !== choice.source) return null;
+    const items = choice.ids.flatMap((id) => this.service.list().filter((i) => i.id === id));
+    if (items.length === 0) return null;
+    const picked = this.#pick(items, request.text, request.language);
+    return picked.length === 0 ? null : this.#cancelOne(picked, call);
+  }
+
+  #pick(items: TimerItem[], text: string, language: string): TimerItem[] {
+    const grammar = grammarFor(language);
+    const { first, second, third, last, fillers } = grammar.file.choice;
+    const spaced = spacingOf(language) === 'words';
+    const said = prepareText(text, language);
+    const drop = [...fillers, ...Object.values(grammar.file.kinds).flat()].map((w) => prepareText(w, language)).filter(Boolean).sort((a, b) => b.length - a.length);
+    let rest = spaced ? ` ${said} ` : said;
+    for (const word of drop) rest = spaced ? rest.split(` ${word} `).join(' ') : rest.split(word).join('');
+    rest = rest.trim();
+    const ordinals: Array<[string[], number]> = [[first, 0], [second, 1], [third, 2], [last, items.length - 1]];
+    for (const [forms, index] of ordinals) {
+      if (forms.some((f) => [said, rest].includes(prepareText(f, language)))) return items[index] ? [items[index]] : [];
+    }
+    return rest ? this.#matching(items, rest, language) : [];
+  }
+
+  /** A long list said briefly: how many there are, and the three that ring next. */
+  #summary(items: TimerItem[], call: Call): string {
+    const { speech } = call;
+    const next = [...items].sort((a, b) => a.next_at - b.next_at).slice(0, LIST_NEXT);
+    return speech.say('list_many', { count: String(items.length), items: speech.list(next.map((i) => speech.describe(i, call.now))) });
+  }
+
+  /** The items again in `ms`, or the spoken reason they could not be set (too long, too many). */
+  #ringAgain(items: TimerItem[], ms: number, call: Call): TimerItem[] | string {
+    try {
+      return this.service.ringAgain(items, ms);
+    } catch (err) {
+      if (err instanceof KiwiError && err.code === 'too_long') return call.speech.say('too_long');
       throw err;
     }
   }

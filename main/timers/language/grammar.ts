@@ -25,7 +25,8 @@ export type TimerCommand =
   | { intent: 'list'; kind: TimerKind | null }
   | { intent: 'cancel'; kind: TimerKind; label: string | null }
   | { intent: 'cancel_all'; kind: TimerKind | null }
-  | { intent: 'snooze'; durationMs: number | null }
+  /** `bare`: the whole utterance was the duration ("five more minutes"), which is a snooze only when something rang. */
+  | { intent: 'snooze'; durationMs: number | null; bare: boolean }
   | { intent: 'stop' };
 
 interface CompiledPhrase {
@@ -162,7 +163,7 @@ export class TimersGrammar {
     return tokens ? parseDuration(tokens) : null;
   }
 
-  #interpret({ intent, asksUnit }: CompiledPhrase, groups: Record<string, string | undefined>, original: string): TimerCommand | null {
+  #interpret({ intent, asksUnit, source }: CompiledPhrase, groups: Record<string, string | undefined>, original: string): TimerCommand | null {
     const slot = (name: string) => groups[name]?.trim() || undefined;
     const duration = slot('duration');
     const durationMs = duration === undefined ? null : this.#duration(duration);
@@ -200,7 +201,7 @@ export class TimersGrammar {
       case 'cancel_all':
         return { intent, kind };
       case 'snooze':
-        return { intent, durationMs };
+        return { intent, durationMs, bare: source.trim() === '{duration}' };
       case 'stop':
         return { intent };
     }

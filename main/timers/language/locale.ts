@@ -38,6 +38,8 @@ export const REPLY_KEYS = [
   'time_left_label',
   'no_timers',
   'list',
+  /** More than LIST_MAX items: how many, and the next three (the whole list is too long to listen to). */
+  'list_many',
   'list_none',
   'item_timer',
   'item_timer_label',
@@ -46,6 +48,8 @@ export const REPLY_KEYS = [
   'item_reminder',
   'cancelled',
   'cancelled_all',
+  /** "Cancel all" of more than LIST_MAX items: how many, not each one. */
+  'cancelled_many',
   'not_found',
   'which_one',
   'not_allowed',
@@ -135,9 +139,16 @@ const TimeWords = z
   .strict();
 export type TimeWords = z.infer<typeof TimeWords>;
 
+/**
+ * The answer to "which one do you mean?": ordinal words ("the second one") and the words around a
+ * label that are no part of it ("the", "one", "that": "the pasta one"). Ordinals are whole answers.
+ */
+export const CHOICE_KEYS = ['first', 'second', 'third', 'last', 'fillers'] as const;
+
 const TimersFile = z
   .object({
     phrases: everyKey(INTENTS, phraseList),
+    choice: everyKey(CHOICE_KEYS, words),
     /** How the language names each kind (singular and plural forms). */
     kinds: z.object({ timer: words.min(1), alarm: words.min(1), reminder: words.min(1) }).strict(),
     time: TimeWords,

@@ -10,6 +10,7 @@ export type PhraseCase = [text: string, command: CommandName, args?: Record<stri
  */
 export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
   en: [
+    ['Kiwi, what time?', 'time'], ['Got the time?', 'time'], ['Do you have the time?', 'time'], ['What time now?', 'time'],
     ['What modes do you have?', 'list_souls'], ['Which personalities are there?', 'list_souls'], ['Kiwi, list your modes, please.', 'list_souls'],
     ['Stop!', 'stop'], ['Okay, that’s enough.', 'stop'], ['Kiwi, please shut up', 'stop'], ['Stop talking now.', 'stop'],
     ['Reset the conversation.', 'reset_context'], ["Let's start over", 'reset_context'], ['Clear the context please', 'reset_context'],
@@ -28,6 +29,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['Be a comedian.', 'switch_soul', { soul: 'comedian' }], ['Switch to storyteller mode', 'switch_soul', { soul: 'storyteller' }], ['Default mode.', 'switch_soul', { soul: 'default' }], ['Be the hype man!', 'switch_soul', { soul: 'hype-person' }],
   ],
   ru: [
+    ['Киви, который час сейчас?', 'time'], ['Сколько на часах?', 'time'],
     ['Какие у тебя есть режимы?', 'list_souls'], ['Перечисли свои режимы', 'list_souls'], ['Какие бывают режимы?', 'list_souls'],
     ['Стоп!', 'stop'], ['Хватит, пожалуйста.', 'stop'], ['Киви, замолчи', 'stop'], ['Всё, хватит!', 'stop'],
     ['Сбрось контекст.', 'reset_context'], ['Давай начнём сначала', 'reset_context'], ['Новый разговор', 'reset_context'],
@@ -45,6 +47,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['Будь комиком!', 'switch_soul', { soul: 'comedian' }], ['Включи режим рассказчика', 'switch_soul', { soul: 'storyteller' }], ['Обычный режим', 'switch_soul', { soul: 'default' }],
   ],
   es: [
+    ['Kiwi, ¿qué hora?', 'time'], ['¿Qué hora tenemos?', 'time'],
     ['¿Qué modos tienes?', 'list_souls'], ['¿Cuáles son tus personalidades?', 'list_souls'], ['Enumera tus modos, por favor', 'list_souls'],
     ['¡Para!', 'stop'], ['Cállate, por favor.', 'stop'], ['Ya basta', 'stop'],
     ['Reinicia la conversación.', 'reset_context'], ['Empecemos de nuevo', 'reset_context'], ['Nueva conversación', 'reset_context'],
@@ -62,6 +65,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['Sé un cómico.', 'switch_soul', { soul: 'comedian' }], ['Activa el modo cuentacuentos', 'switch_soul', { soul: 'storyteller' }], ['Modo normal', 'switch_soul', { soul: 'default' }],
   ],
   pt: [
+    ['Kiwi, que horas?', 'time'],
     ['Quais modos você tem?', 'list_souls'],
     ['Para!', 'stop'], ['Que horas são?', 'time'], ['Que dia é hoje?', 'date'], ['Reinicia a conversa.', 'reset_context'],
     ['Quem está falando?', 'who_is_speaking'], ['Que vozes você conhece?', 'list_voices'], ['Lembra da minha voz.', 'enroll_owner'],
@@ -70,6 +74,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['Fala em inglês.', 'switch_language', { language: 'en' }], ['Ativa o modo comediante.', 'switch_soul', { soul: 'comedian' }],
   ],
   fr: [
+    ['Kiwi, quelle heure ?', 'time'], ['Quelle heure maintenant ?', 'time'],
     ['Quels modes as-tu ?', 'list_souls'], ['Quelles sont tes personnalités ?', 'list_souls'], ['Liste tes modes', 'list_souls'],
     ['Stop !', 'stop'], ['Arrête, s’il te plaît.', 'stop'], ['Tais-toi', 'stop'],
     ['Nouvelle conversation.', 'reset_context'], ['On recommence à zéro', 'reset_context'], ['Efface le contexte', 'reset_context'],
@@ -87,6 +92,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['Sois un comique.', 'switch_soul', { soul: 'comedian' }], ['Passe en mode conteur', 'switch_soul', { soul: 'storyteller' }], ['Mode normal', 'switch_soul', { soul: 'default' }],
   ],
   it: [
+    ['Kiwi, che ore?', 'time'], ['Che ora?', 'time'],
     ['Quali modalità hai?', 'list_souls'],
     ['Basta!', 'stop'], ['Che ore sono?', 'time'], ['Che giorno è oggi?', 'date'], ['Nuova conversazione.', 'reset_context'],
     ['Chi parla?', 'who_is_speaking'], ['Quali voci conosci?', 'list_voices'], ['Ricorda la mia voce.', 'enroll_owner'],
@@ -95,6 +101,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['Parla in inglese.', 'switch_language', { language: 'en' }], ['Modalità comico.', 'switch_soul', { soul: 'comedian' }],
   ],
   de: [
+    ['Kiwi, wie spät?', 'time'], ['Wie viel Uhr?', 'time'], ['Wieviel Uhr haben wir?', 'time'],
     ['Welche Modi gibt es?', 'list_souls'], ['Was für Persönlichkeiten hast du?', 'list_souls'], ['Nenn mir deine Modi', 'list_souls'],
     ['Stopp!', 'stop'], ['Hör auf!', 'stop'], ['Kiwi, sei bitte still.', 'stop'],
     ['Neues Gespräch.', 'reset_context'], ['Setz das Gespräch zurück', 'reset_context'], ['Fangen wir von vorne an', 'reset_context'],
@@ -112,6 +119,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['Sei ein Komiker!', 'switch_soul', { soul: 'comedian' }], ['Geschichtenerzähler-Modus', 'switch_soul', { soul: 'storyteller' }], ['Normaler Modus', 'switch_soul', { soul: 'default' }], ['Wechsle in den Achtsamkeitsmodus', 'switch_soul', { soul: 'mindful-companion' }],
   ],
   tr: [
+    ['Kiwi, saat kaç oldu?', 'time'],
     ['Hangi modların var?', 'list_souls'],
     ['Dur!', 'stop'], ['Saat kaç?', 'time'], ['Bugün ayın kaçı?', 'date'], ['Sohbeti sıfırla.', 'reset_context'],
     ['Kim konuşuyor?', 'who_is_speaking'], ['Hangi sesleri tanıyorsun?', 'list_voices'], ['Sesimi hatırla.', 'enroll_owner'],
@@ -120,6 +128,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['İngilizce konuş.', 'switch_language', { language: 'en' }], ['Komedyen moduna geç.', 'switch_soul', { soul: 'comedian' }],
   ],
   pl: [
+    ['Kiwi, jaka godzina?', 'time'],
     ['Jakie masz tryby?', 'list_souls'],
     ['Który dziś jest?', 'date'], ['Który jest dzisiaj?', 'date'],
     ['Stop!', 'stop'], ['Która godzina?', 'time'], ['Jaki dziś dzień?', 'date'], ['Nowa rozmowa.', 'reset_context'],
@@ -129,6 +138,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['Mów po angielsku.', 'switch_language', { language: 'en' }], ['Bądź komikiem!', 'switch_soul', { soul: 'comedian' }],
   ],
   zh: [
+    ['Kiwi，几点啦？', 'time'],
     ['你有哪些模式？', 'list_souls'], ['有什么性格？', 'list_souls'], ['列出所有模式', 'list_souls'],
     ['停！', 'stop'], ['别说了。', 'stop'], ['够了', 'stop'],
     ['重新开始对话。', 'reset_context'], ['清空上下文', 'reset_context'], ['换个话题吧', 'reset_context'],
@@ -146,6 +156,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['切换到喜剧演员模式。', 'switch_soul', { soul: 'comedian' }], ['讲故事模式', 'switch_soul', { soul: 'storyteller' }], ['默认模式', 'switch_soul', { soul: 'default' }],
   ],
   ja: [
+    ['キウイ、いま何時？', 'time'],
     ['どんなモードがある？', 'list_souls'], ['どのモードがありますか？', 'list_souls'], ['モードを教えて', 'list_souls'],
     ['止めて！', 'stop'], ['もういいよ。', 'stop'], ['静かにしてください', 'stop'],
     ['会話をリセットして。', 'reset_context'], ['最初からやり直そう', 'reset_context'], ['新しい会話を始めて', 'reset_context'],
@@ -163,6 +174,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['コメディアンモードにして。', 'switch_soul', { soul: 'comedian' }], ['語り部になって', 'switch_soul', { soul: 'storyteller' }], ['通常モード', 'switch_soul', { soul: 'default' }],
   ],
   ko: [
+    ['키위, 몇 시?', 'time'],
     ['어떤 모드가 있어?', 'list_souls'],
     ['그만해!', 'stop'], ['지금 몇 시야?', 'time'], ['오늘 며칠이야?', 'date'], ['대화 초기화해 줘.', 'reset_context'],
     ['누가 말하고 있어?', 'who_is_speaking'], ['어떤 목소리를 알아?', 'list_voices'], ['내 목소리 기억해.', 'enroll_owner'],
@@ -171,6 +183,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['영어로 말해 줘.', 'switch_language', { language: 'en' }], ['코미디언 모드로 바꿔.', 'switch_soul', { soul: 'comedian' }],
   ],
   hi: [
+    ['किवी, कितने बजे?', 'time'], ['टाइम क्या हुआ?', 'time'],
     ['तुम्हारे पास कौन से मोड हैं?', 'list_souls'],
     ['रुको!', 'stop'], ['कितने बजे हैं?', 'time'], ['आज क्या तारीख है?', 'date'], ['नई बातचीत शुरू करो।', 'reset_context'],
     ['कौन बोल रहा है?', 'who_is_speaking'], ['तुम कौन सी आवाज़ें जानते हो?', 'list_voices'], ['मेरी आवाज़ याद रखो।', 'enroll_owner'],
@@ -179,6 +192,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['अंग्रेज़ी में बोलो।', 'switch_language', { language: 'en' }], ['कॉमेडियन मोड चालू करो।', 'switch_soul', { soul: 'comedian' }],
   ],
   ar: [
+    ['كيوي، كم الوقت الآن؟', 'time'],
     ['ما الأوضاع المتاحة؟', 'list_souls'],
     ['ما هو التاريخ اليوم؟', 'date'],
     ['توقف!', 'stop'], ['كم الساعة الآن؟', 'time'], ['ما تاريخ اليوم؟', 'date'], ['ابدأ محادثة جديدة.', 'reset_context'],
@@ -188,6 +202,7 @@ export const PHRASE_CASES: Record<LanguageCode, PhraseCase[]> = {
     ['تكلم بالإنجليزية.', 'switch_language', { language: 'en' }], ['كن كوميديًا.', 'switch_soul', { soul: 'comedian' }],
   ],
   id: [
+    ['Kiwi, sudah jam berapa?', 'time'],
     ['Mode apa saja yang kamu punya?', 'list_souls'],
     ['Berhenti!', 'stop'], ['Jam berapa sekarang?', 'time'], ['Hari ini tanggal berapa?', 'date'], ['Mulai percakapan baru.', 'reset_context'],
     ['Siapa yang bicara?', 'who_is_speaking'], ['Suara siapa saja yang kamu kenal?', 'list_voices'], ['Ingat suaraku.', 'enroll_owner'],
