@@ -81,6 +81,10 @@ describe('approvals and timers', () => {
     await deny.focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('approval-outcome').filter({ hasText: `Denied #${alarm.number}` }).waitFor();
+    // The focus is on what happened, not lost to the page: the next Tab reaches the next request.
+    expect(await page.evaluate(`document.activeElement?.dataset.testid`)).toBe('approval-outcome');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(`document.activeElement?.closest('[data-testid^=approval-]')?.dataset.testid`)).toBe(`approval-${drive.id}`);
     const left = (await pending()).map((a) => a.id);
     expect(left).toContain(drive.id);
     expect(left).not.toContain(alarm.id);
@@ -118,6 +122,7 @@ describe('approvals and timers', () => {
 
     await teaRow.getByRole('button', { name: 'Cancel tea' }).click();
     await teaRow.waitFor({ state: 'detached' });
+    expect(await page.evaluate(`document.activeElement?.getAttribute('aria-label')`)).toBe('Timers, alarms and reminders'); // not lost to the page
     expect((await timers()).items.some((t) => t.id === tea.id)).toBe(false);
   });
 

@@ -521,10 +521,19 @@ export const ConversationTurn = z.object({
 });
 export type ConversationTurn = z.infer<typeof ConversationTurn>;
 export const ConversationQuery = z
-  .object({ limit: z.coerce.number().int().min(1).max(500).default(50).describe('how many of the newest turns (1..500, default 50)') })
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(50).describe('how many of the newest turns (1..500, default 50)'),
+    before: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("a turn_id: only turns older than it (the next page back: the first turn_id of the page before). Without it, the newest turns"),
+  })
   .strict();
 export const ConversationPage = z.object({
   turns: z.array(ConversationTurn).describe('oldest first: the newest turn is last, where a live TURN_FINISHED would go'),
+  has_more: z.boolean().describe('older turns are kept than these: ask again with before = the first turn_id here'),
 });
 
 export { ConfigPatchSchema, ConfigView, LANGUAGES };

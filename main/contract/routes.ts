@@ -227,10 +227,10 @@ export const routes = {
     path: '/api/conversation',
     scope: 'read',
     summary:
-      'Conversation history: the newest finished turns (?limit=1..500, default 50), oldest first. Private per speaker: admin sees every turn; with auth on, a token with a speaker_id sees that speaker\'s turns and other tokens none. Utterances Kiwi ignored are not kept',
+      'Conversation history: the newest finished turns (?limit=1..500, default 50), oldest first; ?before=<turn_id> pages back to the turns older than that one (has_more says whether any remain; 404 when that turn is no longer kept or not the caller\'s). Private per speaker: admin sees every turn; with auth on, a token with a speaker_id sees that speaker\'s turns and other tokens none. Utterances Kiwi ignored are not kept',
     query: api.ConversationQuery,
     response: api.ConversationPage,
-    errors: [],
+    errors: [404],
   }),
   integrations: route({
     method: 'get',

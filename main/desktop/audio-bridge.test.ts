@@ -142,6 +142,31 @@ describe('desktop audio over IPC', () => {
     expect(out.at(-1)).toEqual({ type: 'end', interrupted: false });
   });
 
+  it('after a pause between sentences the lead is still 300 ms: the pause is not sent as a burst', async () => {
+    const clock = new ManualClock(0);
+    const { bridge, hub, out, send } = setup(300, clock);
+    bridge.open(WIN, 16000, send);
+    let release: () => void = () => undefined;
+    const pieces = (async function* () {
+      yield { samples: new Float32Array(8000), sampleRate: 16000 }; // 500 ms
+      await new Promise<void>((resolve) => (release = resolve)); // the next sentence takes 2 s to make
+      yield { samples: new Float32Array(16000), sampleRate: 16000 }; // 1 s
+    })();
+    const playing = hub.play(pieces, new AbortController().signal);
+    const chunks = () => out.filter((m) => m.type === 'chunk').length;
+    await clock.advance(0);
+    await clock.advance(2000); // the first sentence has long played: the window is silent, waiting
+    expect(chunks()).toBe(5);
+    release();
+    await clock.advance(0);
+    // The window plays the second sentence from now: 400 ms of it go out (300 ms ahead), not all 10 chunks.
+    expect(chunks() - 5).toBe(4);
+    await clock.advance(1000);
+    await playing;
+    expect(chunks()).toBe(15);
+    expect(out.at(-1)).toEqual({ type: 'end', interrupted: false });
+  });
+
   it('a second open (page reload) replaces the first session', () => {
     const { bridge, hub, ended, send } = setup();
     bridge.open(WIN, 16000, send);

@@ -15,6 +15,8 @@ const OUT_CHUNK_SECONDS = 0.1;
 /** ...at most this far ahead of real time, so a stop or barge-in cuts it within that, and the engine's
  * "done speaking" comes when the window has actually played it (not when it was handed over). */
 const DEFAULT_LEAD_MS = 300;
+/** Pacing reads a monotonic clock: a wall clock set back would hold a reply for as long (as /api/audio does). */
+const monotonic: Clock = { now: () => performance.now(), setTimer: (fn, ms) => systemClock.setTimer(fn, ms) };
 
 export interface HubLike {
   addSink(sink: AudioSink): () => void;
@@ -63,7 +65,7 @@ export class AudioBridge {
 
   constructor(private readonly deps: AudioBridgeDeps) {
     this.#leadMs = deps.leadMs ?? DEFAULT_LEAD_MS;
-    this.#clock = deps.clock ?? systemClock;
+    this.#clock = deps.clock ?? monotonic;
   }
 
   open(contentsId: number, sampleRate: unknown, send: (message: AudioOut) => void): AudioOpenResult {
@@ -110,13 +112,14 @@ export class AudioBridge {
 
   /** One utterance, whole or in pieces as they are made, paced to stay at most the lead ahead of real time. */
   async #play(audio: Pcm | AsyncIterable<Pcm>, signal: AbortSignal, send: (message: AudioOut) => void): Promise<void> {
-    let started: number | null = null;
-    let sentMs = 0;
+    let started = false;
+    /** When the window will have played all it was sent (clock ms): its player queues each chunk after the last, or now. */
+    let playedBy = 0;
     let interrupted = false;
     try {
       for await (const piece of 'samples' in audio ? [audio] : audio) {
-        if (started === null) {
-          started = this.#clock.now();
+        if (!started) {
+          started = true;
           send({ type: 'start', sampleRate: piece.sampleRate });
         }
         const pcm = float32ToInt16(piece.samples);
@@ -127,8 +130,10 @@ export class AudioBridge {
             return;
           }
           send({ type: 'chunk', pcm: pcm.slice(i, i + chunk) });
-          sentMs += (Math.min(chunk, pcm.length - i) / piece.sampleRate) * 1000;
-          const wait = sentMs - this.#leadMs - (this.#clock.now() - started);
+          // After a pause in the voice (the next sentence still being made), the window plays on from now,
+          // not from where the last piece ended: counting from the first chunk would send the pause's worth at once.
+          playedBy = Math.max(playedBy, this.#clock.now()) + (Math.min(chunk, pcm.length - i) / piece.sampleRate) * 1000;
+          const wait = playedBy - this.#leadMs - this.#clock.now();
           if (wait > 0) await abortableSleep(wait, signal, this.#clock);
         }
       }
@@ -136,7 +141,7 @@ export class AudioBridge {
       interrupted = true; // the voice failed mid-utterance
       throw err;
     } finally {
-      if (started !== null) send({ type: 'end', interrupted: interrupted || signal.aborted });
+      if (started) send({ type: 'end', interrupted: interrupted || signal.aborted });
     }
   }
 

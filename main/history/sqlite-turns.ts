@@ -21,6 +21,12 @@ export interface TurnStore {
   add(turn: ConversationTurn, speakerId: string | null, keep: number): void;
   /** The newest `limit` turns, oldest first; only `speakerId`'s when it is given. */
   newest(limit: number, speakerId?: string): ConversationTurn[];
+  /**
+   * The newest `limit` turns older than the turn `before` (all turns when null), oldest first, and
+   * whether still older ones exist; only `speakerId`'s when it is given. Null when `before` is not
+   * a kept turn (of that speaker).
+   */
+  page(limit: number, before: string | null, speakerId?: string): { turns: ConversationTurn[]; hasMore: boolean } | null;
   /** Deletes one speaker's turns ("forget everything about me"); returns how many there were. */
   deleteSpeaker(speakerId: string): number;
   /** Deletes every kept turn; returns how many there were. */
@@ -40,6 +46,24 @@ export function sqliteTurns(db: Database.Database): TurnStore {
       speakerId === undefined
         ? read(db.prepare('SELECT turn FROM turns ORDER BY seq DESC LIMIT ?').all(limit))
         : read(db.prepare('SELECT turn FROM turns WHERE speaker_id = ? ORDER BY seq DESC LIMIT ?').all(speakerId, limit)),
+    page: (limit, before, speakerId) => {
+      let below = Number.MAX_SAFE_INTEGER;
+      if (before !== null) {
+        const row = (
+          speakerId === undefined
+            ? db.prepare('SELECT seq FROM turns WHERE turn_id = ?').get(before)
+            : db.prepare('SELECT seq FROM turns WHERE turn_id = ? AND speaker_id = ?').get(before, speakerId)
+        ) as { seq: number } | undefined;
+        if (!row) return null;
+        below = row.seq;
+      }
+      // One more than asked for says whether older turns remain.
+      const rows =
+        speakerId === undefined
+          ? db.prepare('SELECT turn FROM turns WHERE seq < ? ORDER BY seq DESC LIMIT ?').all(below, limit + 1)
+          : db.prepare('SELECT turn FROM turns WHERE speaker_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?').all(speakerId, below, limit + 1);
+      return { turns: read(rows.slice(0, limit)), hasMore: rows.length > limit };
+    },
     deleteSpeaker: (speakerId) => db.prepare('DELETE FROM turns WHERE speaker_id = ?').run(speakerId).changes,
     clear: () => db.prepare('DELETE FROM turns').run().changes,
   };

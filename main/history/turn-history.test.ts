@@ -51,3 +51,37 @@ describe('TurnHistory and a speaker deleted mid-turn', () => {
   });
 });
 
+
+describe('TurnHistory pages', () => {
+  it('pages back through all of a full history (HISTORY_KEEP turns) with before, each turn once and in order', () => {
+    const store = openSqliteStore(':memory:');
+    const bus = new EventBus();
+    const history = new TurnHistory(store, bus, 2000);
+    try {
+      const anna = store.speakers.create({ name: 'Anna', priority: 0 });
+      for (let i = 0; i < 2100; i++) bus.emit('TURN_FINISHED', finished(`turn_${i}`, i % 3 === 0 ? anna : null), 'engine');
+      const ids = (viewer: Parameters<TurnHistory['page']>[2]) => {
+        const seen: string[] = [];
+        let page = history.page(500, null, viewer)!;
+        for (;;) {
+          seen.unshift(...page.turns.map((t) => t.turn_id));
+          if (!page.hasMore) return seen;
+          page = history.page(500, page.turns[0]!.turn_id, viewer)!;
+        }
+      };
+      const all = ids({ all: true });
+      expect(all).toHaveLength(2000);
+      expect(all[0]).toBe('turn_100'); // the oldest 100 were pruned
+      expect(all.at(-1)).toBe('turn_2099');
+      expect(new Set(all).size).toBe(2000);
+      expect(ids({ all: false, speakerId: anna.id })).toEqual(all.filter((id) => Number(id.slice(5)) % 3 === 0));
+      expect(history.page(10, 'turn_5', { all: true })).toBeNull(); // pruned
+      expect(history.page(10, 'turn_101', { all: false, speakerId: anna.id })).toBeNull(); // not hers
+      expect(history.page(10, 'turn_102', { all: false, speakerId: null })).toBeNull();
+      expect(history.page(10, null, { all: false, speakerId: null })).toEqual({ turns: [], hasMore: false });
+    } finally {
+      history.close();
+      store.close();
+    }
+  });
+});

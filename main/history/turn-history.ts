@@ -44,6 +44,17 @@ export class TurnHistory {
     return viewer.speakerId ? this.store.turns.newest(limit, viewer.speakerId) : [];
   }
 
+  /**
+   * A page of the history for the viewer: the newest `limit` turns older than the turn `before`
+   * (the newest turns when null), oldest first, and whether older ones remain. Null when `before`
+   * is no turn the viewer may see (never kept, pruned, deleted, or someone else's).
+   */
+  page(limit: number, before: string | null, viewer: HistoryViewer): { turns: ConversationTurn[]; hasMore: boolean } | null {
+    if (viewer.all) return this.store.turns.page(limit, before);
+    if (viewer.speakerId) return this.store.turns.page(limit, before, viewer.speakerId);
+    return before === null ? { turns: [], hasMore: false } : null;
+  }
+
   close(): void {
     for (const off of this.#unsubscribe) off();
   }

@@ -74,6 +74,34 @@ describe('GET /api/conversation (history of turns)', () => {
     expect((await history('?limit=500')).length).toBe(3);
   });
 
+  it('pages back with ?before=<turn_id>: each turn once, oldest first, has_more until the first; a call without it is unchanged', async () => {
+    const all = await history('?limit=500');
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    const newest = (await get('?limit=2')).json as { turns: Array<{ turn_id: string }>; has_more: boolean };
+    expect(newest.turns.map((t) => t.turn_id)).toEqual(all.slice(-2).map((t) => t.turn_id));
+    expect(newest.has_more).toBe(true);
+    const seen: string[] = [];
+    let page = newest;
+    for (;;) {
+      seen.unshift(...page.turns.map((t) => t.turn_id));
+      if (!page.has_more) break;
+      const res = await get(`?limit=2&before=${encodeURIComponent(page.turns[0]!.turn_id)}`);
+      expect(res.status, res.text).toBe(200);
+      page = routes.conversation.response.parse(res.json);
+    }
+    expect(seen).toEqual(all.map((t) => t.turn_id));
+    expect((await get('?limit=500')).json).toMatchObject({ has_more: false });
+    // Before the very first turn: nothing older, not an error.
+    expect((await get(`?before=${all[0]!.turn_id}`)).json).toEqual({ turns: [], has_more: false });
+  });
+
+  it('answers 404 for a ?before turn it does not keep, and 400 for an empty one', async () => {
+    const res = await get('?before=turn_never_was');
+    expect(res.status).toBe(404);
+    expect(res.json).toEqual({ error: { code: 'not_found', message: expect.stringMatching(/^Unknown turn 'turn_never_was': the history no longer keeps it/) } });
+    expect((await get('?before=')).status).toBe(400);
+  });
+
   it('keeps a stopped turn with the command that ran and its reply, marked interrupted', async () => {
     // A speaker that plays until it is stopped: the stop surely arrives while the reply plays.
     const removeSink = k.kiwi.runtime.hub.addSink({
@@ -130,6 +158,10 @@ describe('GET /api/conversation (history of turns)', () => {
     const all = await history();
     expect(all.map((t) => t.turn_id).slice(-2)).toEqual(['turn_anna_1', 'turn_ben_1']); // the ignored utterance was not kept
     expect((await history('', annaToken)).map((t) => t.turn_id)).toEqual(['turn_anna_1']);
+    // Paging back is private too: Anna cannot page from Ben's turn (it is not hers to know of).
+    expect((await get('?before=turn_ben_1', annaToken)).status).toBe(404);
+    expect((await get('?before=turn_anna_1', tokens.read)).status).toBe(404);
+    expect((await get('?before=turn_ben_1')).json).toMatchObject({ turns: expect.arrayContaining([expect.objectContaining({ turn_id: 'turn_anna_1' })]) });
     expect(await history('', tokens.read)).toEqual([]);
     expect(await history('', tokens.control)).toEqual([]);
     expect((await k.request('GET', '/api/conversation')).status).toBe(401);
@@ -156,6 +188,7 @@ describe('GET /api/conversation (history of turns)', () => {
     };
     const limit = doc.paths['/api/conversation']?.get?.parameters?.find((p) => p.name === 'limit');
     expect(limit).toMatchObject({ in: 'query', schema: { minimum: 1, maximum: 500 } });
+    expect(doc.paths['/api/conversation']?.get?.parameters?.find((p) => p.name === 'before')).toMatchObject({ in: 'query' });
     expect(doc.paths['/api/audio/devices']?.get).toBeDefined();
   });
 });

@@ -4,6 +4,7 @@ import { KiwiError, notFound } from '../platform/errors.ts';
 import type { Soul } from '../souls/soul-file.ts';
 import { base64Bytes, decodeClip } from '../speakers/identification/audio-prep.ts';
 import { SESSION_COOKIE, cookieValue, type AuthService } from './auth.ts';
+import { HISTORY_KEEP } from '../history/index.ts';
 import { conversationViewer } from './conversation-privacy.ts';
 import { conversationKeys, SpeakerMemory } from '../memory/index.ts';
 import { detectLocalLlms } from '../llm/local-servers.ts';
@@ -92,9 +93,12 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
     },
     clearSpeakerMemory: ({ params }) => memory.clear(params.speaker_id),
     // Private like memory: admin (and everyone while auth is off) sees every turn; another token only its speaker's.
-    conversation: ({ query, grant }) => ({
-      turns: runtime.history.newest(query.limit, conversationViewer(grant)),
-    }),
+    conversation: ({ query, grant }) => {
+      const page = runtime.history.page(query.limit, query.before ?? null, conversationViewer(grant));
+      // Pruned (the history keeps HISTORY_KEEP turns), deleted with its speaker, or not this caller's to see.
+      if (!page) throw new KiwiError('not_found', `Unknown turn '${query.before ?? ''}': the history no longer keeps it (it keeps the newest ${HISTORY_KEEP}), or it is not yours to see`, 404);
+      return { turns: page.turns, has_more: page.hasMore };
+    },
     audioDevices: () => runtime.audioDevices(),
     unblockSpeaker: ({ params }) => {
       runtime.speakers.setBlocked(params.speaker_id, false);

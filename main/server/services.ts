@@ -71,7 +71,7 @@ export interface PeopleServices {
   store: Store;
   context: Pick<ConversationContext, 'reset'>;
   /** The conversation history (GET /api/conversation). */
-  history: Pick<TurnHistory, 'newest'>;
+  history: Pick<TurnHistory, 'newest' | 'page'>;
 }
 
 export interface ToolServices {

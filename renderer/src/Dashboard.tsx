@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useMic } from './audio/mic-store.ts';
 import { useClient, useShell } from './client/client-context.ts';
 import { ApprovalsNotice, ApprovalsPanel } from './panels/approvals/ApprovalsPanel.tsx';
@@ -51,6 +51,16 @@ export function Dashboard() {
   const route = useHashRoute('overview');
   const view = VIEWS.find((v) => v.id === route) ?? VIEWS[0]!;
 
+  // A view chosen in the navigation takes the focus to it: a screen reader says which view it is,
+  // and the next Tab goes into it, not through the navigation again. Not on page load.
+  const main = useRef<HTMLElement>(null);
+  const shownView = useRef(view.id);
+  useEffect(() => {
+    if (shownView.current === view.id) return;
+    shownView.current = view.id;
+    main.current?.focus();
+  }, [view.id]);
+
   useEffect(() => {
     void load(client, RESOURCE_NAMES);
     return client.onEvent((event) => {
@@ -78,6 +88,17 @@ export function Dashboard() {
   return (
     <div className="app">
       <header className="top">
+        {/* The first Tab stop: past the navigation straight to the view (visible while focused). */}
+        <a
+          className="skip-link"
+          href={`#/${view.id}`}
+          onClick={(e) => {
+            e.preventDefault();
+            main.current?.focus();
+          }}
+        >
+          Skip to the {view.title} view
+        </a>
         <h1>Kiwi</h1>
         <StateOrb />
         <span className="grow" />
@@ -103,7 +124,7 @@ export function Dashboard() {
           ))}
         </ul>
       </nav>
-      <main id="view" aria-label={view.title}>
+      <main id="view" aria-label={view.title} ref={main} tabIndex={-1}>
         {error && (
           <div role="alert" className="banner">
             {error}{' '}

@@ -17,7 +17,7 @@ const turn = (over: Record<string, unknown> = {}) =>
 const receive = (event: EventEnvelope, soul: string | null = 'default') => useConversation.getState().receive(event, soul);
 
 describe('conversation store', () => {
-  beforeEach(() => useConversation.setState({ turns: [], pending: [], llm: null, seq: 0, history: { status: 'idle', error: null, loads: 0 }, hiddenBefore: null }));
+  beforeEach(() => useConversation.setState({ turns: [], pending: [], llm: null, seq: 0, history: { status: 'idle', error: null, loads: 0 }, hiddenBefore: null, older: { hasMore: false, status: 'idle', error: null }, limit: TURN_LIMIT }));
 
   it('turns a TURN_FINISHED into a transcript line with speaker, soul, reply and timings', () => {
     receive(turn({ speaker: { id: 'spk_001', name: 'Anna', confidence: 0.91 } }), 'comedian');
@@ -154,6 +154,50 @@ describe('conversation store', () => {
       expect(useConversation.getState().turns.map((t) => t.id)).toEqual(['turn_a', 'turn_missed']);
       receive(turn({ turn_id: 'turn_after' }));
       expect(useConversation.getState().turns.map((t) => t.id)).toEqual(['turn_a', 'turn_missed', 'turn_after']);
+    });
+
+    /** A client paging `all` (oldest first) like GET /api/conversation: ?limit, ?before=<turn_id>, has_more. */
+    const pagingClient = (all: ConversationTurn[], fail?: Error) =>
+      ({
+        call: async (route: string, input: { query: { limit: number; before?: string } }) => {
+          expect(route).toBe('conversation');
+          if (fail && input.query.before) throw fail;
+          const end = input.query.before === undefined ? all.length : all.findIndex((t) => t.turn_id === input.query.before);
+          const start = Math.max(0, end - input.query.limit);
+          return { turns: all.slice(start, end), has_more: start > 0 };
+        },
+      }) as unknown as KiwiClient;
+
+    it('loads older turns on demand, in front, each once, and a live turn does not push them out again', async () => {
+      const all = Array.from({ length: 250 }, (_, i) => kept(`turn_k${i}`, new Date(Date.UTC(2025, 11, 31, 0, 0, i)).toISOString()));
+      const client = pagingClient(all);
+      const state = () => useConversation.getState();
+      await state().loadHistory(client);
+      expect(state().turns).toHaveLength(TURN_LIMIT);
+      expect(state().older.hasMore).toBe(true);
+      await state().loadOlder(client);
+      await state().loadOlder(client);
+      expect(state().turns.map((t) => t.id)).toEqual(all.map((t) => t.turn_id));
+      expect(state().older).toEqual({ hasMore: false, status: 'idle', error: null });
+      receive(turn({ turn_id: 'turn_live' }));
+      expect(state().turns).toHaveLength(251);
+      expect(state().turns[0]!.id).toBe('turn_k0');
+      expect(new Set(state().turns.map((t) => t.seq)).size).toBe(251);
+      // A reconnect merges the newest page again without dropping the older ones the reader loaded.
+      await state().loadHistory(client);
+      expect(state().turns).toHaveLength(251);
+    });
+
+    it('says when older turns could not be loaded, and keeps what it shows', async () => {
+      const all = Array.from({ length: 150 }, (_, i) => kept(`turn_f${i}`, new Date(Date.UTC(2025, 11, 31, 0, 0, i)).toISOString()));
+      const client = pagingClient(all, new Error("Unknown turn 'turn_f50'"));
+      await useConversation.getState().loadHistory(client);
+      await useConversation.getState().loadOlder(client);
+      expect(useConversation.getState().older).toEqual({ hasMore: true, status: 'failed', error: "Unknown turn 'turn_f50'" });
+      expect(useConversation.getState().turns).toHaveLength(TURN_LIMIT);
+      // Kiwi is back (a reconnect loads the history): the stale error goes; the button is still offered.
+      await useConversation.getState().loadHistory(client);
+      expect(useConversation.getState().older).toEqual({ hasMore: true, status: 'idle', error: null });
     });
 
     it('keeps cleared turns out when the history is merged again, and says when it failed', async () => {

@@ -6,6 +6,8 @@ import { errorText, type KiwiClient } from '../client/kiwi-client.ts';
 /** How many turns the transcript keeps: answered turns and ignored utterances are capped apart, so noise never pushes out what was said. */
 export const TURN_LIMIT = 100;
 export const IGNORED_LIMIT = 50;
+/** At most this many answered turns once the reader paged back (the server keeps 2000): new ones then push out the oldest. */
+export const PAGED_LIMIT = 2500;
 
 export interface TurnSpeaker {
   id: string;
@@ -124,16 +126,16 @@ export function turnFromHistory(t: ConversationTurn, seq: number): Turn {
  * Kept turns merged into the shown ones: each turn once (by its id), in the order they happened,
  * numbered again. Turns at or before `hiddenBefore` (the reader cleared them) stay out.
  */
-export function mergeHistory(shown: Turn[], kept: ConversationTurn[], hiddenBefore: string | null): Turn[] {
+export function mergeHistory(shown: Turn[], kept: ConversationTurn[], hiddenBefore: string | null, limit = TURN_LIMIT): Turn[] {
   const ids = new Set(shown.map((t) => t.id));
   const added = kept.filter((t) => !ids.has(t.turn_id) && (hiddenBefore === null || t.at > hiddenBefore)).map((t) => turnFromHistory(t, 0));
   if (added.length === 0) return shown;
   const merged = [...shown, ...added].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  return merged.slice(-TURN_LIMIT - IGNORED_LIMIT).map((t, i) => ({ ...t, seq: i + 1 }));
+  return merged.slice(-limit - IGNORED_LIMIT).map((t, i) => ({ ...t, seq: i + 1 }));
 }
 
 /** Appends a turn and drops the oldest beyond the limits (ignored ones first, among themselves). */
-export function appendTurn(turns: Turn[], turn: Turn): Turn[] {
+export function appendTurn(turns: Turn[], turn: Turn, limit = TURN_LIMIT): Turn[] {
   let next = [...turns, turn];
   const ignored = next.filter((t) => t.ignored !== null);
   if (ignored.length > IGNORED_LIMIT) {
@@ -141,8 +143,8 @@ export function appendTurn(turns: Turn[], turn: Turn): Turn[] {
     next = next.filter((t) => !drop.has(t));
   }
   const answered = next.filter((t) => t.ignored === null);
-  if (answered.length > TURN_LIMIT) {
-    const drop = new Set(answered.slice(0, answered.length - TURN_LIMIT));
+  if (answered.length > limit) {
+    const drop = new Set(answered.slice(0, answered.length - limit));
     next = next.filter((t) => !drop.has(t));
   }
   return next;
@@ -158,6 +160,12 @@ interface ConversationState {
   history: { status: 'idle' | 'loading' | 'loaded' | 'failed'; error: string | null; loads: number };
   /** Cleared up to here: the history does not bring those turns back. */
   hiddenBefore: string | null;
+  /** Paging back through the kept history: whether older turns remain, and the last "load older" outcome. */
+  older: { hasMore: boolean; status: 'idle' | 'loading' | 'failed'; error: string | null };
+  /** How many answered turns the transcript keeps: TURN_LIMIT, plus the older ones the reader asked for. */
+  limit: number;
+  /** Fetch the page of kept turns before the oldest one shown and put it in front. */
+  loadOlder(client: KiwiClient): Promise<void>;
   /** Fetch the kept turns and merge them in (page load, and after every reconnect: turns missed meanwhile). */
   loadHistory(client: KiwiClient): Promise<void>;
   receive(event: EventEnvelope, activeSoul: string | null): void;
@@ -176,18 +184,44 @@ export const useConversation = create<ConversationState>((set, get) => ({
   seq: 0,
   history: { status: 'idle', error: null, loads: 0 },
   hiddenBefore: null,
+  older: { hasMore: false, status: 'idle', error: null },
+  limit: TURN_LIMIT,
 
   async loadHistory(client) {
     const loads = get().history.loads;
     set({ history: { status: 'loading', error: null, loads } });
     try {
-      const { turns } = await client.call('conversation', { query: { limit: TURN_LIMIT } });
+      const { turns, has_more } = await client.call('conversation', { query: { limit: TURN_LIMIT } });
       set((s) => {
-        const merged = mergeHistory(s.turns, turns, s.hiddenBefore);
-        return { turns: merged, seq: Math.max(s.seq, merged.at(-1)?.seq ?? 0), history: { status: 'loaded', error: null, loads: loads + 1 } };
+        const merged = mergeHistory(s.turns, turns, s.hiddenBefore, s.limit);
+        // After a reconnect the older pages already shown still say whether more remain.
+        const paged = s.limit === TURN_LIMIT && s.hiddenBefore === null ? { ...s.older, hasMore: has_more } : s.older;
+        // Kiwi answers again: an older page that failed while it was away is no error any more (the button tries again).
+        const older = paged.status === 'failed' ? { ...paged, status: 'idle' as const, error: null } : paged;
+        return { turns: merged, older, seq: Math.max(s.seq, merged.at(-1)?.seq ?? 0), history: { status: 'loaded', error: null, loads: loads + 1 } };
       });
     } catch (err) {
       set({ history: { status: 'failed', error: errorText(err), loads } });
+    }
+  },
+
+  async loadOlder(client) {
+    const { turns: shown, older } = get();
+    if (older.status === 'loading') return;
+    // Ignored utterances and typed turns still on their way are not kept: page from the oldest kept one.
+    const before = shown.find((t) => t.ignored === null && t.id !== null)?.id;
+    if (!before) return;
+    set({ older: { ...older, status: 'loading', error: null } });
+    try {
+      const page = await client.call('conversation', { query: { limit: TURN_LIMIT, before } });
+      set((s) => {
+        const ids = new Set(s.turns.map((t) => t.id));
+        const added = page.turns.filter((t) => !ids.has(t.turn_id)).map((t) => turnFromHistory(t, 0));
+        const turns = [...added, ...s.turns].map((t, i) => ({ ...t, seq: i + 1 }));
+        return { turns, seq: Math.max(s.seq, turns.length), limit: Math.min(PAGED_LIMIT, s.limit + added.length), older: { hasMore: page.has_more, status: 'idle', error: null } };
+      });
+    } catch (err) {
+      set((s) => ({ older: { ...s.older, status: 'failed', error: errorText(err) } }));
     }
   },
 
@@ -210,13 +244,18 @@ export const useConversation = create<ConversationState>((set, get) => ({
       set((s) => ({ pending: s.pending.filter((p) => p.turnId !== turn.id) }));
       return;
     }
-    set((s) => ({
+    set((s) => {
+      // While older pages are shown, a new turn does not push out the one the reader went back for.
+      const limit = s.limit > TURN_LIMIT && turn.ignored === null ? Math.min(PAGED_LIMIT, s.limit + 1) : s.limit;
+      return {
       seq: seq + 1,
+      limit,
       llm: turn.llm ? null : s.llm,
-      turns: appendTurn(s.turns, turn),
+      turns: appendTurn(s.turns, turn, limit),
       // A typed turn from this page: its entry gives way to the real one.
       pending: turn.id === null ? s.pending : s.pending.filter((p) => p.turnId !== turn.id),
-    }));
+      };
+    });
   },
 
   addPending(text) {
@@ -237,5 +276,6 @@ export const useConversation = create<ConversationState>((set, get) => ({
 
   dismissPending: (id) => set((s) => ({ pending: s.pending.filter((p) => p.id !== id) })),
 
-  clear: () => set((s) => ({ turns: [], pending: [], llm: null, hiddenBefore: s.turns.at(-1)?.at ?? s.hiddenBefore })),
+  clear: () =>
+    set((s) => ({ turns: [], pending: [], llm: null, hiddenBefore: s.turns.at(-1)?.at ?? s.hiddenBefore, limit: TURN_LIMIT, older: { hasMore: false, status: 'idle', error: null } })),
 }));

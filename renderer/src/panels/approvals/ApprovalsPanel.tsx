@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Answer } from '../../client/kiwi-client.ts';
 import { useClient } from '../../client/client-context.ts';
 import { useCan, useDashboard } from '../../store/dashboard.ts';
@@ -67,12 +67,18 @@ export function ApprovalsPanel() {
   const now = useNow(1000);
   const [last, setLast] = useState<Resolved | null>(null);
   const pending = approvals?.filter((a) => a.status === 'pending') ?? [];
+  // The decided card (and the button pressed) goes: the focus moves to the sentence saying what happened,
+  // so a keyboard user is not sent back to the top of the page and the next Tab reaches the next request.
+  const outcome = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (last) outcome.current?.focus();
+  }, [last]);
 
   return (
     <Panel id="approvals" title="Approvals">
       {!canControl && <p className="muted">Approving or denying needs the control scope.</p>}
       {last && (
-        <p className="approval-outcome" role="status" data-testid="approval-outcome">
+        <p className="approval-outcome" role="status" data-testid="approval-outcome" ref={outcome} tabIndex={-1}>
           {outcomeText(last)}
         </p>
       )}

@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useClient } from '../../client/client-context.ts';
 import { useConversation, type Turn } from '../../store/conversation.ts';
 import { useDashboard } from '../../store/dashboard.ts';
 import { Panel } from '../../ui/Panel.tsx';
@@ -26,7 +27,8 @@ export function groupTurns(turns: Turn[]): Item[] {
  * TURN_FINISHED events continue it live; utterances Kiwi ignored show only while this page is open.
  */
 export function ConversationPanel() {
-  const { turns, pending, clear, dismissPending, history } = useConversation();
+  const { turns, pending, clear, dismissPending, history, older, loadOlder } = useConversation();
+  const client = useClient();
   const souls = useDashboard((s) => s.data.souls?.souls);
   const connected = useDashboard((s) => s.connected);
   const items = useMemo(() => groupTurns(turns), [turns]);
@@ -43,20 +45,42 @@ export function ConversationPanel() {
     el.addEventListener('scroll', onScroll);
     return () => el.removeEventListener('scroll', onScroll);
   }, []);
+  // Older turns put in front keep the reader where they were; the button that fetched them keeps focus, or hands it to the start line.
+  const heightBefore = useRef<number | null>(null);
+  const olderButton = useRef<HTMLButtonElement>(null);
+  const startLine = useRef<HTMLParagraphElement>(null);
+  const olderHadFocus = useRef(false);
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
-  }, [items, pending]);
+    if (!el) return;
+    if (heightBefore.current !== null && older.status !== 'loading') {
+      el.scrollTop += el.scrollHeight - heightBefore.current;
+      heightBefore.current = null;
+      if (olderHadFocus.current && !olderButton.current) startLine.current?.focus();
+      olderHadFocus.current = false;
+    } else if (atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [items, pending, older.status]);
+  // aria-disabled, not disabled, while loading: a disabled button would drop the keyboard focus to the page.
+  const showOlder = () => {
+    if (older.status === 'loading') return;
+    heightBefore.current = scroller.current?.scrollHeight ?? null;
+    olderHadFocus.current = document.activeElement === olderButton.current;
+    void loadOlder(client);
+  };
+  const firstKept = turns.some((t) => t.ignored === null && t.id !== null);
 
   return (
     <Panel
       id="conversation"
       title="Conversation"
       actions={
+        // aria-disabled once empty: the button just pressed keeps the keyboard focus (disabled would drop it to the page).
         <button
           type="button"
-          onClick={clear}
-          disabled={turns.length === 0 && pending.length === 0}
+          onClick={() => {
+            if (turns.length > 0 || pending.length > 0) clear();
+          }}
+          aria-disabled={turns.length === 0 && pending.length === 0}
           title="Hides these turns on this page; the kept history stays (a reload shows it)"
         >
           Clear
@@ -73,12 +97,35 @@ export function ConversationPanel() {
         {items.length === 0 && pending.length === 0 && (
           <p className="muted">{history.status === 'loading' || history.status === 'idle' ? 'Loading the conversation…' : 'Nothing said yet. Speak to Kiwi, or type below.'}</p>
         )}
+        {older.hasMore && firstKept ? (
+          <div className="row">
+            <button type="button" ref={olderButton} onClick={showOlder} aria-disabled={older.status === 'loading'} aria-describedby="older-status">
+              Show older turns
+            </button>
+            <span id="older-status" role="status" className="muted small">
+              {older.status === 'loading' ? 'Loading older turns…' : ''}
+            </span>
+          </div>
+        ) : (
+          history.status === 'loaded' &&
+          firstKept && (
+            <p ref={startLine} tabIndex={-1} className="muted small" data-testid="history-start">
+              This is the start of the kept conversation.
+            </p>
+          )
+        )}
+        {older.status === 'failed' && (
+          <p role="alert" className="inline-error" data-testid="older-error">
+            Older turns could not be loaded: {older.error}
+          </p>
+        )}
         <ol role="log" aria-label="Transcript" data-testid="transcript-log" data-history-loads={history.loads}>
+          {/* Keyed by turn id: renumbering (history merged in, older turns in front) must not rebuild every line, which a screen reader would read out again. */}
           {items.map((item) =>
             item.kind === 'turn' ? (
-              <TurnEntry key={item.turn.seq} turn={item.turn} soulName={soulName(item.turn.soul)} latest={item.turn.seq === lastAnswered} />
+              <TurnEntry key={item.turn.id ?? `seq-${item.turn.seq}`} turn={item.turn} soulName={soulName(item.turn.soul)} latest={item.turn.seq === lastAnswered} />
             ) : (
-              <IgnoredGroup key={`ignored-${item.turns[0]!.seq}`} turns={item.turns} />
+              <IgnoredGroup key={`ignored-${item.turns[0]!.id ?? item.turns[0]!.seq}`} turns={item.turns} />
             ),
           )}
           {pending.map((p) => (

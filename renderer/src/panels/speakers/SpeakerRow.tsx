@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
 import type { Speaker } from '../../../../main/contract/api.ts';
 import { useClient } from '../../client/client-context.ts';
 import { InlineError } from '../../ui/Panel.tsx';
@@ -6,12 +6,47 @@ import { useAction } from '../../ui/use-action.ts';
 
 export const PRIORITY_NAMES: Record<number, string> = { 0: 'owner', 1: 'friend', 2: 'guest', 99: 'blocked' };
 
-/** One speaker: rename, friend/guest, block/unblock, delete (with a confirm step). The owner is fixed. */
-export function SpeakerRow({ speaker, canAdmin }: { speaker: Speaker; canAdmin: boolean }) {
+/**
+ * One speaker: rename, friend/guest, block/unblock, make the owner and delete (those two with a
+ * confirm step). The owner cannot be deleted or blocked: another speaker becomes the owner first.
+ * A confirm step takes the keyboard focus to its own button and gives it back on cancel.
+ */
+export function SpeakerRow({ speaker, canAdmin, currentOwner, onDeleted }: { speaker: Speaker; canAdmin: boolean; currentOwner: string | null; onDeleted(): void }) {
   const client = useClient();
   const [name, setName] = useState(speaker.name);
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<'delete' | 'owner' | null>(null);
   const { busy, error, run } = useAction();
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  const deleteButton = useRef<HTMLButtonElement>(null);
+  const ownerButton = useRef<HTMLButtonElement>(null);
+  const nameInput = useRef<HTMLInputElement>(null);
+  const returnTo = useRef<RefObject<HTMLButtonElement | null> | null>(null);
+  useEffect(() => {
+    if (confirming) confirmButton.current?.focus();
+    // Cancelled: the button that opened the step is back; the focus returns to it.
+    else returnTo.current?.current?.focus();
+    returnTo.current = null;
+  }, [confirming]);
+  const cancel = () => {
+    returnTo.current = confirming === 'owner' ? ownerButton : deleteButton;
+    setConfirming(null);
+  };
+  // Once the row is enabled again (the request over), the focus goes where it was sent.
+  const focusNext = useRef<RefObject<HTMLElement | null> | null>(null);
+  useEffect(() => {
+    const el = focusNext.current?.current;
+    if (el && !(el as HTMLInputElement).disabled) {
+      el.focus();
+      focusNext.current = null;
+    }
+  });
+  const makeOwner = async () => {
+    if (await run(() => client.call('patchSpeaker', { params: { speaker_id: speaker.id }, body: { priority: 0 } }))) {
+      setConfirming(null);
+      // This row's buttons are gone (an owner has none): the focus stays in the row, on its name.
+      focusNext.current = nameInput;
+    }
+  };
   const owner = speaker.priority === 0;
   const params = { speaker_id: speaker.id };
   const locked = busy || !canAdmin;
@@ -26,7 +61,7 @@ export function SpeakerRow({ speaker, canAdmin }: { speaker: Speaker; canAdmin: 
       <form onSubmit={rename} className="row">
         <label className="grow">
           <span className="sr-only">Name of {speaker.name}</span>
-          <input value={name} onChange={(e) => setName(e.target.value)} maxLength={64} disabled={locked} aria-label={`Name of ${speaker.name}`} />
+          <input ref={nameInput} value={name} onChange={(e) => setName(e.target.value)} maxLength={64} disabled={locked} aria-label={`Name of ${speaker.name}`} />
         </label>
         <button type="submit" disabled={locked || !name.trim() || name.trim() === speaker.name} aria-label={`Rename ${speaker.name}`}>
           Rename
@@ -65,20 +100,52 @@ export function SpeakerRow({ speaker, canAdmin }: { speaker: Speaker; canAdmin: 
           >
             {speaker.is_blocked ? 'Unblock' : 'Block'}
           </button>
-          {confirming ? (
+          {confirming === null && (
             <>
-              <button type="button" className="danger" disabled={locked} onClick={() => void run(() => client.call('deleteSpeaker', { params }))}>
-                Really delete {speaker.name}
+              <button
+                type="button"
+                ref={ownerButton}
+                disabled={locked || speaker.is_blocked}
+                onClick={() => setConfirming('owner')}
+                aria-label={`Make ${speaker.name} the owner`}
+                title={speaker.is_blocked ? 'Unblock them first' : undefined}
+              >
+                Make owner
               </button>
-              <button type="button" onClick={() => setConfirming(false)} aria-label={`Keep ${speaker.name}`}>
-                Keep
+              <button type="button" ref={deleteButton} disabled={locked} onClick={() => setConfirming('delete')} aria-label={`Delete ${speaker.name}`}>
+                Delete
               </button>
             </>
-          ) : (
-            <button type="button" disabled={locked} onClick={() => setConfirming(true)} aria-label={`Delete ${speaker.name}`}>
-              Delete
-            </button>
           )}
+        </div>
+      )}
+      {!owner && confirming === 'delete' && (
+        <div className="row" role="group" aria-label={`Delete ${speaker.name}?`} onKeyDown={(e) => e.key === 'Escape' && cancel()}>
+          <button
+            type="button"
+            ref={confirmButton}
+            className="danger"
+            disabled={locked}
+            onClick={() => void run(() => client.call('deleteSpeaker', { params })).then((ok) => ok && onDeleted())}
+          >
+            Really delete {speaker.name}
+          </button>
+          <button type="button" onClick={cancel} aria-label={`Keep ${speaker.name}`}>
+            Keep
+          </button>
+        </div>
+      )}
+      {!owner && confirming === 'owner' && (
+        <div className="row" role="group" aria-labelledby={`handover-${speaker.id}`} onKeyDown={(e) => e.key === 'Escape' && cancel()}>
+          <p id={`handover-${speaker.id}`} className="grow">
+            Make {speaker.name} the owner? {currentOwner ? `${currentOwner} becomes a friend. ` : ''}The owner approves what guests ask for and cannot be blocked or deleted.
+          </p>
+          <button type="button" ref={confirmButton} disabled={locked} onClick={() => void makeOwner()}>
+            Yes, make {speaker.name} the owner
+          </button>
+          <button type="button" onClick={cancel}>
+            Cancel
+          </button>
         </div>
       )}
       <InlineError error={error} />

@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import { useCan, useDashboard } from '../../store/dashboard.ts';
 import { Panel } from '../../ui/Panel.tsx';
 import { EnrollForm } from './EnrollForm.tsx';
@@ -8,6 +9,9 @@ export function SpeakersPanel() {
   const speakers = useDashboard((s) => s.data.speakers?.speakers);
   const canAdmin = useCan('admin');
   const householdOpen = useDashboard((s) => s.data.status?.household_open);
+  const owner = speakers?.find((s) => s.priority === 0)?.name ?? null;
+  // A deleted speaker's row (and the button that deleted it) goes: the focus moves to the list, not to the page.
+  const list = useRef<HTMLUListElement>(null);
   return (
     <Panel id="speakers" title="Speakers">
       {householdOpen && (
@@ -17,10 +21,10 @@ export function SpeakersPanel() {
       )}
       {!canAdmin && <p className="muted">Changing speakers needs the admin scope.</p>}
       {speakers && speakers.length === 0 && <p className="muted">No speakers yet: enroll one below.</p>}
-      <ul className="cards" aria-label="Speakers">
+      <ul className="cards" aria-label="Speakers" ref={list} tabIndex={-1}>
         {speakers?.map((s) => (
           // key by content too, so a rename or priority change from elsewhere resets the row's draft
-          <SpeakerRow key={`${s.id}:${s.name}`} speaker={s} canAdmin={canAdmin} />
+          <SpeakerRow key={`${s.id}:${s.name}`} speaker={s} canAdmin={canAdmin} currentOwner={owner} onDeleted={() => list.current?.focus()} />
         ))}
       </ul>
       <EnrollForm canAdmin={canAdmin} />

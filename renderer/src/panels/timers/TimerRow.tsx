@@ -16,7 +16,7 @@ export function timerTitle(item: Pick<TimerItem, 'kind' | 'label' | 'task' | 'ti
 }
 
 /** One timer, alarm or reminder: a live countdown (or how long it has rung), and what can be done with it now. */
-export function TimerRow({ item, now, timeZone, canControl }: { item: TimerItem; now: number; timeZone: string; canControl: boolean }) {
+export function TimerRow({ item, now, timeZone, canControl, onCancelled }: { item: TimerItem; now: number; timeZone: string; canControl: boolean; onCancelled(): void }) {
   const client = useClient();
   const { busy, error, run } = useAction();
   const params = { timer_id: item.id };
@@ -60,7 +60,7 @@ export function TimerRow({ item, now, timeZone, canControl }: { item: TimerItem;
             </button>
           </>
         )}
-        <button type="button" disabled={locked} onClick={() => void run(() => client.call('deleteTimer', { params }))} aria-label={`Cancel ${title}`}>
+        <button type="button" disabled={locked} onClick={() => void run(() => client.call('deleteTimer', { params })).then((ok) => ok && onCancelled())} aria-label={`Cancel ${title}`}>
           Cancel
         </button>
       </div>

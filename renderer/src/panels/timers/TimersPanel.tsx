@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import { useClient } from '../../client/client-context.ts';
 import { useCan, useDashboard } from '../../store/dashboard.ts';
 import { InlineError, Panel } from '../../ui/Panel.tsx';
@@ -19,6 +20,8 @@ export function TimersPanel() {
   const { busy, error, run } = useAction();
   const items = list ? [...list.items].sort((a, b) => Number(b.state === 'ringing') - Number(a.state === 'ringing')) : [];
   const ringing = list?.ringing.length ?? 0;
+  // A cancelled timer's row (and its Cancel button) goes: the focus moves to the list, not to the page.
+  const listEl = useRef<HTMLUListElement>(null);
 
   return (
     <Panel
@@ -35,9 +38,9 @@ export function TimersPanel() {
       <InlineError error={error} />
       {!list && <p className="muted">Loading…</p>}
       {list && items.length === 0 && <p className="muted">No timers, alarms or reminders. Set one below, or say “set a timer for 5 minutes”.</p>}
-      <ul className="cards timers" aria-label="Timers, alarms and reminders">
+      <ul className="cards timers" aria-label="Timers, alarms and reminders" ref={listEl} tabIndex={-1}>
         {items.map((item) => (
-          <TimerRow key={item.id} item={item} now={now} timeZone={list?.time_zone ?? ''} canControl={canControl} />
+          <TimerRow key={item.id} item={item} now={now} timeZone={list?.time_zone ?? ''} canControl={canControl} onCancelled={() => listEl.current?.focus()} />
         ))}
       </ul>
       {canControl ? <TimerFormView /> : <p className="muted">Setting and changing timers needs the control scope.</p>}
