@@ -33,8 +33,8 @@ describe('models and Home Assistant panels', () => {
       config: { audio: { input: 'none', output: 'none' }, homeassistant: { enabled: true, url: ha.url, token: HA_TOKEN } },
       env: { KIWI_MODELS_DIR: modelsDir },
     });
-    // The test makes Home Assistant fail and go away on purpose; Chromium logs those answers (502, 503) as console errors.
-    ui = await openDashboard(kiwi.url, { expectedErrors: [/status of 502/, /status of 503/] });
+    // The test makes Home Assistant fail and go away on purpose (and deletes a model in use); Chromium logs those answers (502, 503, 409) as console errors.
+    ui = await openDashboard(kiwi.url, { expectedErrors: [/status of 502/, /status of 503/, /status of 409/] }); // 409: deleting a model in use, on purpose
   });
   afterAll(async () => {
     await ui?.close();
@@ -58,6 +58,13 @@ describe('models and Home Assistant panels', () => {
     const after = (await kiwi.api<{ models: Array<{ id: string; installed: boolean }> }>('GET', '/api/models')).json.models;
     expect(after.find((m) => m.id === 'silero-vad')?.installed).toBe(true);
     await page.getByTestId('models-summary').filter({ hasText: `1 of ${listed.length} installed` }).waitFor();
+
+    // The engine picked the VAD up by itself; deleting it is refused (in use) with the reason, and nothing is lost.
+    await expect.poll(async () => (await kiwi.api<{ missing: string[] }>('GET', '/api/status')).json.missing.some((l) => l.startsWith('vad:'))).toBe(false);
+    await row.getByRole('button', { name: 'Delete Silero VAD' }).click();
+    await row.getByRole('button', { name: /^Really delete/ }).click();
+    await page.getByRole('alert').filter({ hasText: 'is in use' }).waitFor();
+    expect(await row.getAttribute('data-installed')).toBe('true');
 
     // The progress the page folded from MODEL_DOWNLOAD_* events is in the log, with byte counts.
     await openView(page, 'Overview');

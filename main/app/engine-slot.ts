@@ -3,8 +3,10 @@ import type { AudioHub } from '../engine/audio/audio-hub.ts';
 import { Engine, type EngineOptions } from '../engine/engine.ts';
 import type { EventBus } from '../engine/events/event-bus.ts';
 import { loadCatalog } from '../engine/models/catalog.ts';
-import { buildParts, type BuiltParts } from '../engine/parts.ts';
+import { buildParts, namedModel, type BuiltParts } from '../engine/parts.ts';
+import { installedModels } from '../engine/models/resolve.ts';
 import { PART_NAMES, type PartName } from '../engine/stages.ts';
+import { describeError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { ModelDownloads } from './model-downloads.ts';
 
@@ -32,7 +34,21 @@ export class EngineSlot {
   #rebuilds: Promise<void> = Promise.resolve();
   readonly #triedDownloads = new Set<string>();
 
-  constructor(private readonly deps: EngineSlotDeps) {}
+  constructor(private readonly deps: EngineSlotDeps) {
+    // However a model comes in (the models API, the setup, first use), a stage waiting for it picks it up.
+    deps.models.onDownload((_id, installed) => this.#pickUp(installed));
+    deps.models.useEngine({ inUse: () => this.modelsInUse(), between: (job) => this.between(job) });
+  }
+
+  /** Run `job` after the rebuilds under way and before later ones: no stage loads a model meanwhile. */
+  between<T>(job: () => Promise<T>): Promise<T> {
+    const next = this.#rebuilds.then(job);
+    this.#rebuilds = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
+  }
 
   get engine(): Engine {
     return this.#engine;
@@ -48,6 +64,7 @@ export class EngineSlot {
       fallbacks: [...(this.#built.fallbacks ?? []), ...(fresh.fallbacks ?? [])],
       notes: fresh.notes,
       wanted: fresh.wanted,
+      modelIds: { ...this.#built.modelIds, ...fresh.modelIds },
     };
     this.#built = built;
     this.#swap(built);
@@ -63,16 +80,21 @@ export class EngineSlot {
   rebuild(stages: readonly PartName[], reason: string, before?: () => Promise<void>): Promise<void> {
     const next = this.#rebuilds.then(async () => {
       await before?.();
+      const waiting = await this.#waitingForModel(stages);
+      stages = stages.filter((stage) => !waiting.some((w) => w.stage === stage));
+      if (waiting.length > 0) this.#keepUntilInstalled(waiting);
       if (stages.length > 0) {
         const kept = {
           ...this.#built,
           parts: { ...this.#built.parts },
           missing: { ...this.#built.missing },
+          modelIds: { ...this.#built.modelIds },
           fallbacks: (this.#built.fallbacks ?? []).filter((f) => !stages.includes(f.stage as PartName)),
         };
         for (const stage of stages) {
           delete kept.parts[stage];
           delete kept.missing[stage];
+          delete kept.modelIds[stage];
         }
         this.#swap(kept, Object.fromEntries(stages.map((stage) => [stage, reason])));
         this.#disposeParts(stages);
@@ -97,11 +119,28 @@ export class EngineSlot {
    * the downloads have started; a refusal (unknown id, no checksum) rejects.
    */
   async installModels(ids: string[]): Promise<void> {
-    const { models, logger } = this.deps;
-    const installed = await Promise.all(ids.map(async (id) => (models.isRunning(id) ? models.finished(id) : (await models.start(id, { trustUnverified: false })).installed)));
-    void Promise.all(installed)
-      .then((done) => (done.some(Boolean) ? this.rebuild(this.#unreadyStages(), 'a model was installed') : undefined))
+    // Each one started is picked up as it is installed (onDownload); one already running was, when it started.
+    await this.#startDownloads(ids);
+  }
+
+  /** Once a download is installed, rebuild the stages still waiting for a model, so the engine picks it up by itself. */
+  #pickUp(installed: Promise<boolean>): void {
+    const { logger } = this.deps;
+    void installed
+      .then((done) => {
+        const unready = this.#unreadyStages(); // none: every stage runs what config asks, nothing to swap
+        return done && unready.length > 0 ? this.rebuild(unready, 'a model was installed') : undefined;
+      })
       .catch((err: unknown) => logger.error({ err }, 'rebuilding the engine after a model download failed'));
+  }
+
+  /**
+   * The installed models the engine runs on now, and those config names by id (it would run on
+   * them after the next restart): `DELETE /api/models/{id}` refuses these.
+   */
+  modelsInUse(): string[] {
+    const named = PART_NAMES.map((stage) => namedModel(stage, this.deps.config.current)).filter((id): id is string => id !== null);
+    return [...new Set([...Object.values(this.#built.modelIds ?? {}), ...named])];
   }
 
   /** After the rebuilds under way: the engine stopped and every model freed. */
@@ -135,6 +174,64 @@ export class EngineSlot {
     for (const id of fresh) this.#triedDownloads.add(id);
     logger.info(`downloading on first use: ${fresh.join(', ')} (progress: MODEL_DOWNLOAD_* events, the dashboard's models panel)`);
     void this.installModels(fresh).catch((err: unknown) => logger.error({ err }, 'installing models on first use failed'));
+  }
+
+  /**
+   * The stages among `stages` that run now but whose config names a model that is not installed
+   * (chosen with auto_download_models on, or removed since): tearing them down would leave Kiwi
+   * deaf (or without voice prints) until the new model is in.
+   */
+  async #waitingForModel(stages: readonly PartName[]): Promise<Array<{ stage: PartName; id: string }>> {
+    const config = this.deps.config.current;
+    const named = stages
+      .map((stage) => ({ stage, id: namedModel(stage, config) }))
+      .filter((n): n is { stage: PartName; id: string } => n.id !== null && this.#built.parts[n.stage] !== undefined);
+    if (named.length === 0) return [];
+    const { paths } = this.deps;
+    const installed = new Set((await installedModels(paths.models, await loadCatalog(paths.catalog))).map((m) => m.id));
+    return named.filter((n) => !installed.has(n.id));
+  }
+
+  /**
+   * Keep the running model of each waiting stage, shown as a fallback (GET /api/status
+   * `fallbacks`: configured → what runs, and why); with auto_download_models, download the new
+   * one: once it is installed the stage is rebuilt on it (a fallback stage is unready).
+   */
+  #keepUntilInstalled(waiting: Array<{ stage: PartName; id: string }>): void {
+    const { config, models, logger } = this.deps;
+    const auto = config.current.auto_download_models;
+    const kept = (this.#built.fallbacks ?? []).filter((f) => !waiting.some((w) => w.stage === f.stage));
+    // Once per model and process, like first use: a model that still does not resolve once installed must not loop.
+    const fresh = waiting.map((w) => w.id).filter((id) => !this.#triedDownloads.has(id));
+    for (const id of fresh) this.#triedDownloads.add(id);
+    const pending = (id: string, how: string) => `'${id}' is not installed yet (${how}); the current model runs until it is`;
+    const byHand = (id: string) => `install it: kiwi models download ${id}, or from the dashboard's Models`;
+    for (const { stage, id } of waiting) {
+      const part = this.#built.parts[stage] as { model?: string; name: string };
+      const downloading = auto && (fresh.includes(id) || models.isRunning(id));
+      const fallback = { stage, configured: id, used: part.model ?? part.name, reason: pending(id, downloading ? 'downloading' : byHand(id)) };
+      kept.push(fallback);
+      logger.warn(`engine: ${stage}: ${id} is not installed yet; keeping ${fallback.used} until it is`);
+    }
+    this.#built = { ...this.#built, fallbacks: kept };
+    // A failed download (offline, refused, cancelled) must not leave the status saying "downloading" for ever.
+    const failed = (id: string, why: string) => {
+      for (const f of kept) if (f.configured === id && waiting.some((w) => w.stage === f.stage)) f.reason = pending(id, `${why}; ${byHand(id)}`);
+    };
+    if (auto && fresh.length > 0) {
+      void this.#startDownloads(fresh)
+        .then((outcomes) => outcomes.forEach(({ installed }, i) => void installed.then((ok) => ok || failed(fresh[i]!, 'its download failed'))))
+        .catch((err: unknown) => {
+          for (const id of fresh) failed(id, `it cannot be downloaded: ${describeError(err)}`);
+          logger.error({ err }, 'downloading a newly chosen model failed');
+        });
+    }
+  }
+
+  /** Start (or join) the downloads of `ids`; resolves to each one's outcome once they have all started. */
+  async #startDownloads(ids: string[]): Promise<Array<{ installed: Promise<boolean> }>> {
+    const { models } = this.deps;
+    return Promise.all(ids.map(async (id) => (models.isRunning(id) ? { installed: models.finished(id) } : models.start(id, { trustUnverified: false }))));
   }
 
   /** The stages that could not be built or run on a fallback (a model download may have fixed them). */

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ModelInfo } from '../contract/api.ts';
 import type { EventBus } from '../engine/events/event-bus.ts';
 import { findModel, listModels, type Catalog } from '../engine/models/index.ts';
-import { fileName, obtainModel } from '../engine/models/download.ts';
+import { fileName, obtainModel, removeModel, type RemoveResult } from '../engine/models/download.ts';
 import { KiwiError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 
@@ -16,10 +16,37 @@ export type DownloadStatus = { status: 'downloading' | 'installed' } | { status:
  */
 export class ModelDownloads {
   readonly #running = new Map<string, { abort: AbortController; installed: Promise<boolean> }>();
+  readonly #listeners = new Set<(id: string, installed: Promise<boolean>) => void>();
+  /** The models the engine runs on, and a way to run a job between engine rebuilds (set by the engine's owner). */
+  #engine: { inUse: () => string[]; between: <T>(job: () => Promise<T>) => Promise<T> } = { inUse: () => [], between: (job) => job() };
 
   constructor(
     private readonly deps: { modelsDir: () => string; catalog: () => Promise<Catalog>; bus: EventBus; logger: Logger },
   ) {}
+
+  /** Which models the engine runs on; `between` runs a deletion where no rebuild is loading a model. */
+  useEngine(engine: { inUse: () => string[]; between: <T>(job: () => Promise<T>) => Promise<T> }): void {
+    this.#engine = engine;
+  }
+
+  /**
+   * Delete an installed model (DELETE /api/models/{id}): refused while it downloads or the engine
+   * runs on it; frees its folder and partial downloads; MODEL_DELETED tells the dashboards.
+   */
+  async remove(id: string): Promise<RemoveResult> {
+    const catalog = await this.deps.catalog();
+    findModel(catalog, id); // an unknown id is 404
+    return this.#engine.between(async () => {
+      if (this.#running.has(id)) throw new KiwiError('download_running', `${id} is downloading; cancel it first (DELETE /api/models/${id}/download), then delete it`, 409);
+      if (this.#engine.inUse().includes(id)) {
+        throw new KiwiError('model_in_use', `${id} is in use: Kiwi runs on it now, or the config chooses it; choose another model (or language) in Settings first, then delete it`, 409);
+      }
+      const removed = await removeModel(id, { modelsDir: this.deps.modelsDir(), catalog });
+      this.deps.logger.info({ id, freed_bytes: removed.freed_bytes }, `model deleted: ${id}`);
+      this.deps.bus.emit('MODEL_DELETED', { id, freed_bytes: removed.freed_bytes }, 'models');
+      return removed;
+    });
+  }
 
   async list(): Promise<Array<z.input<typeof ModelInfo>>> {
     const rows = await listModels({ modelsDir: this.deps.modelsDir(), catalog: await this.deps.catalog() });
@@ -80,11 +107,12 @@ export class ModelDownloads {
       })
       // obtainModel has already emitted MODEL_DOWNLOAD_FAILED with the reason; this is the log line.
       .catch((err: unknown) => {
-        logger.warn({ err, id }, 'model download failed');
+        logDownloadFailure(logger, id, err);
         return false;
       })
       .finally(() => this.#running.delete(id));
     this.#running.set(id, { abort, installed });
+    for (const listener of this.#listeners) listener(id, installed);
     // Whichever comes first: the download begins, or it ends (installed already, or failed before it began).
     const status = Promise.race([
       beganPromise,
@@ -109,6 +137,12 @@ export class ModelDownloads {
     if (await running.installed) throw new KiwiError('download_finished', `${id} was already installing and is now installed`, 409);
   }
 
+  /** Told of every download started, from any caller (API, setup, first use), with its outcome to come. */
+  onDownload(listener: (id: string, installed: Promise<boolean>) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   isRunning(id: string): boolean {
     return this.#running.has(id);
   }
@@ -121,5 +155,18 @@ export class ModelDownloads {
   /** Abort every running download (shutdown). */
   abortAll(): void {
     for (const { abort } of this.#running.values()) abort.abort(new KiwiError('shutting_down', 'Kiwi is shutting down'));
+  }
+}
+
+/**
+ * One line per model a user can act on ("could not reach github.com …; put the files in …"), the
+ * stack at debug. An error Kiwi did not foresee (not a KiwiError) may be a bug: its stack stays.
+ */
+function logDownloadFailure(logger: Logger, id: string, err: unknown): void {
+  if (err instanceof KiwiError) {
+    logger.warn({ id, code: err.code }, `model download failed: ${id}: ${err.message}`);
+    logger.debug({ err, id }, 'model download failed (detail)');
+  } else {
+    logger.warn({ err, id }, 'model download failed');
   }
 }

@@ -19,6 +19,7 @@ import type { OwnerHandsFree } from '../engine/listening/hands-free.ts';
 import type { ReplyPreview, TurnHandler } from '../engine/listening/turn.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { loadCatalog } from '../engine/models/catalog.ts';
+import { installedModels } from '../engine/models/resolve.ts';
 import { LlmPhraseBook } from '../llm/phrases.ts';
 import { commandPathSteps, warmUp, type WarmStep } from './warm-up.ts';
 import { EngineSlot } from './engine-slot.ts';
@@ -201,6 +202,8 @@ export class KiwiRuntime {
     // Ids in the config must name a catalog model and an existing soul (checked now, and on every PATCH).
     await config.useKnownIds(async () => ({
       models: (await loadCatalog(paths.catalog)).models,
+      // Not at startup either: a model the file names but that is missing is reported by its stage.
+      installedModels: live.runtime ? new Set((await installedModels(paths.models, await loadCatalog(paths.catalog))).map((m) => m.id)) : undefined,
       souls: (live.runtime?.souls.list() ?? registry.list()).map(({ id, nsfw }) => ({ id, nsfw })),
       // Not at startup: a device unplugged then is retried by the microphone, not a reason to refuse to start.
       audioDevices: live.runtime ? await knownAudioDevices({ env }) : undefined,

@@ -12,6 +12,12 @@ export interface KnownIds {
    * known (no sound stack), and at startup: a USB microphone unplugged then is retried, not fatal.
    */
   audioDevices?: { stack: string | null; inputs: readonly string[]; outputs: readonly string[] };
+  /**
+   * Ids of the installed models. Left out at startup (a model named in the file but not installed
+   * is reported by its stage, with how to install it): with it, a change that names a model not
+   * installed while auto_download_models is off is refused, so the working model keeps running.
+   */
+  installedModels?: ReadonlySet<string>;
 }
 
 export interface ConfigProblem {
@@ -23,6 +29,8 @@ export interface ConfigProblem {
    * a fallback, reported, never a reason to refuse to start; a PATCH that sets it is still a 400.
    */
   fallback?: boolean;
+  /** A problem of state, not of the value (a model not installed yet): PATCH answers 409 with this code. */
+  conflict?: string;
 }
 
 /** Model keys and the catalog task their id must have. */
@@ -73,6 +81,13 @@ export function configProblems(config: Config, known?: KnownIds): ConfigProblem[
       problems.push({ path, message: `'${id}' is not a model id ('auto' or a catalog id such as those from GET /api/models); paths are not accepted` });
     } else if (known && !known.models.some((m) => m.id === id && m.task === task)) {
       problems.push({ path, message: `no ${task} model '${id}' in the catalog ('auto' or one of: ${ids(known.models.filter((m) => m.task === task))})` });
+    } else if (known?.installedModels && !config.auto_download_models && !known.installedModels.has(id)) {
+      problems.push({
+        path,
+        message: `the ${task} model '${id}' is not installed, so Kiwi keeps running as it is; install it first (dashboard Models, POST /api/models/${id}/download or: kiwi models download ${id}), then choose it (or set auto_download_models: true to download it when chosen)`,
+        fallback: true,
+        conflict: 'model_not_installed',
+      });
     }
   }
   const devices = known?.audioDevices;

@@ -140,6 +140,37 @@ describe('ConfigService', () => {
     expect(await fs.readdir(dir)).toEqual(['config.yaml']);
   });
 
+  it('start removes the temp files a kill -9 mid-write left behind, but not a write in progress or anything else', async () => {
+    await fs.writeFile(file, 'language: de\n');
+    const stale = '.config.yaml.0123456789ab.tmp';
+    const fresh = '.config.yaml.ba9876543210.tmp'; // another process (kiwi say) writing right now
+    const notOurs = ['.config.yaml.notours.tmp', '.other.yaml.0123456789ab.tmp', 'notes.tmp'];
+    for (const name of [stale, fresh, ...notOurs]) await fs.writeFile(path.join(dir, name), 'language: half-writ');
+    const old = new Date(Date.now() - 10 * 60_000);
+    for (const name of [stale, ...notOurs]) await fs.utimes(path.join(dir, name), old, old);
+    const config = await ConfigService.load(file, {});
+    expect(config.current.language).toBe('de');
+    expect((await fs.readdir(dir)).sort()).toEqual([fresh, ...notOurs, 'config.yaml'].sort());
+  });
+
+  it("tts_qwen_backend, which GET shows (seed contract), is accepted back by PATCH and in the file as 'local' only", async () => {
+    await fs.writeFile(file, 'language: de\ntts_qwen_backend: local\n');
+    const config = await ConfigService.load(file, {});
+    expect(config.view().tts_qwen_backend).toBe('local');
+    const calls: string[][] = [];
+    config.onChange((_c, _u, paths) => calls.push(paths));
+    expect(await config.patch({ tts_qwen_backend: 'local' })).toEqual({ tts_qwen_backend: 'local' });
+    expect(calls).toEqual([]); // nothing changed
+    expect(await config.patch({ tts_qwen_backend: 'local', language: 'ru' })).toEqual({ tts_qwen_backend: 'local', language: 'ru' });
+    expect(calls).toEqual([['language']]);
+    expect(YAML.parse(await fs.readFile(file, 'utf8'))).not.toHaveProperty('tts_qwen_backend');
+    const refused: unknown = await config.patch({ tts_qwen_backend: 'api' }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 400, message: expect.stringContaining("can only be 'local'") });
+    await fs.writeFile(file, 'tts_qwen_backend: cloud\n');
+    const err = await loadError();
+    expect(err.message).toContain("tts_qwen_backend: every Kiwi voice runs on this computer, so it can only be 'local'");
+  });
+
   it('concurrent PATCHes are serialised: the file ends up valid and matching memory', async () => {
     const config = await ConfigService.load(file, {});
     await Promise.all(Array.from({ length: 20 }, (_, i) => config.patch({ tts_voice: `voice_${i}`, tts_speed: 0.5 + i / 20 })));

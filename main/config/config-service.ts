@@ -9,7 +9,7 @@ import {
   type ConfigPatch,
   type ConfigView,
 } from '../contract/config.ts';
-import { writeFileAtomic } from '../platform/atomic-write.ts';
+import { removeStaleTemps, writeFileAtomic } from '../platform/atomic-write.ts';
 import { KiwiError, conflict } from '../platform/errors.ts';
 import { SerialQueue } from '../platform/serial-queue.ts';
 import { describeIssues, parseOrThrow } from '../platform/validate.ts';
@@ -48,8 +48,9 @@ export class ConfigService {
 
   static async load(path: string, env: NodeJS.ProcessEnv = process.env): Promise<ConfigService> {
     const layer = readEnvLayer(env);
+    await removeStaleTemps(path); // a kill -9 mid-PATCH leaves `.config.yaml.<hex>.tmp` behind; a live write is left alone
     const read = await readYaml(path);
-    const file = validate(deepMerge(DEFAULT_CONFIG, read?.value ?? {}), path);
+    const file = validate(deepMerge(DEFAULT_CONFIG, withoutQwenBackend(read?.value ?? {}, path)), path);
     const service = new ConfigService(path, file, layer);
     service.#onDisk = read?.text;
     if (read === undefined) await service.#persist(); // first start: leave a file the user can read and edit
@@ -111,11 +112,14 @@ export class ConfigService {
   }
 
   async #patch(body: unknown): Promise<Plain> {
-    const patch = parseOrThrow(ConfigPatchSchema, body, 'config patch');
+    // tts_qwen_backend is in the seed contract; 'local' is all Kiwi has, so it is accepted and changes nothing.
+    const { tts_qwen_backend: qwenBackend, ...patch } = parseOrThrow(ConfigPatchSchema, body, 'config patch');
     // A URL sent back as GET shows it (password masked) keeps the stored password.
     const file = this.#file as unknown as Record<string, Record<string, unknown>>;
     eachUrl(patch, (key, url, group, field) => unmaskUrlPassword(key, url, String(file[group]?.[field] ?? '')));
     const paths = leafPaths(patch);
+    const echo = qwenBackend === undefined ? {} : { tts_qwen_backend: qwenBackend };
+    if (paths.length === 0 && qwenBackend !== undefined) return echo;
     if (paths.length === 0) throw new KiwiError('invalid_request', 'Invalid config patch: nothing to change', 400);
     for (const p of paths) {
       const variable = this.env.sources.get(p);
@@ -124,7 +128,13 @@ export class ConfigService {
     const next = parseOrThrow(ConfigSchema, deepMerge(this.#file, patch), 'config patch');
     // Checked with the variables applied: KIWI_ALLOW_NSFW=true allows an 18+ souls.default the file alone would not.
     const problems = configProblems(this.#withEnv(next), await this.#known?.()).filter((p) => paths.some((changed) => relates(changed, p.path)));
-    if (problems.length > 0) throw new KiwiError('invalid_request', `Invalid config patch: ${describeProblems(problems)}`, 400);
+    if (problems.length > 0) {
+      const conflicts = new Set(problems.map((p) => p.conflict));
+      const [only] = conflicts;
+      // Every problem is one of state (a model not installed yet): 409 with its code, not "invalid".
+      if (conflicts.size === 1 && only !== undefined) throw new KiwiError(only, `Config not changed: ${describeProblems(problems)}`, 409);
+      throw new KiwiError('invalid_request', `Invalid config patch: ${describeProblems(problems)}`, 400);
+    }
     const before = this.#file;
     this.#file = next;
     try {
@@ -136,7 +146,7 @@ export class ConfigService {
     this.#effective = this.#withEnv(next);
     const updated = redact(patch);
     for (const listener of this.#listeners) listener(this.#effective, updated, paths);
-    return updated;
+    return { ...updated, ...echo };
   }
 
   onChange(listener: ConfigListener): () => void {
@@ -207,6 +217,19 @@ async function readYaml(path: string): Promise<{ text: string; value: unknown } 
   } catch (err) {
     throw new KiwiError('invalid_config', `${path} is not valid YAML: ${(err as Error).message}`);
   }
+}
+
+/**
+ * GET shows the seed's `tts_qwen_backend: local`; a file written from it (or by Kiwi Voice) may
+ * carry the key. 'local' is dropped (it is all Kiwi has); anything else is a clear error.
+ */
+function withoutQwenBackend(value: unknown, path: string): unknown {
+  if (!isPlainObject(value) || !('tts_qwen_backend' in value)) return value;
+  const { tts_qwen_backend: backend, ...rest } = value;
+  if (backend !== 'local') {
+    throw new KiwiError('invalid_config', `${path}: tts_qwen_backend: every Kiwi voice runs on this computer, so it can only be 'local' (got ${JSON.stringify(backend)})`);
+  }
+  return rest;
 }
 
 function validate(value: unknown, path: string): Config {

@@ -304,6 +304,11 @@ export const ModelDownloadCancelled = z.object({
   id: ModelId,
 });
 
+export const ModelDeleted = z.object({
+  deleted: ModelId.describe('the model removed from the models folder (it can be downloaded again)'),
+  freed_bytes: z.number().int().describe('disk space freed: the installed files and any partial download of them'),
+});
+
 /** First run: the model set the configured language needs, per engine part. */
 export const SetupPlan = z.object({
   language: LanguageCode,

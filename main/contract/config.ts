@@ -340,11 +340,17 @@ export const DEFAULT_CONFIG: Config = {
 /** Keys whose values never leave the process through GET, events or PATCH answers. */
 export const SECRET_PATHS = ['llm.api_key', 'homeassistant.token', 'api.auth.tokens', 'telegram.bot_token', 'mqtt.password'] as const;
 
+/** The seed contract's `tts_qwen_backend`: every Kiwi TTS runs on this computer, so 'local' is its only value. */
+export const TtsQwenBackend = z
+  .literal('local', { message: "every Kiwi voice runs on this computer, so tts_qwen_backend can only be 'local'" })
+  .describe('Kept for Kiwi Voice scripts: every Kiwi TTS runs locally');
+
 /** PATCH body: any subset of keys, nested groups partial too; `api` is file-only. */
 export const ConfigPatchSchema = z
   .object(flat)
   .partial()
   .extend({
+    tts_qwen_backend: TtsQwenBackend.optional().describe("accepted for Kiwi Voice scripts ('local' only); changes nothing"),
     llm: groups.llm.partial().extend({ openclaw: OpenClawTarget.partial().strict().optional(), local_ports: LocalLlmPorts.partial().strict().optional() }).strict().optional(),
     homeassistant: groups.homeassistant.partial().strict().optional(),
     souls: groups.souls.partial().strict().optional(),
@@ -372,7 +378,7 @@ export type ConfigPatch = z.infer<typeof ConfigPatchSchema>;
 export const ConfigView = z
   .object({
     ...flat,
-    tts_qwen_backend: z.literal('local').describe('Kept for Kiwi Voice scripts: every Kiwi TTS runs locally'),
+    tts_qwen_backend: TtsQwenBackend,
     llm: groups.llm.omit({ api_key: true }),
     homeassistant: groups.homeassistant.omit({ token: true }),
     souls: groups.souls,

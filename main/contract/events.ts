@@ -122,6 +122,8 @@ export const EVENT_NAMES = [
   'MODEL_DOWNLOAD_PROGRESS',
   'MODEL_DOWNLOAD_COMPLETED',
   'MODEL_DOWNLOAD_FAILED',
+  // DELETE /api/models/{id}: {id, freed_bytes}.
+  'MODEL_DELETED',
   'ENGINE_READY',
   // voice.owner_hands_free: {active, reason}; active = the owner may speak without the wake word now.
   'HANDS_FREE_CHANGED',
@@ -261,6 +263,7 @@ export const EVENT_SCHEMAS = {
   MODEL_DOWNLOAD_PROGRESS: ModelDownload,
   MODEL_DOWNLOAD_COMPLETED: ModelDownload,
   MODEL_DOWNLOAD_FAILED: ModelDownload,
+  MODEL_DELETED: z.object({ id: z.string(), freed_bytes: z.number().int().describe('disk space the model and its partial downloads took') }),
   ENGINE_READY: z.object({ missing: z.array(z.string()) }),
   HANDS_FREE_CHANGED: z.object({
     active: z.boolean(),

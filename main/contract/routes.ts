@@ -279,6 +279,16 @@ export const routes = {
     response: api.ModelDownloadCancelled,
     errors: [404, 409],
   }),
+  deleteModel: route({
+    method: 'delete',
+    path: '/api/models/{id}',
+    scope: 'admin',
+    summary:
+      'Delete an installed model and free its disk space (MODEL_DELETED); 409 model_in_use while the engine runs on it, download_running while it downloads, not_installed when there is nothing to delete',
+    params: api.ModelParams,
+    response: api.ModelDeleted,
+    errors: [404, 409],
+  }),
   setupPlan: route({
     method: 'get',
     path: '/api/setup',

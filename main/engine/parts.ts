@@ -53,6 +53,8 @@ export interface BuiltParts {
   notes: string[];
   /** Catalog models that would make a missing stage (or the system-voice fallback) work, to install on first use. */
   wanted: string[];
+  /** The installed model each built stage runs (its folder is in use: never deleted under it). */
+  modelIds?: Partial<Record<PartName, string>>;
 }
 
 /**
@@ -63,7 +65,7 @@ export interface BuiltParts {
  */
 export async function buildParts(ctx: PartContext, only: readonly PartName[] = PART_NAMES): Promise<BuiltParts> {
   const { config } = ctx;
-  const built: BuiltParts & { fallbacks: Fallback[] } = { parts: {}, missing: {}, fallbacks: [], notes: [], wanted: [] };
+  const built: BuiltParts & { fallbacks: Fallback[]; modelIds: Partial<Record<PartName, string>> } = { parts: {}, missing: {}, fallbacks: [], notes: [], wanted: [], modelIds: {} };
   const want = (err: unknown) => {
     const install = err instanceof KiwiError ? (err.details as { install?: string } | undefined)?.install : undefined;
     if (install && !built.wanted.includes(install)) built.wanted.push(install);
@@ -85,7 +87,9 @@ export async function buildParts(ctx: PartContext, only: readonly PartName[] = P
     });
     const factory = registry[model.engine];
     if (!factory) throw new Error(`no adapter for the ${model.engine} engine of model '${model.id}' in this build`);
-    return factory(model, ctx);
+    const part = await factory(model, ctx);
+    built.modelIds[task as PartName] = model.id; // a model's task is the stage it runs in
+    return part;
   };
 
   await attempt('vad', load('vad', config.voice.vad_model, VAD_ENGINES));
@@ -118,6 +122,17 @@ export async function buildParts(ctx: PartContext, only: readonly PartName[] = P
   const voiceNote = built.parts.tts?.pickVoice?.(config.tts_voice, config.language)?.note;
   if (voiceNote) built.notes.push(`tts: ${voiceNote} (tts_voice)`);
   return built;
+}
+
+/** The model config names for `stage` by id (null: 'auto', the language picks it, or no model: the transcript wake word, tts). */
+export function namedModel(stage: PartName, config: Config): string | null {
+  const id =
+    stage === 'stt' ? config.stt_model
+    : stage === 'vad' ? config.voice.vad_model
+    : stage === 'speaker' ? config.voice.speaker_model
+    : stage === 'wake' && config.wake_word_engine !== 'text' ? config.voice.wake_model
+    : 'auto';
+  return id === 'auto' ? null : id;
 }
 
 /** openWakeWord models are trained per phrase: the model for the configured wake word. */

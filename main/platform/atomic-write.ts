@@ -53,3 +53,40 @@ async function syncDir(dir: string): Promise<void> {
     await handle.close();
   }
 }
+
+/** How old a leftover temp file must be before it counts as abandoned: a write finishes in far less. */
+export const STALE_TEMP_MS = 60_000;
+
+/**
+ * Remove the temp files writeFileAtomic left beside `file` when a process died mid-write
+ * (kill -9, power loss): only names it makes (`.<name>.<12 hex>.tmp`), only regular files, and
+ * only ones untouched for `olderThanMs`, so another process's write in progress is left alone.
+ * Returns the names removed.
+ */
+export async function removeStaleTemps(file: string, now = Date.now(), olderThanMs = STALE_TEMP_MS): Promise<string[]> {
+  const dir = path.dirname(file);
+  const base = path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const ours = new RegExp(`^\\.${base}\\.[0-9a-f]{12}\\.tmp$`);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const removed: string[] = [];
+  for (const name of names.filter((n) => ours.test(n))) {
+    const tmp = path.join(dir, name);
+    let stat;
+    try {
+      stat = await fs.lstat(tmp);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // another process cleaned it meanwhile
+      throw err;
+    }
+    if (!stat.isFile() || now - stat.mtimeMs < olderThanMs) continue;
+    await fs.rm(tmp, { force: true });
+    removed.push(name);
+  }
+  return removed;
+}

@@ -189,6 +189,11 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
       return { status: 'cancelled' as const, id: params.id };
     },
 
+    deleteModel: async ({ params }) => {
+      const { freed_bytes } = await models.remove(params.id);
+      return { deleted: params.id, freed_bytes };
+    },
+
     setupPlan: () => runtime.setup.plan(),
     setupDownload: () => runtime.setup.download(),
     localLlms: () => detectLocalLlms(runtime.config.current.llm.local_ports),

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorBody, ModelDownloadCancelled, ModelDownloadStarted, ModelList } from '../contract/api.ts';
+import { ErrorBody, ModelDeleted, ModelDownloadCancelled, ModelDownloadStarted, ModelList } from '../contract/api.ts';
 import { startLoopbackServer, type LoopbackServer } from '../engine/models/testing/loopback-server.ts';
 import { randomBody, sha256, testCatalog } from '../engine/models/testing/test-catalog.ts';
 import { loadCatalog } from '../engine/models/index.ts';
@@ -97,6 +97,30 @@ describe('models API', () => {
     expect(list.models.find((m) => m.id === 'silero-vad')).toMatchObject({ installed: true, downloading: false });
   });
 
+  it('the engine picks up a model installed through the API by itself; DELETE refuses it while in use, then frees the disk', async () => {
+    // The download above gave the VAD stage (missing until then) its model, without a restart.
+    await events.waitFor((m) => m.event === 'ENGINE_READY' && !(m.data as { missing: string[] }).missing.some((l) => l.startsWith('vad:')));
+    const status = (await k.request('GET', '/api/status', { headers: bearer(READ_TOKEN) })).json as { missing: string[] };
+    expect(status.missing.filter((l) => l.startsWith('vad:'))).toEqual([]);
+
+    expect((await k.request('DELETE', '/api/models/silero-vad', { headers: bearer(READ_TOKEN) })).status).toBe(403);
+    const unknown = await k.request('DELETE', '/api/models/no-such-model', { headers: bearer(ADMIN_TOKEN) });
+    expect(unknown.status).toBe(404);
+    expect(ErrorBody.parse(unknown.json).error.code).toBe('not_found');
+    const absent = await k.request('DELETE', '/api/models/silero-vad-sherpa', { headers: bearer(ADMIN_TOKEN) });
+    expect(absent.status, absent.text).toBe(409);
+    expect(ErrorBody.parse(absent.json).error.code).toBe('not_installed');
+    const inUse = await k.request('DELETE', '/api/models/silero-vad', { headers: bearer(ADMIN_TOKEN) });
+    expect(inUse.status, inUse.text).toBe(409);
+    expect(ErrorBody.parse(inUse.json).error).toMatchObject({ code: 'model_in_use', message: expect.stringContaining('choose another model') });
+    await expect(fs.stat(path.join(modelsDir, 'silero-vad', 'silero_vad.onnx'))).resolves.toBeDefined();
+
+    // Choosing a VAD model that is not installed, with auto-download off: refused, the working VAD stays.
+    const patch = await k.request('PATCH', '/api/config', { headers: bearer(ADMIN_TOKEN), body: { voice: { vad_model: 'silero-vad-sherpa' } } });
+    expect(patch.status, patch.text).toBe(409);
+    expect(ErrorBody.parse(patch.json).error.code).toBe('model_not_installed');
+  });
+
   it('says at once why a download cannot begin (the models folder cannot take files), rather than "downloading" then a failure event', async () => {
     await fs.rm(path.join(modelsDir, 'downloads'), { recursive: true, force: true });
     await fs.writeFile(path.join(modelsDir, 'downloads'), 'a file where Kiwi keeps its downloads folder');
@@ -127,6 +151,8 @@ describe('cancelling a model download', () => {
     dir = await makeTempDir('kiwi-models-cancel-');
     server = await startLoopbackServer({ '/slow.bin': { body, slow: true } });
     const catalog = testCatalog('slow-model', [{ url: server.url('/slow.bin'), sha256: sha256(body), size: body.length }]);
+    // A task no engine stage runs: the engine never loads these random bytes (so it can be deleted below).
+    catalog.models[0] = { ...catalog.models[0]!, task: 'punct', engine: 'sherpa-punct' };
     await fs.writeFile(path.join(dir, 'catalog.json'), JSON.stringify(catalog));
     k = await startTestKiwi({ env: { KIWI_MODELS_DIR: path.join(dir, 'models'), KIWI_CATALOG: path.join(dir, 'catalog.json') } });
     events = await TestWsClient.connect(wsUrl(k.url, '/api/events'));
@@ -165,6 +191,31 @@ describe('cancelling a model download', () => {
     await events.waitForEvent('MODEL_DOWNLOAD_COMPLETED', again, 20_000);
     expect(server.requests.at(-1)?.range).toMatch(/^bytes=[1-9][0-9]*-$/); // resumed, not started over
     expect(sha256(await fs.readFile(path.join(dir, 'models', 'slow-model', 'slow.bin')))).toBe(sha256(body));
+  }, 30_000);
+
+  it('DELETE /api/models/{id} refuses a model while it downloads, then deletes it, frees the disk and tells the dashboards', async () => {
+    const from = events.mark();
+    // Installed, but a download of it is under way (its files fail verification, so it is fetched again).
+    await fs.appendFile(path.join(dir, 'models', 'slow-model', 'slow.bin'), 'x');
+    expect(ModelDownloadStarted.parse((await k.request('POST', '/api/models/slow-model/download', { body: {} })).json).status).toBe('downloading');
+    const busy = await k.request('DELETE', '/api/models/slow-model');
+    expect(busy.status, busy.text).toBe(409);
+    expect(ErrorBody.parse(busy.json).error).toMatchObject({ code: 'download_running', message: expect.stringContaining('cancel it first') });
+    const completed = await events.waitForEvent('MODEL_DOWNLOAD_COMPLETED', from, 20_000);
+    // The engine then looks again for the stages it lacks (no VAD here); by then the download is over.
+    await events.waitFor((m) => m.event === 'ENGINE_READY', { from: events.json.indexOf(completed) + 1 });
+
+    const res = await k.request('DELETE', '/api/models/slow-model');
+    expect(res.status, res.text).toBe(200);
+    expect(ModelDeleted.parse(res.json)).toEqual({ deleted: 'slow-model', freed_bytes: expect.any(Number) });
+    expect((res.json as { freed_bytes: number }).freed_bytes).toBeGreaterThanOrEqual(body.length);
+    const deleted = await events.waitForEvent('MODEL_DELETED', from);
+    expect(deleted.data).toMatchObject({ id: 'slow-model', freed_bytes: (res.json as { freed_bytes: number }).freed_bytes });
+    await expect(fs.stat(path.join(dir, 'models', 'slow-model'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(ModelList.parse((await k.request('GET', '/api/models')).json).models.find((m) => m.id === 'slow-model')).toMatchObject({ installed: false });
+    const again = await k.request('DELETE', '/api/models/slow-model');
+    expect(again.status).toBe(409);
+    expect(ErrorBody.parse(again.json).error.code).toBe('not_installed');
   }, 30_000);
 });
 

@@ -78,7 +78,7 @@ export interface ToolServices {
   homeassistant: Pick<HomeAssistantClient, 'status' | 'command'>;
   /** Kiwi inside Home Assistant: MQTT discovery and the Wyoming service. */
   integrations: Pick<Integrations, 'status'>;
-  models: Pick<ModelDownloads, 'list' | 'start' | 'cancel'>;
+  models: Pick<ModelDownloads, 'list' | 'start' | 'cancel' | 'remove'>;
   /** First run: the recommended models for the language and their one-call download. */
   setup: Pick<FirstRunSetup, 'plan' | 'download'>;
   timers: TimerService;

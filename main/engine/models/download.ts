@@ -246,3 +246,57 @@ async function checkDownload(part: string, file: CatalogFile): Promise<void> {
     );
   }
 }
+
+/** What removing a model freed. */
+export interface RemoveResult {
+  path: string;
+  /** Bytes of the installed folder and of this model's partial downloads that were deleted. */
+  freed_bytes: number;
+}
+
+/**
+ * Delete an installed model: its folder (files, manifest, anything Kiwi made beside them) and the
+ * partial downloads of its files, under the same lock a download takes, so a download of it in
+ * this or another Kiwi process is never cut from under it (409 download_running). A model that
+ * is not installed and has nothing downloaded is 409 not_installed; an unknown id is 404.
+ */
+export async function removeModel(id: string, opts: { modelsDir?: string; catalog?: Catalog } = {}): Promise<RemoveResult> {
+  const catalog = opts.catalog ?? (await loadCatalog());
+  const model = findModel(catalog, id);
+  const root = opts.modelsDir ?? modelsDir();
+  const dir = modelPath(id, { modelsDir: root });
+  const downloads = downloadsDir(root);
+  // Partial files are named after their URL's file: only those no other catalog model shares are this model's.
+  const shared = new Set(catalog.models.filter((m) => m.id !== id).flatMap((m) => m.files.map(fileName)));
+  const partials = model.files.map(fileName).filter((name) => !shared.has(name)).flatMap((name) => [path.join(downloads, name), path.join(downloads, `${name}.part`)]);
+  await fsp.mkdir(downloads, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+    throw unwritable(downloads, err.code ?? err.message);
+  });
+  const release = await lockDownload(downloads, id);
+  try {
+    const sizes = await Promise.all([dirSize(dir), ...partials.map(dirSize)]);
+    if (sizes.every((s) => s === null)) {
+      throw new KiwiError('not_installed', `${id} is not installed (nothing in ${dir})`, 409);
+    }
+    await fsp.rm(dir, { recursive: true, force: true });
+    await Promise.all(partials.map((file) => fsp.rm(file, { force: true })));
+    return { path: dir, freed_bytes: sizes.reduce<number>((a, s) => a + (s ?? 0), 0) };
+  } finally {
+    await release();
+  }
+}
+
+/** Bytes under `file` (a file or a folder, symlinks not followed); null when it does not exist. */
+async function dirSize(file: string): Promise<number | null> {
+  let stat;
+  try {
+    stat = await fsp.lstat(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  if (!stat.isDirectory()) return stat.size;
+  let total = 0;
+  for (const entry of await fsp.readdir(file)) total += (await dirSize(path.join(file, entry))) ?? 0;
+  return total;
+}

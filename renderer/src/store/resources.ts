@@ -67,7 +67,9 @@ const STALE_AFTER: Partial<Record<EventEnvelope['event'], ResourceName[]>> = {
   WEB_CLIENT_DISCONNECTED: ['status'],
   MODEL_DOWNLOAD_STARTED: ['models', 'setup'],
   MODEL_DOWNLOAD_COMPLETED: ['models', 'setup'],
-  MODEL_DOWNLOAD_FAILED: ['models', 'setup'],
+  // status: a model switch waiting for this download (status `fallbacks`) says it failed.
+  MODEL_DOWNLOAD_FAILED: ['models', 'setup', 'status'],
+  MODEL_DELETED: ['models', 'setup', 'status'],
   SERVICE_RESTART: ['status', 'setup'],
   APPROVAL_REQUESTED: ['approvals'],
   APPROVAL_RESOLVED: ['approvals'],

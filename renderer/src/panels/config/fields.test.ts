@@ -7,7 +7,8 @@ const field = (path: string) => fields.find((f) => f.path === path);
 
 describe('config editor fields from ConfigPatchSchema', () => {
   it('has a field for every runtime-changeable key, and none for the file-only api group', () => {
-    const groups = Object.keys(ConfigPatchSchema.shape).filter((k) => k !== 'api');
+    // tts_qwen_backend is accepted only so Kiwi Voice scripts keep working ('local' changes nothing): no field.
+    const groups = Object.keys(ConfigPatchSchema.shape).filter((k) => k !== 'api' && k !== 'tts_qwen_backend');
     // Every leaf of the defaults (an object inside a group, such as llm.openclaw, has a field per key).
     const expectLeaves = (value: unknown, path: string): void => {
       if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -16,6 +17,7 @@ describe('config editor fields from ConfigPatchSchema', () => {
     };
     for (const key of groups) expectLeaves((DEFAULT_CONFIG as Record<string, unknown>)[key], key);
     expect(fields.some((f) => f.path.startsWith('api'))).toBe(false);
+    expect(field('tts_qwen_backend')).toBeUndefined();
   });
 
   it('picks the input from the schema: enums, numbers with their range, booleans, secrets', () => {

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { Answer } from '../../client/kiwi-client.ts';
 import type { DownloadProgress } from '../../store/downloads.ts';
 import { formatBytes, formatEta } from '../../../../main/engine/models/progress.ts';
@@ -11,10 +12,12 @@ interface Props {
   busy: boolean;
   onDownload(): void;
   onCancel(): void;
+  onDelete(): void;
 }
 
 /** One catalog model: what it is, whether it is here, and its download progress. */
-export function ModelRow({ model, progress, canAdmin, busy, onDownload, onCancel }: Props) {
+export function ModelRow({ model, progress, canAdmin, busy, onDownload, onCancel, onDelete }: Props) {
+  const [confirming, setConfirming] = useState(false);
   const running = model.downloading || progress?.phase === 'running';
   const fraction = progress?.total ? Math.min(1, progress.bytes / progress.total) : null;
   return (
@@ -32,7 +35,32 @@ export function ModelRow({ model, progress, canAdmin, busy, onDownload, onCancel
       </td>
       <td>
         {model.installed ? (
-          <span className="badge ok">installed</span>
+          <>
+            <span className="badge ok">installed</span>
+            {canAdmin &&
+              (confirming ? (
+                <>
+                  <button
+                    type="button"
+                    className="danger"
+                    disabled={busy}
+                    onClick={() => {
+                      setConfirming(false);
+                      onDelete();
+                    }}
+                  >
+                    Really delete {model.name}
+                  </button>
+                  <button type="button" onClick={() => setConfirming(false)} aria-label={`Keep ${model.name}`}>
+                    Keep
+                  </button>
+                </>
+              ) : (
+                <button type="button" disabled={busy} onClick={() => setConfirming(true)} aria-label={`Delete ${model.name}`} title="Remove its files to free the disk; it can be downloaded again">
+                  Delete
+                </button>
+              ))}
+          </>
         ) : running ? (
           <div className="progress" data-testid={`progress-${model.id}`}>
             <progress max={1} value={fraction ?? undefined} aria-label={`Downloading ${model.name}`} />

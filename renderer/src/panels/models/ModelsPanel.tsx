@@ -37,7 +37,7 @@ export function ModelsPanel() {
           {installed} of {models?.length ?? 0} installed
         </span>
         {canAdmin && (
-          <button type="button" disabled={busy} onClick={() => void run(() => client.call('restart'))} title="Rebuild the engine so it uses newly installed models">
+          <button type="button" disabled={busy} onClick={() => void run(() => client.call('restart'))} title="Rebuild every engine part and reload souls (installed models are picked up by themselves)">
             Restart engine
           </button>
         )}
@@ -66,6 +66,7 @@ export function ModelsPanel() {
                 busy={busy}
                 onDownload={() => void run(() => client.call('downloadModel', { params: { id: m.id }, body: {} }))}
                 onCancel={() => void run(() => client.call('cancelModelDownload', { params: { id: m.id } }))}
+                onDelete={() => void run(() => client.call('deleteModel', { params: { id: m.id } }))}
               />
             ))}
           </tbody>

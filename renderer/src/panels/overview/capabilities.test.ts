@@ -59,6 +59,17 @@ describe('what Kiwi can do, said plainly', () => {
     expect(lines.find((l) => l.id === 'wake')!.text).toBe('Kiwi wakes up when you say “kiwi”.');
   });
 
+  it('a model chosen but not installed yet: the part still works, and the line says it switches (or why not)', () => {
+    const ready: Status = { ...fresh, missing: [], fallbacks: [], wake_word_engine: 'kws', tts_provider: 'kokoro', listening: true };
+    const pending = (stage: string, how: string) => ({ stage, configured: 'x-model', used: 'old-model', reason: `'x-model' is not installed yet (${how}); the current model runs until it is` });
+    const switching: Status = { ...ready, fallbacks: [pending('stt', 'downloading'), pending('wake', 'its download failed; install it: kiwi models download x-model')] };
+    const lines = capabilities(switching, opts);
+    expect(lines.every((l) => l.ok)).toBe(true);
+    expect(lines.find((l) => l.id === 'understand')!.text).toBe('Kiwi understands what you say. It switches to the model you chose once that is downloaded.');
+    // Not "can't spot the wake word by sound": the old wake model still spots it.
+    expect(lines.find((l) => l.id === 'wake')!.text).toBe('Kiwi wakes up when you say “kiwi”. The model you chose could not be downloaded (see Models); the current one keeps working.');
+  });
+
   it("names the voice within a model of several, and says why when it is not tts_voice's", () => {
     const kokoro: Status = { ...fresh, missing: [], fallbacks: [], tts_provider: 'kokoro' };
     const speak = (voice: Status['voice']) => capabilities({ ...kokoro, voice }, opts).find((l) => l.id === 'speak')!;

@@ -20,6 +20,14 @@ const soulWhy = (reason: string) => reason.replace(/;.*$/, '.');
 /** A part being rebuilt after a download or a config change is on its way, not missing. */
 const rebuilding = (reason: string | null) => reason !== null && reason.startsWith('rebuilding');
 
+/** The model chosen for a part is not installed yet: downloading, or its download failed (the status reason says which). */
+const waitingFor = (reason: string) =>
+  /download failed|cannot be downloaded/.test(reason)
+    ? 'The model you chose could not be downloaded (see Models); the current one keeps working.'
+    : /downloading/.test(reason)
+      ? 'It switches to the model you chose once that is downloaded.'
+      : 'The model you chose is not installed (see Models); the current one keeps working.';
+
 /**
  * What Kiwi can and cannot do, one line per capability, from the true status: the parts that
  * are missing or on a fallback, and whether an LLM answers.
@@ -27,10 +35,13 @@ const rebuilding = (reason: string | null) => reason !== null && reason.startsWi
 export function capabilities(status: Status, opts: { wakeWord: string; llmModel: string }): Capability[] {
   const line = (id: Capability['id'], part: string, ok: string, notYet: string): Capability => {
     const reason = missingReason(status, part);
+    // A model chosen but not installed yet: the part keeps its current model meanwhile (status `fallbacks`).
+    const switching = status.fallbacks.find((f) => f.stage === part && f.used !== 'text' && f.used !== 'system');
+    if (reason === null && switching) return { id, ok: true, text: `${ok} ${waitingFor(switching.reason)}` };
     if (reason === null) return { id, ok: true, text: ok };
     return { id, ok: false, text: rebuilding(reason) ? `${notYet.replace(/\.$/, '')} — getting ready…` : notYet };
   };
-  const wake = status.fallbacks.find((f) => f.stage === 'wake');
+  const wake = status.fallbacks.find((f) => f.stage === 'wake' && f.used === 'text');
   const soul = status.fallbacks.find((f) => f.stage === 'soul');
   const { speaking, configured } = voiceOf(status);
   const word = opts.wakeWord || 'kiwi';
