@@ -147,6 +147,28 @@ describe('web microphone', () => {
 
   it('enrolls a speaker from three phrases recorded in the browser', async () => {
     const { page } = ui;
+    // Chromium's fake microphone replays one file bit for bit, so two takes can be the very same
+    // samples, which the server rightly refuses (repeated_clip). A real microphone's own noise makes
+    // every take differ: each take here gets a faint hiss of its own (−60 dBFS, fresh random noise).
+    await page.evaluate(`(() => {
+      const devices = navigator.mediaDevices;
+      const real = devices.getUserMedia.bind(devices);
+      devices.getUserMedia = async (constraints) => {
+        const stream = await real(constraints);
+        const ctx = new AudioContext();
+        const noise = ctx.createBuffer(1, ctx.sampleRate, ctx.sampleRate);
+        const data = noise.getChannelData(0);
+        for (let i = 0; i < data.length; i++) data[i] = (Math.random() * 2 - 1) * 0.001;
+        const hiss = ctx.createBufferSource();
+        hiss.buffer = noise;
+        hiss.loop = true;
+        const out = ctx.createMediaStreamDestination();
+        ctx.createMediaStreamSource(stream).connect(out);
+        hiss.connect(out);
+        hiss.start();
+        return out.stream;
+      };
+    })()`);
     await openView(page, 'Speakers');
     await page.getByTestId('enroll-name').fill('Dana');
     for (const i of [0, 1, 2]) {
