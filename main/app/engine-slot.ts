@@ -7,6 +7,7 @@ import { buildParts, namedModel, type BuiltParts } from '../engine/parts.ts';
 import { installedModels } from '../engine/models/resolve.ts';
 import { PART_NAMES, type PartName } from '../engine/stages.ts';
 import { describeError } from '../platform/errors.ts';
+import { SerialQueue } from '../platform/serial-queue.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { ModelDownloads } from './model-downloads.ts';
 
@@ -31,7 +32,7 @@ export interface EngineSlotDeps {
 export class EngineSlot {
   #engine!: Engine;
   #built: BuiltParts = { parts: {}, missing: {}, notes: [], wanted: [] };
-  #rebuilds: Promise<void> = Promise.resolve();
+  readonly #rebuilds = new SerialQueue();
   readonly #triedDownloads = new Set<string>();
 
   constructor(private readonly deps: EngineSlotDeps) {
@@ -42,12 +43,7 @@ export class EngineSlot {
 
   /** Run `job` after the rebuilds under way and before later ones: no stage loads a model meanwhile. */
   between<T>(job: () => Promise<T>): Promise<T> {
-    const next = this.#rebuilds.then(job);
-    this.#rebuilds = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    return next;
+    return this.#rebuilds.run(job);
   }
 
   get engine(): Engine {
@@ -78,7 +74,8 @@ export class EngineSlot {
    * them: nobody ever gets a disposed model.
    */
   rebuild(stages: readonly PartName[], reason: string, before?: () => Promise<void>): Promise<void> {
-    const next = this.#rebuilds.then(async () => {
+    // A failed rebuild does not block later ones; its caller sees the failure.
+    return this.#rebuilds.run(async () => {
       await before?.();
       const waiting = await this.#waitingForModel(stages);
       stages = stages.filter((stage) => !waiting.some((w) => w.stage === stage));
@@ -102,14 +99,12 @@ export class EngineSlot {
       }
       await this.start(stages);
     });
-    this.#rebuilds = next.catch(() => undefined); // a failed rebuild must not block later ones; callers see it
-    return next;
   }
 
   /** Resolves once the rebuilds under way are done, or after `timeoutMs`, whichever is first. */
   async settled(timeoutMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.#rebuilds, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    await Promise.race([this.#rebuilds.idle(), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
   }
 
@@ -145,7 +140,7 @@ export class EngineSlot {
 
   /** After the rebuilds under way: the engine stopped and every model freed. */
   async close(): Promise<void> {
-    await this.#rebuilds;
+    await this.#rebuilds.idle();
     this.#engine.dispose();
     this.#disposeParts(PART_NAMES);
   }
