@@ -37,7 +37,8 @@ describe('stopping a typed answer in the conversation view', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => llm.requests.length).toBe(index + 1);
     // From the keyboard: from the message box, past "Speak the reply" (Send is off while the box is empty).
-    const stop = page.getByRole('button', { name: '■ Stop' });
+    // Named "Stop" (the ■ before it is hidden from screen readers, which would say "black square").
+    const stop = page.getByRole('button', { name: 'Stop', exact: true });
     await stop.waitFor();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');

@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeText } from '../main/dialogue/commands/normalize.ts';
-import { openSqliteStore } from '../main/store/sqlite-store.ts';
 import { LlmStandin } from '../main/testing/llm-standins.ts';
 import { microphoneOn, openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
 import { preloadStandin } from './support/desktop-standin.ts';
 import { OUTPUT_DIR, startKiwiServer, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
+import { seedAdaAndBob } from './support/seed.ts';
 import { fakeMicrophone, speechWav } from './support/speech.ts';
 
 /**
@@ -25,18 +24,6 @@ function conversationWav(): string {
   const out = path.join(OUTPUT_DIR, 'conversation.wav');
   execFileSync('sox', [a, b, out]);
   return out;
-}
-
-/** Speakers and what they asked Kiwi to remember, in the database before Kiwi starts (voice turns would need their voices). */
-function seed(dataDir: string): void {
-  const store = openSqliteStore(path.join(dataDir, 'kiwi.db'));
-  try {
-    const ada = store.speakers.create({ name: 'Ada', priority: 0, sample_count: 3 });
-    store.speakers.create({ name: 'Bob', priority: 1, sample_count: 3 });
-    for (const fact of ['my favourite colour is green', 'I take my tea without sugar', 'my sister is called Eve']) store.memory.addFact(ada.id, fact, normalizeText(fact, 'en'));
-  } finally {
-    store.close();
-  }
 }
 
 describe('conversation, memory and souls editor', () => {
@@ -61,7 +48,7 @@ describe('conversation, memory and souls editor', () => {
         llm: { provider: 'openai', base_url: llm.baseUrl, model: 'test-model' },
       },
       env: { KIWI_MODELS_DIR: TEST_MODELS_DIR },
-      prepare: seed,
+      prepare: seedAdaAndBob,
     });
     ui = await openDashboard(kiwi.url, { args: fakeMicrophone(wav) });
     await ui.page.getByTestId('state').filter({ hasText: /Idle|Listening/ }).waitFor();
@@ -133,6 +120,11 @@ describe('conversation, memory and souls editor', () => {
     const line = group.getByTestId('ignored-turn').filter({ hasText: 'ignored: no wake word' }).first();
     await line.scrollIntoViewIfNeeded();
     expect(await line.textContent()).toMatch(/kitchen window.*ignored: no wake word/i);
+    // A screen reader is told what Kiwi heard and answered, never the background talk it ignored:
+    // no live region of the page (explicit, or implied by its role) holds the ignored sentence.
+    const liveText = `[...document.querySelectorAll('[aria-live]:not([aria-live=off]), [role=log]:not([aria-live]), [role=status], [role=alert], [role=timer], [role=marquee]')].map((el) => el.textContent).join(' | ')`;
+    expect(await page.evaluate(liveText)).not.toMatch(/kitchen window/i);
+    await expect.poll(() => page.getByTestId('conversation-announcer').textContent(), { timeout: 90_000 }).toMatch(/what time.*\. Kiwi: .*\d/i);
     await screenshot(page, 'conversation');
     await ui.page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'conversation-dark');

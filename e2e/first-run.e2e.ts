@@ -115,13 +115,20 @@ describe('first run and the Overview controls', () => {
     await screenshot(page, 'first-run');
 
     const from = events.mark();
-    await button.click();
+    // By keyboard: the button keeps the focus while it downloads (it says so, and ignores more presses).
+    await button.focus();
+    await page.keyboard.press('Enter');
+    await button.filter({ hasText: 'Downloading…' }).waitFor();
+    expect(await page.evaluate(`document.activeElement?.dataset.testid`)).toBe('download-recommended');
+    expect(await button.getAttribute('aria-disabled')).toBe('true');
     for (const id of ['silero-vad', 'whisper-tiny-en', 'speaker-ge2e']) {
       await waitEvent('MODEL_DOWNLOAD_COMPLETED', from, 60_000, (e) => e.data.id === id);
     }
     // The engine is rebuilt with them: every capability the models bring is a yes.
     for (const id of ['hear', 'understand', 'recognise']) await capability(id).and(page.locator('[data-ok=true]')).waitFor({ timeout: 90_000 });
     await page.getByTestId('step-download').and(page.locator('[data-done=true]')).waitFor();
+    // The button went with the downloads: the focus is on the line saying all is installed, not on the page.
+    await expect.poll(() => page.evaluate(`document.activeElement?.dataset.testid`)).toBe('download-done');
     await page.getByTestId('status-listening').filter({ hasText: /^on$/ }).waitFor();
     expect((await status()).missing.filter((l) => !l.startsWith('llm:'))).toEqual([]);
     // Each of the catalog's files came once from the mirror, and nothing else was asked for.

@@ -104,7 +104,7 @@ describe('the dashboard by keyboard: owner handover and older conversation', () 
     await page.keyboard.press('Enter');
     const confirm = bobRow.getByRole('group', { name: /Make Bob the owner\? Ada becomes a friend/ });
     await confirm.waitFor();
-    expect(await page.evaluate(focused)).toBe('Yes, make Bob the owner');
+    expect(await page.evaluate(focused)).toBe('Cancel'); // the safe choice: Enter by habit changes nothing
     // Escape cancels: nothing changed, and the focus is back on the button that opened the step.
     await page.keyboard.press('Escape');
     await confirm.waitFor({ state: 'detached' });
@@ -113,6 +113,8 @@ describe('the dashboard by keyboard: owner handover and older conversation', () 
 
     await page.keyboard.press('Enter');
     await bobRow.getByRole('button', { name: 'Yes, make Bob the owner' }).waitFor();
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(focused)).toBe('Yes, make Bob the owner');
     await page.keyboard.press('Enter');
     await expect.poll(async () => [(await byName('Bob')).priority, (await byName('Ada')).priority]).toEqual([0, 1]);
     await bobRow.getByText('owner', { exact: true }).waitFor();
@@ -120,7 +122,7 @@ describe('the dashboard by keyboard: owner handover and older conversation', () 
     expect(await page.evaluate(focused)).toBe('Name of Bob'); // still in Bob's row, not lost to the page
   });
 
-  it('a delete confirm step takes the focus, and Keep gives it back to Delete', async () => {
+  it('a delete confirm step puts the focus on Keep, and Keep gives it back to Delete', async () => {
     const { page } = ui;
     await openView(page, 'Speakers');
     const friend = (await speakers()).find((s) => s.priority !== 0)!; // Ada after the handover above, else Bob
@@ -128,8 +130,6 @@ describe('the dashboard by keyboard: owner handover and older conversation', () 
     const row = page.getByTestId(`speaker-${String(friend.id)}`);
     await row.getByRole('button', { name: `Delete ${name}` }).focus();
     await page.keyboard.press('Enter');
-    expect(await page.evaluate(focused)).toBe(`Really delete ${name}`);
-    await page.keyboard.press('Tab');
     expect(await page.evaluate(focused)).toBe(`Keep ${name}`);
     await page.keyboard.press('Enter');
     await row.getByRole('button', { name: `Delete ${name}` }).waitFor();
@@ -137,6 +137,8 @@ describe('the dashboard by keyboard: owner handover and older conversation', () 
     expect((await speakers()).map((s) => s.name)).toContain(name);
     // Deleted: its row goes, and the focus moves to the list of speakers rather than to the page.
     await page.keyboard.press('Enter');
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(focused)).toBe(`Really delete ${name}`);
     await page.keyboard.press('Enter');
     await row.waitFor({ state: 'detached' });
     expect(await page.evaluate(`document.activeElement?.getAttribute('aria-label')`)).toBe('Speakers');
@@ -168,11 +170,14 @@ describe('the dashboard by keyboard: owner handover and older conversation', () 
     expect(await page.evaluate(focused)).toBe('This is the start of the kept conversation.');
     expect(await page.evaluate(`document.querySelector('[data-marked=yes] [data-testid=turn-transcript]')?.textContent`)).toBe('question 130');
 
-    // A new turn is added to the polite live log, and does not push out the older turns the reader asked for.
-    expect(await log.getAttribute('aria-live')).not.toBe('off');
-    const chat = await kiwi.api<Json>('POST', '/api/chat', { text: 'What time is it?', speak: false });
+    // A new turn does not push out the older turns the reader asked for. A screen reader is told its
+    // reply by the announcer, not by the whole log (which also holds ignored background talk).
+    expect(await log.getAttribute('aria-live')).toBe('off');
+    const chat = await kiwi.api<{ reply: string }>('POST', '/api/chat', { text: 'What time is it?', speak: false });
     expect(chat.status).toBe(200);
     await expect.poll(async () => (await transcripts()).length).toBe(231);
+    await expect.poll(() => page.getByTestId('conversation-announcer').textContent()).toBe(`Kiwi: ${chat.json.reply}`);
+    expect(await page.getByTestId('conversation-announcer').getAttribute('aria-live')).toBe('polite');
     expect((await transcripts())[0]).toBe('question 0');
 
     // Clear by keyboard: the lines go, the button stays focused (now inert), nothing is deleted from the kept history.

@@ -52,8 +52,12 @@ describe('models and Home Assistant panels', () => {
     await screenshot(page, 'models');
 
     const row = page.getByTestId('model-silero-vad');
-    await row.getByRole('button', { name: 'Download' }).click();
+    const activeLabel = () => page.evaluate(`document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName`);
+    // By keyboard: the focus follows the row's status (Download, then Cancel, then Delete), never dropped to the page.
+    await row.getByRole('button', { name: 'Download' }).focus();
+    await page.keyboard.press('Enter');
     await row.getByText('installed', { exact: true }).waitFor({ timeout: 30_000 });
+    await expect.poll(activeLabel).toMatch(/^Delete Silero VAD/);
     expect(await row.getAttribute('data-installed')).toBe('true');
     const after = (await kiwi.api<{ models: Array<{ id: string; installed: boolean }> }>('GET', '/api/models')).json.models;
     expect(after.find((m) => m.id === 'silero-vad')?.installed).toBe(true);
@@ -61,10 +65,17 @@ describe('models and Home Assistant panels', () => {
 
     // The engine picked the VAD up by itself; deleting it is refused (in use) with the reason, and nothing is lost.
     await expect.poll(async () => (await kiwi.api<{ missing: string[] }>('GET', '/api/status')).json.missing.some((l) => l.startsWith('vad:'))).toBe(false);
-    await row.getByRole('button', { name: 'Delete Silero VAD' }).click();
-    await row.getByRole('button', { name: /^Really delete/ }).click();
+    await page.keyboard.press('Enter');
+    expect(await activeLabel()).toMatch(/^Keep Silero VAD/); // the confirm step opens on the safe choice
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Enter');
     await page.getByRole('alert').filter({ hasText: 'is in use' }).waitFor();
     expect(await row.getAttribute('data-installed')).toBe('true');
+    // Refused: the step stays, with the focus, to keep the model (or try again).
+    await expect.poll(() => page.evaluate(`document.activeElement?.textContent`)).toMatch(/^Really delete Silero VAD/);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    expect(await activeLabel()).toMatch(/^Delete Silero VAD/);
 
     // The progress the page folded from MODEL_DOWNLOAD_* events is in the log, with byte counts.
     await openView(page, 'Overview');
@@ -143,15 +154,20 @@ describe('cancelling a download from the models panel', () => {
     const { page } = ui;
     await openView(page, 'Models');
     const row = page.getByTestId('model-slow-model');
-    await row.getByRole('button', { name: 'Download' }).click();
+    const activeLabel = () => page.evaluate(`document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName`);
+    // By keyboard: Download turns into the progress, and the focus moves to its Cancel (not to the page).
+    await row.getByRole('button', { name: 'Download' }).focus();
+    await page.keyboard.press('Enter');
     await row.getByTestId('progress-slow-model').waitFor();
+    await expect.poll(activeLabel).toMatch(/^Cancel the download of /);
     // Some bytes kept before the cancel (the row shows progress from 0 B): that is what the resume below continues.
     const part = path.join(dir, 'models', 'downloads', 'slow.bin.part');
     await expect.poll(async () => (await fs.stat(part).catch(() => null))?.size ?? 0, { timeout: 20_000 }).toBeGreaterThan(0);
-    await row.getByRole('button', { name: /Cancel the download/ }).click();
+    await page.keyboard.press('Enter');
 
     await row.getByRole('alert').filter({ hasText: 'cancelled' }).waitFor();
     await row.getByRole('button', { name: 'Download' }).waitFor();
+    await expect.poll(activeLabel).toMatch(/^Download /); // back where it started
     const listed = (await kiwi.api<{ models: Array<{ id: string; downloading: boolean; installed: boolean }> }>('GET', '/api/models')).json.models;
     expect(listed.find((m) => m.id === 'slow-model')).toMatchObject({ downloading: false, installed: false });
 

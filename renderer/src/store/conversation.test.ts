@@ -17,7 +17,7 @@ const turn = (over: Record<string, unknown> = {}) =>
 const receive = (event: EventEnvelope, soul: string | null = 'default') => useConversation.getState().receive(event, soul);
 
 describe('conversation store', () => {
-  beforeEach(() => useConversation.setState({ turns: [], pending: [], llm: null, seq: 0, history: { status: 'idle', error: null, loads: 0 }, hiddenBefore: null, older: { hasMore: false, status: 'idle', error: null }, limit: TURN_LIMIT }));
+  beforeEach(() => useConversation.setState({ turns: [], pending: [], live: null, llm: null, seq: 0, history: { status: 'idle', error: null, loads: 0 }, hiddenBefore: null, older: { hasMore: false, status: 'idle', error: null }, limit: TURN_LIMIT }));
 
   it('turns a TURN_FINISHED into a transcript line with speaker, soul, reply and timings', () => {
     receive(turn({ speaker: { id: 'spk_001', name: 'Anna', confidence: 0.91 } }), 'comedian');
@@ -144,6 +144,14 @@ describe('conversation store', () => {
       expect(turns.map((t) => t.id)).toEqual(['turn_h1', 'turn_h2', 'turn_live']);
       expect(new Set(turns.map((t) => t.seq)).size).toBe(3);
       expect(turns[1]).toMatchObject({ soul: 'storyteller', llm: { firstTokenMs: 300, model: 'm1' }, ignored: null });
+    });
+
+    it('only a turn that just finished is told to a screen reader: not the kept history, not ignored talk', async () => {
+      await useConversation.getState().loadHistory(historyClient([kept('turn_h1', '2025-12-31T10:00:00.000Z')]));
+      expect(useConversation.getState().live).toBeNull();
+      receive(turn({ turn_id: 'turn_live', transcript: 'what time is it' }));
+      receive(turn({ wake: false, command: null, reply: null, ignored: 'no wake word', transcript: 'close the window' }));
+      expect(useConversation.getState().live).toMatchObject({ id: 'turn_live', transcript: 'what time is it' });
     });
 
     it('after a reconnect, adds only the turns missed meanwhile, in the order they happened', async () => {

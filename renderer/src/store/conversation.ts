@@ -153,6 +153,8 @@ export function appendTurn(turns: Turn[], turn: Turn, limit = TURN_LIMIT): Turn[
 interface ConversationState {
   turns: Turn[];
   pending: PendingTyped[];
+  /** The newest answered turn that came live (a TURN_FINISHED, not the kept history): what a screen reader is told. */
+  live: Turn | null;
   /** The LLM_COMPLETE that came before its TURN_FINISHED (matched to it by turn id). */
   llm: LlmFacts | null;
   seq: number;
@@ -180,6 +182,7 @@ let pendingIds = 0;
 export const useConversation = create<ConversationState>((set, get) => ({
   turns: [],
   pending: [],
+  live: null,
   llm: null,
   seq: 0,
   history: { status: 'idle', error: null, loads: 0 },
@@ -252,6 +255,7 @@ export const useConversation = create<ConversationState>((set, get) => ({
       limit,
       llm: turn.llm ? null : s.llm,
       turns: appendTurn(s.turns, turn, limit),
+      live: turn.ignored === null ? turn : s.live,
       // A typed turn from this page: its entry gives way to the real one.
       pending: turn.id === null ? s.pending : s.pending.filter((p) => p.turnId !== turn.id),
       };

@@ -68,7 +68,8 @@ export function ChatBox() {
       </button>
       {sending > 0 && (
         <button type="button" className="danger" onClick={stop} data-testid="chat-stop" title="Stop the answer being written and spoken">
-          ■ Stop
+          {/* the square is a picture, not a word a screen reader should say */}
+          <span aria-hidden="true">■</span> Stop
         </button>
       )}
       <span className="muted small" aria-live="polite">

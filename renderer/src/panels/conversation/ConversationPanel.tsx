@@ -3,6 +3,7 @@ import { useClient } from '../../client/client-context.ts';
 import { useConversation, type Turn } from '../../store/conversation.ts';
 import { useDashboard } from '../../store/dashboard.ts';
 import { Panel } from '../../ui/Panel.tsx';
+import { announcement } from './announce.ts';
 import { ChatBox } from './ChatBox.tsx';
 import { IgnoredGroup, PendingEntry, TurnEntry } from './TurnEntry.tsx';
 import './conversation.css';
@@ -27,7 +28,7 @@ export function groupTurns(turns: Turn[]): Item[] {
  * TURN_FINISHED events continue it live; utterances Kiwi ignored show only while this page is open.
  */
 export function ConversationPanel() {
-  const { turns, pending, clear, dismissPending, history, older, loadOlder } = useConversation();
+  const { turns, pending, clear, dismissPending, history, older, loadOlder, live } = useConversation();
   const client = useClient();
   const souls = useDashboard((s) => s.data.souls?.souls);
   const connected = useDashboard((s) => s.connected);
@@ -119,7 +120,8 @@ export function ConversationPanel() {
             Older turns could not be loaded: {older.error}
           </p>
         )}
-        <ol role="log" aria-label="Transcript" data-testid="transcript-log" data-history-loads={history.loads}>
+        {/* Not a live region itself: it also holds ignored background talk and timings. What a screen reader is told comes from the announcer below. */}
+        <ol role="log" aria-live="off" aria-label="Transcript" data-testid="transcript-log" data-history-loads={history.loads}>
           {/* Keyed by turn id: renumbering (history merged in, older turns in front) must not rebuild every line, which a screen reader would read out again. */}
           {items.map((item) =>
             item.kind === 'turn' ? (
@@ -132,6 +134,10 @@ export function ConversationPanel() {
             <PendingEntry key={`pending-${p.id}`} pending={p} onDismiss={() => dismissPending(p.id)} />
           ))}
         </ol>
+      </div>
+      {/* Only new answered turns: what Kiwi heard and its reply. Keyed, so the same words again are read again. */}
+      <div className="sr-only" aria-live="polite" data-testid="conversation-announcer">
+        {live && <p key={live.seq}>{announcement(live)}</p>}
       </div>
       <ChatBox />
     </Panel>

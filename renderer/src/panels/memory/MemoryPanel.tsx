@@ -62,7 +62,7 @@ export function MemoryPanel() {
   }, [fetchMemory, changed]);
 
   const act = (call: () => Promise<unknown>) =>
-    void action.run(async () => {
+    action.run(async () => {
       try {
         await call();
       } catch (err) {
@@ -99,7 +99,7 @@ export function MemoryPanel() {
           name={speaker.name}
           memory={memory}
           busy={action.busy}
-          onDeleteFact={(factId) => act(() => client.call('deleteSpeakerMemoryFact', { params: { speaker_id: speaker.id, fact_id: factId } }))}
+          onDeleteFact={(factId) => void act(() => client.call('deleteSpeakerMemoryFact', { params: { speaker_id: speaker.id, fact_id: factId } }))}
           onClear={() => act(() => client.call('clearSpeakerMemory', { params: { speaker_id: speaker.id } }))}
         />
       )}

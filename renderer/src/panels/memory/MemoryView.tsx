@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { Answer } from '../../client/kiwi-client.ts';
+import { ConfirmStep } from '../../ui/ConfirmStep.tsx';
 
 type Memory = Answer<'getSpeakerMemory'>;
 
@@ -21,14 +22,28 @@ function Messages({ title, messages }: { title: string; messages: Memory['conver
   );
 }
 
-/** One speaker's facts (each deletable) and running conversations, and "forget everything" with a confirm step. */
-export function MemoryView(props: { name: string; memory: Memory; busy: boolean; onDeleteFact(id: string): void; onClear(): void }) {
+/**
+ * One speaker's facts (each deletable) and running conversations, and "forget everything" with a
+ * confirm step. A deleted fact's button goes: the focus moves to the next fact's Delete (or the
+ * last one's), and to the heading once no fact is left.
+ */
+export function MemoryView(props: { name: string; memory: Memory; busy: boolean; onDeleteFact(id: string): void; onClear(): Promise<boolean> }) {
   const { name, memory, busy } = props;
-  const [confirming, setConfirming] = useState(false);
   const nothing = memory.facts.length === 0 && memory.conversation.length === 0 && memory.nsfw_conversation.length === 0;
+  const heading = useRef<HTMLHeadingElement>(null);
+  const facts = useRef<HTMLUListElement>(null);
+  const deletedAt = useRef<number | null>(null);
+  useEffect(() => {
+    const at = deletedAt.current;
+    if (at === null || busy) return; // the buttons are enabled again once the request is over
+    deletedAt.current = null;
+    if (document.activeElement !== document.body && document.activeElement !== null) return; // the user moved on
+    const buttons = facts.current?.querySelectorAll('button') ?? [];
+    (buttons[Math.min(at, buttons.length - 1)] ?? heading.current)?.focus();
+  }, [busy, memory]);
   return (
     <div data-testid="memory-view" data-speaker={memory.speaker_id}>
-      <h3>
+      <h3 ref={heading} tabIndex={-1}>
         What Kiwi remembers about {name}{' '}
         <span className="muted small">
           ({memory.facts.length} of {memory.max_facts} facts)
@@ -37,14 +52,22 @@ export function MemoryView(props: { name: string; memory: Memory; busy: boolean;
       {memory.facts.length === 0 ? (
         <p className="muted">No facts. {name} can say “remember that …” to add one.</p>
       ) : (
-        <ul className="memory-facts" aria-label={`Facts about ${name}`}>
-          {memory.facts.map((fact) => (
+        <ul className="memory-facts" aria-label={`Facts about ${name}`} ref={facts}>
+          {memory.facts.map((fact, i) => (
             <li key={fact.id} data-testid={`fact-${fact.id}`}>
               <span className="grow">{fact.text}</span>
               <time className="muted small" dateTime={fact.created_at}>
                 {new Date(fact.created_at).toLocaleDateString()}
               </time>
-              <button type="button" disabled={busy} onClick={() => props.onDeleteFact(fact.id)} aria-label={`Delete the fact: ${fact.text}`}>
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() => {
+                  deletedAt.current = i;
+                  props.onDeleteFact(fact.id);
+                }}
+                aria-label={`Delete the fact: ${fact.text}`}
+              >
                 Delete
               </button>
             </li>
@@ -54,28 +77,14 @@ export function MemoryView(props: { name: string; memory: Memory; busy: boolean;
       <Messages title="Running conversation" messages={memory.conversation} />
       <Messages title="18+ conversation" messages={memory.nsfw_conversation} />
       <div className="row">
-        {confirming ? (
-          <>
-            <button
-              type="button"
-              className="danger"
-              disabled={busy}
-              onClick={() => {
-                setConfirming(false);
-                props.onClear();
-              }}
-            >
-              Really forget everything about {name}
-            </button>
-            <button type="button" onClick={() => setConfirming(false)}>
-              Keep
-            </button>
-          </>
-        ) : (
-          <button type="button" disabled={busy || nothing} onClick={() => setConfirming(true)}>
-            Forget everything…
-          </button>
-        )}
+        <ConfirmStep
+          trigger={{ text: 'Forget everything…', disabled: busy || nothing }}
+          question={`Forget everything about ${name}?`}
+          confirm={{ text: `Really forget everything about ${name}` }}
+          busy={busy}
+          onConfirm={props.onClear}
+          focusAfter={() => heading.current}
+        />
       </div>
     </div>
   );

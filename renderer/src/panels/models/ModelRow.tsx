@@ -1,6 +1,8 @@
-import { useState } from 'react';
+import { useRef } from 'react';
 import type { Answer } from '../../client/kiwi-client.ts';
 import type { DownloadProgress } from '../../store/downloads.ts';
+import { ConfirmStep } from '../../ui/ConfirmStep.tsx';
+import { useFocusStaysIn } from '../../ui/use-focus-stays-in.ts';
 import { formatBytes, formatEta } from '../../../../main/engine/models/progress.ts';
 
 type Model = Answer<'listModels'>['models'][number];
@@ -12,12 +14,17 @@ interface Props {
   busy: boolean;
   onDownload(): void;
   onCancel(): void;
-  onDelete(): void;
+  /** Resolves false when the delete failed (the error shows in the panel). */
+  onDelete(): Promise<boolean>;
 }
 
-/** One catalog model: what it is, whether it is here, and its download progress. */
+/**
+ * One catalog model: what it is, whether it is here, and its download progress. Its status cell
+ * keeps the keyboard focus as Download turns into progress with Cancel, and that into Delete.
+ */
 export function ModelRow({ model, progress, canAdmin, busy, onDownload, onCancel, onDelete }: Props) {
-  const [confirming, setConfirming] = useState(false);
+  const status = useRef<HTMLTableCellElement>(null);
+  useFocusStaysIn(status);
   const running = model.downloading || progress?.phase === 'running';
   const fraction = progress?.total ? Math.min(1, progress.bytes / progress.total) : null;
   return (
@@ -33,33 +40,20 @@ export function ModelRow({ model, progress, canAdmin, busy, onDownload, onCancel
         {model.license}
         {!model.commercial_use && <div className="badge">non-commercial</div>}
       </td>
-      <td>
+      <td ref={status}>
         {model.installed ? (
           <>
             <span className="badge ok">installed</span>
-            {canAdmin &&
-              (confirming ? (
-                <>
-                  <button
-                    type="button"
-                    className="danger"
-                    disabled={busy}
-                    onClick={() => {
-                      setConfirming(false);
-                      onDelete();
-                    }}
-                  >
-                    Really delete {model.name}
-                  </button>
-                  <button type="button" onClick={() => setConfirming(false)} aria-label={`Keep ${model.name}`}>
-                    Keep
-                  </button>
-                </>
-              ) : (
-                <button type="button" disabled={busy} onClick={() => setConfirming(true)} aria-label={`Delete ${model.name}`} title="Remove its files to free the disk; it can be downloaded again">
-                  Delete
-                </button>
-              ))}
+            {canAdmin && (
+              <ConfirmStep
+                trigger={{ text: 'Delete', label: `Delete ${model.name}`, disabled: busy, title: 'Remove its files to free the disk; it can be downloaded again' }}
+                question={`Delete ${model.name}?`}
+                confirm={{ text: `Really delete ${model.name}` }}
+                keep={{ label: `Keep ${model.name}` }}
+                busy={busy}
+                onConfirm={onDelete}
+              />
+            )}
           </>
         ) : running ? (
           <div className="progress" data-testid={`progress-${model.id}`}>

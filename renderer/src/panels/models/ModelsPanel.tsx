@@ -66,7 +66,7 @@ export function ModelsPanel() {
                 busy={busy}
                 onDownload={() => void run(() => client.call('downloadModel', { params: { id: m.id }, body: {} }))}
                 onCancel={() => void run(() => client.call('cancelModelDownload', { params: { id: m.id } }))}
-                onDelete={() => void run(() => client.call('deleteModel', { params: { id: m.id } }))}
+                onDelete={() => run(() => client.call('deleteModel', { params: { id: m.id } }))}
               />
             ))}
           </tbody>

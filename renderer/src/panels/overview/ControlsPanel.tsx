@@ -45,7 +45,8 @@ export function ControlsPanel() {
           title={needs(canControl, 'control') ?? 'Stop speaking, the answer being written and any ringing timer'}
           onClick={stop}
         >
-          ■ Stop
+          {/* the square is a picture, not a word a screen reader should say */}
+          <span aria-hidden="true">■</span> Stop
         </button>
         <button type="button" disabled={busy || !canControl} title={needs(canControl, 'control') ?? 'Forget the running conversation (remembered facts stay)'} onClick={() => act(() => client.call('resetContext', { body: {} }), 'Conversation cleared. Remembered facts are kept.')}>
           Reset conversation

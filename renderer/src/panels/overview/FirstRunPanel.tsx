@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import { formatBytes } from '../../../../main/engine/models/progress.ts';
 import { useClient, useShell } from '../../client/client-context.ts';
 import type { Answer } from '../../client/kiwi-client.ts';
@@ -5,6 +6,7 @@ import { useCan, useDashboard } from '../../store/dashboard.ts';
 import type { DownloadProgress } from '../../store/downloads.ts';
 import { InlineError, Panel } from '../../ui/Panel.tsx';
 import { useAction } from '../../ui/use-action.ts';
+import { useFocusStaysIn } from '../../ui/use-focus-stays-in.ts';
 import { LANGUAGE_NAMES } from '../language/LanguagePanel.tsx';
 import { capabilities } from './capabilities.ts';
 import { LocalLlmStep } from './LocalLlmStep.tsx';
@@ -31,6 +33,10 @@ export function FirstRunPanel() {
   const plan = useDashboard((s) => s.data.setup);
   const speakers = useDashboard((s) => s.data.speakers?.speakers);
   const { desktop } = useShell();
+  // Once all is downloaded the button goes: the focus moves to the line saying so, not to the page.
+  const downloadStep = useRef<HTMLLIElement>(null);
+  const installed = useRef<HTMLParagraphElement>(null);
+  useFocusStaysIn(downloadStep, () => installed.current);
   if (!status || !config || !plan) return null;
 
   const lines = capabilities(status, { wakeWord: config.wake_word, llmModel: config.llm.model });
@@ -49,9 +55,15 @@ export function FirstRunPanel() {
         ))}
       </ul>
       <ol className="steps">
-        <li data-testid="step-download" data-done={toDownload.length === 0}>
+        <li data-testid="step-download" data-done={toDownload.length === 0} ref={downloadStep}>
           <h3>Download what Kiwi needs for {LANGUAGE_NAMES[plan.language]}</h3>
-          {toDownload.length === 0 ? <p className="muted">Everything for {LANGUAGE_NAMES[plan.language]} is installed.</p> : <DownloadStep stages={plan.stages} bytes={plan.download_bytes} />}
+          {toDownload.length === 0 ? (
+            <p className="muted" ref={installed} tabIndex={-1} data-testid="download-done">
+              Everything for {LANGUAGE_NAMES[plan.language]} is installed.
+            </p>
+          ) : (
+            <DownloadStep stages={plan.stages} bytes={plan.download_bytes} />
+          )}
           <p className="muted small">
             Another language? Change it under <a href="#/settings">Settings</a>; this list follows it.
           </p>
@@ -98,9 +110,11 @@ function DownloadStep({ stages, bytes }: { stages: Stage[]; bytes: number }) {
         type="button"
         className="primary"
         data-testid="download-recommended"
-        disabled={busy || running || !canAdmin}
+        // aria-disabled while it works: a disabled button would drop the keyboard focus to the page for the whole download.
+        disabled={!canAdmin}
+        aria-disabled={busy || running}
         title={canAdmin ? undefined : 'needs the admin scope'}
-        onClick={() => void run(() => client.call('setupDownload'))}
+        onClick={() => !busy && !running && void run(() => client.call('setupDownload'))}
       >
         {running ? 'Downloading…' : `Download ${count === 1 ? 'it' : `all ${count}`} (${formatBytes(bytes)})`}
       </button>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
 import type { Speaker } from '../../../../main/contract/api.ts';
 import { useClient } from '../../client/client-context.ts';
+import { ConfirmStep } from '../../ui/ConfirmStep.tsx';
 import { InlineError } from '../../ui/Panel.tsx';
 import { useAction } from '../../ui/use-action.ts';
 
@@ -9,28 +10,15 @@ export const PRIORITY_NAMES: Record<number, string> = { 0: 'owner', 1: 'friend',
 /**
  * One speaker: rename, friend/guest, block/unblock, make the owner and delete (those two with a
  * confirm step). The owner cannot be deleted or blocked: another speaker becomes the owner first.
- * A confirm step takes the keyboard focus to its own button and gives it back on cancel.
  */
 export function SpeakerRow({ speaker, canAdmin, currentOwner, onDeleted }: { speaker: Speaker; canAdmin: boolean; currentOwner: string | null; onDeleted(): void }) {
   const client = useClient();
   const [name, setName] = useState(speaker.name);
-  const [confirming, setConfirming] = useState<'delete' | 'owner' | null>(null);
   const { busy, error, run } = useAction();
-  const confirmButton = useRef<HTMLButtonElement>(null);
-  const deleteButton = useRef<HTMLButtonElement>(null);
-  const ownerButton = useRef<HTMLButtonElement>(null);
   const nameInput = useRef<HTMLInputElement>(null);
-  const returnTo = useRef<RefObject<HTMLButtonElement | null> | null>(null);
-  useEffect(() => {
-    if (confirming) confirmButton.current?.focus();
-    // Cancelled: the button that opened the step is back; the focus returns to it.
-    else returnTo.current?.current?.focus();
-    returnTo.current = null;
-  }, [confirming]);
-  const cancel = () => {
-    returnTo.current = confirming === 'owner' ? ownerButton : deleteButton;
-    setConfirming(null);
-  };
+  const owner = speaker.priority === 0;
+  const params = { speaker_id: speaker.id };
+  const locked = busy || !canAdmin;
   // Once the row is enabled again (the request over), the focus goes where it was sent.
   const focusNext = useRef<RefObject<HTMLElement | null> | null>(null);
   useEffect(() => {
@@ -41,16 +29,16 @@ export function SpeakerRow({ speaker, canAdmin, currentOwner, onDeleted }: { spe
     }
   });
   const makeOwner = async () => {
-    if (await run(() => client.call('patchSpeaker', { params: { speaker_id: speaker.id }, body: { priority: 0 } }))) {
-      setConfirming(null);
-      // This row's buttons are gone (an owner has none): the focus stays in the row, on its name.
-      focusNext.current = nameInput;
-    }
+    const ok = await run(() => client.call('patchSpeaker', { params, body: { priority: 0 } }));
+    // This row's buttons are gone (an owner has none): the focus stays in the row, on its name.
+    if (ok) focusNext.current = nameInput;
+    return ok;
   };
-  const owner = speaker.priority === 0;
-  const params = { speaker_id: speaker.id };
-  const locked = busy || !canAdmin;
-
+  const deleteSpeaker = async () => {
+    const ok = await run(() => client.call('deleteSpeaker', { params }));
+    if (ok) onDeleted();
+    return ok;
+  };
   const rename = (e: FormEvent) => {
     e.preventDefault();
     if (name.trim() && name.trim() !== speaker.name) void run(() => client.call('patchSpeaker', { params, body: { name: name.trim() } }));
@@ -100,52 +88,23 @@ export function SpeakerRow({ speaker, canAdmin, currentOwner, onDeleted }: { spe
           >
             {speaker.is_blocked ? 'Unblock' : 'Block'}
           </button>
-          {confirming === null && (
-            <>
-              <button
-                type="button"
-                ref={ownerButton}
-                disabled={locked || speaker.is_blocked}
-                onClick={() => setConfirming('owner')}
-                aria-label={`Make ${speaker.name} the owner`}
-                title={speaker.is_blocked ? 'Unblock them first' : undefined}
-              >
-                Make owner
-              </button>
-              <button type="button" ref={deleteButton} disabled={locked} onClick={() => setConfirming('delete')} aria-label={`Delete ${speaker.name}`}>
-                Delete
-              </button>
-            </>
-          )}
-        </div>
-      )}
-      {!owner && confirming === 'delete' && (
-        <div className="row" role="group" aria-label={`Delete ${speaker.name}?`} onKeyDown={(e) => e.key === 'Escape' && cancel()}>
-          <button
-            type="button"
-            ref={confirmButton}
-            className="danger"
-            disabled={locked}
-            onClick={() => void run(() => client.call('deleteSpeaker', { params })).then((ok) => ok && onDeleted())}
-          >
-            Really delete {speaker.name}
-          </button>
-          <button type="button" onClick={cancel} aria-label={`Keep ${speaker.name}`}>
-            Keep
-          </button>
-        </div>
-      )}
-      {!owner && confirming === 'owner' && (
-        <div className="row" role="group" aria-labelledby={`handover-${speaker.id}`} onKeyDown={(e) => e.key === 'Escape' && cancel()}>
-          <p id={`handover-${speaker.id}`} className="grow">
-            Make {speaker.name} the owner? {currentOwner ? `${currentOwner} becomes a friend. ` : ''}The owner approves what guests ask for and cannot be blocked or deleted.
-          </p>
-          <button type="button" ref={confirmButton} disabled={locked} onClick={() => void makeOwner()}>
-            Yes, make {speaker.name} the owner
-          </button>
-          <button type="button" onClick={cancel}>
-            Cancel
-          </button>
+          <ConfirmStep
+            trigger={{ text: 'Make owner', label: `Make ${speaker.name} the owner`, disabled: locked || speaker.is_blocked, title: speaker.is_blocked ? 'Unblock them first' : undefined }}
+            question={`Make ${speaker.name} the owner? ${currentOwner ? `${currentOwner} becomes a friend. ` : ''}The owner approves what guests ask for and cannot be blocked or deleted.`}
+            showQuestion
+            confirm={{ text: `Yes, make ${speaker.name} the owner`, danger: false }}
+            keep={{ text: 'Cancel' }}
+            busy={busy}
+            onConfirm={makeOwner}
+          />
+          <ConfirmStep
+            trigger={{ text: 'Delete', label: `Delete ${speaker.name}`, disabled: locked }}
+            question={`Delete ${speaker.name}?`}
+            confirm={{ text: `Really delete ${speaker.name}` }}
+            keep={{ label: `Keep ${speaker.name}` }}
+            busy={busy}
+            onConfirm={deleteSpeaker}
+          />
         </div>
       )}
       <InlineError error={error} />
