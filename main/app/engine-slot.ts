@@ -4,6 +4,7 @@ import { Engine, type EngineOptions } from '../engine/engine.ts';
 import type { EventBus } from '../engine/events/event-bus.ts';
 import { loadCatalog } from '../engine/models/catalog.ts';
 import { buildParts, namedModel, type BuiltParts } from '../engine/parts.ts';
+import { recommendFrom } from '../engine/recommend.ts';
 import { installedModels } from '../engine/models/resolve.ts';
 import { PART_NAMES, type PartName } from '../engine/stages.ts';
 import { describeError } from '../platform/errors.ts';
@@ -34,6 +35,8 @@ export class EngineSlot {
   #built: BuiltParts = { parts: {}, missing: {}, notes: [], wanted: [] };
   readonly #rebuilds = new SerialQueue();
   readonly #triedDownloads = new Set<string>();
+  /** The tts_provider the running voice was built for ('system' when it fell back to the system voice). */
+  #voiceProvider = 'system';
 
   constructor(private readonly deps: EngineSlotDeps) {
     // However a model comes in (the models API, the setup, first use), a stage waiting for it picks it up.
@@ -63,6 +66,7 @@ export class EngineSlot {
       modelIds: { ...this.#built.modelIds, ...fresh.modelIds },
     };
     this.#built = built;
+    if (fresh.parts.tts) this.#voiceProvider = fresh.fallbacks?.some((f) => f.stage === 'tts') ? 'system' : config.current.tts_provider;
     this.#swap(built);
     if (config.current.auto_download_models) this.#installOnFirstUse(built.wanted);
     this.deps.started(built.notes);
@@ -172,19 +176,32 @@ export class EngineSlot {
   }
 
   /**
-   * The stages among `stages` that run now but whose config names a model that is not installed
-   * (chosen with auto_download_models on, or removed since): tearing them down would leave Kiwi
-   * deaf (or without voice prints) until the new model is in.
+   * The stages among `stages` that run now but whose new model (named, or what `auto` picks for
+   * the language or the voice provider) is not installed yet: tearing them down would leave Kiwi
+   * deaf (or without voice prints, or on the system voice) until the new model is in. A stage
+   * with a usable alternative that serves the new config better is not kept: the wake word by
+   * transcript (unless a wake model is named), the system voice when the running voice does not
+   * speak the new language.
    */
   async #waitingForModel(stages: readonly PartName[]): Promise<Array<{ stage: PartName; id: string }>> {
+    const running = stages.filter((stage) => this.#built.parts[stage] !== undefined);
+    if (running.length === 0) return [];
     const config = this.deps.config.current;
-    const named = stages
-      .map((stage) => ({ stage, id: namedModel(stage, config) }))
-      .filter((n): n is { stage: PartName; id: string } => n.id !== null && this.#built.parts[n.stage] !== undefined);
-    if (named.length === 0) return [];
-    const { paths } = this.deps;
-    const installed = new Set((await installedModels(paths.models, await loadCatalog(paths.catalog))).map((m) => m.id));
-    return named.filter((n) => !installed.has(n.id));
+    const catalog = await loadCatalog(this.deps.paths.catalog);
+    const installed = await installedModels(this.deps.paths.models, catalog);
+    const stillServes = (stage: PartName): boolean => {
+      // A model whose files went away (deleted by hand, then Restart) is not kept: the stage says what is missing.
+      const runs = this.#built.modelIds?.[stage];
+      if (runs !== undefined && !installed.some((m) => m.id === runs)) return false;
+      if (stage === 'wake') return config.voice.wake_model !== 'auto';
+      if (stage !== 'tts') return true; // nothing else would serve: keeping it beats being deaf
+      if (runs === undefined) return true; // the system voice, which speaks every language
+      const voice = installed.find((m) => m.id === runs);
+      return [...(voice?.languages ?? []), ...(voice?.default_for ?? [])].some((l) => l === config.language || l === 'multi');
+    };
+    return recommendFrom(config, catalog, installed)
+      .filter((r) => running.includes(r.stage) && r.ready === null && r.model !== null && stillServes(r.stage))
+      .map((r) => ({ stage: r.stage, id: r.model!.id }));
   }
 
   /**
@@ -204,7 +221,9 @@ export class EngineSlot {
     for (const { stage, id } of waiting) {
       const part = this.#built.parts[stage] as { model?: string; name: string };
       const downloading = auto && (fresh.includes(id) || models.isRunning(id));
-      const fallback = { stage, configured: id, used: part.model ?? part.name, reason: pending(id, downloading ? 'downloading' : byHand(id)) };
+      // The voice is named by its provider (status `tts_provider`), like the system-voice fallback.
+      const used = stage === 'tts' ? (this.#built.fallbacks?.find((f) => f.stage === 'tts')?.used ?? this.#voiceProvider) : (part.model ?? part.name);
+      const fallback = { stage, configured: id, used, reason: pending(id, downloading ? 'downloading' : byHand(id)) };
       kept.push(fallback);
       logger.warn(`engine: ${stage}: ${id} is not installed yet; keeping ${fallback.used} until it is`);
     }

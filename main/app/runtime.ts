@@ -20,6 +20,7 @@ import type { ReplyPreview, TurnHandler } from '../engine/listening/turn.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { loadCatalog } from '../engine/models/catalog.ts';
 import { installedModels } from '../engine/models/resolve.ts';
+import { recommendFrom } from '../engine/recommend.ts';
 import { LlmPhraseBook } from '../llm/phrases.ts';
 import { commandPathSteps, warmUp, type WarmStep } from './warm-up.ts';
 import { EngineSlot } from './engine-slot.ts';
@@ -200,14 +201,19 @@ export class KiwiRuntime {
     const { paths, config, registry, store } = await openRuntimeFiles(env, logger);
     const live: { runtime?: KiwiRuntime } = {};
     // Ids in the config must name a catalog model and an existing soul (checked now, and on every PATCH).
-    await config.useKnownIds(async () => ({
-      models: (await loadCatalog(paths.catalog)).models,
+    await config.useKnownIds(async () => {
+      const catalog = await loadCatalog(paths.catalog);
       // Not at startup either: a model the file names but that is missing is reported by its stage.
-      installedModels: live.runtime ? new Set((await installedModels(paths.models, await loadCatalog(paths.catalog))).map((m) => m.id)) : undefined,
-      souls: (live.runtime?.souls.list() ?? registry.list()).map(({ id, nsfw }) => ({ id, nsfw })),
-      // Not at startup: a device unplugged then is retried by the microphone, not a reason to refuse to start.
-      audioDevices: live.runtime ? await knownAudioDevices({ env }) : undefined,
-    }));
+      const installed = live.runtime ? await installedModels(paths.models, catalog) : undefined;
+      return {
+        models: catalog.models,
+        installedModels: installed && new Set(installed.map((m) => m.id)),
+        stageModels: installed && ((next) => recommendFrom(next, catalog, installed)),
+        souls: (live.runtime?.souls.list() ?? registry.list()).map(({ id, nsfw }) => ({ id, nsfw })),
+        // Not at startup: a device unplugged then is retried by the microphone, not a reason to refuse to start.
+        audioDevices: live.runtime ? await knownAudioDevices({ env }) : undefined,
+      };
+    });
     const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
     const current = () => config.current;
     const runtime = new KiwiRuntime(

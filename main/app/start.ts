@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { KiwiError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
-import { appRoot } from '../platform/paths.ts';
+import { appRoot, modelsDir } from '../platform/paths.ts';
 import { VERSION } from '../platform/version.ts';
 import { startServer, type KiwiServer } from '../server/server.ts';
 import { KiwiRuntime, type RuntimeOptions } from './runtime.ts';
+import { announceServer } from './server-registry.ts';
 import { followSystemAudio } from './system-audio.ts';
 
 export interface RunningKiwi {
@@ -25,6 +26,7 @@ export async function startKiwi(options: { env?: NodeJS.ProcessEnv; logger: Logg
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
   let stopping: Promise<void> | null = null;
   let stopSystemAudio = async () => undefined as void;
+  let forget = async () => undefined as void;
 
   const stop = (reason: string): Promise<void> => {
     stopping ??= (async () => {
@@ -33,6 +35,7 @@ export async function startKiwi(options: { env?: NodeJS.ProcessEnv; logger: Logg
       // before the server closes rather than cut off by its one-second grace.
       runtime.engine.stop();
       await stopSystemAudio();
+      await forget();
       await server.close();
       await runtime.close();
       runtime.logger.info({ reason }, 'Kiwi stopped');
@@ -57,6 +60,11 @@ export async function startKiwi(options: { env?: NodeJS.ProcessEnv; logger: Logg
     }
     throw err;
   }
+  // Noted in the models folder, so `kiwi models delete` asks this server (its in-use check) and `download` tells it of a new model.
+  forget = await announceServer(modelsDir(options.env ?? process.env), server.url).catch((err: unknown) => {
+    runtime.logger.warn({ err }, 'could not note this server in the models folder: `kiwi models delete` and `download` will not see it');
+    return async () => undefined;
+  });
   stopSystemAudio = await followSystemAudio(runtime);
   runtime.logger.info({ url: server.url }, `Kiwi is listening on ${server.url}`);
   return { runtime, server, stopped, stop };

@@ -5,23 +5,32 @@ import { listModels, type ModelListing } from '../engine/models/list.ts';
 import { formatBytes, formatProgressBar } from '../engine/models/progress.ts';
 import { modelPath, verifyModel } from '../engine/models/verify.ts';
 import { modelsDir } from '../platform/paths.ts';
+import { runningServers } from '../app/server-registry.ts';
+import { describeError } from '../platform/errors.ts';
 import { abortOnCtrlC, parseFlags, UsageError, type CliCommand } from './command.ts';
+import { askServer } from './server-client.ts';
 
-const usage = `Usage: kiwi models <list|download|verify|path> [options]
+const usage = `Usage: kiwi models <list|download|verify|path|delete> [options]
 
   list [--json]                        catalog models and whether each is installed
   download <id...> [--trust-unverified] download, check sha256, unpack and install; a model that is
-                                       installed and verifies is left as it is (no network)
+                                       installed and verifies is left as it is (no network); a Kiwi
+                                       server running on this models folder is told, and picks it up
   verify [id...]                       re-check installed files (all installed models by default);
                                        exits 1 when a file is missing or corrupted
   path <id>                            the folder a model is (or would be) installed in
+  delete <id...>                       delete installed models and their partial downloads; refused
+                                       (exit 1) for a model Kiwi runs on or the config chooses, or
+                                       one downloading. With a Kiwi server running on this models
+                                       folder it goes through the server's API (KIWI_API_TOKEN
+                                       when the server needs a token)
 
 Models live in KIWI_MODELS_DIR (now: ${modelsDir()}). Offline: put the downloaded files in
 <models dir>/downloads and run download again.`;
 
 export const modelsCommand: CliCommand = {
   name: 'models',
-  summary: 'list, download, verify and locate speech models',
+  summary: 'list, download, verify, locate and delete speech models',
   usage,
   async run(argv) {
     const [sub, ...rest] = argv;
@@ -34,6 +43,9 @@ export const modelsCommand: CliCommand = {
         return verify(rest);
       case 'path':
         return pathOf(rest);
+      case 'delete':
+        // Loaded only here: it reads the stages' engines, which the other sub-commands do not need.
+        return (await import('./models-delete.ts')).deleteModels(rest);
       default:
         throw new UsageError(sub ? `unknown sub-command '${sub}'` : 'missing sub-command');
     }
@@ -78,11 +90,26 @@ async function download(argv: string[]): Promise<number> {
         throw signal.aborted ? signal.reason : err; // Ctrl-C: exit 130, not "download cancelled" (1)
       });
       console.log(result.alreadyInstalled ? `${id}: already installed in ${result.path} (files verified)` : `${id}: installed in ${result.path}`);
+      await tellServer(id, values['trust-unverified'] === true);
     }
     return 0;
   } finally {
     dispose();
   }
+}
+
+/**
+ * A Kiwi server running on this models folder is told of the model (it finds it installed, so it
+ * fetches nothing), and a stage waiting for it picks it up without a restart. The download itself
+ * is done either way: a server that cannot be told is a note, not a failure.
+ */
+async function tellServer(id: string, trustUnverified: boolean): Promise<void> {
+  const [server] = await runningServers(modelsDir());
+  if (!server) return;
+  await askServer(server, 'POST', `/api/models/${encodeURIComponent(id)}/download`, process.env, { trust_unverified: trustUnverified }).then(
+    () => console.log(`${id}: the Kiwi server at ${server.url} picks it up`),
+    (err: unknown) => console.error(`note: ${id} is installed, but the running Kiwi server was not told (${describeError(err)}); restart it to use ${id}`),
+  );
 }
 
 /** A bar redrawn in place on a terminal; a line per 10% otherwise (logs, CI). */

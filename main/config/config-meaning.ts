@@ -18,6 +18,12 @@ export interface KnownIds {
    * installed while auto_download_models is off is refused, so the working model keeps running.
    */
   installedModels?: ReadonlySet<string>;
+  /**
+   * Per stage, the installed model a config would run on (`ready`), or else the catalog's model
+   * to download. Left out at startup, like installedModels: with it, a `tts_provider` whose voice
+   * for the language is not installed is refused while auto_download_models is off.
+   */
+  stageModels?: (config: Config) => ReadonlyArray<{ stage: string; ready: string | null; model: { id: string } | null }>;
 }
 
 export interface ConfigProblem {
@@ -89,6 +95,16 @@ export function configProblems(config: Config, known?: KnownIds): ConfigProblem[
         conflict: 'model_not_installed',
       });
     }
+  }
+  const speaking = known?.stageModels && !config.auto_download_models && config.tts_provider !== 'system' ? known.stageModels(config).find((r) => r.stage === 'tts') : undefined;
+  if (speaking && speaking.ready === null && speaking.model) {
+    const id = speaking.model.id;
+    problems.push({
+      path: 'tts_provider',
+      message: `the ${config.tts_provider} voice for '${config.language}' ('${id}') is not installed, so Kiwi keeps its current voice; install it first (dashboard Models, POST /api/models/${id}/download or: kiwi models download ${id}), then choose it (or set auto_download_models: true to download it when chosen)`,
+      fallback: true,
+      conflict: 'model_not_installed',
+    });
   }
   const devices = known?.audioDevices;
   for (const [key, list] of [['input', devices?.inputs], ['output', devices?.outputs]] as const) {

@@ -1,6 +1,6 @@
 import type { Config } from '../contract/config.ts';
 import type { Catalog, CatalogModel } from './models/catalog-schema.ts';
-import { chooseModel, installedModels } from './models/resolve.ts';
+import { chooseModel, installedModels, type Candidate } from './models/resolve.ts';
 import { wakeModelFor } from './parts.ts';
 import { SPEAKER_ENGINES } from './stages/speaker/index.ts';
 import { STT_ENGINES } from './stages/stt/index.ts';
@@ -42,12 +42,16 @@ export function stageWants(config: Config): StageWant[] {
  * only (no hashing): cheap enough for every dashboard load.
  */
 export async function recommendModels(config: Config, opts: { catalog: Catalog; modelsDir: string }): Promise<StageRecommendation[]> {
-  const installed = await installedModels(opts.modelsDir, opts.catalog);
+  return recommendFrom(config, opts.catalog, await installedModels(opts.modelsDir, opts.catalog));
+}
+
+/** recommendModels over a list of installed models already read (config checks, engine rebuilds). */
+export function recommendFrom(config: Config, catalog: Catalog, installed: readonly Candidate[]): StageRecommendation[] {
   return stageWants(config).map(({ stage, want, engines }) => {
     const task = stage;
     const fits = <T extends { task: string; engine: string }>(m: T) => m.task === task && engines.includes(m.engine);
     const ready = chooseModel(installed.filter(fits), want, config.language);
     if (ready) return { stage, ready: ready.id, model: null };
-    return { stage, ready: null, model: chooseModel(opts.catalog.models.filter(fits), want, config.language) ?? null };
+    return { stage, ready: null, model: chooseModel(catalog.models.filter(fits), want, config.language) ?? null };
   });
 }

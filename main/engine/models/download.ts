@@ -181,7 +181,8 @@ function unwritable(downloads: string, cause: string): KiwiError {
   );
 }
 
-function processAlive(pid: number): boolean {
+/** Whether process `pid` runs (a lock's or a server note's owner). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

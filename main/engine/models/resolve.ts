@@ -42,11 +42,14 @@ export async function resolveModel(
     throw new KiwiError('model_missing', `The ${task} model '${want}' is not installed; run: kiwi models download ${want}`, 503, { install: want });
   }
   if (!chosen) {
-    const suggestion = pickForLanguage(
-      opts.catalog.models.filter((m) => m.task === task).map((m) => ({ ...m, config: m.config })),
-      language,
-    );
-    const how = suggestion ? `run: kiwi models download ${suggestion.id}` : 'none in the catalog covers it';
+    // Only a model this stage's engines can run fixes it (a Piper voice does nothing for tts_provider kokoro): never suggest, or download, another.
+    const ofTask = opts.catalog.models.filter((m) => m.task === task);
+    const suggestion = pickForLanguage(ofTask.filter((m) => !opts.engines || opts.engines.includes(m.engine)), language);
+    const other = suggestion ? undefined : pickForLanguage(ofTask, language);
+    const how =
+      suggestion ? `run: kiwi models download ${suggestion.id}`
+      : other ? `no ${opts.engines?.join('/')} model in the catalog covers it (${other.id} does, on the ${other.engine} engine)`
+      : 'none in the catalog covers it';
     throw new KiwiError('model_missing', `No ${task} model for '${language}' is installed in ${opts.modelsDir}; ${how}`, 503, suggestion ? { install: suggestion.id } : undefined);
   }
   const dir = await requireVerifiedModel(chosen.id, { modelsDir: opts.modelsDir, catalog: opts.catalog });

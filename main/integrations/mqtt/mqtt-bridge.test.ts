@@ -228,8 +228,10 @@ describe('MQTT settings changed at runtime (real Mosquitto)', () => {
 
   it('refuses a broker URL no client can connect to, and shows why when the MQTT client refuses one', async () => {
     kiwi = await startTestKiwi({ config: mqttConfig('right-password') });
-    await nextEvent(kiwi, (e) => e.event === 'MQTT_CONNECTION_CHANGED' && e.data.connected === true);
     const status = async () => ((await kiwi!.request('GET', '/api/integrations')).json as { mqtt: Record<string, unknown> }).mqtt;
+    // Listen before asking: the bridge may have connected while Kiwi was still starting.
+    const connected = nextEvent(kiwi, (e) => e.event === 'MQTT_CONNECTION_CHANGED' && e.data.connected === true);
+    if ((await status()).connected !== true) await connected;
 
     // A port past 65535 or a broken host passes the mqtt:// pattern but names no broker: the PATCH says so and changes nothing.
     for (const url of ['mqtt://127.0.0.1:99999', 'mqtt://[::1']) {

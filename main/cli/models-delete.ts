@@ -1,0 +1,63 @@
+import { runningServers, type RunningServer } from '../app/server-registry.ts';
+import { ConfigService } from '../config/config-service.ts';
+import { catalogFile, findModel, loadCatalog } from '../engine/models/catalog.ts';
+import { removeModel } from '../engine/models/download.ts';
+import { formatBytes } from '../engine/models/progress.ts';
+import { installedModels } from '../engine/models/resolve.ts';
+import { namedModel } from '../engine/parts.ts';
+import { recommendFrom } from '../engine/recommend.ts';
+import { PART_NAMES } from '../engine/stages.ts';
+import { KiwiError } from '../platform/errors.ts';
+import { configPath, modelsDir } from '../platform/paths.ts';
+import { parseFlags, UsageError } from './command.ts';
+import { askServer } from './server-client.ts';
+
+/**
+ * `kiwi models delete <id...>`: never behind a running server's back. With a Kiwi server on this
+ * models folder, each deletion goes through its API (DELETE /api/models/{id}: refused while its
+ * engine runs on the model, the config chooses it, or it downloads); with none, the same checks
+ * are made here against the config, under the lock downloads take.
+ */
+export async function deleteModels(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { positionals } = parseFlags(argv, {});
+  if (positionals.length === 0) throw new UsageError('name at least one model id');
+  const catalog = await loadCatalog(catalogFile(env));
+  positionals.forEach((id) => findModel(catalog, id)); // unknown ids fail before anything is deleted
+  const root = modelsDir(env);
+  const servers = await runningServers(root);
+  if (servers.length > 1) {
+    throw new KiwiError(
+      'servers_running',
+      `${servers.length} Kiwi servers use ${root} (${servers.map((s) => `pid ${s.pid} at ${s.url}`).join(', ')}); stop all but one, then run this again (it then asks that one)`,
+      409,
+    );
+  }
+  for (const id of positionals) {
+    const { freed_bytes: freed } = servers[0] ? await deleteThrough(servers[0], id, env) : await deleteHere(id, env);
+    console.log(`${id}: deleted, ${formatBytes(freed)} freed${servers[0] ? ` (through the Kiwi server at ${servers[0].url})` : ''}`);
+  }
+  return 0;
+}
+
+/** Ask the running server: its engine knows what it runs on. */
+function deleteThrough(server: RunningServer, id: string, env: NodeJS.ProcessEnv): Promise<{ freed_bytes: number }> {
+  return askServer<{ freed_bytes: number }>(server, 'DELETE', `/api/models/${encodeURIComponent(id)}`, env);
+}
+
+/** No server runs: refuse what the config's stages run on, then delete under the download lock. */
+async function deleteHere(id: string, env: NodeJS.ProcessEnv): Promise<{ freed_bytes: number }> {
+  const config = (await ConfigService.load(configPath(env), env)).current;
+  const catalog = await loadCatalog(catalogFile(env));
+  const root = modelsDir(env);
+  const chosen = recommendFrom(config, catalog, await installedModels(root, catalog)).find((r) => r.ready === id);
+  const named = PART_NAMES.find((stage) => namedModel(stage, config) === id);
+  const stage = chosen?.stage ?? named;
+  if (stage) {
+    throw new KiwiError(
+      'model_in_use',
+      `${id} is in use: the config (${configPath(env)}) has Kiwi run its ${stage} on it; choose another model (or language) first, then delete it`,
+      409,
+    );
+  }
+  return removeModel(id, { modelsDir: root, catalog });
+}
