@@ -43,6 +43,8 @@ describe('memory.json in the 15 languages', () => {
       expect(() => loadMemoryLocale('en', dir)).toThrow(/phrases\.remember 'remember that': needs \{fact\}/);
       write({ ...en, phrases: { ...en.phrases, recall: ['what about {fact}'] } });
       expect(() => loadMemoryLocale('en', dir)).toThrow(/phrases\.recall .*needs no slot/);
+      write({ ...en, reminiscing: ['remember that {fact}'] });
+      expect(() => loadMemoryLocale('en', dir)).toThrow(/reminiscing 'remember that \{fact\}': may not use \{fact\}/);
       write({ ...en, replies: { ...en.replies, extra: 'x' } });
       expect(() => loadMemoryLocale('en', dir)).toThrow(/extra/);
     });

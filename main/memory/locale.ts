@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { LanguageCode } from '../contract/languages.ts';
 import { compilePhrase, type CompiledPhrase } from '../dialogue/commands/pattern.ts';
 import { everyKey, loadLocaleFile, localeFilePath, localesDir } from '../i18n/locale-file.ts';
-import { compileLists } from '../i18n/phrase-lists.ts';
+import { compileLists, slotProblem } from '../i18n/phrase-lists.ts';
 import { fillReply } from '../i18n/replies.ts';
 
 /**
@@ -35,6 +35,12 @@ const phraseList = z.array(z.string().min(1).max(300)).min(1);
 const MemoryFile = z
   .object({
     phrases: everyKey(MEMORY_PHRASE_KEYS, phraseList),
+    /**
+     * Utterances a `remember` phrase would take that ask about a shared memory instead ("remember
+     * that time we went to Rome"): conversation, not a fact to keep. Empty in a language whose
+     * "remember that …" cannot be read that way.
+     */
+    reminiscing: z.array(z.string().min(1).max(300)),
     replies: everyKey(MEMORY_REPLY_KEYS, z.string().min(1)),
   })
   .strict();
@@ -44,6 +50,7 @@ export interface MemoryLocale {
   language: LanguageCode;
   file: MemoryFile;
   phrases: Record<MemoryPhraseKey, CompiledPhrase[]>;
+  reminiscing: CompiledPhrase[];
 }
 
 export const memoryLocaleFile = (language: string, dir = localesDir) => localeFilePath('memory', language, dir);
@@ -59,7 +66,13 @@ export function loadMemoryLocale(language: LanguageCode, dir = localesDir): Memo
     }
     return compiled;
   });
-  return { language, file, phrases };
+  const { reminiscing } = compileLists(memoryLocaleFile(language, dir), 'memory', { reminiscing: file.reminiscing }, ['reminiscing'], (source) => {
+    const compiled = compilePhrase(source, language);
+    const problem = slotProblem(compiled.slots, { required: [], optional: ['rest'] });
+    if (problem) throw new Error(problem);
+    return compiled;
+  });
+  return { language, file, phrases, reminiscing };
 }
 
 /** A reply with its `{placeholders}` filled; a missing value is a bug, not a silent gap. */

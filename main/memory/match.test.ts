@@ -74,6 +74,25 @@ describe('memory commands in 15 languages', () => {
     expect(matcher.match('Remember that the code is 4471.', 'en')?.fact).toBe('the code is 4471');
   });
 
+  it('takes a reminiscing "remember that time we …" as conversation even without a question mark (as speech recognition writes it)', () => {
+    for (const [text, language] of [
+      ['Remember that time we went to Rome', 'en'],
+      ['Kiwi, remember that song we heard at the wedding', 'en'],
+      ['remember that night in Paris', 'en'],
+      ['remember that one time', 'en'],
+      ['تذكر عندما ذهبنا إلى روما', 'ar'],
+      ['تذكر تلك المرة في روما', 'ar'],
+    ] as const) {
+      expect(matcher.match(text, language), text).toBeNull();
+    }
+    // Facts that begin with the same words are still kept.
+    expect(matcher.match("Remember that my sister's name is Anna", 'en')?.fact).toBe("my sister's name is Anna");
+    expect(matcher.match('Remember that time is short on Mondays', 'en')?.fact).toBe('time is short on Mondays');
+    expect(matcher.match('Remember that day care closes at six', 'en')?.fact).toBe('day care closes at six');
+    expect(matcher.match('تذكر أن أخي اسمه علي', 'ar')?.fact).toBe('أخي اسمه علي');
+    expect(matcher.match('تذكر موعد الطبيب يوم الخميس', 'ar')?.fact).toBe('موعد الطبيب يوم الخميس');
+  });
+
   it('falls back to English for a language Kiwi does not speak', () => {
     expect(matcher.match('Remember that I like tea.', 'xx')).toMatchObject({ name: 'remember', fact: 'I like tea' });
   });

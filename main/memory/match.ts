@@ -45,6 +45,7 @@ export class MemoryMatcher {
     const words = spacingOf(locale.language) === 'words';
     const start = trimStart(mapped.normal, fillers, words);
     const end = trimEnd(mapped.normal, start, fillers, words);
+    if (this.#reminisces(locale, mapped.normal, start, end, words)) return null;
     for (const key of MEMORY_PHRASE_KEYS) {
       // A fact keeps its last words ("remember that I always say thank you"), unless punctuation set them
       // apart as an aside: "remember that I'm vegetarian, please".
@@ -68,6 +69,12 @@ export class MemoryMatcher {
       }
     }
     return null;
+  }
+
+  /** "Remember that time we went to Rome": a reminiscing phrase covers the utterance, with or without its trailing fillers. */
+  #reminisces(locale: MemoryLocale, normal: string, start: number, end: number, words: boolean): boolean {
+    const pad = words ? ' ' : '';
+    return locale.reminiscing.some((phrase) => [end, normal.length].some((to) => phrase.regex.test(pad + normal.slice(start, to))));
   }
 
   /** The phrase's regex with match indices, so the fact can be cut from the original text. */

@@ -8,6 +8,8 @@ export interface ApprovalIntent {
   kind: 'approve' | 'deny' | 'deny_all';
   /** The request number, when one was said. */
   number: number | null;
+  /** Its place in the list as Kiwi reads it (by number), when that was said instead: "the second one", "the last one". */
+  position?: number | 'last';
   language: string;
 }
 
@@ -28,6 +30,11 @@ export function matchApprovalIntent(text: string, language: string): ApprovalInt
         for (const candidate of candidates) {
           const found = phrase.regex.exec(candidate);
           if (!found) continue;
+          if (found.groups?.pos !== undefined) {
+            const position = parsePosition(found.groups.pos, locale.language, locale.file.approval);
+            if (position !== null) return { kind, number: null, position, language: locale.language };
+            continue;
+          }
           const said = found.groups?.n;
           if (said === undefined) return { kind, number: null, language: locale.language };
           const number = parseNumber(said, locale.language, locale.file.approval.numbers);
@@ -62,6 +69,13 @@ function parseNumber(said: string, language: string, words: string[][]): number 
   if (/^[0-9]{1,2}$/u.test(normal)) return Number(normal) || null;
   const index = words.findIndex((forms) => forms.some((w) => normalizeText(w, language) === normal));
   return index >= 0 ? index + 1 : null;
+}
+
+/** "last" → 'last', "second" → 2; null when it is neither. */
+function parsePosition(said: string, language: string, words: { last: string[]; numbers: string[][] }): number | 'last' | null {
+  const normal = normalizeText(said, language);
+  if (words.last.some((w) => normalizeText(w, language) === normal)) return 'last';
+  return parseNumber(said, language, words.numbers);
 }
 
 /** Filler words ("Kiwi", "please", "ok") at either end, from the language's commands.json. */

@@ -160,12 +160,13 @@ export class ApprovalBook {
    * given out again: "approve three" after request three expired is told so, not "no such request".
    */
   recentlyFinished(number: number): Approval | null {
+    return this.finishedInAnswerWindow().filter((a) => a.number === number).at(-1) ?? null;
+  }
+
+  /** Approvals finished within the answer window (their numbers not yet given out again). */
+  finishedInAnswerWindow(): Approval[] {
     const since = this.options.clock.now() - this.#numberQuietMs();
-    let found: Approval | null = null;
-    for (const approval of this.#resolved.values()) {
-      if (approval.number === number && (approval.resolvedAt ?? 0) > since) found = approval;
-    }
-    return found;
+    return [...this.#resolved.values()].filter((a) => (a.resolvedAt ?? 0) > since);
   }
 
   /** The pending exec approval the asking system knows by `externalId`. */

@@ -19,6 +19,7 @@ export const SECURITY_REPLY_KEYS = [
   'denied_all',
   'expired',
   'which_one',
+  'which_one_many',
   'request_item',
   'no_such_request',
   'owner_only',
@@ -59,6 +60,8 @@ const SecurityFile = z
       .object({
         ...(Object.fromEntries(APPROVAL_PHRASE_KEYS.map((k) => [k, phrases])) as Record<ApprovalPhraseKey, typeof phrases>),
         ...(Object.fromEntries(BARE_ANSWER_KEYS.map((k) => [k, phrases])) as Record<BareAnswerKey, typeof phrases>),
+        /** How "the last one" is said ({pos} in approve/deny phrases; the other positions are said as `numbers`). */
+        last: phrases,
         /** How the numbers 1 to 10 are said, so "approve two" means request 2. */
         numbers: z.array(z.array(z.string().min(1)).min(1)).length(10),
       })
@@ -83,11 +86,12 @@ export function loadSecurityLocale(language: LanguageCode, dir = localesDir): Se
   const file = loadLocaleFile('security', language, SecurityFile, { dir });
   const filePath = securityLocaleFile(language, dir);
   const rules = compileLists(filePath, 'rules', file.rules, RULE_IDS, (source) => compileSecurityPattern(source, language));
-  /** A whole-utterance phrase; `numbered`: it may pick a request by number ({n}). */
+  /** A whole-utterance phrase; `numbered`: it may pick a request by number ({n}) or by its place in the list ({pos}). */
   const phrase = (source: string, numbered: boolean) => {
     const compiled = compilePhrase(source, language);
-    const problem = slotProblem(compiled.slots, { required: [], optional: numbered ? ['n'] : [] });
+    const problem = slotProblem(compiled.slots, { required: [], optional: numbered ? ['n', 'pos'] : [] });
     if (problem) throw new Error(problem);
+    if (compiled.slots.length > 1) throw new Error('needs {n} or {pos}, not both');
     return compiled;
   };
   // "deny all" and a bare yes/no name no number.

@@ -127,6 +127,87 @@ describe('security gate', () => {
     expect(audit().filter((e) => e.outcome === 'denied').map((e) => e.text)).toEqual(['buy me a new phone', 'send a message to Tom', 'delete all my photos']);
   });
 
+  it('answers by place in the list ("the second one", "the last one"), only where it cannot mean another request', async () => {
+    h = makeSecurityHarness();
+    const { owner, friend, guest } = h.voices;
+    for (const [text, who] of [['buy me a new phone', friend], ['order a pizza', friend], ['send a message to Tom', guest], ['delete all my photos', friend]] as const) await h.route(h.turn(text, who));
+    expect(h.security.approvals.pending().map((a) => a.number)).toEqual([1, 2, 3, 4]);
+    expect(await h.route(h.turn('approve the second one', friend))).toEqual({ command: 'approval', reply: "Only the owner's voice can approve or deny requests." });
+    expect((await h.route(h.turn('Kiwi, approve the second one', owner)))?.reply).toBe('Approved. Done: order a pizza.');
+    expect((await h.route(h.turn('deny the last one', owner)))?.reply).toBe('Request number 4 denied.');
+    // Number 2 finished just now, so "the second one" could be request 3 (second in the list now) or the 2 heard before: Kiwi asks.
+    expect((await h.route(h.turn('deny the second one', owner)))?.reply).toBe(
+      '2 requests are waiting: number 1, buy me a new phone; number 3, send a message to Tom. Say approve or deny with the number.',
+    );
+    // Number 4 was the last one heard; it finished, so "the last one" is not quietly number 3.
+    expect((await h.route(h.turn('approve the last one', owner)))?.reply).toMatch(/^2 requests are waiting/);
+    expect((await h.route(h.turn('deny the first one', owner)))?.reply).toBe('Request number 1 denied.');
+    expect(h.resumed.map((r) => r.request.text)).toEqual(['order a pizza']);
+    // Other languages' "the last one"; nothing waiting: not an approval at all.
+    await h.route(h.turn('send a message to Anna', guest));
+    expect(h.security.approvals.pending().map((a) => a.number)).toEqual([3, 5]);
+    expect((await h.route(h.turn('отклони последний запрос', owner, 'ru')))?.reply).toBe('Запрос номер 5 отклонён.');
+    // Number 5, the last one, has just finished: "the last one" now would be number 3, so Kiwi asks.
+    expect((await h.route(h.turn('最後のを却下して', owner, 'ja')))?.reply).toMatch(/^1件のリクエストが待っています：3番/);
+    expect((await h.route(h.turn('3番を却下して', owner, 'ja')))?.reply).toBe('リクエスト3番を却下しました。');
+    expect(await h.route(h.turn('deny the last one', owner))).toBeNull();
+  });
+
+  it('with many waiting, "which one?" says how many and names the three that expire first', async () => {
+    h = makeSecurityHarness();
+    const { owner, friend, guest } = h.voices;
+    const texts = ['buy me a new phone', 'order a pizza', 'send a message to Tom', 'delete all my photos', 'order some flowers', 'buy a new laptop'];
+    for (const text of texts) {
+      await h.route(h.turn(text, text.startsWith('send') ? guest : friend));
+      h.clock.advance(1_000);
+    }
+    expect(h.security.approvals.pending()).toHaveLength(6);
+    await h.route(h.turn('deny 1', owner)); // number 1 stays out of use for the answer window
+    await h.route(h.turn('buy me a new phone', friend));
+    expect((await h.route(h.turn('approve', owner)))?.reply).toBe(
+      '6 requests are waiting. The next three to expire: number 2, order a pizza; number 3, send a message to Tom; number 4, delete all my photos. Say approve or deny with the number.',
+    );
+  });
+
+  it('asks again rather than count places in a list a newer request joined ahead of older ones', async () => {
+    h = makeSecurityHarness((c) => (c.security.approval_timeout_s = 300));
+    const { owner, friend, guest } = h.voices;
+    await h.route(h.turn('buy me a new phone', friend));
+    expect((await h.route(h.turn('deny', owner)))?.reply).toBe('Request number 1 denied.');
+    h.clock.advance(200_000);
+    await h.route(h.turn('order a pizza', friend));
+    h.clock.advance(101_000); // number 1 is free again
+    await h.route(h.turn('send a message to Tom', guest));
+    expect(h.security.approvals.pending().map((a) => [a.number, a.request.text])).toEqual([[1, 'send a message to Tom'], [2, 'order a pizza']]);
+    // Whoever heard "number 2, order a pizza" first may mean the pizza by "the first one", or by "the last one" the newest.
+    expect((await h.route(h.turn('approve the first one', owner)))?.reply).toMatch(/^2 requests are waiting: number 1, send a message to Tom; number 2/);
+    expect((await h.route(h.turn('approve the last one', owner)))?.reply).toMatch(/^2 requests are waiting/);
+    expect(h.resumed).toEqual([]);
+    expect((await h.route(h.turn('approve number two', owner)))?.reply).toBe('Approved. Done: order a pizza.');
+  });
+
+  it.each([
+    ['en', 'approve the second one', 'approve', 2],
+    ['en', 'deny the first one', 'deny', 1],
+    ['en', 'approve the last one', 'approve', 'last'],
+    ['ru', 'одобри последний', 'approve', 'last'],
+    ['es', 'aprueba la última', 'approve', 'last'],
+    ['pt', 'recusa o último pedido', 'deny', 'last'],
+    ['fr', 'approuve la dernière demande', 'approve', 'last'],
+    ['it', "rifiuta l'ultima", 'deny', 'last'],
+    ['de', 'lehne die letzte Anfrage ab', 'deny', 'last'],
+    ['tr', 'sonuncuyu onayla', 'approve', 'last'],
+    ['pl', 'odrzuć ostatnią prośbę', 'deny', 'last'],
+    ['zh', '批准最后一个', 'approve', 'last'],
+    ['ja', '二番目を承認して', 'approve', 2],
+    ['ko', '마지막 거 거절해', 'deny', 'last'],
+    ['hi', 'आखिरी वाला मंज़ूर है', 'approve', 'last'],
+    ['ar', 'ارفض الطلب الأخير', 'deny', 'last'],
+    ['id', 'setujui yang terakhir', 'approve', 'last'],
+  ] as const)('%s: "%s" is %s by place (%s)', (language, text, kind, position) => {
+    expect(matchApprovalIntent(text, language)).toEqual({ kind, number: null, position, language });
+  });
+
   it('understands approvals in the turn language (Russian, Japanese)', async () => {
     h = makeSecurityHarness();
     const { owner, friend } = h.voices;

@@ -7,7 +7,7 @@ import type { Approval, ApprovalBook, Resolver } from './approvals.ts';
 import { securityReply, type SecurityReplyKey } from './locale.ts';
 
 export interface VoiceApprovalDeps {
-  approvals: Pick<ApprovalBook, 'pending' | 'byNumber' | 'recentlyFinished'>;
+  approvals: Pick<ApprovalBook, 'pending' | 'byNumber' | 'recentlyFinished' | 'finishedInAnswerWindow'>;
   /** Resolve and, when approved, run the held request inside this turn (its answer is spoken here). */
   resolveInline: (id: string, status: 'approved' | 'denied', by: Resolver, turn: TurnRequest) => Promise<TurnAnswer | null>;
   /**
@@ -17,10 +17,15 @@ export interface VoiceApprovalDeps {
   askedAbout: (turn: TurnRequest) => string | null;
 }
 
+/** "Which one?" with more waiting than this names only the ASK_LIST_NEXT that expire first. */
+const ASK_LIST_MAX = 5;
+const ASK_LIST_NEXT = 3;
+
 /** What the owner said: a phrase ("approve number two"), or a bare yes/no to the request Kiwi just asked about (`asked`). */
 interface Intent {
   kind: ApprovalIntent['kind'];
   number: number | null;
+  position?: ApprovalIntent['position'];
   asked: string | null;
 }
 
@@ -49,7 +54,7 @@ export function createVoiceApprovals(deps: VoiceApprovalDeps): PartialHandler {
     const pending = deps.approvals.pending();
     if (pending.length === 0) return null;
     const spoken = matchApprovalIntent(request.text, request.language);
-    const intent: Intent | null = spoken ? { kind: spoken.kind, number: spoken.number, asked: null } : bareAnswer(request, pending);
+    const intent: Intent | null = spoken ? { kind: spoken.kind, number: spoken.number, position: spoken.position, asked: null } : bareAnswer(request, pending);
     if (!intent) return null;
     const say = (key: SecurityReplyKey, values: Record<string, string | number> = {}) => securityReply(request.language, key, values);
     const answer = (reply: Iterable<string> | AsyncIterable<string> | null): TurnAnswer => ({ command: 'approval', reply });
@@ -71,7 +76,9 @@ export function createVoiceApprovals(deps: VoiceApprovalDeps): PartialHandler {
         ? (pending.find((a) => a.id === intent.asked) ?? null)
         : intent.number !== null
           ? deps.approvals.byNumber(intent.number)
-          : pending.length === 1
+          : intent.position !== undefined
+            ? byPosition(intent.position, pending, deps.approvals.finishedInAnswerWindow())
+            : pending.length === 1
             ? pending[0]!
             : null;
     if (!target) {
@@ -79,8 +86,11 @@ export function createVoiceApprovals(deps: VoiceApprovalDeps): PartialHandler {
         const gone = deps.approvals.recentlyFinished(intent.number);
         return answer([say(gone?.status === 'expired' ? 'expired' : 'no_such_request', { n: intent.number })]);
       }
-      const list = pending.map((a) => say('request_item', { n: a.number, text: a.request.text })).join('; ');
-      return answer([say('which_one', { count: pending.length, list })]);
+      // A long list is said briefly: how many, and the ones that expire next (the owner can still name any by number).
+      const many = pending.length > ASK_LIST_MAX;
+      const named = many ? [...pending].sort((a, b) => a.expiresAt - b.expiresAt).slice(0, ASK_LIST_NEXT) : pending;
+      const list = named.map((a) => say('request_item', { n: a.number, text: a.request.text })).join('; ');
+      return answer([say(many ? 'which_one_many' : 'which_one', { count: pending.length, list })]);
     }
     if (intent.kind === 'deny') {
       if (!(await settle(() => deps.resolveInline(target.id, 'denied', by, request)))) return answer([say('no_such_request', { n: target.number })]);
@@ -93,6 +103,24 @@ export function createVoiceApprovals(deps: VoiceApprovalDeps): PartialHandler {
     if (!done) return answer([say('no_such_request', { n: target.number })]);
     return answer(prepend(say('approved'), (resumed as TurnAnswer | null)?.reply ?? null));
   };
+}
+
+/**
+ * "The second one", "the last one", counted in the list as Kiwi reads it (by number), only where it
+ * cannot mean another request than the one the owner heard in that place: the list must be in the
+ * order the requests came (none took a freed lower number since), "the second" must also be number 2
+ * (with 2 and 5 waiting it could be either; a request finished within the answer window leaves such a
+ * gap, as its number is not given out again), and "the last" must not have had a later one finish
+ * within that window. Otherwise null, and Kiwi asks again with the numbers.
+ */
+function byPosition(position: number | 'last', pending: Approval[], finished: Approval[]): Approval | null {
+  if (pending.some((a, i) => i > 0 && a.createdAt < pending[i - 1]!.createdAt)) return null;
+  if (position === 'last') {
+    const last = pending.at(-1);
+    return last && !finished.some((a) => a.number > last.number) ? last : null;
+  }
+  const target = pending[position - 1];
+  return target?.number === position ? target : null;
 }
 
 /** Run a resolution; false when the approval ended meanwhile (expired or answered elsewhere: 404/409). */

@@ -166,6 +166,19 @@ describe('timers by voice', () => {
     expect(await reply('cancel all timers')).toBe('You have no timers, alarms or reminders.');
   });
 
+  it('"which one do you mean?" among many says how many and names the next three; "the last one" is the last of those named', async () => {
+    const { h, reply } = setup();
+    for (const minutes of [40, 10, 70, 20, 50, 30]) await reply(`set a timer for ${minutes} minutes`);
+    expect(await reply('cancel the timer')).toBe(
+      'You have 6 of them. The next three: a timer with 10 minutes left, a timer with 20 minutes left, and a timer with 30 minutes left. Which one do you mean?',
+    );
+    expect(await reply('the last one')).toBe('Okay, I cancelled a timer with 30 minutes left.');
+    expect(only(h).map((i) => (i.duration_ms ?? 0) / MIN)).toEqual([10, 20, 40, 50, 70]);
+    for (const minutes of [60, 80]) await reply(`set a timer for ${minutes} minutes`);
+    expect(await reply('Удали таймер', OWNER, 'ru')).toMatch(/^Их 7\. Ближайшие три: .*Какой именно\?$/);
+    expect(await reply('второй', OWNER, 'ru')).toMatch(/^Хорошо, отменено: таймер, осталось: 20 минут/);
+  });
+
   it('after "which one do you mean?" takes the answer: a label, an ordinal or a time; only from the voice asked, soon after', async () => {
     const { h, say, reply } = setup();
     await reply('set a timer for 10 minutes for the pasta');

@@ -41,6 +41,8 @@ const reply = (command: string, text: string | null): TurnAnswer => ({ command, 
 /** The question "which one do you mean?" still open: the items offered, in the order said, and who was asked where. */
 interface OpenChoice {
   ids: string[];
+  /** The ones read out, in that order: what "the second one" and "the last one" count in (all of them, or the next three of many). */
+  named: string[];
   speakerId: string | null;
   source: string;
   at: number;
@@ -196,8 +198,13 @@ export class TimerVoice {
   #cancelOne(candidates: TimerItem[], call: Call): TurnAnswer {
     const { speech, request } = call;
     if (candidates.length > 1) {
-      this.#choice = { ids: candidates.map((i) => i.id), speakerId: request.speaker?.id ?? null, source: request.source, at: call.now };
-      return reply('timer_cancel', speech.say('which_one', { items: speech.list(candidates.map((i) => speech.describe(i, call.now))) }));
+      // Many are said as a long list is: how many, and the three that ring next.
+      const many = candidates.length > LIST_MAX;
+      const named = many ? [...candidates].sort((a, b) => a.next_at - b.next_at).slice(0, LIST_NEXT) : candidates;
+      const ids = (list: TimerItem[]) => list.map((i) => i.id);
+      this.#choice = { ids: ids(candidates), named: ids(named), speakerId: request.speaker?.id ?? null, source: request.source, at: call.now };
+      const items = speech.list(named.map((i) => speech.describe(i, call.now)));
+      return reply('timer_cancel', many ? speech.say('which_one_many', { count: String(candidates.length), items }) : speech.say('which_one', { items }));
     }
     const [item] = candidates as [TimerItem];
     if (!mayChange(call.actor, item)) return reply('timer_cancel', speech.say('not_allowed', { name: item.owner_name ?? '' }));
@@ -216,11 +223,13 @@ export class TimerVoice {
     if (call.now - choice.at > CHOICE_WITHIN_MS || (request.speaker?.id ?? null) !== choice.speakerId || request.source !== choice.source) return null;
     const items = choice.ids.flatMap((id) => this.service.list().filter((i) => i.id === id));
     if (items.length === 0) return null;
-    const picked = this.#pick(items, request.text, request.language);
+    // Ordinals count in the list as it was read out: an item gone since leaves its place empty rather than shifting the rest.
+    const named = choice.named.map((id) => items.find((i) => i.id === id) ?? null);
+    const picked = this.#pick(items, named, request.text, request.language);
     return picked.length === 0 ? null : this.#cancelOne(picked, call);
   }
 
-  #pick(items: TimerItem[], text: string, language: string): TimerItem[] {
+  #pick(items: TimerItem[], named: Array<TimerItem | null>, text: string, language: string): TimerItem[] {
     const grammar = grammarFor(language);
     const { first, second, third, last, fillers } = grammar.file.choice;
     const spaced = spacingOf(language) === 'words';
@@ -229,9 +238,9 @@ export class TimerVoice {
     let rest = spaced ? ` ${said} ` : said;
     for (const word of drop) rest = spaced ? rest.split(` ${word} `).join(' ') : rest.split(word).join('');
     rest = rest.trim();
-    const ordinals: Array<[string[], number]> = [[first, 0], [second, 1], [third, 2], [last, items.length - 1]];
+    const ordinals: Array<[string[], number]> = [[first, 0], [second, 1], [third, 2], [last, named.length - 1]];
     for (const [forms, index] of ordinals) {
-      if (forms.some((f) => [said, rest].includes(prepareText(f, language)))) return items[index] ? [items[index]] : [];
+      if (forms.some((f) => [said, rest].includes(prepareText(f, language)))) return named[index] ? [named[index]] : [];
     }
     return rest ? this.#matching(items, rest, language) : [];
   }

@@ -52,6 +52,7 @@ export const REPLY_KEYS = [
   'cancelled_many',
   'not_found',
   'which_one',
+  'which_one_many',
   'not_allowed',
   'snoozed',
   'nothing_ringing',

@@ -157,6 +157,15 @@ export const PHRASES: Record<string, Array<[string, string]>> = {
     ['8時15分前に起こして', 'alarm 2026-03-28 07:45'],
     ['二十五分のタイマー', 'timer 25m'],
     ['毎日6時45分に起こして', 'alarm 2026-03-28 06:45 days=0,1,2,3,4,5,6'],
+    // "Tell me when N has passed" is a timer; kanji numerals as speech recognition writes them.
+    ['十分後に教えて', 'timer 10m'],
+    ['二時間後に知らせて', 'timer 2h'],
+    ['5分経ったら教えてください', 'timer 5m'],
+    ['一時間半たったら教えて', 'timer 1h30m'],
+    ['五分でタイマーをセットして', 'timer 5m'],
+    ['五分タイマーかけて', 'timer 5m'],
+    ['タイマーを三分', 'timer 3m'],
+    ['七時に目覚ましかけて', 'alarm 2026-03-28 07:00'],
   ],
   pt: [
     ['lembra-me às 7 de ligar à mãe', 'reminder 2026-03-27 19:00 task=ligar à mãe'],
