@@ -38,10 +38,17 @@ export const VARIATIONS: Record<string, string[]> = {
   high: ['pitch', '300'],
 };
 
+/** Neural voices that speak the commands (the Kokoro fixture's, for the fresh held-out set). */
+export interface CommandSource {
+  name: string;
+  voices: readonly string[];
+  say(text: string, voice: string): Promise<{ samples: Float32Array; sampleRate: number }>;
+}
+
 export interface Clip {
   text: string;
   voice: string;
-  group: 'native' | 'accented' | 'piper';
+  group: 'native' | 'accented' | 'piper' | 'neural';
   variation: string;
   samples: Float32Array;
 }
@@ -75,7 +82,7 @@ const lead = (samples: Float32Array) => {
 };
 
 /** Every command in every voice, clean and with one sox variation and one noisy copy each (rotating). */
-export async function positives(piper: Tts | null): Promise<Clip[]> {
+export async function positives(piper: Tts | null, voices: Record<'native' | 'accented', readonly string[]> = ESPEAK_VOICES, extra?: CommandSource): Promise<Clip[]> {
   fs.mkdirSync(path.join(CACHE, 'pos'), { recursive: true });
   const clips: Clip[] = [];
   const variationNames = Object.keys(VARIATIONS).filter((v) => v !== 'clean');
@@ -91,12 +98,21 @@ export async function positives(piper: Tts | null): Promise<Clip[]> {
       clips.push({ text, voice, group, variation: 'noise-10dB', samples: addNoise(clips.at(-2)!.samples, 10, n) });
     }
   };
-  for (const [group, voices] of Object.entries(ESPEAK_VOICES) as Array<[Clip['group'], string[]]>) {
-    for (const voice of voices) {
+  for (const [group, list] of Object.entries(voices) as Array<[Clip['group'], string[]]>) {
+    for (const voice of list) {
       for (const [i, text] of COMMANDS.entries()) {
         const raw = path.join(CACHE, 'pos', `${voice.replace(/[^a-z0-9]+/gi, '_')}-${i}.wav`);
         if (!fs.existsSync(raw)) espeakWav(text, voice, raw);
         add(text, voice, group, raw);
+      }
+    }
+  }
+  if (extra) {
+    for (const voice of extra.voices) {
+      for (const [i, text] of COMMANDS.entries()) {
+        const raw = path.join(CACHE, 'pos', `${extra.name}-${voice}-${i}.wav`);
+        if (!fs.existsSync(raw)) writeWav(raw, await extra.say(text, voice));
+        add(text, `${extra.name}:${voice}`, 'neural', raw);
       }
     }
   }

@@ -16,13 +16,14 @@ import { wakeKeywordSets } from '../main/engine/stages/wake/kws-spellings.ts';
 import { REFRACTORY_SAMPLES } from '../main/engine/stages/wake/refractory.ts';
 import { keywordWriter, loadSpotter, LOWERED_VIEW_RATE, type KeywordSpotter, type KwsFiles } from '../main/engine/stages/wake/sherpa-kws.ts';
 import { CACHE, nearMissBlock, negativeBlocks, positives, RATE } from './wake-corpus.ts';
+import { FRESH_VOICES, kokoroCommands } from './wake-fresh-voices.ts';
 
 /**
  * Raw material for choosing the two-stage wake: audio goes through Kiwi's own listening session
  * (Silero VAD, endpointer, pre-roll) with keyword spotters beside it, exactly as the voice loop
  * hears it; every utterance a spotter fired for is transcribed by Whisper tiny.en (the transcript
  * the voice loop makes for the command anyway). Written to .kiwi-test/bench-wake/raw-<part>.json;
- * wake-bench.ts judges wake rules on it. `tsx bench/wake-two-stage.ts commands|speech`.
+ * wake-bench.ts judges wake rules on it. `tsx bench/wake-two-stage.ts commands|fresh|speech`.
  */
 export interface RawHit {
   spotter: string;
@@ -169,7 +170,7 @@ type Kit = Awaited<ReturnType<typeof kit>>;
 
 /** Transcripts of earlier runs on the same audio (the same utterances get the same text): Whisper is the slow part. */
 const CACHED = new Map<string, string>();
-for (const part of ['commands', 'speech']) {
+for (const part of ['commands', 'fresh', 'speech']) {
   const file = path.join(CACHE, `raw-${part}.json`);
   if (!fs.existsSync(file)) continue;
   for (const u of JSON.parse(fs.readFileSync(file, 'utf8')) as RawUtterance[]) if (u.transcript !== null) CACHED.set(`${u.stream}:${u.start}:${u.end}`, u.transcript);
@@ -211,10 +212,13 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   const part = process.argv[2];
   const k = await kit();
   const raw: RawUtterance[] = [];
-  if (part === 'commands') {
-    const clips = await positives(k.piper);
+  if (part === 'commands' || part === 'fresh') {
+    // fresh: the frozen fresh held-out voices (wake-fresh-voices.ts), never tuned on.
+    const kokoro = part === 'fresh' ? kokoroCommands(process.env.KIWI_TEST_MODELS_DIR!) : undefined;
+    const clips = part === 'fresh' ? await positives(null, FRESH_VOICES, kokoro) : await positives(k.piper);
+    kokoro?.dispose();
     for (const [i, c] of clips.entries()) {
-      raw.push(...(await listen(k, c.samples, { stream: `pos-${i}`, voice: c.voice, group: c.group, variation: c.variation }, true)));
+      raw.push(...(await listen(k, c.samples, { stream: `${part === 'fresh' ? 'fresh' : 'pos'}-${i}`, voice: c.voice, group: c.group, variation: c.variation }, true)));
       if (i % 20 === 0) console.log(`clip ${i}/${clips.length}`);
     }
   } else if (part === 'speech' || part === 'near-miss') {
@@ -228,7 +232,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
       fs.writeFileSync(path.join(CACHE, `raw-${part}.partial.json`), JSON.stringify(raw));
     }
     fs.writeFileSync(path.join(CACHE, `raw-${part}-seconds.json`), JSON.stringify({ seconds, blocks: blocks.map((b) => ({ ...b, seconds: resampleFile(b.file, RATE).length / RATE })) }));
-  } else throw new Error('usage: wake-two-stage.ts commands|speech|near-miss');
+  } else throw new Error('usage: wake-two-stage.ts commands|fresh|speech|near-miss');
   fs.writeFileSync(path.join(CACHE, `raw-${part}.json`), JSON.stringify(raw));
   console.log(`${raw.length} utterances, written`);
   k.whisper.dispose();
