@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LlmStandin } from '../main/testing/llm-standins.ts';
-import { microphoneOn, openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { LIVE_TEXT, microphoneOn, openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
 import { preloadStandin } from './support/desktop-standin.ts';
 import { OUTPUT_DIR, startKiwiServer, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
 import { seedAdaAndBob } from './support/seed.ts';
@@ -122,8 +122,7 @@ describe('conversation, memory and souls editor', () => {
     expect(await line.textContent()).toMatch(/kitchen window.*ignored: no wake word/i);
     // A screen reader is told what Kiwi heard and answered, never the background talk it ignored:
     // no live region of the page (explicit, or implied by its role) holds the ignored sentence.
-    const liveText = `[...document.querySelectorAll('[aria-live]:not([aria-live=off]), [role=log]:not([aria-live]), [role=status], [role=alert], [role=timer], [role=marquee]')].map((el) => el.textContent).join(' | ')`;
-    expect(await page.evaluate(liveText)).not.toMatch(/kitchen window/i);
+    expect(await page.evaluate(LIVE_TEXT)).not.toMatch(/kitchen window/i);
     await expect.poll(() => page.getByTestId('conversation-announcer').textContent(), { timeout: 90_000 }).toMatch(/what time.*\. Kiwi: .*\d/i);
     await screenshot(page, 'conversation');
     await ui.page.emulateMedia({ colorScheme: 'dark' });

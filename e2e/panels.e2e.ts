@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KIWI_DOWN, openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { KIWI_DOWN, LIVE_TEXT, openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
 import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
 import { seedSpeakers } from './support/seed.ts';
 
@@ -209,9 +209,14 @@ describe('dashboard panels', () => {
 
   it('reconnects the event stream after Kiwi restarts; what failed to load meanwhile says so, then loads by itself', async () => {
     const { page } = ui;
+    // Screen readers are told the connection, not every engine state (each noise on the microphone would announce one).
+    const announcer = page.getByTestId('connection-announcer');
+    expect(await page.evaluate(LIVE_TEXT)).not.toMatch(/Idle|Listening|Processing|Thinking|Speaking/);
     await ui.tolerating([KIWI_DOWN], async () => {
       await kiwi.stop();
       await page.getByTestId('state').filter({ hasText: 'Disconnected' }).waitFor({ timeout: 15_000 });
+      expect(await announcer.getAttribute('role')).toBe('status');
+      expect(await announcer.textContent()).toBe('Disconnected from Kiwi: reconnecting…');
       // The integrations view loads its data when opened (and every few seconds): not while Kiwi is down.
       await openView(page, 'Home Assistant');
       await page.getByRole('alert').filter({ hasText: 'Failed to fetch' }).waitFor();
@@ -219,6 +224,7 @@ describe('dashboard panels', () => {
       await page.getByTestId('state').filter({ hasText: 'Idle' }).waitFor({ timeout: 30_000 });
       await page.getByRole('alert').waitFor({ state: 'detached' });
     });
+    expect(await announcer.textContent()).toBe('Connected to Kiwi again.');
     // The new process's events reach the page: a soul switch through the API shows up.
     await kiwi.api('POST', '/api/soul', { soul: 'comedian' });
     await openView(page, 'Souls');

@@ -83,3 +83,6 @@ export async function microphoneOn(page: Page, timeout = 15_000): Promise<void> 
     throw new Error(`the microphone did not start; the page says ${JSON.stringify(said)}`, { cause: err });
   }
 }
+
+/** The text of every live region on the page (aria-live, or one its role implies): what a screen reader is told as it changes. */
+export const LIVE_TEXT = `[...document.querySelectorAll('[aria-live]:not([aria-live=off]), [role=log]:not([aria-live]), [role=status], [role=alert], [role=timer], [role=marquee]')].map((el) => el.textContent).join(' | ')`;
