@@ -1,6 +1,7 @@
 import { runningServers, type RunningServer } from '../app/server-registry.ts';
 import { ConfigService } from '../config/config-service.ts';
 import { catalogFile, findModel, loadCatalog } from '../engine/models/catalog.ts';
+import type { Catalog } from '../engine/models/catalog-schema.ts';
 import { removeModel } from '../engine/models/download.ts';
 import { formatBytes } from '../engine/models/progress.ts';
 import { installedModels } from '../engine/models/resolve.ts';
@@ -33,7 +34,7 @@ export async function deleteModels(argv: string[], env: NodeJS.ProcessEnv = proc
     );
   }
   for (const id of positionals) {
-    const { freed_bytes: freed } = servers[0] ? await deleteThrough(servers[0], id, env) : await deleteHere(id, env);
+    const { freed_bytes: freed } = servers[0] ? await deleteThrough(servers[0], id, env) : await deleteHere(id, catalog, env);
     console.log(`${id}: deleted, ${formatBytes(freed)} freed${servers[0] ? ` (through the Kiwi server at ${servers[0].url})` : ''}`);
   }
   return 0;
@@ -45,9 +46,8 @@ function deleteThrough(server: RunningServer, id: string, env: NodeJS.ProcessEnv
 }
 
 /** No server runs: refuse what the config's stages run on, then delete under the download lock. */
-async function deleteHere(id: string, env: NodeJS.ProcessEnv): Promise<{ freed_bytes: number }> {
+async function deleteHere(id: string, catalog: Catalog, env: NodeJS.ProcessEnv): Promise<{ freed_bytes: number }> {
   const config = (await ConfigService.load(configPath(env), env)).current;
-  const catalog = await loadCatalog(catalogFile(env));
   const root = modelsDir(env);
   const chosen = recommendFrom(config, catalog, await installedModels(root, catalog)).find((r) => r.ready === id);
   const named = PART_NAMES.find((stage) => namedModel(stage, config) === id);
