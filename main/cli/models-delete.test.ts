@@ -93,7 +93,8 @@ describeWithModels('kiwi models delete', (fixtures) => {
 
     await fs.cp(path.join(fixtures, 'openwakeword-alexa'), path.join(models(), 'openwakeword-alexa'), { recursive: true });
     const silent = `http://127.0.0.1:${await freePort()}`;
-    await fs.writeFile(path.join(notes, `${process.pid}.json`), JSON.stringify({ pid: process.pid, url: silent }));
+    // A live process other than this one (this one's own pid on a note it did not write is a leftover).
+    await fs.writeFile(path.join(notes, `${process.ppid}-1a2b3c.json`), JSON.stringify({ pid: process.ppid, url: silent }));
     const refused = await run('openwakeword-alexa');
     expect(refused).toMatchObject({ exit: 1, err: { code: 'server_unreachable', message: expect.stringContaining(`does not answer at ${silent}`) } });
     expect(await installed('openwakeword-alexa')).toBe(true);

@@ -106,6 +106,10 @@ async function download(argv: string[]): Promise<number> {
 async function tellServer(id: string, trustUnverified: boolean): Promise<void> {
   const [server] = await runningServers(modelsDir());
   if (!server) return;
+  if (!server.url) {
+    console.error(`note: ${id} is installed; the Kiwi server (pid ${server.pid}) is still starting and was not told; if it does not use ${id} once it is up, restart it`);
+    return;
+  }
   await askServer(server, 'POST', `/api/models/${encodeURIComponent(id)}/download`, process.env, { trust_unverified: trustUnverified }).then(
     () => console.log(`${id}: the Kiwi server at ${server.url} picks it up`),
     (err: unknown) => console.error(`note: ${id} is installed, but the running Kiwi server was not told (${describeError(err)}); restart it to use ${id}`),
