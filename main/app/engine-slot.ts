@@ -10,6 +10,8 @@ import { PART_NAMES, type PartName } from '../engine/stages.ts';
 import { describeError } from '../platform/errors.ts';
 import { SerialQueue } from '../platform/serial-queue.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { Config } from '../contract/config.ts';
+import { keptStageConfig, tuningChanged } from './kept-stage-tuning.ts';
 import type { ModelDownloads } from './model-downloads.ts';
 
 export interface EngineSlotDeps {
@@ -37,6 +39,8 @@ export class EngineSlot {
   readonly #triedDownloads = new Set<string>();
   /** The tts_provider the running voice was built for ('system' when it fell back to the system voice). */
   #voiceProvider = 'system';
+  /** The config each running stage was built from. */
+  readonly #builtWith: Partial<Record<PartName, Config>> = {};
 
   constructor(private readonly deps: EngineSlotDeps) {
     // However a model comes in (the models API, the setup, first use), a stage waiting for it picks it up.
@@ -53,10 +57,32 @@ export class EngineSlot {
     return this.#engine;
   }
 
-  /** Build `stages` into the current set of models, then run a new engine over them. */
-  async start(stages: readonly PartName[]): Promise<void> {
+  /**
+   * Build `stages` into the current set of models, then run a new engine over them; `retuned`
+   * stages (kept on their model while a new one downloads) are built on the same model with the
+   * current tuning.
+   */
+  async start(stages: readonly PartName[], retuned: readonly PartName[] = []): Promise<void> {
     const { config, paths } = this.deps;
-    const fresh = await buildParts({ config: config.current, modelsDir: paths.models, catalog: await loadCatalog(paths.catalog) }, stages);
+    const current = config.current;
+    const catalog = await loadCatalog(paths.catalog);
+    const builds = [
+      { config: current, stages },
+      ...retuned.map((stage) => ({ config: keptStageConfig(stage, this.#builtWith[stage]!, current), stages: [stage] })),
+    ];
+    const parts: BuiltParts[] = [];
+    for (const build of builds) {
+      parts.push(await buildParts({ config: build.config, modelsDir: paths.models, catalog }, build.stages));
+      for (const stage of build.stages) this.#builtWith[stage] = build.config;
+    }
+    const fresh = parts.reduce((all, p) => ({
+      parts: { ...all.parts, ...p.parts },
+      missing: { ...all.missing, ...p.missing },
+      fallbacks: [...(all.fallbacks ?? []), ...(p.fallbacks ?? [])],
+      notes: [...all.notes, ...p.notes],
+      wanted: [...all.wanted, ...p.wanted],
+      modelIds: { ...all.modelIds, ...p.modelIds },
+    }));
     const built: BuiltParts = {
       parts: { ...this.#built.parts, ...fresh.parts },
       missing: { ...this.#built.missing, ...fresh.missing },
@@ -84,7 +110,10 @@ export class EngineSlot {
       const waiting = await this.#waitingForModel(stages);
       stages = stages.filter((stage) => !waiting.some((w) => w.stage === stage));
       if (waiting.length > 0) this.#keepUntilInstalled(waiting);
-      if (stages.length > 0) {
+      // A kept stage whose thresholds (device, window) changed runs with them now, on the model it has.
+      const retuned = waiting.map((w) => w.stage).filter((stage) => tuningChanged(stage, this.#builtWith[stage], this.deps.config.current));
+      const torn = [...stages, ...retuned];
+      if (torn.length > 0) {
         const kept = {
           ...this.#built,
           parts: { ...this.#built.parts },
@@ -92,16 +121,16 @@ export class EngineSlot {
           modelIds: { ...this.#built.modelIds },
           fallbacks: (this.#built.fallbacks ?? []).filter((f) => !stages.includes(f.stage as PartName)),
         };
-        for (const stage of stages) {
+        for (const stage of torn) {
           delete kept.parts[stage];
           delete kept.missing[stage];
           delete kept.modelIds[stage];
         }
-        this.#swap(kept, Object.fromEntries(stages.map((stage) => [stage, reason])));
-        this.#disposeParts(stages);
+        this.#swap(kept, Object.fromEntries(torn.map((stage) => [stage, reason])));
+        this.#disposeParts(torn);
         this.#built = kept;
       }
-      await this.start(stages);
+      await this.start(stages, retuned);
     });
   }
 

@@ -7,8 +7,8 @@ import type { EventEnvelope } from '../contract/events.ts';
 import { loadCatalog } from '../engine/models/catalog.ts';
 import { describeWithModels } from '../engine/models/testing/model-env.ts';
 import { startLoopbackServer, type LoopbackServer } from '../engine/models/testing/loopback-server.ts';
-import { createLogger } from '../platform/logger.ts';
-import { KiwiRuntime } from './runtime.ts';
+import { startRuntimeIn } from '../testing/runtime-in.ts';
+import type { KiwiRuntime } from './runtime.ts';
 
 /**
  * First use: Kiwi downloads the models its configured stages lack (here Silero VAD, served by a
@@ -17,6 +17,7 @@ import { KiwiRuntime } from './runtime.ts';
 describeWithModels('models are installed on first use', (modelsDir) => {
   let server: LoopbackServer;
   let dir: string;
+  let catalog: unknown;
   let runtime: KiwiRuntime | undefined;
 
   beforeAll(async () => {
@@ -26,8 +27,7 @@ describeWithModels('models are installed on first use', (modelsDir) => {
     const shipped = (await loadCatalog()).models.find((m) => m.id === 'silero-vad')!;
     const sha256 = crypto.createHash('sha256').update(body).digest('hex');
     expect(sha256).toBe(shipped.files[0]!.sha256); // the fixture is the very file the catalog names
-    const catalog = { version: 1, models: [{ ...shipped, files: [{ ...shipped.files[0]!, url: server.url('/silero_vad.onnx') }] }] };
-    await fs.writeFile(path.join(dir, 'catalog.json'), JSON.stringify(catalog));
+    catalog = { version: 1, models: [{ ...shipped, files: [{ ...shipped.files[0]!, url: server.url('/silero_vad.onnx') }] }] };
   });
   afterAll(async () => {
     await runtime?.close();
@@ -36,15 +36,7 @@ describeWithModels('models are installed on first use', (modelsDir) => {
   });
 
   it('downloads what is missing with progress events, verifies it, and rebuilds the engine with it', async () => {
-    runtime = await KiwiRuntime.create({
-      env: {
-        KIWI_DATA_DIR: path.join(dir, 'data'),
-        KIWI_MODELS_DIR: path.join(dir, 'models'),
-        KIWI_CATALOG: path.join(dir, 'catalog.json'),
-        KIWI_WAKE_WORD_ENGINE: 'text',
-      },
-      logger: createLogger({ KIWI_LOG_LEVEL: 'silent' }),
-    });
+    runtime = await startRuntimeIn(dir, { catalog });
     const events: EventEnvelope[] = [];
     runtime.bus.subscribe((e) => events.push(e));
     expect(runtime.engine.parts.vad).toBeUndefined();

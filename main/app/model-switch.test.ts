@@ -1,15 +1,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import type { EventEnvelope } from '../contract/events.ts';
 import { loadCatalog } from '../engine/models/catalog.ts';
 import { describeWithModels } from '../engine/models/testing/model-env.ts';
-import { createLogger } from '../platform/logger.ts';
-import { KiwiRuntime } from './runtime.ts';
+import { startHeldServer, startRuntimeIn, type HeldServer } from '../testing/runtime-in.ts';
+import type { KiwiRuntime } from './runtime.ts';
 
 /**
  * Choosing another model (here a second VAD model, `silero-vad-copy`: the Silero file under its own
@@ -21,21 +19,20 @@ import { KiwiRuntime } from './runtime.ts';
 describeWithModels('switching to a model that is not installed', (fixtures) => {
   let body: Buffer;
   let dir: string;
-  let server: http.Server | undefined;
-  let release: () => void = () => undefined;
+  let server: HeldServer | undefined;
   let answer: 'file' | 'missing' = 'file';
   let runtime: KiwiRuntime | undefined;
+  const release = () => server!.release();
 
   beforeAll(async () => {
     body = await fs.readFile(path.join(fixtures, 'silero-vad', 'silero_vad.onnx'));
   });
   afterEach(async () => {
-    release();
+    server?.release();
     answer = 'file';
     await runtime?.close();
     runtime = undefined;
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+    await server?.close();
     await fs.rm(dir, { recursive: true, force: true });
   });
 
@@ -43,26 +40,12 @@ describeWithModels('switching to a model that is not installed', (fixtures) => {
   async function start(autoDownload: boolean): Promise<{ events: EventEnvelope[] }> {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-switch-'));
     await fs.cp(path.join(fixtures, 'silero-vad'), path.join(dir, 'models', 'silero-vad'), { recursive: true });
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    server = http.createServer((_req, res) => {
-      void gate.then(() => (answer === 'file' ? res.writeHead(200, { 'Content-Length': body.length }).end(body) : res.writeHead(404).end()));
-    });
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/silero_vad.onnx`;
+    server = await startHeldServer((_req, res) => (answer === 'file' ? res.writeHead(200, { 'Content-Length': body.length }).end(body) : res.writeHead(404).end()));
+    const url = `${server.base}/silero_vad.onnx`;
     const shipped = (await loadCatalog()).models.find((m) => m.id === 'silero-vad')!;
     const sha256 = crypto.createHash('sha256').update(body).digest('hex');
     const copy = { ...shipped, id: 'silero-vad-copy', name: 'Silero VAD (copy)', default_for: [], files: [{ ...shipped.files[0]!, url, sha256, size: body.length }] };
-    await fs.writeFile(path.join(dir, 'catalog.json'), JSON.stringify({ version: 1, models: [shipped, copy] }));
-    runtime = await KiwiRuntime.create({
-      env: {
-        KIWI_DATA_DIR: path.join(dir, 'data'),
-        KIWI_MODELS_DIR: path.join(dir, 'models'),
-        KIWI_CATALOG: path.join(dir, 'catalog.json'),
-        KIWI_WAKE_WORD_ENGINE: 'text',
-        KIWI_AUTO_DOWNLOAD_MODELS: String(autoDownload),
-      },
-      logger: createLogger({ KIWI_LOG_LEVEL: 'silent' }),
-    });
+    runtime = await startRuntimeIn(dir, { autoDownload, catalog: { version: 1, models: [shipped, copy] } });
     const events: EventEnvelope[] = [];
     runtime.bus.subscribe((e) => events.push(e));
     expect(runtime.engine.parts.vad?.name).toBe('silero');
@@ -114,6 +97,25 @@ describeWithModels('switching to a model that is not installed', (fixtures) => {
     await runtime!.settled(10_000);
     expect(runtime!.engine.parts.vad?.name).toBe('silero');
     expect(runtime!.status(0).fallbacks.find((f) => f.stage === 'vad')).toBeUndefined();
+  });
+
+  it('auto-download on: the kept VAD runs with the change\'s other settings at once, and with those changed while it waits', async () => {
+    const { events } = await start(true);
+    const started = next(events, 'MODEL_DOWNLOAD_STARTED');
+    const before = runtime!.engine.parts.vad;
+    // What the Silero part was built with (the options the model runs on; not read live by the endpointer).
+    const maxUtterance = () => (runtime!.engine.parts.vad as unknown as { options: { maxUtteranceS: number } }).options.maxUtteranceS;
+    await runtime!.config.patch({ voice: { vad_model: 'silero-vad-copy', max_utterance_s: 20 } });
+    await runtime!.settled(10_000);
+    await started;
+    expect(runtime!.engine.parts.vad).not.toBe(before);
+    expect(maxUtterance()).toBe(20);
+    expect(runtime!.status(0).fallbacks.find((f) => f.stage === 'vad')).toMatchObject({ configured: 'silero-vad-copy', used: 'silero' });
+    await runtime!.config.patch({ voice: { max_utterance_s: 12 } });
+    await runtime!.settled(10_000);
+    expect(maxUtterance()).toBe(12);
+    expect(runtime!.models.isRunning('silero-vad-copy')).toBe(true); // still waiting for the new model, not fetched again
+    expect(runtime!.status(0).fallbacks.find((f) => f.stage === 'vad')).toMatchObject({ configured: 'silero-vad-copy', used: 'silero' });
   });
 
   it('auto-download on, the download fails: the working VAD stays, and the status stops saying "downloading"', async () => {

@@ -1,13 +1,11 @@
 import fs from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { loadCatalog } from '../engine/models/catalog.ts';
 import { describeWithModels } from '../engine/models/testing/model-env.ts';
-import { createLogger } from '../platform/logger.ts';
-import { KiwiRuntime } from './runtime.ts';
+import { startHeldServer, startRuntimeIn, type HeldServer } from '../testing/runtime-in.ts';
+import type { KiwiRuntime } from './runtime.ts';
 
 /**
  * Choosing another voice provider, or another language, whose models are not installed must not
@@ -18,16 +16,14 @@ import { KiwiRuntime } from './runtime.ts';
  */
 describeWithModels('switching the voice or the language to models that are not installed', (fixtures) => {
   let dir: string;
-  let server: http.Server | undefined;
-  let release: () => void = () => undefined;
+  let server: HeldServer | undefined;
   let runtime: KiwiRuntime | undefined;
 
   afterEach(async () => {
-    release();
+    server?.release();
     await runtime?.close();
     runtime = undefined;
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+    await server?.close();
     await fs.rm(dir, { recursive: true, force: true });
   });
 
@@ -47,25 +43,10 @@ describeWithModels('switching the voice or the language to models that are not i
   async function start(autoDownload: boolean): Promise<KiwiRuntime> {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-voice-switch-'));
     for (const name of ['silero-vad', 'stt-substitute-whisper-tiny-en', 'tts-piper-en-us-joe-medium']) await link(name);
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    server = http.createServer((_req, res) => void gate.then(() => res.writeHead(404).end()));
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startHeldServer((_req, res) => res.writeHead(404).end());
     const catalog = await loadCatalog();
-    const held = catalog.models.map((m) => ({ ...m, files: m.files.map((f, i) => ({ ...f, url: `${base}/${m.id}/${i}` })) }));
-    await fs.writeFile(path.join(dir, 'catalog.json'), JSON.stringify({ ...catalog, models: held }));
-    await fs.mkdir(path.join(dir, 'data'));
-    await fs.writeFile(path.join(dir, 'data', 'config.yaml'), 'language: en\ntts_provider: piper\n');
-    runtime = await KiwiRuntime.create({
-      env: {
-        KIWI_DATA_DIR: path.join(dir, 'data'),
-        KIWI_MODELS_DIR: path.join(dir, 'models'),
-        KIWI_CATALOG: path.join(dir, 'catalog.json'),
-        KIWI_WAKE_WORD_ENGINE: 'text',
-        KIWI_AUTO_DOWNLOAD_MODELS: String(autoDownload),
-      },
-      logger: createLogger({ KIWI_LOG_LEVEL: 'silent' }),
-    });
+    const held = catalog.models.map((m) => ({ ...m, files: m.files.map((f, i) => ({ ...f, url: `${server!.base}/${m.id}/${i}` })) }));
+    runtime = await startRuntimeIn(dir, { autoDownload, catalog: { ...catalog, models: held }, config: 'language: en\ntts_provider: piper\n' });
     expect(runtime.engine.parts.tts?.model).toBe('tts-piper-en-us-joe-medium');
     expect(runtime.engine.parts.stt?.model).toBe('stt-substitute-whisper-tiny-en');
     return runtime;
