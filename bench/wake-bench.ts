@@ -8,6 +8,8 @@ import { isKiwiSpotter, kiwiSpotted, LOWERED, ONE_FILE, SPOTTERS, type RawUttera
 import { CACHE, ESPEAK_VOICES, NEAR_MISS_VOICES } from './wake-corpus.ts';
 import { FRESH_VOICES } from './wake-fresh-voices.ts';
 import { KOKORO_VOICES } from '../main/engine/models/testing/kokoro-voices.ts';
+import { commandClips, pct } from './wake-levers.ts';
+import { judgeLevers } from './wake-levers-judge.ts';
 
 /**
  * Wake-word accuracy of Kiwi's wake rules on the real GigaSpeech KWS model and Whisper tiny.en:
@@ -78,14 +80,6 @@ const RULES: Array<{ name: string; rule: Rule; positives_only?: boolean }> = [
   },
 ];
 
-const pct = (n: number, of: number) => (of ? Math.round((1000 * n) / of) / 10 : null);
-
-/** Command clips, each with its utterances: a clip is found when any of them wakes Kiwi ("Kiwi," then a pause then "stop" is two utterances). */
-function commandClips(pos: RawUtterance[]) {
-  const clips = new Map<string, RawUtterance[]>();
-  for (const u of pos) clips.set(u.stream, [...(clips.get(u.stream) ?? []), u]);
-  return [...clips.values()].map((us) => ({ first: us[0]!, us }));
-}
 
 /** Misses of every rule on the fresh held-out voices (no false wakes here: those are the speech corpus's, above). */
 function judgeFresh(fresh: RawUtterance[]) {
@@ -161,7 +155,13 @@ function judge(pos: RawUtterance[], neg: RawUtterance[], speech: { seconds: numb
 const RESULT = path.join('bench', 'results', 'wake.json');
 const read = (name: string) => JSON.parse(fs.readFileSync(path.join(CACHE, name), 'utf8'));
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename) && process.argv[2] === 'fresh') {
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename) && process.argv[2] === 'levers') {
+  // Session 25: the levers on the tune voices and the speech corpus (lean raw runs); `levers held-out` adds the second fresh set.
+  const result = JSON.parse(fs.readFileSync(RESULT, 'utf8')) as Record<string, unknown>;
+  result.session_25 = { date: new Date().toISOString(), ...judgeLevers(process.argv[3] === 'held-out') };
+  fs.writeFileSync(RESULT, JSON.stringify(result, null, 2) + '\n');
+  console.log(`${RESULT}: session_25 written`);
+} else if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename) && process.argv[2] === 'fresh') {
   // Only the fresh held-out voices, judged into the existing results (the rules' other numbers stay as measured).
   const result = JSON.parse(fs.readFileSync(RESULT, 'utf8')) as Record<string, unknown>;
   result.fresh_held_out = { date: new Date().toISOString(), ...judgeFresh(read('raw-fresh.json') as RawUtterance[]) };

@@ -17,6 +17,7 @@ import { REFRACTORY_SAMPLES } from '../main/engine/stages/wake/refractory.ts';
 import { keywordWriter, loadSpotter, LOWERED_VIEW_RATE, type KeywordSpotter, type KwsFiles } from '../main/engine/stages/wake/sherpa-kws.ts';
 import { CACHE, nearMissBlock, negativeBlocks, positives, RATE } from './wake-corpus.ts';
 import { FRESH_VOICES, kokoroCommands } from './wake-fresh-voices.ts';
+import { FRESH_VOICES_2 } from './wake-fresh-voices-2.ts';
 
 /**
  * Raw material for choosing the two-stage wake: audio goes through Kiwi's own listening session
@@ -42,7 +43,12 @@ export interface RawUtterance {
   transcript: string | null;
   /** The transcript as the voice loop makes it once the spotter fired: it may open with "Kiwi" (wakeOpening). */
   opened?: string | null;
+  /** Tried (session 25): the same, with the opening's minimum log-probability at each of OPENING_TRIED. */
+  openedAt?: Record<string, string | null>;
 }
+
+/** Opening thresholds tried besides wakeOpening's own (session 25, on the tune voices). */
+export const OPENING_TRIED = [-6, -7, -8];
 
 const line = (spelling: string | undefined, boost = 4, threshold = 0.02): KeywordLine => ({ keyword: spelling ? `kiwi|${spelling}` : 'kiwi', spelling, boost, threshold });
 
@@ -58,14 +64,30 @@ export const SPOTTERS: Record<string, KeywordLine[]> = {
   ...Object.fromEntries(wakeKeywordSets('kiwi', { boost: 4, threshold: 0.02, confirmed: true }).map((lines, i) => [i ? `kiwi ${i + 1}` : 'kiwi', lines])),
   [ONE_FILE]: [own(), own('key wee'), own('key we'), own('key vee'), own('k v')],
 };
+/** Tried (session 25): sound-alikes listened for apart (each in a stream of its own, in both views), and a third view 600 cents lower. */
+export const CANDIDATE = 'tried: ';
+export const APART_TRIED = ['kee wee', 'ki wee', 'kivi'];
+for (const s of APART_TRIED) SPOTTERS[`${CANDIDATE}${s}`] = [own(s)];
+export const LOWER_600 = 'lowered 600: ';
+export const LOWER_600_RATE = Math.round(RATE / 2 ** (600 / 1200));
+/**
+ * KIWI_WAKE_BENCH_LEAN=1: only Kiwi's own spotters and the tried ones (not the loose, strict and
+ * one-file spotters of earlier sessions' rows, which then read as never firing): a third of the time.
+ */
+export const LEAN = process.env.KIWI_WAKE_BENCH_LEAN === '1';
+if (LEAN) for (const name of ['loose', 'strict #0.05 :3', ONE_FILE]) delete SPOTTERS[name];
 /** sherpa's beam (maxActivePaths) where it is not its default 4. */
 const PATHS: Record<string, number> = { [ONE_FILE]: 8 };
 
 /** Kiwi's spotters' second view (sherpa-kws.ts): the same keyword sets on the audio declared at LOWERED_VIEW_RATE (300 cents lower). */
 export const LOWERED = 'lowered: ';
-for (const [name, lines] of Object.entries(SPOTTERS)) if (isKiwiSpotter(name)) SPOTTERS[`${LOWERED}${name}`] = lines;
+for (const [name, lines] of Object.entries(SPOTTERS)) if (isKiwiSpotter(name) || name.startsWith(CANDIDATE)) SPOTTERS[`${LOWERED}${name}`] = lines;
+for (const [name, lines] of Object.entries(SPOTTERS)) if (isKiwiSpotter(name)) SPOTTERS[`${LOWER_600}${name}`] = lines;
 /** The rate each spotter is told its audio has (RATE unless given). */
-const RATES: Record<string, number> = Object.fromEntries(Object.keys(SPOTTERS).filter((n) => n.startsWith(LOWERED)).map((n) => [n, LOWERED_VIEW_RATE]));
+const RATES: Record<string, number> = Object.fromEntries([
+  ...Object.keys(SPOTTERS).filter((n) => n.startsWith(LOWERED)).map((n) => [n, LOWERED_VIEW_RATE]),
+  ...Object.keys(SPOTTERS).filter((n) => n.startsWith(LOWER_600)).map((n) => [n, LOWER_600_RATE]),
+]);
 
 /** Kiwi's own spotters, one per keyword set: "kiwi", "kiwi 2", … (a function: the spotter table above is built with it). */
 export function isKiwiSpotter(name: string): boolean {
@@ -124,7 +146,7 @@ class SpotterBank implements WakeWord {
     for (const [name, kws] of Object.entries(this.spotters)) {
       for (const hit of kws.accept(samples)) {
         this.hits.push({ spotter: name, ...hit });
-        if (name === 'loose') loose = { keyword: 'kiwi', score: 0, at: hit.at };
+        if (LEAN ? isKiwiSpotter(name.replace(LOWERED, '')) : name === 'loose') loose = { keyword: 'kiwi', score: 0, at: hit.at };
       }
     }
     return loose;
@@ -170,7 +192,7 @@ type Kit = Awaited<ReturnType<typeof kit>>;
 
 /** Transcripts of earlier runs on the same audio (the same utterances get the same text): Whisper is the slow part. */
 const CACHED = new Map<string, string>();
-for (const part of ['commands', 'fresh', 'speech']) {
+for (const part of ['commands', 'fresh', 'fresh2', 'speech']) {
   const file = path.join(CACHE, `raw-${part}.json`);
   if (!fs.existsSync(file)) continue;
   for (const u of JSON.parse(fs.readFileSync(file, 'utf8')) as RawUtterance[]) if (u.transcript !== null) CACHED.set(`${u.stream}:${u.start}:${u.end}`, u.transcript);
@@ -195,7 +217,12 @@ async function listen(k: Kit, samples: Float32Array, meta: Pick<RawUtterance, 's
       const audio = { samples: u.samples, sampleRate: RATE };
       const transcript = known ?? (hits.length || transcribeAll ? (await k.whisper.transcribe(audio, { language: 'en' })).text : null);
       const opened = hits.length ? (await k.whisper.transcribe(audio, { language: 'en', opening: wakeOpening('kiwi') })).text : null;
-      out.push({ ...meta, start: u.start, end: u.end, hits, transcript, opened });
+      const openedAt: Record<string, string | null> = {};
+      // A lower threshold only changes transcripts that did not open with the word already.
+      for (const min of OPENING_TRIED) {
+        openedAt[min] = !hits.length ? null : /^\W*kiwi\b/i.test(opened ?? '') ? opened : (await k.whisper.transcribe(audio, { language: 'en', opening: { ...wakeOpening('kiwi'), minLogprob: min } })).text;
+      }
+      out.push({ ...meta, start: u.start, end: u.end, hits, transcript, opened, openedAt });
     },
   }, { awaitTurns: true });
   const step = RATE / 10;
@@ -212,17 +239,21 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   const part = process.argv[2];
   const k = await kit();
   const raw: RawUtterance[] = [];
-  if (part === 'commands' || part === 'fresh') {
-    // fresh: the frozen fresh held-out voices (wake-fresh-voices.ts), never tuned on.
+  if (part === 'commands' || part === 'fresh' || part === 'fresh2') {
+    // fresh: the first fresh set (wake-fresh-voices.ts, a tune set since session 25); fresh2: the second, frozen held-out set.
     const kokoro = part === 'fresh' ? kokoroCommands(process.env.KIWI_TEST_MODELS_DIR!) : undefined;
-    const clips = part === 'fresh' ? await positives(null, FRESH_VOICES, kokoro) : await positives(k.piper);
+    const clips = part === 'fresh2' ? await positives(null, FRESH_VOICES_2) : part === 'fresh' ? await positives(null, FRESH_VOICES, kokoro) : await positives(k.piper);
     kokoro?.dispose();
     for (const [i, c] of clips.entries()) {
-      raw.push(...(await listen(k, c.samples, { stream: `${part === 'fresh' ? 'fresh' : 'pos'}-${i}`, voice: c.voice, group: c.group, variation: c.variation }, true)));
-      if (i % 20 === 0) console.log(`clip ${i}/${clips.length}`);
+      raw.push(...(await listen(k, c.samples, { stream: `${part === 'commands' ? 'pos' : part}-${i}`, voice: c.voice, group: c.group, variation: c.variation }, true)));
+      if (i % 20 === 0) {
+        console.log(`clip ${i}/${clips.length}`);
+        fs.writeFileSync(path.join(CACHE, `raw-${part}.partial.json`), JSON.stringify(raw));
+      }
     }
   } else if (part === 'speech' || part === 'near-miss') {
-    const blocks = [...(part === 'speech' ? negativeBlocks(Number(process.env.KIWI_WAKE_BENCH_HOURS ?? 1), 180) : []), nearMissBlock()];
+    // The near-miss block first: its partial results come early.
+    const blocks = [nearMissBlock(), ...(part === 'speech' ? negativeBlocks(Number(process.env.KIWI_WAKE_BENCH_HOURS ?? 1), 180) : [])];
     let seconds = 0;
     for (const [b, block] of blocks.entries()) {
       const samples = resampleFile(block.file, RATE);
@@ -232,7 +263,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
       fs.writeFileSync(path.join(CACHE, `raw-${part}.partial.json`), JSON.stringify(raw));
     }
     fs.writeFileSync(path.join(CACHE, `raw-${part}-seconds.json`), JSON.stringify({ seconds, blocks: blocks.map((b) => ({ ...b, seconds: resampleFile(b.file, RATE).length / RATE })) }));
-  } else throw new Error('usage: wake-two-stage.ts commands|fresh|speech|near-miss');
+  } else throw new Error('usage: wake-two-stage.ts commands|fresh|fresh2|speech|near-miss');
   fs.writeFileSync(path.join(CACHE, `raw-${part}.json`), JSON.stringify(raw));
   console.log(`${raw.length} utterances, written`);
   k.whisper.dispose();
