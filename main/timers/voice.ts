@@ -9,10 +9,11 @@ import { KiwiError } from '../platform/errors.ts';
 import { grammarFor, type TimerCommand } from './language/grammar.ts';
 import { prepareText } from './language/prepare.ts';
 import { resolveWhen } from './language/resolve.ts';
-import { mayChange, mayRing, type Actor } from './policy.ts';
-import type { TimerSpeech } from './speech.ts';
+import { mayChange, mayRing } from './policy.ts';
 import type { TimerService } from './timer-service.ts';
 import type { TimerItem, TimerKind } from './types.ts';
+import { cancelAll } from './voice-cancel.ts';
+import { LIST_MAX, reply, type Call } from './voice-call.ts';
 
 const SET_INTENTS = ['snooze', 'set_reminder', 'set_alarm', 'set_timer', 'cancel_all', 'cancel', 'time_left', 'list'] as const;
 const RINGING_INTENTS = ['stop', 'snooze'] as const;
@@ -20,22 +21,11 @@ const RINGING_INTENTS = ['stop', 'snooze'] as const;
 export const RING_AGAIN_WITHIN_MS = 5 * 60_000;
 /** How long after "which one do you mean?" the same voice's answer ("the pasta one", "the second") counts as the answer. */
 export const CHOICE_WITHIN_MS = 60_000;
-/** Lists longer than this are summed up: how many, and the next three. */
-export const LIST_MAX = 5;
 const LIST_NEXT = 3;
-
-interface Call {
-  request: TurnRequest;
-  actor: Actor;
-  speech: TimerSpeech;
-  now: number;
-}
-
-const reply = (command: string, text: string | null): TurnAnswer => ({ command, reply: text === null ? null : [text] });
 
 /**
  * Timers by voice: two router handlers. `ringing` goes before the built-in commands and takes
- * only "stop" / "snooze" while something rings; `commands` goes after them and sets, reports and
+ * only "stop" / "snooze" / "cancel all" while something rings; `commands` goes after them and sets, reports and
  * cancels timers, alarms and reminders.
  */
 /** The question "which one do you mean?" still open: the items offered, in the order said, and who was asked where. */
@@ -80,6 +70,12 @@ export class TimerVoice {
   }
 
   readonly ringing: PartialHandler = async (request) => {
+    // "Cancel all timers" over a ringing one means all of them, not only the noise ("cancel" is also a stop word).
+    const all = this.service.isRinging ? grammarFor(request.language).match(request.text, ['cancel_all']) : null;
+    if (all?.intent === 'cancel_all') {
+      const call = this.#call(request);
+      return call.actor.role === 'blocked' ? reply('timer_cancel_all', null) : cancelAll(this.service, all.kind, call);
+    }
     const intent = this.ringingCommand(request.text, request.language);
     if (!intent) return null;
     const call = this.#call(request);
@@ -159,16 +155,8 @@ export class TimerVoice {
         if (candidates.length === 0) return reply('timer_cancel', speech.say('not_found'));
         return this.#cancelOne(candidates, call);
       }
-      case 'cancel_all': {
-        const items = this.service.list().filter((i) => command.kind === null || i.kind === command.kind);
-        const allowed = items.filter((i) => mayChange(call.actor, i));
-        // Nothing set at all: say so, rather than "I couldn't find that".
-        if (items.length === 0) return reply('timer_cancel_all', speech.say(this.service.list().length === 0 ? 'list_none' : 'not_found'));
-        if (allowed.length === 0) return reply('timer_cancel_all', speech.say('not_allowed', { name: items[0]!.owner_name ?? '' }));
-        for (const item of allowed) this.service.cancel(item.id);
-        if (allowed.length > LIST_MAX) return reply('timer_cancel_all', speech.say('cancelled_many', { count: String(allowed.length) }));
-        return reply('timer_cancel_all', speech.say('cancelled_all', { items: speech.list(allowed.map((i) => speech.describe(i, call.now))) }));
-      }
+      case 'cancel_all':
+        return cancelAll(this.service, command.kind, call);
       case 'snooze': {
         // While ringing, the `ringing` handler takes it first. Just after a stop (or a timeout): "five more minutes" rings it again.
         const rang = this.service.justRang(RING_AGAIN_WITHIN_MS);
