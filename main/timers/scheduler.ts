@@ -16,6 +16,8 @@ export class Scheduler {
     /** Something is due now. */
     private readonly onDue: () => void,
     private readonly maxWaitMs = 60_000,
+    /** Called at every wake-up before the due check (the service follows wall-clock changes there). */
+    private readonly onWake: () => void = () => undefined,
   ) {}
 
   start(): void {
@@ -33,7 +35,10 @@ export class Scheduler {
     const wait = Math.min(Math.max(0, next - this.clock.now()), this.maxWaitMs);
     this.#cancel = this.clock.setTimer(() => {
       this.#cancel = null;
-      if (this.clock.now() >= next) this.onDue();
+      this.onWake();
+      // Read again: a changed wall clock may have moved the earliest item.
+      const due = this.nextDue();
+      if (due !== null && this.clock.now() >= due) this.onDue();
       this.arm();
     }, wait);
   }

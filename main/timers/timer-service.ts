@@ -1,8 +1,10 @@
 import type { EventName } from '../contract/events.ts';
 import type { EventBus } from '../engine/events/event-bus.ts';
-import { KiwiError, conflict, describeError, notFound } from '../platform/errors.ts';
+import { conflict, describeError, notFound } from '../platform/errors.ts';
 import type { Announcer } from './announcer.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { followJump, systemElapsed, WallJumps, type Elapsed } from './clock-jumps.ts';
+import { checkWhen, DEFAULT_TIMER_OPTIONS, type TimerServiceOptions } from './limits.ts';
 import { Ringer } from './ringer.ts';
 import { Scheduler } from './scheduler.ts';
 import { TimerSpeech } from './speech.ts';
@@ -10,32 +12,7 @@ import { isRecurring, type StopReason, type TimerChanges, type TimerItem, type T
 import { toView } from './view.ts';
 import { nextWallTime } from './zoned.ts';
 
-export interface TimerServiceOptions {
-  /** A ringing item stops by itself after this long (and counts as stopped, by 'timeout'). */
-  ringMaxMs: number;
-  /** Silence between two rounds of sound and line. */
-  ringPauseMs: number;
-  snoozeMs: number;
-  /** An item found due later than this (Kiwi was off, the machine slept) is announced as missed, not rung. */
-  missedGraceMs: number;
-  /** The scheduler looks again at least this often (a changed system clock is noticed). */
-  maxWaitMs: number;
-  /** How many items may wait at once. */
-  maxItems: number;
-}
-
-export const DEFAULT_TIMER_OPTIONS: TimerServiceOptions = {
-  ringMaxMs: 10 * 60_000,
-  ringPauseMs: 2_000,
-  snoozeMs: 10 * 60_000,
-  missedGraceMs: 60_000,
-  maxWaitMs: 60_000,
-  maxItems: 100,
-};
-
-/** Timers are up to two days long; alarms and reminders up to a year ahead. */
-export const MAX_TIMER_MS = 48 * 3_600_000;
-export const MAX_AHEAD_MS = 366 * 86_400_000;
+export { DEFAULT_TIMER_OPTIONS, MAX_AHEAD_MS, MAX_TIMER_MS, type TimerServiceOptions } from './limits.ts';
 
 export interface TimerServiceDeps {
   store: TimerStore;
@@ -47,6 +24,8 @@ export interface TimerServiceDeps {
   language: () => string;
   announcer: Announcer;
   options?: Partial<TimerServiceOptions>;
+  /** Real time, to tell a changed wall clock from time passing (clock-jumps.ts); default the machine's with the system clock. */
+  elapsed?: { elapsed: Elapsed; countsSleep: boolean };
 }
 
 export interface NewItem {
@@ -80,11 +59,15 @@ export class TimerService {
   readonly #missed: TimerItem[] = [];
   /** What last stopped ringing (stopped or timed out), and when: "five more minutes" right after brings it back. */
   #lastRang: { items: TimerItem[]; at: number } | null = null;
+  readonly #jumps: WallJumps;
 
   constructor(private readonly deps: TimerServiceDeps) {
     this.clock = deps.clock ?? systemClock;
     this.options = { ...DEFAULT_TIMER_OPTIONS, ...deps.options };
-    this.#scheduler = new Scheduler(this.clock, () => this.#nextDue(), () => this.#onDue(), this.options.maxWaitMs);
+    // A clock of its own (tests, a pinned "now") without real time to match: no clock changes to follow.
+    const real = deps.elapsed ?? (this.clock === systemClock ? systemElapsed() : { elapsed: () => this.clock.now(), countsSleep: true });
+    this.#jumps = new WallJumps(this.clock, real.elapsed, real.countsSleep);
+    this.#scheduler = new Scheduler(this.clock, () => this.#nextDue(), () => this.#onDue(), this.options.maxWaitMs, () => this.#followWallClock());
     this.#ringer = new Ringer({
       clock: this.clock,
       announcer: deps.announcer,
@@ -161,8 +144,9 @@ export class TimerService {
   }
 
   create(input: NewItem): TimerItem {
+    this.#followWallClock(); // before `now` is read: a clock change is for the items already set, not this one
     const now = this.clock.now();
-    this.#checkWhen(input.kind, input.due_at, input.duration_ms ?? null, now);
+    checkWhen(input.kind, input.due_at, input.duration_ms ?? null, now);
     if (this.list().length >= this.options.maxItems) throw conflict(`At most ${this.options.maxItems} timers, alarms and reminders can be set at once`);
     const item = this.deps.store.create(
       {
@@ -187,10 +171,11 @@ export class TimerService {
 
   /** Change what an item is or when it rings; a ringing item stops ringing first. */
   update(id: string, changes: Pick<TimerChanges, 'label' | 'task' | 'language' | 'due_at' | 'duration_ms' | 'clock' | 'days'>): TimerItem {
+    this.#followWallClock();
     const current = this.get(id);
     const now = this.clock.now();
     const timing = changes.due_at !== undefined;
-    if (timing) this.#checkWhen(current.kind, changes.due_at!, changes.duration_ms ?? current.duration_ms, now);
+    if (timing) checkWhen(current.kind, changes.due_at!, changes.duration_ms ?? current.duration_ms, now);
     if (current.state === 'ringing' && timing) this.#ringer.remove([id]);
     const next: TimerChanges = { ...changes, ...(timing ? { next_at: changes.due_at, state: 'scheduled' as const, ringing_since: null } : {}) };
     const item = this.deps.store.update(id, next, now) ?? this.get(id);
@@ -210,6 +195,7 @@ export class TimerService {
 
   /** Ring again in `ms`; only what is ringing (or already snoozed) can be snoozed. */
   snooze(ids: readonly string[], ms = this.options.snoozeMs): TimerItem[] {
+    this.#followWallClock();
     const now = this.clock.now();
     const items = ids.map((id) => this.get(id));
     for (const item of items) if (item.state === 'scheduled') throw conflict(`${item.id} is not ringing`);
@@ -276,10 +262,10 @@ export class TimerService {
     this.#scheduler.arm();
   }
 
-  #checkWhen(kind: TimerKind, dueAt: number, durationMs: number | null, now: number): void {
-    if (!Number.isFinite(dueAt) || dueAt <= now) throw new KiwiError('time_passed', 'That time has already passed', 400);
-    if (kind === 'timer' && (durationMs ?? dueAt - now) > MAX_TIMER_MS) throw new KiwiError('too_long', `A timer can run at most ${MAX_TIMER_MS / 3_600_000} hours`, 400);
-    if (dueAt - now > MAX_AHEAD_MS) throw new KiwiError('too_long', 'That is more than a year ahead', 400);
+  /** The wall clock was set since the last look: items counting a span move with it (clock-jumps.ts). */
+  #followWallClock(): void {
+    const jump = this.#jumps.check();
+    if (jump !== 0) for (const item of followJump(this.deps.store, jump, this.clock.now())) this.#emit(item, 'UPDATED');
   }
 
   #nextDue(): number | null {

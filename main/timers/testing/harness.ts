@@ -87,6 +87,7 @@ export function timerHarness(
     language: () => options.language ?? 'en',
     announcer,
     options: options.service,
+    elapsed: { elapsed: () => clock.elapsed(), countsSleep: true },
   });
   if (options.started !== false) service.start();
   return { clock, bus, events, announcer, service, store, names: () => events.filter((e) => /^(TIMER|ALARM|REMINDER)_/.test(e.event)).map((e) => e.event) };

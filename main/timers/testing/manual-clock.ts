@@ -13,6 +13,8 @@ interface Pending {
  */
 export class ManualClock implements Clock {
   #now: number;
+  /** Real time (CLOCK_BOOTTIME): moves with advance and jump, not when the wall clock is set. */
+  #elapsed = 0;
   #seq = 0;
   readonly #pending = new Set<Pending>();
 
@@ -47,10 +49,12 @@ export class ManualClock implements Clock {
       const next = [...this.#pending].filter((p) => p.at <= end).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
       if (!next) break;
       this.#pending.delete(next);
+      this.#elapsed += Math.max(0, next.at - this.#now);
       this.#now = Math.max(this.#now, next.at);
       next.fn();
       await settle();
     }
+    this.#elapsed += Math.max(0, end - this.#now);
     this.#now = Math.max(this.#now, end);
     await settle();
   }
@@ -58,6 +62,18 @@ export class ManualClock implements Clock {
   /** Jump without firing anything (a suspended machine, or Kiwi switched off). */
   jump(ms: number): void {
     this.#now += ms;
+    this.#elapsed += ms;
+  }
+
+  /** The wall clock set forward or back (by hand, by NTP): real time does not move, pending timers stay where they are in real time. */
+  setWallBy(ms: number): void {
+    this.#now += ms;
+    for (const entry of this.#pending) entry.at += ms;
+  }
+
+  /** Milliseconds of real time since this clock was made. */
+  elapsed(): number {
+    return this.#elapsed;
   }
 }
 
