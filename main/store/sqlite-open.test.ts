@@ -42,7 +42,7 @@ describe('opening a database Kiwi cannot use', () => {
     other.exec('CREATE TABLE other_program (x)');
     let failure: unknown;
     try {
-      openSqliteStore(file);
+      openSqliteStore(file, { busyTimeoutMs: 50 }); // waits that long for the lock (the default is seconds), then says so
     } catch (err) {
       failure = err;
     }

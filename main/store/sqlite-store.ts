@@ -69,12 +69,19 @@ interface SpeakerRow {
 /** ISO-8601 in UTC with an explicit offset, readable by every ISO parser (Python's fromisoformat included). */
 export const isoSeconds = (date: Date = new Date()): string => `${date.toISOString().slice(0, 19)}+00:00`;
 
-/** SQLite through libsql (Node-API: one binary for Node 20 and Electron), WAL mode, FULL sync. */
-export function openSqliteStore(file: string): Store {
+/**
+ * How long a statement waits for another connection's write (the `kiwi` CLI beside a running
+ * server, a backup tool) before it fails with SQLITE_BUSY. libsql's default is 0: fail at once.
+ */
+export const BUSY_TIMEOUT_MS = 5_000;
+
+/** SQLite through libsql (Node-API: one binary for Node 20 and Electron), WAL mode, FULL sync, a busy timeout. */
+export function openSqliteStore(file: string, options: { busyTimeoutMs?: number } = {}): Store {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   let db: Database.Database | undefined;
   try {
-    db = new Database(file);
+    // The timeout is given at open, so that even the first statements (WAL, migrations) wait.
+    db = new Database(file, { timeout: options.busyTimeoutMs ?? BUSY_TIMEOUT_MS });
     db.exec('PRAGMA journal_mode = WAL');
     // Speaker enrolment is precious and rare: pay the fsync so a power cut loses nothing acknowledged.
     db.exec('PRAGMA synchronous = FULL');
