@@ -224,7 +224,7 @@ export class KiwiRuntime {
       new SoulService(registry, store, bus, current),
       new SpeakerService(store, bus),
       new ConversationContext(bus, undefined, storedConversations(store)),
-      new HomeAssistantClient({ config: current, bus }),
+      new HomeAssistantClient({ config: current, bus, clock }),
       logger,
       paths,
       clock,

@@ -1,5 +1,6 @@
 import type { Config } from '../contract/config.ts';
 import type { EventBus } from '../engine/events/event-bus.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
 import { KiwiError, describeError, unavailable } from '../platform/errors.ts';
 
 export interface HaStatus {
@@ -17,6 +18,8 @@ export interface HaClientOptions {
   /** Health check period while connected. */
   healthMs?: number;
   requestTimeoutMs?: number;
+  /** Kiwi's one clock: the conversation's freshness and the connection checks run on it (tests: a manual clock). */
+  clock?: Clock;
 }
 
 /** A Home Assistant conversation goes stale after this long without a command; the next one starts afresh. */
@@ -30,14 +33,17 @@ const CONVERSATION_TTL_MS = 5 * 60_000;
 export class HomeAssistantClient {
   #connected = false;
   #lastError: string | null = null;
-  #timer: NodeJS.Timeout | null = null;
+  /** Cancels the pending connection check. */
+  #cancelTimer: (() => void) | null = null;
   #delay: number;
   #stopped = true;
   #conversation: { id: string; at: number } | null = null;
   readonly #fetch: typeof fetch;
+  readonly #clock: Clock;
 
   constructor(private readonly options: HaClientOptions) {
     this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#clock = options.clock ?? systemClock;
     this.#delay = options.retryMs?.initial ?? 1000;
   }
 
@@ -66,8 +72,8 @@ export class HomeAssistantClient {
 
   stop(): void {
     this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#cancelTimer?.();
+    this.#cancelTimer = null;
   }
 
   async command(text: string, language: string): Promise<{ response: string; command: string }> {
@@ -84,7 +90,7 @@ export class HomeAssistantClient {
     if (!this.settings.enabled) throw unavailable('ha_disabled', 'Home Assistant is not enabled (homeassistant.enabled is false)');
     if (!this.configured) throw unavailable('ha_not_configured', 'Home Assistant needs homeassistant.url and homeassistant.token');
     const conversationId =
-      this.#conversation && Date.now() - this.#conversation.at < CONVERSATION_TTL_MS ? this.#conversation.id : undefined;
+      this.#conversation && this.#clock.now() - this.#conversation.at < CONVERSATION_TTL_MS ? this.#conversation.id : undefined;
     this.options.bus.emit('HA_COMMAND_SENT', { command: text, language }, 'homeassistant');
     const body = await this.#request(
       '/api/conversation/process',
@@ -94,7 +100,7 @@ export class HomeAssistantClient {
     const speech = readSpeech(body);
     if (speech === null) throw new KiwiError('ha_bad_response', 'Home Assistant answered without response.speech.plain.speech', 502);
     const id = (body as { conversation_id?: unknown }).conversation_id;
-    this.#conversation = typeof id === 'string' ? { id, at: Date.now() } : null;
+    this.#conversation = typeof id === 'string' ? { id, at: this.#clock.now() } : null;
     this.options.bus.emit('HA_COMMAND_RESPONSE', { command: text, response: speech }, 'homeassistant');
     const response = (body as { response?: { response_type?: unknown; data?: { code?: unknown } } }).response;
     const understood = !(response?.response_type === 'error' && response.data?.code === 'no_intent_match');
@@ -116,9 +122,8 @@ export class HomeAssistantClient {
 
   #schedule(ms: number): void {
     if (this.#stopped) return;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.#check(), ms);
-    this.#timer.unref();
+    this.#cancelTimer?.();
+    this.#cancelTimer = this.#clock.setTimer(() => void this.#check(), ms); // unref'd: never keeps Kiwi alive on its own
   }
 
   #setConnected(connected: boolean, error: string | null): void {
