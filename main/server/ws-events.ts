@@ -4,28 +4,27 @@ import type { ServerServices } from './services.ts';
 import { parseJsonOrNull } from '../platform/json.ts';
 import type { Grant } from './auth.ts';
 import { ConversationPrivacy, conversationViewer } from './conversation-privacy.ts';
-
-/** A client this far behind (bytes queued) is too slow to follow the stream; it is dropped rather than buffered without bound. */
-const MAX_BUFFERED = 1024 * 1024;
+import { BoundedOutbox, MAX_QUEUED_BYTES } from './ws-outbox.ts';
 
 /**
  * WebSocket /api/events: every bus event as `{event, data, timestamp, source}`. A new client
  * first gets CONNECTED with the current state; `{"type":"ping"}` answers `{"event":"pong"}`.
  * What was said and answered goes only to clients that may read that turn (conversation-privacy.ts);
- * the server passes each client's grant with its connection.
+ * the server passes each client's grant with its connection. A client that falls `maxQueuedBytes`
+ * behind is closed with 1013 and a reason (ws-outbox.ts); the stream has no resume: a client that
+ * reconnects gets CONNECTED with the current state again.
  */
-export function attachEventStream(wss: WebSocketServer, runtime: Pick<ServerServices, 'engine' | 'bus' | 'logger'>): void {
+export function attachEventStream(
+  wss: WebSocketServer,
+  runtime: Pick<ServerServices, 'engine' | 'bus' | 'logger'>,
+  { maxQueuedBytes = MAX_QUEUED_BYTES }: { maxQueuedBytes?: number } = {},
+): void {
   const privacy = new ConversationPrivacy(runtime.bus);
   wss.on('close', () => privacy.close());
   wss.on('connection', (ws: WebSocket, _req: unknown, grant: Grant | null = null) => {
     const viewer = conversationViewer(grant);
-    const send = (message: object) => {
-      if (ws.bufferedAmount > MAX_BUFFERED) {
-        ws.close(1013, 'client too slow');
-        return;
-      }
-      ws.send(JSON.stringify(message));
-    };
+    const outbox = new BoundedOutbox(ws, maxQueuedBytes);
+    const send = (message: object) => outbox.send(message);
     send({ event: 'CONNECTED', data: { state: runtime.engine.state }, timestamp: new Date().toISOString(), source: 'api' });
     const unsubscribe = runtime.bus.subscribe((envelope) => {
       if (ws.readyState === ws.OPEN) send(privacy.view(envelope, viewer));

@@ -6,7 +6,9 @@ import { EventBus } from '../engine/events/event-bus.ts';
 import { ManualClock } from '../timers/testing/manual-clock.ts';
 import type { ServerServices } from './services.ts';
 import { AudioSockets, CLOSE_TOO_CHATTY, CONTROL_BURST } from './ws-audio.ts';
+import { attachEventStream } from './ws-events.ts';
 import { keepAlive } from './ws-heartbeat.ts';
+import { CLOSE_TOO_SLOW, SOCKET_HIGH_WATER } from './ws-outbox.ts';
 
 /** A bare WebSocket server on a free loopback port; `setup` wires the code under test to it. */
 async function serve(setup: (wss: WebSocketServer) => void): Promise<{ wss: WebSocketServer; url: string }> {
@@ -157,5 +159,46 @@ describe('WebSocket heartbeat', () => {
     expect(clock.pendingCount).toBe(1);
     await new Promise((resolve) => wss.close(resolve));
     expect(clock.pendingCount).toBe(0);
+  });
+});
+
+describe('/api/events against a client that stopped reading', () => {
+  it('closes it with 1013 and a reason right behind what the socket holds, frees its queue, and lets it reconnect', async () => {
+    const bus = new EventBus();
+    const runtime = { engine: { state: 'idle' }, bus, logger: { warn: () => undefined } } as unknown as Pick<ServerServices, 'engine' | 'bus' | 'logger'>;
+    const maxQueuedBytes = 32 * 1024;
+    const { wss, url } = await serve((wss) => attachEventStream(wss, runtime, { maxQueuedBytes }));
+    open.push(wss);
+    const serverSide = nextConnection(wss);
+    const client = new WebSocket(url);
+    await new Promise((resolve) => client.once('message', resolve)); // CONNECTED
+    const server = await serverSide;
+    client.pause(); // reads nothing more: the socket's buffers fill up
+
+    const message = 'x'.repeat(1000);
+    let emitted = 0;
+    // Bounded: a client that is never dropped ends the loop too (and fails below).
+    while (server.readyState === WebSocket.OPEN && emitted < 50_000) {
+      bus.emit('ERROR', { code: 'test', message }, 'test');
+      emitted += 1;
+    }
+    expect(server.readyState).toBe(WebSocket.CLOSING);
+    // What stays behind for this client is what its socket held, not the whole backlog.
+    expect(server.bufferedAmount).toBeLessThan(SOCKET_HIGH_WATER + 2 * message.length);
+
+    const received: string[] = [];
+    client.on('message', (raw) => received.push(raw.toString()));
+    const closing = new Promise<[number, string]>((resolve) => client.once('close', (code, reason) => resolve([code, reason.toString()])));
+    client.resume();
+    const [code, reason] = await closing;
+    expect(code).toBe(CLOSE_TOO_SLOW);
+    expect(reason).toMatch(/too far behind/);
+    expect(received.length).toBeLessThan(emitted);
+
+    // It comes back and is served afresh.
+    const again = new WebSocket(url);
+    const hello = await new Promise<string>((resolve) => again.once('message', (raw) => resolve(raw.toString())));
+    expect(JSON.parse(hello)).toMatchObject({ event: 'CONNECTED', data: { state: 'idle' } });
+    again.close();
   });
 });
