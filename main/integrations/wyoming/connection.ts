@@ -1,4 +1,6 @@
 import type { Socket } from 'node:net';
+import type { Clock } from '../../platform/clock.ts';
+import { AbandonWatch, IDLE_MS, STREAM_SILENCE_MS } from './abandon-watch.ts';
 import { describeError, KiwiError } from '../../platform/errors.ts';
 import { encodeEvent, EventReader, WyomingProtocolError, type WyomingEvent } from './framing.ts';
 import { infoEvent } from './info.ts';
@@ -9,7 +11,9 @@ import type { WyomingStages } from './stages.ts';
  * One client connection (Home Assistant opens one per request). Events are handled one after
  * another in arrival order. A malformed frame is answered with `error` and the connection is
  * closed; a request Kiwi cannot serve (no model, too long) is answered with `error` and the
- * connection stays usable. Unknown event types are ignored, as the protocol asks.
+ * connection stays usable. Unknown event types are ignored, as the protocol asks. A peer that
+ * falls silent mid-stream (STREAM_SILENCE_MS) or leaves the connection unused (IDLE_MS) is
+ * hung up on (abandon-watch.ts).
  */
 export class WyomingConnection {
   readonly #reader = new EventReader();
@@ -19,12 +23,22 @@ export class WyomingConnection {
   /** A request failed (answered with `error`): its remaining audio is dropped until audio-stop, not answered chunk by chunk. */
   #dropAudio = false;
   #closed = false;
+  /** Events received and not yet handled: Kiwi is working, the peer is waiting for it. */
+  #busy = 0;
+  readonly #watch: AbandonWatch;
 
   constructor(
     private readonly socket: Socket,
     private readonly stages: WyomingStages,
     private readonly onFailure: (message: string) => void,
+    clock: Pick<Clock, 'setTimer'>,
   ) {
+    this.#watch = new AbandonWatch(
+      clock,
+      () => (this.#busy > 0 ? null : this.#session ? STREAM_SILENCE_MS : IDLE_MS),
+      () => socket.destroy(),
+    );
+    this.#watch.heard();
     socket.on('data', (chunk: Buffer) => this.#receive(chunk));
     socket.on('close', () => this.#close());
     socket.on('error', () => this.#close()); // a reset by the peer: nothing to answer
@@ -39,7 +53,17 @@ export class WyomingConnection {
       this.#fail(err);
       return;
     }
-    for (const event of events) this.#queue = this.#queue.then(() => this.#handle(event)).catch((err: unknown) => this.#answerError(err));
+    this.#busy += events.length;
+    this.#watch.heard();
+    for (const event of events) {
+      this.#queue = this.#queue
+        .then(() => this.#handle(event))
+        .catch((err: unknown) => this.#answerError(err))
+        .finally(() => {
+          this.#busy -= 1;
+          if (!this.#closed) this.#watch.heard();
+        });
+    }
   }
 
   async #handle(event: WyomingEvent): Promise<void> {
@@ -118,6 +142,7 @@ export class WyomingConnection {
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#watch.stop();
     this.#endSession();
   }
 }

@@ -17,8 +17,6 @@ export interface WyomingStatus {
 
 /** Connections at once: HA opens a few (STT, TTS, wake); more is a misbehaving peer. */
 const MAX_CLIENTS = 16;
-/** A connection that sends nothing for this long is closed. */
-const IDLE_MS = 5 * 60_000;
 /** Refused connections are reported at once, then at most this often (a client retrying in a loop must not flood the events). */
 const REFUSAL_REPORT_MS = 60_000;
 
@@ -85,7 +83,7 @@ export class WyomingServer {
     this.#server.on('drop', (data) => this.#refused(plainAddress(data?.remoteAddress ?? 'unknown'), `${MAX_CLIENTS} connections are open already, the most Kiwi serves at once`));
   }
 
-  /** `clock` paces the refusal reports (Kiwi's one clock; tests use a manual one). */
+  /** `clock` paces the refusal reports and notices abandoned connections (Kiwi's one clock; tests use a manual one). */
   static async start(settings: Config['wyoming'], stages: WyomingStages, onFailure: (message: string) => void, clock: Clock = systemClock): Promise<WyomingServer> {
     const server = new WyomingServer(settings, stages, onFailure, clock);
     if (!isLoopback(settings.host) && settings.host !== 'localhost' && settings.allowed_clients.length === 0) {
@@ -124,9 +122,8 @@ export class WyomingServer {
     }
     this.#sockets.add(socket);
     socket.on('close', () => this.#sockets.delete(socket));
-    socket.setTimeout(IDLE_MS, () => socket.destroy());
     socket.setNoDelay(true);
-    new WyomingConnection(socket, this.stages, this.onFailure);
+    new WyomingConnection(socket, this.stages, this.onFailure, this.clock);
   }
 
   /** A connection was turned away: tell the user why (Home Assistant only sees the connection close). */
