@@ -1,3 +1,4 @@
+import { sleep, systemClock, type Clock } from '../platform/clock.ts';
 import { LlmError } from './errors.ts';
 
 export interface ResilienceOptions {
@@ -9,6 +10,10 @@ export interface ResilienceOptions {
   backoffMs: number;
   maxBackoffMs: number;
   service: string;
+  /** Times the silence timeout and the backoff (Kiwi's one clock; tests use a manual one). */
+  clock?: Clock;
+  /** 0 ≤ x < 1 for the jitter (Math.random; tests fix it). */
+  random?: () => number;
 }
 
 /**
@@ -21,22 +26,22 @@ export type Attempt = (signal: AbortSignal, alive: () => void) => AsyncIterable<
 export const DEFAULT_RESILIENCE = { retries: 2, backoffMs: 400, maxBackoffMs: 4000 } as const;
 
 /**
- * Runs attempts until one streams an answer: retries with exponential backoff while the error is
+ * Runs at most 1 + `retries` attempts until one streams an answer: before retry n (1, 2, …) it waits
+ * min(maxBackoffMs, backoffMs · 2^(n-1)) ±20 % (or the server's Retry-After), while the error is
  * retryable and no token was yielded yet (a half-spoken answer is never started again); enforces
  * the silence timeout (paused while the consumer holds a token, so slow speech is not a stall);
  * honours the caller's abort immediately, also during backoff.
  */
 export async function* resilientStream(attempt: Attempt, options: ResilienceOptions): AsyncGenerator<string> {
-  const { signal: outer } = options;
+  const { signal: outer, clock = systemClock } = options;
   outer?.throwIfAborted();
   const inner = new AbortController();
   const forwardAbort = () => inner.abort(outer?.reason);
   outer?.addEventListener('abort', forwardAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const disarm = () => clearTimeout(timer);
+  let disarm = () => {};
   const arm = () => {
     disarm();
-    timer = setTimeout(() => {
+    disarm = clock.setTimer(() => {
       inner.abort(new LlmError('llm_timeout', `${options.service} sent nothing for ${Math.round(options.timeoutMs / 100) / 10} s`));
     }, options.timeoutMs);
   };
@@ -60,7 +65,7 @@ export async function* resilientStream(attempt: Attempt, options: ResilienceOpti
         // sooner would only be refused again, after the user waited in silence for it.
         if (error.retryAfterMs !== undefined && error.retryAfterMs > longestWait(options)) throw error;
         disarm();
-        await sleep(backoff(tried, options, error.retryAfterMs), outer);
+        await sleep(clock, backoff(tried, options, error.retryAfterMs), outer);
       }
     }
   } finally {
@@ -82,22 +87,7 @@ const longestWait = (options: ResilienceOptions) => options.maxBackoffMs * 2;
 
 function backoff(tried: number, options: ResilienceOptions, retryAfterMs?: number): number {
   const exponential = Math.min(options.maxBackoffMs, options.backoffMs * 2 ** tried);
-  const jittered = exponential * (0.8 + Math.random() * 0.4);
+  const jittered = exponential * (0.8 + (options.random ?? Math.random)() * 0.4);
   // A server's Retry-After wins (one beyond longestWait is not retried at all).
   return retryAfterMs !== undefined ? Math.min(Math.max(retryAfterMs, jittered), longestWait(options)) : jittered;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

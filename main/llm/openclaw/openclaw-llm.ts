@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { Clock } from '../../platform/clock.ts';
 import { untilAborted } from '../../platform/until-aborted.ts';
 import { AsyncQueue } from '../async-queue.ts';
 import { LlmError } from '../errors.ts';
@@ -16,6 +17,10 @@ export interface OpenClawOptions extends ApprovalCallbacks, DialerOptions {
   retries?: number;
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** Times the backoff and the silence timeout (Kiwi's one clock; tests use a manual one). */
+  clock?: Clock;
+  /** The backoff's jitter source (tests fix it). */
+  random?: () => number;
 }
 
 interface Turn {
@@ -292,7 +297,10 @@ function chatError(payload: Record<string, unknown>): LlmError {
     case 'timeout':
       return new LlmError('llm_timeout', message);
     case 'rate_limit':
-      return new LlmError('llm_unreachable', message, true);
+      // Not retried here: the gateway's agent already retried its model with its own backoff
+      // before failing the run, and a chat.send with the same idempotency key only replays this
+      // cached failure: retrying here would multiply the gateway's retries (and the user's wait).
+      return new LlmError('llm_unreachable', message);
     default:
       return new LlmError('llm_bad_response', message);
   }
