@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unnamedControls } from './support/a11y.ts';
 import { KIWI_DOWN, openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
 import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
 
@@ -41,6 +42,7 @@ describe('signing in to the dashboard', () => {
     const { page } = ui;
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await page.evaluate('document.activeElement?.id')).toBe('token');
+    expect(await unnamedControls(page)).toEqual([]);
     await screenshot(page, 'sign-in');
     await page.getByLabel('API token').fill('not-a-valid-token-at-all');
     await page.keyboard.press('Enter');

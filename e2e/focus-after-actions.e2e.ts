@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unnamedControls } from './support/a11y.ts';
 import { openDashboard, openView, type OpenedPage } from './support/browser.ts';
 import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
 import { seedAdaAndBob } from './support/seed.ts';
@@ -42,6 +43,53 @@ describe('the keyboard focus after an action', () => {
     await bob.getByRole('button', { name: 'Block Bob' }).waitFor();
     await expect.poll(() => page.evaluate(focused)).toBe('Block Bob');
     expect((await byName('Bob')).is_blocked).toBe(false);
+  });
+
+  it('while the owner handover asks for confirmation, the row offers no Block or Delete beside it; Cancel brings them back', async () => {
+    const { page } = ui;
+    await openView(page, 'Speakers');
+    const bobRow = `speaker-${String((await byName('Bob')).id)}`;
+    const bob = page.getByTestId(bobRow);
+    const del = bob.getByRole('button', { name: 'Delete Bob' });
+    await del.waitFor();
+    await bob.getByRole('button', { name: 'Make Bob the owner' }).focus();
+    await page.keyboard.press('Enter');
+    const step = bob.getByRole('group', { name: /^Make Bob the owner\?/ });
+    await step.waitFor();
+    expect(await page.evaluate(focused)).toBe('Cancel');
+    expect(await del.count()).toBe(0);
+    expect(await bob.getByRole('button', { name: 'Block Bob' }).count()).toBe(0);
+    expect(await unnamedControls(page)).toEqual([]); // the step's choices have names
+    // By keyboard too: Tab from the step's last choice leaves the row, it does not reach a Delete.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(`!!document.activeElement?.closest('[data-testid=${bobRow}]')`)).toBe(false);
+    await step.getByRole('button', { name: 'Cancel' }).click();
+    await del.waitFor();
+    await bob.getByRole('button', { name: 'Block Bob' }).waitFor();
+    expect((await byName('Bob')).priority).toBe(1);
+  });
+
+  it('while a delete asks for confirmation, the row offers no Block or Make owner beside it; Keep brings them back', async () => {
+    const { page } = ui;
+    await openView(page, 'Speakers');
+    const bob = page.getByTestId(`speaker-${String((await byName('Bob')).id)}`);
+    const makeOwner = bob.getByRole('button', { name: 'Make Bob the owner' });
+    await makeOwner.waitFor();
+    await bob.getByRole('button', { name: 'Delete Bob' }).focus();
+    await page.keyboard.press('Enter');
+    await bob.getByRole('group', { name: 'Delete Bob?' }).waitFor();
+    expect(await page.evaluate(focused)).toBe('Keep Bob');
+    expect(await makeOwner.count()).toBe(0);
+    expect(await bob.getByRole('button', { name: 'Block Bob' }).count()).toBe(0);
+    // By keyboard too: Shift+Tab past the step's choices reaches the row's priority, not a Make owner or Block.
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(focused)).toBe('Really delete Bob');
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(focused)).toBe('Priority of Bob');
+    await bob.getByRole('button', { name: 'Keep Bob' }).click();
+    await makeOwner.waitFor();
+    await bob.getByRole('button', { name: 'Block Bob' }).waitFor();
+    expect((await speakers()).map((s) => s.name)).toContain('Bob');
   });
 
   it('deleting a fact moves the focus to the next fact, or to the one before when it was the last', async () => {

@@ -15,6 +15,8 @@ interface Props {
   onConfirm(): Promise<boolean | void> | boolean | void;
   /** Where the focus goes once the action is done, if nothing else took it; else the trigger. */
   focusAfter?: () => HTMLElement | null | undefined;
+  /** Told when the step opens and when it closes (or goes): the view can hide choices that would compete with it. A stable function (a state setter). */
+  onOpenChange?(open: boolean): void;
 }
 
 /**
@@ -23,7 +25,7 @@ interface Props {
  * to `focusAfter` (or the trigger), unless the action put it somewhere itself. While the action runs
  * its button is aria-disabled, not disabled, so it keeps the keyboard focus.
  */
-export function ConfirmStep({ trigger, question, showQuestion, confirm, keep, busy = false, onConfirm, focusAfter }: Props) {
+export function ConfirmStep({ trigger, question, showQuestion, confirm, keep, busy = false, onConfirm, focusAfter, onOpenChange }: Props) {
   const [open, setOpen] = useState(false);
   const [pending, setPending] = useState(false);
   const triggerButton = useRef<HTMLButtonElement>(null);
@@ -35,6 +37,15 @@ export function ConfirmStep({ trigger, question, showQuestion, confirm, keep, bu
     mounted.current = true;
     return () => void (mounted.current = false);
   }, []);
+
+  // Told in the same update that opens or closes the step (one render, the focus moves undisturbed).
+  const isOpen = useRef(false);
+  const openStep = (value: boolean) => {
+    isOpen.current = value;
+    setOpen(value);
+    onOpenChange?.(value);
+  };
+  useEffect(() => () => void (isOpen.current && onOpenChange?.(false)), [onOpenChange]);
 
   // After every render: a focus move asked for waits until its target exists and is enabled, and is
   // dropped once the user (or the action) moved the focus elsewhere.
@@ -59,7 +70,7 @@ export function ConfirmStep({ trigger, question, showQuestion, confirm, keep, bu
 
   const close = (then: 'trigger' | 'after') => {
     focusTo.current = then;
-    setOpen(false);
+    openStep(false);
   };
   const confirmed = async () => {
     if (pending || busy) return;
@@ -79,7 +90,7 @@ export function ConfirmStep({ trigger, question, showQuestion, confirm, keep, bu
         type="button"
         ref={triggerButton}
         disabled={trigger.disabled}
-        onClick={() => ((focusTo.current = 'keep'), setOpen(true))}
+        onClick={() => ((focusTo.current = 'keep'), openStep(true))}
         aria-label={trigger.label}
         title={trigger.title}
       >

@@ -1,5 +1,6 @@
-import { useEffect, useRef, type RefObject } from 'react';
+import { useEffect, type RefObject } from 'react';
 import { focusable, focusLost } from './focus.ts';
+import { useLastFocusIn } from './use-last-focus-in.ts';
 
 const CONTROLS = 'button, input, select, textarea, a[href], [tabindex]:not([tabindex="-1"])';
 
@@ -11,30 +12,14 @@ const CONTROLS = 'button, input, select, textarea, a[href], [tabindex]:not([tabi
  * -1) when it has no controls at all. A user who moved the focus elsewhere keeps it there.
  */
 export function useFocusStaysIn(area: RefObject<HTMLElement | null>, prefer?: () => HTMLElement | null): void {
-  const had = useRef<HTMLElement | null>(null);
-  // On the document: the area may render later than the hook's first effect (or be replaced).
+  const lastFocusRef = useLastFocusIn(area);
   useEffect(() => {
-    const inside = (node: EventTarget | null) => node instanceof Node && area.current?.contains(node) === true;
-    const onIn = (e: FocusEvent) => {
-      if (inside(e.target)) had.current = e.target as HTMLElement;
-    };
-    const onOut = (e: FocusEvent) => {
-      if (inside(e.target) && e.relatedTarget instanceof Node && !inside(e.relatedTarget)) had.current = null;
-    };
-    document.addEventListener('focusin', onIn);
-    document.addEventListener('focusout', onOut);
-    return () => {
-      document.removeEventListener('focusin', onIn);
-      document.removeEventListener('focusout', onOut);
-    };
-  }, [area]);
-  useEffect(() => {
-    const last = had.current;
+    const last = lastFocusRef.current;
     const el = area.current;
     if (!last || !el) return;
     if (!focusLost()) return; // still inside, or moved on by the user
     if (focusable(last)) {
-      had.current = null; // it is still there: the user blurred it (clicked elsewhere)
+      lastFocusRef.current = null; // it is still there: the user blurred it (clicked elsewhere)
       return;
     }
     const controls = [...el.querySelectorAll<HTMLElement>(CONTROLS)];

@@ -46,6 +46,11 @@ export function ModelsPanel() {
       <InlineError error={error} />
       <div className="table-wrap">
         <table>
+          {/* The table's name for screen readers (the panel's heading is outside it); it says what the filters leave. */}
+          <caption className="sr-only">
+            Models in the catalog{task ? `, task ${task}` : ''}
+            {installedOnly ? ', installed only' : ''}
+          </caption>
           <thead>
             <tr>
               <th scope="col">Model</th>

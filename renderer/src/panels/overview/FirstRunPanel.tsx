@@ -7,8 +7,10 @@ import type { DownloadProgress } from '../../store/downloads.ts';
 import { InlineError, Panel } from '../../ui/Panel.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { useFocusStaysIn } from '../../ui/use-focus-stays-in.ts';
+import { useFocusWhenGone } from '../../ui/use-focus-when-gone.ts';
 import { LANGUAGE_NAMES } from '../language/LanguagePanel.tsx';
 import { capabilities } from './capabilities.ts';
+import { downloadFailures } from './download-failures.ts';
 import { LocalLlmStep } from './LocalLlmStep.tsx';
 import './overview.css';
 
@@ -37,16 +39,19 @@ export function FirstRunPanel() {
   const downloadStep = useRef<HTMLLIElement>(null);
   const installed = useRef<HTMLParagraphElement>(null);
   useFocusStaysIn(downloadStep, () => installed.current);
-  if (!status || !config || !plan) return null;
+  const lines = status && config ? capabilities(status, { wakeWord: config.wake_word, llmModel: config.llm.model }) : null;
+  const enrolled = (speakers?.length ?? 0) > 0;
+  const shown = !!lines && !!plan && !(lines.every((l) => l.ok) && enrolled);
+  // Its last step done, the panel goes: the focus that was in it goes to the next panel, not the page.
+  const panel = useRef<HTMLElement>(null);
+  useFocusWhenGone(panel, shown);
+  if (!shown || !lines || !plan || !config) return null;
 
-  const lines = capabilities(status, { wakeWord: config.wake_word, llmModel: config.llm.model });
   const toDownload = plan.stages.filter((s) => s.model && !s.model.installed);
   const llmMissing = lines.some((l) => l.id === 'answer' && !l.ok);
-  const enrolled = (speakers?.length ?? 0) > 0;
-  if (lines.every((l) => l.ok) && enrolled) return null;
 
   return (
-    <Panel id="first-run" title="Get Kiwi talking">
+    <Panel id="first-run" title="Get Kiwi talking" ref={panel}>
       <ul className="capabilities" data-testid="capabilities">
         {lines.map((l) => (
           <li key={l.id} data-ok={l.ok} data-capability={l.id}>
@@ -104,6 +109,12 @@ function DownloadStep({ stages, bytes }: { stages: Stage[]; bytes: number }) {
   const { busy, error, run } = useAction();
   const running = stages.some((s) => s.model?.downloading || downloads[s.model?.id ?? '']?.phase === 'running');
   const count = stages.filter((s) => s.model && !s.model.installed).length;
+  // Said once, when no download is left running: one alert per part would be read out all at once.
+  const failed = stages.flatMap(({ stage, model }) => {
+    const progress = model && !model.installed ? downloads[model.id] : undefined;
+    return progress?.phase === 'failed' ? [{ purpose: PURPOSE[stage], error: progress.error ?? 'download failed' }] : [];
+  });
+  const failures = running ? null : downloadFailures(failed);
   return (
     <>
       <button
@@ -119,6 +130,7 @@ function DownloadStep({ stages, bytes }: { stages: Stage[]; bytes: number }) {
         {running ? 'Downloading…' : `Download ${count === 1 ? 'it' : `all ${count}`} (${formatBytes(bytes)})`}
       </button>
       <InlineError error={error} />
+      <InlineError error={failures} />
       <ul className="plain downloads">
         {stages.map((s) => (
           <StageRow key={s.stage} stage={s} progress={s.model ? downloads[s.model.id] : undefined} />
@@ -154,7 +166,8 @@ function StageRow({ stage, progress }: { stage: Stage; progress: DownloadProgres
           </span>
         </span>
       ) : progress?.phase === 'failed' ? (
-        <span role="alert" className="inline-error small">
+        // Shown here, announced in the one summary above the list.
+        <span className="inline-error small">
           {progress.error}
         </span>
       ) : null}

@@ -16,6 +16,9 @@ export function SpeakerRow({ speaker, canAdmin, currentOwner, onDeleted }: { spe
   const [name, setName] = useState(speaker.name);
   const { busy, error, run } = useAction();
   const nameInput = useRef<HTMLInputElement>(null);
+  // A confirm step that is open is the only choice its row offers: no Block, no other step beside it.
+  const [handingOver, setHandingOver] = useState(false);
+  const [deleting, setDeleting] = useState(false);
   const owner = speaker.priority === 0;
   const params = { speaker_id: speaker.id };
   const locked = busy || !canAdmin;
@@ -80,31 +83,39 @@ export function SpeakerRow({ speaker, canAdmin, currentOwner, onDeleted }: { spe
       </div>
       {!owner && (
         <div className="row">
-          <button
-            type="button"
-            disabled={locked}
-            onClick={() => void run(() => client.call(speaker.is_blocked ? 'unblockSpeaker' : 'blockSpeaker', { params }))}
-            aria-label={`${speaker.is_blocked ? 'Unblock' : 'Block'} ${speaker.name}`}
-          >
-            {speaker.is_blocked ? 'Unblock' : 'Block'}
-          </button>
-          <ConfirmStep
-            trigger={{ text: 'Make owner', label: `Make ${speaker.name} the owner`, disabled: locked || speaker.is_blocked, title: speaker.is_blocked ? 'Unblock them first' : undefined }}
-            question={`Make ${speaker.name} the owner? ${currentOwner ? `${currentOwner} becomes a friend. ` : ''}The owner approves what guests ask for and cannot be blocked or deleted.`}
-            showQuestion
-            confirm={{ text: `Yes, make ${speaker.name} the owner`, danger: false }}
-            keep={{ text: 'Cancel' }}
-            busy={busy}
-            onConfirm={makeOwner}
-          />
-          <ConfirmStep
-            trigger={{ text: 'Delete', label: `Delete ${speaker.name}`, disabled: locked }}
-            question={`Delete ${speaker.name}?`}
-            confirm={{ text: `Really delete ${speaker.name}` }}
-            keep={{ label: `Keep ${speaker.name}` }}
-            busy={busy}
-            onConfirm={deleteSpeaker}
-          />
+          {!handingOver && !deleting && (
+            <button
+              type="button"
+              disabled={locked}
+              onClick={() => void run(() => client.call(speaker.is_blocked ? 'unblockSpeaker' : 'blockSpeaker', { params }))}
+              aria-label={`${speaker.is_blocked ? 'Unblock' : 'Block'} ${speaker.name}`}
+            >
+              {speaker.is_blocked ? 'Unblock' : 'Block'}
+            </button>
+          )}
+          {!deleting && (
+            <ConfirmStep
+              trigger={{ text: 'Make owner', label: `Make ${speaker.name} the owner`, disabled: locked || speaker.is_blocked, title: speaker.is_blocked ? 'Unblock them first' : undefined }}
+              question={`Make ${speaker.name} the owner? ${currentOwner ? `${currentOwner} becomes a friend. ` : ''}The owner approves what guests ask for and cannot be blocked or deleted.`}
+              showQuestion
+              confirm={{ text: `Yes, make ${speaker.name} the owner`, danger: false }}
+              keep={{ text: 'Cancel' }}
+              busy={busy}
+              onConfirm={makeOwner}
+              onOpenChange={setHandingOver}
+            />
+          )}
+          {!handingOver && (
+            <ConfirmStep
+              trigger={{ text: 'Delete', label: `Delete ${speaker.name}`, disabled: locked }}
+              question={`Delete ${speaker.name}?`}
+              confirm={{ text: `Really delete ${speaker.name}` }}
+              keep={{ label: `Keep ${speaker.name}` }}
+              busy={busy}
+              onConfirm={deleteSpeaker}
+              onOpenChange={setDeleting}
+            />
+          )}
         </div>
       )}
       <InlineError error={error} />
