@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sameNamedButtons } from './support/a11y.ts';
 import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
 import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
 
@@ -64,7 +65,8 @@ describe('approvals and timers', () => {
     await card.getByText('critical', { exact: true }).waitFor();
     await card.getByRole('timer').filter({ hasText: /expires in \d/ }).waitFor();
     await screenshot(page, 'approvals');
-    await card.getByRole('button', { name: 'Approve' }).click();
+    // Its buttons say which request they decide (a typed request has no recognised voice).
+    await card.getByRole('button', { name: `Approve request ${door.number} from an unknown voice: unlock the front door`, exact: true }).click();
     await page.getByTestId('approval-outcome').filter({ hasText: `Approved #${door.number}` }).waitFor();
     await card.waitFor({ state: 'detached' });
     expect(await pending()).toEqual([]);
@@ -77,7 +79,10 @@ describe('approvals and timers', () => {
     await openView(page, 'Approvals');
     const alarm = await hold('disarm the alarm');
     const drive = await hold('format the hard drive');
-    const deny = page.getByTestId(`approval-${alarm.id}`).getByRole('button', { name: 'Deny' });
+    // Two cards, each with its Approve and Deny: a screen reader hears which request each button is for.
+    await page.getByTestId(`approval-${drive.id}`).waitFor();
+    expect(await sameNamedButtons(page)).toEqual([]);
+    const deny = page.getByRole('button', { name: `Deny request ${alarm.number} from an unknown voice: disarm the alarm`, exact: true });
     await deny.focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('approval-outcome').filter({ hasText: `Denied #${alarm.number}` }).waitFor();
@@ -120,7 +125,7 @@ describe('approvals and timers', () => {
     await page.getByText('give a duration').waitFor();
     expect(await page.getByLabel('Minutes', { exact: true }).getAttribute('aria-invalid')).toBe('true');
 
-    await teaRow.getByRole('button', { name: 'Cancel tea' }).click();
+    await teaRow.getByRole('button', { name: 'Cancel the tea timer', exact: true }).click();
     await teaRow.waitFor({ state: 'detached' });
     expect(await page.evaluate(`document.activeElement?.getAttribute('aria-label')`)).toBe('Timers, alarms and reminders'); // not lost to the page
     expect((await timers()).items.some((t) => t.id === tea.id)).toBe(false);
@@ -146,16 +151,20 @@ describe('approvals and timers', () => {
     await screenshot(page, 'timers-ringing-dark');
     await ui.page.emulateMedia({ colorScheme: 'light' });
 
-    await row.getByRole('button', { name: 'Snooze 10 min' }).click();
-    await expect.poll(async () => (await timers()).items.find((t) => t.id === eggs.id)?.state).toBe('snoozed');
-    await row.and(page.locator('[data-state=snoozed]')).waitFor();
-    expect((await timers()).ringing).toEqual([]);
-
-    // Ringing again (a second timer), stopped from the page: a one-off timer is done and goes.
+    // A second timer rings beside it: each row's buttons say which timer they act on.
     const toast = (await api<Timer>('POST', '/api/timers', { kind: 'timer', duration_s: 1, label: 'toast' })).json;
     const toastRow = page.getByTestId(`timer-${toast.id}`);
     await toastRow.and(page.locator('[data-state=ringing]')).waitFor({ timeout: 15_000 });
-    await toastRow.getByRole('button', { name: 'Stop ringing' }).click();
+    await page.getByRole('button', { name: 'Stop all ringing (2)' }).waitFor();
+    expect(await sameNamedButtons(page)).toEqual([]);
+
+    await row.getByRole('button', { name: 'Snooze 10 min: the eggs timer', exact: true }).click();
+    await expect.poll(async () => (await timers()).items.find((t) => t.id === eggs.id)?.state).toBe('snoozed');
+    await row.and(page.locator('[data-state=snoozed]')).waitFor();
+    expect((await timers()).ringing).toEqual([toast.id]);
+
+    // Stopped from the page: a one-off timer is done and goes.
+    await toastRow.getByRole('button', { name: 'Stop ringing the toast timer', exact: true }).click();
     await toastRow.waitFor({ state: 'detached' });
     const after = await timers();
     expect(after.ringing).toEqual([]);

@@ -1,10 +1,15 @@
+import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LlmStandin } from '../main/testing/llm-standins.ts';
-import { openDashboard, openView, type OpenedPage } from './support/browser.ts';
+import { sameNamedButtons } from './support/a11y.ts';
+import { KIWI_DOWN, openDashboard, openView, type OpenedPage } from './support/browser.ts';
 import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
 
-/** A long typed question is stopped where it was asked: the Conversation view, not only the Overview. */
-describe('stopping a typed answer in the conversation view', () => {
+/**
+ * Typed messages in the Conversation view: a long answer is stopped where it was asked (not only
+ * on the Overview), and a message that could not be sent stays until dismissed.
+ */
+describe('typed messages in the conversation view', () => {
   let kiwi: KiwiServer;
   let ui: OpenedPage;
   let llm: LlmStandin;
@@ -48,6 +53,27 @@ describe('stopping a typed answer in the conversation view', () => {
     expect((await llm.whenClosed(index)).closedEarly).toBe(true);
     await stop.waitFor({ state: 'detached' });
     await expect.poll(async () => (await kiwi.api<{ state: string }>('GET', '/api/status')).json.state).not.toMatch(/THINKING|SPEAKING|PROCESSING/);
+  });
+
+  it('messages that could not be sent stay, each with a Dismiss that says which message it drops', async () => {
+    const { page } = ui;
+    await openView(page, 'Conversation');
+    const refuse = (route: Route) => route.abort('connectionrefused');
+    const texts = ['turn on the lights', 'turn off the lights'];
+    await ui.tolerating([KIWI_DOWN], async () => {
+      await page.route('**/api/chat', refuse);
+      for (const text of texts) {
+        await page.getByTestId('chat-text').fill(text);
+        await page.keyboard.press('Enter');
+        await page.getByTestId('pending-turn').filter({ hasText: text }).getByRole('alert').waitFor();
+      }
+      await page.unroute('**/api/chat', refuse);
+    });
+    expect(await sameNamedButtons(page)).toEqual([]); // not "Dismiss" twice
+    for (const text of texts) {
+      await page.getByRole('button', { name: `Dismiss the typed turn: ${text}`, exact: true }).click();
+      await page.getByTestId('pending-turn').filter({ hasText: text }).waitFor({ state: 'detached' });
+    }
   });
 
   it('logged no errors', () => {

@@ -173,7 +173,7 @@ describe('web microphone', () => {
     await page.getByTestId('enroll-name').fill('Dana');
     for (const i of [0, 1, 2]) {
       await page.getByTestId(`enroll-record-${i}`).click();
-      await page.getByTestId(`enroll-record-${i}`).filter({ hasText: 'Record again' }).waitFor({ timeout: 20_000 });
+      await page.getByRole('button', { name: `Record again: phrase ${i + 1}`, exact: true }).waitFor({ timeout: 20_000 }); // says which phrase
       if (i === 0) {
         // Leaving now would drop the recording: the page asks, and "stay" keeps it.
         const asked = new Promise<string>((resolve) => page.once('dialog', (d) => void d.dismiss().then(() => resolve(d.message()))));

@@ -13,6 +13,10 @@ type Resolved = Answer<'approveApproval'>;
 /** Who asked: the recognised voice and its role, or an unknown voice. */
 const asker = (a: Approval) => `${a.speaker ? a.speaker.name : 'An unknown voice'} (${a.role}${a.source === 'text' ? ', typed' : `, ${a.source}`})`;
 
+/** "Bob's request 3: unlock the front door": the buttons' names say which request they decide (every card has the same buttons). */
+const requestName = (a: Pick<Approval, 'speaker' | 'number' | 'text'>) =>
+  a.speaker ? `${a.speaker.name}'s request ${a.number}: ${a.text}` : `request ${a.number} from an unknown voice: ${a.text}`;
+
 /** What happened to the last request decided here, in a sentence. */
 function outcomeText(r: Resolved): string {
   if (r.approval.status === 'denied') return `Denied #${r.approval.number}: “${r.approval.text}” will not run.`;
@@ -44,10 +48,10 @@ function ApprovalCard({ approval, now, onResolved }: { approval: Approval; now: 
         {left > 0 ? `expires in ${formatLeft(left)}` : 'expiring…'}
       </p>
       <div className="row">
-        <button type="button" className="primary" disabled={busy || !canControl} onClick={() => decide('approveApproval')}>
+        <button type="button" className="primary" disabled={busy || !canControl} onClick={() => decide('approveApproval')} aria-label={`Approve ${requestName(approval)}`}>
           Approve
         </button>
-        <button type="button" className="danger" disabled={busy || !canControl} onClick={() => decide('denyApproval')}>
+        <button type="button" className="danger" disabled={busy || !canControl} onClick={() => decide('denyApproval')} aria-label={`Deny ${requestName(approval)}`}>
           Deny
         </button>
       </div>

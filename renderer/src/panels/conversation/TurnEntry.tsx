@@ -96,7 +96,7 @@ export function PendingEntry({ pending, onDismiss }: { pending: PendingTyped; on
         {pending.status === 'failed' && <p role="alert" className="inline-error">Not sent: {pending.error}</p>}
       </div>
       {pending.status !== 'sending' && (
-        <button type="button" className="link" onClick={onDismiss}>
+        <button type="button" className="link" onClick={onDismiss} aria-label={`Dismiss the typed turn: ${pending.text}`}>
           Dismiss
         </button>
       )}

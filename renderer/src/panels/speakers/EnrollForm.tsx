@@ -69,7 +69,14 @@ export function EnrollForm({ canAdmin }: { canAdmin: boolean }) {
         {ENROLL_PHRASES.map((phrase, i) => (
           <li key={phrase}>
             <q>{phrase}</q>{' '}
-            <button type="button" disabled={!canAdmin || recording !== null || busy} onClick={() => void record(i)} data-testid={`enroll-record-${i}`}>
+            {/* "Record again" shows beside each recorded phrase: its name says which one. */}
+            <button
+              type="button"
+              disabled={!canAdmin || recording !== null || busy}
+              onClick={() => void record(i)}
+              data-testid={`enroll-record-${i}`}
+              aria-label={clips[i] && recording?.index !== i ? `Record again: phrase ${i + 1}` : undefined}
+            >
               {recording?.index === i ? `Recording… ${recording.elapsed.toFixed(1)} s` : clips[i] ? 'Record again' : `Record phrase ${i + 1}`}
             </button>{' '}
             {clips[i] && <span className="badge ok">{(clips[i].samples.length / clips[i].sampleRate).toFixed(1)} s recorded</span>}

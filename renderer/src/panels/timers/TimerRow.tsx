@@ -15,6 +15,17 @@ export function timerTitle(item: Pick<TimerItem, 'kind' | 'label' | 'task' | 'ti
   return item.time ? `${KIND_NAMES[item.kind]} ${item.time}` : KIND_NAMES[item.kind];
 }
 
+/**
+ * What the row's buttons act on, for their names ("Stop ringing the pasta timer"): every row has
+ * the same buttons, so a screen reader listing them must hear which timer each one is for.
+ */
+function timerPhrase(item: TimerItem, title: string): string {
+  if (item.kind === 'reminder') return `the reminder “${title}”`;
+  if (item.label) return `the ${item.label} ${item.kind}`;
+  if (item.kind === 'alarm') return item.time ? `the ${item.time} alarm` : 'the alarm';
+  return item.duration_s ? `the timer of ${spokenLeft(item.duration_s * 1000)}` : 'the timer';
+}
+
 /** One timer, alarm or reminder: a live countdown (or how long it has rung), and what can be done with it now. */
 export function TimerRow({ item, now, timeZone, canControl, onCancelled }: { item: TimerItem; now: number; timeZone: string; canControl: boolean; onCancelled(): void }) {
   const client = useClient();
@@ -25,6 +36,7 @@ export function TimerRow({ item, now, timeZone, canControl, onCancelled }: { ite
   const rungFor = item.ringing_since ? now - Date.parse(item.ringing_since) : 0;
   const locked = busy || !canControl;
   const title = timerTitle(item);
+  const phrase = timerPhrase(item, title);
 
   return (
     <li className={`card timer${ringing ? ' ringing' : ''}`} data-testid={`timer-${item.id}`} data-state={item.state} aria-label={`${KIND_NAMES[item.kind]}: ${title}`}>
@@ -52,15 +64,15 @@ export function TimerRow({ item, now, timeZone, canControl, onCancelled }: { ite
       <div className="row">
         {ringing && (
           <>
-            <button type="button" className="primary" disabled={locked} onClick={() => void run(() => client.call('stopTimers', { body: { ids: [item.id] } }))}>
+            <button type="button" className="primary" disabled={locked} onClick={() => void run(() => client.call('stopTimers', { body: { ids: [item.id] } }))} aria-label={`Stop ringing ${phrase}`}>
               Stop ringing
             </button>
-            <button type="button" disabled={locked} onClick={() => void run(() => client.call('snoozeTimer', { params, body: { minutes: 10 } }))}>
+            <button type="button" disabled={locked} onClick={() => void run(() => client.call('snoozeTimer', { params, body: { minutes: 10 } }))} aria-label={`Snooze 10 min: ${phrase}`}>
               Snooze 10 min
             </button>
           </>
         )}
-        <button type="button" disabled={locked} onClick={() => void run(() => client.call('deleteTimer', { params })).then((ok) => ok && onCancelled())} aria-label={`Cancel ${title}`}>
+        <button type="button" disabled={locked} onClick={() => void run(() => client.call('deleteTimer', { params })).then((ok) => ok && onCancelled())} aria-label={`Cancel ${phrase}`}>
           Cancel
         </button>
       </div>
