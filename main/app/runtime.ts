@@ -275,6 +275,7 @@ export class KiwiRuntime {
       bus: this.bus,
       config: () => this.config.current,
       embedder: () => this.engine?.parts.speaker,
+      vad: () => this.engine?.parts.vad,
       unavailableReason: () => this.engine?.missing.find((line) => line.startsWith('speaker:'))?.slice('speaker:'.length).trim(),
       lastVoice: this.lastVoice,
     };

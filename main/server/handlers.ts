@@ -2,7 +2,7 @@ import type Koa from 'koa';
 import { LANGUAGES } from '../contract/languages.ts';
 import { KiwiError, notFound } from '../platform/errors.ts';
 import type { Soul } from '../souls/soul-file.ts';
-import { base64Bytes, decodeClip } from '../speakers/identification/audio-prep.ts';
+import { uploadedClips } from '../speakers/identification/audio-prep.ts';
 import { SESSION_COOKIE, cookieValue, type AuthService } from './auth.ts';
 import { HISTORY_KEEP } from '../history/index.ts';
 import { conversationViewer } from './conversation-privacy.ts';
@@ -26,11 +26,6 @@ export interface HandlerDeps {
 const DEFAULT_TEST_PHRASE = 'Hello, I am Kiwi!';
 /** How long a request that needs the voice waits for a stage rebuild (after a config change) before it answers 503 rebuilding. */
 const REBUILD_WAIT_MS = 10_000;
-
-/** Base64 WAV clips from an enrolment body as audio; a bad clip is a 400 naming it (audio[i]). */
-function wavClips(audio: string[]) {
-  return audio.map((text, i) => decodeClip(base64Bytes(text, `audio[${i}]`), `audio[${i}]`));
-}
 
 /** Aborted when the client goes away, so nobody waits for embeddings no one will read. */
 function abortedWith(ctx: Koa.Context): AbortSignal {
@@ -71,11 +66,11 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
     },
 
     listSpeakers: () => ({ speakers: runtime.speakers.list() }),
-    enrollSpeaker: ({ body, ctx }) =>
-      runtime.enrollment.enrol({ name: body.name, priority: body.priority, clips: wavClips(body.audio) }, abortedWith(ctx)),
-    addSpeakerSamples: ({ params, body, ctx }) => {
+    enrollSpeaker: async ({ body, ctx }) =>
+      runtime.enrollment.enrol({ name: body.name, priority: body.priority, clips: await uploadedClips(body.audio) }, abortedWith(ctx)),
+    addSpeakerSamples: async ({ params, body, ctx }) => {
       if (!runtime.store.speakers.get(params.speaker_id)) throw notFound('speaker', params.speaker_id);
-      return runtime.enrollment.addSamples(params.speaker_id, wavClips(body.audio), abortedWith(ctx));
+      return runtime.enrollment.addSamples(params.speaker_id, await uploadedClips(body.audio), abortedWith(ctx));
     },
     patchSpeaker: ({ params, body }) => runtime.speakers.update(params.speaker_id, body),
     deleteSpeaker: ({ params }) => {

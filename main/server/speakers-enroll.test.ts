@@ -4,6 +4,7 @@ import { encodeWav } from '../engine/audio/wav.ts';
 import { describeWithModels } from '../engine/models/testing/model-env.ts';
 import type { TurnResult } from '../engine/listening/turn.ts';
 import { concat, resample, silence, speak, speechToolsMissing } from '../engine/models/testing/speech.ts';
+import { chordMelody } from '../speakers/identification/testing/music.ts';
 import { startTestKiwi, type TestKiwi, type TestResponse } from '../testing/kiwi-test-server.ts';
 
 // POST /api/speakers and POST /api/speakers/{id}/samples against a real Kiwi: with the real GE2E
@@ -106,6 +107,17 @@ describeWithModels('speaker enrolment API (real GE2E speaker model)', (modelsDir
     expectError(res, 400, 'audio_too_short');
     expect((res.json as { error: { message: string } }).error.message).toContain('audio[1]: only silence');
   });
+
+  it('refuses music (400 not_speech, through the engine\'s VAD) and the same voice under another name (409 naming the profile)', async () => {
+    const music = chordMelody();
+    const res = await k.request('POST', '/api/speakers', { body: { name: 'Radio', audio: [wav64(music.samples)] } });
+    expectError(res, 400, 'not_speech');
+    expect((res.json as { error: { message: string } }).error.message).toMatch(/^audio\[0\]: only 0\.\d\d s of speech in 5\.\d\d s of sound .* needs at least 0.5 s of speech/);
+    // Two similar sentences agree with each other better than with Anna's profile: still Anna.
+    const twin = await k.request('POST', '/api/speakers', { body: { name: 'Anna B', audio: [clip('Please set a timer for five minutes.', 'en-us'), clip('Please set a timer for ten minutes.', 'en-us')] } });
+    expectError(twin, 409, 'voice_already_enrolled');
+    expect((twin.json as { error: { message: string } }).error.message).toContain('already enrolled as Anna');
+  }, 60_000);
 
   it('adds samples to a profile: same voice → 200 and one more sample; another voice → 409; unknown id → 404', async () => {
     const res = await k.request('POST', `/api/speakers/${anna.id}/samples`, { body: { audio: [clip('Turn off the lights in the kitchen please.', 'en-us')] } });

@@ -2,6 +2,7 @@ import { decodeWav, resampleTo } from '../../engine/audio/wav.ts';
 import type { Pcm } from '../../engine/stages.ts';
 import { KiwiError } from '../../platform/errors.ts';
 import { SAMPLE_RATE } from '../../contract/audio.ts';
+import { nextTurn, resampleSliced, SLICE } from './sliced.ts';
 
 const RATE = SAMPLE_RATE;
 const FRAME = 480; // 30 ms
@@ -26,7 +27,11 @@ export interface PreparedAudio extends Pcm {
  * silence, which pulls every embedding towards "silence" and makes voices look alike.
  */
 export function prepareAudio(audio: Pcm): PreparedAudio {
-  const samples = resampleTo(audio, RATE).samples;
+  return trimSilence(resampleTo(audio, RATE).samples);
+}
+
+/** 16 kHz samples with the silence before and after the voice cut off (see prepareAudio). */
+function trimSilence(samples: Float32Array): PreparedAudio {
   const frames = Math.floor(samples.length / FRAME);
   const energy = new Float64Array(frames);
   let peak = 0;
@@ -72,14 +77,15 @@ export function decodeClip(bytes: Uint8Array, label: string): Pcm {
 
 /**
  * An enrolment clip checked and ready for the speaker model: not longer than 30 s, with at
- * least a second of voice once the silence around it is cut off.
+ * least a second of voice once the silence around it is cut off. Resampled in slices: a long
+ * clip at 48 kHz must not hold the event loop (sliced.ts).
  */
-export function enrolmentClip(audio: Pcm, label: string): PreparedAudio {
+export async function enrolmentClip(audio: Pcm, label: string): Promise<PreparedAudio> {
   const seconds = audio.samples.length / audio.sampleRate;
   if (seconds > CLIP_LIMITS.maxSeconds) {
     throw new KiwiError('audio_too_long', `${label}: ${seconds.toFixed(1)} s is longer than ${CLIP_LIMITS.maxSeconds} s; send shorter clips`, 400);
   }
-  const prepared = prepareAudio(audio);
+  const prepared = trimSilence(await resampleSliced(audio, RATE));
   if (prepared.speechSeconds < CLIP_LIMITS.minSpeechSeconds) {
     // Steady sound (a fan, hiss, a held tone) is cut off like silence: say so, a noisy clip is not "silent" to whoever recorded it.
     const heard = prepared.speechSeconds === 0 ? 'only silence or steady noise' : `only ${prepared.speechSeconds.toFixed(2)} s of voice`;
@@ -90,11 +96,37 @@ export function enrolmentClip(audio: Pcm, label: string): PreparedAudio {
 
 const DATA_URL = /^data:audio\/[\w.+-]+;base64,/;
 
-/** WAV bytes from base64 (optionally a `data:audio/...;base64,` URL), strictly: no stray characters. */
-export function base64Bytes(text: string, label: string): Buffer {
+const BASE64_SLICE = /^[A-Za-z0-9+/]*$/;
+const BASE64_END = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * WAV bytes from base64 (optionally a `data:audio/...;base64,` URL), strictly: no stray
+ * characters. Checked and decoded a slice at a time (a multiple of 4 characters, so each slice
+ * decodes on its own), with a turn of the event loop between slices.
+ */
+export async function base64Bytes(text: string, label: string): Promise<Buffer> {
   const body = text.replace(DATA_URL, '');
-  if (body.length === 0 || body.length % 4 === 1 || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) {
-    throw new KiwiError('bad_audio', `${label}: not base64 (send each clip as a base64-encoded WAV file)`, 400);
+  const bad = () => new KiwiError('bad_audio', `${label}: not base64 (send each clip as a base64-encoded WAV file)`, 400);
+  if (body.length === 0 || body.length % 4 === 1 || body.startsWith('=')) throw bad();
+  const parts: Buffer[] = [];
+  const step = SLICE * 4;
+  for (let at = 0; at < body.length; at += step) {
+    const slice = body.slice(at, at + step);
+    if (!(at + step >= body.length ? BASE64_END : BASE64_SLICE).test(slice)) throw bad();
+    parts.push(Buffer.from(slice, 'base64'));
+    await nextTurn();
   }
-  return Buffer.from(body, 'base64');
+  return Buffer.concat(parts);
+}
+
+/** Uploaded clips (base64 WAV, as the API takes them) as audio; a bad clip is a 400 naming it (audio[i]). */
+export async function uploadedClips(audio: readonly string[]): Promise<Pcm[]> {
+  const clips: Pcm[] = [];
+  for (const [i, text] of audio.entries()) {
+    const label = `audio[${i}]`;
+    const bytes = await base64Bytes(text, label);
+    clips.push(decodeClip(bytes, label));
+    await nextTurn();
+  }
+  return clips;
 }

@@ -76,15 +76,23 @@ describe('enrolments that run at the same time', () => {
   let enrollment: Enrollment;
   /** Embeddings are handed out only when the test says so: both requests are then inside their await. */
   let waiting: Array<(e: Float32Array) => void>;
+  /** Wakes `release` when another embedding is asked for. */
+  let asked: (() => void) | null = null;
   const embedder: SpeakerEmbedder = {
     name: 'manual',
     model: 'test-model',
     dimension: DIM,
-    embed: () => new Promise<Float32Array>((resolve) => waiting.push(resolve)),
+    embed: () =>
+      new Promise<Float32Array>((resolve) => {
+        waiting.push(resolve);
+        asked?.();
+      }),
     dispose: () => undefined,
   };
-  /** Hands out the embeddings asked for so far (one-clip requests ask before their first await), in order. */
-  const release = (embeddings: Float32Array[]) => {
+  /** Once as many embeddings as given are asked for (the clips are prepared first, a slice at a time), hands them out in order. */
+  const release = async (embeddings: Float32Array[]) => {
+    while (waiting.length < embeddings.length) await new Promise<void>((resolve) => (asked = resolve));
+    asked = null;
     expect(waiting).toHaveLength(embeddings.length);
     embeddings.forEach((e, i) => waiting[i]!(e));
     waiting = [];
@@ -101,7 +109,7 @@ describe('enrolments that run at the same time', () => {
   it('gives a name to one of two people enrolling under it at once; the other gets 409', async () => {
     const first = enrollment.enrol({ name: 'Bob', clips: [clip()] });
     const second = enrollment.enrol({ name: 'bob', clips: [clip()] });
-    release([anna[0]!, voice({ 9: 1 })]);
+    await release([anna[0]!, voice({ 9: 1 })]);
     const results = await Promise.allSettled([first, second]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'conflict', status: 409 } });
@@ -111,7 +119,7 @@ describe('enrolments that run at the same time', () => {
   it('makes one owner when two ask to be the owner at once', async () => {
     const first = enrollment.enrol({ name: 'Anna', priority: 'owner', clips: [clip()] });
     const second = enrollment.enrol({ name: 'Carl', priority: 'owner', clips: [clip()] });
-    release([anna[0]!, voice({ 9: 1 })]);
+    await release([anna[0]!, voice({ 9: 1 })]);
     const results = await Promise.allSettled([first, second]);
     expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'conflict', status: 409 } });
     expect(store.speakers.list().filter((s) => s.priority === 0)).toHaveLength(1);
@@ -149,7 +157,7 @@ describe('enrolments that run at the same time', () => {
     const other = store.speakers.create({ name: 'Carl', priority: 2, embedding: voice({ 9: 1 }), sample_count: 1 });
     const enrol = enrollment.enrol({ name: 'Bob', clips: [clip()] });
     store.speakers.update(other.id, { name: 'Bob' });
-    release([anna[0]!]);
+    await release([anna[0]!]);
     await expect(enrol).rejects.toMatchObject({ code: 'conflict', status: 409 });
     expect(store.speakers.list().map((s) => s.name)).toEqual(['Bob']);
   });
@@ -158,7 +166,7 @@ describe('enrolments that run at the same time', () => {
     const record = store.speakers.create({ name: 'Anna', priority: 2, embedding: meanOfUnits(anna), sample_count: 3 });
     const first = enrollment.addSamples(record.id, [clip()]);
     const second = enrollment.addSamples(record.id, [clip()]);
-    release([annaAgain[0]!, annaAgain[1]!]);
+    await release([annaAgain[0]!, annaAgain[1]!]);
     await Promise.all([first, second]);
     const after = store.speakers.get(record.id)!;
     expect(after.sample_count).toBe(5);

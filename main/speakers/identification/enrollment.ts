@@ -5,7 +5,8 @@ import { conflict, KiwiError, notFound, unavailable } from '../../platform/error
 import type { SpeakerRecord } from '../../store/store.ts';
 import { refuseTakenName, speakerName, toApiSpeaker } from '../speaker-service.ts';
 import { enrolmentClip } from './audio-prep.ts';
-import { CONSISTENCY_SLACK, DUPLICATE_SLACK } from './policy.ts';
+import { CONSISTENCY_SLACK, DUPLICATE_CERTAIN, DUPLICATE_SLACK } from './policy.ts';
+import { refuseNonSpeech } from './speech-check.ts';
 import type { IdentificationDeps } from './speaker-identification.ts';
 import { cosine, dot, meanOfUnits, normalize } from './vectors.ts';
 import { comparable, comparableProfiles, tagPrint } from './voice-prints.ts';
@@ -56,7 +57,7 @@ export class Enrollment {
       if (!match.record.auto_learned) {
         throw new KiwiError(
           'voice_already_enrolled',
-          `This voice matches ${match.record.name} (${match.record.id}, similarity ${match.score.toFixed(2)}); add samples to that profile instead`,
+          `This voice is already enrolled as ${match.record.name} (${match.record.id}, similarity ${match.score.toFixed(2)}); add samples to that profile instead`,
           409,
           { speaker_id: match.record.id },
         );
@@ -141,7 +142,8 @@ export class Enrollment {
    * The profile these clips are already the voice of, if any: the closest one above the
    * threshold, when the clips match it about as well as they match each other (DUPLICATE_SLACK).
    * A similar but different voice matches its own clips clearly better than the other profile.
-   * One clip has nothing to compare with: then the threshold alone decides.
+   * One clip has nothing to compare with: then the threshold alone decides. At DUPLICATE_CERTAIN
+   * and above it is that voice whatever the clips say about each other.
    */
   #sameVoice(embedder: SpeakerEmbedder, embeddings: Float32Array[], print: Float32Array): { record: SpeakerRecord; score: number } | null {
     let best: { record: SpeakerRecord; print: Float32Array; score: number } | null = null;
@@ -150,7 +152,7 @@ export class Enrollment {
       if (!best || score > best.score) best = { ...p, score };
     }
     if (!best || best.score < this.#threshold()) return null;
-    if (embeddings.length < 2) return best;
+    if (embeddings.length < 2 || best.score >= DUPLICATE_CERTAIN) return best;
     const toProfile = mean(embeddings.map((e) => cosine(best.print, e)));
     const toEachOther = mean(embeddings.map((e, i) => cosine(meanOfUnits(embeddings.filter((_, j) => j !== i)), e)));
     return toProfile >= toEachOther - DUPLICATE_SLACK ? best : null;
@@ -168,7 +170,15 @@ export class Enrollment {
   async #embedAll(embedder: SpeakerEmbedder, clips: Pcm[], labels: string[], signal?: AbortSignal): Promise<Float32Array[]> {
     if (clips.length < 1 || clips.length > MAX_CLIPS) throw new KiwiError('invalid_request', `send 1 to ${MAX_CLIPS} audio clips`, 400);
     const out: Float32Array[] = [];
-    const prepared = clips.map((clip, i) => enrolmentClip(clip, labels[i]!));
+    const prepared: Pcm[] = [];
+    // Without a VAD (none installed) the energy check of enrolmentClip is all there is.
+    const vad = this.deps.vad?.();
+    for (const [i, clip] of clips.entries()) {
+      signal?.throwIfAborted(); // the client went away: stop preparing clips no one will read
+      const ready = await enrolmentClip(clip, labels[i]!);
+      if (vad) await refuseNonSpeech(vad, this.deps.config().voice.vad_threshold, ready, labels[i]!);
+      prepared.push(ready);
+    }
     refuseRepeatedClips(prepared, labels);
     for (const [i, clip] of prepared.entries()) {
       try {

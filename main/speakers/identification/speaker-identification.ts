@@ -2,7 +2,7 @@ import type { Speaker } from '../../contract/api.ts';
 import type { Config } from '../../contract/config.ts';
 import type { EventBus } from '../../engine/events/event-bus.ts';
 import type { IdentifiedSpeaker, SpeakerIdentifier } from '../../engine/listening/turn.ts';
-import type { Pcm, SpeakerEmbedder } from '../../engine/stages.ts';
+import type { Pcm, SpeakerEmbedder, Vad } from '../../engine/stages.ts';
 import { describeError } from '../../platform/errors.ts';
 import { isoSeconds } from '../../store/sqlite-store.ts';
 import type { SpeakerRecord, Store } from '../../store/store.ts';
@@ -23,6 +23,8 @@ export interface IdentificationDeps {
   config: () => Config;
   /** The engine's speaker model right now (a rebuilt engine brings a new one), if there is one. */
   embedder: () => SpeakerEmbedder | undefined;
+  /** The engine's VAD, if there is one: enrolment refuses clips it hears too little speech in (music). */
+  vad?: () => Vad | undefined;
   /** Why there is no speaker model (the engine's `missing` line), for 503 answers. */
   unavailableReason?: () => string | undefined;
   now?: () => number;
