@@ -8,7 +8,7 @@ import { isKiwiSpotter, kiwiSpotted, LOWERED, ONE_FILE, SPOTTERS, type RawUttera
 import { CACHE, ESPEAK_VOICES, NEAR_MISS_VOICES } from './wake-corpus.ts';
 import { FRESH_VOICES } from './wake-fresh-voices.ts';
 import { KOKORO_VOICES } from '../main/engine/models/testing/kokoro-voices.ts';
-import { commandClips, pct } from './wake-levers.ts';
+import { commandClips, misses, pct } from './wake-levers.ts';
 import { judgeLevers } from './wake-levers-judge.ts';
 
 /**
@@ -80,29 +80,13 @@ const RULES: Array<{ name: string; rule: Rule; positives_only?: boolean }> = [
   },
 ];
 
-
 /** Misses of every rule on the fresh held-out voices (no false wakes here: those are the speech corpus's, above). */
 function judgeFresh(fresh: RawUtterance[]) {
   const list = commandClips(fresh);
+  // The same tally as the session-25 levers (wake-levers.ts), one row a rule.
   const rules = RULES.map(({ name, rule }) => {
-    const found = list.map((c) => c.us.some(rule));
-    const missIn = (keep: (c: RawUtterance) => boolean) => {
-      const idx = list.flatMap((c, i) => (keep(c.first) ? [i] : []));
-      return pct(idx.filter((i) => !found[i]).length, idx.length);
-    };
-    return {
-      rule: name,
-      missed: found.filter((f) => !f).length,
-      miss_pct: {
-        all: missIn(() => true),
-        native: missIn((c) => c.group === 'native'),
-        accented: missIn((c) => c.group === 'accented'),
-        neural: missIn((c) => c.group === 'neural'),
-        clean: missIn((c) => c.variation === 'clean'),
-        varied: missIn((c) => c.variation !== 'clean'),
-      },
-      miss_pct_by_voice: Object.fromEntries([...new Set(list.map((c) => c.first.voice))].map((v) => [v, missIn((c) => c.voice === v)])),
-    };
+    const { missed, miss_pct, miss_pct_by_voice } = misses(fresh, rule);
+    return { rule: name, missed, miss_pct, miss_pct_by_voice };
   });
   return {
     note: 'the honest held-out number: these voices were never looked at before this measurement; the voices above (tune and held_out alike) had all been looked at by session 23, so they are tune voices now. Misses only: false wakes come from the speech corpus above. Kiwi\'s default is the rule "two-stage exactly as Kiwi runs it".',
