@@ -1,6 +1,7 @@
+import { systemClock, type Clock } from '../platform/clock.ts';
 import { LlmError } from './errors.ts';
 import { parseJson, postJson, sseEvents } from './http.ts';
-import { DEFAULT_RESILIENCE, resilientStream } from './resilient-stream.ts';
+import { resilienceFor, resilientStream } from './resilient-stream.ts';
 import { readConfig, type ChatMessage, type ChatOptions, type HttpClientOptions, type Llm, type LlmConfigSource } from './types.ts';
 
 const SERVICE = 'the Anthropic API';
@@ -17,12 +18,14 @@ const MAX_TOKENS = 1024;
 export class AnthropicLlm implements Llm {
   readonly name = 'anthropic';
   readonly #fetch: typeof fetch;
+  readonly #clock: Clock;
 
   constructor(
     private readonly config: LlmConfigSource,
     private readonly options: HttpClientOptions = {},
   ) {
     this.#fetch = options.fetch ?? fetch;
+    this.#clock = options.clock ?? systemClock;
   }
 
   chat(messages: ChatMessage[], options: ChatOptions): AsyncIterable<string> {
@@ -32,11 +35,11 @@ export class AnthropicLlm implements Llm {
     const system = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
     const body = { model: options.model, max_tokens: MAX_TOKENS, ...(system ? { system } : {}), messages: alternate(messages), stream: true };
     const attempt = (signal: AbortSignal, alive: () => void) => this.#attempt(url, headers, body, signal, alive);
-    return resilientStream(attempt, { ...DEFAULT_RESILIENCE, ...this.options, signal: options.signal, timeoutMs: cfg.timeout_s * 1000, service: SERVICE });
+    return resilientStream(attempt, resilienceFor({ ...this.options, clock: this.#clock }, { signal: options.signal, timeoutMs: cfg.timeout_s * 1000, service: SERVICE }));
   }
 
   async *#attempt(url: string, headers: Record<string, string>, body: unknown, signal: AbortSignal, alive: () => void): AsyncGenerator<string> {
-    const response = await postJson(this.#fetch, SERVICE, url, headers, body, signal);
+    const response = await postJson(this.#fetch, SERVICE, url, headers, body, signal, this.#clock);
     alive();
     for await (const event of sseEvents(response, SERVICE, signal, alive)) {
       const type = event.event === 'message' ? (parseJson(SERVICE, event.data) as { type?: string }).type : event.event;

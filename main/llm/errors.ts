@@ -55,8 +55,8 @@ export function networkError(service: string, err: unknown): LlmError {
   return new LlmError('llm_unreachable', `cannot reach ${service} (${reason})`, code === undefined || CONNECT_CODES.has(code));
 }
 
-/** Retry-After (seconds or an HTTP date) in ms, if present and sensible. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+/** Retry-After (seconds or an HTTP date, counted from `now`: Kiwi's clock) in ms, if present and sensible. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;

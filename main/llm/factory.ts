@@ -1,9 +1,12 @@
+import type { Clock } from '../platform/clock.ts';
 import { AnthropicLlm } from './anthropic.ts';
 import { OpenAiLlm } from './openai.ts';
 import { OpenClawLlm, type OpenClawOptions } from './openclaw/openclaw-llm.ts';
 import { readConfig, type HttpClientOptions, type Llm, type LlmConfigSource } from './types.ts';
 
 export interface CreateLlmOptions {
+  /** Kiwi's clock: every client times its timeouts, backoff and reconnects on it (tests pass a manual one). */
+  clock?: Clock;
   http?: HttpClientOptions;
   /** OpenClaw only: approval callbacks, agent id, retry knobs. */
   openclaw?: OpenClawOptions;
@@ -16,15 +19,17 @@ export interface CreateLlmOptions {
  */
 export function createLlm(config: LlmConfigSource, options: CreateLlmOptions = {}): Llm | undefined {
   const provider = readConfig(config).provider;
+  // The runtime's clock wins over one set per client: one Kiwi, one time.
+  const clock = options.clock ? { clock: options.clock } : {};
   switch (provider) {
     case 'none':
       return undefined;
     case 'openai':
-      return new OpenAiLlm(config, options.http);
+      return new OpenAiLlm(config, { ...options.http, ...clock });
     case 'anthropic':
-      return new AnthropicLlm(config, options.http);
+      return new AnthropicLlm(config, { ...options.http, ...clock });
     case 'openclaw':
-      return new OpenClawLlm(config, options.openclaw);
+      return new OpenClawLlm(config, { ...options.openclaw, ...clock });
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Clock } from '../platform/clock.ts';
 import { publicUrl } from '../platform/public-url.ts';
 import { httpError, LlmError, networkError, parseRetryAfter } from './errors.ts';
 import { SseParser, type SseEvent } from './sse.ts';
@@ -7,6 +8,7 @@ const MAX_ERROR_BODY = 8 * 1024;
 /**
  * POST a JSON body and return the response once it is a success; anything else becomes an
  * LlmError (network failures and 429/5xx retryable, 401/403 unauthorized, other 4xx bad response).
+ * `clock` dates a Retry-After given as an HTTP date (the wait is timed on that same clock).
  */
 export async function postJson(
   fetchImpl: typeof fetch,
@@ -15,6 +17,7 @@ export async function postJson(
   headers: Record<string, string>,
   body: unknown,
   signal: AbortSignal,
+  clock: Clock,
 ): Promise<Response> {
   let response: Response;
   try {
@@ -33,7 +36,7 @@ export async function postJson(
     const said = redactSecrets(errorText(await readCapped(response, signal)), headers);
     // A wrong base_url shows as a 404: say which address was asked (origin and path, never credentials).
     const detail = response.status === 404 ? `POST ${publicUrl(url)}${said ? `: ${said}` : ''}` : said;
-    throw httpError(service, response.status, detail, parseRetryAfter(response.headers.get('retry-after')));
+    throw httpError(service, response.status, detail, parseRetryAfter(response.headers.get('retry-after'), clock.now()));
   }
   if (!response.body) throw new LlmError('llm_bad_response', `${service} answered without a body`);
   return response;

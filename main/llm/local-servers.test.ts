@@ -4,6 +4,7 @@ import { authOn, bearer, SCOPE_TOKENS } from '../testing/api-auth.ts';
 import { startTestKiwi, type TestKiwi } from '../testing/kiwi-test-server.ts';
 import { LlmStandin } from '../testing/llm-standins.ts';
 import { LoopbackHttpServer } from '../testing/loopback-http.ts';
+import { ManualClock } from '../timers/testing/manual-clock.ts';
 import { closedPort } from './testing/collect.ts';
 import { detectLocalLlms } from './local-servers.ts';
 
@@ -18,12 +19,14 @@ describe('local LLM servers', () => {
   let html: LoopbackHttpServer;
   let hung: LoopbackHttpServer;
   let health: LoopbackHttpServer;
+  /** Called when the hung server gets a request. */
+  let onHungRequest = () => {};
 
   beforeAll(async () => {
     ollama = await LlmStandin.start('ollama', { models: ['llama3.2:latest', 'qwen2.5:7b'] });
     lmstudio = await LlmStandin.start('openai', { models: ['lmstudio-community/gemma-2-9b-it'] });
     html = await LoopbackHttpServer.start((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>a web page</html>'));
-    hung = await LoopbackHttpServer.start(() => undefined); // accepts, never answers
+    hung = await LoopbackHttpServer.start(() => onHungRequest()); // accepts, never answers
     health = await LoopbackHttpServer.start((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
   });
   afterAll(async () => {
@@ -43,13 +46,24 @@ describe('local LLM servers', () => {
     expect(ollama.baseUrl).toBe(found.servers[0]!.base_url);
   });
 
-  it('says why a port is not a server it knows: a web page, no answer in time, the wrong model list', async () => {
-    const found = await detectLocalLlms({ ollama: portOf(health), lmstudio: portOf(html), llamacpp: portOf(hung) }, { timeoutMs: 300 });
+  it('says why a port is not a server it knows: a web page, no answer in time (on Kiwi’s clock), the wrong model list', async () => {
+    const clock = new ManualClock('2026-01-01T00:00:00Z');
+    const hungAsked = new Promise<void>((resolve) => (onHungRequest = resolve));
+    let settled = false;
+    const detecting = detectLocalLlms({ ollama: portOf(health), lmstudio: portOf(html), llamacpp: portOf(hung) }, { timeoutMs: 60_000, clock });
+    void detecting.then(() => (settled = true));
+    await hungAsked;
+    // The two servers that answered are done; only the hung one's deadline waits, on the clock.
+    await expect.poll(() => clock.pendingCount).toBe(1);
+    await clock.advance(59_999);
+    expect(settled).toBe(false);
+    await clock.advance(1);
+    const found = await detecting;
     expect(found.servers).toEqual([]);
     const why = Object.fromEntries(found.checked.map((c) => [c.kind, c.error]));
     expect(why.ollama).toMatch(/\/api\/tags did not answer Ollama's model list$/);
     expect(why.lmstudio).toMatch(/did not answer JSON: not LM Studio/);
-    expect(why.llamacpp).toMatch(/did not answer within 300 ms/);
+    expect(why.llamacpp).toMatch(/did not answer within 60000 ms/);
   });
 
   it('only ever asks 127.0.0.1', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { LocalLlmServers } from '../contract/api.ts';
 import type { Config } from '../contract/config.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
 import { describeError } from '../platform/errors.ts';
 
 type Kind = keyof Config['llm']['local_ports'];
@@ -25,24 +26,28 @@ export const PROBE_TIMEOUT_MS = 1500;
  * llama.cpp's server is running on its port, by fetching the model list each really serves.
  * All ports are asked at once, each with a short timeout; redirects are not followed.
  */
-export async function detectLocalLlms(ports: Config['llm']['local_ports'], opts: { timeoutMs?: number; fetch?: typeof fetch } = {}): Promise<Found> {
+export async function detectLocalLlms(ports: Config['llm']['local_ports'], opts: { timeoutMs?: number; fetch?: typeof fetch; clock?: Clock } = {}): Promise<Found> {
   const doFetch = opts.fetch ?? fetch;
   const timeoutMs = opts.timeoutMs ?? PROBE_TIMEOUT_MS;
+  const clock = opts.clock ?? systemClock;
   const kinds = Object.keys(SERVERS) as Kind[];
-  const results = await Promise.all(kinds.map((kind) => probe(kind, ports[kind], doFetch, timeoutMs)));
+  const results = await Promise.all(kinds.map((kind) => probe(kind, ports[kind], doFetch, timeoutMs, clock)));
   return {
     servers: results.flatMap((r) => (r.server ? [r.server] : [])),
     checked: results.map(({ kind, port, error }) => ({ kind, port, error })),
   };
 }
 
-async function probe(kind: Kind, port: number, doFetch: typeof fetch, timeoutMs: number) {
+async function probe(kind: Kind, port: number, doFetch: typeof fetch, timeoutMs: number, clock: Clock) {
   const { name, path, models } = SERVERS[kind];
   const origin = `http://127.0.0.1:${port}`;
   const fail = (error: string) => ({ kind, port, error, server: null });
   let text: string;
+  // AbortSignal.timeout would run on Node's clock: the probe's deadline is on Kiwi's.
+  const deadline = new AbortController();
+  const cancel = clock.setTimer(() => deadline.abort(new DOMException(`no answer in ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
   try {
-    const res = await doFetch(origin + path, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+    const res = await doFetch(origin + path, { redirect: 'manual', signal: deadline.signal, headers: { accept: 'application/json' } });
     if (!res.ok) return fail(`${origin}${path} answered ${res.status}`);
     text = await res.text();
   } catch (err) {
@@ -50,6 +55,8 @@ async function probe(kind: Kind, port: number, doFetch: typeof fetch, timeoutMs:
     if (cause === 'ECONNREFUSED') return fail(`nothing is listening on ${origin}`);
     if ((err as Error).name === 'TimeoutError') return fail(`${origin}${path} did not answer within ${timeoutMs} ms`);
     return fail(`${origin}${path}: ${cause ?? describeError(err)}`);
+  } finally {
+    cancel();
   }
   if (text.length > MAX_ANSWER_BYTES) return fail(`${origin}${path} answered more than a model list`);
   let json: unknown;

@@ -1,6 +1,7 @@
+import { systemClock, type Clock } from '../platform/clock.ts';
 import { LlmError } from './errors.ts';
 import { joinUrl, parseJson, postJson, readAll, sseEvents } from './http.ts';
-import { DEFAULT_RESILIENCE, resilientStream } from './resilient-stream.ts';
+import { resilienceFor, resilientStream } from './resilient-stream.ts';
 import { readConfig, type ChatMessage, type ChatOptions, type HttpClientOptions, type Llm, type LlmConfigSource } from './types.ts';
 
 const SERVICE = 'the OpenAI-compatible LLM server';
@@ -19,12 +20,14 @@ interface ChunkJson {
 export class OpenAiLlm implements Llm {
   readonly name = 'openai';
   readonly #fetch: typeof fetch;
+  readonly #clock: Clock;
 
   constructor(
     private readonly config: LlmConfigSource,
     private readonly options: HttpClientOptions = {},
   ) {
     this.#fetch = options.fetch ?? fetch;
+    this.#clock = options.clock ?? systemClock;
   }
 
   chat(messages: ChatMessage[], options: ChatOptions): AsyncIterable<string> {
@@ -34,11 +37,11 @@ export class OpenAiLlm implements Llm {
     // An empty model is left out: llama.cpp's server serves its one model without it.
     const body = { ...(options.model ? { model: options.model } : {}), messages: messages.map(({ role, content }) => ({ role, content })), stream: true };
     const attempt = (signal: AbortSignal, alive: () => void) => this.#attempt(url, headers, body, signal, alive);
-    return resilientStream(attempt, { ...DEFAULT_RESILIENCE, ...this.options, signal: options.signal, timeoutMs: cfg.timeout_s * 1000, service: SERVICE });
+    return resilientStream(attempt, resilienceFor({ ...this.options, clock: this.#clock }, { signal: options.signal, timeoutMs: cfg.timeout_s * 1000, service: SERVICE }));
   }
 
   async *#attempt(url: string, headers: Record<string, string>, body: unknown, signal: AbortSignal, alive: () => void): AsyncGenerator<string> {
-    const response = await postJson(this.#fetch, SERVICE, url, headers, body, signal);
+    const response = await postJson(this.#fetch, SERVICE, url, headers, body, signal, this.#clock);
     alive();
     if ((response.headers.get('content-type') ?? '').includes('application/json')) {
       // A server that ignored `stream: true` sends the whole completion as one document.

@@ -25,6 +25,15 @@ export type Attempt = (signal: AbortSignal, alive: () => void) => AsyncIterable<
 
 export const DEFAULT_RESILIENCE = { retries: 2, backoffMs: 400, maxBackoffMs: 4000 } as const;
 
+/** The retry knobs a client takes (each optional: the defaults above fill in). */
+export type ResilienceKnobs = Partial<Pick<ResilienceOptions, 'retries' | 'backoffMs' | 'maxBackoffMs' | 'clock' | 'random'>>;
+
+/** One request's options from a client's knobs: the defaults, then the knobs, then this request's own. */
+export function resilienceFor(knobs: ResilienceKnobs, request: Pick<ResilienceOptions, 'signal' | 'timeoutMs' | 'service'>): ResilienceOptions {
+  const { retries = DEFAULT_RESILIENCE.retries, backoffMs = DEFAULT_RESILIENCE.backoffMs, maxBackoffMs = DEFAULT_RESILIENCE.maxBackoffMs, clock, random } = knobs;
+  return { retries, backoffMs, maxBackoffMs, clock, random, ...request };
+}
+
 /**
  * Runs at most 1 + `retries` attempts until one streams an answer: before retry n (1, 2, …) it waits
  * min(maxBackoffMs, backoffMs · 2^(n-1)) ±20 % (or the server's Retry-After), while the error is

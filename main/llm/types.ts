@@ -1,5 +1,6 @@
 import type { Config } from '../contract/config.ts';
 import type { ChatMessage, Llm } from '../engine/stages.ts';
+import type { Clock } from '../platform/clock.ts';
 
 export type LlmConfig = Config['llm'];
 
@@ -31,6 +32,10 @@ export interface HttpClientOptions {
   backoffMs?: number;
   maxBackoffMs?: number;
   fetch?: typeof fetch;
+  /** Times the silence timeout and the backoff, and dates a Retry-After (Kiwi's one clock; tests use a manual one). */
+  clock?: Clock;
+  /** The backoff's jitter source, 0 ≤ x < 1 (tests fix it). */
+  random?: () => number;
 }
 
 export type { ChatMessage, Llm };

@@ -34,7 +34,8 @@ export interface ApprovalCallbacks {
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 
-export function parseApprovalRequest(payload: Record<string, unknown>): ExecApprovalRequest | null {
+/** `now` (Kiwi's clock) dates a request the gateway sent without createdAtMs. */
+export function parseApprovalRequest(payload: Record<string, unknown>, now: number): ExecApprovalRequest | null {
   const id = str(payload.id);
   const request = (payload.request ?? {}) as Record<string, unknown>;
   const argv = Array.isArray(request.commandArgv) ? request.commandArgv.filter((a): a is string => typeof a === 'string') : [];
@@ -48,7 +49,7 @@ export function parseApprovalRequest(payload: Record<string, unknown>): ExecAppr
     host: str(request.host),
     agentId: str(request.agentId),
     sessionKey: str(request.sessionKey),
-    createdAtMs: typeof payload.createdAtMs === 'number' ? payload.createdAtMs : Date.now(),
+    createdAtMs: typeof payload.createdAtMs === 'number' ? payload.createdAtMs : now,
     expiresAtMs: typeof payload.expiresAtMs === 'number' ? payload.expiresAtMs : null,
   };
 }

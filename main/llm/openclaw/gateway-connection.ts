@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { maskUrlPassword } from '../../config/url-passwords.ts';
+import type { Clock } from '../../platform/clock.ts';
 import { excerpt, LlmError, networkError } from '../errors.ts';
 import type { DeviceIdentity } from './device-identity.ts';
 
@@ -38,6 +39,8 @@ export interface ConnectionOptions {
   /** Per request (not the chat stream, which is watched by its own silence timeout). */
   requestTimeoutMs: number;
   clientVersion: string;
+  /** Times the handshake, the challenge grace and every request (Kiwi's clock). */
+  clock: Clock;
   onEvent: (event: GatewayEvent) => void;
   onClose: (reason: LlmError) => void;
 }
@@ -51,7 +54,7 @@ interface Challenge {
 interface Pending {
   resolve: (payload: unknown) => void;
   reject: (err: LlmError) => void;
-  timer: NodeJS.Timeout;
+  cancelTimer: () => void;
 }
 
 /** How long to wait for `connect.challenge` before sending `connect` anyway (older gateways send none). */
@@ -73,17 +76,18 @@ export class GatewayConnection {
   /** Connect and complete the handshake; resolves with the hello-ok payload. */
   open(signal?: AbortSignal): Promise<Record<string, unknown>> {
     return new Promise((resolve, reject) => {
-      let grace: NodeJS.Timeout | undefined;
+      const { clock } = this.options;
+      let cancelGrace = () => {};
       const fail = (err: unknown) => {
         cleanup();
         this.close();
         reject(err);
       };
       const onAbort = () => fail(signal!.reason);
-      const timer = setTimeout(() => fail(new LlmError('llm_timeout', `${SERVICE} did not complete the handshake in ${this.options.handshakeTimeoutMs} ms`, true)), this.options.handshakeTimeoutMs);
+      const cancelTimer = clock.setTimer(() => fail(new LlmError('llm_timeout', `${SERVICE} did not complete the handshake in ${this.options.handshakeTimeoutMs} ms`, true)), this.options.handshakeTimeoutMs);
       const cleanup = () => {
-        clearTimeout(timer);
-        clearTimeout(grace);
+        cancelTimer();
+        cancelGrace();
         signal?.removeEventListener('abort', onAbort);
       };
       if (signal?.aborted) return fail(signal.reason);
@@ -91,7 +95,8 @@ export class GatewayConnection {
 
       let socket: WebSocket;
       try {
-        socket = new WebSocket(this.options.url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: this.options.handshakeTimeoutMs });
+        // No ws handshakeTimeout: the handshake timer above covers the upgrade too, on Kiwi's clock.
+        socket = new WebSocket(this.options.url, { maxPayload: MAX_FRAME_BYTES });
       } catch (err) {
         // ws quotes the URL in its message: the password in it is masked there too.
         const shown = maskUrlPassword(this.options.url);
@@ -114,7 +119,7 @@ export class GatewayConnection {
         );
       };
       // Wait briefly for the challenge; gateways that predate it accept connect straight away.
-      socket.on('open', () => (grace = setTimeout(() => sendConnect(), CHALLENGE_GRACE_MS)));
+      socket.on('open', () => (cancelGrace = clock.setTimer(() => sendConnect(), CHALLENGE_GRACE_MS)));
       socket.on('message', (data) => {
         const frame = this.#parse(data);
         if (!frame) {
@@ -187,14 +192,14 @@ export class GatewayConnection {
     if (!socket || this.#closed) return Promise.reject(new LlmError('llm_unreachable', `${SERVICE} is not connected`, true));
     const id = randomUUID();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const cancelTimer = this.options.clock.setTimer(() => {
         this.#pending.delete(id);
         reject(new LlmError('llm_timeout', `${SERVICE} did not answer ${method} in ${timeoutMs} ms`));
       }, timeoutMs);
-      this.#pending.set(id, { resolve, reject, timer });
+      this.#pending.set(id, { resolve, reject, cancelTimer });
       socket.send(JSON.stringify({ type: 'req', id, method, params }), (err) => {
         if (!err) return;
-        clearTimeout(timer);
+        cancelTimer();
         this.#pending.delete(id);
         reject(networkError(SERVICE, err));
       });
@@ -217,7 +222,7 @@ export class GatewayConnection {
       const pending = this.#pending.get(frame.id);
       if (!pending) return;
       this.#pending.delete(frame.id);
-      clearTimeout(pending.timer);
+      pending.cancelTimer();
       if (frame.ok === true) pending.resolve(frame.payload);
       else pending.reject(gatewayError(frame.error));
     } else if ((frame.type === 'event' || frame.type === 'evt') && typeof frame.event === 'string') {
@@ -231,7 +236,7 @@ export class GatewayConnection {
     this.#closed = true;
     this.#open = false;
     for (const [id, pending] of this.#pending) {
-      clearTimeout(pending.timer);
+      pending.cancelTimer();
       pending.reject(reason);
       this.#pending.delete(id);
     }

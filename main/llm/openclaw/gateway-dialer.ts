@@ -1,4 +1,5 @@
 import { maskUrlPassword } from '../../config/url-passwords.ts';
+import { systemClock, type Clock } from '../../platform/clock.ts';
 import { untilAborted } from '../../platform/until-aborted.ts';
 import { readConfig, type LlmConfigSource } from '../types.ts';
 import { DeviceIdentity, DeviceTokenStore } from './device-identity.ts';
@@ -15,6 +16,8 @@ export interface DialerOptions {
   /** The pairing state changed (connected, waiting for approval, refused…). */
   onPairing?: (pairing: OpenClawPairing) => void;
   clientVersion?: string;
+  /** Times the handshake and requests, the backoff and the silence timeout (Kiwi's one clock; tests use a manual one). */
+  clock?: Clock;
 }
 
 export interface DialerHooks {
@@ -34,13 +37,15 @@ export class GatewayDialer {
   #connectedTo = '';
   readonly #pairing: PairingTracker;
   #identity: Promise<DeviceIdentity> | null = null;
+  readonly #clock: Clock;
 
   constructor(
     private readonly config: LlmConfigSource,
     private readonly options: DialerOptions,
     private readonly hooks: DialerHooks,
   ) {
-    this.#pairing = new PairingTracker((pairing) => this.options.onPairing?.(pairing));
+    this.#clock = options.clock ?? systemClock;
+    this.#pairing = new PairingTracker((pairing) => this.options.onPairing?.(pairing), () => this.#clock.now());
   }
 
   get pairing(): OpenClawPairing {
@@ -85,6 +90,7 @@ export class GatewayDialer {
         handshakeTimeoutMs: Math.min(timeoutS * 1000, 15_000),
         requestTimeoutMs: Math.min(timeoutS * 1000, 30_000),
         clientVersion: this.options.clientVersion ?? '0.1.0',
+        clock: this.#clock,
         onEvent: this.hooks.onEvent,
         onClose: (reason) => {
           this.hooks.onClose(connection, reason);
@@ -110,7 +116,7 @@ export class GatewayDialer {
       const auth = (hello.auth ?? {}) as { deviceToken?: unknown; role?: unknown; scopes?: unknown };
       const scopes = Array.isArray(auth.scopes) ? auth.scopes.filter((x): x is string => typeof x === 'string') : [];
       if (tokens && typeof auth.deviceToken === 'string' && auth.deviceToken !== stored?.token) {
-        await tokens.set(url, { token: auth.deviceToken, role: typeof auth.role === 'string' ? auth.role : 'operator', scopes, issued_at: new Date().toISOString() });
+        await tokens.set(url, { token: auth.deviceToken, role: typeof auth.role === 'string' ? auth.role : 'operator', scopes, issued_at: new Date(this.#clock.now()).toISOString() });
       }
       this.#pairing.set({ state: 'connected', request_id: null, message: null, scopes });
       return connection;

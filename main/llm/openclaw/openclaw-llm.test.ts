@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { OpenClawGatewayStandin } from '../../testing/llm-standins.ts';
+import { ManualClock } from '../../timers/testing/manual-clock.ts';
 import { closedPort, collect, failure, llmConfig } from '../testing/collect.ts';
-import type { ExecApprovalRequest } from './approvals.ts';
 import { gatewayUrl } from './gateway-dialer.ts';
 import { OpenClawLlm } from './openclaw-llm.ts';
 
@@ -134,10 +134,16 @@ describe('OpenClawLlm against an OpenClaw gateway stand-in', () => {
     expect((error as Error).message).toContain('protocol mismatch');
   });
 
-  it('works with an older gateway that sends no connect.challenge', async () => {
+  it('works with an older gateway that sends no connect.challenge: connect goes out after 750 ms on the clock', async () => {
     gateway = await OpenClawGatewayStandin.start({ token: 'gw-token', challenge: false, protocol: 3 });
-    llm = new OpenClawLlm(config(), fast);
-    expect(await collect(llm.chat(turn('hi'), { model: '' }))).toEqual(['Hello.']);
+    const clock = new ManualClock('2026-01-01T00:00:00Z');
+    llm = new OpenClawLlm(config(), { ...fast, clock });
+    const answer = collect(llm.chat(turn('hi'), { model: '' }));
+    await expect.poll(() => clock.pendingCount).toBe(3); // the socket is open: silence timeout, handshake timeout, challenge grace
+    await clock.advance(749);
+    expect(gateway.calls('connect')).toHaveLength(0);
+    await clock.advance(1);
+    expect(await answer).toEqual(['Hello.']);
   });
 
   it('chat error events map to llm errors', async () => {
@@ -168,28 +174,6 @@ describe('OpenClawLlm against an OpenClaw gateway stand-in', () => {
     const [send] = gateway.calls('chat.send');
     // The run id is the one the gateway acknowledged chat.send with (its own, not the idempotency key).
     await expect.poll(() => gateway.calls('chat.abort')).toEqual([{ sessionKey: send!.sessionKey, runId: gateway.runIds[0] }]);
-  });
-
-  it('surfaces exec-approval requests; the stream goes on once resolveApproval answers', async () => {
-    gateway = await OpenClawGatewayStandin.start({ token: 'gw-token' });
-    gateway.chat({ deltas: ['Let me check. ', 'Done: 3 files.'], approval: { after: 1, command: 'ls -la /tmp' } });
-    const requests: ExecApprovalRequest[] = [];
-    const resolved: string[] = [];
-    llm = new OpenClawLlm(llmConfig({ provider: 'openclaw', base_url: gateway.baseUrl, api_key: 'gw-token', timeout_s: 0.5 }), {
-      ...fast,
-      onApprovalRequest: (request) => {
-        requests.push(request);
-        // A human takes longer than the silence timeout to answer: the run must not time out.
-        setTimeout(() => void llm!.resolveApproval(request.id, 'allow-once'), 1200);
-      },
-      onApprovalResolved: (r) => resolved.push(`${r.id}:${r.decision}`),
-    });
-    const text = (await collect(llm.chat(turn('list tmp'), { model: '', conversation: 'owner' } as never))).join('');
-    expect(text).toBe('Let me check. Done: 3 files.');
-    expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject({ command: 'ls -la /tmp', cwd: '/tmp', host: 'gateway', sessionKey: 'agent:main:kiwi-owner' });
-    expect(gateway.approvals).toEqual([{ id: requests[0]!.id, decision: 'allow-once' }]);
-    expect(resolved).toEqual([`${requests[0]!.id}:allow-once`]);
   });
 
   it('reconnects after the gateway restarts between turns', async () => {

@@ -21,9 +21,19 @@ export interface OpenClawPairing {
 }
 
 export class PairingTracker {
-  #current: OpenClawPairing = { state: 'idle', gateway: null, device_id: null, request_id: null, scopes: [], message: null, since: new Date().toISOString() };
+  #current: OpenClawPairing;
 
-  constructor(private readonly onChange: (pairing: OpenClawPairing) => void) {}
+  constructor(
+    private readonly onChange: (pairing: OpenClawPairing) => void,
+    /** Kiwi's clock (ms since the epoch): `since` is dated by it. */
+    private readonly now: () => number,
+  ) {
+    this.#current = { state: 'idle', gateway: null, device_id: null, request_id: null, scopes: [], message: null, since: this.#stamp() };
+  }
+
+  #stamp(): string {
+    return new Date(this.now()).toISOString();
+  }
 
   get current(): OpenClawPairing {
     return this.#current;
@@ -32,7 +42,7 @@ export class PairingTracker {
   set(change: Partial<OpenClawPairing> & Pick<OpenClawPairing, 'state'>): void {
     const previous = this.#current;
     const scopes = change.state === 'connected' ? (change.scopes ?? previous.scopes) : [];
-    this.#current = { ...previous, ...change, scopes, since: change.state === previous.state ? previous.since : new Date().toISOString() };
+    this.#current = { ...previous, ...change, scopes, since: change.state === previous.state ? previous.since : this.#stamp() };
     if (change.state !== previous.state || change.request_id !== previous.request_id) this.onChange(this.#current);
   }
 }
