@@ -6,8 +6,8 @@ import { resolveWhen } from './language/resolve.ts';
 import { KiwiError, notFound } from '../platform/errors.ts';
 import type { Handlers } from '../server/handler-types.ts';
 import type { Store } from '../store/store.ts';
-import type { NewItem, TimerService } from './timer-service.ts';
-import type { TimerItem, TimerKind } from './types.ts';
+import type { TimerService } from './timer-service.ts';
+import type { NewItem, TimerItem, TimerKind } from './types.ts';
 import { toView } from './view.ts';
 import { nextWallTime, wallParts } from './zoned.ts';
 

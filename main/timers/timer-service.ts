@@ -1,16 +1,19 @@
-import type { EventName } from '../contract/events.ts';
 import type { EventBus } from '../engine/events/event-bus.ts';
-import { conflict, describeError, notFound } from '../platform/errors.ts';
+import { conflict, notFound } from '../platform/errors.ts';
+import { Announcements } from './announcements.ts';
 import type { Announcer } from './announcer.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { followJump, systemElapsed, WallJumps, type Elapsed } from './clock-jumps.ts';
+import { JustRang } from './just-rang.ts';
 import { checkWhen, DEFAULT_TIMER_OPTIONS, type TimerServiceOptions } from './limits.ts';
+import { MissedLog } from './missed-log.ts';
+import { moveOn, rezoneItems } from './recurrence.ts';
+import { ringContent } from './ring-content.ts';
 import { Ringer } from './ringer.ts';
 import { Scheduler } from './scheduler.ts';
 import { TimerSpeech } from './speech.ts';
-import { isRecurring, type StopReason, type TimerChanges, type TimerItem, type TimerKind, type TimerStore } from './types.ts';
-import { toView } from './view.ts';
-import { nextWallTime } from './zoned.ts';
+import { TimerEvents } from './timer-events.ts';
+import type { NewItem, StopReason, TimerChanges, TimerItem, TimerStore } from './types.ts';
 
 export { DEFAULT_TIMER_OPTIONS, MAX_AHEAD_MS, MAX_TIMER_MS, type TimerServiceOptions } from './limits.ts';
 
@@ -28,20 +31,6 @@ export interface TimerServiceDeps {
   elapsed?: { elapsed: Elapsed; countsSleep: boolean };
 }
 
-export interface NewItem {
-  kind: TimerKind;
-  label?: string | null;
-  task?: string | null;
-  owner?: { id: string; name: string } | null;
-  language: string;
-  due_at: number;
-  duration_ms?: number | null;
-  clock?: string | null;
-  days?: number[];
-}
-
-const EVENT_KIND: Record<TimerKind, string> = { timer: 'TIMER', alarm: 'ALARM', reminder: 'REMINDER' };
-
 /**
  * Timers, alarms and reminders: kept in the store (UTC), woken by one scheduler, rung by the
  * ringer until stopped, snoozed or timed out. Items that came due while Kiwi was off are
@@ -53,17 +42,18 @@ export class TimerService {
   readonly options: TimerServiceOptions;
   readonly #scheduler: Scheduler;
   readonly #ringer: Ringer;
-  #announcement: AbortController | null = null;
+  readonly #events: TimerEvents;
+  readonly #announcements: Announcements;
   #started = false;
-  /** What was announced as missed since start (the dashboard connects after start-up announcements). */
-  readonly #missed: TimerItem[] = [];
-  /** What last stopped ringing (stopped or timed out), and when: "five more minutes" right after brings it back. */
-  #lastRang: { items: TimerItem[]; at: number } | null = null;
+  readonly #missed = new MissedLog();
+  readonly #justRang = new JustRang();
   readonly #jumps: WallJumps;
 
   constructor(private readonly deps: TimerServiceDeps) {
     this.clock = deps.clock ?? systemClock;
     this.options = { ...DEFAULT_TIMER_OPTIONS, ...deps.options };
+    this.#events = new TimerEvents(deps.bus, this.clock);
+    this.#announcements = new Announcements(deps.announcer, (err) => this.#events.error('timer_announce_failed', err));
     // A clock of its own (tests, a pinned "now") without real time to match: no clock changes to follow.
     const real = deps.elapsed ?? (this.clock === systemClock ? systemElapsed() : { elapsed: () => this.clock.now(), countsSleep: true });
     this.#jumps = new WallJumps(this.clock, real.elapsed, real.countsSleep);
@@ -72,20 +62,10 @@ export class TimerService {
       clock: this.clock,
       announcer: deps.announcer,
       pauseMs: this.options.ringPauseMs,
-      kindOf: (ids) => {
-        const kinds = ids.map((id) => this.deps.store.get(id)?.kind);
-        return kinds.includes('alarm') ? 'alarm' : kinds.includes('timer') ? 'timer' : 'reminder';
-      },
-      line: (ids) => {
-        const lines = ids.flatMap((id) => {
-          const item = this.deps.store.get(id);
-          return item ? [this.speech(item.language).ring(item, this.clock.now())] : [];
-        });
-        return lines.length ? lines.join(' ') : null;
-      },
+      ...ringContent(deps.store, (language) => this.speech(language), () => this.clock.now()),
       afterRound: () => this.#stopOverdue(),
       stoppedOutside: () => this.stopRinging('api'),
-      error: (err) => this.#error('timer_ring_failed', err),
+      error: (err) => this.#events.error('timer_ring_failed', err),
     });
   }
 
@@ -112,7 +92,7 @@ export class TimerService {
   close(): void {
     this.#scheduler.stop();
     this.#ringer.remove(this.#ringer.ringing);
-    this.#announcement?.abort(new Error('Kiwi is stopping'));
+    this.#announcements.close();
   }
 
   list(): TimerItem[] {
@@ -127,7 +107,7 @@ export class TimerService {
 
   /** Items missed since Kiwi started, oldest first (at most 20). */
   get missed(): TimerItem[] {
-    return [...this.#missed];
+    return this.#missed.items;
   }
 
   get ringing(): TimerItem[] {
@@ -208,8 +188,7 @@ export class TimerService {
 
   /** The items that stopped ringing within the last `withinMs` (a stop, a timeout), as they were while ringing. */
   justRang(withinMs: number): TimerItem[] {
-    const last = this.#lastRang;
-    return last && this.clock.now() - last.at <= withinMs ? [...last.items] : [];
+    return this.#justRang.within(withinMs, this.clock.now());
   }
 
   /**
@@ -229,7 +208,7 @@ export class TimerService {
         duration_ms: item.kind === 'timer' ? ms : null,
       }),
     );
-    this.#lastRang = null;
+    this.#justRang.forget();
     return again;
   }
 
@@ -240,7 +219,7 @@ export class TimerService {
       return item && item.state === 'ringing' ? [item] : [];
     });
     this.#ringer.remove(targets.map((t) => t.id));
-    if (targets.length) this.#lastRang = { items: targets, at: this.clock.now() };
+    this.#justRang.remember(targets, this.clock.now());
     for (const item of targets) this.#finish(item, reason);
     this.#scheduler.arm();
     return targets;
@@ -251,14 +230,7 @@ export class TimerService {
    * new zone (07:30 stays 07:30 where Kiwi now is). One-off items keep their instant.
    */
   rezone(): void {
-    const now = this.clock.now();
-    for (const item of this.list()) {
-      if (item.state !== 'scheduled' || !isRecurring(item) || !item.clock) continue;
-      const [hour, minute] = item.clock.split(':').map(Number) as [number, number];
-      const at = nextWallTime(hour, minute, item.days, now, this.deps.timeZone());
-      if (at === item.next_at) continue;
-      this.#emit(this.deps.store.update(item.id, { due_at: at, next_at: at }, now)!, 'UPDATED');
-    }
+    rezoneItems(this.deps.store, this.clock.now(), this.deps.timeZone(), (item) => this.#emit(item, 'UPDATED'));
     this.#scheduler.arm();
   }
 
@@ -287,19 +259,8 @@ export class TimerService {
 
   /** A one-off item is done; a recurring one waits for its next occurrence. */
   #finish(item: TimerItem, reason: StopReason): void {
-    const now = this.clock.now();
-    const next = this.#reschedule(item, now);
+    const next = moveOn(this.deps.store, item, this.clock.now(), this.deps.timeZone());
     this.#emit(next ?? item, 'STOPPED', { by: reason });
-  }
-
-  #reschedule(item: TimerItem, now: number): TimerItem | null {
-    if (!isRecurring(item) || !item.clock) {
-      this.deps.store.delete(item.id);
-      return null;
-    }
-    const [hour, minute] = item.clock.split(':').map(Number) as [number, number];
-    const at = nextWallTime(hour, minute, item.days, Math.max(now, item.due_at), this.deps.timeZone());
-    return this.deps.store.update(item.id, { state: 'scheduled', due_at: at, next_at: at, ringing_since: null }, now);
   }
 
   /** Items that came due unheard: say so (once), and move them on. */
@@ -308,21 +269,11 @@ export class TimerService {
     const lines: string[] = [];
     for (const item of items) {
       lines.push(this.speech(item.language).missed(item));
-      this.#missed.push(item);
-      if (this.#missed.length > 20) this.#missed.shift();
-      const next = this.#reschedule(item, now);
+      this.#missed.add(item);
+      const next = moveOn(this.deps.store, item, now, this.deps.timeZone());
       this.#emit(item, 'MISSED', next ? { next_at: new Date(next.next_at).toISOString() } : {});
     }
-    this.#announce(lines.join(' '));
-  }
-
-  #announce(text: string): void {
-    this.#announcement?.abort(new Error('a newer announcement'));
-    const controller = new AbortController();
-    this.#announcement = controller;
-    void this.deps.announcer.say(text, controller.signal).catch((err: unknown) => {
-      if (!controller.signal.aborted) this.#error('timer_announce_failed', err);
-    });
+    this.#announcements.say(lines.join(' '));
   }
 
   #stopOverdue(): void {
@@ -332,10 +283,6 @@ export class TimerService {
   }
 
   #emit(item: TimerItem, what: string, extra: Record<string, unknown> = {}): void {
-    this.deps.bus.emit(`${EVENT_KIND[item.kind]}_${what}` as EventName, { item: toView(item, this.clock.now()), ...extra }, 'timers');
-  }
-
-  #error(code: string, err: unknown): void {
-    this.deps.bus.emit('ERROR', { code, message: describeError(err) }, 'timers');
+    this.#events.item(item, what, extra);
   }
 }

@@ -38,6 +38,19 @@ export interface TimerItem {
 
 export type NewTimerItem = Omit<TimerItem, 'id' | 'created_at' | 'updated_at' | 'ringing_since' | 'state'> & { state?: TimerState };
 
+/** An item as the service is asked to set it (by voice or API): what the store makes of it is a TimerItem. */
+export interface NewItem {
+  kind: TimerKind;
+  label?: string | null;
+  task?: string | null;
+  owner?: { id: string; name: string } | null;
+  language: string;
+  due_at: number;
+  duration_ms?: number | null;
+  clock?: string | null;
+  days?: number[];
+}
+
 export type TimerChanges = Partial<Pick<TimerItem, 'label' | 'task' | 'language' | 'state' | 'due_at' | 'next_at' | 'duration_ms' | 'clock' | 'days' | 'ringing_since'>>;
 
 /** Durable storage of the items (SQLite in Kiwi: main/timers/sqlite-timers.ts). */
