@@ -75,22 +75,9 @@ export class EngineSlot {
       parts.push(await buildParts({ config: build.config, modelsDir: paths.models, catalog }, build.stages));
       for (const stage of build.stages) this.#builtWith[stage] = build.config;
     }
-    const fresh = parts.reduce((all, p) => ({
-      parts: { ...all.parts, ...p.parts },
-      missing: { ...all.missing, ...p.missing },
-      fallbacks: [...(all.fallbacks ?? []), ...(p.fallbacks ?? [])],
-      notes: [...all.notes, ...p.notes],
-      wanted: [...all.wanted, ...p.wanted],
-      modelIds: { ...all.modelIds, ...p.modelIds },
-    }));
-    const built: BuiltParts = {
-      parts: { ...this.#built.parts, ...fresh.parts },
-      missing: { ...this.#built.missing, ...fresh.missing },
-      fallbacks: [...(this.#built.fallbacks ?? []), ...(fresh.fallbacks ?? [])],
-      notes: fresh.notes,
-      wanted: fresh.wanted,
-      modelIds: { ...this.#built.modelIds, ...fresh.modelIds },
-    };
+    const fresh = parts.reduce(joinBuilt);
+    // Stages not rebuilt keep their models; the notes and the models wanted are the new build's own.
+    const built: BuiltParts = { ...joinBuilt(this.#built, fresh), notes: fresh.notes, wanted: fresh.wanted };
     this.#built = built;
     if (fresh.parts.tts) this.#voiceProvider = fresh.fallbacks?.some((f) => f.stage === 'tts') ? 'system' : config.current.tts_provider;
     this.#swap(built);
@@ -281,4 +268,16 @@ export class EngineSlot {
   #unreadyStages(): PartName[] {
     return PART_NAMES.filter((stage) => this.#built.missing[stage] !== undefined || this.#built.fallbacks?.some((f) => f.stage === stage));
   }
+}
+
+/** `b` built after `a`: its stages replace theirs, fallbacks, notes and the models wanted add up. */
+export function joinBuilt(a: BuiltParts, b: BuiltParts): BuiltParts {
+  return {
+    parts: { ...a.parts, ...b.parts },
+    missing: { ...a.missing, ...b.missing },
+    fallbacks: [...(a.fallbacks ?? []), ...(b.fallbacks ?? [])],
+    notes: [...a.notes, ...b.notes],
+    wanted: [...a.wanted, ...b.wanted],
+    modelIds: { ...a.modelIds, ...b.modelIds },
+  };
 }

@@ -1,40 +1,38 @@
-import path from 'node:path';
 import type { Status } from '../contract/api.ts';
 import type { ConfigService } from '../config/config-service.ts';
-import { ConversationContext } from '../dialogue/conversation-context.ts';
-import { AudioHub } from '../engine/audio/audio-hub.ts';
+import type { ConversationContext } from '../dialogue/conversation-context.ts';
+import type { AudioHub } from '../engine/audio/audio-hub.ts';
 import type { MicrophoneStatus } from '../engine/audio/microphone-supervisor.ts';
 import { Engine } from '../engine/engine.ts';
-import { EventBus } from '../engine/events/event-bus.ts';
+import type { EventBus } from '../engine/events/event-bus.ts';
 import { BuiltinCommands, LastVoiceSlot } from '../dialogue/commands/index.ts';
 import { FirstRunSetup } from './first-run.ts';
 import { ModelDownloads } from './model-downloads.ts';
 import { createCommandRouting } from './command-routing.ts';
 import { runtimeStatus } from './runtime-status.ts';
 import { reactToConfig } from './config-reactions.ts';
-import { loadSouls, openRuntimeFiles, type RuntimePaths } from './runtime-files.ts';
-import { storedConversations } from '../memory/index.ts';
+import type { RuntimePaths } from './runtime-files.ts';
+import { SoulFiles } from './runtime-souls.ts';
+import { EngineSpeakers } from './runtime-speakers.ts';
 import { createHandsFree } from './hands-free.ts';
 import type { OwnerHandsFree } from '../engine/listening/hands-free.ts';
 import type { ReplyPreview, TurnHandler } from '../engine/listening/turn.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { loadCatalog } from '../engine/models/catalog.ts';
-import { installedModels } from '../engine/models/resolve.ts';
-import { recommendFrom } from '../engine/recommend.ts';
 import { LlmPhraseBook } from '../llm/phrases.ts';
-import { commandPathSteps, warmUp, type WarmStep } from './warm-up.ts';
+import { CommandPathWarmer, commandPathSteps } from './warm-up.ts';
+import { OwnWords } from './own-words.ts';
+import { openCoreServices } from './core-services.ts';
 import { EngineSlot } from './engine-slot.ts';
 import { PART_NAMES } from '../engine/stages.ts';
 import { LlmSlot } from '../llm/llm-slot.ts';
-import { HomeAssistantClient } from '../homeassistant/ha-client.ts';
+import type { HomeAssistantClient } from '../homeassistant/ha-client.ts';
 import type { Logger } from '../platform/logger.ts';
-import { resourcesDir } from '../platform/paths.ts';
-import { SoulEdits } from '../souls/soul-edits.ts';
-import { SoulService } from '../souls/soul-service.ts';
-import { UserSouls } from '../souls/user-souls.ts';
-import { Enrollment } from '../speakers/identification/enrollment.ts';
-import { SpeakerIdentification, type IdentificationDeps } from '../speakers/identification/speaker-identification.ts';
-import { SpeakerService } from '../speakers/speaker-service.ts';
+import type { SoulEdits } from '../souls/soul-edits.ts';
+import type { SoulService } from '../souls/soul-service.ts';
+import type { Enrollment } from '../speakers/identification/enrollment.ts';
+import type { SpeakerIdentification } from '../speakers/identification/speaker-identification.ts';
+import type { SpeakerService } from '../speakers/speaker-service.ts';
 import { matchWakeWord } from '../engine/stages/wake/text-match.ts';
 import { createTimers, type TimerService, type TimerVoice } from '../timers/index.ts';
 import type { Store } from '../store/store.ts';
@@ -44,7 +42,7 @@ import type { ApprovalCallbacks } from '../llm/openclaw/approvals.ts';
 import { Integrations, runtimeControl, runtimeStages } from '../integrations/index.ts';
 import { openClawLink } from '../llm/openclaw/link.ts';
 import { TurnHistory } from '../history/index.ts';
-import { knownAudioDevices, listAudioDevices, type AudioDevices } from '../engine/audio/devices.ts';
+import { listAudioDevices, type AudioDevices } from '../engine/audio/devices.ts';
 import type { OpenClawOptions } from '../llm/openclaw/openclaw-llm.ts';
 
 export interface RuntimeOptions {
@@ -71,12 +69,13 @@ export class KiwiRuntime {
   readonly lastVoice = new LastVoiceSlot();
   /** What a command turns into: built-in command, Home Assistant or the LLM. */
   readonly #router: TurnHandler;
-  #identification?: SpeakerIdentification;
+  /** Identification and enrolment over the running engine's speaker model. */
+  readonly #speakers: EngineSpeakers;
   /** Timers, alarms and reminders (main/timers). */
   readonly timers: TimerService;
   readonly #timerVoice: TimerVoice;
-  /** PUT/DELETE of the user's soul files (<data dir>/souls), one at a time; built-ins stay read-only. */
-  readonly soulEdits: SoulEdits;
+  /** The soul files: the user's edits, re-reading them all, the souls.default fallback warning. */
+  readonly #soulFiles: SoulFiles;
   /** Voice security: severity, policy by speaker, approvals (voice, API, Telegram), audit log. */
   readonly security: SecurityService;
   /** Conversation history: every answered turn, kept in the store (GET /api/conversation). */
@@ -99,11 +98,10 @@ export class KiwiRuntime {
   readonly #commands = new BuiltinCommands();
   /** A read-only built-in's reply, worked out from an early transcript (the engine prepares its audio). */
   readonly #preview: ReplyPreview;
-  /** voice.greeting is said once per process. */
-  #greeted = false;
+  /** The greeting and security announcements: what Kiwi says outside any turn. */
+  readonly #ownWords: OwnWords;
   /** The command path's first-call costs, paid once per language (main/app/warm-up.ts). */
-  readonly #warmSteps: WarmStep[];
-  #warmedFor: string | null = null;
+  readonly #warmer: CommandPathWarmer;
 
   private constructor(
     readonly config: ConfigService,
@@ -136,7 +134,7 @@ export class KiwiRuntime {
       }),
       started: (notes) => {
         for (const line of [...this.missing, ...notes]) logger.warn(`engine: ${line}`);
-        this.#greet();
+        this.#ownWords.greetOnce();
         this.#warm();
       },
     });
@@ -148,23 +146,20 @@ export class KiwiRuntime {
       install: (ids) => this.installModels(ids),
     });
     const phrases = new LlmPhraseBook();
-    this.#warmSteps = commandPathSteps({ preview: (request) => this.#preview(request), phrases });
+    const warmSteps = commandPathSteps({ preview: (request) => this.#preview(request), phrases });
+    this.#warmer = new CommandPathWarmer(warmSteps, (err) => logger.warn({ err }, 'warming the command path failed'));
+    this.#ownWords = new OwnWords({ config: () => config.current, engine: () => this.engine, commands: this.#commands, logger });
     ({ handsFree: this.handsFree, close: this.#closeHandsFree } = createHandsFree({ config, store, bus, clock }));
     ({ service: this.timers, voice: this.#timerVoice } = createTimers({ store: store.timers, bus, clock, config: () => config.current, hub, engine: () => this.engine }));
     this.history = new TurnHistory(store, bus);
-    this.soulEdits = new SoulEdits({
-      files: new UserSouls({ builtin: path.join(resourcesDir, 'souls'), user: paths.userSouls }),
-      souls,
-      reload: () => this.#loadSouls(),
-      config,
-      bus,
-    });
+    this.#soulFiles = new SoulFiles({ souls, config, bus, logger, userDir: paths.userSouls });
+    this.#speakers = new EngineSpeakers({ store, bus, config: () => config.current, lastVoice: this.lastVoice, engine: () => this.engine });
     this.security = new SecurityService({
       config: () => config.current,
       bus,
       store,
       resume: (request) => routing.pastGate(request),
-      announce: (text) => this.#announce(text),
+      announce: (text) => this.#ownWords.announce(text),
       clock,
     });
     this.#openclawApprovals = openClawExecApprovals({
@@ -173,7 +168,7 @@ export class KiwiRuntime {
       onError: (message) => bus.emit('ERROR', { code: 'openclaw_approval_failed', message }, 'security'),
     });
     this.#openclawLink = openClawLink({ dataDir: paths.data, bus, logger });
-    this.llm = new LlmSlot(() => config.current.llm, { openclaw: { ...this.#openclawApprovals, ...this.#openclawLink } });
+    this.llm = new LlmSlot(() => config.current.llm, { clock, openclaw: { ...this.#openclawApprovals, ...this.#openclawLink } });
     const routing = createCommandRouting({
       config,
       souls,
@@ -198,40 +193,13 @@ export class KiwiRuntime {
   }
 
   static async create({ env = process.env, logger, clock }: RuntimeOptions): Promise<KiwiRuntime> {
-    const { paths, config, registry, store } = await openRuntimeFiles(env, logger);
-    const live: { runtime?: KiwiRuntime } = {};
-    // Ids in the config must name a catalog model and an existing soul (checked now, and on every PATCH).
-    await config.useKnownIds(async () => {
-      const catalog = await loadCatalog(paths.catalog);
-      // Not at startup either: a model the file names but that is missing is reported by its stage.
-      const installed = live.runtime ? await installedModels(paths.models, catalog) : undefined;
-      return {
-        models: catalog.models,
-        installedModels: installed && new Set(installed.map((m) => m.id)),
-        stageModels: installed && ((next) => recommendFrom(next, catalog, installed)),
-        souls: (live.runtime?.souls.list() ?? registry.list()).map(({ id, nsfw }) => ({ id, nsfw })),
-        // Not at startup: a device unplugged then is retried by the microphone, not a reason to refuse to start.
-        audioDevices: live.runtime ? await knownAudioDevices({ env }) : undefined,
-      };
-    });
-    const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
-    const current = () => config.current;
-    const runtime = new KiwiRuntime(
-      config,
-      bus,
-      store,
-      new AudioHub(),
-      new SoulService(registry, store, bus, current),
-      new SpeakerService(store, bus),
-      new ConversationContext(bus, undefined, storedConversations(store)),
-      new HomeAssistantClient({ config: current, bus, clock }),
-      logger,
-      paths,
-      clock,
-    );
-    live.runtime = runtime;
+    const live = { started: false };
+    const core = await openCoreServices({ env, logger, clock, startedUp: () => live.started });
+    const { config, bus, store, hub, souls, speakers, context, homeassistant, paths } = core;
+    const runtime = new KiwiRuntime(config, bus, store, hub, souls, speakers, context, homeassistant, logger, paths, clock);
+    live.started = true;
     runtime.soundEnv = env;
-    runtime.#warnSoulFallback();
+    runtime.#soulFiles.warnFallback();
     config.onChange((_cfg, updated, changed) =>
       reactToConfig(updated, changed, {
         runtime,
@@ -260,25 +228,17 @@ export class KiwiRuntime {
 
   /** Who is speaking (voice prints, Kiwi's own voice, learned guests); it outlives engine rebuilds. */
   get identification(): SpeakerIdentification {
-    this.#identification ??= new SpeakerIdentification(this.#speakerDeps());
-    return this.#identification;
+    return this.#speakers.identification;
   }
 
   /** Enrolment of voices (API, CLI) with the engine's current speaker model. */
   get enrollment(): Enrollment {
-    return new Enrollment(this.#speakerDeps());
+    return this.#speakers.enrollment();
   }
 
-  #speakerDeps(): IdentificationDeps {
-    return {
-      store: this.store,
-      bus: this.bus,
-      config: () => this.config.current,
-      embedder: () => this.engine?.parts.speaker,
-      vad: () => this.engine?.parts.vad,
-      unavailableReason: () => this.engine?.missing.find((line) => line.startsWith('speaker:'))?.slice('speaker:'.length).trim(),
-      lastVoice: this.lastVoice,
-    };
+  /** PUT/DELETE of the user's soul files (<data dir>/souls), one at a time; built-ins stay read-only. */
+  get soulEdits(): SoulEdits {
+    return this.#soulFiles.edits;
   }
 
   /** Where installed models live (KIWI_MODELS_DIR or <data>/models): the models API lists and installs here. */
@@ -308,17 +268,7 @@ export class KiwiRuntime {
 
   /** Re-read every soul file, in turn with soul edits and PATCHes (an older read never replaces a newer one); the engine keeps running. */
   reloadSouls(): Promise<void> {
-    return this.config.exclusive(() => this.#loadSouls());
-  }
-
-  async #loadSouls(): Promise<void> {
-    this.souls.replaceRegistry(await loadSouls(this.paths.userSouls, this.logger));
-  }
-
-  /** souls.default names no usable soul (a file removed by hand): Kiwi runs on the built-in default and says so (status: fallbacks). */
-  #warnSoulFallback(): void {
-    const fallback = this.souls.defaultFallback;
-    if (fallback) this.logger.warn(`${this.config.path}: ${fallback.reason}`);
+    return this.#soulFiles.reload();
   }
 
   /** Rebuild every stage (models) and the LLM client, and reload souls in-process; the API keeps serving. */
@@ -326,7 +276,7 @@ export class KiwiRuntime {
     this.bus.emit('SERVICE_RESTART', { reason: 'api' }, 'runtime');
     await this.#slot.rebuild(PART_NAMES, 'restart', async () => {
       await this.reloadSouls();
-      this.#warnSoulFallback();
+      this.#soulFiles.warnFallback();
       this.llm.rebuild();
     });
     this.homeassistant.start();
@@ -347,19 +297,7 @@ export class KiwiRuntime {
 
   /** Pay the command path's first-call costs for the language now, not in the first spoken command. */
   #warm(): void {
-    const { language } = this.config.current;
-    if (this.#warmedFor === language) return;
-    this.#warmedFor = language;
-    void warmUp(language, this.#warmSteps, (err) => this.logger.warn({ err }, 'warming the command path failed'));
-  }
-
-  /** voice.greeting: said once, by the first engine that has a voice; an empty text is the language's own greeting. */
-  #greet(): void {
-    const { language, wake_word: wakeWord, voice } = this.config.current;
-    if (this.#greeted || !voice.greeting.enabled || !this.engine.parts.tts) return;
-    this.#greeted = true;
-    const text = voice.greeting.text.trim() || this.#commands.greeting(language, wakeWord);
-    this.engine.speak(text).done.catch((err: unknown) => this.logger.error({ err }, 'the greeting failed'));
+    void this.#warmer.warm(this.config.current.language);
   }
 
   /**
@@ -369,15 +307,4 @@ export class KiwiRuntime {
   installModels(ids: string[]): Promise<void> {
     return this.#slot.installModels(ids);
   }
-
-  /** A security line (an approval that expired, or was answered elsewhere) is spoken once the engine is free; without a voice, events and Telegram carry it. */
-  #announce(text: string): void {
-    this.engine
-      .idle()
-      .then(() => {
-        if (this.engine.parts.tts) this.engine.speak(text);
-      })
-      .catch((err: unknown) => this.logger.error({ err }, 'speaking a security announcement failed'));
-  }
-
 }

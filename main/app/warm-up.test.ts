@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LlmPhraseBook } from '../llm/phrases.ts';
-import { commandPathSteps, warmUp } from './warm-up.ts';
+import { CommandPathWarmer, commandPathSteps, warmUp } from './warm-up.ts';
 
 describe('warming the command path', () => {
   it('runs every step for the language, a few times, and lets the event loop turn between them', async () => {
@@ -34,5 +34,15 @@ describe('warming the command path', () => {
     await warmUp('ru', steps, (err) => reported.push(err), 1);
     expect(reported).toEqual([]);
     expect(previews).toHaveLength(1);
+  });
+
+  it('warms once per language: again only after the language changed', async () => {
+    const calls: string[] = [];
+    const warmer = new CommandPathWarmer([(language) => calls.push(language)], () => undefined);
+    await warmer.warm('de');
+    await warmer.warm('de');
+    await warmer.warm('fr');
+    await warmer.warm('de');
+    expect(calls).toEqual(['de', 'de', 'de', 'fr', 'fr', 'fr', 'de', 'de', 'de']);
   });
 });

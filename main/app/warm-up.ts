@@ -43,3 +43,20 @@ export async function warmUp(language: string, steps: readonly WarmStep[], repor
     }
   }
 }
+
+/** Warms the command path once per language: at the first engine's start and on each change of language. */
+export class CommandPathWarmer {
+  #warmedFor: string | null = null;
+
+  constructor(
+    private readonly steps: readonly WarmStep[],
+    private readonly report: (err: unknown) => void,
+  ) {}
+
+  /** Resolves once the warm-up for `language` is done (at once when it already ran or is running). */
+  warm(language: string): Promise<void> {
+    if (this.#warmedFor === language) return Promise.resolve();
+    this.#warmedFor = language;
+    return warmUp(language, this.steps, this.report);
+  }
+}

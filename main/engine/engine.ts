@@ -2,15 +2,13 @@ import type { Config } from '../contract/config.ts';
 import type { EngineState } from '../contract/events.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { KiwiError, describeError, unavailable } from '../platform/errors.ts';
-import type { AudioHub } from './audio/audio-hub.ts';
 import { wakeCue } from './audio/cue.ts';
 import { RealTimePacer } from './audio/real-time-pacer.ts';
 import { StateMachine } from './dialogue/state-machine.ts';
-import type { EventBus } from './events/event-bus.ts';
+import type { ChatAnswer, EngineOptions } from './engine-options.ts';
 import type { ListeningSession } from './listening/listening-session.ts';
-import type { HandsFreeGate } from './listening/hands-free.ts';
-import type { ReplyPreview, SpeakerIdentifier, TurnHandler, TurnResult } from './listening/turn.ts';
-import { VoiceLoop, type UtteranceCapture, type WakeMatcher } from './listening/voice-loop.ts';
+import type { TurnResult } from './listening/turn.ts';
+import { VoiceLoop, type UtteranceCapture } from './listening/voice-loop.ts';
 import type { BuiltParts, Fallback } from './parts.ts';
 import { Replies, type SpeakOutcome } from './speech/replies.ts';
 import type { EngineParts, PartName } from './stages.ts';
@@ -19,37 +17,7 @@ import { matchWakeWord } from './stages/wake/text-match.ts';
 import { TurnRun, type TurnHandle } from './turns/turn-run.ts';
 import { TurnSlot } from './turns/turn-slot.ts';
 
-/** What a typed turn answers. */
-export interface ChatAnswer {
-  command: string | null;
-  reply: string | null;
-  /** Why the turn was cut short (stop, a newer turn): command and reply are still what ran. */
-  interrupted?: string;
-  turn_id: string;
-}
-
-export type { SpeakOutcome };
-
-export interface EngineOptions {
-  config: () => Config;
-  bus: EventBus;
-  hub: AudioHub;
-  /** The audio models to run on: the runtime owns them (and disposes them); the engine only uses them. */
-  built: BuiltParts;
-  /** Stages being rebuilt right now → why: they answer 503 `rebuilding` until the next engine has them. */
-  rebuilding?: Partial<Record<PartName, string>>;
-  /** What to do with a command; without one, commands are recognised but not answered. */
-  handler?: TurnHandler;
-  /** A read-only command's reply, known from an early transcript: synthesised before the turn asks for it. */
-  preview?: ReplyPreview;
-  identifier?: SpeakerIdentifier;
-  /** Owner hands-free (the runtime owns it: it outlives engines). */
-  handsFree?: HandsFreeGate;
-  /** Finds the wake word in a transcript (the `text` engine, and stripping it from commands); default: the locale-aware matcher. */
-  matchWake?: WakeMatcher;
-  /** Turn timings, the capture window and the audio inputs' real-time pacing; default: the system clock (tests inject a manual one). */
-  clock?: Clock;
-}
+export type { ChatAnswer, EngineOptions, SpeakOutcome };
 
 /**
  * The voice engine of one Kiwi process: the state machine, the audio stages, the voice loop over

@@ -4,34 +4,16 @@ import { Endpointer } from './endpointer.ts';
 import { RingBuffer } from './ring-buffer.ts';
 import { BargeInWatch } from './barge-in-watch.ts';
 import { SAMPLE_RATE } from '../../contract/audio.ts';
-import { trailingSilence, VoicedEnd } from './voiced-end.ts';
+import { rmsLevel, trailingSilence, VoicedEnd } from './voiced-end.ts';
+import { FrameArrivals } from './frame-arrivals.ts';
+import type { Utterance } from './utterance.ts';
 import { covers, isStale, speechSoFar, type EarlyGuess, type EarlyTranscript, type Listening, type Speculate } from './early-transcript.ts';
 
-export type { EarlyTranscript, Speculate };
+export type { EarlyTranscript, Speculate, Utterance };
 
 const RATE = SAMPLE_RATE;
 /** Silence after the last voiced sound that ends complete words (the adaptive limit starts at 500 ms). */
 const COMPLETE_SILENCE = 0.4 * RATE;
-
-export interface Utterance {
-  sourceId: string;
-  samples: Float32Array;
-  /** Absolute sample indices of the speech (without pre-roll). */
-  start: number;
-  end: number;
-  /** The acoustic wake word heard in or just before this utterance. */
-  wake: WakeDetection | null;
-  /** Wall-clock time the end of speech was decided (for the latency waterfall). */
-  endedAt: number;
-  /** performance.now() when the frame with the last voiced sample arrived (the waterfall's origin; the VAD's end is later). */
-  lastVoicedAt: number;
-  /** performance.now() when the end of speech was decided. */
-  endpointAt: number;
-  /** The final text of a streaming recognizer that followed this utterance live, if one did. */
-  streamedText?: string;
-  /** The transcript begun ahead of the endpoint on these samples, less some of the quiet after the voice (running or done). */
-  early?: EarlyTranscript;
-}
 
 export interface SessionHooks {
   speechStarted(sourceId: string): void;
@@ -77,8 +59,7 @@ export class ListeningSession {
   readonly #voiced = new VoicedEnd();
   /** Where the VAD's current stretch began hearing speech (null before any). */
   #speakingSince: number | null = null;
-  /** When recent frames arrived: [session clock after the frame, performance.now()], oldest first. */
-  readonly #arrivals: Array<[number, number]> = [];
+  readonly #arrivals = new FrameArrivals();
 
   constructor(
     readonly sourceId: string,
@@ -142,8 +123,7 @@ export class ListeningSession {
   async #process(samples: Float32Array): Promise<void> {
     if (this.#closed) return;
     this.#ring.push(samples);
-    this.#arrivals.push([this.#ring.end, performance.now()]);
-    if (this.#arrivals.length > 4096) this.#arrivals.splice(0, 1024);
+    this.#arrivals.arrived(this.#ring.end, performance.now());
     const { vad, wake } = this.parts;
     this.#voiced.push(samples, this.#ring.end);
     const finished = vad.accept(samples);
@@ -163,7 +143,7 @@ export class ListeningSession {
     }
     for (const s of finished) await this.#finish(this.#endpointer.addSpeech({ start: s.start, end: s.start + s.samples.length }));
     this.#judge();
-    const ended = this.#endpointer.tick(this.#ring.end, vad.speaking, rms(samples));
+    const ended = this.#endpointer.tick(this.#ring.end, vad.speaking, rmsLevel(samples));
     if (ended) await this.#finish(ended);
     else await this.#speculate(vad.speaking);
   }
@@ -251,18 +231,17 @@ export class ListeningSession {
     return wake && wake.at >= from - RATE && wake.at <= span.end + RATE / 2 ? wake : null;
   }
 
-  /** When the frame holding sample `at` arrived (a live input delivers a frame when its last sample is captured). */
-  #arrivalOf(at: number, fallback: number): number {
-    return this.#arrivals.find(([end]) => end >= at)?.[1] ?? fallback;
-  }
-
   #utteranceSamples(span: { start: number; end: number }): Float32Array {
     return this.#ring.slice(this.#prerollFrom(span.start), span.end);
   }
 
   /** Where an utterance starting at `start` is cut, its pre-roll included. */
   #prerollFrom(start: number): number {
-    return Math.max(0, start - Math.round((this.voice().preroll_ms * RATE) / 1000));
+    return Math.max(0, start - this.#prerollSamples());
+  }
+
+  #prerollSamples(): number {
+    return Math.round((this.voice().preroll_ms * RATE) / 1000);
   }
 
   /** Feed the streaming recognizer from the start of speech (with pre-roll) to the utterance end. */
@@ -272,8 +251,7 @@ export class ListeningSession {
     let input = samples;
     if (!this.#stream) {
       this.#stream = openStream();
-      const preroll = Math.round((this.voice().preroll_ms * RATE) / 1000);
-      input = this.#ring.slice(this.#ring.end - samples.length - preroll, this.#ring.end);
+      input = this.#ring.slice(this.#ring.end - samples.length - this.#prerollSamples(), this.#ring.end);
     }
     const text = await this.#stream.accept(input);
     if (text) this.hooks.partial?.(this.sourceId, text);
@@ -299,7 +277,7 @@ export class ListeningSession {
       wake,
       endedAt: Date.now(),
       endpointAt,
-      lastVoicedAt: this.#arrivalOf(span.end - trailingSilence(samples), endpointAt),
+      lastVoicedAt: this.#arrivals.arrivalOf(span.end - trailingSilence(samples), endpointAt),
       ...(early ? { early } : {}),
       ...(stream ? { streamedText: await stream.finish() } : {}),
     };
@@ -307,10 +285,4 @@ export class ListeningSession {
     const handled = this.hooks.utterance(utterance);
     if (this.options.awaitTurns) await handled;
   }
-}
-
-function rms(samples: Float32Array): number {
-  let sum = 0;
-  for (const s of samples) sum += s * s;
-  return Math.sqrt(sum / Math.max(1, samples.length));
 }

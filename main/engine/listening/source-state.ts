@@ -1,6 +1,7 @@
 import { SAMPLE_RATE } from '../../contract/audio.ts';
 import type { TurnRun } from '../turns/turn-run.ts';
-import type { ListeningSession, Utterance } from './listening-session.ts';
+import type { ListeningSession } from './listening-session.ts';
+import type { Utterance } from './utterance.ts';
 
 /** Takes a whole utterance instead of treating it as a command (e.g. "this is my friend Anna" → Anna's voice). */
 export type UtteranceCapture = (audio: { samples: Float32Array; sampleRate: number }) => Promise<string | null>;

@@ -15,7 +15,7 @@ const ABSOLUTE_FLOOR = 1e-4;
 export function trailingSilence(samples: Float32Array): number {
   const frames = Math.floor(samples.length / FRAME);
   if (frames === 0) return 0;
-  const level = (f: number) => frameLevel(samples, f * FRAME, (f + 1) * FRAME);
+  const level = (f: number) => rmsLevel(samples, f * FRAME, (f + 1) * FRAME);
   let peak = 0;
   for (let f = 0; f < frames; f += 1) peak = Math.max(peak, level(f));
   let last = frames - 1;
@@ -42,7 +42,7 @@ export class VoicedEnd {
     const from = end - samples.length;
     for (let at = 0; at < samples.length; at += FRAME) {
       const to = Math.min(samples.length, at + FRAME);
-      const level = frameLevel(samples, at, to);
+      const level = rmsLevel(samples, at, to);
       this.#peak = Math.max(this.#peak, level);
       if (level >= voiceFloor(this.#peak)) this.#end = from + to;
     }
@@ -54,7 +54,8 @@ export class VoicedEnd {
   }
 }
 
-function frameLevel(samples: Float32Array, from: number, to: number): number {
+/** The RMS level of `samples` from `from` to `to` (all of them by default). */
+export function rmsLevel(samples: Float32Array, from = 0, to = samples.length): number {
   let sum = 0;
   for (let i = from; i < to; i += 1) sum += samples[i]! * samples[i]!;
   return Math.sqrt(sum / Math.max(1, to - from));
