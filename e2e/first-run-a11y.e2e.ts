@@ -1,13 +1,12 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../main/engine/models/catalog.ts';
 import { closedPort } from '../main/llm/testing/collect.ts';
 import { LlmStandin } from '../main/testing/llm-standins.ts';
 import { unnamedControls } from './support/a11y.ts';
-import { LIVE_TEXT, openDashboard, type OpenedPage } from './support/browser.ts';
-import { startKiwiServer, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
+import { LIVE_TEXT, type OpenedPage } from './support/browser.ts';
+import { openKiwiDashboard, type KiwiDashboard } from './support/kiwi-dashboard.ts';
+import { TEST_MODELS_DIR } from './support/kiwi-server.ts';
 import { seedSpeakers } from './support/seed.ts';
 
 /**
@@ -16,13 +15,13 @@ import { seedSpeakers } from './support/seed.ts';
  */
 describe('the first-run panel going away with its last step', () => {
   let ollama: LlmStandin;
-  let kiwi: KiwiServer;
+  let dashboard: KiwiDashboard;
   let ui: OpenedPage;
 
   beforeAll(async () => {
     ollama = await LlmStandin.start('ollama', { models: ['llama3.2:latest'] });
     // Everything but the LLM: the owner is enrolled and the test models hear, understand, recognise and speak.
-    kiwi = await startKiwiServer({
+    dashboard = await openKiwiDashboard({
       name: 'first-run-last-step',
       config: {
         audio: { input: 'none', output: 'none' },
@@ -33,11 +32,10 @@ describe('the first-run panel going away with its last step', () => {
       env: { KIWI_MODELS_DIR: TEST_MODELS_DIR },
       prepare: (dir) => seedSpeakers(dir, [{ name: 'Ada', priority: 0 }]),
     });
-    ui = await openDashboard(kiwi.url);
+    ({ ui } = dashboard);
   });
   afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
     await ollama?.close();
   });
 
@@ -64,29 +62,18 @@ describe('the first-run panel going away with its last step', () => {
 });
 
 describe('"Download all" offline', () => {
-  let dir: string;
-  let kiwi: KiwiServer;
+  let dashboard: KiwiDashboard;
   let ui: OpenedPage;
 
   beforeAll(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-e2e-offline-'));
     // The real catalog, its files on a port nobody listens on: every download fails as it would offline.
     const port = await closedPort();
     const catalog = await loadCatalog();
     const offline = { ...catalog, models: catalog.models.map((m) => ({ ...m, files: m.files.map((f) => ({ ...f, url: `http://127.0.0.1:${port}/${m.id}/${path.basename(new URL(f.url).pathname)}` })) })) };
-    await fs.writeFile(path.join(dir, 'catalog.json'), JSON.stringify(offline));
-    kiwi = await startKiwiServer({
-      name: 'first-run-offline',
-      config: { audio: { input: 'none', output: 'none' } },
-      env: { KIWI_MODELS_DIR: path.join(dir, 'models'), KIWI_CATALOG: path.join(dir, 'catalog.json') },
-    });
-    ui = await openDashboard(kiwi.url);
+    dashboard = await openKiwiDashboard({ name: 'first-run-offline', config: { audio: { input: 'none', output: 'none' } }, models: { catalog: offline } });
+    ({ ui } = dashboard);
   });
-  afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => dashboard?.close());
 
   it('announces one summary of the failures, while each part’s row shows its own error', async () => {
     const { page } = ui;

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPulseServer, type PulseServer } from '../main/testing/pulse-server.ts';
 import { KIWI_DOWN, openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
 import { preloadStandin } from './support/desktop-standin.ts';
-import { startKiwiServer, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
+import { openKiwiDashboard, type KiwiDashboard } from './support/kiwi-dashboard.ts';
+import { type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
 import { fakeMicrophone, speechWav } from './support/speech.ts';
 
 
@@ -14,18 +15,20 @@ import { fakeMicrophone, speechWav } from './support/speech.ts';
  */
 
 describe('conversation history in the dashboard', () => {
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let ui: OpenedPage;
 
   beforeAll(async () => {
-    kiwi = await startKiwiServer({ name: 'history', config: { audio: { input: 'none', output: 'none' } } });
-    // The restart below refuses the page's reconnection attempts until Kiwi is back.
-    ui = await openDashboard(kiwi.url, { expectedErrors: [/WebSocket connection to .*\/api\/events' failed: .*ERR_CONNECTION_REFUSED/] });
+    dashboard = await openKiwiDashboard({
+      name: 'history',
+      config: { audio: { input: 'none', output: 'none' } },
+      // The restart below refuses the page's reconnection attempts until Kiwi is back.
+      page: { expectedErrors: [/WebSocket connection to .*\/api\/events' failed: .*ERR_CONNECTION_REFUSED/] },
+    });
+    ({ kiwi, ui } = dashboard);
   });
-  afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
-  });
+  afterAll(() => dashboard?.close());
 
   const turns = (text: string) => ui.page.getByTestId('turn').filter({ hasText: text });
   const loads = async () => Number(await ui.page.getByTestId('transcript-log').getAttribute('data-history-loads'));
@@ -72,22 +75,21 @@ describe('conversation history in the dashboard', () => {
 });
 
 describe("the browser's microphone and speaker", () => {
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let ui: OpenedPage;
 
   beforeAll(async () => {
     // The real test models: Kiwi listens (status.listening) only with a speech detector and a recognizer.
-    kiwi = await startKiwiServer({
+    dashboard = await openKiwiDashboard({
       name: 'browser-devices',
       config: { audio: { input: 'none', output: 'none' }, wake_word_engine: 'text', tts_provider: 'system', voice: { barge_in: false } },
       env: { KIWI_MODELS_DIR: TEST_MODELS_DIR },
+      page: { args: fakeMicrophone(speechWav('devices', 'Testing the chosen microphone, one, two, three.')) },
     });
-    ui = await openDashboard(kiwi.url, { args: fakeMicrophone(speechWav('devices', 'Testing the chosen microphone, one, two, three.')) });
+    ({ kiwi, ui } = dashboard);
   });
-  afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
-  });
+  afterAll(() => dashboard?.close());
 
   it('picks a microphone and a speaker among the fake devices; the level meter shows the chosen one is alive', async () => {
     const { page } = ui;
@@ -159,22 +161,22 @@ describe("the browser's microphone and speaker", () => {
 
 describe("the server's Microphone and Output device in Settings", () => {
   let pulse: PulseServer;
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let ui: OpenedPage;
 
   beforeAll(async () => {
     pulse = await startPulseServer({ sinks: { kiwi_desk: 'Desk-Speaker', kiwi_room: 'Room-Speaker' }, sources: { kiwi_mic: 'Null Input' } });
     await pulse.pactl('set-default-sink', 'kiwi_room');
-    kiwi = await startKiwiServer({
+    dashboard = await openKiwiDashboard({
       name: 'server-devices',
       config: { audio: { input: 'none', output: 'none' } },
       env: { HOME: pulse.env.HOME!, XDG_RUNTIME_DIR: pulse.env.XDG_RUNTIME_DIR! },
     });
-    ui = await openDashboard(kiwi.url);
+    ({ kiwi, ui } = dashboard);
   }, 60_000);
   afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
     await pulse?.stop();
   });
 

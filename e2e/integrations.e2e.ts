@@ -1,8 +1,9 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMosquitto, type Mosquitto } from '../main/integrations/testing/mosquitto.ts';
-import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
-import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+import { openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { openKiwiDashboard, type KiwiDashboard } from './support/kiwi-dashboard.ts';
+import type { KiwiServer } from './support/kiwi-server.ts';
 
 /**
  * The "Kiwi in Home Assistant" panel against a real `kiwi serve` publishing to a real Mosquitto
@@ -10,20 +11,20 @@ import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
  */
 describe('Home Assistant integrations panel', () => {
   let broker: Mosquitto;
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let ui: OpenedPage;
 
   beforeAll(async () => {
     broker = await startMosquitto();
-    kiwi = await startKiwiServer({
+    dashboard = await openKiwiDashboard({
       name: 'integrations',
       config: { audio: { input: 'none', output: 'none' }, mqtt: { enabled: true, url: broker.url }, wyoming: { enabled: true, port: 0 } },
     });
-    ui = await openDashboard(kiwi.url);
+    ({ kiwi, ui } = dashboard);
   });
   afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
     await broker?.cleanup();
   });
 

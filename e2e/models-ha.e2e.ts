@@ -1,12 +1,12 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLoopbackServer, type LoopbackServer } from '../main/engine/models/testing/loopback-server.ts';
 import { randomBody, sha256, testCatalog } from '../main/engine/models/testing/test-catalog.ts';
 import { FakeHomeAssistant } from '../main/testing/fake-home-assistant.ts';
-import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
-import { startKiwiServer, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
+import { openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { openKiwiDashboard, type KiwiDashboard } from './support/kiwi-dashboard.ts';
+import { type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
 
 /**
  * The models panel (download with progress, installed afterwards) and the Home Assistant panel
@@ -18,29 +18,30 @@ const VAD_FILE = path.join(TEST_MODELS_DIR, 'silero-vad', 'silero_vad.onnx');
 const HA_TOKEN = 'fake-ha-token-for-e2e';
 
 describe('models and Home Assistant panels', () => {
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let ui: OpenedPage;
-  let modelsDir: string;
   const ha = new FakeHomeAssistant(HA_TOKEN);
 
   beforeAll(async () => {
     await ha.start();
-    modelsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-e2e-models-'));
-    await fs.mkdir(path.join(modelsDir, 'downloads'));
-    await fs.copyFile(VAD_FILE, path.join(modelsDir, 'downloads', 'silero_vad.onnx'));
-    kiwi = await startKiwiServer({
+    dashboard = await openKiwiDashboard({
       name: 'models-ha',
       config: { audio: { input: 'none', output: 'none' }, homeassistant: { enabled: true, url: ha.url, token: HA_TOKEN } },
-      env: { KIWI_MODELS_DIR: modelsDir },
+      models: {
+        prepare: async (modelsDir) => {
+          await fs.mkdir(path.join(modelsDir, 'downloads'));
+          await fs.copyFile(VAD_FILE, path.join(modelsDir, 'downloads', 'silero_vad.onnx'));
+        },
+      },
+      // The test makes Home Assistant fail and go away on purpose (and deletes a model in use); Chromium logs those answers (502, 503, 409) as console errors.
+      page: { expectedErrors: [/status of 502/, /status of 503/, /status of 409/] }, // 409: deleting a model in use, on purpose
     });
-    // The test makes Home Assistant fail and go away on purpose (and deletes a model in use); Chromium logs those answers (502, 503, 409) as console errors.
-    ui = await openDashboard(kiwi.url, { expectedErrors: [/status of 502/, /status of 503/, /status of 409/] }); // 409: deleting a model in use, on purpose
+    ({ kiwi, ui } = dashboard);
   });
   afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
     await ha.stop();
-    await fs.rm(modelsDir, { recursive: true, force: true });
   });
 
   it('lists the catalog and downloads a model with progress until it is installed', async () => {
@@ -124,30 +125,22 @@ describe('models and Home Assistant panels', () => {
 
 describe('cancelling a download from the models panel', () => {
   const body = randomBody(6_000_000);
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let ui: OpenedPage;
-  let dir: string;
   let files: LoopbackServer;
 
   beforeAll(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-e2e-cancel-'));
     files = await startLoopbackServer({ '/slow.bin': { body, slow: true } });
     const catalog = testCatalog('slow-model', [{ url: files.url('/slow.bin'), sha256: sha256(body), size: body.length }]);
     // A task no engine stage runs: the engine, which picks up installed models by itself, never loads (or fetches) these random bytes.
     catalog.models[0] = { ...catalog.models[0]!, task: 'punct', engine: 'sherpa-punct' };
-    await fs.writeFile(path.join(dir, 'catalog.json'), JSON.stringify(catalog));
-    kiwi = await startKiwiServer({
-      name: 'models-cancel',
-      config: { audio: { input: 'none', output: 'none' } },
-      env: { KIWI_MODELS_DIR: path.join(dir, 'models'), KIWI_CATALOG: path.join(dir, 'catalog.json') },
-    });
-    ui = await openDashboard(kiwi.url);
+    dashboard = await openKiwiDashboard({ name: 'models-cancel', config: { audio: { input: 'none', output: 'none' } }, models: { catalog } });
+    ({ kiwi, ui } = dashboard);
   });
   afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
     await files?.close();
-    await fs.rm(dir, { recursive: true, force: true });
   });
 
   it('Cancel stops the download, the row offers Download again, and that resumes', async () => {
@@ -161,7 +154,7 @@ describe('cancelling a download from the models panel', () => {
     await row.getByTestId('progress-slow-model').waitFor();
     await expect.poll(activeLabel).toMatch(/^Cancel the download of /);
     // Some bytes kept before the cancel (the row shows progress from 0 B): that is what the resume below continues.
-    const part = path.join(dir, 'models', 'downloads', 'slow.bin.part');
+    const part = path.join(dashboard.modelsDir!, 'downloads', 'slow.bin.part');
     await expect.poll(async () => (await fs.stat(part).catch(() => null))?.size ?? 0, { timeout: 20_000 }).toBeGreaterThan(0);
     await page.keyboard.press('Enter');
 
