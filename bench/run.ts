@@ -8,6 +8,7 @@ import { runTurnsBench } from './turns-bench.ts';
 import { runSoak } from './soak.ts';
 import { fixturesDir, runVoiceBench } from './voice-bench.ts';
 import { runSttLanguagesBench } from './stt-languages-bench.ts';
+import { runSttWindowBench } from './stt-window-bench.ts';
 import { machine } from './kiwi-process.ts';
 
 /** `npm run bench`: runs every suite and writes bench/results/<suite>.json (committed with the code). */
@@ -22,6 +23,7 @@ const suites: Record<string, () => Promise<object>> = {
   turns: runTurnsBench,
   soak,
   'stt-languages': runSttLanguagesBench,
+  'stt-window': runSttWindowBench,
 };
 
 const only = process.argv.slice(2);
