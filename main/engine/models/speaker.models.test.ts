@@ -106,7 +106,7 @@ describeWithModels('speaker embeddings (real GE2E encoder, substitute for the ca
     // On the event loop, onnxruntime's run held it for each 1.6 s partial: the loop turned only
     // between partials (about 4 times for this sentence). In the worker it turns freely meanwhile.
     const samples = speak(sentences[0]!, 'en-us');
-    expect(await loopTurnsDuring(() => embedder.embed({ samples, sampleRate: 16000 }))).toBeGreaterThan(50);
+    expect(await loopTurnsDuring(() => embedder.embed({ samples, sampleRate: 16000 }))).toBeGreaterThan(10); // on the loop it would turn once or twice; how many more depends on the machine's speed
   });
 
   it('fails clearly on a file that is not the GE2E graph', async () => {

@@ -81,6 +81,6 @@ describeWithModels('sherpa-speaker adapter on real weights (Resemblyzer GE2E in 
   });
 
   it('embeds off the event loop: it keeps turning while sherpa computes', async () => {
-    expect(await loopTurnsDuring(() => sherpa.embed({ samples: clips['en-us+m3']![1]!, sampleRate: 16000 }))).toBeGreaterThan(50);
+    expect(await loopTurnsDuring(() => sherpa.embed({ samples: clips['en-us+m3']![1]!, sampleRate: 16000 }))).toBeGreaterThan(10); // on the loop it would turn once or twice; how many more depends on the machine's speed
   });
 });
