@@ -12,6 +12,7 @@ import { approvalView, decisionEntry, resolutionEntry } from './approval-view.ts
 import type { NewAuditEntry } from './audit.ts';
 import { Classifier, type Classification } from './classifier.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
+import { ApprovalQuestion } from './approval-question.ts';
 import { securityReply } from './locale.ts';
 import { decide, type Decision } from './policy.ts';
 import { TelegramBotApi } from './telegram/bot-api.ts';
@@ -34,9 +35,6 @@ export interface SecurityDeps {
   classifier?: Classifier;
   fetch?: typeof fetch;
 }
-
-/** Turns begun after an approval question without one being answered (echo, noise): past this many, the question lapses. */
-const MAX_TURNS_AFTER_QUESTION = 16;
 
 /** Carries an exec approval's outcome back to the system that asked (approved, denied or expired). */
 export type ExecAnswer = (outcome: Exclude<ApprovalStatus, 'pending'>, approval: Approval) => Promise<void>;
@@ -75,25 +73,17 @@ export class SecurityService {
   #telegram: TelegramApprovalBot | null = null;
   /** Pending exec approvals: approval id → how the owner's answer gets back to the system that asked. */
   readonly #execAnswers = new Map<string, ExecAnswer>();
-  /**
-   * Kiwi's last spoken approval question ("I've asked Maria…, request number 1"), on a voice turn;
-   * `endedAt`: when that turn ended (its answer spoken). A bare "yes"/"no" answers it only from a
-   * turn begun after that, within the follow-up window, with no answered turn in between (turns
-   * ignored unanswered, such as Kiwi's own echo or speech without the wake word, do not count).
-   */
-  #question: { approvalId: string; turnId: string; source: string; endedAt: number | null } | null = null;
-  /** Turns begun since the question ended, and when (a few: more means the room moved on). */
-  readonly #turnStarts = new Map<string, number>();
-  readonly #clock: Clock;
+  /** Kiwi's last spoken approval question, which a bare "yes"/"no" may answer. */
+  readonly #question: ApprovalQuestion;
   readonly #offTurns: Array<() => void>;
   readonly #offSpeakers: Array<() => void>;
 
   constructor(private readonly deps: SecurityDeps) {
     const clock = deps.clock ?? systemClock;
-    this.#clock = clock;
+    this.#question = new ApprovalQuestion(clock);
     this.#offTurns = [
-      deps.bus.on('TURN_STARTED', ({ turn_id: turnId }) => this.#turnStarted(turnId)),
-      deps.bus.on('TURN_FINISHED', ({ turn_id: turnId, interrupted, ignored }) => this.#turnFinished(turnId, interrupted !== undefined, ignored !== undefined)),
+      deps.bus.on('TURN_STARTED', ({ turn_id: turnId }) => this.#question.turnStarted(turnId)),
+      deps.bus.on('TURN_FINISHED', ({ turn_id: turnId, interrupted, ignored }) => this.#question.turnFinished(turnId, interrupted !== undefined, ignored !== undefined)),
     ];
     this.classifier = deps.classifier ?? new Classifier();
     this.approvals = new ApprovalBook({
@@ -109,7 +99,7 @@ export class SecurityService {
     this.voiceApprovals = createVoiceApprovals({
       approvals: this.approvals,
       resolveInline: (id, status, by, request) => this.#resolveInline(id, status, by, request),
-      askedAbout: (request) => this.#askedAbout(request),
+      askedAbout: (request) => this.#question.answeredBy({ turnId: request.turn_id, source: request.source }, this.deps.config().voice.follow_up_s * 1000),
     });
     // A deleted or blocked speaker's held requests must not run later in their name (the owner would approve someone who is gone).
     this.#offSpeakers = [
@@ -150,7 +140,7 @@ export class SecurityService {
 
   async close(): Promise<void> {
     for (const off of [...this.#offTurns, ...this.#offSpeakers]) off();
-    this.#question = null;
+    this.#question.clear();
     this.approvals.dispose();
     this.#execAnswers.clear(); // the asking system's own deadline denies what was left waiting
     await this.#telegram?.stop();
@@ -246,43 +236,7 @@ export class SecurityService {
   /** Kiwi is telling the room about `approval` in this voice turn: a turn right after it may answer with a bare "yes"/"no". */
   #asked(approval: Approval, request: TurnRequest): void {
     const voice = request.turn_id !== undefined && request.source !== TYPED_SOURCE;
-    this.#question = voice ? { approvalId: approval.id, turnId: request.turn_id!, source: request.source, endedAt: null } : null;
-    this.#turnStarts.clear();
-  }
-
-  #turnStarted(turnId: string): void {
-    if (!this.#question || this.#question.endedAt === null) return;
-    if (this.#turnStarts.size >= MAX_TURNS_AFTER_QUESTION) this.#question = null;
-    else this.#turnStarts.set(turnId, this.#clock.now());
-  }
-
-  #turnFinished(turnId: string, interrupted: boolean, ignored: boolean): void {
-    const question = this.#question;
-    if (!question) return;
-    if (turnId === question.turnId) {
-      if (interrupted) this.#question = null; // the question may not have been heard
-      else question.endedAt = this.#clock.now();
-      this.#turnStarts.clear();
-    } else if (!ignored) {
-      this.#question = null; // someone was answered since: a "yes" now is about that
-    } else {
-      this.#turnStarts.delete(turnId);
-    }
-  }
-
-  /**
-   * The approval a bare "yes"/"no" in this turn answers: Kiwi asked about it on the same source,
-   * no answered turn came in between, and this turn began after the question ended, within
-   * voice.follow_up_s. Used once.
-   */
-  #askedAbout(request: TurnRequest): string | null {
-    const question = this.#question;
-    const startedAt = request.turn_id === undefined ? undefined : this.#turnStarts.get(request.turn_id);
-    if (!question || question.endedAt === null || startedAt === undefined || request.source !== question.source) return null;
-    this.#question = null;
-    this.#turnStarts.clear();
-    const windowMs = this.deps.config().voice.follow_up_s * 1000;
-    return startedAt - question.endedAt <= windowMs ? question.approvalId : null;
+    this.#question.asked(voice ? { approvalId: approval.id, turnId: request.turn_id!, source: request.source } : null);
   }
 
   /** Voice approvals: the held request runs inside the owner's turn, so its answer is spoken right there. */
