@@ -1,14 +1,13 @@
-import type { WebSocket } from 'ws';
 import { describe, expect, it } from 'vitest';
 import type { Pcm } from '../engine/stages.ts';
 import { ManualClock } from '../timers/testing/manual-clock.ts';
-import { REPLY_LEAD_MS, sendAudio } from './ws-audio.ts';
+import { REPLY_LEAD_MS, sendAudio, type ReplyOut } from './ws-audio.ts';
 
-/** The part of a ws socket sendAudio uses, recording what was sent. */
+/** A client's outbox as sendAudio uses it, recording what was sent: JSON as text, audio as its sample count. */
 function socket() {
   const sent: Array<string | number> = [];
-  const ws = { OPEN: 1, readyState: 1, bufferedAmount: 0, send: (data: string | Buffer) => sent.push(typeof data === 'string' ? data : data.byteLength / 2), close: () => undefined };
-  return { ws: ws as unknown as WebSocket, sent };
+  const ws: ReplyOut = { open: true, send: (message) => sent.push(JSON.stringify(message)), sendBinary: (data) => sent.push(data.byteLength / 2) };
+  return { ws, sent };
 }
 const pcm = (seconds: number, rate = 22050): Pcm => ({ samples: new Float32Array(Math.round(seconds * rate)), sampleRate: rate });
 const never = () => new AbortController().signal;

@@ -12,7 +12,8 @@ import { SAMPLE_RATE } from '../contract/audio.ts';
 import { REAL_TIME_LIMITS, SpeedBudget } from '../engine/audio/real-time-pacer.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { abortableSleep } from '../platform/abortable-sleep.ts';
-import { TokenBucket, type Now } from '../platform/token-bucket.ts';
+import { TokenBucket } from '../platform/token-bucket.ts';
+import { BoundedOutbox, MAX_QUEUED_BYTES } from './ws-outbox.ts';
 
 export const INPUT_RATES = [8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000] as const;
 const ENGINE_RATE = SAMPLE_RATE;
@@ -28,7 +29,8 @@ const OUT_CHUNK_SECONDS = 0.1;
 export const REPLY_LEAD_MS = 300;
 /** Pacing reads a monotonic clock: a wall clock set back would hold a reply for as long. */
 const monotonic: Clock = { now: () => performance.now(), setTimer: (fn, ms) => systemClock.setTimer(fn, ms) };
-const MAX_BUFFERED = 1024 * 1024;
+/** The close reason (code 1013) for a client that stopped reading what it is sent (ws-outbox.ts). */
+export const AUDIO_TOO_SLOW_REASON = 'fell too far behind the reply audio; reconnect';
 /** Close code for a client sending audio faster than real time allows (4000-4999: application codes). */
 export const CLOSE_TOO_FAST = 4429;
 /**
@@ -58,14 +60,20 @@ const ClientMessage = z.discriminatedUnion('type', [
 /**
  * WebSocket /api/audio: a browser microphone in (binary s16le mono at the declared rate,
  * 16 kHz by default), Kiwi's voice out (binary s16le between audio_start and audio_end).
- * Bad frames get an error message and are dropped; the connection and the engine carry on.
+ * Bad frames get an error message and are dropped; the connection and the engine carry on. A client
+ * that stops reading is closed with 1013 once 1 MiB waits for it (ws-outbox.ts).
  */
 export class AudioSockets {
   readonly #clients = new Set<WebSocket>();
 
+  /**
+   * `clock` (monotonic) runs the flood and chatter budgets, reply pacing and the close grace;
+   * `maxQueuedBytes` is what may wait for a client that does not read (ws-outbox.ts).
+   */
   constructor(
     private readonly runtime: Pick<ServerServices, 'config' | 'bus' | 'hub' | 'engine' | 'logger'>,
-    private readonly clock: Now = { now: () => performance.now() },
+    private readonly clock: Clock = monotonic,
+    private readonly maxQueuedBytes = MAX_QUEUED_BYTES,
   ) {}
 
   get count(): number {
@@ -89,18 +97,16 @@ export class AudioSockets {
     let started = false;
     const budget = new SpeedBudget(this.clock, { maxSpeed: REAL_TIME_LIMITS.maxSpeed, burstSeconds: FLOOD_BURST_SECONDS });
     const chatter = new TokenBucket(this.clock, CONTROL_BURST, CONTROL_PER_SECOND);
+    // Replies and reply audio share one bounded queue: in order, and a client that stops reading is closed, not buffered without bound.
+    const out = new BoundedOutbox(ws, { maxQueuedBytes: this.maxQueuedBytes, tooSlowReason: AUDIO_TOO_SLOW_REASON, clock: this.clock });
     this.#clients.add(ws);
-    const removeSink = runtime.hub.addSink({ id: `web:${sessionId}`, play: (audio, signal) => sendAudio(ws, audio, signal), playStream: (audio, signal) => sendAudio(ws, audio, signal) });
+    const play = (audio: Pcm | AsyncIterable<Pcm>, signal: AbortSignal) => sendAudio(out, audio, signal, this.clock);
+    const removeSink = runtime.hub.addSink({ id: `web:${sessionId}`, play, playStream: play });
     runtime.bus.emit('WEB_CLIENT_CONNECTED', { client_id: sessionId }, 'audio');
 
-    /** A reply to the client; one that does not read what it is sent is dropped, not buffered without bound. */
     const reply = (message: object): boolean => {
-      if (ws.readyState !== ws.OPEN) return false;
-      if (ws.bufferedAmount > MAX_BUFFERED) {
-        ws.close(1013, 'client too slow');
-        return false;
-      }
-      ws.send(JSON.stringify(message));
+      if (!out.open) return false;
+      out.send(message);
       return true;
     };
     const report = (code: string, message: string) => {
@@ -109,9 +115,9 @@ export class AudioSockets {
     /** Counts a control message or a bad frame; past the budget the client is told why and closed. */
     const spend = (): boolean => {
       if (chatter.take()) return true;
-      if (ws.readyState === ws.OPEN) {
+      if (out.open) {
         report('too_many_messages', `More than ${CONTROL_BURST} control messages or bad frames at once (at most ${CONTROL_PER_SECOND} a second after that): closing`);
-        ws.close(CLOSE_TOO_CHATTY, 'too_many_messages');
+        out.close(CLOSE_TOO_CHATTY, 'too_many_messages');
       }
       return false;
     };
@@ -120,7 +126,7 @@ export class AudioSockets {
     };
 
     ws.on('message', (raw: Buffer, isBinary) => {
-      if (ws.readyState !== ws.OPEN) return; // closing: what is still queued from the client is ignored
+      if (!out.open) return; // closing: what is still queued from the client is ignored
       if (!isBinary) {
         if (!spend()) return;
         const parsed = ClientMessage.safeParse(parseJsonOrNull(raw.toString()));
@@ -151,7 +157,7 @@ export class AudioSockets {
         // A live microphone never runs ahead of the clock; a replayed file or a script does. Its backlog would keep Kiwi busy long after it left.
         const message = `Audio arrives faster than ${REAL_TIME_LIMITS.maxSpeed}x real time (more than ${FLOOD_BURST_SECONDS} s ahead): send it at the pace it was recorded`;
         report('audio_too_fast', message);
-        ws.close(CLOSE_TOO_FAST, 'audio_too_fast');
+        out.close(CLOSE_TOO_FAST, 'audio_too_fast');
         return;
       }
       // A script's stream may start on the wake word, as a trimmed recording does.
@@ -169,33 +175,33 @@ export class AudioSockets {
   }
 }
 
+/** Where reply audio goes: a client's outbox (ws-outbox.ts). */
+export type ReplyOut = Pick<BoundedOutbox, 'open' | 'send' | 'sendBinary'>;
+
 /**
  * Send one utterance in binary messages of at most 100 ms, framed by audio_start / audio_end, paced
  * to stay at most REPLY_LEAD_MS ahead of real time, so it lasts (for Kiwi) as long as it plays and a
  * stop ends it within that lead. An utterance in pieces (one sample rate) goes out piece by piece.
+ * A client closed meanwhile (one that fell behind: ws-outbox.ts) ends it.
  */
-export async function sendAudio(ws: WebSocket, audio: Pcm | AsyncIterable<Pcm>, signal: AbortSignal, clock: Clock = monotonic): Promise<void> {
+export async function sendAudio(out: ReplyOut, audio: Pcm | AsyncIterable<Pcm>, signal: AbortSignal, clock: Clock = monotonic): Promise<void> {
   let started = false;
   /** When the client will have played all it was sent (clock ms): its player queues each chunk after the last, or now. */
   let playedBy = 0;
   let interrupted = false;
   try {
     for await (const piece of 'samples' in audio ? [audio] : audio) {
-      if (!started) ws.send(JSON.stringify({ type: 'audio_start', sample_rate: piece.sampleRate, channels: 1, format: 's16le' }));
+      if (!started) out.send({ type: 'audio_start', sample_rate: piece.sampleRate, channels: 1, format: 's16le' });
       started = true;
       const pcm = float32ToInt16(piece.samples);
       const chunk = Math.round(piece.sampleRate * OUT_CHUNK_SECONDS);
       for (let i = 0; i < pcm.length; i += chunk) {
-        if (signal.aborted || ws.readyState !== ws.OPEN) {
+        if (signal.aborted || !out.open) {
           interrupted = true;
           return;
         }
-        if (ws.bufferedAmount > MAX_BUFFERED) {
-          ws.close(1013, 'client too slow for reply audio');
-          return;
-        }
         const part = pcm.subarray(i, i + chunk);
-        ws.send(int16ToBytes(part));
+        out.sendBinary(int16ToBytes(part));
         // After a pause in the voice (a slow sentence), the client plays on from now, not from where the last piece ended.
         playedBy = Math.max(playedBy, clock.now()) + (part.length / piece.sampleRate) * 1000;
         const wait = playedBy - REPLY_LEAD_MS - clock.now();
@@ -207,6 +213,6 @@ export async function sendAudio(ws: WebSocket, audio: Pcm | AsyncIterable<Pcm>, 
     interrupted = true; // the voice failed mid-utterance: the client hears where it stopped
     throw err;
   } finally {
-    if (started && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'audio_end', ...(interrupted || signal.aborted ? { interrupted: true } : {}) }));
+    if (started && out.open) out.send({ type: 'audio_end', ...(interrupted || signal.aborted ? { interrupted: true } : {}) });
   }
 }

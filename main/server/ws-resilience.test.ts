@@ -1,57 +1,23 @@
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
-import { AudioHub } from '../engine/audio/audio-hub.ts';
+import { WebSocket } from 'ws';
 import { EventBus } from '../engine/events/event-bus.ts';
 import { ManualClock } from '../timers/testing/manual-clock.ts';
 import type { ServerServices } from './services.ts';
+import { audioRuntime, closed, closeServers, connect, nextConnection, serve } from './testing/bare-ws.ts';
 import { AudioSockets, CLOSE_TOO_CHATTY, CONTROL_BURST } from './ws-audio.ts';
 import { attachEventStream } from './ws-events.ts';
 import { keepAlive } from './ws-heartbeat.ts';
 import { CLOSE_TOO_SLOW, SOCKET_HIGH_WATER } from './ws-outbox.ts';
 
-/** A bare WebSocket server on a free loopback port; `setup` wires the code under test to it. */
-async function serve(setup: (wss: WebSocketServer) => void): Promise<{ wss: WebSocketServer; url: string }> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  setup(wss);
-  await new Promise<void>((resolve) => wss.once('listening', resolve));
-  return { wss, url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}` };
-}
-
-const open: WebSocketServer[] = [];
-afterEach(async () => {
-  for (const wss of open.splice(0)) {
-    for (const ws of wss.clients) ws.terminate();
-    await new Promise((resolve) => wss.close(resolve));
-  }
-});
-
-function connect(url: string): Promise<WebSocket> {
-  const ws = new WebSocket(url);
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
-}
-
-/** The server side of the next connection. */
-const nextConnection = (wss: WebSocketServer) => new Promise<WebSocket>((resolve) => wss.once('connection', resolve));
-const closed = (ws: WebSocket) => new Promise<number>((resolve) => ws.once('close', resolve));
+afterEach(closeServers);
 
 describe('/api/audio against a chatty client', () => {
   it('answers a burst of bad frames, then closes with 1008 instead of answering (and broadcasting) every one', async () => {
     const clock = new ManualClock('2026-01-01T00:00:00Z'); // no refill while the frames arrive
     const bus = new EventBus();
-    const runtime = {
-      config: { current: { api: { max_audio_clients: 3 } } },
-      bus,
-      hub: new AudioHub(),
-      engine: { stop: () => undefined },
-      logger: { warn: () => undefined },
-    } as unknown as Pick<ServerServices, 'config' | 'bus' | 'hub' | 'engine' | 'logger'>;
+    const runtime = audioRuntime(bus);
     const sockets = new AudioSockets(runtime, clock);
-    const { wss, url } = await serve((wss) => sockets.attach(wss));
-    open.push(wss);
+    const { url } = await serve((wss) => sockets.attach(wss));
     const broadcast: string[] = [];
     bus.on('AUDIO_ERROR', (data) => broadcast.push(data.code));
     const gone = new Promise((resolve) => bus.on('WEB_CLIENT_DISCONNECTED', resolve));
@@ -80,15 +46,8 @@ describe('/api/audio against a chatty client', () => {
 
   it('counts control messages too: a stream of hellos ends the same way', async () => {
     const clock = new ManualClock('2026-01-01T00:00:00Z');
-    const runtime = {
-      config: { current: { api: { max_audio_clients: 3 } } },
-      bus: new EventBus(),
-      hub: new AudioHub(),
-      engine: { stop: () => undefined },
-      logger: { warn: () => undefined },
-    } as unknown as Pick<ServerServices, 'config' | 'bus' | 'hub' | 'engine' | 'logger'>;
-    const { wss, url } = await serve((wss) => new AudioSockets(runtime, clock).attach(wss));
-    open.push(wss);
+    const runtime = audioRuntime();
+    const { url } = await serve((wss) => new AudioSockets(runtime, clock).attach(wss));
     const client = await connect(url);
     const replies: string[] = [];
     const outcome = new Promise<number | 'answered all'>((resolve) => {
@@ -105,15 +64,8 @@ describe('/api/audio against a chatty client', () => {
 
   it('lets a browser that sends a control message now and then carry on', async () => {
     const clock = new ManualClock('2026-01-01T00:00:00Z');
-    const runtime = {
-      config: { current: { api: { max_audio_clients: 3 } } },
-      bus: new EventBus(),
-      hub: new AudioHub(),
-      engine: { stop: () => undefined },
-      logger: { warn: () => undefined },
-    } as unknown as Pick<ServerServices, 'config' | 'bus' | 'hub' | 'engine' | 'logger'>;
-    const { wss, url } = await serve((wss) => new AudioSockets(runtime, clock).attach(wss));
-    open.push(wss);
+    const runtime = audioRuntime();
+    const { url } = await serve((wss) => new AudioSockets(runtime, clock).attach(wss));
     const client = await connect(url);
     const acks: unknown[] = [];
     for (let i = 0; i < CONTROL_BURST * 3; i++) {
@@ -132,7 +84,6 @@ describe('WebSocket heartbeat', () => {
   it('terminates a client that stopped answering pings and keeps the one that answers', async () => {
     const clock = new ManualClock('2026-01-01T00:00:00Z');
     const { wss, url } = await serve((wss) => keepAlive(wss, clock, 30_000));
-    open.push(wss);
     const liveSide = nextConnection(wss);
     const live = await connect(url);
     const liveServer = await liveSide;
@@ -168,7 +119,6 @@ describe('/api/events against a client that stopped reading', () => {
     const runtime = { engine: { state: 'idle' }, bus, logger: { warn: () => undefined } } as unknown as Pick<ServerServices, 'engine' | 'bus' | 'logger'>;
     const maxQueuedBytes = 32 * 1024;
     const { wss, url } = await serve((wss) => attachEventStream(wss, runtime, { maxQueuedBytes }));
-    open.push(wss);
     const serverSide = nextConnection(wss);
     const client = new WebSocket(url);
     await new Promise((resolve) => client.once('message', resolve)); // CONNECTED
