@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authOn } from '../main/testing/api-auth.ts';
 import { sameNamedButtons } from './support/a11y.ts';
-import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
-import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+import { openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { openKiwiDashboard, type KiwiDashboard } from './support/kiwi-dashboard.ts';
+import type { KiwiServer } from './support/kiwi-server.ts';
 
 /**
  * Approvals and timers against a real `kiwi serve` with auth on: the page signs in with a
@@ -15,6 +17,7 @@ type Approval = { id: string; number: number; status: string; text: string };
 type Timer = { id: string; kind: string; state: string; label: string | null; time: string | null; days: string[]; remaining_s: number };
 
 describe('approvals and timers', () => {
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let ui: OpenedPage;
   const api = <T,>(method: string, path: string, body?: unknown) => kiwi.api<T>(method, path, body, ADMIN);
@@ -28,30 +31,26 @@ describe('approvals and timers', () => {
   };
 
   beforeAll(async () => {
-    kiwi = await startKiwiServer({
+    dashboard = await openKiwiDashboard({
       name: 'approvals-timers',
       config: {
         audio: { input: 'none', output: 'none' },
-        api: {
-          auth: {
-            enabled: true,
-            tokens: [
-              { name: 'kitchen-tablet', token: CONTROL, scopes: ['control'] },
-              { name: 'owner', token: ADMIN, scopes: ['admin'] },
-            ],
-          },
-        },
+        api: authOn([
+          { name: 'kitchen-tablet', token: CONTROL, scopes: ['control'] },
+          { name: 'owner', token: ADMIN, scopes: ['admin'] },
+        ]),
+      },
+      ready: async ({ page }) => {
+        await page.getByLabel('API token').fill(CONTROL);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByTestId('signed-in-as').filter({ hasText: 'kitchen-tablet (control)' }).waitFor();
+        await page.getByTestId('state').filter({ hasText: /Idle|Listening/ }).waitFor();
       },
     });
-    ui = await openDashboard(kiwi.url);
-    await ui.page.getByLabel('API token').fill(CONTROL);
-    await ui.page.getByRole('button', { name: 'Sign in' }).click();
-    await ui.page.getByTestId('signed-in-as').filter({ hasText: 'kitchen-tablet (control)' }).waitFor();
-    await ui.page.getByTestId('state').filter({ hasText: /Idle|Listening/ }).waitFor();
+    ({ kiwi, ui } = dashboard);
   });
   afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
   });
 
   it('a held request shows up live (overview notice and Approvals view); approving it in the page runs it', async () => {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authOn } from '../main/testing/api-auth.ts';
 import { unnamedControls } from './support/a11y.ts';
-import { KIWI_DOWN, openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
-import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+import { KIWI_DOWN, openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { openKiwiDashboard, type KiwiDashboard } from './support/kiwi-dashboard.ts';
+import type { KiwiServer } from './support/kiwi-server.ts';
 
 /**
  * With api.auth on, the browser signs in once with a token and gets an HttpOnly session cookie;
@@ -11,31 +13,27 @@ const READ_TOKEN = 'e2e-read-token-0123456789';
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 
 describe('signing in to the dashboard', () => {
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let ui: OpenedPage;
 
   beforeAll(async () => {
-    kiwi = await startKiwiServer({
+    dashboard = await openKiwiDashboard({
       name: 'auth',
       config: {
         audio: { input: 'none', output: 'none' },
-        api: {
-          auth: {
-            enabled: true,
-            tokens: [
-              { name: 'viewer', token: READ_TOKEN, scopes: ['read'] },
-              { name: 'owner', token: ADMIN_TOKEN, scopes: ['admin'] },
-            ],
-          },
-        },
+        api: authOn([
+          { name: 'viewer', token: READ_TOKEN, scopes: ['read'] },
+          { name: 'owner', token: ADMIN_TOKEN, scopes: ['admin'] },
+        ]),
       },
+      // A wrong token is answered 401 on purpose; Chromium logs that as a console error.
+      page: { expectedErrors: [/status of 401/] },
     });
-    // A wrong token is answered 401 on purpose; Chromium logs that as a console error.
-    ui = await openDashboard(kiwi.url, { expectedErrors: [/status of 401/] });
+    ({ kiwi, ui } = dashboard);
   });
   afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
   });
 
   it('asks for a token and refuses a wrong one', async () => {

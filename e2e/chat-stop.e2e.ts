@@ -2,30 +2,31 @@ import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LlmStandin } from '../main/testing/llm-standins.ts';
 import { sameNamedButtons } from './support/a11y.ts';
-import { KIWI_DOWN, openDashboard, openView, type OpenedPage } from './support/browser.ts';
-import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+import { KIWI_DOWN, openView, type OpenedPage } from './support/browser.ts';
+import { openKiwiDashboard, type KiwiDashboard } from './support/kiwi-dashboard.ts';
+import type { KiwiServer } from './support/kiwi-server.ts';
 
 /**
  * Typed messages in the Conversation view: a long answer is stopped where it was asked (not only
  * on the Overview), and a message that could not be sent stays until dismissed.
  */
 describe('typed messages in the conversation view', () => {
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let ui: OpenedPage;
   let llm: LlmStandin;
 
   beforeAll(async () => {
     llm = await LlmStandin.start('openai');
-    kiwi = await startKiwiServer({
+    dashboard = await openKiwiDashboard({
       name: 'chat-stop',
       config: { audio: { input: 'none', output: 'none' }, llm: { provider: 'openai', base_url: llm.baseUrl, model: 'test-model' } },
+      ready: ({ page }) => page.getByTestId('state').filter({ hasText: /Idle|Listening/ }).waitFor(),
     });
-    ui = await openDashboard(kiwi.url);
-    await ui.page.getByTestId('state').filter({ hasText: /Idle|Listening/ }).waitFor();
+    ({ kiwi, ui } = dashboard);
   });
   afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
     await llm?.close();
   });
 

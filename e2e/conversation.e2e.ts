@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LlmStandin } from '../main/testing/llm-standins.ts';
 import { LIVE_TEXT, microphoneOn, openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
 import { preloadStandin } from './support/desktop-standin.ts';
-import { OUTPUT_DIR, startKiwiServer, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
+import { openKiwiDashboard, type KiwiDashboard } from './support/kiwi-dashboard.ts';
+import { OUTPUT_DIR, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
 import { seedAdaAndBob } from './support/seed.ts';
 import { fakeMicrophone, speechWav } from './support/speech.ts';
 
@@ -27,6 +28,7 @@ function conversationWav(): string {
 }
 
 describe('conversation, memory and souls editor', () => {
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let ui: OpenedPage;
   let llm: LlmStandin;
@@ -36,7 +38,7 @@ describe('conversation, memory and souls editor', () => {
     const wav = conversationWav();
     // An OpenAI-compatible LLM on loopback (its wire format, scripted answers; unscripted requests get "Hello.").
     llm = await LlmStandin.start('openai');
-    kiwi = await startKiwiServer({
+    dashboard = await openKiwiDashboard({
       name: 'conversation',
       // The wake word is matched in the transcript; no follow-up window, so the second sentence needs it and is ignored.
       config: {
@@ -49,14 +51,14 @@ describe('conversation, memory and souls editor', () => {
       },
       env: { KIWI_MODELS_DIR: TEST_MODELS_DIR },
       prepare: seedAdaAndBob,
+      page: { args: fakeMicrophone(wav) },
+      ready: ({ page }) => page.getByTestId('state').filter({ hasText: /Idle|Listening/ }).waitFor(),
     });
-    ui = await openDashboard(kiwi.url, { args: fakeMicrophone(wav) });
-    await ui.page.getByTestId('state').filter({ hasText: /Idle|Listening/ }).waitFor();
+    ({ kiwi, ui } = dashboard);
     adaId = String((await kiwi.api<{ speakers: Json[] }>('GET', '/api/speakers')).json.speakers.find((s) => s.name === 'Ada')!.id);
   });
   afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
     await llm?.close();
   });
 

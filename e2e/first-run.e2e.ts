@@ -7,9 +7,10 @@ import { formatBytes } from '../main/engine/models/progress.ts';
 import { closedPort } from '../main/llm/testing/collect.ts';
 import { LlmStandin } from '../main/testing/llm-standins.ts';
 import { TestWsClient, wsUrl } from '../main/testing/ws-client.ts';
-import { openDashboard, screenshot, type OpenedPage } from './support/browser.ts';
+import { screenshot, type OpenedPage } from './support/browser.ts';
 import { startCatalogMirror, type CatalogMirror } from './support/catalog-mirror.ts';
-import { startKiwiServer, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
+import { openKiwiDashboard, type KiwiDashboard } from './support/kiwi-dashboard.ts';
+import { type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
 import { pacedSpeakerEnv } from './support/paced-speaker.ts';
 
 /**
@@ -29,6 +30,7 @@ describe('first run and the Overview controls', () => {
   let dir: string;
   let mirror: CatalogMirror;
   let ollama: LlmStandin;
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let events: TestWsClient;
   let ui: OpenedPage;
@@ -66,7 +68,8 @@ describe('first run and the Overview controls', () => {
       },
     ]);
     ollama = await LlmStandin.start('ollama', { models: MODELS });
-    kiwi = await startKiwiServer({
+    // Its models folder and catalog are the mirror's (in `dir`, beside the paced speaker's files), not the helper's own.
+    dashboard = await openKiwiDashboard({
       name: 'first-run',
       config: {
         audio: { input: 'none', output: 'auto' },
@@ -76,13 +79,12 @@ describe('first run and the Overview controls', () => {
       },
       env: { KIWI_MODELS_DIR: path.join(dir, 'models'), KIWI_CATALOG: mirror.catalogFile, ...(await pacedSpeakerEnv(dir)) },
     });
+    ({ kiwi, ui } = dashboard);
     events = await TestWsClient.connect(wsUrl(kiwi.url, '/api/events'));
-    ui = await openDashboard(kiwi.url);
   });
   afterAll(async () => {
-    await ui?.close();
     await events?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
     await ollama?.close();
     await mirror?.close();
     await fs.rm(dir, { recursive: true, force: true });

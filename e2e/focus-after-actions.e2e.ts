@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unnamedControls } from './support/a11y.ts';
-import { openDashboard, openView, type OpenedPage } from './support/browser.ts';
-import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+import { openView, type OpenedPage } from './support/browser.ts';
+import { openKiwiDashboard, type KiwiDashboard } from './support/kiwi-dashboard.ts';
+import type { KiwiServer } from './support/kiwi-server.ts';
 import { seedAdaAndBob } from './support/seed.ts';
 
 type Json = Record<string, unknown>;
@@ -14,19 +15,23 @@ const focused = `(() => { const el = document.activeElement; return el ? (el.get
  * runs (the button is disabled meanwhile), not when the button goes with what it deleted.
  */
 describe('the keyboard focus after an action', () => {
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let ui: OpenedPage;
   const speakers = async () => (await kiwi.api<{ speakers: Json[] }>('GET', '/api/speakers')).json.speakers;
   const byName = async (name: string) => (await speakers()).find((s) => s.name === name)!;
 
   beforeAll(async () => {
-    kiwi = await startKiwiServer({ name: 'focus-after-actions', config: { audio: { input: 'none', output: 'none' } }, prepare: seedAdaAndBob });
-    ui = await openDashboard(kiwi.url);
-    await ui.page.getByTestId('state').waitFor();
+    dashboard = await openKiwiDashboard({
+      name: 'focus-after-actions',
+      config: { audio: { input: 'none', output: 'none' } },
+      prepare: seedAdaAndBob,
+      ready: ({ page }) => page.getByTestId('state').waitFor(),
+    });
+    ({ kiwi, ui } = dashboard);
   });
   afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
   });
 
   it('a button disabled while its request runs has the focus again once it is over (Block, Unblock)', async () => {

@@ -1,19 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
-import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+import { openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { openKiwiDashboard, type KiwiDashboard } from './support/kiwi-dashboard.ts';
+import type { KiwiServer } from './support/kiwi-server.ts';
 
 /** A fresh Kiwi with no voices enrolled: the Speakers view says the household is open, and a typed soul switch works. */
 describe('open household (no owner yet)', () => {
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let ui: OpenedPage;
 
   beforeAll(async () => {
-    kiwi = await startKiwiServer({ name: 'household', config: { audio: { input: 'none', output: 'none' } } });
-    ui = await openDashboard(kiwi.url);
+    dashboard = await openKiwiDashboard({ name: 'household', config: { audio: { input: 'none', output: 'none' } } });
+    ({ kiwi, ui } = dashboard);
   });
   afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
   });
 
   it('says so in the Speakers view while no owner is enrolled', async () => {

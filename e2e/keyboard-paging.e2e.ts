@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../main/store/sqlite-store.ts';
-import { openDashboard, openView, type OpenedPage } from './support/browser.ts';
-import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+import { openView, type OpenedPage } from './support/browser.ts';
+import { openKiwiDashboard, type KiwiDashboard } from './support/kiwi-dashboard.ts';
+import type { KiwiServer } from './support/kiwi-server.ts';
 import { seedSpeakers } from './support/seed.ts';
 
 type Json = Record<string, unknown>;
@@ -29,13 +30,14 @@ const focused = `(() => { const el = document.activeElement; return el ? (el.get
 
 /** A keyboard-only user: speakers (owner handover, delete) and the conversation history (older pages), with Tab, Enter and Escape. */
 describe('the dashboard by keyboard: owner handover and older conversation', () => {
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let ui: OpenedPage;
   const speakers = async () => (await kiwi.api<{ speakers: Json[] }>('GET', '/api/speakers')).json.speakers;
   const byName = async (name: string) => (await speakers()).find((s) => s.name === name)!;
 
   beforeAll(async () => {
-    kiwi = await startKiwiServer({
+    dashboard = await openKiwiDashboard({
       name: 'keyboard-paging',
       config: { audio: { input: 'none', output: 'none' } },
       prepare: (dir) => {
@@ -45,13 +47,12 @@ describe('the dashboard by keyboard: owner handover and older conversation', () 
         ]);
         seedTurns(dir, 230);
       },
+      ready: ({ page }) => page.getByTestId('state').waitFor(),
     });
-    ui = await openDashboard(kiwi.url);
-    await ui.page.getByTestId('state').waitFor();
+    ({ kiwi, ui } = dashboard);
   });
   afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
   });
 
   it('the first Tab offers to skip the navigation; a view chosen by keyboard takes the focus, so Tab goes into it', async () => {

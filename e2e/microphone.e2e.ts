@@ -3,8 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../main/platform/paths.ts';
 import { TestWsClient, wsUrl } from '../main/testing/ws-client.ts';
-import { KIWI_DOWN, microphoneOn, openDashboard, openView, screenshot, type OpenedPage } from './support/browser.ts';
-import { startKiwiServer, type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
+import { KIWI_DOWN, microphoneOn, openView, screenshot, type OpenedPage } from './support/browser.ts';
+import { openKiwiDashboard, type KiwiDashboard } from './support/kiwi-dashboard.ts';
+import { type KiwiServer, TEST_MODELS_DIR } from './support/kiwi-server.ts';
 import { fakeMicrophone, speechWav } from './support/speech.ts';
 
 /**
@@ -17,6 +18,7 @@ const PHRASE = 'Kiwi, what time is it?';
 const NO_LLM_REPLY = (JSON.parse(fs.readFileSync(path.join(appRoot, 'resources', 'locales', 'en', 'llm.json'), 'utf8')) as { not_configured: string }).not_configured;
 
 describe('web microphone', () => {
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let ui: OpenedPage;
   let events: TestWsClient;
@@ -25,20 +27,20 @@ describe('web microphone', () => {
 
   beforeAll(async () => {
     const wav = speechWav('microphone', PHRASE);
-    kiwi = await startKiwiServer({
+    dashboard = await openKiwiDashboard({
       name: 'microphone',
       // The wake word is matched in the transcript (no acoustic "kiwi" model exists), replies use the Piper test voice.
       // No barge-in: the looping fake microphone would otherwise talk over every reply.
       config: { audio: { input: 'none', output: 'none' }, wake_word: 'kiwi', wake_word_engine: 'text', tts_provider: 'piper', voice: { barge_in: false } },
       env: { KIWI_MODELS_DIR: TEST_MODELS_DIR },
+      page: { args: fakeMicrophone(wav) },
     });
+    ({ kiwi, ui } = dashboard);
     events = await TestWsClient.connect(wsUrl(kiwi.url, '/api/events'));
-    ui = await openDashboard(kiwi.url, { args: fakeMicrophone(wav) });
   });
   afterAll(async () => {
     await events?.close();
-    await ui?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
   });
 
   it('streams the microphone through the AudioWorklet to /api/audio at 16 kHz', async () => {
@@ -199,17 +201,21 @@ describe('web microphone', () => {
 });
 
 describe('web microphone without permission', () => {
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let ui: OpenedPage;
 
   beforeAll(async () => {
-    kiwi = await startKiwiServer({ name: 'microphone-denied', config: { audio: { input: 'none', output: 'none' } } });
-    // No --use-fake-ui-for-media-stream: headless Chromium answers the permission prompt with "deny".
-    ui = await openDashboard(kiwi.url, { args: ['--use-fake-device-for-media-stream'] });
+    dashboard = await openKiwiDashboard({
+      name: 'microphone-denied',
+      config: { audio: { input: 'none', output: 'none' } },
+      // No --use-fake-ui-for-media-stream: headless Chromium answers the permission prompt with "deny".
+      page: { args: ['--use-fake-device-for-media-stream'] },
+    });
+    ({ kiwi, ui } = dashboard);
   });
   afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
   });
 
   it('says clearly that the permission was denied, and leaves the microphone off', async () => {
@@ -225,19 +231,24 @@ describe('web microphone without permission', () => {
 });
 
 describe('web microphone when the browser audio never starts', () => {
-  let kiwi: KiwiServer;
+  let dashboard: KiwiDashboard;
   let ui: OpenedPage;
 
   beforeAll(async () => {
-    kiwi = await startKiwiServer({ name: 'microphone-stalled', config: { audio: { input: 'none', output: 'none' } } });
-    ui = await openDashboard(kiwi.url, { args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] });
-    // What some browsers do now and then (a resume promise that never settles), made certain here.
-    await ui.page.addInitScript('AudioContext.prototype.resume = () => new Promise(() => {});');
-    await ui.page.reload();
+    dashboard = await openKiwiDashboard({
+      name: 'microphone-stalled',
+      config: { audio: { input: 'none', output: 'none' } },
+      page: { args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] },
+      // What some browsers do now and then (a resume promise that never settles), made certain here.
+      ready: async ({ page }) => {
+        await page.addInitScript('AudioContext.prototype.resume = () => new Promise(() => {});');
+        await page.reload();
+      },
+    });
+    ({ ui } = dashboard);
   });
   afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
   });
 
   it('says which step did not start, instead of "Starting…" for ever, and leaves the microphone off', async () => {
@@ -254,20 +265,24 @@ describe('web microphone when the browser audio never starts', () => {
 });
 
 describe('web microphone across a Kiwi restart', () => {
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let ui: OpenedPage;
 
   beforeAll(async () => {
-    kiwi = await startKiwiServer({ name: 'microphone-restart', config: { audio: { input: 'none', output: 'none' } } });
-    ui = await openDashboard(kiwi.url, {
-      args: fakeMicrophone(speechWav('microphone', PHRASE)),
-      // The restart refuses the page's reconnection attempts until Kiwi is back.
-      expectedErrors: [/WebSocket connection to .*\/api\/events' failed: .*ERR_CONNECTION_REFUSED/],
+    dashboard = await openKiwiDashboard({
+      name: 'microphone-restart',
+      config: { audio: { input: 'none', output: 'none' } },
+      page: {
+        args: fakeMicrophone(speechWav('microphone', PHRASE)),
+        // The restart refuses the page's reconnection attempts until Kiwi is back.
+        expectedErrors: [/WebSocket connection to .*\/api\/events' failed: .*ERR_CONNECTION_REFUSED/],
+      },
     });
+    ({ kiwi, ui } = dashboard);
   });
   afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
   });
 
   const webClients = async () => (await kiwi.api<{ web_audio_clients: number }>('GET', '/api/status')).json.web_audio_clients;

@@ -1,7 +1,8 @@
 import type { Dialog } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDashboard, openView, type OpenedPage } from './support/browser.ts';
-import { startKiwiServer, type KiwiServer } from './support/kiwi-server.ts';
+import { openView, type OpenedPage } from './support/browser.ts';
+import { openKiwiDashboard, type KiwiDashboard } from './support/kiwi-dashboard.ts';
+import type { KiwiServer } from './support/kiwi-server.ts';
 import { seedSpeakers } from './support/seed.ts';
 
 /**
@@ -9,6 +10,7 @@ import { seedSpeakers } from './support/seed.ts';
  * and closing the tab ask first. Repeated row buttons say which row they act on.
  */
 describe('unsaved edits and row buttons', () => {
+  let dashboard: KiwiDashboard;
   let kiwi: KiwiServer;
   let ui: OpenedPage;
   const dialogs: Array<{ type: string; message: string }> = [];
@@ -16,7 +18,7 @@ describe('unsaved edits and row buttons', () => {
   let answer: 'accept' | 'dismiss' = 'dismiss';
 
   beforeAll(async () => {
-    kiwi = await startKiwiServer({
+    dashboard = await openKiwiDashboard({
       name: 'unsaved-edits',
       config: { audio: { input: 'none', output: 'none' } },
       prepare: (dir) =>
@@ -24,17 +26,18 @@ describe('unsaved edits and row buttons', () => {
           { name: 'Ada', priority: 0 },
           { name: 'Bob', priority: 1 },
         ]),
+      ready: async ({ page }) => {
+        page.on('dialog', (dialog: Dialog) => {
+          dialogs.push({ type: dialog.type(), message: dialog.message() });
+          void (answer === 'accept' ? dialog.accept() : dialog.dismiss());
+        });
+        await page.getByTestId('state').filter({ hasText: 'Idle' }).waitFor();
+      },
     });
-    ui = await openDashboard(kiwi.url);
-    ui.page.on('dialog', (dialog: Dialog) => {
-      dialogs.push({ type: dialog.type(), message: dialog.message() });
-      void (answer === 'accept' ? dialog.accept() : dialog.dismiss());
-    });
-    await ui.page.getByTestId('state').filter({ hasText: 'Idle' }).waitFor();
+    ({ kiwi, ui } = dashboard);
   });
   afterAll(async () => {
-    await ui?.close();
-    await kiwi?.cleanup();
+    await dashboard?.close();
   });
 
   it('a soul being written: leaving the view asks; "stay" keeps the view and every character typed', async () => {
