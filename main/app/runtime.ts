@@ -114,7 +114,8 @@ export class KiwiRuntime {
     readonly homeassistant: HomeAssistantClient,
     readonly logger: Logger,
     private readonly paths: RuntimePaths,
-    clock: Clock = systemClock,
+    /** Kiwi's clock: timers, the LLM's deadlines and the API's local-LLM probe run on it. */
+    readonly clock: Clock = systemClock,
   ) {
     this.models = new ModelDownloads({ modelsDir: () => paths.models, catalog: () => loadCatalog(paths.catalog), bus, logger });
     this.#slot = new EngineSlot({

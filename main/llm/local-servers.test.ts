@@ -6,7 +6,7 @@ import { LlmStandin } from '../testing/llm-standins.ts';
 import { LoopbackHttpServer } from '../testing/loopback-http.ts';
 import { ManualClock } from '../timers/testing/manual-clock.ts';
 import { closedPort } from './testing/collect.ts';
-import { detectLocalLlms } from './local-servers.ts';
+import { detectLocalLlms, PROBE_TIMEOUT_MS } from './local-servers.ts';
 
 /**
  * Finding the LLM servers people run on their own computer. Ollama is a stand-in speaking its real
@@ -109,6 +109,34 @@ describe('local LLM servers', () => {
       expect(moved.status, moved.text).toBe(200);
       const after = LocalLlmServers.parse((await k.request('GET', '/api/llm/local', { headers: bearer(SCOPE_TOKENS.read) })).json);
       expect(after.servers).toEqual([]);
+    });
+  });
+
+  describe('GET /api/llm/local on Kiwi’s clock', () => {
+    const clock = new ManualClock('2026-01-01T00:00:00Z');
+    let k: TestKiwi;
+    beforeAll(async () => {
+      k = await startTestKiwi({ clock, config: { api: authOn(), llm: { local_ports: { ollama: await closedPort(), lmstudio: await closedPort(), llamacpp: portOf(hung) } } } });
+    });
+    afterAll(async () => {
+      await k?.cleanup();
+    });
+
+    it('answers a hung server when the probe’s deadline passes on the runtime’s clock, not on Node’s', async () => {
+      const hungAsked = new Promise<void>((resolve) => (onHungRequest = resolve));
+      const before = clock.pendingCount;
+      let answered = false;
+      const asking = k.request('GET', '/api/llm/local', { headers: bearer(SCOPE_TOKENS.read) });
+      void asking.then(() => (answered = true));
+      await hungAsked;
+      await expect.poll(() => clock.pendingCount).toBe(before + 1); // the hung server's deadline
+      await clock.advance(PROBE_TIMEOUT_MS - 1);
+      expect(answered).toBe(false);
+      await clock.advance(1);
+      const res = await asking;
+      expect(res.status, res.text).toBe(200);
+      const why = Object.fromEntries(LocalLlmServers.parse(res.json).checked.map((c) => [c.kind, c.error]));
+      expect(why.llamacpp).toMatch(new RegExp(`did not answer within ${PROBE_TIMEOUT_MS} ms$`));
     });
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LlmStandin, openAiStream } from '../testing/llm-standins.ts';
 import { LlmError } from './errors.ts';
+import { ManualClock } from '../timers/testing/manual-clock.ts';
 import { OpenAiLlm } from './openai.ts';
 import { closedPort, collect, failure, llmConfig } from './testing/collect.ts';
 
@@ -203,33 +204,70 @@ describe('OpenAiLlm against an OpenAI-compatible server stand-in', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('a silent server times out after llm.timeout_s with llm_timeout', async () => {
+  // The silence timeout on a manual clock: it decides when the timer fires, so each case proves "not before, and then at once" without waiting.
+  const onClock = () => new ManualClock('2026-01-01T00:00:00Z');
+  /** The stand-in streams `tokens` one event at a time, each after the first when the returned `writeOn` says. */
+  const gatedReply = (tokens: string[]) => {
+    const gates: Array<() => void> = [];
+    server.reply({ kind: 'stream', tokens, perEvent: true, rest: () => new Promise<void>((resolve) => gates.push(resolve)) });
+    return async () => {
+      await expect.poll(() => gates.length).toBe(1); // the server waits to write its next event
+      gates.shift()!();
+    };
+  };
+  /** After the last token: finish_reason and [DONE], one event each, end the stream. */
+  const finishes = async (stream: AsyncIterator<string>, writeOn: () => Promise<void>) => {
+    const end = stream.next();
+    await writeOn();
+    await writeOn();
+    expect(await end).toEqual({ value: undefined, done: true });
+  };
+
+  it('a silent server times out after llm.timeout_s on the clock with llm_timeout, not before', async () => {
     server.reply({ kind: 'silent' });
-    const started = performance.now();
-    const { error } = await failure(new OpenAiLlm(llmConfig({ base_url: server.baseUrl, timeout_s: 0.3 }), fast).chat(messages, { model: 'm' }));
-    expect(error).toMatchObject({ code: 'llm_timeout', status: 504 });
-    // Timers never fire early: the client waited at least timeout_s (a silent server never answers, so the test ending at all shows it gave up).
-    expect(performance.now() - started).toBeGreaterThan(280);
+    const clock = onClock();
+    let ended = false;
+    const ending = failure(new OpenAiLlm(llmConfig({ base_url: server.baseUrl, timeout_s: 30 }), { ...fast, clock }).chat(messages, { model: 'm' }));
+    void ending.then(
+      () => (ended = true),
+      () => (ended = true),
+    );
+    await expect.poll(() => server.requests.length).toBe(1);
+    await expect.poll(() => clock.pendingCount).toBe(1); // the silence timer
+    await clock.advance(29_999);
+    expect(ended).toBe(false);
+    await clock.advance(1);
+    expect((await ending).error).toMatchObject({ code: 'llm_timeout', status: 504 });
     expect((await server.whenClosed(0)).closedEarly).toBe(true);
   });
 
   it('a slow consumer (speech playing) is not a backend stall', async () => {
-    server.reply({ kind: 'stream', tokens: ['a', 'b', 'c'] });
-    // The consumer holds each token longer than the silence timeout; the timeout leaves room for a loaded machine's first reply.
-    const llm = new OpenAiLlm(llmConfig({ base_url: server.baseUrl, timeout_s: 1 }), fast);
-    const seen: string[] = [];
-    for await (const token of llm.chat(messages, { model: 'm' })) {
-      seen.push(token);
-      await new Promise((r) => setTimeout(r, 1200));
+    const tokens = ['a', 'b', 'c'];
+    const writeOn = gatedReply(tokens);
+    const clock = onClock();
+    const stream = new OpenAiLlm(llmConfig({ base_url: server.baseUrl, timeout_s: 1 }), { ...fast, clock }).chat(messages, { model: 'm' })[Symbol.asyncIterator]();
+    for (const token of tokens) {
+      const next = stream.next();
+      await writeOn();
+      expect(await next).toEqual({ value: token, done: false });
+      // The consumer holds the token for twice the silence timeout on the clock (the server waits for it meanwhile).
+      await clock.advance(2000);
     }
-    expect(seen.join('')).toBe('abc');
+    await finishes(stream, writeOn);
   });
 
   it('a stream that keeps sending within the timeout never times out', async () => {
-    // 2.4 s in all, more than twice the timeout; each gap a tenth of it (a stall of the shared loop must pass 0.9 s to matter).
-    const tokens = Array.from({ length: 25 }, (_, i) => `${i} `);
-    server.reply({ kind: 'stream', tokens, chunkBytes: [150], delayMs: 100 });
-    const llm = new OpenAiLlm(llmConfig({ base_url: server.baseUrl, timeout_s: 1 }), fast);
-    expect((await collect(llm.chat(messages, { model: 'm' }))).join('')).toBe(tokens.join(''));
+    // Before each token the server is silent for 0.9 × timeout_s on the clock: 3.6 s in all, more than three times the timeout.
+    const tokens = ['One. ', 'Two. ', 'Three. ', 'Four.'];
+    const writeOn = gatedReply(tokens);
+    const clock = onClock();
+    const stream = new OpenAiLlm(llmConfig({ base_url: server.baseUrl, timeout_s: 1 }), { ...fast, clock }).chat(messages, { model: 'm' })[Symbol.asyncIterator]();
+    for (const token of tokens) {
+      const next = stream.next();
+      await clock.advance(900);
+      await writeOn();
+      expect(await next).toEqual({ value: token, done: false });
+    }
+    await finishes(stream, writeOn);
   });
 });

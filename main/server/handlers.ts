@@ -191,7 +191,7 @@ export function createHandlers({ runtime, auth, audioClients, requestShutdown }:
 
     setupPlan: () => runtime.setup.plan(),
     setupDownload: () => runtime.setup.download(),
-    localLlms: () => detectLocalLlms(runtime.config.current.llm.local_ports),
+    localLlms: () => detectLocalLlms(runtime.config.current.llm.local_ports, { clock: runtime.clock }),
 
     ...timerHandlers({ timers: () => runtime.timers, speakers: runtime.store.speakers, language: () => runtime.config.current.language }),
     ...approvalHandlers(() => runtime.security),

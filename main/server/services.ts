@@ -9,6 +9,7 @@ import type { PartName } from '../engine/stages.ts';
 import type { TurnHandle } from '../engine/turns/turn-run.ts';
 import type { HomeAssistantClient } from '../homeassistant/ha-client.ts';
 import type { Integrations } from '../integrations/integrations.ts';
+import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { SecurityService } from '../security/security-service.ts';
 import type { SoulService } from '../souls/soul-service.ts';
@@ -44,6 +45,8 @@ export interface ServerBasics {
   config: Pick<ConfigService, 'current' | 'view' | 'patch'>;
   bus: Pick<EventBus, 'emit' | 'subscribe'>;
   logger: Logger;
+  /** Kiwi's clock: deadlines the routes set (the local-LLM probe) run on it, as the engine's do. */
+  clock: Clock;
 }
 
 /** The engine and the audio sinks and sources (/api/audio, speak, chat, stop). */

@@ -36,8 +36,8 @@ export interface Chunking {
   delayMs?: number;
   /** One SSE event per chunk (chunkBytes is ignored): a model writing one token at a time. */
   perEvent?: boolean;
-  /** The chunks after the first wait for this (the test decides when the model writes on). */
-  rest?: Promise<void>;
+  /** The chunks after the first wait for this (the test decides when the model writes on); a function is awaited before each of them. */
+  rest?: Promise<void> | (() => Promise<void>);
 }
 
 export type StandinReply =
@@ -195,7 +195,8 @@ async function writeChunked(res: http.ServerResponse, text: string, chunking: Ch
   const sizes = events.length ? events : chunking.chunkBytes?.length ? chunking.chunkBytes : [bytes.length];
   let offset = 0;
   for (let i = 0; offset < bytes.length; i++) {
-    if (i === 1 && chunking.rest) await chunking.rest;
+    if (i >= 1 && typeof chunking.rest === 'function') await chunking.rest();
+    else if (i === 1 && chunking.rest) await chunking.rest;
     if (i > 0 && chunking.delayMs) await new Promise((r) => setTimeout(r, chunking.delayMs));
     if (res.destroyed) return; // the client left; the record says when
     const size = Math.max(1, sizes[i % sizes.length]!);
