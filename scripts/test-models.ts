@@ -67,7 +67,7 @@ async function upToDate(fixture: Fixture, manifest: FixtureManifest, catalog: Ca
   if (fixture.engine && read.manifest.substitute?.engine !== fixture.engine) return false;
   const sub = read.manifest.substitute;
   if (JSON.stringify([sub?.config, sub?.default_for]) !== JSON.stringify([fixture.config, fixture.default_for])) return false;
-  if (read.manifest.converter_sha256 !== (await converterSha256(fixture.post_install))) return false;
+  if (read.manifest.converter_sha256 !== (await converterSha256(fixture))) return false;
   return (await verifyModel(fixture.id, { modelsDir: cache, catalog })).ok;
 }
 
@@ -108,7 +108,7 @@ async function build(
       await resemblyzerToOnnx(staging, await pythonTools(cache, manifest.python_tools));
     }
     if (fixture.post_install === 'whisper-ct2-to-onnx') {
-      await whisperCt2ToOnnx(staging, await pythonTools(cache, manifest.python_tools));
+      await whisperCt2ToOnnx(staging, await pythonTools(cache, manifest.python_tools), fixture.post_install_args);
     }
     if (fixture.post_install === 'kokoro-to-sherpa') {
       await kokoroToSherpa(staging, await pythonTools(cache, manifest.python_tools));
@@ -118,7 +118,7 @@ async function build(
       source: 'fixture',
       catalog_files: catalogFiles,
       fixture: provenance(fixture, manifest),
-      converter_sha256: await converterSha256(fixture.post_install),
+      converter_sha256: await converterSha256(fixture),
       ...(fixture.substitute_for && fixture.engine
         ? {
             substitute: {
