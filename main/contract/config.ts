@@ -142,6 +142,9 @@ const groups = {
         .boolean()
         .describe("start the early transcript when the voice itself has been quiet speculative_ms, while the VAD still hangs on (~100 ms sooner; the audio is cut where the VAD would not, and Whisper tiny.en hears some commands differently there)"),
       smart_endpoint: z.boolean().describe('a complete command ends at its early transcript; an unfinished phrase waits longer'),
+      provisional_end: z
+        .boolean()
+        .describe("a complete built-in command that only says something (the time, the date…) ends as soon as its early transcript is back, before the VAD closes the stretch; words that follow before the endpoint would have fallen join it, and the first reply is cancelled"),
       unfinished_silence_ms: z.number().int().min(100).max(5000).describe('silence an unfinished phrase ("set a timer for…") gets before the turn ends'),
       owner_hands_free: OwnerHandsFree,
       greeting: Greeting,
@@ -298,6 +301,7 @@ export const DEFAULT_CONFIG: Config = {
     speculative_ms: 150,
     speculate_on_voice: false,
     smart_endpoint: true,
+    provisional_end: false,
     unfinished_silence_ms: 2000,
     owner_hands_free: { enabled: false, guest_cooldown_s: 120 },
     greeting: { enabled: false, text: '' },

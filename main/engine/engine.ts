@@ -241,6 +241,9 @@ export class Engine {
         bus.emit('BARGE_IN', { source, turn_id: this.#turns.runId }, 'engine');
         this.#turns.cancel(new KiwiError('barge_in', 'The user spoke over Kiwi'));
       },
+      cancelTurn: (turnId, reason) => {
+        if (this.#turns.runId === turnId) this.#turns.cancel(reason);
+      },
       acknowledgeWake: () => {
         if (config().voice.wake_cue) void hub.play(wakeCue(), new AbortController().signal).catch((err: unknown) => this.#error('audio_failed', err));
       },

@@ -17,7 +17,11 @@ import {
   type CommandCall,
 } from './voice-commands.ts';
 
-/** Commands that only say something (nothing is changed): their reply may be worked out ahead of the turn. */
+/**
+ * Commands that only say something (nothing is changed): their reply may be worked out ahead of the
+ * turn, and with voice.provisional_end their utterance may end at its early transcript (the reply
+ * can still be cancelled if more words follow). Nothing with a side effect belongs here.
+ */
 const READ_ONLY = new Set(['time', 'date', 'who_is_speaking', 'list_voices', 'list_souls']);
 
 /**

@@ -17,7 +17,15 @@ export type Speculate = (
   samples: Float32Array,
   utterance: { start: number; wake: boolean },
   signal: AbortSignal,
-) => Promise<{ text: string; language: string; verdict: Verdict | null }> | null;
+) => Promise<EarlyHeard> | null;
+
+/** What an early transcript heard; `sayOnly`: it names a built-in command that only says something (voice.provisional_end). */
+export interface EarlyHeard {
+  text: string;
+  language: string;
+  verdict: Verdict | null;
+  sayOnly?: boolean;
+}
 
 /** An early transcript under way: the speech it covers, the samples it heard, what it said. */
 export interface EarlyGuess extends UtteranceSpan {
@@ -28,6 +36,8 @@ export interface EarlyGuess extends UtteranceSpan {
   /** Asked while the VAD still heard speech, once the voice had stopped: new voiced sound makes it stale. */
   byVoice: boolean;
   verdict: Verdict | null;
+  /** The words name a command that only says something (set with the verdict). */
+  sayOnly?: boolean;
   controller: AbortController;
   transcript: EarlyTranscript;
 }

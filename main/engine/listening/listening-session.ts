@@ -6,8 +6,10 @@ import { BargeInWatch } from './barge-in-watch.ts';
 import { SAMPLE_RATE } from '../../contract/audio.ts';
 import { rmsLevel, trailingSilence, VoicedEnd } from './voiced-end.ts';
 import { FrameArrivals } from './frame-arrivals.ts';
+import { StreamFollower } from './stream-follower.ts';
 import type { Utterance } from './utterance.ts';
 import { covers, isStale, speechSoFar, type EarlyGuess, type EarlyTranscript, type Listening, type Speculate } from './early-transcript.ts';
+import { ProvisionalEnd, provisionalSpan, type Settled } from './provisional-end.ts';
 
 export type { EarlyTranscript, Speculate, Utterance };
 
@@ -51,7 +53,7 @@ export class ListeningSession {
   #wasSpeaking = false;
   #lastWake: WakeDetection | null = null;
   readonly #bargeIn: BargeInWatch | null;
-  #stream: SttStream | null = null;
+  readonly #follower: StreamFollower;
   #closed = false;
   /** A live input's early verdict settles between frames, with no caller: its failure goes to the next push's. */
   #settleFailure: unknown = null;
@@ -60,6 +62,7 @@ export class ListeningSession {
   /** Where the VAD's current stretch began hearing speech (null before any). */
   #speakingSince: number | null = null;
   readonly #arrivals = new FrameArrivals();
+  readonly #provisional = new ProvisionalEnd();
 
   constructor(
     readonly sourceId: string,
@@ -71,6 +74,7 @@ export class ListeningSession {
     this.#ring = new RingBuffer(Math.ceil((voice().max_utterance_s + 5) * RATE));
     this.#endpointer = new Endpointer(voice);
     this.#bargeIn = parts.bargeInVad ? new BargeInWatch(parts.bargeInVad) : null;
+    this.#follower = new StreamFollower(parts.openStream);
   }
 
   /** Samples since the stream began (the session's clock). */
@@ -106,6 +110,7 @@ export class ListeningSession {
       const spans = this.parts.vad.flush();
       for (const s of spans) await this.#finish(this.#endpointer.addSpeech({ start: s.start, end: s.start + s.samples.length }));
       await this.#finish(this.#endpointer.flush());
+      await this.#provisionalStands();
       this.#closed = true;
       this.#dispose();
     });
@@ -132,8 +137,14 @@ export class ListeningSession {
       this.hooks.speechStarted(this.sourceId);
     }
     this.#wasSpeaking = vad.speaking;
-    if (this.#bargeIn?.accept(samples, this.hooks.speaking())) this.hooks.bargeIn(this.sourceId);
-    await this.#follow(samples);
+    const kiwiSpeaking = this.hooks.speaking();
+    this.#provisional.heard(this.#voiced.end, this.#ring.end - samples.length, kiwiSpeaking);
+    if (this.#bargeIn?.accept(samples, kiwiSpeaking)) {
+      this.#provisional.resumed(this.#ring.end - samples.length);
+      this.hooks.bargeIn(this.sourceId);
+    }
+    const partial = await this.#follower.accept(samples, vad.speaking, () => this.#ring.slice(this.#prerollFrom(this.#ring.end - samples.length), this.#ring.end));
+    if (partial) this.hooks.partial?.(this.sourceId, partial);
     if (wake) {
       const hit = await wake.accept(samples);
       if (hit) {
@@ -144,8 +155,9 @@ export class ListeningSession {
     for (const s of finished) await this.#finish(this.#endpointer.addSpeech({ start: s.start, end: s.start + s.samples.length }));
     this.#judge();
     const ended = this.#endpointer.tick(this.#ring.end, vad.speaking, rmsLevel(samples));
-    if (ended) await this.#finish(ended);
-    else await this.#speculate(vad.speaking);
+    if (ended) return this.#finish(ended);
+    if (!vad.speaking && !this.#endpointer.open) await this.#provisionalStands(); // its stretch was too short for the endpointer
+    await this.#speculate(vad.speaking);
   }
 
   /**
@@ -176,6 +188,7 @@ export class ListeningSession {
     const result = pending.then((heard) => {
       early.transcript.doneAt = performance.now();
       early.verdict = heard.verdict;
+      early.sayOnly = heard.sayOnly;
       // Live inputs are not awaited: the verdict acts now, not at the next frame.
       if (!this.options.awaitTurns) void this.#enqueue(() => this.#settle(early)).catch((err: unknown) => (this.#settleFailure ??= err));
       return heard;
@@ -205,6 +218,8 @@ export class ListeningSession {
   /** The early transcript is done: its verdict moves the endpoint now, if it may already (#judge). */
   async #settle(early: EarlyGuess): Promise<void> {
     if (this.#closed || this.#early !== early) return;
+    const provisional = this.#provisional.pending ? null : provisionalSpan(early, this.#listening(this.parts.vad.speaking), this.voice());
+    if (provisional) return this.#finish(provisional, true);
     this.#judge();
     await this.#finish(this.#endpointer.tick(this.#ring.end, this.parts.vad.speaking, 0));
   }
@@ -231,44 +246,30 @@ export class ListeningSession {
     return wake && wake.at >= from - RATE && wake.at <= span.end + RATE / 2 ? wake : null;
   }
 
-  #utteranceSamples(span: { start: number; end: number }): Float32Array {
-    return this.#ring.slice(this.#prerollFrom(span.start), span.end);
-  }
-
   /** Where an utterance starting at `start` is cut, its pre-roll included. */
   #prerollFrom(start: number): number {
-    return Math.max(0, start - this.#prerollSamples());
+    return Math.max(0, start - Math.round((this.voice().preroll_ms * RATE) / 1000));
   }
 
-  #prerollSamples(): number {
-    return Math.round((this.voice().preroll_ms * RATE) / 1000);
-  }
-
-  /** Feed the streaming recognizer from the start of speech (with pre-roll) to the utterance end. */
-  async #follow(samples: Float32Array): Promise<void> {
-    const { openStream } = this.parts;
-    if (!openStream || (!this.#stream && !this.parts.vad.speaking)) return;
-    let input = samples;
-    if (!this.#stream) {
-      this.#stream = openStream();
-      input = this.#ring.slice(this.#ring.end - samples.length - this.#prerollSamples(), this.#ring.end);
-    }
-    const text = await this.#stream.accept(input);
-    if (text) this.hooks.partial?.(this.sourceId, text);
-  }
-
-  async #finish(span: { start: number; end: number } | null): Promise<void> {
-    if (!span) return;
-    const wake = this.#wakeFor(span);
+  /**
+   * Hands an utterance on. A provisional one (voice.provisional_end) leaves the endpointer and the
+   * early transcript be: the endpointer's own end settles it (same words: dropped; more: joined).
+   */
+  async #finish(ended: { start: number; end: number } | null, provisional = false): Promise<void> {
+    if (!ended) return;
+    const settled = provisional ? null : this.#provisional.settle(ended);
+    const span = settled?.joined ? { start: Math.min(ended.start, settled.pending.start), end: ended.end } : ended;
+    const wake = this.#wakeFor(span) ?? (settled?.joined ? settled.pending.wake : null);
     if (wake) this.#lastWake = null;
-    const stream = this.#stream;
-    this.#stream = null;
+    const streamed = provisional ? undefined : this.#follower.finish();
     const early = this.#early && covers(this.#early, span, this.#voiced.end) ? this.#early.transcript : undefined;
-    if (!early) this.#early?.controller.abort();
-    this.#early = null;
-    this.#voiced.restart();
+    if (!provisional) this.#rest(early !== undefined);
+    if (settled && !settled.joined) {
+      await streamed; // the provisional utterance's own audio, handed on already: its stream only closes
+      return this.#settled(settled);
+    }
     const endpointAt = performance.now();
-    const samples = this.#utteranceSamples(span);
+    const samples = this.#ring.slice(this.#prerollFrom(span.start), span.end);
     const utterance: Utterance = {
       sourceId: this.sourceId,
       samples,
@@ -279,10 +280,35 @@ export class ListeningSession {
       endpointAt,
       lastVoicedAt: this.#arrivals.arrivalOf(span.end - trailingSilence(samples), endpointAt),
       ...(early ? { early } : {}),
-      ...(stream ? { streamedText: await stream.finish() } : {}),
+      ...(streamed ? { streamedText: await streamed } : {}),
+      ...(provisional ? { provisional: true as const } : {}),
+      ...(settled?.joined ? { joined: true as const } : {}),
     };
     if (this.#closed) return; // cancelled while the recognizer finished
     const handled = this.hooks.utterance(utterance);
+    // A provisional turn runs on while listening goes on (a join may cancel its reply).
+    if (provisional) return this.#provisional.began({ ...span, voicedEnd: this.#voiced.end, wake, handled });
+    await this.#settled(settled);
     if (this.options.awaitTurns) await handled;
+  }
+
+  /** A provisional utterance's stretch ended without the endpointer (too short for it, or the input ended): it stands as it was. */
+  async #provisionalStands(): Promise<void> {
+    const settled = this.#provisional.settle(null);
+    if (!settled) return;
+    this.#rest(false);
+    await this.#settled(settled);
+  }
+
+  /** An utterance is over: its early transcript goes (aborted unless it is used), and the next one's loudness sets what counts as voice. */
+  #rest(used: boolean): void {
+    if (!used) this.#early?.controller.abort();
+    this.#early = null;
+    this.#voiced.restart();
+  }
+
+  /** Deterministic runs wait for a provisional turn once the endpoint has settled it. */
+  async #settled(settled: Settled | null): Promise<void> {
+    if (settled && this.options.awaitTurns) await settled.pending.handled;
   }
 }

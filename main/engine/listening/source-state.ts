@@ -23,6 +23,8 @@ export interface SourceState {
   bargedIn: boolean;
   /** The turn of the utterance under way (from its first sign: speech, wake word or partial). */
   turn: TurnRun | null;
+  /** The turn of the last utterance, if it ended provisionally (voice.provisional_end): words joined to it cancel it. */
+  provisional: string | null;
   /** The source left: its pending utterances are not understood any more. */
   cancelled?: boolean;
 }

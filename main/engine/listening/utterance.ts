@@ -20,4 +20,8 @@ export interface Utterance {
   streamedText?: string;
   /** The transcript begun ahead of the endpoint on these samples, less some of the quiet after the voice (running or done). */
   early?: EarlyTranscript;
+  /** Ended at its early transcript, before the VAD closed (voice.provisional_end): words that follow soon may join it. */
+  provisional?: true;
+  /** The words that followed a provisional utterance, joined to it: its span starts at the provisional one's start. */
+  joined?: true;
 }

@@ -1,4 +1,5 @@
 import type { Config } from '../../contract/config.ts';
+import type { KiwiError } from '../../platform/errors.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { AudioHub } from '../audio/audio-hub.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -29,10 +30,15 @@ export interface VoiceLoopHost {
   isSpeaking(): boolean;
   /** The user spoke over Kiwi: stop the answer. */
   bargeIn(sourceId: string): void;
+  /** Cut turn `turnId`'s answer short with `reason` (its reply stops, or is never spoken), if it is the one running. */
+  cancelTurn?(turnId: string, reason: KiwiError): void;
   /** Hand a recognised command on; resolves when the reply has been spoken. */
   respond(command: string, heard: Heard): Promise<Pick<TurnResult, 'command' | 'reply' | 'interrupted'>>;
-  /** An early transcript with complete words named this command: its reply may be made ready before the turn asks. */
-  prepareReply?(command: string, sourceId: string, language: string): void;
+  /**
+   * An early transcript with complete words named this command: its reply may be made ready before
+   * the turn asks. Resolves whether the command only says something (nothing is carried out).
+   */
+  prepareReply?(command: string, sourceId: string, language: string): Promise<boolean> | void;
   /** A bare wake word: Kiwi shows it is listening (cue). */
   acknowledgeWake(sourceId: string): void;
   /** Say something outside a command (the outcome of a captured utterance). */

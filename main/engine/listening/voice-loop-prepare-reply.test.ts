@@ -19,7 +19,7 @@ function setup(said: string, identifier?: VoiceLoopHost['identifier']) {
   const loop = new VoiceLoop(testLoopHost(config, new ManualClock('2026-12-05T10:00:00Z'), {
     stt: { name: 'fixed', model: 'fixed', transcribe: async () => ({ text: said, language: 'en' }), dispose: () => undefined },
     matchWake: afterKiwi,
-    prepareReply: (command, source, language) => log.push(`prepare "${command}" ${source} ${language}`),
+    prepareReply: (command, source, language) => void log.push(`prepare "${command}" ${source} ${language}`),
     respond: async (command) => {
       log.push(`respond "${command}"`);
       return { command, reply: 'Okay.' };

@@ -1,10 +1,11 @@
 import { describeError, KiwiError } from '../../platform/errors.ts';
 import type { WakeDetection } from '../stages.ts';
 import type { TurnRun } from '../turns/turn-run.ts';
-import { ListeningSession, type Speculate } from './listening-session.ts';
+import { ListeningSession } from './listening-session.ts';
+import { earlyGuess } from './early-guess.ts';
 import type { Utterance } from './utterance.ts';
 import { inFollowUp, overlapsKiwi, startedWhileKiwiSpoke, type SourceState, type UtteranceCapture } from './source-state.ts';
-import { acousticWake, earlyCommand, isTwoStage, phraseVerdict, sttOptions, wakeInTranscript, type WakeJudges, type WakeMatcher } from './wake-decision.ts';
+import { acousticWake, isTwoStage, sttOptions, wakeInTranscript, type WakeJudges, type WakeMatcher } from './wake-decision.ts';
 import { TurnQueue } from './turn-queue.ts';
 import type { IdentifiedSpeaker, TurnResult } from './turn.ts';
 import type { Heard, VoiceLoopHost } from './voice-loop-host.ts';
@@ -18,6 +19,7 @@ const CAPTURE_WINDOW_MS = 30_000;
 /** Utterances that may wait behind the one being understood before the oldest is dropped. */
 const MAX_WAITING_TURNS = 3;
 const SOURCE_LEFT = 'the source left';
+const JOINED = 'joined with the words that followed';
 /**
  * Turns audio inputs into commands: one ListeningSession per source, and for each utterance the
  * decision whether it is for Kiwi (wake word, follow-up window), the transcript, the speaker and
@@ -27,7 +29,7 @@ export class VoiceLoop {
   readonly #sources = new Map<string, SourceState>();
   readonly #queue = new TurnQueue(MAX_WAITING_TURNS);
   /** Turns being understood → whether their result is out yet, and what was heard so far (a turn that fails still ends, exactly once, with its words). */
-  readonly #inFlight = new Map<string, { ended: boolean; heard?: Pick<TurnResult, 'wake' | 'transcript' | 'language' | 'speaker'> }>();
+  readonly #inFlight = new Map<string, { ended: boolean; joined?: boolean; heard?: Pick<TurnResult, 'wake' | 'transcript' | 'language' | 'speaker'> }>();
   private readonly host: VoiceLoopHost;
 
   constructor(host: VoiceLoopHost) {
@@ -96,7 +98,7 @@ export class VoiceLoop {
     if (existing) return existing;
     const { host } = this;
     const voice = () => host.config().voice;
-    const state: SourceState = { session: undefined as unknown as ListeningSession, capture: null, awakeFrom: 0, awakeUntil: -1, speakingFrom: null, speakingUntil: null, bargedIn: false, turn: null };
+    const state: SourceState = { session: undefined as unknown as ListeningSession, capture: null, awakeFrom: 0, awakeUntil: -1, speakingFrom: null, speakingUntil: null, bargedIn: false, turn: null, provisional: null };
     const turnId = () => (state.turn ??= host.newTurn(sourceId)).id;
     state.session = new ListeningSession(
       sourceId,
@@ -110,7 +112,7 @@ export class VoiceLoop {
       {
         speechStarted: (id) => host.bus.emit('SPEECH_STARTED', { source: id, turn_id: turnId() }, 'engine'),
         // A streaming recognizer already has the text; otherwise transcribe early what may be a command.
-        speculate: host.stt.createStream ? undefined : (samples, utterance, signal) => this.#speculate(state, samples, utterance, signal),
+        speculate: host.stt.createStream ? undefined : (...guess) => earlyGuess(host, this.#judges, state, ...guess),
         partial: (id, text) => host.bus.emit('SPEECH_PARTIAL', { source: id, text, turn_id: turnId() }, 'engine'),
         wake: (id, detection) => this.#onWake(id, detection, turnId()),
         speaking: () => host.isSpeaking(),
@@ -125,6 +127,9 @@ export class VoiceLoop {
           const turn = state.turn!;
           state.turn = null; // the next utterance is a turn of its own
           this.#inFlight.set(turn.id, { ended: false });
+          const joins = utterance.joined ? state.provisional : null;
+          state.provisional = utterance.provisional ? turn.id : null;
+          if (joins) this.#join(joins);
           const run = this.#queue.enqueue(
             () => this.#understand(state, utterance, turn),
             () => this.#dropped(state, turn),
@@ -164,22 +169,15 @@ export class VoiceLoop {
     );
   }
 
-  #speculate(state: SourceState, samples: Float32Array, utterance: { start: number; wake: boolean }, signal: AbortSignal): ReturnType<Speculate> {
-    const { host } = this;
-    const config = host.config();
-    if (acousticWake(config, this.#judges) && !utterance.wake && !inFollowUp(state, utterance.start) && !host.handsFree?.active) return null; // not for Kiwi: not worth the CPU
-    return host.stt.transcribe({ samples, sampleRate: RATE }, { ...sttOptions(config, this.#judges, utterance.wake), signal }).then((heard) => {
-      // The config and the follow-up window as they are now: either may have changed while the words were transcribed.
-      const now = host.config();
-      const verdict = phraseVerdict(heard.text, heard.language, now, this.#judges);
-      const awake = inFollowUp(state, utterance.start);
-      const command = verdict === 'complete' && !signal.aborted ? earlyCommand(heard.text, heard.language, now, this.#judges, { spotted: utterance.wake, awake }) : null;
-      if (command) {
-        host.prepareReply?.(command, state.session.sourceId, heard.language);
-        host.identifier?.prepare?.({ samples, sampleRate: RATE });
-      }
-      return { ...heard, verdict };
-    });
+  /**
+   * Words joined to a provisional utterance: its turn gives way. Not yet answering, it ends ignored
+   * (#understand); answering, its reply is cut short (`interrupted: 'joined'`). It ends once either way.
+   */
+  #join(turnId: string): void {
+    const flight = this.#inFlight.get(turnId);
+    if (!flight || flight.ended) return;
+    flight.joined = true;
+    this.host.cancelTurn?.(turnId, new KiwiError('joined', 'The user went on speaking: the words are understood with what followed'));
   }
 
   /** A turn that ends without being understood (its source left, or newer speech pushed it out) still ends, saying why. */
@@ -194,6 +192,8 @@ export class VoiceLoop {
   async #understand(state: SourceState, utterance: Utterance, turn: TurnRun): Promise<void> {
     const { host } = this;
     if (state.cancelled) return this.#unheard(turn, SOURCE_LEFT);
+    const joined = () => this.#inFlight.get(turn.id)?.joined === true;
+    if (joined()) return this.#unheard(turn, JOINED);
     const config = host.config();
     const seconds = (utterance.end - utterance.start) / RATE;
     // Voice timings count from the arrival of the last voiced frame (what the user feels).
@@ -247,6 +247,7 @@ export class VoiceLoop {
     const speakerView = known ? { id: known.id, name: known.name, confidence: known.confidence } : null;
     if (known?.blocked) return ignore('blocked speaker', { ...base, wake, speaker: speakerView });
 
+    if (joined()) return ignore(JOINED, { ...base, wake, speaker: speakerView });
     const command = (match.matched ? match.command : heard.text).trim();
     if (!command) {
       // "Kiwi" alone: listen for the command without another wake word.

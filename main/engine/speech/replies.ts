@@ -131,17 +131,22 @@ export class Replies {
   /**
    * An early transcript named `command`: when it is a read-only command, its reply is synthesised
    * now, so the turn (a few tens of ms later, once the endpoint fires) finds the audio ready.
+   * Resolves whether it is one (a command that only says something: voice.provisional_end may end it early).
    */
-  prepare(command: string, source: string, language: string): void {
+  prepare(command: string, source: string, language: string): Promise<boolean> {
     const { preview } = this.deps;
-    if (!preview || !this.deps.parts.tts) return;
+    if (!preview) return Promise.resolve(false);
     // Not the turn's request: nobody is identified yet, and nothing is carried out.
     const request = { text: command, language, speaker: null, source, signal: new AbortController().signal };
-    preview(request).then(
+    return preview(request).then(
       (sentence) => {
-        if (sentence && !this.#disposed) this.#speech().prepare(sentence, this.#ttsOptions());
+        if (sentence && !this.#disposed && this.deps.parts.tts) this.#speech().prepare(sentence, this.#ttsOptions());
+        return sentence !== null;
       },
-      (err: unknown) => this.deps.error('prepare_failed', err),
+      (err: unknown) => {
+        this.deps.error('prepare_failed', err);
+        return false;
+      },
     );
   }
 
