@@ -28,6 +28,19 @@ const MIN_SAMPLES = 5 * RATE;
 /** Up to this length speech is a command: encoded on its own frames, not padded to 30 s. */
 const SHORT_WINDOW = 10 * RATE;
 
+/**
+ * How many samples a window is encoded on. An English command: its own frames plus a short tail
+ * (at least MIN_SAMPLES). Longer speech keeps the 30 s window, where the padding measurably helps
+ * (unpadded, 27 s of dictation ended in its last sentence said over and over) and costs little.
+ * Other languages, or one still to be detected, keep it too: only English was measured on its own
+ * length (bench/results/stt-window.json), and Whisper base heard French and German commands wrong
+ * on it ("Kiwi, qui parle ?" as "Qu'il veut qu'il parle?") that it heard right padded.
+ */
+export function windowSamples(samples: number, language: string | undefined, fullWindow: boolean): number {
+  if (fullWindow || language !== 'en' || samples > SHORT_WINDOW) return WINDOW;
+  return Math.ceil(Math.max(MIN_SAMPLES, samples + TAIL_SAMPLES) / STATE_SAMPLES) * STATE_SAMPLES;
+}
+
 export interface WhisperLoadOptions {
   /** onnxruntime intra-op threads per session: 1 or 2 leave a core to the VAD and the loop. */
   threads: number;
@@ -116,11 +129,7 @@ export class WhisperDecoder {
       if (aborted()) throw new DecodeAborted();
     };
     check();
-    // A command is encoded on its own frames (plus a short tail); longer speech keeps the 30 s
-    // window, where the padding measurably helps (unpadded, 27 s of dictation ended in its last
-    // sentence said over and over) and costs little.
-    const whole = this.fullWindow || samples.length > SHORT_WINDOW;
-    const length = whole ? WINDOW : Math.ceil(Math.max(MIN_SAMPLES, samples.length + TAIL_SAMPLES) / STATE_SAMPLES) * STATE_SAMPLES;
+    const length = windowSamples(samples.length, language, this.fullWindow);
     const padded = new Float32Array(length);
     padded.set(samples.subarray(0, length));
     // Each decoder layer's cross-attention keys and values, computed once for the whole window.
