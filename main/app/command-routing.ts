@@ -2,6 +2,7 @@ import { PRIORITIES } from '../contract/api.ts';
 import type { ConfigService } from '../config/config-service.ts';
 import type { ConversationContext } from '../dialogue/conversation-context.ts';
 import type { BuiltinCommands, CommandDeps, EnrollIntent, LastVoiceSlot } from '../dialogue/commands/index.ts';
+import { prefetchEligible } from '../dialogue/llm-prefetch.ts';
 import { createLlmTurn } from '../dialogue/llm-turn.ts';
 import { createRouter, type RouterDeps } from '../dialogue/router.ts';
 import type { EventBus } from '../engine/events/event-bus.ts';
@@ -92,6 +93,13 @@ export function createCommandRouting(deps: CommandRoutingDeps): CommandRouting {
       memoryPrompt: (request) => memoryPrompt(request, (id) => memory.facts(id)),
       bus,
       phrases: deps.phrases,
+      clock: deps.clock,
+      // Words not yet confirmed go only to an LLM on this machine, only when the gate lets them
+      // through as they are, and not when a built-in command will answer them anyway.
+      mayPrefetch: (request) =>
+        prefetchEligible({ llm: config.current.llm, homeAssistant: deps.homeassistant.configured }, request) &&
+        commands.match(request.text, request.language, commandDeps) === null &&
+        deps.security.evaluate(request).decision === 'allow',
     }),
     hasLlm: () => deps.llm() !== undefined,
     activeSoul: () => deps.souls.active,

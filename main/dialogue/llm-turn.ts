@@ -5,12 +5,14 @@ import { AsyncQueue } from '../llm/async-queue.ts';
 import { LlmError } from '../llm/errors.ts';
 import { LlmPhraseBook, phraseForError } from '../llm/phrases.ts';
 import type { ChatOptions } from '../llm/types.ts';
+import type { Clock } from '../platform/clock.ts';
 import { describeError, KiwiError } from '../platform/errors.ts';
 import type { Soul } from '../souls/soul-file.ts';
 import type { PromptContext } from '../souls/soul-registry.ts';
 import { SentenceChunker, type ChunkerOptions } from './chunker.ts';
 import { anonymousKey } from './commands/permissions.ts';
 import type { ConversationContext } from './conversation-context.ts';
+import { LlmPrefetches, type LlmRequest } from './llm-prefetch.ts';
 import { ReasoningFilter } from './reasoning.ts';
 import { SpeakableFilter } from './speakable.ts';
 
@@ -36,9 +38,25 @@ export interface LlmTurnDeps {
   maxAnswerChars?: number;
   /** Where failures are reported besides the ERROR event (the runtime's logger). */
   onError?: (err: unknown) => void;
+  /**
+   * Whether this request's words may go to the LLM before they are confirmed (llm-prefetch.ts
+   * prefetchEligible, and the security gate allowing it); absent: `prefetch` never starts anything.
+   */
+  mayPrefetch?: (request: TurnRequest) => boolean;
+  /** Times the bound on an unadopted prefetch (Kiwi's one clock; tests pass a manual one). */
+  clock?: Clock;
 }
 
-export type LlmTurn = (request: TurnRequest, soul: Soul) => Promise<TurnAnswer>;
+export type LlmTurn = ((request: TurnRequest, soul: Soul) => Promise<TurnAnswer>) & {
+  /**
+   * Start the request this turn would make now, while its words wait for `settled` (when
+   * `mayPrefetch` allows): nothing of it is shown, spoken or stored unless the turn then runs with
+   * the same request and adopts it; `settled` false, the request's abort or 5 s unadopted abort it.
+   */
+  prefetch: (request: TurnRequest, soul: Soul) => void;
+  /** Abort this request's prefetch if the turn was answered otherwise (a built-in command, Home Assistant). */
+  discard: (request: TurnRequest) => void;
+};
 
 /**
  * A spoken answer longer than this (some ten minutes of speech) is a model that runs away,
@@ -75,26 +93,29 @@ export function contextKey(request: Pick<TurnRequest, 'speaker'> & Partial<Pick<
  * stored either. When the backend fails, a localized sentence saying what went wrong is spoken
  * instead of silence (or, after part of the answer was spoken, that the connection was lost); an
  * answer with nothing speakable in it gets a localized "no answer" sentence.
+ *
+ * Prefetch (llm-prefetch.ts): while a spoken command's words wait to be confirmed, `prefetch` may
+ * start its request; the turn then adopts that stream, with the events and storing above as usual.
  */
 export function createLlmTurn(deps: LlmTurnDeps): LlmTurn {
   const phrases = deps.phrases ?? new LlmPhraseBook();
-  return async (request, soul) => {
+  const prefetches = new LlmPrefetches(deps.clock);
+  const turn = async (request: TurnRequest, soul: Soul): Promise<TurnAnswer> => {
     const llm = deps.llm();
     if (!llm) throw new KiwiError('llm_not_configured', "No LLM is configured (llm.provider is 'none')", 503);
     const book = await phrases.get(request.language);
-    const key = contextKey(request, soul);
-    const model = deps.modelFor(soul);
-    const composed = deps.composePrompt(soul, { speakerName: request.speaker?.name ?? null, language: request.language });
-    const memory = deps.memoryPrompt?.(request);
-    const system = memory ? `${composed}\n\n---\n\n${memory}` : composed;
-    const messages: ChatMessage[] = [{ role: 'system', content: system }, ...deps.context.history(key), { role: 'user', content: request.text }];
+    const sent = llmRequest(deps, llm, request, soul);
+    const { model, conversation: key } = sent;
     const sentences = new AsyncQueue<string>();
     const chunker = new SentenceChunker({ ...deps.chunker, language: request.language });
     const speakable = new SpeakableFilter({ language: request.language, codeMention: book.code });
     const reasoning = new ReasoningFilter();
     const turnId = request.turn_id;
     const tokens = new TokenEvents(deps.bus, deps.tokenIntervalMs ?? 100, turnId);
-    const started = performance.now();
+    // A prefetch of exactly this request is already running: its stream is read instead of a new one.
+    const adopted = prefetches.adopt(request, sent);
+    // An adopted prefetch's `ms` and `first_token_ms` count from when its request was really sent.
+    const started = adopted?.startedAt ?? performance.now();
     let text = '';
     let firstTokenMs: number | null = null;
     let spoken = 0;
@@ -131,8 +152,8 @@ export function createLlmTurn(deps: LlmTurnDeps): LlmTurn {
         const maxChars = deps.maxAnswerChars ?? MAX_ANSWER_CHARS;
         let written = 0;
         let runaway = false;
-        for await (const token of llm.chat(messages, options)) {
-          firstTokenMs ??= Math.round(performance.now() - started);
+        for await (const token of adopted?.tokens ?? llm.chat(sent.messages, options)) {
+          firstTokenMs ??= Math.round((adopted?.firstTokenAt() ?? performance.now()) - started);
           written += token.length;
           // A reasoning model's <think> block is not the answer: not spoken, shown or kept.
           answer(reasoning.push(token));
@@ -172,6 +193,22 @@ export function createLlmTurn(deps: LlmTurnDeps): LlmTurn {
     })();
     return turnAnswer;
   };
+  const prefetch = (request: TurnRequest, soul: Soul) => {
+    const llm = deps.llm();
+    if (!llm || deps.mayPrefetch?.(request) !== true) return;
+    prefetches.start(request, llmRequest(deps, llm, request, soul));
+  };
+  return Object.assign(turn, { prefetch, discard: (request: TurnRequest) => prefetches.discard(request) });
+}
+
+/** The request a turn sends (and its prefetch, so the two can be compared): soul prompt, memory, history, words. */
+function llmRequest(deps: LlmTurnDeps, llm: Llm, request: TurnRequest, soul: Soul): LlmRequest {
+  const conversation = contextKey(request, soul);
+  const composed = deps.composePrompt(soul, { speakerName: request.speaker?.name ?? null, language: request.language });
+  const memory = deps.memoryPrompt?.(request);
+  const system = memory ? `${composed}\n\n---\n\n${memory}` : composed;
+  const messages: ChatMessage[] = [{ role: 'system', content: system }, ...deps.context.history(conversation), { role: 'user', content: request.text }];
+  return { llm, messages, model: deps.modelFor(soul), conversation };
 }
 
 /** LLM_TOKEN events, batched: the first token at once (the answer started), then one event per interval. */

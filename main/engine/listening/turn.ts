@@ -28,6 +28,12 @@ export interface TurnRequest {
   signal: AbortSignal;
   /** The turn this request belongs to (its LLM events carry it). */
   turn_id?: string;
+  /**
+   * Set for a provisional utterance (voice.provisional_end) whose command may act: resolves true
+   * once the endpoint confirms the words stand, false when the user went on and they were joined
+   * to what followed (the turn is cancelled then too). Nothing may act or record before it is true.
+   */
+  settled?: Promise<boolean>;
 }
 
 export interface TurnAnswer {
