@@ -57,8 +57,10 @@ describeWithModels('spoken turns through the runtime (real models)', (modelsDir)
       ),
       'mic-enrol',
     );
-    expect(results.map((r) => r.command), JSON.stringify(results)).toEqual(['enroll_next', 'capture']);
-    expect(results[1]!.reply).toMatch(/Bob/);
+    // "Kiwi, remember my voice" may end provisionally and give way to ", my name is Bob" (voice.provisional_end): that turn carried nothing out.
+    const turns = results.filter((r) => r.ignored !== 'joined with the words that followed');
+    expect(turns.map((r) => r.command), JSON.stringify(results)).toEqual(['enroll_next', 'capture']);
+    expect(turns[1]!.reply).toMatch(/Bob/);
     const owner = runtime.store.speakers.list().find((s) => s.priority === 0);
     expect(owner).toMatchObject({ name: 'Bob', sample_count: 1 });
 

@@ -2,6 +2,7 @@ import type { TurnAnswer, TurnHandler, TurnRequest } from '../engine/listening/t
 import type { EventBus } from '../engine/events/event-bus.ts';
 import type { LlmPhraseBook } from '../llm/phrases.ts';
 import { describeError, KiwiError } from '../platform/errors.ts';
+import { untilAborted } from '../platform/until-aborted.ts';
 import type { Soul } from '../souls/soul-file.ts';
 import type { LlmTurn } from './llm-turn.ts';
 
@@ -34,10 +35,12 @@ export interface RouterDeps {
  * Where a command goes: built-in commands first (stop, switch soul, time...), then Home
  * Assistant when it is set up, then the LLM. Home Assistant's "I don't understand" (no intent
  * matched) and its outages fall through to the LLM when there is one; with neither, Kiwi says
- * in the user's language what it can and cannot do, rather than staying silent.
+ * in the user's language what it can and cannot do, rather than staying silent. A provisional
+ * request goes nowhere until its words stand (wordsStand).
  */
 export function createRouter(deps: RouterDeps): TurnHandler {
-  return async (request) => {
+  const route: TurnHandler = async (request) => {
+    if (!(await wordsStand(request, deps))) return { command: null, reply: null }; // joined to what followed: nothing runs
     for (const handler of deps.commands ?? []) {
       const answer = await handler(request);
       if (answer) return answer;
@@ -73,4 +76,25 @@ export function createRouter(deps: RouterDeps): TurnHandler {
     if (deps.hasLlm()) return deps.llmTurn(request, deps.activeSoul());
     return { command: null, reply: [(await deps.phrases.get(request.language)).not_configured] };
   };
+  return async (request) => {
+    try {
+      return await route(request);
+    } finally {
+      deps.llmTurn.discard(request); // answered otherwise, failed or cut short: its prefetch is aborted (a no-op once the LLM turn adopted it)
+    }
+  };
+}
+
+/**
+ * A provisional request (TurnRequest.settled, voice.provisional_end) waits here until the endpoint
+ * confirms its words: false when they were joined to what followed (nothing may act or record
+ * then); a turn cut short meanwhile throws its reason, as every step of the router does. This is
+ * the one point a request passes before anything runs, and where the LLM prefetch starts.
+ */
+export async function wordsStand(request: TurnRequest, deps?: Pick<RouterDeps, 'hasLlm' | 'llmTurn' | 'activeSoul'>): Promise<boolean> {
+  if (!request.settled) return true;
+  // Meanwhile the LLM request may already run (llm-prefetch.ts: only an LLM on this machine, only
+  // what the gate allows); nothing of it is used unless the LLM turn adopts it.
+  if (deps?.hasLlm()) deps.llmTurn.prefetch(request, deps.activeSoul());
+  return untilAborted(request.settled, request.signal);
 }

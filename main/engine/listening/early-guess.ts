@@ -9,8 +9,8 @@ const RATE = SAMPLE_RATE;
 /**
  * The voice loop's early transcript (the session's `speculate` hook): the words so far, whether
  * they are complete, and, when they name a command for Kiwi, its reply and the speaker's voice
- * started ahead of the endpoint. With voice.provisional_end it also says whether the command only
- * says something (the engine's reply preview had a sentence for it), so the session may end it now.
+ * started ahead of the endpoint. With voice.provisional_end a command also gets `sayOnly` (the
+ * engine's reply preview had a sentence for it, or not), so the session may end it now.
  */
 export function earlyGuess(
   host: VoiceLoopHost,
@@ -29,7 +29,7 @@ export function earlyGuess(
     if (!command) return { ...heard, verdict };
     const prepared = host.prepareReply?.(command, state.session.sourceId, heard.language);
     host.identifier?.prepare?.({ samples, sampleRate: RATE });
-    if (!now.voice.provisional_end || !prepared) return { ...heard, verdict };
-    return prepared.then((sayOnly) => ({ ...heard, verdict, sayOnly }));
+    if (!now.voice.provisional_end) return { ...heard, verdict };
+    return Promise.resolve(prepared ?? false).then((sayOnly) => ({ ...heard, verdict, sayOnly }));
   });
 }

@@ -19,7 +19,10 @@ export type Speculate = (
   signal: AbortSignal,
 ) => Promise<EarlyHeard> | null;
 
-/** What an early transcript heard; `sayOnly`: it names a built-in command that only says something (voice.provisional_end). */
+/**
+ * What an early transcript heard. `sayOnly`, set only with voice.provisional_end when the words
+ * name a complete command for Kiwi: whether it only says something (a built-in's preview had its reply).
+ */
 export interface EarlyHeard {
   text: string;
   language: string;
@@ -36,7 +39,7 @@ export interface EarlyGuess extends UtteranceSpan {
   /** Asked while the VAD still heard speech, once the voice had stopped: new voiced sound makes it stale. */
   byVoice: boolean;
   verdict: Verdict | null;
-  /** The words name a command that only says something (set with the verdict). */
+  /** Set with the verdict when the words name a command for Kiwi (voice.provisional_end): whether it only says something. */
   sayOnly?: boolean;
   controller: AbortController;
   transcript: EarlyTranscript;

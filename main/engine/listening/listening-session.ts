@@ -9,13 +9,12 @@ import { FrameArrivals } from './frame-arrivals.ts';
 import { StreamFollower } from './stream-follower.ts';
 import type { Utterance } from './utterance.ts';
 import { covers, isStale, speechSoFar, type EarlyGuess, type EarlyTranscript, type Listening, type Speculate } from './early-transcript.ts';
-import { ProvisionalEnd, provisionalSpan, type Settled } from './provisional-end.ts';
+import { ProvisionalEnd, provisionalSpan } from './provisional-end.ts';
+import { judgeEarly } from './early-verdict.ts';
 
 export type { EarlyTranscript, Speculate, Utterance };
 
 const RATE = SAMPLE_RATE;
-/** Silence after the last voiced sound that ends complete words (the adaptive limit starts at 500 ms). */
-const COMPLETE_SILENCE = 0.4 * RATE;
 
 export interface SessionHooks {
   speechStarted(sourceId: string): void;
@@ -62,7 +61,7 @@ export class ListeningSession {
   /** Where the VAD's current stretch began hearing speech (null before any). */
   #speakingSince: number | null = null;
   readonly #arrivals = new FrameArrivals();
-  readonly #provisional = new ProvisionalEnd();
+  readonly #provisional: ProvisionalEnd;
 
   constructor(
     readonly sourceId: string,
@@ -75,6 +74,7 @@ export class ListeningSession {
     this.#endpointer = new Endpointer(voice);
     this.#bargeIn = parts.bargeInVad ? new BargeInWatch(parts.bargeInVad) : null;
     this.#follower = new StreamFollower(parts.openStream);
+    this.#provisional = new ProvisionalEnd(options.awaitTurns);
   }
 
   /** Samples since the stream began (the session's clock). */
@@ -98,9 +98,10 @@ export class ListeningSession {
     return run;
   }
 
-  /** The source left: frames still queued are skipped and no utterance is handed on (no flush). */
+  /** The source left: frames still queued are skipped and no utterance is handed on (no flush); a provisional one's words do not stand. */
   cancel(): void {
     this.#closed = true;
+    this.#provisional.abandon();
   }
 
   /** End of input: the open utterance (if any) is handled. */
@@ -219,24 +220,14 @@ export class ListeningSession {
   async #settle(early: EarlyGuess): Promise<void> {
     if (this.#closed || this.#early !== early) return;
     const provisional = this.#provisional.pending ? null : provisionalSpan(early, this.#listening(this.parts.vad.speaking), this.voice());
-    if (provisional) return this.#finish(provisional, true);
+    if (provisional) return this.#finish(provisional, early);
     this.#judge();
     await this.#finish(this.#endpointer.tick(this.#ring.end, this.parts.vad.speaking, 0));
   }
 
-  /**
-   * Once the VAD has closed the stretch an early transcript heard, its verdict counts; complete
-   * words end the utterance after COMPLETE_SILENCE. Not sooner: the pause at a comma ("dime la
-   * hora, por favor") is long enough to start a transcript, and the VAD closes a stretch there,
-   * but the rest of the sentence follows within ~300 ms. The quiet counts from the voice's end, or
-   * the VAD's where room noise keeps the voice's own measure from seeing silence.
-   */
+  /** The early transcript's verdict moves the endpoint, once it may (early-verdict.ts). */
   #judge(): void {
-    const early = this.#early;
-    const open = this.#endpointer.open;
-    if (!early?.verdict || !open || this.parts.vad.speaking || !covers(early, open, this.#voiced.end) || !this.voice().smart_endpoint) return;
-    if (early.verdict === 'complete' && this.#ring.end - Math.min(this.#voiced.end, open.end) < COMPLETE_SILENCE) return;
-    this.#endpointer.judge(open.end, early.verdict);
+    judgeEarly(this.#early, this.#endpointer, this.#listening(this.parts.vad.speaking), this.voice().smart_endpoint);
   }
 
   /** The wake word belongs to an utterance if it fired during it or during its pre-roll. */
@@ -252,13 +243,14 @@ export class ListeningSession {
   }
 
   /**
-   * Hands an utterance on. A provisional one (voice.provisional_end) leaves the endpointer and the
-   * early transcript be: the endpointer's own end settles it (same words: dropped; more: joined).
+   * Hands an utterance on. A provisional one (voice.provisional_end: the early guess it ends at)
+   * leaves the endpointer and the early transcript be: the endpointer's own end settles it (same
+   * words: dropped; more: joined). One that may act carries `settled` until then.
    */
-  async #finish(ended: { start: number; end: number } | null, provisional = false): Promise<void> {
+  async #finish(ended: { start: number; end: number } | null, provisional: EarlyGuess | null = null): Promise<void> {
     if (!ended) return;
     const settled = provisional ? null : this.#provisional.settle(ended);
-    const span = settled?.joined ? { start: Math.min(ended.start, settled.pending.start), end: ended.end } : ended;
+    const span = settled?.span ?? ended;
     const wake = this.#wakeFor(span) ?? (settled?.joined ? settled.pending.wake : null);
     if (wake) this.#lastWake = null;
     const streamed = provisional ? undefined : this.#follower.finish();
@@ -266,7 +258,7 @@ export class ListeningSession {
     if (!provisional) this.#rest(early !== undefined);
     if (settled && !settled.joined) {
       await streamed; // the provisional utterance's own audio, handed on already: its stream only closes
-      return this.#settled(settled);
+      return this.#provisional.handled(settled);
     }
     const endpointAt = performance.now();
     const samples = this.#ring.slice(this.#prerollFrom(span.start), span.end);
@@ -281,14 +273,12 @@ export class ListeningSession {
       lastVoicedAt: this.#arrivals.arrivalOf(span.end - trailingSilence(samples), endpointAt),
       ...(early ? { early } : {}),
       ...(streamed ? { streamedText: await streamed } : {}),
-      ...(provisional ? { provisional: true as const } : {}),
       ...(settled?.joined ? { joined: true as const } : {}),
     };
     if (this.#closed) return; // cancelled while the recognizer finished
+    if (provisional) return this.#provisional.handOn(utterance, this.#voiced.end, provisional.sayOnly === false, (u) => this.hooks.utterance(u));
     const handled = this.hooks.utterance(utterance);
-    // A provisional turn runs on while listening goes on (a join may cancel its reply).
-    if (provisional) return this.#provisional.began({ ...span, voicedEnd: this.#voiced.end, wake, handled });
-    await this.#settled(settled);
+    await this.#provisional.handled(settled);
     if (this.options.awaitTurns) await handled;
   }
 
@@ -297,7 +287,7 @@ export class ListeningSession {
     const settled = this.#provisional.settle(null);
     if (!settled) return;
     this.#rest(false);
-    await this.#settled(settled);
+    await this.#provisional.handled(settled);
   }
 
   /** An utterance is over: its early transcript goes (aborted unless it is used), and the next one's loudness sets what counts as voice. */
@@ -305,10 +295,5 @@ export class ListeningSession {
     if (!used) this.#early?.controller.abort();
     this.#early = null;
     this.#voiced.restart();
-  }
-
-  /** Deterministic runs wait for a provisional turn once the endpoint has settled it. */
-  async #settled(settled: Settled | null): Promise<void> {
-    if (settled && this.options.awaitTurns) await settled.pending.handled;
   }
 }

@@ -9,6 +9,9 @@ import { concat, silence, speak, speechToolsMissing } from '../models/testing/sp
 import { buildParts, type BuiltParts } from '../parts.ts';
 import type { ReplyPreview, TurnHandler, TurnResult } from './turn.ts';
 import { trailingSilence } from './voiced-end.ts';
+import { wordsStand } from '../../dialogue/router.ts';
+import { timerHarness } from '../../timers/testing/harness.ts';
+import { TimerVoice } from '../../timers/voice.ts';
 
 const TIME = /^what time is it\W*$/i;
 
@@ -16,7 +19,8 @@ const TIME = /^what time is it\W*$/i;
  * voice.provisional_end on real models (Silero VAD, Whisper tiny.en) and espeak-ng speech: the
  * time ends at its early transcript; "… in London" after a 300 ms pause joins it. The command
  * path is a stand-in (the built-ins' own preview is tested in builtin-commands.test.ts): the time
- * is say-only. (Cancelling a reply that is playing is tested on stand-ins: speech/provisional-reply.test.ts.)
+ * is say-only. A timer ends there too and is set by the real timers once its words stand.
+ * (Cancelling a reply that is playing is tested on stand-ins: speech/provisional-reply.test.ts.)
  */
 describeWithModels('a provisional end on real models (Silero VAD, Whisper tiny.en)', (modelsDir) => {
   let built: BuiltParts;
@@ -38,10 +42,9 @@ describeWithModels('a provisional end on real models (Silero VAD, Whisper tiny.e
     for (const part of Object.values(built?.parts ?? {})) part.dispose();
   });
 
-  /** The turns an engine makes of `audio`. */
-  async function turns(audio: Float32Array, provisional: boolean): Promise<TurnResult[]> {
+  /** The turns an engine makes of `audio` (`handler`: the command path, a stand-in by default). */
+  async function turns(audio: Float32Array, provisional: boolean, handler: TurnHandler = async (request) => ({ command: TIME.test(request.text) ? 'time' : 'llm', reply: null })): Promise<TurnResult[]> {
     const preview: ReplyPreview = async (request) => (TIME.test(request.text) ? "It's noon." : null);
-    const handler: TurnHandler = async (request) => ({ command: TIME.test(request.text) ? 'time' : 'llm', reply: null });
     const config = configWith(provisional);
     const engine = new Engine({ config: () => config, bus: new EventBus(), hub: new AudioHub(), built: { ...built, parts: { ...built.parts } }, handler, preview });
     engines.push(engine);
@@ -71,4 +74,21 @@ describeWithModels('a provisional end on real models (Silero VAD, Whisper tiny.e
     expect(results[1]!.transcript).toBe(today!.transcript);
     expect(results[1]).toMatchObject({ command: 'llm', wake: true });
   }, 90_000);
+
+  it('"Kiwi, start a timer for five minutes", then nothing: it ends at its early transcript, its words stand at the endpoint, the timer is set once', async () => {
+    const timers = timerHarness();
+    const voice = new TimerVoice(timers.service);
+    const asked: Array<{ text: string; provisional: boolean }> = [];
+    const handler: TurnHandler = async (request) => {
+      asked.push({ text: request.text, provisional: request.settled !== undefined });
+      const answer = (await wordsStand(request)) ? await voice.commands(request) : null;
+      return { command: answer?.command ?? null, reply: null }; // nothing is spoken here
+    };
+    const clip = speak('Kiwi, start a timer for five minutes.'); // (tiny.en hears espeak's "Kiwi, set a…" as "Key Week, set a…")
+    const results = await turns(concat(silence(0.5), clip.subarray(0, clip.length - trailingSilence(clip)), silence(1.5)), true, handler);
+    expect(results, JSON.stringify(results)).toHaveLength(1);
+    expect(results[0]).toMatchObject({ command: 'timer_set', wake: true });
+    expect(asked).toEqual([{ text: expect.stringMatching(/timer for (five|5) minutes/i), provisional: true }]);
+    expect(timers.service.list().map((t) => t.duration_ms)).toEqual([5 * 60_000]);
+  }, 60_000);
 });

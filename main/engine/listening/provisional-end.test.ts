@@ -12,8 +12,8 @@ const ONSET_LAG = 0.19 * 16000; // a guess on the voice starts this far before t
 const speech = (n: number) => Array<number>(n).fill(0.5);
 const quiet = (n: number) => Array<number>(n).fill(0);
 
-/** `heard(samples)`: what the early transcript of these samples says, and whether it names a say-only command. */
-function setup(heard: (samples: number) => { text: string; sayOnly: boolean }, options: { voice?: Partial<typeof DEFAULT_CONFIG.voice>; bargeIn?: boolean; hangOver?: number } = {}) {
+/** `heard(samples)`: what the early transcript of these samples says, and, for a command for Kiwi, whether it only says something. */
+function setup(heard: (samples: number) => { text: string; sayOnly?: boolean }, options: { voice?: Partial<typeof DEFAULT_CONFIG.voice>; bargeIn?: boolean; hangOver?: number } = {}) {
   const voice = { ...DEFAULT_CONFIG.voice, preroll_ms: 0, min_silence_ms: 800, max_silence_ms: 800, speculative_ms: 200, speculate_on_voice: true, provisional_end: true, ...options.voice };
   const vad = new EnergyVad(options.hangOver ?? 6);
   const utterances: Utterance[] = [];
@@ -61,9 +61,36 @@ describe('ListeningSession: provisional end (voice.provisional_end)', () => {
     ]);
   });
 
-  it('a complete command that is not say-only (a timer) waits as before, and so does everything with provisional_end off', async () => {
+  it('a complete command that may act (a timer) ends there too, but its words stand (`settled`) only once the endpoint comes', async () => {
+    const { utterances, play, spans } = setup(() => ({ text: 'set a timer for ten minutes', sayOnly: false }));
+    await play([...quiet(2), ...speech(5), ...quiet(2)]);
+    expect(spans()).toEqual([[2 * FRAME - ONSET_LAG, 8 * FRAME, true, false]]);
+    const settled = utterances[0]!.settled!;
+    expect(await Promise.race([settled, 'pending'])).toBe('pending');
+    await play(quiet(3)); // the VAD still holds the stretch
+    expect(await Promise.race([settled, 'pending'])).toBe('pending');
+    await play(quiet(9)); // the endpoint, with the same words
+    expect(await settled).toBe(true);
+    expect(spans()).toHaveLength(1);
+  });
+
+  it('a command that only says something carries no `settled`: its answer acts on nothing', async () => {
+    const { utterances, play } = setup(time);
+    await play([...quiet(2), ...speech(5), ...quiet(2)]);
+    expect(utterances).toHaveLength(1);
+    expect(utterances[0]!.settled).toBeUndefined();
+  });
+
+  it('the source leaving while a provisional command waits: its words do not stand', async () => {
+    const { session, utterances, play } = setup(() => ({ text: 'set a timer for ten minutes', sayOnly: false }));
+    await play([...quiet(2), ...speech(5), ...quiet(2)]);
+    session.cancel();
+    expect(await utterances[0]!.settled).toBe(false);
+  });
+
+  it('complete words that are no command for Kiwi wait as before, and so does everything with provisional_end off', async () => {
     for (const [heard, overrides] of [
-      [() => ({ text: 'set a timer for ten minutes', sayOnly: false }), {}],
+      [() => ({ text: 'set a timer for ten minutes' }), {}],
       [time, { voice: { provisional_end: false } }],
     ] as const) {
       const { play, spans } = setup(heard, overrides);
@@ -91,6 +118,23 @@ describe('ListeningSession: provisional end (voice.provisional_end)', () => {
     expect(await utterances[1]!.early!.result).toMatchObject({ text: 'what time is it in tokyo' });
   });
 
+  it('a command that may act, joined by the words that follow: its words do not stand, and the joined utterance is no provisional one', async () => {
+    const five = { text: 'set a timer for five minutes', sayOnly: false };
+    const { utterances, play, spans } = setup((n) => (n < 12 * FRAME ? five : { text: 'set a timer for five minutes and ten seconds', sayOnly: false }));
+    await play([...quiet(2), ...speech(5), ...quiet(3)]);
+    const settled = utterances[0]!.settled!;
+    await play(speech(3)); // "… and ten seconds"
+    expect(await Promise.race([settled, 'pending'])).toBe('pending'); // the endpoint has not come yet
+    await play(quiet(14));
+    expect(await settled).toBe(false);
+    const start = 2 * FRAME - ONSET_LAG;
+    expect(spans()).toEqual([
+      [start, 8 * FRAME, true, false],
+      [start, 19 * FRAME, false, true],
+    ]);
+    expect(utterances[1]!.settled).toBeUndefined();
+  });
+
   it('joins them too where the VAD closed the stretch in the pause: the quiet the endpoint waited for counts', async () => {
     const { play, spans } = setup((n) => (n < 12 * FRAME ? time() : { text: 'what time is it in tokyo', sayOnly: false }), { hangOver: 2 });
     await play([...quiet(2), ...speech(5), ...quiet(3)]); // the VAD closed the stretch at frame 9; the voice is back at frame 10, as 400 ms of quiet would end
@@ -114,12 +158,14 @@ describe('ListeningSession: provisional end (voice.provisional_end)', () => {
     }
   });
 
-  it('words after the endpoint would have fallen are an utterance of their own, as before', async () => {
-    const { guesses, play, spans } = setup(() => (guesses.length === 0 ? time() : { text: 'in tokyo', sayOnly: false }));
-    await play([...quiet(2), ...speech(5), ...quiet(16), ...speech(3), ...quiet(14)]);
-    expect(spans()).toEqual([
-      [2 * FRAME - ONSET_LAG, 8 * FRAME, true, false],
-      [23 * FRAME, 32 * FRAME, false, false],
-    ]);
+  it('words after the endpoint would have fallen are an utterance of their own, as before (a command: provisional too)', async () => {
+    for (const sayOnly of [undefined, false]) {
+      const { guesses, play, spans } = setup(() => (guesses.length === 0 ? time() : { text: 'in tokyo', sayOnly }));
+      await play([...quiet(2), ...speech(5), ...quiet(16), ...speech(3), ...quiet(14)]);
+      expect(spans()).toEqual([
+        [2 * FRAME - ONSET_LAG, 8 * FRAME, true, false],
+        sayOnly === undefined ? [23 * FRAME, 32 * FRAME, false, false] : [23 * FRAME - ONSET_LAG, 27 * FRAME, true, false],
+      ]);
+    }
   });
 });

@@ -22,6 +22,8 @@ export interface Utterance {
   early?: EarlyTranscript;
   /** Ended at its early transcript, before the VAD closed (voice.provisional_end): words that follow soon may join it. */
   provisional?: true;
+  /** A provisional utterance whose command may act: whether its words stand, once the endpoint says (TurnRequest.settled). */
+  settled?: Promise<boolean>;
   /** The words that followed a provisional utterance, joined to it: its span starts at the provisional one's start. */
   joined?: true;
 }

@@ -52,4 +52,6 @@ export interface Heard {
   language: string;
   speaker: IdentifiedSpeaker | null;
   turn: TurnRun;
+  /** A provisional utterance whose command may act: whether its words stand (TurnRequest.settled). */
+  settled?: Promise<boolean>;
 }

@@ -12,7 +12,7 @@ import { VoiceLoop } from './voice-loop.ts';
  * a loudness VAD that hangs on 600 ms, a recognizer that hears by length, and an answer that is
  * still playing until the loop cancels it (the engine's own cancel: TurnSlot, tested there).
  */
-function setup({ identifier, awaitTurns = true }: { identifier?: SpeakerIdentifier; awaitTurns?: boolean } = {}) {
+function setup({ identifier, awaitTurns = true, sayOnly = true }: { identifier?: SpeakerIdentifier; awaitTurns?: boolean; sayOnly?: boolean } = {}) {
   const config: Config = {
     ...DEFAULT_CONFIG,
     wake_word_engine: 'text',
@@ -21,8 +21,11 @@ function setup({ identifier, awaitTurns = true }: { identifier?: SpeakerIdentifi
   const log: string[] = [];
   const results: TurnResult[] = [];
   let ended: () => void = () => undefined;
+  let endedOne: () => void = () => undefined;
   const twoEnded = new Promise<void>((resolve) => (ended = resolve));
+  const oneEnded = new Promise<void>((resolve) => (endedOne = resolve));
   const playing = new Map<string, (outcome: { command: string; reply: string; interrupted?: string }) => void>();
+  const settles: Array<Promise<boolean> | undefined> = [];
   const loop: VoiceLoop = new VoiceLoop(
     testLoopHost(config, new ManualClock('2026-12-05T10:00:00Z'), {
       makeVad: () => new EnergyVad(6),
@@ -34,9 +37,12 @@ function setup({ identifier, awaitTurns = true }: { identifier?: SpeakerIdentifi
       },
       matchWake: (text) => (/^kiwi\b/i.test(text) ? { matched: true, command: text.replace(/^kiwi\W*/i, '') } : { matched: false, command: text }),
       // The engine's answer (Replies.prepare over the built-ins' preview): only the time is say-only here.
-      prepareReply: async (command) => command === 'what time is it?',
+      prepareReply: async (command) => sayOnly && command === 'what time is it?',
       respond: (command, heard) => {
         log.push(`respond "${command}"`);
+        settles.push(heard.settled);
+        // As the router does: nothing runs until the words stand (router.test.ts, provisional-command.test.ts).
+        if (!sayOnly) return heard.settled!.then((stands) => (stands ? { command: 'llm', reply: 'It is ten.' } : { command: null, reply: null }));
         if (command !== 'what time is it?') return Promise.resolve({ command: 'llm', reply: 'In Tokyo it is seven.' });
         loop.speakingChanged(true); // its reply is playing
         return new Promise((resolve) => playing.set(heard.turn.id, resolve));
@@ -47,7 +53,9 @@ function setup({ identifier, awaitTurns = true }: { identifier?: SpeakerIdentifi
         playing.get(turnId)?.({ command: 'time', reply: "It's ten.", interrupted: reason.code });
       },
       result: (r) => {
-        if (results.push(r) === 2) ended();
+        const n = results.push(r);
+        if (n === 1) endedOne();
+        if (n === 2) ended();
       },
       identifier,
     }),
@@ -56,7 +64,7 @@ function setup({ identifier, awaitTurns = true }: { identifier?: SpeakerIdentifi
   const play = async (frames: number[]) => {
     for (const v of frames) await session.push(new Float32Array(1600).fill(v));
   };
-  return { log, results, play, playing, twoEnded };
+  return { loop, log, results, play, playing, oneEnded, twoEnded, settles };
 }
 
 const speech = (n: number) => Array<number>(n).fill(0.5);
@@ -64,7 +72,7 @@ const quiet = (n: number) => Array<number>(n).fill(0);
 
 describe('VoiceLoop: a provisional end and the words that join it', () => {
   it('cancels the provisional turn, which ends once, and understands the joined words as one turn (not as echo)', async () => {
-    const { log, results, play, playing } = setup();
+    const { log, results, play, playing, settles } = setup();
     await play([...quiet(2), ...speech(5), ...quiet(3)]);
     // Ended at the early transcript: the turn answers while the VAD still holds the stretch.
     expect(log).toEqual(['respond "what time is it?"']);
@@ -78,6 +86,20 @@ describe('VoiceLoop: a provisional end and the words that join it', () => {
     expect(results[1]!.turn_id).not.toBe(results[0]!.turn_id);
     // The provisional turn's waterfall shows its early endpoint.
     expect(results[0]!.timings_ms).toHaveProperty('endpoint');
+    // A command that only says something acts on nothing: neither turn waits for its words to stand.
+    expect(settles).toEqual([undefined, undefined]);
+  });
+
+  it('hands a command that may act its `settled`; the source leaving while it waits ends the turn ignored, its words not standing', async () => {
+    const { loop, log, results, play, settles, oneEnded } = setup({ sayOnly: false, awaitTurns: false });
+    await play([...quiet(2), ...speech(5), ...quiet(3)]);
+    expect(log).toEqual(['respond "what time is it?"']);
+    expect(settles).toHaveLength(1);
+    expect(await Promise.race([settles[0], 'pending'])).toBe('pending');
+    await loop.cancelSource('mic');
+    expect(await settles[0]).toBe(false);
+    await oneEnded;
+    expect(results).toEqual([expect.objectContaining({ transcript: 'Kiwi, what time is it?', wake: true, command: null, reply: null, ignored: 'the source left' })]);
   });
 
   it('a provisional turn that is not answering yet when the words join it ends ignored, and only the joined words are answered', async () => {

@@ -263,7 +263,13 @@ export class VoiceLoop {
     );
     const flight = this.#inFlight.get(turn.id);
     if (flight) flight.heard = { wake, transcript: heard.text, language: heard.language, speaker: speakerView };
-    const answer = await host.respond(command, { sourceId: utterance.sourceId, transcript: heard.text, language: heard.language, speaker: known, turn });
+    const { settled } = utterance;
+    // Known when the answer is back if they did not stand (not awaited: a turn cut short otherwise does not wait for the endpoint).
+    const words: { stood?: boolean } = {};
+    void settled?.then((stood) => (words.stood = stood));
+    const answer = await host.respond(command, { sourceId: utterance.sourceId, transcript: heard.text, language: heard.language, speaker: known, turn, ...(settled ? { settled } : {}) });
+    // Its words did not stand (joined to what followed, or the source left): nothing was carried out.
+    if (words.stood === false) return ignore(state.cancelled ? SOURCE_LEFT : JOINED, { ...base, wake, speaker: speakerView });
     turn.end('total');
     host.result({ wake, ...base, timings_ms: turn.timings(), speaker: speakerView, ...answer });
   }

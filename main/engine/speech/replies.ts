@@ -73,7 +73,7 @@ export class Replies {
       run.start('first_audio');
       const handler = this.deps.handler;
       const answer = await run.stage('command', () =>
-        handler({ text: command, language: heard.language, speaker: heard.speaker, source: heard.sourceId, signal: turn.signal, turn_id: run.id }),
+        handler({ text: command, language: heard.language, speaker: heard.speaker, source: heard.sourceId, signal: turn.signal, turn_id: run.id, ...(heard.settled ? { settled: heard.settled } : {}) }),
       );
       ran = answer.command;
       if (!answer.reply) return { command: answer.command, reply: null, ...cut() };
