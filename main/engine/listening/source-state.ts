@@ -42,6 +42,14 @@ export function overlapsKiwi(state: Pick<SourceState, 'speakingFrom' | 'speaking
   return state.speakingUntil === null || utterance.start < state.speakingUntil + ECHO_TAIL;
 }
 
+/**
+ * Words joined to a provisional utterance that began before Kiwi's playback (its provisional reply):
+ * the user's, whatever the voice print says. Joined echo in a reply's tail began after it: still echo.
+ */
+export function joinedBeforeKiwiSpoke(state: Pick<SourceState, 'speakingFrom'>, utterance: Pick<Utterance, 'start' | 'joined'>): boolean {
+  return utterance.joined === true && state.speakingFrom !== null && utterance.start < state.speakingFrom;
+}
+
 /** Whether speech began while Kiwi spoke (its own voice coming back, unless the user barged in). */
 export function startedWhileKiwiSpoke(state: Pick<SourceState, 'speakingFrom' | 'speakingUntil'>, utterance: Pick<Utterance, 'start'>): boolean {
   return state.speakingFrom !== null && utterance.start >= state.speakingFrom && (state.speakingUntil === null || utterance.start < state.speakingUntil);

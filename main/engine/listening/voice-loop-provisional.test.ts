@@ -90,6 +90,16 @@ describe('VoiceLoop: a provisional end and the words that join it', () => {
     expect(settles).toEqual([undefined, undefined]);
   });
 
+  it("joined words are the user's even when their voice print sounds like Kiwi's: they began before its reply played", async () => {
+    // A user voice close to Kiwi's own (both espeak-ng in a test, or a look-alike TTS voice): the print says 'self'.
+    const identifier: SpeakerIdentifier = { identify: async () => 'self' };
+    const { results, play } = setup({ identifier });
+    await play([...quiet(2), ...speech(5), ...quiet(3), ...speech(3), ...quiet(14)]); // "… in Tokyo" over the first reply
+    expect(results).toHaveLength(2);
+    expect(results[1]).toMatchObject({ transcript: 'Kiwi, what time is it in Tokyo?', command: 'llm' });
+    expect(results[1]!.ignored).toBeUndefined();
+  });
+
   it('hands a command that may act its `settled`; the source leaving while it waits ends the turn ignored, its words not standing', async () => {
     const { loop, log, results, play, settles, oneEnded } = setup({ sayOnly: false, awaitTurns: false });
     await play([...quiet(2), ...speech(5), ...quiet(3)]);

@@ -4,7 +4,7 @@ import type { TurnRun } from '../turns/turn-run.ts';
 import { ListeningSession } from './listening-session.ts';
 import { earlyGuess } from './early-guess.ts';
 import type { Utterance } from './utterance.ts';
-import { inFollowUp, overlapsKiwi, startedWhileKiwiSpoke, type SourceState, type UtteranceCapture } from './source-state.ts';
+import { inFollowUp, joinedBeforeKiwiSpoke, overlapsKiwi, startedWhileKiwiSpoke, type SourceState, type UtteranceCapture } from './source-state.ts';
 import { acousticWake, isTwoStage, sttOptions, wakeInTranscript, type WakeJudges, type WakeMatcher } from './wake-decision.ts';
 import { TurnQueue } from './turn-queue.ts';
 import type { IdentifiedSpeaker, TurnResult } from './turn.ts';
@@ -242,7 +242,7 @@ export class VoiceLoop {
     if (!wake && !awake && !handsFree) return ignore(confirm ? 'wake word not confirmed by the transcript' : 'no wake word', base);
     if (spotted && confirm) this.#onWake(utterance.sourceId, utterance.wake!, turn.id, true);
     else if (match.matched && !utterance.wake) this.#onWake(utterance.sourceId, { keyword: config.wake_word, score: 1, at: utterance.start }, turn.id);
-    if (who === 'self' && overlapsKiwi(state, utterance)) return ignore("Kiwi's own voice", { ...base, wake });
+    if (who === 'self' && overlapsKiwi(state, utterance) && !joinedBeforeKiwiSpoke(state, utterance)) return ignore("Kiwi's own voice", { ...base, wake });
     const known = who === 'self' ? null : who;
     const speakerView = known ? { id: known.id, name: known.name, confidence: known.confidence } : null;
     if (known?.blocked) return ignore('blocked speaker', { ...base, wake, speaker: speakerView });
