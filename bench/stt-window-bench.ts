@@ -10,8 +10,8 @@ import { fixturesDir } from './voice-bench.ts';
 
 /**
  * How the length of Whisper tiny.en's window changes what it hears in a short spoken command
- * (`stt_full_window`): the command on its own frames (at least 5 s, `stt_full_window: false`),
- * a 10 s window, and padded to Whisper's 30 s (`stt_full_window: true`, the default). Each clip is
+ * (`stt_full_window`): the command on its own frames (at least 5 s, `stt_full_window: false`,
+ * the default), a 10 s window, and padded to Whisper's 30 s (`stt_full_window: true`). Each clip is
  * cut as the listening session cuts an utterance: the pre-roll (voice.preroll_ms) of silence
  * before the voice and ~0.3 s after it (the VAD holds a stretch that long after the voice stops).
  */
@@ -69,9 +69,9 @@ interface Window {
 }
 
 const WINDOWS: Window[] = [
-  { name: 'own length, at least 5 s (stt_full_window: false)', padded: false, lengthenTo: 0 },
+  { name: 'own length, at least 5 s (stt_full_window: false, the default)', padded: false, lengthenTo: 0 },
   { name: '10 s (stt_full_window: false, clip lengthened to 9.7 s with silence)', padded: false, lengthenTo: TEN_S_SAMPLES },
-  { name: 'padded to 30 s (stt_full_window: true, the default)', padded: true, lengthenTo: 0 },
+  { name: 'padded to 30 s (stt_full_window: true)', padded: true, lengthenTo: 0 },
 ];
 
 interface Clip {

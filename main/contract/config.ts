@@ -137,14 +137,14 @@ const groups = {
       auto_learn_guests: z.boolean(),
       barge_in: z.boolean(),
       barge_in_threshold: z.number().min(0.05).max(0.99).describe('VAD threshold while Kiwi speaks (echo-aware: higher)'),
-      speculative_ms: z.number().int().min(0).max(1000).describe('silence after which the utterance is transcribed ahead of the endpoint (0: off)'),
+      speculative_ms: z.number().int().min(0).max(1000).describe('silence after which the utterance is transcribed ahead of the endpoint (0: off; default 40, was 150: the early transcript is often the final one, so when it starts counts in full)'),
       speculate_on_voice: z
         .boolean()
-        .describe("start the early transcript when the voice itself has been quiet speculative_ms, while the VAD still hangs on (~100 ms sooner; the audio is cut where the VAD would not, and Whisper tiny.en hears some commands differently there)"),
+        .describe("start the early transcript when the voice itself has been quiet speculative_ms, while the VAD still hangs on (default true: ~100 ms sooner; the audio is cut where the VAD would not, and Whisper tiny.en hears a few commands differently there; false waits for the VAD's silence)"),
       smart_endpoint: z.boolean().describe('a complete command ends at its early transcript; an unfinished phrase waits longer'),
       provisional_end: z
         .boolean()
-        .describe("a complete built-in command that only says something (the time, the date…) ends as soon as its early transcript is back, before the VAD closes the stretch; words that follow before the endpoint would have fallen join it, and the first reply is cancelled"),
+        .describe("a complete command for Kiwi ends as soon as its early transcript is back, before the VAD closes the stretch: one that only says something (the time, the date…) answers at once; any other (a timer, Home Assistant, the LLM) is carried out only once the endpoint confirms its words. Words that follow before the endpoint would have fallen join it, and the first turn is cancelled (default true: the built-in reply ~150 ms sooner, every command's transcript final at its early transcript; false waits for the endpoint)"),
       unfinished_silence_ms: z.number().int().min(100).max(5000).describe('silence an unfinished phrase ("set a timer for…") gets before the turn ends'),
       owner_hands_free: OwnerHandsFree,
       greeting: Greeting,
@@ -257,7 +257,7 @@ const flat = {
   tts_default_style: z.string().max(32),
   stt_model: z.string().min(1).max(128),
   stt_device: z.enum(['cpu', 'cuda', 'coreml']),
-  stt_full_window: z.boolean().describe('Whisper: pad every utterance to 30 s (the default: slower, but short commands are heard as the tests expect; false encodes a command on its own length, see the README performance section)'),
+  stt_full_window: z.boolean().describe('Whisper: pad every utterance to 30 s (true: the old, slower way, ~540 ms a command for tiny.en; the default false encodes an English command on its own length, at least 5 s: ~160 ms, a few more words misheard; other languages stay padded; see the README performance section)'),
   auto_download_models: z.boolean().describe('download the models a stage needs on first use (verified by sha256)'),
 };
 
@@ -275,7 +275,7 @@ export const DEFAULT_CONFIG: Config = {
   tts_default_style: 'neutral',
   stt_model: 'auto',
   stt_device: 'cpu',
-  stt_full_window: true,
+  stt_full_window: false,
   auto_download_models: true,
   llm: { provider: 'none', base_url: '', model: '', api_key: '', timeout_s: 60, openclaw: { agent: 'main', session: 'kiwi', nsfw_agent: '', nsfw_session: '' }, local_ports: { ollama: 11434, lmstudio: 1234, llamacpp: 8080 } },
   homeassistant: { enabled: false, url: '', token: '', language: '' },
@@ -298,10 +298,10 @@ export const DEFAULT_CONFIG: Config = {
     auto_learn_guests: true,
     barge_in: true,
     barge_in_threshold: 0.8,
-    speculative_ms: 150,
-    speculate_on_voice: false,
+    speculative_ms: 40,
+    speculate_on_voice: true,
     smart_endpoint: true,
-    provisional_end: false,
+    provisional_end: true,
     unfinished_silence_ms: 2000,
     owner_hands_free: { enabled: false, guest_cooldown_s: 120 },
     greeting: { enabled: false, text: '' },

@@ -27,7 +27,8 @@ export class HeldStt implements Stt {
  * voice-loop.models.test.ts). `answered` lists the sources whose commands got a reply.
  */
 export function heldVoiceLoop() {
-  const config: Config = { ...DEFAULT_CONFIG, wake_word_engine: 'text', voice: { ...DEFAULT_CONFIG.voice, min_silence_ms: 100 } };
+  // No early transcripts (speculative_ms 0): the held recognizer's queue counts whole utterances only.
+  const config: Config = { ...DEFAULT_CONFIG, wake_word_engine: 'text', voice: { ...DEFAULT_CONFIG.voice, min_silence_ms: 100, speculative_ms: 0 } };
   const stt = new HeldStt();
   const answered: string[] = [];
   const results: TurnResult[] = [];
