@@ -236,7 +236,7 @@ export async function runTurnsBench() {
         llm_first_audio_p50: ratio(fast.llm_first_audio_ms_p50, old.llm_first_audio_ms_p50),
       },
       targets: { builtin_first_audio_ms_p50: 450, builtin_first_audio_ms_p90: 700, transcript_ms_p50: 200, llm_first_audio_after_first_clause_ms: 250, rss_mb_idle: 500, rss_growth_percent: 3 },
-      note: 'kiwi serve (fixture models: Silero VAD, the GigaSpeech keyword spotter with the transcript confirming (the default wake), Whisper tiny.en, Piper joe-medium, Resemblyzer) fed over WebSocket /api/audio at real-time pace; every latency from the frame with the last voiced sample to the first reply audio on the socket; fast = stt_full_window false, voice.speculate_on_voice true, voice.speculative_ms 40 and voice.provisional_end true (all opt-in); old_way = 30 s Whisper padding, no early transcript, fixed (adaptive) silence only; rss_mb_idle after a minute with nothing to do, rss_mb_idle_after_memory_turns another minute after the 100 turns',
+      note: 'kiwi serve (fixture models: Silero VAD, the GigaSpeech keyword spotter with the transcript confirming (the default wake), Whisper tiny.en, Piper joe-medium, Resemblyzer) fed over WebSocket /api/audio at real-time pace; every latency from the frame with the last voiced sample to the first reply audio on the socket; fast = Kiwi\'s defaults (stt_full_window false, voice.speculate_on_voice true, voice.speculative_ms 40, voice.provisional_end true); old_way = 30 s Whisper padding, no early transcript, fixed (adaptive) silence only; rss_mb_idle after a minute with nothing to do, rss_mb_idle_after_memory_turns another minute after the 100 turns',
     };
   } finally {
     await llm.close();
