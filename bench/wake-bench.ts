@@ -10,6 +10,7 @@ import { FRESH_VOICES } from './wake-fresh-voices.ts';
 import { KOKORO_VOICES } from '../main/engine/models/testing/kokoro-voices.ts';
 import { commandClips, misses, pct } from './wake-levers.ts';
 import { judgeLevers } from './wake-levers-judge.ts';
+import { judgeProse } from './wake-prose-judge.ts';
 
 /**
  * Wake-word accuracy of Kiwi's wake rules on the real GigaSpeech KWS model and Whisper tiny.en:
@@ -27,6 +28,9 @@ import { judgeLevers } from './wake-levers-judge.ts';
  * (wake-fresh-voices.ts, frozen before its first result), judged apart:
  *   KIWI_TEST_MODELS_DIR=… npx tsx bench/wake-two-stage.ts fresh
  *   npx tsx bench/wake-bench.ts fresh    # → fresh_held_out in bench/results/wake.json only
+ * False wakes of Kiwi's default on many hours of prose (resumable, in shards that run side by side):
+ *   KIWI_TEST_MODELS_DIR=… KIWI_WAKE_BENCH_KIWI_ONLY=1 KIWI_WAKE_BENCH_HOURS=30 KIWI_WAKE_BENCH_SHARD=0/2 npx tsx bench/wake-two-stage.ts prose
+ *   (and SHARD=1/2 beside it), then: npx tsx bench/wake-bench.ts prose   # → long_prose
  * (the full run above writes it too when raw-fresh.json is there).
  */
 export const TUNE_VOICES = [...ESPEAK_VOICES.native.filter((_, i) => i % 2 === 0), 'fr', 'it', 'pl'];
@@ -145,6 +149,12 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   result.session_25 = { date: new Date().toISOString(), ...judgeLevers(process.argv[3] === 'held-out') };
   fs.writeFileSync(RESULT, JSON.stringify(result, null, 2) + '\n');
   console.log(`${RESULT}: session_25 written`);
+} else if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename) && process.argv[2] === 'prose') {
+  // The long false-wake run of Kiwi's default, judged into the existing results.
+  const result = JSON.parse(fs.readFileSync(RESULT, 'utf8')) as Record<string, unknown>;
+  result.long_prose = { date: new Date().toISOString(), ...judgeProse() };
+  fs.writeFileSync(RESULT, JSON.stringify(result, null, 2) + '\n');
+  console.log(`${RESULT}: long_prose written`, JSON.stringify({ ...(result.long_prose as object), woke_on: undefined }));
 } else if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename) && process.argv[2] === 'fresh') {
   // Only the fresh held-out voices, judged into the existing results (the rules' other numbers stay as measured).
   const result = JSON.parse(fs.readFileSync(RESULT, 'utf8')) as Record<string, unknown>;

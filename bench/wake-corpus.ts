@@ -184,9 +184,10 @@ export const NEAR_MISSES = [
 /**
  * Long speech without the wake word, about `hours` of it: sentences read in turn by every
  * native and accented espeak-ng voice at 140–180 words per minute, with short pauses, as
- * continuous streams of `blockSeconds` each. Written once to the cache as 16-bit WAV blocks.
+ * continuous streams of `blockSeconds` each. Written once to the cache as 16-bit WAV blocks (only
+ * the blocks `keep` takes; the list always has them all, the same for every caller).
  */
-export function negativeBlocks(hours: number, blockSeconds = 600): Array<{ voice: string; file: string }> {
+export function negativeBlocks(hours: number, blockSeconds = 600, keep: (block: number) => boolean = () => true): Array<{ voice: string; file: string }> {
   fs.mkdirSync(path.join(CACHE, 'neg'), { recursive: true });
   const sentences = prose();
   const voices = [...ESPEAK_VOICES.native, ...ESPEAK_VOICES.accented];
@@ -202,7 +203,8 @@ export function negativeBlocks(hours: number, blockSeconds = 600): Array<{ voice
       chosen.push(sentences[next]!);
       words += sentences[next]!.split(' ').length;
     }
-    if (fs.existsSync(file)) continue;
+    // Blocks another run makes (a shard of the long prose run) are listed but not written here.
+    if (fs.existsSync(file) || !keep(b)) continue;
     const raw = `${file}.raw.wav`;
     espeakWav(chosen.join(' '), voice, raw, 140 + ((b * 13) % 41));
     sox(raw, file, []);

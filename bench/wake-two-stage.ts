@@ -24,7 +24,7 @@ import { FRESH_VOICES_2 } from './wake-fresh-voices-2.ts';
  * (Silero VAD, endpointer, pre-roll) with keyword spotters beside it, exactly as the voice loop
  * hears it; every utterance a spotter fired for is transcribed by Whisper tiny.en (the transcript
  * the voice loop makes for the command anyway). Written to .kiwi-test/bench-wake/raw-<part>.json;
- * wake-bench.ts judges wake rules on it. `tsx bench/wake-two-stage.ts commands|fresh|speech`.
+ * wake-bench.ts judges wake rules on it. `tsx bench/wake-two-stage.ts commands|fresh|fresh2|speech|prose`.
  */
 export interface RawHit {
   spotter: string;
@@ -83,6 +83,12 @@ const PATHS: Record<string, number> = { [ONE_FILE]: 8 };
 export const LOWERED = 'lowered: ';
 for (const [name, lines] of Object.entries(SPOTTERS)) if (isKiwiSpotter(name) || name.startsWith(CANDIDATE)) SPOTTERS[`${LOWERED}${name}`] = lines;
 for (const [name, lines] of Object.entries(SPOTTERS)) if (isKiwiSpotter(name)) SPOTTERS[`${LOWER_600}${name}`] = lines;
+/**
+ * KIWI_WAKE_BENCH_KIWI_ONLY=1 (the long prose run, part `prose`): only Kiwi's own keyword sets in
+ * both views, the four streams the voice loop runs, and no tried opening thresholds.
+ */
+export const KIWI_ONLY = process.env.KIWI_WAKE_BENCH_KIWI_ONLY === '1';
+if (KIWI_ONLY) for (const name of Object.keys(SPOTTERS)) if (!isKiwiSpotter(name.replace(LOWERED, ''))) delete SPOTTERS[name];
 /** The rate each spotter is told its audio has (RATE unless given). */
 const RATES: Record<string, number> = Object.fromEntries([
   ...Object.keys(SPOTTERS).filter((n) => n.startsWith(LOWERED)).map((n) => [n, LOWERED_VIEW_RATE]),
@@ -146,7 +152,7 @@ class SpotterBank implements WakeWord {
     for (const [name, kws] of Object.entries(this.spotters)) {
       for (const hit of kws.accept(samples)) {
         this.hits.push({ spotter: name, ...hit });
-        if (LEAN ? isKiwiSpotter(name.replace(LOWERED, '')) : name === 'loose') loose = { keyword: 'kiwi', score: 0, at: hit.at };
+        if (LEAN || KIWI_ONLY ? isKiwiSpotter(name.replace(LOWERED, '')) : name === 'loose') loose = { keyword: 'kiwi', score: 0, at: hit.at };
       }
     }
     return loose;
@@ -219,7 +225,7 @@ async function listen(k: Kit, samples: Float32Array, meta: Pick<RawUtterance, 's
       const opened = hits.length ? (await k.whisper.transcribe(audio, { language: 'en', opening: wakeOpening('kiwi') })).text : null;
       const openedAt: Record<string, string | null> = {};
       // A lower threshold only changes transcripts that did not open with the word already.
-      for (const min of OPENING_TRIED) {
+      for (const min of KIWI_ONLY ? [] : OPENING_TRIED) {
         openedAt[min] = !hits.length ? null : /^\W*kiwi\b/i.test(opened ?? '') ? opened : (await k.whisper.transcribe(audio, { language: 'en', opening: { ...wakeOpening('kiwi'), minLogprob: min } })).text;
       }
       out.push({ ...meta, start: u.start, end: u.end, hits, transcript, opened, openedAt });
@@ -233,6 +239,38 @@ async function listen(k: Kit, samples: Float32Array, meta: Pick<RawUtterance, 's
   const stray = bank.hits.filter((h) => !inside.has(h));
   if (stray.length) out.push({ ...meta, start: -1, end: -1, hits: stray, transcript: null });
   return out;
+}
+
+/** One shard's part of the long prose run: the blocks it finished and their utterances (raw-prose-<shard>.json). */
+export interface ProseShard {
+  blocks: Array<{ stream: string; voice: string; seconds: number }>;
+  utterances: RawUtterance[];
+}
+
+/**
+ * The long false-wake run of Kiwi's default (KIWI_WAKE_BENCH_KIWI_ONLY=1): KIWI_WAKE_BENCH_HOURS of
+ * prose blocks, every KIWI_WAKE_BENCH_SHARD=i/n-th block from the i-th (shards run side by side),
+ * written after every block and resumed from there: a run stopped for time keeps what it heard.
+ */
+async function proseRun(k: Kit): Promise<void> {
+  if (!KIWI_ONLY) throw new Error('the prose run is of Kiwi\'s own spotters: set KIWI_WAKE_BENCH_KIWI_ONLY=1');
+  const [shard = 0, shards = 1] = (process.env.KIWI_WAKE_BENCH_SHARD ?? '0/1').split('/').map(Number);
+  const file = path.join(CACHE, `raw-prose-${shard}.json`);
+  const done: ProseShard = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : { blocks: [], utterances: [] };
+  const mine = (b: number) => b % shards === shard;
+  const blocks = negativeBlocks(Number(process.env.KIWI_WAKE_BENCH_HOURS ?? 1), 180, mine);
+  for (const [b, block] of blocks.entries()) {
+    const stream = path.basename(block.file, '.wav');
+    if (!mine(b) || done.blocks.some((d) => d.stream === stream)) continue;
+    const samples = resampleFile(block.file, RATE);
+    done.utterances.push(...(await listen(k, samples, { stream, voice: block.voice, group: 'speech', variation: 'clean' }, false)));
+    done.blocks.push({ stream, voice: block.voice, seconds: samples.length / RATE });
+    // Whole or not at all: a run killed mid-write keeps the file of the block before.
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(done));
+    fs.renameSync(`${file}.tmp`, file);
+    const hours = done.blocks.reduce((n, d) => n + d.seconds, 0) / 3600;
+    console.log(`block ${b + 1}/${blocks.length} (${block.voice}): ${hours.toFixed(2)} h, ${done.utterances.reduce((n, u) => n + u.hits.length, 0)} hits so far`);
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
@@ -263,9 +301,13 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
       fs.writeFileSync(path.join(CACHE, `raw-${part}.partial.json`), JSON.stringify(raw));
     }
     fs.writeFileSync(path.join(CACHE, `raw-${part}-seconds.json`), JSON.stringify({ seconds, blocks: blocks.map((b) => ({ ...b, seconds: resampleFile(b.file, RATE).length / RATE })) }));
-  } else throw new Error('usage: wake-two-stage.ts commands|fresh|fresh2|speech|near-miss');
-  fs.writeFileSync(path.join(CACHE, `raw-${part}.json`), JSON.stringify(raw));
-  console.log(`${raw.length} utterances, written`);
+  } else if (part === 'prose') {
+    await proseRun(k);
+  } else throw new Error('usage: wake-two-stage.ts commands|fresh|fresh2|speech|near-miss|prose');
+  if (part !== 'prose') {
+    fs.writeFileSync(path.join(CACHE, `raw-${part}.json`), JSON.stringify(raw));
+    console.log(`${raw.length} utterances, written`);
+  }
   k.whisper.dispose();
   k.piper.dispose();
 }
