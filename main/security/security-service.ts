@@ -1,6 +1,5 @@
 import type { Config } from '../contract/config.ts';
-import { roleOf, TYPED_SOURCE } from '../dialogue/commands/permissions.ts';
-import type { Role } from '../dialogue/commands/types.ts';
+import { TYPED_SOURCE } from '../dialogue/commands/permissions.ts';
 import { isOwner } from '../speakers/roles.ts';
 import type { PartialHandler } from '../dialogue/router.ts';
 import type { EventBus } from '../engine/events/event-bus.ts';
@@ -8,16 +7,20 @@ import type { TurnAnswer, TurnRequest } from '../engine/listening/turn.ts';
 import { describeError } from '../platform/errors.ts';
 import type { Store } from '../store/store.ts';
 import { ApprovalBook, type Approval, type ApprovalStatus, type ExecDetails, type HeldRequest, type Resolver } from './approvals.ts';
+import { collect, heldTurn, speaksOutcome, type ExecAnswer, type Resolution } from './approval-outcome.ts';
 import { approvalView, decisionEntry, resolutionEntry } from './approval-view.ts';
 import type { NewAuditEntry } from './audit.ts';
-import { Classifier, type Classification } from './classifier.ts';
+import { Classifier } from './classifier.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { ApprovalQuestion } from './approval-question.ts';
 import { securityReply } from './locale.ts';
-import { decide, type Decision } from './policy.ts';
 import { TelegramBotApi } from './telegram/bot-api.ts';
 import { TelegramApprovalBot } from './telegram/approval-bot.ts';
+import { EXEC_ROLE, verdictFor, type Verdict } from './verdict.ts';
 import { createVoiceApprovals } from './voice-approvals.ts';
+
+export type { ExecAnswer, Resolution } from './approval-outcome.ts';
+export type { Verdict } from './verdict.ts';
 
 export interface SecurityDeps {
   config: () => Config;
@@ -36,26 +39,11 @@ export interface SecurityDeps {
   fetch?: typeof fetch;
 }
 
-/** Carries an exec approval's outcome back to the system that asked (approved, denied or expired). */
-export type ExecAnswer = (outcome: Exclude<ApprovalStatus, 'pending'>, approval: Approval) => Promise<void>;
-
 export interface ExecHold {
   exec: ExecDetails;
   /** The asking system's own deadline from now, if it has one: Kiwi's approval ends no later. */
   timeoutMs?: number;
   answer: ExecAnswer;
-}
-
-export interface Verdict {
-  role: Role;
-  classification: Classification;
-  decision: Decision;
-}
-
-export interface Resolution {
-  approval: Approval;
-  /** What the held request answered when it ran (approved), or null (denied). */
-  result: { command: string | null; reply: string | null } | null;
 }
 
 /**
@@ -110,9 +98,7 @@ export class SecurityService {
 
   /** Role, severity and decision for a request, without side effects. */
   evaluate(request: Pick<TurnRequest, 'text' | 'language' | 'speaker' | 'source'>): Verdict {
-    const role = roleOf(request);
-    const classification = this.classifier.classify(request.text, request.language);
-    return { role, classification, decision: decide(role, classification.severity, this.deps.config().policy) };
+    return verdictFor(request, this.classifier, this.deps.config().policy);
   }
 
   /** Start (or restart, after a config change) the Telegram bot when it is enabled and configured. */
@@ -263,7 +249,7 @@ export class SecurityService {
       return null;
     }
     if (approval.kind !== 'turn' || approval.status !== 'approved') return null;
-    return this.deps.resume(this.#heldTurn(approval, signal), approval);
+    return this.deps.resume(heldTurn(approval, signal), approval);
   }
 
   /** A new approval: audited, announced as an event and sent to Telegram. */
@@ -289,11 +275,6 @@ export class SecurityService {
     for (const approval of this.approvals.withdrawSpeaker(speakerId)) this.#ended(approval, false);
   }
 
-  #heldTurn(approval: Approval, signal: AbortSignal): TurnRequest {
-    const { text, language, speaker, source } = approval.request;
-    return { text, language, speaker, source, signal };
-  }
-
   #audit(entry: NewAuditEntry): void {
     const { audit } = this.deps.store;
     audit.append(entry);
@@ -315,19 +296,4 @@ export class SecurityService {
   #error(code: string, message: string): void {
     this.deps.bus.emit('ERROR', { code, message }, 'security');
   }
-}
-
-/** The role an exec approval is recorded with: no voice asked for it. */
-const EXEC_ROLE = 'unknown' satisfies Role;
-
-/**
- * Whether Kiwi tells the room how an approval ended. A held turn's requester waits for it; an
- * exec's outcome reaches the room through the answer that was waiting for it.
- */
-const speaksOutcome = (approval: Approval) => approval.kind === 'turn';
-
-async function collect(sentences: AsyncIterable<string> | Iterable<string>): Promise<string> {
-  const out: string[] = [];
-  for await (const sentence of sentences) out.push(sentence.trim());
-  return out.filter(Boolean).join(' ');
 }
