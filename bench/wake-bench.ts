@@ -8,9 +8,10 @@ import { isKiwiSpotter, kiwiSpotted, LOWERED, ONE_FILE, SPOTTERS, type RawUttera
 import { CACHE, ESPEAK_VOICES, NEAR_MISS_VOICES } from './wake-corpus.ts';
 import { FRESH_VOICES } from './wake-fresh-voices.ts';
 import { KOKORO_VOICES } from '../main/engine/models/testing/kokoro-voices.ts';
-import { commandClips, misses, pct } from './wake-levers.ts';
+import { commandClips, DEFAULT, misses, pct } from './wake-levers.ts';
 import { judgeLevers } from './wake-levers-judge.ts';
 import { judgeProse } from './wake-prose-judge.ts';
+import { judgeUnderstood } from './wake-understood-judge.ts';
 
 /**
  * Wake-word accuracy of Kiwi's wake rules on the real GigaSpeech KWS model and Whisper tiny.en:
@@ -149,6 +150,17 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   result.session_25 = { date: new Date().toISOString(), ...judgeLevers(process.argv[3] === 'held-out') };
   fs.writeFileSync(RESULT, JSON.stringify(result, null, 2) + '\n');
   console.log(`${RESULT}: session_25 written`);
+} else if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename) && process.argv[2] === 'understood') {
+  // Where Kiwi's default misses fall on the fresh sets: commands the STT got right, or not (no new rule, no tuning).
+  const result = JSON.parse(fs.readFileSync(RESULT, 'utf8')) as Record<string, unknown>;
+  result.misses_by_command_heard = {
+    date: new Date().toISOString(),
+    note: `Kiwi's default ("${DEFAULT.name}") on the two fresh sets' commands, split by whether Whisper tiny.en transcribed the command itself right (bench/wake-corpus.ts COMMAND_HEARD): a miss where the command was not heard either would not have given a usable turn. A lens beside the miss rates above, judged on the same raw runs; nothing was chosen by it.`,
+    first_fresh_set_now_tune: judgeUnderstood('fresh'),
+    second_fresh_set_held_out: judgeUnderstood('fresh2'),
+  };
+  fs.writeFileSync(RESULT, JSON.stringify(result, null, 2) + '\n');
+  console.log(`${RESULT}: misses_by_command_heard written`, JSON.stringify(result.misses_by_command_heard, null, 1));
 } else if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename) && process.argv[2] === 'prose') {
   // The long false-wake run of Kiwi's default, judged into the existing results.
   const result = JSON.parse(fs.readFileSync(RESULT, 'utf8')) as Record<string, unknown>;

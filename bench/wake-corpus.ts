@@ -23,6 +23,9 @@ export const COMMANDS = [
   'Kiwi, play some jazz.',
 ];
 
+/** What shows that a transcript got COMMANDS[i] right, whatever it made of "Kiwi" (wake-understood-judge.ts). */
+export const COMMAND_HEARD: readonly RegExp[] = [/\btime\b/i, /\bstop\b/i, /\bspeak/i, /\bkitchen\b.*\blights?\b/i, /\btimer\b.*\b(five|5)\b.*\bminutes?\b/i, /\bjazz\b/i];
+
 /** espeak-ng voices: native accents, variants (pitch, formants), and English read by other languages' voices (foreign accents). */
 export const ESPEAK_VOICES = {
   native: ['en-us', 'en-gb', 'en-gb-scotland', 'en-gb-x-rp', 'en-gb-x-gbclan', 'en-gb-x-gbcwmd', 'en-029', 'en-us-nyc', 'en-us+f2', 'en-us+m3', 'en-gb+f4', 'en-us+m7', 'en-gb+Annie', 'en-us+Alex'],
