@@ -5,13 +5,12 @@ import { HomeAssistantSettings, LlmSettings, LocalLlmPorts, MqttSettings, OpenCl
 import { AudioSettings, Greeting, OwnerHandsFree, VoiceSettings } from './config-voice.ts';
 
 export { ApiToken, POLICY_ROLES, POLICY_SEVERITIES, SCOPES, Scope } from './config-access.ts';
-export { DEFAULT_CONFIG } from './config-defaults.ts';
 
 /**
  * The configuration: one shape, from which the file schema (every key required after defaults),
  * the PATCH schema (every key optional, nested groups too) and the API view are derived.
  * Unknown keys are errors everywhere (strict objects). The groups' schemas live beside this file
- * by concept (config-voice, config-integrations, config-access), the defaults in config-defaults.
+ * by concept (config-voice, config-integrations, config-access); the defaults stay here.
  */
 
 export const SoulId = z
@@ -133,3 +132,81 @@ export const ConfigView = z
       .describe('keys a KIWI_* environment variable sets (key → variable): they win over the file, and PATCH cannot change them (409)'),
   });
 export type ConfigView = z.infer<typeof ConfigView>;
+
+/** The value of every key the config file leaves out (the file is merged over these). */
+export const DEFAULT_CONFIG: Config = {
+  language: 'en',
+  listening: true,
+  wake_word: 'kiwi',
+  wake_word_engine: 'kws',
+  tts_provider: 'kokoro',
+  tts_voice: 'af_heart',
+  tts_speed: 1,
+  tts_default_style: 'neutral',
+  stt_model: 'auto',
+  stt_device: 'cpu',
+  stt_full_window: false,
+  auto_download_models: true,
+  llm: { provider: 'none', base_url: '', model: '', api_key: '', timeout_s: 60, openclaw: { agent: 'main', session: 'kiwi', nsfw_agent: '', nsfw_session: '' }, local_ports: { ollama: 11434, lmstudio: 1234, llamacpp: 8080 } },
+  homeassistant: { enabled: false, url: '', token: '', language: '' },
+  souls: { default: 'default', allow_nsfw: false },
+  voice: {
+    vad_model: 'auto',
+    vad_threshold: 0.5,
+    min_speech_ms: 250,
+    min_silence_ms: 500,
+    max_silence_ms: 1200,
+    max_utterance_s: 15,
+    preroll_ms: 600,
+    wake_threshold: 0.5,
+    wake_model: 'auto',
+    wake_cue: true,
+    wake_confirm: 'transcript',
+    follow_up_s: 8,
+    speaker_model: 'auto',
+    speaker_threshold: 0.75,
+    auto_learn_guests: true,
+    barge_in: true,
+    barge_in_threshold: 0.8,
+    speculative_ms: 40,
+    speculate_on_voice: true,
+    smart_endpoint: true,
+    provisional_end: true,
+    unfinished_silence_ms: 2000,
+    owner_hands_free: { enabled: false, guest_cooldown_s: 120 },
+    greeting: { enabled: false, text: '' },
+  },
+  clock: { time_zone: 'system' },
+  security: { approval_timeout_s: 120, max_pending: 10, audit_max_entries: 10_000 },
+  // Why these defaults: see main/security/policy.ts.
+  policy: {
+    owner_safe: 'allow',
+    owner_warning: 'allow',
+    owner_dangerous: 'allow',
+    owner_critical: 'approve',
+    friend_safe: 'allow',
+    friend_warning: 'allow',
+    friend_dangerous: 'approve',
+    friend_critical: 'refuse',
+    guest_safe: 'allow',
+    guest_warning: 'approve',
+    guest_dangerous: 'refuse',
+    guest_critical: 'refuse',
+    unknown_safe: 'allow',
+    unknown_warning: 'refuse',
+    unknown_dangerous: 'refuse',
+    unknown_critical: 'refuse',
+  },
+  telegram: { enabled: false, bot_token: '', chat_id: '', owner_user_id: '', api_base_url: 'https://api.telegram.org' },
+  audio: { input: 'auto', output: 'auto' },
+  mqtt: { enabled: false, url: '', username: '', password: '', discovery_prefix: 'homeassistant', base_topic: 'kiwi' },
+  wyoming: { enabled: false, host: '127.0.0.1', port: 10700, allowed_clients: [] },
+  api: {
+    host: '127.0.0.1',
+    port: 7789,
+    auth: { enabled: false, tokens: [] },
+    allowed_hosts: [],
+    max_audio_clients: 3,
+    rate_limits: { enabled: true, auth_failures_per_minute: 10, commands_per_minute: 60, requests_per_minute: 1200 },
+  },
+};
