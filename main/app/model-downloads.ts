@@ -3,6 +3,7 @@ import type { ModelInfo } from '../contract/api.ts';
 import type { EventBus } from '../engine/events/event-bus.ts';
 import { findModel, listModels, type Catalog } from '../engine/models/index.ts';
 import { fileName, obtainModel, removeModel, type RemoveResult } from '../engine/models/download.ts';
+import type { ModelDownloadEvent } from '../engine/models/events.ts';
 import { KiwiError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 
@@ -89,6 +90,7 @@ export class ModelDownloads {
     const { bus, logger } = this.deps;
     let began: (status: DownloadStatus) => void = () => undefined;
     const beganPromise = new Promise<DownloadStatus>((resolve) => (began = resolve));
+    let end: ModelDownloadEvent | undefined;
     const outcome = obtainModel(id, {
       catalog,
       modelsDir: this.deps.modelsDir(),
@@ -96,7 +98,9 @@ export class ModelDownloads {
       trustUnverified: opts.trustUnverified,
       onEvent: (e) => {
         if (e.event === 'MODEL_DOWNLOAD_STARTED') began({ status: 'downloading' });
-        bus.emit(e.event, e.data, 'models');
+        // The end is told once the download no longer runs (its lock released): a client that lists the models on it sees it finished.
+        if (e.event === 'MODEL_DOWNLOAD_COMPLETED' || e.event === 'MODEL_DOWNLOAD_FAILED') end = e;
+        else bus.emit(e.event, e.data, 'models');
       },
     });
     const installed = outcome
@@ -110,7 +114,10 @@ export class ModelDownloads {
         logDownloadFailure(logger, id, err);
         return false;
       })
-      .finally(() => this.#running.delete(id));
+      .finally(() => {
+        this.#running.delete(id);
+        if (end) bus.emit(end.event, end.data, 'models');
+      });
     this.#running.set(id, { abort, installed });
     for (const listener of this.#listeners) listener(id, installed);
     // Whichever comes first: the download begins, or it ends (installed already, or failed before it began).
