@@ -48,10 +48,13 @@ export function ConfirmStep({ trigger, question, showQuestion, confirm, keep, bu
   useEffect(() => () => void (isOpen.current && onOpenChange?.(false)), [onOpenChange]);
 
   // After every render: a focus move asked for waits until its target exists and is enabled, and is
-  // dropped once the user (or the action) moved the focus elsewhere.
+  // dropped once the user (or the action) moved the focus elsewhere. Only a render that shows its
+  // target may take it: the effects of an earlier render can run after the request was made (React
+  // runs them late, e.g. when a reload committed just before the action ended), and they would
+  // see the focus still on the step's button and drop the move.
   useEffect(() => {
     const want = focusTo.current;
-    if (want === null) return;
+    if (want === null || (want === 'keep') !== open) return;
     if (want === 'keep') {
       keepButton.current?.focus();
       focusTo.current = null;

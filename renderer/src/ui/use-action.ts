@@ -11,16 +11,20 @@ import { focusable, focusLost } from './focus.ts';
 export function useAction() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const startedBy = useRef<HTMLElement | null>(null);
+  // The control, and whether a render has shown this request running: the effects of the render
+  // that ended the previous request can run after this one started (React runs them late).
+  const startedBy = useRef<{ el: HTMLElement; seenBusy: boolean } | null>(null);
   useEffect(() => {
-    const el = startedBy.current;
-    if (busy || !el) return;
+    const started = startedBy.current;
+    if (!started) return;
+    if (busy) return void (started.seenBusy = true);
+    if (!started.seenBusy) return;
     startedBy.current = null;
-    if (focusLost() && focusable(el)) el.focus();
+    if (focusLost() && focusable(started.el)) started.el.focus();
   }, [busy]);
   const run = useCallback(async (action: () => Promise<unknown>): Promise<boolean> => {
     const active = document.activeElement;
-    startedBy.current = active instanceof HTMLElement && active !== document.body ? active : null;
+    startedBy.current = active instanceof HTMLElement && active !== document.body ? { el: active, seenBusy: false } : null;
     setBusy(true);
     setError(null);
     try {

@@ -32,11 +32,17 @@ export function MemoryView(props: { name: string; memory: Memory; busy: boolean;
   const nothing = memory.facts.length === 0 && memory.conversation.length === 0 && memory.nsfw_conversation.length === 0;
   const heading = useRef<HTMLHeadingElement>(null);
   const facts = useRef<HTMLUListElement>(null);
-  const deletedAt = useRef<number | null>(null);
+  // Which fact was deleted, from which list, and whether a render has shown its request running:
+  // the focus moves once the request is over. The effects of a render from before the click can
+  // still run after it (React runs them late): their idle buttons and old list are not the end.
+  const deleted = useRef<{ at: number; from: Memory; seenBusy: boolean } | null>(null);
   useEffect(() => {
-    const at = deletedAt.current;
-    if (at === null || busy) return; // the buttons are enabled again once the request is over
-    deletedAt.current = null;
+    const d = deleted.current;
+    if (d === null) return;
+    if (busy) return void (d.seenBusy = true); // the buttons are enabled again once the request is over
+    if (memory === d.from && !d.seenBusy) return;
+    const { at } = d;
+    deleted.current = null;
     if (document.activeElement !== document.body && document.activeElement !== null) return; // the user moved on
     const buttons = facts.current?.querySelectorAll('button') ?? [];
     (buttons[Math.min(at, buttons.length - 1)] ?? heading.current)?.focus();
@@ -63,7 +69,7 @@ export function MemoryView(props: { name: string; memory: Memory; busy: boolean;
                 type="button"
                 disabled={busy}
                 onClick={() => {
-                  deletedAt.current = i;
+                  deleted.current = { at: i, from: memory, seenBusy: false };
                   props.onDeleteFact(fact.id);
                 }}
                 aria-label={`Delete the fact: ${fact.text}`}
