@@ -6,6 +6,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { EventBus } from '../engine/events/event-bus.ts';
+import type { Catalog } from '../engine/models/catalog-schema.ts';
 import { testCatalog } from '../engine/models/testing/test-catalog.ts';
 import { ModelDownloads } from './model-downloads.ts';
 
@@ -40,13 +41,20 @@ it('offline, a failed model download is one clear warning line (what, why, what 
   expect(JSON.stringify(detail)).toContain('    at '); // …but it is there for whoever turns on debug
 });
 
-/** Whether the download still counted as running when each MODEL_DOWNLOAD_* event reached the bus. */
-function runningAtEvents(bus: EventBus, downloads: ModelDownloads, id: string): Array<[string, boolean]> {
+/**
+ * Starts a download of `catalog`'s one model and records, at each MODEL_DOWNLOAD_* event, whether
+ * it still counted as running then.
+ */
+async function watchedDownload(catalog: Catalog) {
+  const bus = new EventBus();
+  const downloads = new ModelDownloads({ modelsDir: () => dir!, catalog: async () => catalog, bus, logger: pino({ level: 'silent' }) });
+  const id = catalog.models[0]!.id;
   const seen: Array<[string, boolean]> = [];
   bus.subscribe((e) => {
     if (e.event.startsWith('MODEL_DOWNLOAD_')) seen.push([e.event, downloads.isRunning(id)]);
   });
-  return seen;
+  const { installed } = await downloads.start(id, { trustUnverified: false });
+  return { installed: await installed, seen };
 }
 
 it('a completed download is no longer running when MODEL_DOWNLOAD_COMPLETED is told (a client that lists the models on it sees it installed, not downloading)', async () => {
@@ -54,23 +62,17 @@ it('a completed download is no longer running when MODEL_DOWNLOAD_COMPLETED is t
   const bytes = Buffer.from('a model file, dropped in the downloads folder for an offline install');
   await fs.mkdir(path.join(dir, 'downloads'));
   await fs.writeFile(path.join(dir, 'downloads', 'model.onnx'), bytes);
-  const catalog = testCatalog('dropped-model', [{ url: `http://127.0.0.1:${await closedPort()}/model.onnx`, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length }]);
-  const bus = new EventBus();
-  const downloads = new ModelDownloads({ modelsDir: () => dir!, catalog: async () => catalog, bus, logger: pino({ level: 'silent' }) });
-  const seen = runningAtEvents(bus, downloads, 'dropped-model');
-  const { installed } = await downloads.start('dropped-model', { trustUnverified: false });
-  expect(await installed).toBe(true);
+  const { installed, seen } = await watchedDownload(
+    testCatalog('dropped-model', [{ url: `http://127.0.0.1:${await closedPort()}/model.onnx`, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length }]),
+  );
+  expect(installed).toBe(true);
   expect(seen.at(-1)).toEqual(['MODEL_DOWNLOAD_COMPLETED', false]);
   expect(seen[0]).toEqual(['MODEL_DOWNLOAD_STARTED', true]);
 });
 
 it('a failed download is no longer running when MODEL_DOWNLOAD_FAILED is told', async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kiwi-downloads-'));
-  const catalog = testCatalog('offline-model', [{ url: `http://127.0.0.1:${await closedPort()}/model.onnx`, sha256: 'a'.repeat(64), size: 10 }]);
-  const bus = new EventBus();
-  const downloads = new ModelDownloads({ modelsDir: () => dir!, catalog: async () => catalog, bus, logger: pino({ level: 'silent' }) });
-  const seen = runningAtEvents(bus, downloads, 'offline-model');
-  const { installed } = await downloads.start('offline-model', { trustUnverified: false });
-  expect(await installed).toBe(false);
+  const { installed, seen } = await watchedDownload(testCatalog('offline-model', [{ url: `http://127.0.0.1:${await closedPort()}/model.onnx`, sha256: 'a'.repeat(64), size: 10 }]));
+  expect(installed).toBe(false);
   expect(seen.at(-1)).toEqual(['MODEL_DOWNLOAD_FAILED', false]);
 });
