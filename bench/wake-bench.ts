@@ -144,36 +144,34 @@ function judge(pos: RawUtterance[], neg: RawUtterance[], speech: { seconds: numb
 const RESULT = path.join('bench', 'results', 'wake.json');
 const read = (name: string) => JSON.parse(fs.readFileSync(path.join(CACHE, name), 'utf8'));
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename) && process.argv[2] === 'levers') {
-  // Session 25: the levers on the tune voices and the speech corpus (lean raw runs); `levers held-out` adds the second fresh set.
+/** Judges one part into the existing results: the other keys stay as measured. */
+function writeResultKey(key: string, value: Record<string, unknown>): void {
   const result = JSON.parse(fs.readFileSync(RESULT, 'utf8')) as Record<string, unknown>;
-  result.session_25 = { date: new Date().toISOString(), ...judgeLevers(process.argv[3] === 'held-out') };
+  result[key] = { date: new Date().toISOString(), ...value };
   fs.writeFileSync(RESULT, JSON.stringify(result, null, 2) + '\n');
-  console.log(`${RESULT}: session_25 written`);
-} else if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename) && process.argv[2] === 'understood') {
+  console.log(`${RESULT}: ${key} written`);
+}
+
+const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(import.meta.filename);
+const mode = process.argv[2];
+
+if (isMain && mode === 'levers') {
+  // Session 25: the levers on the tune voices and the speech corpus (lean raw runs); `levers held-out` adds the second fresh set.
+  writeResultKey('session_25', judgeLevers(process.argv[3] === 'held-out'));
+} else if (isMain && mode === 'understood') {
   // Where Kiwi's default misses fall on the fresh sets: commands the STT got right, or not (no new rule, no tuning).
-  const result = JSON.parse(fs.readFileSync(RESULT, 'utf8')) as Record<string, unknown>;
-  result.misses_by_command_heard = {
-    date: new Date().toISOString(),
+  writeResultKey('misses_by_command_heard', {
     note: `Kiwi's default ("${DEFAULT.name}") on the two fresh sets' commands, split by whether Whisper tiny.en transcribed the command itself right (bench/wake-corpus.ts COMMAND_HEARD): a miss where the command was not heard either would not have given a usable turn. A lens beside the miss rates above, judged on the same raw runs; nothing was chosen by it.`,
     first_fresh_set_now_tune: judgeUnderstood('fresh'),
     second_fresh_set_held_out: judgeUnderstood('fresh2'),
-  };
-  fs.writeFileSync(RESULT, JSON.stringify(result, null, 2) + '\n');
-  console.log(`${RESULT}: misses_by_command_heard written`, JSON.stringify(result.misses_by_command_heard, null, 1));
-} else if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename) && process.argv[2] === 'prose') {
-  // The long false-wake run of Kiwi's default, judged into the existing results.
-  const result = JSON.parse(fs.readFileSync(RESULT, 'utf8')) as Record<string, unknown>;
-  result.long_prose = { date: new Date().toISOString(), ...judgeProse() };
-  fs.writeFileSync(RESULT, JSON.stringify(result, null, 2) + '\n');
-  console.log(`${RESULT}: long_prose written`, JSON.stringify({ ...(result.long_prose as object), woke_on: undefined }));
-} else if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename) && process.argv[2] === 'fresh') {
-  // Only the fresh held-out voices, judged into the existing results (the rules' other numbers stay as measured).
-  const result = JSON.parse(fs.readFileSync(RESULT, 'utf8')) as Record<string, unknown>;
-  result.fresh_held_out = { date: new Date().toISOString(), ...judgeFresh(read('raw-fresh.json') as RawUtterance[]) };
-  fs.writeFileSync(RESULT, JSON.stringify(result, null, 2) + '\n');
-  console.log(`${RESULT}: fresh_held_out written`);
-} else if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  });
+} else if (isMain && mode === 'prose') {
+  // The long false-wake run of Kiwi's default.
+  writeResultKey('long_prose', judgeProse());
+} else if (isMain && mode === 'fresh') {
+  // Only the fresh held-out voices (the rules' other numbers stay as measured).
+  writeResultKey('fresh_held_out', judgeFresh(read('raw-fresh.json') as RawUtterance[]));
+} else if (isMain) {
   const pos = read('raw-commands.json') as RawUtterance[];
   const neg = read('raw-speech.json') as RawUtterance[];
   const seconds = read('raw-speech-seconds.json') as { blocks: Array<{ file: string; seconds: number }> };
