@@ -4,11 +4,10 @@ import { openView, type OpenedPage } from './support/browser.ts';
 import { openKiwiDashboard, type KiwiDashboard } from './support/kiwi-dashboard.ts';
 import type { KiwiServer } from './support/kiwi-server.ts';
 import { seedAdaAndBob } from './support/seed.ts';
+import { focused } from './support/focus.ts';
 
 type Json = Record<string, unknown>;
 
-/** What has the keyboard focus: its accessible name as the test reads it (aria-label, else text), or BODY when it was dropped to the page. */
-const focused = `(() => { const el = document.activeElement; return el ? (el.getAttribute('aria-label') || el.textContent || el.tagName).trim().slice(0, 80) : null; })()`;
 
 /**
  * A keyboard user never loses the focus to the page after pressing a button: not while its request

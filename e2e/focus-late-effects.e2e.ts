@@ -4,11 +4,10 @@ import { normalizeText } from '../main/dialogue/commands/normalize.ts';
 import { openSqliteStore } from '../main/store/sqlite-store.ts';
 import { openView, type OpenedPage } from './support/browser.ts';
 import { openKiwiDashboard, type KiwiDashboard } from './support/kiwi-dashboard.ts';
+import { focused } from './support/focus.ts';
 
 const SPEAKERS = 10;
 const FACTS = ['a', 'b', 'c'];
-/** What has the keyboard focus: its accessible name, else its text, else its tag (BODY when dropped to the page). */
-const focused = `(() => { const el = document.activeElement; return el ? (el.getAttribute('aria-label') || el.textContent || el.tagName).trim().slice(0, 80) : null; })()`;
 
 /**
  * React's scheduler posts renders and passive effects through a MessageChannel. Delaying those

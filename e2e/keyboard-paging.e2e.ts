@@ -5,6 +5,7 @@ import { openView, type OpenedPage } from './support/browser.ts';
 import { openKiwiDashboard, type KiwiDashboard } from './support/kiwi-dashboard.ts';
 import type { KiwiServer } from './support/kiwi-server.ts';
 import { seedSpeakers } from './support/seed.ts';
+import { focused } from './support/focus.ts';
 
 type Json = Record<string, unknown>;
 
@@ -25,8 +26,6 @@ function seedTurns(dataDir: string, count: number): void {
   }
 }
 
-/** What has the keyboard focus: its accessible name as the test reads it (aria-label, else text, else value). */
-const focused = `(() => { const el = document.activeElement; return el ? (el.getAttribute('aria-label') || el.textContent || el.value || el.tagName).trim().slice(0, 80) : null; })()`;
 
 /** A keyboard-only user: speakers (owner handover, delete) and the conversation history (older pages), with Tab, Enter and Escape. */
 describe('the dashboard by keyboard: owner handover and older conversation', () => {

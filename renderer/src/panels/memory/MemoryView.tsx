@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { Answer } from '../../client/kiwi-client.ts';
 import { ConfirmStep } from '../../ui/ConfirmStep.tsx';
+import { focusLost } from '../../ui/focus.ts';
 
 type Memory = Answer<'getSpeakerMemory'>;
 
@@ -43,7 +44,7 @@ export function MemoryView(props: { name: string; memory: Memory; busy: boolean;
     if (memory === d.from && !d.seenBusy) return;
     const { at } = d;
     deleted.current = null;
-    if (document.activeElement !== document.body && document.activeElement !== null) return; // the user moved on
+    if (!focusLost()) return; // the user moved on
     const buttons = facts.current?.querySelectorAll('button') ?? [];
     (buttons[Math.min(at, buttons.length - 1)] ?? heading.current)?.focus();
   }, [busy, memory]);
